@@ -1,0 +1,71 @@
+"""The in-memory mechanism graph: a NetworkX MultiDiGraph keyed by relation.
+
+Nodes carry the entity fields; edges carry relation, sign and evidence. Attributes whose value
+would be empty (None) are left out, so a graph survives a round trip through any export format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from . import schema
+from .seeds import SeedData, read_seeds
+
+EDGE_CORE = ("relation", "sign", "evidence", "refs", "level")
+
+
+def _clean(d: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in d.items():
+        if k.startswith("_") or v is None:
+            continue
+        out[k] = v
+    return out
+
+
+def best_level(evidence: list[dict]) -> str | None:
+    """The strongest evidence level among an edge's evidence records."""
+    levels = [e["level"] for e in evidence if e.get("level") in schema.EVIDENCE_LEVELS]
+    return max(levels, key=schema.EVIDENCE_LEVELS.__getitem__) if levels else None
+
+
+def ref_sort_key(ref: str) -> tuple[int, str]:
+    return (int(ref), "") if ref.isdigit() else (10**9, ref)
+
+
+def build_graph(data: SeedData) -> nx.MultiDiGraph:
+    """Turn validated seed records into the mechanism graph."""
+    g = nx.MultiDiGraph(name="mechgraph", axes={k: _clean(v) for k, v in data.axes.items()})
+    for eid, ent in data.entities.items():
+        attrs = _clean(ent)
+        attrs["category"] = schema.biolink_category(ent["kind"], ent.get("modality"))
+        attrs["seed_file"] = ent["_file"]
+        attrs["seed_line"] = ent["_line"]
+        g.add_node(eid, **attrs)
+    for e in data.edges:
+        rel = schema.RELATIONS[e["relation"]]
+        attrs = _clean({k: v for k, v in e.items() if k not in ("source", "target")})
+        attrs["sign"] = rel.sign_symbol
+        attrs["evidence"] = [_clean(ev) for ev in e["evidence"]]
+        attrs["refs"] = sorted({ev["ref"] for ev in e["evidence"] if ev.get("ref")}, key=ref_sort_key)
+        level = best_level(e["evidence"])
+        if level:
+            attrs["level"] = level
+        for k in ("axes", "caveats"):
+            if not attrs.get(k):
+                attrs.pop(k, None)
+        attrs["seed_file"] = e["_file"]
+        attrs["seed_line"] = e["_line"]
+        g.add_edge(e["source"], e["target"], key=e["relation"], **attrs)
+    for n, attrs in g.nodes(data=True):
+        for k in ("synonyms", "xrefs", "axes", "caveats"):
+            attrs.setdefault(k, [])
+    return g
+
+
+def load_graph(path: Path | str | None = None) -> nx.MultiDiGraph:
+    """Validate the seed files under `path` (default: the project's seeds) and build the graph."""
+    return build_graph(read_seeds(path))

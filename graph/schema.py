@@ -1,0 +1,272 @@
+"""The mechgraph vocabulary: entity kinds, relation types with their fixed signs, evidence levels.
+
+This module is the only place the vocabulary is defined. Adding a relation type or an entity
+kind is one edit to the tables below; the loader, both backends, the Cypher builder and the
+pictures read them from here. Neo4j labels and relationship types are taken only from here,
+never from user input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EntityKind:
+    """One kind of entity: its Neo4j label, Biolink category and a human description."""
+
+    name: str
+    label: str
+    biolink: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One relation type: its fixed sign (+1, -1 or 0), Neo4j type and Biolink predicate."""
+
+    name: str
+    sign: int
+    neo4j_type: str
+    biolink: str
+    description: str
+    structural: bool = False  # part of the ontology (subtype_of, tested_in), not a causal step
+
+    @property
+    def sign_symbol(self) -> str:
+        return SIGN_SYMBOLS[self.sign]
+
+
+SIGN_SYMBOLS = {1: "+", -1: "-", 0: "0"}
+
+ENTITY_KINDS: dict[str, EntityKind] = {
+    k.name: k
+    for k in [
+        EntityKind("cell_type", "CellType", "biolink:Cell", "a cell type (macrophage, CD8+ T cell, CAF)"),
+        EntityKind(
+            "cell_state",
+            "CellState",
+            "biolink:Cell",
+            "a cell state or subpopulation (M2 TAM, SPP1+ TAM, THBS2+ CAF, exhausted T cells)",
+        ),
+        EntityKind("gene", "Gene", "biolink:Gene", "a human gene or its protein product"),
+        EntityKind(
+            "complex",
+            "Complex",
+            "biolink:MacromolecularComplex",
+            "a ligand-receptor pair or molecular complex (C3/C3aR1, GAS6/AXL)",
+        ),
+        EntityKind("mirna", "MiRNA", "biolink:MicroRNA", "a microRNA"),
+        EntityKind(
+            "cytokine",
+            "Cytokine",
+            "biolink:Protein",
+            "a cytokine, chemokine, growth factor or other soluble protein factor",
+        ),
+        EntityKind("chemical", "Chemical", "biolink:ChemicalEntity", "a small molecule or reactive species (ROS)"),
+        EntityKind("process", "Process", "biolink:BiologicalProcess", "a biological process (EMT, angiogenesis)"),
+        EntityKind("disease", "Disease", "biolink:Disease", "a disease (gastric cancer)"),
+        EntityKind(
+            "phenotype",
+            "Phenotype",
+            "biolink:PhenotypicFeature",
+            "a phenotype or clinical outcome (peritoneal metastasis, malignant ascites, poor survival)",
+        ),
+        EntityKind(
+            "therapy",
+            "Therapy",
+            "biolink:Treatment",
+            "a therapy: antibody, drug, cell therapy, oncolytic virus, regimen or procedure",
+        ),
+        EntityKind("therapy_class", "TherapyClass", "biolink:Treatment", "a class of therapies (ICB, CAR-T)"),
+        EntityKind(
+            "clinical_trial",
+            "ClinicalTrial",
+            "biolink:ClinicalTrial",
+            "a clinical trial or clinical study (registered trial, cohort)",
+        ),
+        EntityKind("publication", "Publication", "biolink:Publication", "a publication cited by the source review"),
+    ]
+}
+
+# Therapy modality refines the Biolink category of a therapy: drugs are biolink:Drug,
+# procedures biolink:Procedure, the rest biolink:Treatment.
+THERAPY_MODALITIES: dict[str, str] = {
+    "antibody": "biolink:Drug",
+    "bispecific_antibody": "biolink:Drug",
+    "antibody_drug_conjugate": "biolink:Drug",
+    "small_molecule": "biolink:Drug",
+    "chemotherapy": "biolink:Drug",
+    "recombinant_protein": "biolink:Drug",
+    "cell_therapy": "biolink:Treatment",
+    "gene_therapy": "biolink:Treatment",
+    "oncolytic_virus": "biolink:Treatment",
+    "regimen": "biolink:Treatment",
+    "procedure": "biolink:Procedure",
+}
+
+RELATIONS: dict[str, Relation] = {
+    r.name: r
+    for r in [
+        Relation("promotes", 1, "PROMOTES", "biolink:positively_correlated_with", "increases or drives"),
+        Relation("inhibits", -1, "INHIBITS", "biolink:negatively_correlated_with", "decreases or suppresses"),
+        Relation("activates", 1, "ACTIVATES", "biolink:affects", "switches on the activity of"),
+        Relation("recruits", 1, "RECRUITS", "biolink:affects", "draws cells to the site"),
+        Relation("secretes", 1, "SECRETES", "biolink:affects", "releases a soluble factor"),
+        Relation("expresses", 1, "EXPRESSES", "biolink:expresses", "expresses a gene, receptor or antigen"),
+        Relation("polarizes", 1, "POLARIZES", "biolink:affects", "converts or polarizes into another state"),
+        Relation("kills", -1, "KILLS", "biolink:affects", "kills cells"),
+        Relation("binds", 0, "BINDS", "biolink:physically_interacts_with", "binds physically"),
+        Relation("targets", 0, "TARGETS", "biolink:targets", "therapy aimed at a molecule or cell"),
+        Relation(
+            "associated_with",
+            0,
+            "ASSOCIATED_WITH",
+            "biolink:associated_with",
+            "statistical association; its direction is the edge's `direction` property",
+        ),
+        Relation("tested_in", 0, "TESTED_IN", "biolink:studied_in", "therapy tested in a trial", structural=True),
+        Relation("subtype_of", 0, "SUBTYPE_OF", "biolink:subclass_of", "is a subtype or member of", structural=True),
+        Relation("part_of", 0, "PART_OF", "biolink:part_of", "is a component of", structural=True),
+        Relation("reported_in", 0, "REPORTED_IN", "biolink:published_in", "study results reported in", structural=True),
+    ]
+}
+
+EVIDENCE_LEVELS: dict[str, int] = {
+    # name -> strength (higher is stronger); used by path and target scores.
+    "clinical_trial": 5,
+    "observational_human": 4,
+    "preclinical_in_vivo": 3,
+    "in_vitro": 2,
+    "expert_statement": 1,
+}
+
+SPECIES: dict[str, str] = {
+    "patients": "patients (clinical data)",
+    "human_samples": "human tissue, ascites or lavage samples",
+    "mouse_model": "mouse model",
+    "cell_line": "cell line",
+    "case_report": "single patient case report",
+    "other_cancer_patients": "patients with another cancer (indirect evidence)",
+    "review": "review or guideline, no primary data",
+}
+
+ASSOCIATION_DIRECTIONS = ("positive", "negative", "none")
+
+# Outcomes whose increase is bad for the patient: the targets ranking measures influence on these.
+DISEASE_OUTCOMES = ("peritoneal_metastasis", "immunosuppressive_tme", "malignant_ascites", "poor_survival")
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+CURIE_PREFIXES: dict[str, re.Pattern[str]] = {
+    "HGNC": re.compile(r"^HGNC:[0-9]+$"),
+    "hgnc.symbol": re.compile(r"^hgnc\.symbol:[A-Za-z0-9-]+$"),
+    "CL": re.compile(r"^CL:[0-9]{7}$"),
+    "GO": re.compile(r"^GO:[0-9]{7}$"),
+    "MONDO": re.compile(r"^MONDO:[0-9]{7}$"),
+    "clinicaltrials": re.compile(r"^clinicaltrials:NCT[0-9]{8}$"),
+    "chictr": re.compile(r"^chictr:ChiCTR[0-9]{10}$"),
+    "doi": re.compile(r"^doi:10\.[0-9]{4,9}/\S+$"),
+    "mirbase": re.compile(r"^mirbase:MI[0-9]{7}$"),
+    "mirbase.mature": re.compile(r"^mirbase\.mature:MIMAT[0-9]{7}$"),
+    "DRUGBANK": re.compile(r"^DRUGBANK:DB[0-9]{5}$"),
+}
+DOI_RE = re.compile(r"^10\.[0-9]{4,9}/\S+$")
+
+
+def check_curie(curie: str) -> str | None:
+    """Return an error message when `curie` is not a well-formed CURIE of a known prefix."""
+    prefix, sep, _ = curie.partition(":")
+    if not sep:
+        return f"xref {curie!r} is not a CURIE (PREFIX:ID)"
+    pattern = CURIE_PREFIXES.get(prefix)
+    if pattern is None:
+        return f"xref {curie!r} has unknown prefix {prefix!r} (known: {', '.join(sorted(CURIE_PREFIXES))})"
+    if not pattern.match(curie):
+        return f"xref {curie!r} is malformed for prefix {prefix!r}"
+    return None
+
+
+def biolink_category(kind: str, modality: str | None = None) -> str:
+    """Biolink category of an entity, refined by therapy modality."""
+    if kind == "therapy" and modality in THERAPY_MODALITIES:
+        return THERAPY_MODALITIES[modality]
+    return ENTITY_KINDS[kind].biolink
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | dict, n: int = 3) -> str:
+    """A ' (did you mean X?)' suffix for an unknown vocabulary word, or ''."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
+    return f" (did you mean {', '.join(close)}?)" if close else ""
+
+# Fields a seed record may carry. Unknown fields are errors, so a typo never silently drops data.
+ENTITY_FIELDS = {
+    "id": "stable identifier, lower-case snake case",
+    "kind": "one of ENTITY_KINDS",
+    "name": "English name",
+    "name_zh": "Chinese name as the review gives it",
+    "synonyms": "other names and abbreviations",
+    "xrefs": "CURIEs, only where certain",
+    "description": "one or two sentences",
+    "modality": "therapy only: one of THERAPY_MODALITIES",
+    "axes": "axis ids this entity belongs to",
+    "caveats": "inconsistencies in the source, recorded rather than fixed",
+}
+TRIAL_FIELDS = {
+    "registry_id": "NCT or ChiCTR number",
+    "table1_row": "row of the review's table 1",
+    "title": "English title",
+    "conditions": "target diseases",
+    "interventions_text": "interventions as listed",
+    "interventions": "therapy ids; each becomes a tested_in edge",
+    "phase": "N/A, I, II, III, IV (or combinations such as I/II)",
+    "expected_completion": "ISO date",
+    "completion_note": "free text",
+    "country": "country",
+    "design": "study design",
+    "enrollment": "number of patients",
+    "results": "reported figures",
+    "reported_in": "reference numbers; each becomes a reported_in edge",
+    "evidence_summary": "one sentence used as the evidence of generated tested_in edges",
+    "refs": "reference numbers that describe the study",
+}
+EDGE_FIELDS = {
+    "source": "entity id",
+    "relation": "one of RELATIONS",
+    "target": "entity id",
+    "evidence": "non-empty list of evidence records",
+    "direction": "associated_with only: positive, negative or none",
+    "context": "where or under what condition the relation holds",
+    "axes": "axis ids",
+    "caveats": "inconsistencies in the source",
+}
+EVIDENCE_FIELDS = {
+    "ref": "reference number in the review, or 'review' for the review's own statement",
+    "species": "one of SPECIES",
+    "level": "one of EVIDENCE_LEVELS",
+    "summary": "one sentence in the curator's own words",
+    "model": "the model or sample (cell line, mouse strain, cohort)",
+    "figures": "reported numbers",
+    "caveats": "caveats on this piece of evidence",
+}
+REFERENCE_FIELDS = {
+    "ref": "number in the review's reference list, or 'review'",
+    "authors": "list of authors as printed",
+    "authors_zh": "Chinese authors",
+    "year": "publication year",
+    "title": "English title",
+    "title_zh": "Chinese title",
+    "journal": "journal",
+    "citation": "volume, issue and pages",
+    "doi": "DOI without the doi: prefix",
+    "cited_for": "what the review cites it for, in the curator's words",
+    "caveats": "citation problems",
+}
+AXIS_FIELDS = {
+    "id": "axis identifier",
+    "name": "English name",
+    "name_zh": "Chinese name",
+    "description": "what the axis is",
+}
