@@ -1,0 +1,140 @@
+"""The one contract both backends implement, and the one place a backend is chosen."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Protocol, runtime_checkable
+
+import networkx as nx
+
+from .errors import BackendUnavailable, MechGraphError
+
+# An edge as the analyses see it: (source id, target id, relation name).
+EdgeKey = tuple[str, str, str]
+
+
+@dataclass
+class Stats:
+    """Counts of a graph by entity kind and by relation."""
+
+    nodes: int
+    edges: int
+    by_kind: dict[str, int] = field(default_factory=dict)
+    by_relation: dict[str, int] = field(default_factory=dict)
+    evidence: int = 0
+    references: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "nodes": self.nodes,
+            "edges": self.edges,
+            "evidence_records": self.evidence,
+            "references_cited": self.references,
+            "by_kind": dict(sorted(self.by_kind.items())),
+            "by_relation": dict(sorted(self.by_relation.items())),
+        }
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """What mechgraph needs from a graph store. NetworkX and Neo4j both implement it."""
+
+    name: str
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The whole graph as a NetworkX MultiDiGraph (edge key = relation)."""
+
+    def stats(self) -> Stats:
+        """Counts by kind and by relation."""
+
+    def entity(self, eid: str) -> dict[str, Any] | None:
+        """One entity's attributes, or None."""
+
+    def lookup(self, text: str) -> list[str]:
+        """Ids of entities whose id, name, Chinese name or synonym equals `text`, case-insensitively."""
+
+    def name_index(self) -> list[tuple[str, list[str]]]:
+        """(id, all names) for every entity: the pool for 'did you mean' suggestions."""
+
+    def edges_of(self, eid: str) -> list[tuple[str, str, str, dict[str, Any]]]:
+        """Every edge into or out of an entity as (source, target, relation, attributes)."""
+
+    def cypher(self, text: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
+        """Run Cypher; read-only unless `write`."""
+
+    def simple_paths(self, source: str, target: str, max_len: int, *, undirected: bool = False) -> Iterator[list[EdgeKey]]:
+        """Every simple path (no repeated node) of at most `max_len` edges as a list of edge keys."""
+
+    def close(self) -> None:
+        """Release connections."""
+
+
+@dataclass
+class Connection:
+    """Neo4j connection settings, named as Neo4j's own tools name them."""
+
+    uri: str = "bolt://localhost:7687"
+    user: str = "neo4j"
+    password: str = "mechgraph"
+    database: str | None = None
+
+    @classmethod
+    def from_env(cls, uri: str | None = None, user: str | None = None, password: str | None = None) -> "Connection":
+        return cls(
+            uri=uri or os.environ.get("NEO4J_URI") or cls.uri,
+            user=user or os.environ.get("NEO4J_USER") or os.environ.get("NEO4J_USERNAME") or cls.user,
+            password=password or os.environ.get("NEO4J_PASSWORD") or cls.password,
+            database=os.environ.get("NEO4J_DATABASE") or None,
+        )
+
+
+BACKENDS = ("auto", "networkx", "neo4j")
+
+
+def open_backend(
+    kind: str = "networkx",
+    *,
+    seeds: Path | str | None = None,
+    graph_file: Path | str | None = None,
+    connection: Connection | None = None,
+    notice=None,
+) -> Backend:
+    """Open the chosen backend. `auto` tries Neo4j and falls back to NetworkX with a notice.
+
+    The embedded backend is built from the seed folder, or from an exported graph file when
+    `graph_file` is given. `notice` receives one-line messages (default: stderr).
+    """
+    if kind not in BACKENDS:
+        raise MechGraphError(f"unknown backend {kind!r}; choose one of {', '.join(BACKENDS)}")
+    say = notice or (lambda msg: print(msg, file=sys.stderr))
+    if kind in ("neo4j", "auto"):
+        from .neo4j_backend import Neo4jBackend
+
+        conn = connection or Connection.from_env()
+        try:
+            return Neo4jBackend(conn)
+        except BackendUnavailable as e:
+            if kind == "neo4j":
+                raise
+            say(f"notice: Neo4j not reachable at {conn.uri} ({e}); using the embedded NetworkX backend")
+    return embedded_backend(seeds=seeds, graph_file=graph_file)
+
+
+def source_graph(*, seeds: Path | str | None = None, graph_file: Path | str | None = None) -> nx.MultiDiGraph:
+    """The graph as the user supplied it: an exported file if given, else the seed folder."""
+    if graph_file is not None:
+        from .io import read_graph
+
+        return read_graph(graph_file)
+    from .model import load_graph
+
+    return load_graph(seeds)
+
+
+def embedded_backend(*, seeds: Path | str | None = None, graph_file: Path | str | None = None) -> Backend:
+    from .nx_backend import NetworkXBackend
+
+    return NetworkXBackend(source_graph(seeds=seeds, graph_file=graph_file))

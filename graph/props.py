@@ -1,0 +1,70 @@
+"""The property-graph view of the mechanism graph, shared by Neo4j and the embedded Cypher engine.
+
+Neo4j properties hold only scalars and lists of scalars, so nested values (evidence records,
+trial results) are stored as JSON text in a `<name>_json` property, and the evidence is also
+flattened into list properties (`refs`, `dois`, `levels`, `species`) that Cypher can filter on.
+Both backends derive their properties here, so the same Cypher sees the same values.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import schema
+
+JSON_SUFFIX = "_json"
+
+
+def _is_flat_list(v: list) -> bool:
+    return all(isinstance(x, (str, int, float, bool)) for x in v) and len({type(x) for x in v}) <= 1
+
+
+def node_labels(kind: str) -> list[str]:
+    """Neo4j labels of an entity: `Entity` plus the label of its kind, from the schema only."""
+    return ["Entity", schema.ENTITY_KINDS[kind].label]
+
+
+def rel_type(relation: str) -> str:
+    """Neo4j relationship type of a relation, from the schema only."""
+    return schema.RELATIONS[relation].neo4j_type
+
+
+def to_properties(attrs: dict[str, Any]) -> dict[str, Any]:
+    """Flatten graph attributes into Neo4j-storable properties."""
+    out: dict[str, Any] = {}
+    for k, v in attrs.items():
+        if v is None:
+            continue
+        if isinstance(v, (dict,)) or (isinstance(v, list) and not _is_flat_list(v)):
+            out[k + JSON_SUFFIX] = json.dumps(v, ensure_ascii=False)
+        else:
+            out[k] = v
+    return out
+
+
+def edge_properties(attrs: dict[str, Any]) -> dict[str, Any]:
+    """Relationship properties: the flattened attributes plus evidence lists Cypher can filter on."""
+    out = to_properties(attrs)
+    evidence = attrs.get("evidence") or []
+    out["dois"] = sorted({e["doi"] for e in evidence if e.get("doi")})
+    out["levels"] = sorted({e["level"] for e in evidence if e.get("level")})
+    out["species"] = sorted({e["species"] for e in evidence if e.get("species")})
+    out["n_evidence"] = len(evidence)
+    return out
+
+
+DERIVED_EDGE_PROPS = ("dois", "levels", "species", "n_evidence")
+
+
+def from_properties(props: dict[str, Any], *, edge: bool = False) -> dict[str, Any]:
+    """Invert to_properties/edge_properties: JSON text back to values, derived lists dropped."""
+    out: dict[str, Any] = {}
+    for k, v in props.items():
+        if edge and k in DERIVED_EDGE_PROPS:
+            continue
+        if k.endswith(JSON_SUFFIX) and isinstance(v, str):
+            out[k[: -len(JSON_SUFFIX)]] = json.loads(v)
+        else:
+            out[k] = list(v) if isinstance(v, (list, tuple)) else v
+    return out
