@@ -6,7 +6,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import networkx as nx
 
@@ -64,9 +64,6 @@ class Backend(Protocol):
 
     def cypher(self, text: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
         """Run Cypher; read-only unless `write`."""
-
-    def simple_paths(self, source: str, target: str, max_len: int, *, undirected: bool = False) -> Iterator[list[EdgeKey]]:
-        """Every simple path (no repeated node) of at most `max_len` edges as a list of edge keys."""
 
     def close(self) -> None:
         """Release connections."""

@@ -190,6 +190,194 @@ def export(state: State, fmt: str | None, output: str) -> None:
     click.echo(f"wrote {path} ({fmt}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
 
 
+@cli.command()
+@click.option("--batch-size", default=5000, show_default=True, help="Rows per UNWIND statement.")
+@click.pass_obj
+def load(state: State, batch_size: int) -> None:
+    """Load the graph (seeds, or --from FILE) into Neo4j, replacing what is there, atomically.
+
+    Uses --uri/--user/--password or NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD. Loading twice gives the
+    same graph; a load that fails leaves the previous graph untouched.
+    """
+    if state.backend_kind == "networkx":
+        raise MechGraphError("load writes to Neo4j: run `mechgraph --backend neo4j load`")
+    from .neo4j_backend import load_graph
+
+    g = state.source_graph()
+    counts = load_graph(g, state.connection(), batch_size=batch_size)
+    click.echo(f"loaded {counts['nodes']} entities and {counts['edges']} edges into Neo4j at {state.connection().uri}")
+
+
+@cli.command()
+@click.argument("cypher", required=False)
+@click.option("--named", "named", default=None, help="Run a named query (see --list).")
+@click.option("--list", "list_named", is_flag=True, help="List the named queries and their parameters.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Query parameter (repeatable); NAME:=JSON for numbers and lists.")
+@click.option("--write", is_flag=True, help="Allow the query to write (Neo4j only). Without it queries run read-only.")
+@json_option
+@click.pass_obj
+def query(state: State, cypher: str | None, named: str | None, list_named: bool, params: tuple[str, ...], write: bool, as_json: bool) -> None:
+    """Run Cypher (read-only by default) or a named query, and print a table or JSON rows.
+
+    On the embedded backend a documented subset of Cypher runs (see graph/cypher_nx.py).
+    """
+    from .queries import named_queries, parse_params, run_named, run_query
+
+    if list_named:
+        rows = [
+            {"name": q.name, "parameters": ", ".join(f"{k} ({t}{'=' + d if d else ''})" for k, (t, d) in q.params.items()), "description": q.description}
+            for q in named_queries().values()
+        ]
+        if as_json:
+            emit_json(rows)
+        else:
+            click.echo(table(rows, max_width=90))
+        return
+    if bool(cypher) == bool(named):
+        raise MechGraphError("give either a Cypher query or --named NAME (see --list)")
+    values = parse_params(params)
+    if named:
+        if write:
+            raise MechGraphError("named queries only read; --write is for raw Cypher")
+        rows = run_named(state.backend(), named, values)
+    else:
+        rows = run_query(state.backend(), cypher, values, write=write)
+    if as_json:
+        emit_json(rows)
+    else:
+        click.echo(table(rows))
+        click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", err=True)
+
+
+def _path_line(p: dict[str, Any], names: dict[str, str]) -> str:
+    parts = [names.get(p["steps"][0]["source"] if not p["steps"][0].get("reversed") else p["steps"][0]["target"], "?")]
+    for st in p["steps"]:
+        refs = ",".join(st["refs"]) or "-"
+        arrow = f"-[{st['relation']} {st['sign']} | ref {refs}]->" if not st.get("reversed") else f"<-[{st['relation']} {st['sign']} | ref {refs}]-"
+        nxt = st["target"] if not st.get("reversed") else st["source"]
+        parts.append(f"{arrow} {names.get(nxt, nxt)}")
+    return " ".join(parts)
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--k", "k", default=5, show_default=True, help="How many paths.")
+@click.option("--max-len", default=6, show_default=True, help="Longest path, in steps.")
+@click.option("--undirected", is_flag=True, help="Walk edges in either direction.")
+@json_option
+@click.pass_obj
+def path(state: State, source: str, target: str, k: int, max_len: int, undirected: bool, as_json: bool) -> None:
+    """The k best signed paths from SOURCE to TARGET (e.g. "THBS2+ CAF" "PD-1 antibody").
+
+    Each step shows its relation, sign and references; each path its net sign and score
+    (short paths on strong evidence score highest; see graph/paths.py).
+    """
+    from .entities import resolve
+    from .paths import signed_paths
+
+    backend = state.backend()
+    s, t = resolve(backend, source), resolve(backend, target)
+    paths = [p.as_dict() for p in signed_paths(backend.to_networkx(), s, t, k=k, max_len=max_len, undirected=undirected)]
+    if as_json:
+        emit_json({"paths": paths})
+        return
+    if not paths:
+        click.echo(f"no path from {s} to {t} within {max_len} steps" + ("" if undirected else " (try --undirected)"))
+        return
+    for i, p in enumerate(paths, 1):
+        names = {n["id"]: n["name"] for n in p["nodes"]}
+        click.echo(f"{i}. sign {p['sign']}  score {p['score']:.3f}  ({len(p['steps'])} steps)")
+        click.echo(f"   {_path_line(p, names)}")
+
+
+@cli.command()
+@click.option("--top", default=20, show_default=True, help="How many targets (0 for all).")
+@json_option
+@click.pass_obj
+def targets(state: State, top: int, as_json: bool) -> None:
+    """Candidate therapeutic targets for GCPM, ranked, each with the reasons for its score.
+
+    Score = 0.45 influence on disease outcomes + 0.25 druggability + 0.20 evidence + 0.10
+    centrality (see graph/targets.py). Direction: block a driver, boost a brake.
+    """
+    from .targets import rank_targets
+
+    ranked = rank_targets(state.backend().to_networkx(), top=top)
+    if as_json:
+        emit_json({"targets": [t.as_dict() for t in ranked]})
+        return
+    rows = []
+    for i, t in enumerate(ranked, 1):
+        c = t.components
+        outcomes = [f"{r['outcome']}{r['sign']}" for r in t.reasons if "outcome" in r]
+        rows.append(
+            {
+                "#": i,
+                "target": f"{t.name} [{t.id}]",
+                "kind": t.kind,
+                "score": f"{t.score:.3f}",
+                "do": t.direction,
+                "infl/drug/evid/cent": f"{c['influence']:.2f}/{c['druggability']:.2f}/{c['evidence']:.2f}/{c['centrality']:.2f}",
+                "outcomes": ", ".join(outcomes),
+                "therapies": ", ".join(th["id"] for th in t.therapies),
+            }
+        )
+    click.echo(table(rows, max_width=48))
+
+
+@cli.command()
+@click.argument("therapy")
+@click.option("--on", "outcome", default="peritoneal_metastasis", show_default=True, help="Outcome entity.")
+@click.option("--max-len", default=5, show_default=True, help="Longest path, in steps.")
+@json_option
+@click.pass_obj
+def effect(state: State, therapy: str, outcome: str, max_len: int, as_json: bool) -> None:
+    """Signed net effect of THERAPY on an outcome, with supporting and contradicting paths apart."""
+    from .effects import therapy_effect
+    from .entities import resolve
+
+    backend = state.backend()
+    t, o = resolve(backend, therapy), resolve(backend, outcome)
+    eff = therapy_effect(backend.to_networkx(), t, o, max_len=max_len)
+    if as_json:
+        emit_json(eff.as_dict())
+        return
+    click.echo(f"{eff.therapy['name']} on {eff.outcome['name']}: {eff.verdict} (net {eff.net:+.3f})")
+    for title, group in (("lowers it", eff.lowering), ("raises it", eff.raising), ("unsigned", eff.unsigned)):
+        if not group:
+            continue
+        click.echo(f"\npaths where it {title} ({len(group)}):" if title != "unsigned" else f"\nunsigned paths ({len(group)}):")
+        for p in group:
+            d = p.as_dict()
+            names = {n["id"]: n["name"] for n in d["nodes"]}
+            click.echo(f"  {d['score']:.3f}  {_path_line(d, names)}")
+    if eff.limits:
+        click.echo(f"\nwhat limits its efficacy ({len(eff.limits)}):")
+        for r in eff.limits:
+            figs = f"  [{'; '.join(r['figures'])}]" if r["figures"] else ""
+            ctx = f" ({r['context']})" if r.get("context") else ""
+            click.echo(f"  {r['source_name']} -{r['relation']}-> {r['target']}{ctx}; {r['level']}, ref {', '.join(r['refs'])}{figs}")
+
+
+@cli.command()
+@click.option("--by", type=click.Choice(["axis", "cell"]), default="axis", show_default=True, help="Group by axis or by cell type.")
+@json_option
+@click.pass_obj
+def gaps(state: State, by: str, as_json: bool) -> None:
+    """Mechanisms supported only by preclinical or in vitro evidence: where clinical validation is missing."""
+    from .gaps import evidence_gaps
+
+    groups = evidence_gaps(state.backend().to_networkx(), by=by)
+    if as_json:
+        emit_json(groups)
+        return
+    for name, rows in groups.items():
+        click.echo(f"{name} ({len(rows)})")
+        for r in rows:
+            click.echo(f"  {r['source']} -{r['relation']} ({r['sign']})-> {r['target']}   {'/'.join(r['levels'])}; ref {', '.join(r['refs'])}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the CLI and turns every mechgraph error into one line and an exit status."""
     try:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterator
+from typing import Any
 
 import networkx as nx
 
-from .backend import EdgeKey, Stats
+from .backend import Stats
 from .errors import QueryError
 
 
@@ -81,52 +81,6 @@ class NetworkXBackend:
             self._engine = CypherEngine(self.g)
         return self._engine.run(text, params or {})
 
-    def simple_paths(self, source: str, target: str, max_len: int, *, undirected: bool = False) -> Iterator[list[EdgeKey]]:
-        yield from simple_edge_paths(self.g, source, target, max_len, undirected=undirected)
-
     def close(self) -> None:
         pass
 
-
-def simple_edge_paths(g: nx.MultiDiGraph, source: str, target: str, max_len: int, *, undirected: bool = False) -> Iterator[list[EdgeKey]]:
-    """Depth-first enumeration of simple paths as edge keys; undirected walks edges both ways.
-
-    Parallel edges (two relations between one pair) give distinct paths. Edge keys always name
-    the stored direction (source, target, relation), whichever way the walk crossed them.
-    """
-    if source not in g or target not in g or source == target:
-        return
-    succ, pred = g._succ, g._pred  # adjacency dicts: n -> nbr -> key -> attrs
-
-    def steps(n: str):
-        for nbr, keys in succ[n].items():
-            for k in keys:
-                yield nbr, (n, nbr, k)
-        if undirected:
-            for nbr, keys in pred[n].items():
-                for k in keys:
-                    yield nbr, (nbr, n, k)
-
-    path_nodes = [source]
-    on_path = {source}
-    edges: list[EdgeKey] = []
-    stack = [steps(source)]
-    while stack:
-        nxt = next(stack[-1], None)
-        if nxt is None:
-            stack.pop()
-            on_path.discard(path_nodes.pop())
-            if edges:
-                edges.pop()
-            continue
-        nbr, ekey = nxt
-        if nbr in on_path:
-            continue
-        if nbr == target:
-            yield edges + [ekey]
-            continue
-        if len(edges) + 1 < max_len:
-            path_nodes.append(nbr)
-            on_path.add(nbr)
-            edges.append(ekey)
-            stack.append(steps(nbr))

@@ -27,7 +27,7 @@ class Relation:
     """One relation type: its fixed sign (+1, -1 or 0), Neo4j type and Biolink predicate."""
 
     name: str
-    sign: int
+    sign: int | None  # +1, -1, 0 (unsigned), or None for structural relations that pass a sign through
     neo4j_type: str
     biolink: str
     description: str
@@ -38,7 +38,9 @@ class Relation:
         return SIGN_SYMBOLS[self.sign]
 
 
-SIGN_SYMBOLS = {1: "+", -1: "-", 0: "0"}
+# "=" marks a structural step (subtype_of, part_of, ...): it carries no sign of its own and a
+# signed path passes through it unchanged.
+SIGN_SYMBOLS = {1: "+", -1: "-", 0: "0", None: "="}
 
 ENTITY_KINDS: dict[str, EntityKind] = {
     k.name: k
@@ -126,10 +128,10 @@ RELATIONS: dict[str, Relation] = {
             "biolink:associated_with",
             "statistical association; its direction is the edge's `direction` property",
         ),
-        Relation("tested_in", 0, "TESTED_IN", "biolink:studied_in", "therapy tested in a trial", structural=True),
-        Relation("subtype_of", 0, "SUBTYPE_OF", "biolink:subclass_of", "is a subtype or member of", structural=True),
-        Relation("part_of", 0, "PART_OF", "biolink:part_of", "is a component of", structural=True),
-        Relation("reported_in", 0, "REPORTED_IN", "biolink:published_in", "study results reported in", structural=True),
+        Relation("tested_in", None, "TESTED_IN", "biolink:studied_in", "therapy tested in a trial", structural=True),
+        Relation("subtype_of", None, "SUBTYPE_OF", "biolink:subclass_of", "is a subtype or member of", structural=True),
+        Relation("part_of", None, "PART_OF", "biolink:part_of", "is a component of", structural=True),
+        Relation("reported_in", None, "REPORTED_IN", "biolink:published_in", "study results reported in", structural=True),
     ]
 }
 

@@ -1,0 +1,213 @@
+/*
+ * mechgraph local Neo4j server: a REAL Neo4j 5.26 (community) DBMS speaking Bolt,
+ * run without Docker, for CI and developers. Started by scripts/neo4j-local.sh.
+ *
+ * Why embedded (org.neo4j:neo4j + DatabaseManagementServiceBuilder) and not neo4j-harness:
+ *  - the harness (Neo4jBuilders.newInProcessBuilder(Path)) always runs in a fresh random
+ *    sub-folder of the given working dir and deletes it on close, i.e. it is built for
+ *    throw-away test databases; the data must PERSIST across stop/start and kill -9 here;
+ *  - neo4j-harness 5.26.x is only partially mirrored on Maven Central (5.26.31 exists,
+ *    several patch releases do not), org.neo4j:neo4j is the DBMS itself with no test code;
+ *  - the embedded DBMS is the same kernel, transaction log recovery and Bolt server as the
+ *    packaged server (org.neo4j:neo4j also pulls in neo4j-server, so HTTP can be enabled too).
+ *  The home directory (= data dir) holds data/databases, data/transactions and logs/; it is
+ *  never deleted, and on restart after a crash Neo4j recovers from the transaction logs.
+ *
+ * Settings (argument --name=value wins over the environment variable, then the default):
+ *   --bolt-port   NEO4J_BOLT_PORT   7687   Bolt on 127.0.0.1
+ *   --http-port   NEO4J_HTTP_PORT   0      HTTP API on 127.0.0.1 (e.g. 7474); 0 = HTTP off
+ *   --data-dir    NEO4J_DATA_DIR    target/data (relative to the working dir)
+ *   --plugins-dir NEO4J_PLUGINS_DIR directory of APOC jars (target/plugins next to the jar)
+ *   --pagecache   NEO4J_PAGECACHE   512m
+ * Heap is a JVM option (-Xmx), set by neo4j-local.sh from NEO4J_HEAP (default 2g).
+ *
+ * Authentication is DISABLED (dbms.security.auth_enabled=false): clients may send any basic
+ * auth (e.g. neo4j/password) or none; the Python driver's auth=("neo4j","password") works.
+ *
+ * APOC core 5.26.x: the shaded "core" classifier jar is not published for 5.26, so the plain
+ * apoc-core + apoc-common jars and their dependencies are on the classpath (for APOC's
+ * extension factories) and apoc-core/apoc-common are also copied to the plugin dir, because
+ * Neo4j registers procedures only from jars in its plugin dir. apoc.* is unrestricted.
+ * Left out: Apache Arrow (apoc.export.arrow.*, apoc.load.arrow* log "Failed to load" warnings
+ * at startup and are unavailable) and the S3/GCS cloud-storage URL handlers; all other APOC
+ * core procedures/functions (apoc.help, apoc.text.*, apoc.coll.*, apoc.periodic.*, ...) load.
+ *
+ * Prints "READY bolt://127.0.0.1:PORT" once the default database is available and the Bolt
+ * port accepts TCP connections. SIGTERM/SIGINT shut the DBMS down cleanly (shutdown hook).
+ */
+package mechgraph;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import org.neo4j.configuration.GraphDatabaseInternalSettings;
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.HttpConnector;
+import org.neo4j.configuration.connectors.HttpsConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.io.ByteUnit;
+
+public final class Neo4jServer {
+    private static final String HOST = "127.0.0.1";
+
+    private Neo4jServer() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = parseArgs(args);
+        int boltPort = Integer.parseInt(setting(opts, "bolt-port", "NEO4J_BOLT_PORT", "7687"));
+        int httpPort = Integer.parseInt(setting(opts, "http-port", "NEO4J_HTTP_PORT", "0"));
+        Path home = Paths.get(setting(opts, "data-dir", "NEO4J_DATA_DIR", "target/data"))
+                .toAbsolutePath().normalize();
+        String pluginsOpt = setting(opts, "plugins-dir", "NEO4J_PLUGINS_DIR", null);
+        Path plugins = pluginsOpt != null ? Paths.get(pluginsOpt) : defaultPluginsDir();
+        long pageCache = parseBytes(setting(opts, "pagecache", "NEO4J_PAGECACHE", "512m"));
+
+        Files.createDirectories(home);
+        log("starting Neo4j " + neo4jVersion() + " home=" + home + " bolt=" + HOST + ":" + boltPort
+                + " http=" + (httpPort > 0 ? HOST + ":" + httpPort : "off")
+                + " plugins=" + (plugins != null ? plugins : "none") + " pagecache=" + pageCache);
+
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home)
+                .setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress(HOST))
+                .setConfig(GraphDatabaseSettings.default_advertised_address, new SocketAddress(HOST))
+                .setConfig(BoltConnector.enabled, true)
+                .setConfig(BoltConnector.listen_address, new SocketAddress(HOST, boltPort))
+                .setConfig(BoltConnector.advertised_address, new SocketAddress(HOST, boltPort))
+                .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
+                .setConfig(HttpConnector.enabled, httpPort > 0)
+                .setConfig(HttpsConnector.enabled, false)
+                .setConfig(GraphDatabaseSettings.auth_enabled, false)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
+                .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("apoc.*"))
+                // default 5 s netty "quiet period" only delays a clean stop
+                .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0);
+        if (httpPort > 0) {
+            builder.setConfig(HttpConnector.listen_address, new SocketAddress(HOST, httpPort))
+                    .setConfig(HttpConnector.advertised_address, new SocketAddress(HOST, httpPort));
+        }
+        if (plugins != null && Files.isDirectory(plugins)) {
+            builder.setConfig(GraphDatabaseSettings.plugin_dir, plugins.toAbsolutePath().normalize());
+        }
+
+        long t0 = System.nanoTime();
+        DatabaseManagementService dbms = builder.build();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log("shutting down");
+            try {
+                dbms.shutdown();
+                log("shutdown complete");
+            } catch (Throwable t) {
+                log("shutdown failed: " + t);
+            } finally {
+                stopped.countDown();
+            }
+        }, "neo4j-shutdown"));
+
+        GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (!db.isAvailable(1_000)) {
+            if (System.currentTimeMillis() > deadline) {
+                log("default database did not become available");
+                System.exit(1);
+            }
+        }
+        while (!portOpen(boltPort)) {
+            if (System.currentTimeMillis() > deadline) {
+                log("bolt port " + boltPort + " not accepting connections");
+                System.exit(1);
+            }
+            Thread.sleep(100);
+        }
+        log(String.format(Locale.ROOT, "started in %.1f s", (System.nanoTime() - t0) / 1e9));
+        System.out.println("READY bolt://" + HOST + ":" + boltPort);
+        System.out.flush();
+        stopped.await();
+    }
+
+    private static boolean portOpen(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(HOST, port), 1_000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** target/plugins next to target/neo4j-server.jar (or next to target/classes). */
+    private static Path defaultPluginsDir() {
+        try {
+            Path code = Paths.get(Neo4jServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return code.getParent().resolve("plugins");
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static String neo4jVersion() {
+        String v = org.neo4j.kernel.internal.Version.getNeo4jVersion();
+        return v != null ? v : "?";
+    }
+
+    private static Map<String, String> parseArgs(String[] args) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument: " + a);
+            }
+            int eq = a.indexOf('=');
+            if (eq > 0) {
+                m.put(a.substring(2, eq), a.substring(eq + 1));
+            } else if (i + 1 < args.length) {
+                m.put(a.substring(2), args[++i]);
+            } else {
+                throw new IllegalArgumentException("missing value for " + a);
+            }
+        }
+        return m;
+    }
+
+    private static String setting(Map<String, String> opts, String name, String env, String dflt) {
+        String v = opts.get(name);
+        if (v == null || v.isBlank()) {
+            v = System.getenv(env);
+        }
+        return v == null || v.isBlank() ? dflt : v.trim();
+    }
+
+    private static long parseBytes(String s) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        long mult = 1;
+        char last = t.charAt(t.length() - 1);
+        if (last == 'k') {
+            mult = ByteUnit.kibiBytes(1);
+        } else if (last == 'm') {
+            mult = ByteUnit.mebiBytes(1);
+        } else if (last == 'g') {
+            mult = ByteUnit.gibiBytes(1);
+        }
+        if (mult != 1) {
+            t = t.substring(0, t.length() - 1);
+        }
+        return Long.parseLong(t) * mult;
+    }
+
+    private static void log(String msg) {
+        System.out.println("[mechgraph-neo4j] " + msg);
+        System.out.flush();
+    }
+}
