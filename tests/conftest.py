@@ -1,0 +1,78 @@
+"""Shared fixtures: the real seed graph, small hand-built graphs, and the real Neo4j server."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session")
+def seed_graph() -> nx.MultiDiGraph:
+    from graph.model import load_graph
+
+    return load_graph(SEEDS)
+
+
+def ev(ref: str = "1", level: str = "observational_human") -> list[dict]:
+    return [{"ref": ref, "doi": f"10.1000/{ref}", "species": "patients", "level": level, "summary": "test evidence"}]
+
+
+def small_graph(edges: list[tuple[str, str, str, str]], kinds: dict[str, str] | None = None) -> nx.MultiDiGraph:
+    """A MultiDiGraph in the project's shape from (source, relation, target, level) tuples."""
+    from graph import schema
+
+    kinds = kinds or {}
+    g = nx.MultiDiGraph(name="test", axes={})
+    for u, rel, v, level in edges:
+        for n in (u, v):
+            if n not in g:
+                g.add_node(n, id=n, name=n.upper(), kind=kinds.get(n, "gene"), synonyms=[], xrefs=[], axes=[], caveats=[])
+        sign = schema.SIGN_SYMBOLS[schema.RELATIONS[rel].sign]
+        g.add_edge(u, v, key=rel, relation=rel, sign=sign, evidence=ev(level=level), refs=["1"], level=level)
+    return g
+
+
+def neo4j_connection():
+    """A Connection to the Neo4j server named by NEO4J_URI, or None with the reason."""
+    from graph.backend import Connection
+    from graph.errors import BackendUnavailable
+
+    if not os.environ.get("NEO4J_URI"):
+        return None, "NEO4J_URI is not set (scripts/neo4j-local.sh start prints one)"
+    conn = Connection.from_env()
+    try:
+        from graph.neo4j_backend import Neo4jBackend
+
+        Neo4jBackend(conn, timeout=5).close()
+    except BackendUnavailable as e:
+        return None, str(e)
+    return conn, ""
+
+
+@pytest.fixture(scope="session")
+def neo4j_conn():
+    """The real Neo4j server: in CI a missing server fails the test, elsewhere it skips."""
+    conn, reason = neo4j_connection()
+    if conn is None:
+        if IN_CI:
+            pytest.fail(f"Neo4j is required in CI: {reason}")
+        pytest.skip(f"no Neo4j server: {reason}")
+    return conn
+
+
+@pytest.fixture
+def loaded_neo4j(neo4j_conn, seed_graph):
+    """Neo4j holding the seed graph, freshly loaded."""
+    from graph.neo4j_backend import Neo4jBackend, load_graph
+
+    load_graph(seed_graph, neo4j_conn, progress=False)
+    backend = Neo4jBackend(neo4j_conn)
+    yield backend
+    backend.close()

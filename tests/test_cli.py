@@ -1,0 +1,139 @@
+"""The command line: exit codes, one-line errors, JSON shapes. Runs through `main`, as users do."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SEEDS
+from graph.cli import cli, main
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["--backend", "networkx", "--seeds", str(SEEDS), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_ok(capsys):
+    code, out, _ = run(capsys, "validate")
+    assert code == 0 and out.startswith("ok: ")
+
+
+def test_validate_broken_folder_exit_2(capsys, tmp_path):
+    (tmp_path / "e.yaml").write_text("edges:\n  - source: a\n    relation: promotes\n    target: b\n", encoding="utf-8")
+    code, out, err = run(capsys, "validate", str(tmp_path))
+    assert code == 2
+    *lines, summary = err.strip().splitlines()
+    assert summary == f"{len(lines)} problems found"
+    assert all(line.startswith(str(tmp_path / "e.yaml") + ":") for line in lines)
+    assert any(line.split(":")[1].isdigit() and "not a known entity" in line for line in lines)
+    assert "Traceback" not in err
+
+
+def test_show_by_chinese_name(capsys):
+    code, out, _ = run(capsys, "show", "卡妥索单抗")
+    assert code == 0
+    assert out.startswith("catumaxomab  卡妥索单抗  [catumaxomab]")
+    assert "doi:10.1038/s41416-018-0150-6" in out
+
+
+def test_show_unknown_gives_did_you_mean_and_exit_1(capsys):
+    code, out, err = run(capsys, "show", "THBS2 CAFs")
+    assert code == 1
+    assert "did you mean" in err and "thbs2_caf" in err
+
+
+def test_stats_json(capsys):
+    code, out, _ = run(capsys, "stats", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["by_relation"]["tested_in"] >= 14 and data["by_kind"]["publication"] == 46
+
+
+def test_path_json_shape(capsys):
+    code, out, _ = run(capsys, "path", "THBS2+ CAF", "PD-1 antibody", "--json", "--k", "2")
+    data = json.loads(out)
+    assert code == 0 and len(data["paths"]) == 2
+    p = data["paths"][0]
+    assert set(p) == {"nodes", "steps", "sign", "score"}
+    assert p["nodes"][0] == {"id": "thbs2_caf", "name": "THBS2+ cancer-associated fibroblast"}
+    assert {"source", "target", "relation", "sign", "refs"} <= set(p["steps"][0])
+    assert p["sign"] == "-"
+
+
+def test_path_none_is_exit_0_and_empty_list(capsys):
+    code, out, _ = run(capsys, "path", "hipec", "thbs2_caf", "--json")
+    assert code == 0 and json.loads(out) == {"paths": []}
+    code, out, _ = run(capsys, "path", "hipec", "thbs2_caf")
+    assert code == 0 and out.startswith("no path")
+
+
+def test_targets_json(capsys):
+    code, out, _ = run(capsys, "targets", "--top", "5", "--json")
+    data = json.loads(out)["targets"]
+    assert code == 0 and len(data) == 5
+    assert {"id", "name", "kind", "score", "reasons", "therapies"} <= set(data[0])
+    assert data == sorted(data, key=lambda t: -t["score"])
+
+
+def test_effect_and_gaps(capsys):
+    code, out, _ = run(capsys, "effect", "catumaxomab", "--on", "malignant ascites")
+    assert code == 0 and "lowers" in out.splitlines()[0]
+    code, out, _ = run(capsys, "gaps", "--json")
+    assert code == 0 and "GAS6/AXL axis" in json.loads(out)
+
+
+def test_query_named_and_raw_on_embedded(capsys):
+    code, out, _ = run(capsys, "query", "--named", "therapies_for_target", "--param", "target=PD-1", "--json")
+    rows = json.loads(out)
+    assert code == 0 and {"nivolumab", "sintilimab"} <= {r["therapy"] for r in rows}
+    code, out, _ = run(capsys, "query", "MATCH (n:Entity {id: $id}) RETURN n.name AS name", "--param", "id=caf", "--json")
+    assert json.loads(out) == [{"name": "cancer-associated fibroblast"}]
+
+
+def test_write_query_refused_on_embedded(capsys):
+    code, _, err = run(capsys, "query", "MATCH (n) DETACH DELETE n")
+    assert code == 1 and err.startswith("error:") and len(err.strip().splitlines()) == 1
+
+
+def test_export_and_from(capsys, tmp_path):
+    out_file = tmp_path / "g.graphml"
+    code, out, _ = run(capsys, "export", "-o", str(out_file))
+    assert code == 0 and out_file.exists()
+    code = main(["--from", str(out_file), "show", "SPP1+ TAM"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and "spp1_tam" in out
+
+
+def test_load_needs_neo4j_backend(capsys):
+    code, _, err = run(capsys, "load")
+    assert code == 1 and "--backend neo4j" in err
+
+
+def test_neo4j_down_is_one_line_exit_1(capsys):
+    code = main(["--backend", "neo4j", "--uri", "bolt://127.0.0.1:1", "stats"])
+    _, err = capsys.readouterr()
+    assert code == 1 and err.startswith("error: cannot reach Neo4j at bolt://127.0.0.1:1")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_auto_falls_back_with_notice(capsys):
+    code = main(["--backend", "auto", "--uri", "bolt://127.0.0.1:1", "--seeds", str(SEEDS), "stats", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0 and "using the embedded NetworkX backend" in err and json.loads(out)["nodes"] > 100
+
+
+def test_python_dash_m_graph_works():
+    proc = subprocess.run([sys.executable, "-m", "graph", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0 and "mechgraph" in proc.stdout
+
+
+def test_every_command_has_help_and_a_readme_mention():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, cmd in cli.commands.items():
+        assert cmd.help and cmd.help.strip(), name
+        assert f"mechgraph {name}" in readme or f"mechgraph --backend neo4j {name}" in readme, f"README does not show `mechgraph {name}`"

@@ -1,0 +1,111 @@
+"""Content tests on the real seed graph: the review's mechanisms, therapies, trials and references."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph import schema
+
+TABLE1 = {
+    1: ("NCT04886193", "N/A", "China"),
+    2: ("NCT04889768", "N/A", "China"),
+    3: ("NCT05204173", "II", "China"),
+    4: ("NCT05477927", "I", "China"),
+    5: ("NCT05648487", "II", "China"),
+    6: ("NCT05802056", "I", "United States"),
+    7: ("NCT06046963", "II", "China"),
+    8: ("NCT06213519", "II", "China"),
+    9: ("NCT06283121", "II", "China"),
+    10: ("NCT06487715", "II", "China"),
+    11: ("NCT06519591", "II", "China"),
+    12: ("NCT06675136", "I", "United States"),
+    13: ("NCT05802056", "I", "United States"),
+    14: ("ChiCTR2400083006", "IV", "China"),
+}
+
+MECHANISMS = [
+    ("m1_tam", "secretes", "il12"), ("m1_tam", "secretes", "tnf"), ("m1_tam", "secretes", "il1b"), ("m1_tam", "secretes", "ros"),
+    ("m2_tam", "secretes", "il10"), ("m2_tam", "secretes", "tgfb"), ("m2_tam", "secretes", "vegf"), ("m2_tam", "secretes", "egf"),
+    ("m2_tam", "promotes", "angiogenesis"), ("m2_tam", "promotes", "emt"), ("emt", "recruits", "tam"),
+    ("m2_tam", "associated_with", "poor_survival"), ("tam", "associated_with", "poor_survival"),
+    ("thbs2_caf", "recruits", "tam"), ("thbs2_caf", "polarizes", "spp1_tam"), ("c3", "binds", "c3ar1"), ("c3ar1", "polarizes", "spp1_tam"),
+    ("caf", "inhibits", "cd8_t_cell"), ("caf", "inhibits", "mir_200b"), ("caf", "promotes", "mir200b_methylation"),
+    ("caf", "secretes", "gas6"), ("gas6", "activates", "axl"), ("axl", "promotes", "emt"), ("axl", "promotes", "peritoneal_metastasis"),
+    ("t_cell_exhausted_subtype", "associated_with", "tim3"), ("t_cell_exhausted_subtype", "associated_with", "galectin9"),
+    ("t_cell_exhausted_subtype", "associated_with", "vista"), ("t_cell_exhausted_subtype", "associated_with", "tgfb1"),
+    ("icam2", "activates", "nk_cell"), ("car_nk_mesothelin", "targets", "mesothelin"),
+    ("treg", "inhibits", "cd8_t_cell"), ("treg", "inhibits", "antigen_presenting_cell"),
+    ("nivolumab", "targets", "pd1"), ("pembrolizumab", "targets", "pd1"), ("tislelizumab", "targets", "pd1"),
+    ("car_t_cea", "targets", "cea"), ("car_t_her2", "targets", "her2"), ("car_t_icam1", "targets", "icam1"),
+    ("car_t_cldn18_2", "targets", "cldn18_2"), ("car_t_epcam", "targets", "epcam"),
+    ("catumaxomab", "targets", "epcam"), ("catumaxomab", "targets", "cd3"), ("catumaxomab", "binds", "fcgr"),
+    ("catumaxomab", "inhibits", "malignant_ascites"), ("reovirus", "inhibits", "malignant_ascites"),
+    ("oncolytic_adenovirus", "inhibits", "peritoneal_metastasis"), ("herpesvirus_g207_nv1020", "promotes", "apoptosis"),
+    ("il33", "activates", "macrophage"), ("il33_therapy", "inhibits", "peritoneal_metastasis"),
+    ("nivolumab", "tested_in", "checkmate_649"), ("tislelizumab", "tested_in", "rationale_305"),
+    ("peritoneal_metastasis", "inhibits", "nivolumab"),
+]
+
+
+def test_all_45_references_with_dois(seed_graph):
+    pubs = {a["ref"]: a for _, a in seed_graph.nodes(data=True) if a["kind"] == "publication"}
+    assert set(pubs) == {str(i) for i in range(1, 46)} | {"review"}
+    for i in range(1, 46):
+        p = pubs[str(i)]
+        assert schema.DOI_RE.match(p["doi"]), i
+        assert p["authors"] and p["year"] and p["journal"] and p["description"], i
+    assert pubs["19"]["doi"] == "10.1136/gutjnl-2024-333617"
+    assert pubs["31"]["doi"] == "10.1016/S0140-6736(21)00797-2"
+
+
+def test_every_table1_row(seed_graph):
+    rows = {a["table1_row"]: a for _, a in seed_graph.nodes(data=True) if a.get("table1_row")}
+    assert set(rows) == set(TABLE1)
+    for row, (registry, phase, country) in TABLE1.items():
+        t = rows[row]
+        assert (t["registry_id"], t["phase"], t["country"]) == (registry, phase, country), row
+        assert t["title"] and t["name_zh"] and t["interventions_text"] and t["expected_completion"], row
+        assert any(seed_graph.has_edge(i, next(n for n, a in seed_graph.nodes(data=True) if a.get("table1_row") == row), "tested_in") for i in t["interventions"])
+    assert any("NCT05802056" in c for c in rows[6]["caveats"] + rows[13]["caveats"])
+
+
+@pytest.mark.parametrize("source, relation, target", MECHANISMS)
+def test_review_mechanism_present(seed_graph, source, relation, target):
+    assert seed_graph.has_edge(source, target, relation), f"{source} -{relation}-> {target}"
+
+
+def test_every_edge_carries_full_evidence(seed_graph):
+    for u, v, k, a in seed_graph.edges(keys=True, data=True):
+        assert a["evidence"], (u, k, v)
+        for e in a["evidence"]:
+            assert e["ref"] and e["species"] in schema.SPECIES and e["level"] in schema.EVIDENCE_LEVELS and e["summary"], (u, k, v)
+            if e["ref"] != "review":
+                assert e["doi"], (u, k, v)
+
+
+def test_every_reference_is_used(seed_graph):
+    cited = {e["ref"] for _, _, a in seed_graph.edges(data=True) for e in a["evidence"]}
+    assert {str(i) for i in range(1, 46)} <= cited
+
+
+def test_chinese_names_and_caveats(seed_graph):
+    n = seed_graph.nodes
+    assert n["caf"]["name_zh"] == "肿瘤相关成纤维细胞"
+    assert n["catumaxomab"]["name_zh"] == "卡妥索单抗"
+    assert n["nivolumab"]["name_zh"] == "纳武利尤单抗"
+    assert n["ref_34"]["caveats"] and n["ref_39"]["caveats"]
+
+
+def test_clinical_figures_recorded(seed_graph):
+    results = {n: a.get("results") for n, a in seed_graph.nodes(data=True) if a.get("results")}
+    assert any(r.get("p") == 0.021 for r in results["hagi_nivolumab_cohort"])
+    assert any(r.get("hr") == 0.80 for r in results["rationale_305"])
+    assert seed_graph.nodes["kcsg_st22_06"]["enrollment"] == 363
+    figures = [e.get("figures", "") for e in seed_graph.edges["nivolumab", "poor_survival", "inhibits"]["evidence"]]
+    assert any("30%" in f for f in figures)
+
+
+def test_identifiers_only_of_known_prefixes(seed_graph):
+    for n, a in seed_graph.nodes(data=True):
+        for x in a.get("xrefs", []):
+            assert schema.check_curie(x) is None, (n, x)

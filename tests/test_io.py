@@ -1,0 +1,70 @@
+"""Exports and reading them back: lossless, property by property, evidence included."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from graph.errors import ExportError, SeedError
+from graph.io import export_graph, read_graph, to_node_link
+
+
+@pytest.mark.parametrize("fmt", ["json", "graphml"])
+def test_round_trip_is_identical(seed_graph, tmp_path, fmt):
+    first = tmp_path / f"g.{fmt}"
+    export_graph(seed_graph, first, fmt)
+    again = read_graph(first)
+    assert to_node_link(again) == to_node_link(seed_graph)
+    for n in seed_graph.nodes:
+        assert again.nodes[n] == seed_graph.nodes[n]
+    for u, v, k in seed_graph.edges(keys=True):
+        assert again.edges[u, v, k] == seed_graph.edges[u, v, k]
+    second = tmp_path / f"g2.{fmt}"
+    export_graph(again, second, fmt)
+    assert second.read_bytes() == first.read_bytes()
+
+
+def test_json_shape(seed_graph):
+    data = to_node_link(seed_graph)
+    node = next(n for n in data["nodes"] if n["id"] == "catumaxomab")
+    assert list(node)[:6] == ["id", "name", "kind", "name_zh", "synonyms", "xrefs"]
+    assert node["name_zh"] == "卡妥索单抗"
+    edge = next(e for e in data["edges"] if e["source"] == "thbs2_caf" and e["relation"] == "polarizes")
+    assert edge["target"] == "spp1_tam" and edge["sign"] == "+"
+    assert edge["evidence"][0]["ref"] == "19"
+    assert edge["evidence"][0]["doi"] == "10.1136/gutjnl-2024-333617"
+    assert set(edge["evidence"][0]) >= {"ref", "doi", "species", "level", "summary"}
+
+
+def test_graphml_holds_only_flat_values(seed_graph, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    path = export_graph(seed_graph, tmp_path / "g.graphml", "graphml")
+    root = ET.parse(path).getroot()
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    types = {k.get("attr.type") for k in root.findall("g:key", ns)}
+    assert types <= {"string", "int", "long", "double", "boolean", "float"}
+    assert len(root.findall(".//g:node", ns)) == seed_graph.number_of_nodes()
+    assert len(root.findall(".//g:edge", ns)) == seed_graph.number_of_edges()
+
+
+def test_broken_files_give_one_line_errors(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"nodes": [', encoding="utf-8")
+    with pytest.raises(SeedError, match=r"bad.json:1: invalid JSON"):
+        read_graph(bad)
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps({"nodes": [{"id": "a", "name": "A", "kind": "spaceship"}], "edges": []}))
+    with pytest.raises(SeedError, match="unknown kind 'spaceship'"):
+        read_graph(wrong)
+    dangling = tmp_path / "dangling.json"
+    dangling.write_text(json.dumps({"nodes": [], "edges": [{"source": "a", "target": "b", "relation": "promotes"}]}))
+    with pytest.raises(SeedError, match="is not a node"):
+        read_graph(dangling)
+    with pytest.raises(ExportError, match="cannot tell the format"):
+        read_graph(tmp_path / "x.txt")
+    xml = tmp_path / "bad.graphml"
+    xml.write_text("<graphml><oops", encoding="utf-8")
+    with pytest.raises(SeedError, match="not a readable GraphML"):
+        read_graph(xml)

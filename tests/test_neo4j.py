@@ -1,0 +1,139 @@
+"""The Neo4j backend against a real server (NEO4J_URI). CI starts one with scripts/neo4j-local.sh."""
+
+from __future__ import annotations
+
+import threading
+
+import networkx as nx
+import pytest
+
+from graph.entities import resolve
+from graph.errors import QueryError, UnknownEntity
+from graph.io import to_node_link
+from graph.neo4j_backend import Neo4jBackend, load_graph
+from graph.nx_backend import NetworkXBackend
+from graph.queries import named_queries, run_named, run_query
+
+pytestmark = pytest.mark.neo4j
+
+
+def counts(backend: Neo4jBackend) -> tuple[int, int]:
+    rows = run_query(backend, "MATCH (n:Entity) OPTIONAL MATCH (n)-[r]->(:Entity) RETURN count(DISTINCT n) AS n, count(r) AS r")
+    return rows[0]["n"], rows[0]["r"]
+
+
+def test_load_gives_the_seed_graph_back_property_by_property(loaded_neo4j, seed_graph):
+    assert counts(loaded_neo4j) == (seed_graph.number_of_nodes(), seed_graph.number_of_edges())
+    assert to_node_link(loaded_neo4j.to_networkx()) == to_node_link(seed_graph)
+
+
+def test_labels_and_types_come_from_the_schema(loaded_neo4j):
+    rows = run_query(loaded_neo4j, "MATCH (n:Entity:CellState {id: 'thbs2_caf'})-[r:POLARIZES]->(m:CellState) RETURN m.id AS m, r.refs AS refs, r.dois AS dois")
+    assert rows == [{"m": "spp1_tam", "refs": ["19"], "dois": ["10.1136/gutjnl-2024-333617"]}]
+    constraints = run_query(loaded_neo4j, "SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names")
+    assert "mechgraph_entity_id" in constraints[0]["names"]
+
+
+def test_loading_twice_gives_identical_counts(neo4j_conn, seed_graph, loaded_neo4j):
+    before = counts(loaded_neo4j)
+    load_graph(seed_graph, neo4j_conn, progress=False)
+    assert counts(loaded_neo4j) == before
+
+
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_named_query_parity(loaded_neo4j, seed_graph, name):
+    examples = {"therapies_for_target": {"target": "PD-1"}, "trials_for_therapy": {"therapy": "PD-1 antibody"},
+                "regulators_of_cell": {"cell": "SPP1+ TAM"}, "evidence_by_reference": {"ref": "19"}}
+    params = examples.get(name, {})
+    embedded = run_named(NetworkXBackend(seed_graph), name, params)
+    server = run_named(loaded_neo4j, name, params)
+    assert embedded, f"{name} should return rows on the seed graph"
+    key = lambda r: repr(sorted(r.items()))  # noqa: E731
+    assert sorted(server, key=key) == sorted(embedded, key=key)
+
+
+def test_analyses_agree_across_backends(loaded_neo4j, seed_graph):
+    from graph.paths import signed_paths
+    from graph.targets import rank_targets
+
+    g = loaded_neo4j.to_networkx()
+    assert [p.as_dict() for p in signed_paths(g, "thbs2_caf", "pd1_antibody")] == [p.as_dict() for p in signed_paths(seed_graph, "thbs2_caf", "pd1_antibody")]
+    assert [t.as_dict() for t in rank_targets(g, top=15)] == [t.as_dict() for t in rank_targets(seed_graph, top=15)]
+
+
+def test_resolution_and_lookup_match(loaded_neo4j):
+    assert resolve(loaded_neo4j, "卡妥索单抗") == "catumaxomab"
+    assert resolve(loaded_neo4j, "thbs2+ caf") == "thbs2_caf"
+    with pytest.raises(UnknownEntity):
+        resolve(loaded_neo4j, "x'}) DETACH DELETE n //")
+
+
+@pytest.mark.parametrize("query", ["MATCH (n) DETACH DELETE n", "CREATE (x:Scratch {id: 1})", "MATCH (n:Entity) SET n.name = 'x'"])
+def test_write_queries_are_refused_without_write(loaded_neo4j, seed_graph, query):
+    with pytest.raises(QueryError, match="--write"):
+        run_query(loaded_neo4j, query)
+    assert counts(loaded_neo4j) == (seed_graph.number_of_nodes(), seed_graph.number_of_edges())
+
+
+def test_read_transaction_refuses_writes_even_past_the_check(loaded_neo4j):
+    # Bypass the EXPLAIN check: the session itself is read-only.
+    with loaded_neo4j._session() as s:
+        with pytest.raises(Exception) as e:
+            s.execute_read(lambda tx: tx.run("CREATE (x:Scratch)").consume())
+    assert "read" in str(e.value).lower() or "access" in str(e.value).lower()
+    assert run_query(loaded_neo4j, "MATCH (x:Scratch) RETURN count(x) AS c") == [{"c": 0}]
+
+
+def test_write_with_flag(loaded_neo4j):
+    run_query(loaded_neo4j, "CREATE (x:Scratch {tag: $t})", {"t": "w"}, write=True)
+    assert run_query(loaded_neo4j, "MATCH (x:Scratch {tag: 'w'}) RETURN count(x) AS c") == [{"c": 1}]
+    run_query(loaded_neo4j, "MATCH (x:Scratch) DELETE x", write=True)
+
+
+def test_syntax_error_is_one_line(loaded_neo4j):
+    with pytest.raises(QueryError) as e:
+        run_query(loaded_neo4j, "MATCH (n RETURN n")
+    assert str(e.value).startswith("Cypher syntax error") and "\n" not in str(e.value)
+
+
+@pytest.mark.parametrize("hostile", ["x'}) DETACH DELETE n //", '"; MATCH (n) DETACH DELETE n', "') MATCH (n) DETACH DELETE n //"])
+def test_injection_through_parameters_changes_nothing(loaded_neo4j, seed_graph, hostile):
+    assert run_query(loaded_neo4j, "MATCH (n:Entity {id: $id}) RETURN n.id AS id", {"id": hostile}) == []
+    with pytest.raises((UnknownEntity, QueryError)):
+        run_named(loaded_neo4j, "therapies_for_target", {"target": hostile})
+    assert loaded_neo4j.lookup(hostile) == []
+    assert counts(loaded_neo4j) == (seed_graph.number_of_nodes(), seed_graph.number_of_edges())
+
+
+def test_failed_load_leaves_the_previous_graph(neo4j_conn, seed_graph, loaded_neo4j):
+    before = to_node_link(loaded_neo4j.to_networkx())
+    other = nx.MultiDiGraph(seed_graph)
+    other.remove_node("catumaxomab")
+
+    def die(_n: int) -> None:
+        raise RuntimeError("cut off")
+
+    with pytest.raises(RuntimeError):
+        load_graph(other, neo4j_conn, progress=False, batch_size=10, on_batch=die)
+    assert to_node_link(loaded_neo4j.to_networkx()) == before
+
+
+def test_concurrent_loads_do_not_interleave(neo4j_conn, seed_graph, loaded_neo4j):
+    small = nx.MultiDiGraph(seed_graph.subgraph([n for n in seed_graph if seed_graph.nodes[n]["kind"] != "publication"]))
+    small.graph.update(seed_graph.graph)
+    errors: list[Exception] = []
+
+    def go(g):
+        try:
+            load_graph(g, neo4j_conn, progress=False, batch_size=20)
+        except Exception as e:  # noqa: BLE001 - collected and checked below
+            errors.append(e)
+
+    threads = [threading.Thread(target=go, args=(g,)) for g in (seed_graph, small)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors, errors
+    result = counts(loaded_neo4j)
+    assert result in {(seed_graph.number_of_nodes(), seed_graph.number_of_edges()), (small.number_of_nodes(), small.number_of_edges())}
