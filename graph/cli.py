@@ -53,6 +53,35 @@ class State:
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 
 
+def _override(attr: str):
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+        if value is not None:
+            setattr(ctx.find_object(State), attr, value)
+
+    return callback
+
+
+# The graph-source and connection options, accepted before the command (global) or after it.
+BACKEND_OPTIONS = [
+    click.option("--backend", type=click.Choice(["auto", "networkx", "neo4j"]), default=None, expose_value=False,
+                 callback=_override("backend_kind"), help="Graph store (overrides the global option)."),
+    click.option("--seeds", type=click.Path(), default=None, expose_value=False, callback=_override("seeds"),
+                 help="Seed folder or file."),
+    click.option("--from", "graph_file", type=click.Path(), default=None, expose_value=False,
+                 callback=_override("graph_file"), help="Use an exported .json or .graphml graph instead of the seeds."),
+    click.option("--uri", default=None, expose_value=False, callback=_override("uri"), help="Neo4j Bolt URI."),
+    click.option("--user", default=None, expose_value=False, callback=_override("user"), help="Neo4j user."),
+    click.option("--password", default=None, expose_value=False, callback=_override("password"), help="Neo4j password."),
+]
+
+
+def backend_options(f):
+    """Accept --backend, --seeds, --from and the connection options on a command too."""
+    for option in reversed(BACKEND_OPTIONS):
+        f = option(f)
+    return f
+
+
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
@@ -103,6 +132,7 @@ def cli(ctx: click.Context, backend: str, seeds: str | None, graph_file: str | N
 
 
 @cli.command()
+@backend_options
 @click.argument("path", required=False, type=click.Path())
 @click.pass_obj
 def validate(state: State, path: str | None) -> None:
@@ -119,6 +149,31 @@ def validate(state: State, path: str | None) -> None:
 
 
 @cli.command()
+@backend_options
+@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False), help="Folder for the outputs.")
+@click.option("--no-picture", is_flag=True, help="Skip the interactive HTML map.")
+@click.pass_obj
+def build(state: State, out_dir: str, no_picture: bool) -> None:
+    """The main job: validate the seeds, build the graph, print what it holds, write exports and the map.
+
+    Writes OUT/gcpm.json (node-link), OUT/gcpm.graphml (Cytoscape, Gephi) and OUT/gcpm-map.html
+    (interactive, works offline). Needs no server.
+    """
+    from .pipeline import build_all
+
+    report = build_all(state.seeds, out_dir, picture=not no_picture)
+    s = report.stats.as_dict()
+    click.echo(f"seeds valid: {s['nodes']} entities, {s['edges']} edges, {s['evidence_records']} evidence records, {report.references} references")
+    click.echo("entities: " + ", ".join(f"{k} {v}" for k, v in s["by_kind"].items()))
+    click.echo("edges:    " + ", ".join(f"{k} {v}" for k, v in s["by_relation"].items()))
+    for w in report.warnings:
+        click.echo(f"warning: {w}", err=True)
+    for f in report.files:
+        click.echo(f"wrote {f}")
+
+
+@cli.command()
+@backend_options
 @json_option
 @click.pass_obj
 def stats(state: State, as_json: bool) -> None:
@@ -141,6 +196,7 @@ def _format_evidence(ev: dict[str, Any]) -> str:
 
 
 @cli.command()
+@backend_options
 @click.argument("name")
 @json_option
 @click.pass_obj
@@ -177,6 +233,7 @@ def show(state: State, name: str, as_json: bool) -> None:
 
 
 @cli.command()
+@backend_options
 @click.option("--format", "fmt", type=click.Choice(["json", "graphml"]), default=None, help="Default: from the file extension.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
 @click.pass_obj
@@ -191,6 +248,7 @@ def export(state: State, fmt: str | None, output: str) -> None:
 
 
 @cli.command()
+@backend_options
 @click.option("--batch-size", default=5000, show_default=True, help="Rows per UNWIND statement.")
 @click.pass_obj
 def load(state: State, batch_size: int) -> None:
@@ -200,7 +258,7 @@ def load(state: State, batch_size: int) -> None:
     same graph; a load that fails leaves the previous graph untouched.
     """
     if state.backend_kind == "networkx":
-        raise MechGraphError("load writes to Neo4j: run `mechgraph --backend neo4j load`")
+        raise MechGraphError("load writes to Neo4j: run `mechgraph load --backend neo4j`")
     from .neo4j_backend import load_graph
 
     g = state.source_graph()
@@ -209,6 +267,7 @@ def load(state: State, batch_size: int) -> None:
 
 
 @cli.command()
+@backend_options
 @click.argument("cypher", required=False)
 @click.option("--named", "named", default=None, help="Run a named query (see --list).")
 @click.option("--list", "list_named", is_flag=True, help="List the named queries and their parameters.")
@@ -260,6 +319,7 @@ def _path_line(p: dict[str, Any], names: dict[str, str]) -> str:
 
 
 @cli.command()
+@backend_options
 @click.argument("source")
 @click.argument("target")
 @click.option("--k", "k", default=5, show_default=True, help="How many paths.")
@@ -292,6 +352,7 @@ def path(state: State, source: str, target: str, k: int, max_len: int, undirecte
 
 
 @cli.command()
+@backend_options
 @click.option("--top", default=20, show_default=True, help="How many targets (0 for all).")
 @json_option
 @click.pass_obj
@@ -327,6 +388,7 @@ def targets(state: State, top: int, as_json: bool) -> None:
 
 
 @cli.command()
+@backend_options
 @click.argument("therapy")
 @click.option("--on", "outcome", default="peritoneal_metastasis", show_default=True, help="Outcome entity.")
 @click.option("--max-len", default=5, show_default=True, help="Longest path, in steps.")
@@ -361,6 +423,7 @@ def effect(state: State, therapy: str, outcome: str, max_len: int, as_json: bool
 
 
 @cli.command()
+@backend_options
 @click.option("--by", type=click.Choice(["axis", "cell"]), default="axis", show_default=True, help="Group by axis or by cell type.")
 @json_option
 @click.pass_obj
@@ -376,6 +439,56 @@ def gaps(state: State, by: str, as_json: bool) -> None:
         click.echo(f"{name} ({len(rows)})")
         for r in rows:
             click.echo(f"  {r['source']} -{r['relation']} ({r['sign']})-> {r['target']}   {'/'.join(r['levels'])}; ref {', '.join(r['refs'])}")
+
+
+@cli.command()
+@backend_options
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
+@click.option("--around", default=None, help="Draw this entity's neighbourhood (any of its names).")
+@click.option("--depth", default=1, show_default=True, help="Hops around --around.")
+@click.option("--path", "path_ends", nargs=2, default=None, metavar="FROM TO", help="Highlight the best paths from FROM to TO in their context.")
+@click.option("--k", "k", default=3, show_default=True, help="Paths to highlight with --path.")
+@click.option("--kind", "kinds", multiple=True, help="Keep only entities of this kind (repeatable).")
+@click.option("--relation", "relations", multiple=True, help="Keep only edges of this relation (repeatable).")
+@click.option("--min-level", default=None, help="Keep only edges with evidence at least this strong (e.g. observational_human).")
+@click.option("--axis", default=None, help="Keep only an axis the seeds tag (e.g. caf_tam).")
+@click.option("--title", default=None, help="Page title.")
+@click.pass_obj
+def viz(state: State, output: str, around: str | None, depth: int, path_ends: tuple[str, str] | None, k: int,
+        kinds: tuple[str, ...], relations: tuple[str, ...], min_level: str | None, axis: str | None, title: str | None) -> None:
+    """Draw the graph as one self-contained interactive HTML page that works offline.
+
+    Colour and shape by entity kind, edge colour by sign, a flat bar for inhibition, tooltips
+    with evidence and DOI links, a search box. Warns when the picture will be too dense to read.
+    """
+    from .entities import resolve
+    from .paths import signed_paths
+    from .viz import density_warning, select_subgraph, write_html
+
+    backend = state.backend()
+    g = backend.to_networkx()
+    centre = resolve(backend, around) if around else None
+    highlight = None
+    if path_ends:
+        s, t = (resolve(backend, x) for x in path_ends)
+        found = signed_paths(g, s, t, k=k)
+        if not found:
+            found = signed_paths(g, s, t, k=k, undirected=True)
+        if not found:
+            raise MechGraphError(f"no path from {s} to {t} to draw")
+        highlight = [[(st.source, st.target, st.relation) for st in p.steps] for p in found]
+    sub = select_subgraph(
+        g, around=centre, depth=depth, kinds=list(kinds) or None, relations=list(relations) or None,
+        min_level=min_level, axis=axis, paths=highlight,
+    )
+    if sub.number_of_nodes() == 0:
+        raise MechGraphError("nothing left to draw after the filters")
+    warning = density_warning(sub)
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
+    default_title = "mechgraph" + (f": around {centre}" if centre else "") + (f": {path_ends[0]} to {path_ends[1]}" if path_ends else "")
+    out = write_html(sub, output, title=title or default_title, highlight=highlight)
+    click.echo(f"wrote {out} ({sub.number_of_nodes()} nodes, {sub.number_of_edges()} edges)")
 
 
 def main(argv: list[str] | None = None) -> int:

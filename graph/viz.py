@@ -482,7 +482,8 @@ def _vis_js() -> str:
             .joinpath("templates", "lib", "vis-9.1.2", _ASSET_JS)
             .read_text(encoding="utf-8")
         )
-    lines = [ln for ln in text.splitlines() if not ln.startswith("//# sourceMappingURL=")]
+    # split on "\n" only: str.splitlines() would also cut at U+2028 etc. inside string literals
+    lines = [ln for ln in text.split("\n") if not ln.startswith("//# sourceMappingURL=")]
     out = "\n".join(lines)
     if "</script" in out.lower():  # cannot happen with the vendored file; refuse rather than break the page
         raise MechGraphError("vis-network asset contains '</script'")

@@ -92,6 +92,11 @@ public final class Neo4jServer {
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
                 .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("apoc.*"))
+                // dev/CI-sized transaction logs: no 256 MiB preallocation per log file, and
+                // prune old logs by size instead of keeping 2 days (recovery still has what it needs)
+                .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
+                .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold, ByteUnit.mebiBytes(64))
+                .setConfig(GraphDatabaseSettings.keep_logical_logs, "256M size")
                 // default 5 s netty "quiet period" only delays a clean stop
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0);
         if (httpPort > 0) {
