@@ -18,6 +18,7 @@ import yaml
 from . import schema
 from .errors import SeedError
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 5-10x faster
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 MAX_FILE_BYTES = 5_000_000
 MAX_TEXT = 5_000
@@ -97,7 +98,7 @@ def _parse_file(path: Path, rel: str, problems: list[str]) -> Node | None:
         problems.append(f"{rel}:{line}: file contains a NUL character")
         return None
     try:
-        tree = yaml.compose(text, Loader=yaml.SafeLoader)
+        tree = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 1

@@ -55,6 +55,8 @@ KIND_STYLE: dict[str, tuple[str, str]] = {
 }
 _DEFAULT_STYLE = ("#888888", "dot")
 
+KIND_LABELS = {"mirna": "miRNA"}
+
 SIGN_COLOURS = {"+": "#2b9348", "-": "#d62828", "0": "#9aa0a6"}
 SIGN_LABELS = {"+": "promotes / activates (+)", "-": "inhibits / kills (−)", "0": "binds, targets, structural (0)"}
 HIGHLIGHT_COLOUR = "#ff6a00"
@@ -63,7 +65,19 @@ LARGE_GRAPH = 300  # above this many nodes: layout computed in Python, physics o
 DENSE_NODES = 400
 DENSE_EDGES = 1000
 DENSE_RATIO = 5.0  # edges per node
-EDGE_LABELS_UP_TO = 60  # relation names drawn on edges only in small pictures
+EDGE_LABELS_UP_TO = 60  # relation names drawn on edges only in small pictures (and on highlighted edges)
+# vis-network forceAtlas2Based settings: compact for the whole graph, roomier up to 150 nodes
+PHYSICS = {
+    "gravitationalConstant": -75,
+    "centralGravity": 0.03,
+    "springLength": 70,
+    "springConstant": 0.06,
+    "damping": 0.5,
+    "avoidOverlap": 0.6,
+}
+PHYSICS_SMALL = {**PHYSICS, "centralGravity": 0.012, "springLength": 110}
+SMALL_GRAPH = 80
+HUB_LABELS = 35  # this many best-connected nodes are labelled legibly even in the zoomed-out overview
 
 _ASSET_JS = "vis-network.min.js"
 
@@ -73,11 +87,12 @@ _ASSET_JS = "vis-network.min.js"
 # --------------------------------------------------------------------------------------------
 
 
-def _check_values(what: str, given: Iterable[str], valid: Iterable[str]) -> None:
+def _check_values(what: str, given: Iterable[str], valid: Iterable[str], plural: str | None = None) -> None:
     valid = list(valid)
     for v in given:
         if v not in valid:
-            raise MechGraphError(f"unknown {what} {v!r}; valid {what}s: {', '.join(valid)}")
+            listed = ", ".join(valid) if valid else "(none)"
+            raise MechGraphError(f"unknown {what} {v!r}; valid {plural or what + 's'}: {listed}")
 
 
 def _hops(g: nx.MultiDiGraph, start: Iterable[Any], depth: int) -> set[Any]:
@@ -127,6 +142,10 @@ def select_subgraph(
     it is the `around` node or on a path. Path nodes and edges are never filtered out.
     Unknown kind, relation, level, axis or node -> MechGraphError listing the valid values.
     """
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    if isinstance(relations, str):
+        relations = [relations]
     if kinds is not None:
         _check_values("kind", kinds, schema.ENTITY_KINDS)
     if relations is not None:
@@ -137,7 +156,7 @@ def select_subgraph(
         known_axes = set(g.graph.get("axes") or {})
         known_axes |= {a for _, d in g.nodes(data=True) for a in d.get("axes") or []}
         known_axes |= {a for *_, d in g.edges(keys=True, data=True) for a in d.get("axes") or []}
-        _check_values("axis", [axis], sorted(known_axes))
+        _check_values("axis", [axis], sorted(known_axes), "axes")
     if depth < 0 or path_context < 0:
         raise MechGraphError("depth and path_context must be 0 or more")
 
@@ -222,11 +241,11 @@ def density_warning(g: nx.MultiDiGraph) -> str | None:
     n, m = g.number_of_nodes(), g.number_of_edges()
     hint = "narrow it: around one node, by kind, relation, evidence level or axis"
     if n > DENSE_NODES:
-        return f"warning: {n} nodes and {m} edges are too many to read in one picture; {hint}"
+        return f"{n} nodes and {m} edges are too many to read in one picture; {hint}"
     if m > DENSE_EDGES:
-        return f"warning: {m} edges are too many to read in one picture; {hint}"
+        return f"{m} edges are too many to read in one picture; {hint}"
     if n >= 20 and m / n > DENSE_RATIO:
-        return f"warning: {m / n:.1f} edges per node make a tangle that is hard to read; {hint}"
+        return f"{m / n:.1f} edges per node make a tangle that is hard to read; {hint}"
     return None
 
 
@@ -343,6 +362,8 @@ def _highlight_sets(g: nx.MultiDiGraph, highlight: Sequence[Sequence[Sequence[st
     hl_nodes: set[Any] = set()
     for path in highlight or []:
         for step in path:
+            if len(step) != 3:
+                raise MechGraphError(f"a highlighted step must be (source, target, relation), got {step!r}")
             u, v, k = step
             hl_nodes.update(x for x in (u, v) if x in g)
             if g.has_edge(u, v, key=k):
@@ -457,7 +478,27 @@ def _page_data(g: nx.MultiDiGraph, highlight, physics: bool | None) -> dict[str,
         "large": large,
         "dim": any_hl,
         "edgeLabels": len(edges) <= EDGE_LABELS_UP_TO,
-        "stabilization": 1000 if len(order) <= 120 else 600 if not large else 150,
+        "physicsOptions": _physics_options(len(order)),
+        "hubLabels": HUB_LABELS,
+    }
+
+
+def _physics_options(n: int) -> dict[str, Any]:
+    """vis-network physics: force-directed, stabilised off-screen in capped iterations, then stopped."""
+    return {
+        "enabled": True,
+        "solver": "forceAtlas2Based",
+        "forceAtlas2Based": dict(PHYSICS_SMALL if n <= SMALL_GRAPH else PHYSICS),
+        "maxVelocity": 60,
+        "minVelocity": 1.5,
+        "timestep": 0.45,
+        "stabilization": {
+            "enabled": True,
+            # physics is on for large graphs only when asked for; keep that bounded (~10 s at 5,000 nodes)
+            "iterations": 1000 if n <= 120 else 600 if n <= LARGE_GRAPH else max(30, min(150, 300_000 // n)),
+            "updateInterval": 50,
+            "fit": True,
+        },
     }
 
 
@@ -527,11 +568,11 @@ def _legend_edge(colour: str, end: str, dashed: bool = False, width: float = 2.0
 
 
 def _legend_html(g: nx.MultiDiGraph, highlighted: bool) -> str:
-    present = {str(d.get("kind")) for _, d in g.nodes(data=True)}
+    present = {str(d.get("kind") or "other") for _, d in g.nodes(data=True)}
     rows = []
     for kind in [k for k in KIND_STYLE if k in present] + sorted(present - set(KIND_STYLE)):
         colour, shape = KIND_STYLE.get(kind, _DEFAULT_STYLE)
-        label = kind.replace("_", " ")
+        label = KIND_LABELS.get(kind, kind.replace("_", " "))
         rows.append(f"<li>{_legend_symbol(shape, colour)}<span>{html.escape(label)}</span></li>")
     signs = [
         f"<li>{_legend_edge(SIGN_COLOURS['+'], 'arrow')}<span>{html.escape(SIGN_LABELS['+'])}</span></li>",
@@ -552,7 +593,8 @@ def _legend_html(g: nx.MultiDiGraph, highlighted: bool) -> str:
 _CSS = """
 *{box-sizing:border-box}
 html,body{margin:0;height:100%;overflow:hidden;background:#fff;color:#222;
- font:14px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC","Helvetica Neue",Arial,sans-serif}
+ font:14px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC","Helvetica Neue",
+ Arial,sans-serif}
 #mg-network{position:absolute;inset:0;background:#fff}
 #mg-network:focus{outline:none}
 .vis-network{position:relative;overflow:hidden;touch-action:none}
@@ -560,8 +602,11 @@ html,body{margin:0;height:100%;overflow:hidden;background:#fff;color:#222;
 div.vis-tooltip{display:none!important}
 #mg-top{position:absolute;top:10px;left:10px;z-index:10;display:flex;flex-direction:column;gap:6px;max-width:360px}
 #mg-title{margin:0;font-size:16px;font-weight:600;background:rgba(255,255,255,.9);padding:2px 6px;border-radius:4px}
-#mg-count{font-weight:400;color:#666;font-size:12px;margin-left:6px}
-#mg-search{width:300px;padding:6px 9px;border:1px solid #aaa;border-radius:6px;font:inherit;background:#fff}
+#mg-count{display:block;font-weight:400;color:#666;font-size:12px}
+#mg-bar{display:flex;gap:6px}
+#mg-fit{padding:5px 10px;border:1px solid #aaa;border-radius:6px;background:#fff;font:inherit;font-size:12px;
+ cursor:pointer}
+#mg-search{width:270px;padding:6px 9px;border:1px solid #aaa;border-radius:6px;font:inherit;background:#fff}
 #mg-results{list-style:none;margin:0;padding:0;background:#fff;border:1px solid #ccc;border-radius:6px;
  max-height:280px;overflow:auto;box-shadow:0 3px 10px rgba(0,0,0,.15)}
 #mg-results:empty{display:none}
@@ -575,9 +620,11 @@ div.vis-tooltip{display:none!important}
 #mg-legend ul.mg-kinds{columns:2;column-gap:14px}
 #mg-legend li{display:flex;align-items:center;gap:6px;margin:2px 0;break-inside:avoid}
 #mg-legend ul.mg-signs{border-top:1px solid #e4e4e4;margin-top:6px;padding-top:4px}
-#mg-tooltip{position:absolute;z-index:30;pointer-events:none;max-width:420px;background:#fffef6;border:1px solid #b9b59a;
+#mg-tooltip{position:absolute;z-index:30;pointer-events:none;max-width:420px;background:#fffef6;
+ border:1px solid #b9b59a;
  border-radius:5px;box-shadow:2px 3px 10px rgba(0,0,0,.2);padding:7px 9px;font-size:12.5px}
-#mg-details{position:absolute;top:10px;right:10px;bottom:10px;width:380px;z-index:20;overflow:auto;background:#fff;
+#mg-details{position:absolute;top:10px;right:10px;max-height:calc(100% - 20px);width:380px;z-index:20;overflow:auto;
+ background:#fff;
  border:1px solid #ccc;border-radius:6px;box-shadow:0 3px 14px rgba(0,0,0,.18);padding:10px 12px;font-size:13px}
 #mg-close{position:absolute;top:6px;right:8px;border:0;background:none;font-size:18px;cursor:pointer;color:#666}
 [hidden]{display:none!important}
@@ -636,13 +683,13 @@ _JS = r"""
     var box = el("div");
     box.appendChild(el("div", "mg-h", n.name));
     var st = kindStyle(n.kind);
-    var k = el("span", "mg-kind", (n.kind || "?").replace(/_/g, " "));
+    var k = el("span", "mg-kind", n.kind === "mirna" ? "miRNA" : (n.kind || "?").replace(/_/g, " "));
     k.style.background = st.color;
     box.appendChild(k);
-    if (n.name_zh) box.appendChild(row("中文", n.name_zh));
+    if (n.name_zh) box.appendChild(row("Chinese", n.name_zh));
     if (n.synonyms) box.appendChild(row("synonyms", n.synonyms.join("; ")));
     if (n.xrefs) box.appendChild(row("xrefs", n.xrefs.join(", ")));
-    if (n.description) box.appendChild(row("", n.description));
+    if (n.description) box.appendChild(el("div", "mg-row", n.description));
     if (full) {
       box.appendChild(row("id", n.id));
       if (n.axes) box.appendChild(row("axes", n.axes.join(", ")));
@@ -655,7 +702,8 @@ _JS = r"""
   function edgeInfo(e, full) {
     var box = el("div");
     var a = nodeById[e.from], b = nodeById[e.to];
-    box.appendChild(el("div", "mg-h", (a ? a.name : e.from) + "  \u2014" + e.relation + "\u2192  " + (b ? b.name : e.to)));
+    var head = (a ? a.name : e.from) + "  \u2014" + e.relation + "\u2192  " + (b ? b.name : e.to);
+    box.appendChild(el("div", "mg-h", head));
     box.appendChild(row("relation", e.relation + "  (sign " + e.sign + ")"));
     if (e.direction) box.appendChild(row("direction", e.direction));
     if (e.level) box.appendChild(row("evidence", levelText(e.level)));
@@ -686,20 +734,28 @@ _JS = r"""
 
   // ---- vis data ----
   var dim = DATA.dim;
+  var LABEL_MAX = 30;
+  var physics = DATA.physics;
   var visNodes = DATA.nodes.map(function (n) {
     var st = kindStyle(n.kind);
     var pub = n.kind === "publication";
-    var size = pub ? 7 : Math.min(30, 11 + 2.2 * Math.sqrt(n.deg || 0));
+    var root = Math.sqrt(n.deg || 0);
+    var size = pub ? 7 : Math.min(30, 11 + 2.2 * root);
+    // hubs get bigger labels, so zoomed out only they are labelled (drawThreshold), zoomed in all are
+    var fsize = n.hl ? 18 : pub ? 10 : Math.min(20, 12 + 1.8 * root);
+    var label = n.name.length > LABEL_MAX && !n.hl ? n.name.slice(0, LABEL_MAX - 1).trim() + "\u2026" : n.name;
     var faded = dim && !n.hl;
     var bg = faded ? hexA(st.color, 0.35) : st.color;
     var v = {
-      id: n.id, label: n.name, shape: st.shape, size: size,
+      id: n.id, label: label, shape: st.shape, size: size,
       color: { background: bg, border: n.hl ? S.highlight : bg,
                highlight: { background: st.color, border: "#222" }, hover: { background: st.color, border: "#444" } },
       borderWidth: n.hl ? 4 : 1,
-      font: { color: faded ? "#9a9a9a" : "#1d1d1d", size: n.hl ? 17 : (pub ? 11 : 14) }
+      widthConstraint: { maximum: n.hl ? 230 : 170 },
+      font: { color: faded ? "#8f8f8f" : "#1d1d1d", size: fsize }
     };
     if (n.x !== undefined) { v.x = n.x; v.y = n.y; }
+    if (physics && !n.deg) v.physics = false;  // unlinked nodes go in a column beside the graph
     return v;
   });
   var visEdges = DATA.edges.map(function (e) {
@@ -717,27 +773,24 @@ _JS = r"""
     if (e.curve) v.smooth = { enabled: true, type: "curvedCW", roundness: e.curve };
     if (DATA.edgeLabels || e.hl) {
       v.label = e.relation;
-      v.font = { size: e.hl ? 13 : 10, color: e.hl ? "#8a3a00" : "#666", strokeWidth: 3, strokeColor: "#fff", align: "middle" };
+      v.font = { size: e.hl ? 13 : 10, color: e.hl ? "#8a3a00" : "#666", strokeWidth: 3, strokeColor: "#fff",
+                 align: "middle" };
     }
     return v;
   });
 
-  var physics = DATA.physics;
+  var P = DATA.physicsOptions;
+  var visById = {};
+  visNodes.forEach(function (v) { visById[v.id] = v; });
   var options = {
     autoResize: true,
     layout: { randomSeed: 7, improvedLayout: physics && !DATA.large && DATA.nodes.length <= 250 },
     nodes: { font: { size: 14, face: "system-ui, sans-serif", strokeWidth: 4, strokeColor: "#ffffff" },
-             widthConstraint: { maximum: 170 }, scaling: { label: { drawThreshold: 6 } } },
+             widthConstraint: { maximum: 170 }, scaling: { label: { drawThreshold: 10 } } },
     edges: { smooth: false, selectionWidth: 1.5, hoverWidth: 0.8 },
     interaction: { hover: true, tooltipDelay: 100000, hideEdgesOnDrag: DATA.large, hideEdgesOnZoom: DATA.large,
                    navigationButtons: false, keyboard: false, multiselect: false },
-    physics: physics ? {
-      enabled: true, solver: "forceAtlas2Based",
-      forceAtlas2Based: { gravitationalConstant: -75, centralGravity: 0.012, springLength: 110,
-                          springConstant: 0.06, damping: 0.5, avoidOverlap: 0.6 },
-      maxVelocity: 60, minVelocity: 1.5, timestep: 0.45,
-      stabilization: { enabled: true, iterations: DATA.stabilization, updateInterval: 50, fit: true }
-    } : { enabled: false }
+    physics: physics ? P : { enabled: false }
   };
 
   var container = document.getElementById("mg-network");
@@ -755,13 +808,72 @@ _JS = r"""
                            nodes: DATA.nodes.length, edges: DATA.edges.length };
     document.body.setAttribute("data-ready", "1");
   }
+  function placeUnlinked() {
+    var lone = DATA.nodes.filter(function (n) { return !n.deg; }).map(function (n) { return n.id; });
+    if (!lone.length || lone.length === DATA.nodes.length) return;
+    var pos = network.getPositions();
+    var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    DATA.nodes.forEach(function (n) {
+      if (!n.deg) return;
+      var p = pos[n.id];
+      x0 = Math.min(x0, p.x); x1 = Math.max(x1, p.x); y0 = Math.min(y0, p.y); y1 = Math.max(y1, p.y);
+    });
+    var dy = 46, dx = 150;
+    var perCol = Math.max(1, Math.floor((y1 - y0) / dy) + 1);
+    lone.forEach(function (id, i) {
+      network.moveNode(id, x1 + 170 + dx * Math.floor(i / perCol), y0 + dy * (i % perCol));
+    });
+  }
+  // fit the drawing into the part of the window the overlays (title, search, legend) leave free
+  function fitView(animate) {
+    var W = container.clientWidth, H = container.clientHeight, pad = 24;
+    var left = 0;
+    if (W >= 900) {
+      var top = document.getElementById("mg-top"), legend = document.getElementById("mg-legend");
+      left = Math.max(top.offsetWidth, legend.offsetWidth) + 20;
+    }
+    var pos = network.getPositions(), ids = Object.keys(pos);
+    if (!ids.length) return;
+    var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    ids.forEach(function (id) {
+      var p = pos[id], v = visById[id];
+      var half = v ? Math.max(v.size, Math.min(85, 0.3 * v.font.size * v.label.length)) : 25;
+      x0 = Math.min(x0, p.x - half); x1 = Math.max(x1, p.x + half);
+      y0 = Math.min(y0, p.y - (v ? v.size : 25)); y1 = Math.max(y1, p.y + (v ? v.size + 1.3 * v.font.size : 25));
+    });
+    var s = Math.min((W - left - 2 * pad) / Math.max(1, x1 - x0), (H - 2 * pad) / Math.max(1, y1 - y0), 1.2);
+    network.moveTo({ position: { x: (x0 + x1) / 2 - left / 2 / s, y: (y0 + y1) / 2 }, scale: s,
+                     animation: animate ? { duration: 300 } : false });
+  }
+  window.mechgraphFit = fitView;
+  // in the overview, labels of the best-connected nodes (and of highlighted ones) are enlarged so
+  // they read at >= 11.5 px; the rest appear as one zooms in (nodes.scaling.label.drawThreshold)
+  function labelHubs() {
+    var want = 11.5 / network.getScale();
+    if (want > 32) return;
+    var ranked = DATA.nodes.filter(function (n) { return n.kind !== "publication" && n.deg > 0; });
+    ranked.sort(function (a, b) { return (b.deg - a.deg) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0); });
+    var pick = ranked.slice(0, DATA.hubLabels).concat(DATA.nodes.filter(function (n) { return n.hl; }));
+    var upd = [];
+    pick.forEach(function (n) {
+      var v = visById[n.id], f = Math.min(32, Math.max(v.font.size, want));
+      if (f > v.font.size + 0.1) {
+        v.font = { color: v.font.color, size: f };
+        upd.push({ id: n.id, font: v.font });
+      }
+    });
+    if (upd.length) { data.nodes.update(upd); fitView(false); }
+  }
+  document.getElementById("mg-fit").addEventListener("click", function () { fitView(true); });
   network.on("stabilizationIterationsDone", function () {
     network.setOptions({ physics: false });
+    placeUnlinked();
     settled = true;
-    network.fit();
+    fitView(false);
+    labelHubs();
   });
   network.on("afterDrawing", function () { if (settled) markReady(); });
-  if (!physics) network.fit();
+  if (!physics) { fitView(false); labelHubs(); }
 
   // ---- tooltip (own element, built with textContent) ----
   var tip = document.getElementById("mg-tooltip");
@@ -792,7 +904,10 @@ _JS = r"""
   var panel = document.getElementById("mg-details");
   var panelBody = document.getElementById("mg-details-body");
   function showDetails(content) { panelBody.replaceChildren(content); panel.hidden = false; }
-  document.getElementById("mg-close").addEventListener("click", function () { panel.hidden = true; network.unselectAll(); });
+  document.getElementById("mg-close").addEventListener("click", function () {
+    panel.hidden = true;
+    network.unselectAll();
+  });
   network.on("click", function (p) {
     hideTip();
     if (p.nodes.length) { showDetails(nodeInfo(nodeById[p.nodes[0]], true)); }
@@ -877,7 +992,7 @@ def render_html(
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp, quote=True)}">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp, quote=False)}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="mechgraph">\n'
         f"<title>{t}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
@@ -885,8 +1000,9 @@ def render_html(
         f'<div id="mg-status">{status}</div>\n'
         '<div id="mg-top">'
         f'<h1 id="mg-title">{t}<span id="mg-count">{html.escape(count)}</span></h1>'
-        '<input id="mg-search" type="search" placeholder="find a node (name, 中文, synonym)…" '
+        '<div id="mg-bar"><input id="mg-search" type="search" placeholder="find a node by name or synonym" '
         'autocomplete="off" spellcheck="false" aria-label="find a node">'
+        '<button id="mg-fit" type="button" title="fit the whole picture">fit</button></div>'
         '<ul id="mg-results" role="listbox"></ul></div>\n'
         f"{_legend_html(g, bool(data['dim']))}\n"
         '<aside id="mg-details" hidden><button id="mg-close" type="button" aria-label="close">×</button>'
@@ -921,9 +1037,9 @@ def show(g: nx.MultiDiGraph, *, height: int = 720, **kw: Any) -> Any:
     """The picture for Jupyter: the page in an iframe (srcdoc, escaped), with `_repr_html_`."""
     page = render_html(g, **kw)
     frame = (
-        f'<iframe srcdoc="{html.escape(page, quote=True)}" '
+        f'<div><iframe srcdoc="{html.escape(page, quote=True)}" '
         f'style="width:100%;height:{int(height)}px;border:1px solid #ddd" '
-        'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"></iframe>'
+        'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"></iframe></div>'
     )
     try:
         from IPython.display import HTML  # type: ignore[import-not-found]

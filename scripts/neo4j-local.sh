@@ -95,6 +95,7 @@ cmd_start() {
     local pid
     pid="$(server_pid)"
     if [[ -n "$pid" ]]; then echo "$URI"; return 0; fi
+    command -v "$JAVA" >/dev/null || die "java not found (apt-get install openjdk-17-jre-headless; JDK 17+ to build)"
     if needs_build; then build; fi
     if port_open "$PORT"; then die "port $PORT already in use by another process"; fi
     mkdir -p "$DATA_DIR"

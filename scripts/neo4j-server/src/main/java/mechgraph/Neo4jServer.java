@@ -65,7 +65,18 @@ public final class Neo4jServer {
 
     private Neo4jServer() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable t) {
+            // e.g. store locked by another server, port in use: do not linger on non-daemon threads
+            log("startup failed: " + t);
+            t.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         Map<String, String> opts = parseArgs(args);
         int boltPort = Integer.parseInt(setting(opts, "bolt-port", "NEO4J_BOLT_PORT", "7687"));
         int httpPort = Integer.parseInt(setting(opts, "http-port", "NEO4J_HTTP_PORT", "0"));
