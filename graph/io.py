@@ -49,7 +49,7 @@ def _graphml_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
     def flatten(prefix: str, attrs: dict[str, Any]) -> dict[str, Any]:
         out = {}
-        for k, v in attrs.items():
+        for k, v in sorted(attrs.items()):  # sorted: GraphML key order must not depend on the store
             if v is None:
                 continue
             if isinstance(v, (list, dict, tuple)):

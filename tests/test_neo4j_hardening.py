@@ -1,0 +1,130 @@
+"""Hardening against the real server: hostile names through every command, exports via Neo4j,
+and a server killed in the middle of a load."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import threading
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from conftest import IN_CI, ROOT, SEEDS
+from graph.backend import Connection
+from graph.cli import main
+from graph.errors import BackendUnavailable
+from graph.io import to_node_link
+from graph.neo4j_backend import Neo4jBackend, load_graph, wait_until_ready
+
+pytestmark = pytest.mark.neo4j
+
+HOSTILE = ["x'}) DETACH DELETE n //", '"; MATCH (n) DETACH DELETE n', "<img src=x onerror=alert(1)>", "n) DETACH DELETE n RETURN (n"]
+
+
+def node_count(conn: Connection) -> int:
+    b = Neo4jBackend(conn)
+    try:
+        return b.cypher("MATCH (n:Entity) RETURN count(n) AS c")[0]["c"]
+    finally:
+        b.close()
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_names_through_every_command(loaded_neo4j, neo4j_conn, seed_graph, capsys, tmp_path, hostile):
+    conn = ["--backend", "neo4j", "--uri", neo4j_conn.uri]
+    commands = [
+        ["show", hostile],
+        ["path", hostile, "pd1"],
+        ["path", "caf", hostile],
+        ["effect", hostile],
+        ["viz", "-o", str(tmp_path / "v.html"), "--around", hostile],
+        ["query", "MATCH (n:Entity) WHERE n.name = $name RETURN n.id AS id", "--param", f"name={hostile}"],
+        ["query", "--named", "therapies_for_target", "--param", f"target={hostile}"],
+    ]
+    for args in commands:
+        code = main(conn + args)
+        _, err = capsys.readouterr()
+        assert code in (0, 1), (args, err)
+        assert "Traceback" not in err
+    assert node_count(neo4j_conn) == seed_graph.number_of_nodes()
+
+
+@pytest.mark.parametrize("fmt", ["json", "graphml"])
+def test_seed_to_neo4j_to_export_equals_embedded_export(loaded_neo4j, neo4j_conn, capsys, tmp_path, fmt):
+    via_neo4j, embedded = tmp_path / f"neo.{fmt}", tmp_path / f"nx.{fmt}"
+    assert main(["--backend", "neo4j", "--uri", neo4j_conn.uri, "export", "-o", str(via_neo4j)]) == 0
+    assert main(["--seeds", str(SEEDS), "export", "-o", str(embedded)]) == 0
+    capsys.readouterr()
+    assert via_neo4j.read_bytes() == embedded.read_bytes()
+
+
+def test_load_from_an_export(neo4j_conn, seed_graph, capsys, tmp_path):
+    exported = tmp_path / "g.graphml"
+    assert main(["--seeds", str(SEEDS), "export", "-o", str(exported)]) == 0
+    assert main(["load", "--backend", "neo4j", "--uri", neo4j_conn.uri, "--from", str(exported)]) == 0
+    again = tmp_path / "again.json"
+    assert main(["--backend", "neo4j", "--uri", neo4j_conn.uri, "export", "-o", str(again)]) == 0
+    capsys.readouterr()
+    from graph.io import read_graph
+
+    assert to_node_link(read_graph(again)) == to_node_link(seed_graph)
+
+
+# --- a private server that the test may kill -----------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def private_server(tmp_path):
+    """A Neo4j of our own (scripts/neo4j-local.sh) on a free port, so killing it harms no one."""
+    script = ROOT / "scripts" / "neo4j-local.sh"
+    env = {**os.environ, "NEO4J_BOLT_PORT": str(free_port()), "MECHGRAPH_NEO4J_HOME": str(tmp_path / "neo4j"), "NEO4J_HEAP": "1g"}
+
+    def ctl(cmd: str) -> str:
+        proc = subprocess.run(["bash", str(script), cmd], env=env, capture_output=True, text=True, timeout=400)
+        if proc.returncode != 0 and cmd == "start":
+            msg = f"cannot start a private Neo4j: {proc.stderr.strip()[-500:]}"
+            if IN_CI:
+                pytest.fail(msg)
+            pytest.skip(msg)
+        return proc.stdout.strip()
+
+    uri = ctl("start")
+    yield Connection(uri=uri), ctl
+    ctl("stop")
+
+
+def test_server_killed_mid_load_keeps_previous_graph_and_recovers(private_server, seed_graph):
+    conn, ctl = private_server
+    load_graph(seed_graph, conn, progress=False)
+    before = node_count(conn)
+
+    bigger = nx.MultiDiGraph(seed_graph)
+    for i in range(3000):
+        bigger.add_node(f"extra_{i}", id=f"extra_{i}", name=f"extra {i}", kind="gene", synonyms=[], xrefs=[], axes=[], caveats=[])
+    batches = {"n": 0}
+    killed = threading.Event()
+
+    def kill_after_a_few(_n: int) -> None:
+        batches["n"] += 1
+        if batches["n"] == 5 and not killed.is_set():
+            killed.set()
+            ctl("kill")
+
+    with pytest.raises(BackendUnavailable, match="previous graph is unchanged"):
+        load_graph(bigger, conn, progress=False, batch_size=100, on_batch=kill_after_a_few)
+    assert killed.is_set()
+
+    ctl("start")
+    wait_until_ready(conn, timeout=120)
+    assert node_count(conn) == before  # nothing of the cut-off load was committed
+    load_graph(bigger, conn, progress=False)  # after the restart the same load succeeds
+    assert node_count(conn) == bigger.number_of_nodes()
