@@ -128,3 +128,16 @@ def test_server_killed_mid_load_keeps_previous_graph_and_recovers(private_server
     assert node_count(conn) == before  # nothing of the cut-off load was committed
     load_graph(bigger, conn, progress=False)  # after the restart the same load succeeds
     assert node_count(conn) == bigger.number_of_nodes()
+
+
+def test_concurrent_clients_short_run(loaded_neo4j, neo4j_conn):
+    """A short version of scripts/loadtest.py: 16 clients, 3 s, bounded; no error, nothing lost."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("loadtest", ROOT / "scripts" / "loadtest.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    r = mod.run(neo4j_conn, clients=16, seconds=3, max_requests=20_000)
+    assert r["errors"] == 0, r["error_samples"]
+    assert r["requests"] > 16 and r["nothing_lost"]
+    assert all(q["requests"] > 0 for q in r["per_query"].values())
