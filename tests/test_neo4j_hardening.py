@@ -83,8 +83,11 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def private_server(tmp_path):
-    """A Neo4j of our own (scripts/neo4j-local.sh) on a free port, so killing it harms no one."""
+def private_server(tmp_path, neo4j_conn):
+    """A Neo4j of our own (scripts/neo4j-local.sh) on a free port, so killing it harms no one.
+
+    Asks for `neo4j_conn` so that it runs only where Neo4j tests are enabled (NEO4J_URI set).
+    """
     script = ROOT / "scripts" / "neo4j-local.sh"
     env = {**os.environ, "NEO4J_BOLT_PORT": str(free_port()), "MECHGRAPH_NEO4J_HOME": str(tmp_path / "neo4j"), "NEO4J_HEAP": "1g"}
 
