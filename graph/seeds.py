@@ -333,17 +333,25 @@ def _read_reference(chk: _Checker, rel: str, line: int, rec: dict[str, Node], da
     data.references[ref] = out
 
 
+def _new_id(chk: _Checker, rel: str, rec: dict[str, Node], table: dict[str, dict], what: str) -> str | None:
+    """The record's id when it is well formed and not taken yet; otherwise report and return None."""
+    rid = chk.text(rel, rec, "id", required=True)
+    if rid is None:
+        return None
+    if not schema.ID_RE.match(rid):
+        chk.err(rel, rec["id"].line, f"{what} id {rid!r} must be lower-case letters, digits and underscores")
+        return None
+    if rid in table:
+        prev = table[rid]
+        chk.err(rel, rec["id"].line, f"duplicate {what} id {rid!r} (first at {prev['_file']}:{prev['_line']})")
+        return None
+    return rid
+
+
 def _read_axis(chk: _Checker, rel: str, line: int, rec: dict[str, Node], data: SeedData) -> None:
     chk.unknown_keys(rel, rec, schema.AXIS_FIELDS, "an axis")
-    aid = chk.text(rel, rec, "id", required=True)
+    aid = _new_id(chk, rel, rec, data.axes, "axis")
     if aid is None:
-        return
-    if not schema.ID_RE.match(aid):
-        chk.err(rel, rec["id"].line, f"axis id {aid!r} must be lower-case letters, digits and underscores")
-        return
-    if aid in data.axes:
-        prev = data.axes[aid]
-        chk.err(rel, rec["id"].line, f"duplicate axis id {aid!r} (first at {prev['_file']}:{prev['_line']})")
         return
     data.axes[aid] = {
         "id": aid,
@@ -361,15 +369,8 @@ def _read_entity(chk: _Checker, rel: str, line: int, rec: dict[str, Node], data:
     if kind == "clinical_trial":
         allowed.update(schema.TRIAL_FIELDS)
     chk.unknown_keys(rel, rec, allowed, f"an entity of kind {kind!r}" if kind else "an entity")
-    eid = chk.text(rel, rec, "id", required=True)
+    eid = _new_id(chk, rel, rec, data.entities, "entity")
     if eid is None:
-        return
-    if not schema.ID_RE.match(eid):
-        chk.err(rel, rec["id"].line, f"entity id {eid!r} must be lower-case letters, digits and underscores")
-        return
-    if eid in data.entities:
-        prev = data.entities[eid]
-        chk.err(rel, rec["id"].line, f"duplicate entity id {eid!r} (first at {prev['_file']}:{prev['_line']})")
         return
     if kind is not None and kind not in schema.ENTITY_KINDS:
         chk.err(rel, rec["kind"].line, f"unknown entity kind {kind!r}{schema.did_you_mean(kind, schema.ENTITY_KINDS)}")
@@ -572,6 +573,15 @@ def _read_edge(chk: _Checker, rel: str, line: int, rec: dict[str, Node], data: S
     )
 
 
+def _derived_edge(data: SeedData, source: str, relation: str, target: str, ref: str, level: str, summary: str, where: tuple[str, int]) -> dict:
+    """An edge the loader derives from a trial record, with one evidence record citing `ref`."""
+    evidence = {"ref": ref, "doi": data.references[ref]["doi"], "species": "patients", "level": level, "summary": summary}
+    return {
+        "source": source, "target": target, "relation": relation, "evidence": [evidence],
+        "direction": None, "context": None, "axes": [], "caveats": [], "_file": where[0], "_line": where[1],
+    }
+
+
 def _derive_trial_edges(chk: _Checker, data: SeedData) -> None:
     """Each trial's `interventions` become tested_in edges, its `reported_in` reported_in edges."""
     for ent in list(data.entities.values()):
@@ -580,65 +590,22 @@ def _derive_trial_edges(chk: _Checker, data: SeedData) -> None:
         rel, line = ent["_file"], ent.get("_interventions_line") or ent["_line"]
         summary = ent.get("evidence_summary") or f"Listed as an intervention of {ent['name']}."
         source_ref = ent["refs"][0] if ent.get("refs") else "review"
-        level = "clinical_trial"
         for tid in ent.get("interventions", []):
             if tid not in data.entities:
                 chk.err(rel, line, f"trial intervention {tid!r} is not a known entity{schema.did_you_mean(tid, data.entities)}")
-                continue
-            if data.entities[tid]["kind"] not in ("therapy", "therapy_class"):
+            elif data.entities[tid]["kind"] not in ("therapy", "therapy_class"):
                 chk.err(rel, line, f"trial intervention {tid!r} is a {data.entities[tid]['kind']}, not a therapy")
-                continue
-            if source_ref not in data.references:
+            elif source_ref not in data.references:
                 chk.err(rel, line, f"trial cites reference {source_ref}, which is not in the reference list")
-                continue
-            data.edges.append(
-                {
-                    "source": tid,
-                    "target": ent["id"],
-                    "relation": "tested_in",
-                    "evidence": [
-                        {
-                            "ref": source_ref,
-                            "doi": data.references[source_ref]["doi"],
-                            "species": "patients",
-                            "level": level,
-                            "summary": summary,
-                        }
-                    ],
-                    "direction": None,
-                    "context": None,
-                    "axes": [],
-                    "caveats": [],
-                    "_file": rel,
-                    "_line": line,
-                }
-            )
+            else:
+                data.edges.append(_derived_edge(data, tid, "tested_in", ent["id"], source_ref, "clinical_trial", summary, (rel, line)))
         for ref in ent.get("reported_in", []):
             if ref not in data.references:
                 chk.err(rel, ent["_line"], f"trial reported_in cites reference {ref}, which is not in the reference list")
                 continue
-            data.edges.append(
-                {
-                    "source": ent["id"],
-                    "target": publication_id(ref),
-                    "relation": "reported_in",
-                    "evidence": [
-                        {
-                            "ref": ref,
-                            "doi": data.references[ref]["doi"],
-                            "species": "patients",
-                            "level": "clinical_trial" if ent.get("phase") else "observational_human",
-                            "summary": f"Results of {ent['name']} are reported in reference {ref}.",
-                        }
-                    ],
-                    "direction": None,
-                    "context": None,
-                    "axes": [],
-                    "caveats": [],
-                    "_file": ent["_file"],
-                    "_line": ent["_line"],
-                }
-            )
+            level = "clinical_trial" if ent.get("phase") else "observational_human"
+            summary_ref = f"Results of {ent['name']} are reported in reference {ref}."
+            data.edges.append(_derived_edge(data, ent["id"], "reported_in", publication_id(ref), ref, level, summary_ref, (ent["_file"], ent["_line"])))
 
 
 def _check_edge_uniqueness(chk: _Checker, data: SeedData) -> None:
