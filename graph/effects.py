@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from .paths import PathIndex, SignedPath, all_simple_walks
+from .paths import SignedPath, all_simple_walks, path_index
 
 DEFAULT_OUTCOME = "peritoneal_metastasis"
 
@@ -44,7 +44,7 @@ class Effect:
 
 def therapy_effect(g: nx.MultiDiGraph, therapy: str, outcome: str = DEFAULT_OUTCOME, *, max_len: int = 5, limit: int = 20) -> Effect:
     """Sum the signed paths from `therapy` to `outcome`; `limit` paths of each group are kept."""
-    paths = all_simple_walks(PathIndex(g), therapy, outcome, max_len)
+    paths = all_simple_walks(path_index(g), therapy, outcome, max_len)
     lowering = [p for p in paths if p.sign == "-"]
     raising = [p for p in paths if p.sign == "+"]
     unsigned = [p for p in paths if p.sign == "0"]

@@ -36,20 +36,36 @@ def _one_line(e: Exception) -> str:
     return " ".join(str(msg).split())[:300]
 
 
-def cypher_create_nodes(kind: str) -> str:
-    """Batched node creation for one entity kind; the label comes from the schema."""
-    labels = ":".join(props.node_labels(kind))
-    return f"UNWIND $rows AS row CREATE (n:{labels}) SET n = row"
+STAGE_LABEL = "MechGraphStage"  # nodes of a load in progress: invisible to queries on :Entity
+RETIRED_LABEL = "MechGraphRetired"  # the previous graph after a swap, deleted in the background
+LOCK_LEASE_MS = 20_000  # a crashed loader's lock expires this long after its last heartbeat
 
 
-def cypher_create_rels(relation: str) -> str:
-    """Batched relationship creation for one relation; the type comes from the schema."""
+def cypher_stage_nodes() -> str:
+    """Batched creation of staged nodes (no kind label yet, so queries cannot see them)."""
+    return f"UNWIND $rows AS row CREATE (n:{STAGE_LABEL}) SET n = row"
+
+
+def cypher_stage_rels(relation: str) -> str:
+    """Batched relationship creation between staged nodes; the type comes from the schema."""
     rtype = props.rel_type(relation)
     return (
         "UNWIND $rows AS row "
-        "MATCH (a:Entity {id: row.source}) MATCH (b:Entity {id: row.target}) "
+        f"MATCH (a:{STAGE_LABEL} {{id: row.source}}) MATCH (b:{STAGE_LABEL} {{id: row.target}}) "
         f"CREATE (a)-[r:{rtype}]->(b) SET r = row.props"
     )
+
+
+def cypher_publish(kind: str) -> str:
+    """Swap step: give staged nodes of one kind their labels from the schema."""
+    labels = ":".join(props.node_labels(kind))
+    return f"MATCH (n:{STAGE_LABEL}) WHERE n.kind = $kind SET n:{labels} REMOVE n:{STAGE_LABEL}"
+
+
+def cypher_retire() -> str:
+    """Swap step: take every schema label off the current graph's nodes."""
+    labels = ":".join(["Entity"] + [k.label for k in schema.ENTITY_KINDS.values()])
+    return f"MATCH (n:Entity) REMOVE n:{labels} SET n:{RETIRED_LABEL}"
 
 
 class Neo4jBackend:
@@ -216,21 +232,30 @@ def load_graph(
     batch_size: int = BATCH,
     progress: bool | None = None,
     on_batch: Callable[[int], None] | None = None,
+    lock_timeout: float = 600.0,
 ) -> dict[str, int]:
-    """Replace the graph in Neo4j with `g`, atomically, in batched UNWIND statements.
+    """Replace the graph in Neo4j with `g`, atomically as users see it, in batched UNWIND statements.
 
-    The old graph is deleted and the new one written inside ONE transaction, so a load that
-    fails or is cut off (server stopped, connection lost) leaves the previous graph as it was.
-    A lock on the meta node serialises concurrent loads, so two loads never interleave.
+    1. Take the load lock (a lease on the meta node, renewed with every batch), so concurrent
+       loads run one after the other and never interleave; clear leftovers of crashed loads.
+    2. Stage: write nodes under a private label and the relationships between them, in small
+       committed transactions. Queries on :Entity do not see them.
+    3. Swap, in ONE transaction: the current graph loses its labels, the staged nodes get theirs.
+       A load cut off before this commit (server stopped, connection lost) leaves the previous
+       graph exactly as it was.
+    4. Delete the retired graph in batches and release the lock.
     Returns the counts written.
     """
     import json
+    import uuid
 
     backend = Neo4jBackend(conn)
     driver = backend.driver
-    node_rows = _node_rows(g)
+    by_kind = _node_rows(g)
+    node_rows = [row for kind in sorted(by_kind) for row in by_kind[kind]]
     rel_rows = _rel_rows(g)
-    total = sum(map(len, node_rows.values())) + sum(map(len, rel_rows.values()))
+    total = len(node_rows) + sum(map(len, rel_rows.values()))
+    owner = uuid.uuid4().hex
     show = sys.stderr.isatty() if progress is None else progress
     bar = None
     if show:
@@ -238,46 +263,89 @@ def load_graph(
 
         bar = tqdm(total=total, unit="row", desc="loading into Neo4j", file=sys.stderr, leave=False)
 
-    def advance(n: int) -> None:
+    def write(session, text: str, **params: Any) -> Any:
+        return session.execute_write(lambda tx: tx.run(text, params).data())
+
+    def heartbeat(session) -> None:
+        rows = write(
+            session,
+            f"MATCH (m:{META_LABEL} {{id: 'lock'}}) WHERE m.owner = $owner SET m.expires = timestamp() + $lease RETURN m.owner AS o",
+            owner=owner, lease=LOCK_LEASE_MS,
+        )
+        if not rows:
+            raise QueryError("lost the load lock (this load stalled longer than the lease); nothing was published")
+
+    def advance(session, n: int) -> None:
+        heartbeat(session)
         if bar is not None:
             bar.update(n)
         if on_batch is not None:
             on_batch(n)
 
+    def clear(session, label: str) -> None:
+        while write(session, f"MATCH (n:{label}) WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS c", n=batch_size)[0]["c"]:
+            heartbeat(session)
+
     try:
         with driver.session(database=conn.database) as s:
             s.run("CREATE CONSTRAINT mechgraph_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE").consume()
             s.run(f"CREATE CONSTRAINT mechgraph_meta_id IF NOT EXISTS FOR (m:{META_LABEL}) REQUIRE m.id IS UNIQUE").consume()
+            s.run(f"CREATE INDEX mechgraph_stage_id IF NOT EXISTS FOR (n:{STAGE_LABEL}) ON (n.id)").consume()
+            s.run("CALL db.awaitIndexes(300)").consume()
             s.run(f"MERGE (m:{META_LABEL} {{id: 'lock'}})").consume()
-            with s.begin_transaction() as tx:
-                # Exclusive lock held until commit: a concurrent load waits here.
-                tx.run(f"MATCH (m:{META_LABEL} {{id: 'lock'}}) SET m.loading = timestamp()").consume()
-                while True:
-                    deleted = tx.run(
-                        "MATCH (n:Entity) WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS c", n=batch_size
-                    ).single()["c"]
-                    if not deleted:
-                        break
-                for kind in sorted(node_rows):
-                    for chunk in _batches(node_rows[kind], batch_size):
-                        tx.run(cypher_create_nodes(kind), rows=chunk).consume()
-                        advance(len(chunk))
+            deadline = time.monotonic() + lock_timeout
+            while not write(
+                s,
+                f"MATCH (m:{META_LABEL} {{id: 'lock'}}) WHERE m.owner IS NULL OR m.expires < timestamp() "
+                "SET m.owner = $owner, m.expires = timestamp() + $lease RETURN m.owner AS o",
+                owner=owner, lease=LOCK_LEASE_MS,
+            ):
+                if time.monotonic() > deadline:
+                    raise QueryError(f"another load has held the lock for over {lock_timeout:.0f} s; try again later")
+                time.sleep(0.2)
+            swapped = False
+            try:
+                clear(s, STAGE_LABEL)  # leftovers of a load that crashed before its swap
+                for chunk in _batches(node_rows, batch_size):
+                    write(s, cypher_stage_nodes(), rows=chunk)
+                    advance(s, len(chunk))
                 for rel in sorted(rel_rows):
                     for chunk in _batches(rel_rows[rel], batch_size):
-                        tx.run(cypher_create_rels(rel), rows=chunk).consume()
-                        advance(len(chunk))
-                tx.run(
-                    f"MERGE (m:{META_LABEL} {{id: 'graph'}}) SET m.name = $name, m.axes_json = $axes, m.loaded_at = timestamp()",
-                    name=g.graph.get("name", "mechgraph"),
-                    axes=json.dumps(g.graph.get("axes") or {}, ensure_ascii=False),
-                ).consume()
-                tx.commit()
+                        write(s, cypher_stage_rels(rel), rows=chunk)
+                        advance(s, len(chunk))
+
+                def swap(tx) -> None:
+                    held = tx.run(
+                        f"MATCH (m:{META_LABEL} {{id: 'lock'}}) WHERE m.owner = $owner SET m.swapped = timestamp() RETURN m",
+                        owner=owner,
+                    ).data()
+                    if not held:
+                        raise QueryError("lost the load lock before publishing; the previous graph is unchanged")
+                    tx.run(cypher_retire()).consume()
+                    for kind in schema.ENTITY_KINDS:
+                        tx.run(cypher_publish(kind), kind=kind).consume()
+                    tx.run(
+                        f"MERGE (m:{META_LABEL} {{id: 'graph'}}) SET m.name = $name, m.axes_json = $axes, m.loaded_at = timestamp()",
+                        name=g.graph.get("name", "mechgraph"),
+                        axes=json.dumps(g.graph.get("axes") or {}, ensure_ascii=False),
+                    ).consume()
+
+                s.execute_write(swap)
+                swapped = True
+                clear(s, RETIRED_LABEL)
+            finally:
+                try:
+                    if not swapped:
+                        clear(s, STAGE_LABEL)  # do not leave half a graph lying around
+                    write(s, f"MATCH (m:{META_LABEL} {{id: 'lock'}}) WHERE m.owner = $owner REMOVE m.owner, m.expires", owner=owner)
+                except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError):
+                    pass  # the server is gone; the lease expires by itself
     except neo4j_errors.ServiceUnavailable as e:
         raise BackendUnavailable(
-            f"lost Neo4j at {conn.uri} during the load; nothing was committed, the previous graph is unchanged ({_one_line(e)})"
+            f"lost Neo4j at {conn.uri} during the load; nothing was published, the previous graph is unchanged ({_one_line(e)})"
         ) from None
     except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as e:
-        raise QueryError(f"the load failed and was rolled back; the previous graph is unchanged: {_one_line(e)}") from None
+        raise QueryError(f"the load failed; nothing was published, the previous graph is unchanged: {_one_line(e)}") from None
     finally:
         if bar is not None:
             bar.close()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import weakref
 from dataclasses import dataclass, field
 from itertools import islice, product
 from typing import Any, Iterator
@@ -148,6 +149,26 @@ class PathIndex:
             yield self.make_path(list(combo))
 
 
+_INDEX_CACHE: "weakref.WeakKeyDictionary[nx.MultiDiGraph, dict]" = weakref.WeakKeyDictionary()
+
+
+def path_index(g: nx.MultiDiGraph, *, undirected: bool = False) -> PathIndex:
+    """The PathIndex of a graph, built once and reused until the graph's size changes.
+
+    Building it walks every edge; repeated path, target and effect queries on one graph (a
+    notebook, a server, the benchmark) should not pay for it each time. Graphs are mutable, so
+    the cache is keyed on the node and edge counts as well: edit a graph in place without
+    changing its size and you must call PathIndex(g) yourself.
+    """
+    key = (g.number_of_nodes(), g.number_of_edges(), undirected)
+    per_graph = _INDEX_CACHE.setdefault(g, {})
+    index = per_graph.get(key)
+    if index is None:
+        per_graph.clear()
+        index = per_graph[key] = PathIndex(g, undirected=undirected)
+    return index
+
+
 def _score(cost: float) -> float:
     # cost includes -log(STEP_PENALTY) per step; the first step is not penalised.
     return math.exp(-cost) / STEP_PENALTY
@@ -186,7 +207,7 @@ def k_best_paths(index: PathIndex, source: str, target: str, k: int = 5, max_len
 
 def signed_paths(g: nx.MultiDiGraph, source: str, target: str, *, k: int = 5, max_len: int = 6, undirected: bool = False) -> list[SignedPath]:
     """The k best signed paths between two entity ids of the graph."""
-    return k_best_paths(PathIndex(g, undirected=undirected), source, target, k=k, max_len=max_len)
+    return k_best_paths(path_index(g, undirected=undirected), source, target, k=k, max_len=max_len)
 
 
 def all_simple_walks(index: PathIndex, source: str, target: str, max_len: int, limit: int = 20_000) -> list[SignedPath]:

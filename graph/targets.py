@@ -25,7 +25,7 @@ from typing import Any
 import networkx as nx
 
 from . import schema
-from .paths import PathIndex, _score, best_signed_costs
+from .paths import _score, best_signed_costs, path_index
 
 TARGET_KINDS = ("gene", "complex", "cytokine", "mirna", "chemical", "cell_type", "cell_state")
 THERAPY_KINDS = ("therapy", "therapy_class")
@@ -130,7 +130,7 @@ def _evidence(g: nx.MultiDiGraph, node: str) -> tuple[float, int, str | None]:
 def rank_targets(g: nx.MultiDiGraph, *, top: int = 20, outcomes: tuple[str, ...] = schema.DISEASE_OUTCOMES) -> list[Target]:
     """Rank candidate targets; see the module docstring for the score."""
     outcomes = tuple(o for o in outcomes if o in g)
-    index = PathIndex(g)
+    index = path_index(g)
     per_outcome = {o: best_signed_costs(index, o, MAX_PATH_LEN) for o in outcomes}
     causal = nx.DiGraph()
     for u, v, k, a in g.edges(keys=True, data=True):
