@@ -225,6 +225,49 @@ def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
         yield rows[i : i + size]
 
 
+class LostLock(QueryError):
+    """This load's lease on the lock ran out and another load may own it now."""
+
+
+def try_lock(session, owner: str, lease_ms: int = LOCK_LEASE_MS) -> bool:
+    """Take the load lock for `owner` if it is free or its lease ran out; True when taken.
+
+    Every lock statement writes the lock node (`touched`) before it reads the owner: the write
+    takes the node's exclusive lock, so the check sees the latest committed owner. Reading first
+    and writing after let two loaders both read "free" and both think they won (a lost update)."""
+    rows = session.execute_write(
+        lambda tx: tx.run(
+            f"MATCH (m:{META_LABEL} {{id: 'lock'}}) SET m.touched = timestamp() "
+            "WITH m WHERE m.owner IS NULL OR m.owner = $owner OR m.expires < timestamp() "
+            "SET m.owner = $owner, m.expires = timestamp() + $lease RETURN m.owner AS o",
+            owner=owner, lease=lease_ms,
+        ).data()
+    )
+    return bool(rows)
+
+
+def _renew_lock(tx, owner: str, message: str | None = None) -> None:
+    """Inside a write transaction: fail unless `owner` still holds the lock, and extend the lease."""
+    held = tx.run(
+        f"MATCH (m:{META_LABEL} {{id: 'lock'}}) SET m.touched = timestamp() "
+        "WITH m WHERE m.owner = $owner SET m.expires = timestamp() + $lease RETURN m.owner AS o",
+        owner=owner, lease=LOCK_LEASE_MS,
+    ).data()
+    if not held:
+        raise LostLock(message or "lost the load lock (this load stalled longer than the lease); nothing was published")
+
+
+def release_lock(session, owner: str) -> None:
+    """Give the lock up if `owner` still holds it."""
+    session.execute_write(
+        lambda tx: tx.run(
+            f"MATCH (m:{META_LABEL} {{id: 'lock'}}) SET m.touched = timestamp() "
+            "WITH m WHERE m.owner = $owner REMOVE m.owner, m.expires",
+            owner=owner,
+        ).consume()
+    )
+
+
 def load_graph(
     g: nx.MultiDiGraph,
     conn: Connection,
@@ -236,11 +279,13 @@ def load_graph(
 ) -> dict[str, int]:
     """Replace the graph in Neo4j with `g`, atomically as users see it, in batched UNWIND statements.
 
-    1. Take the load lock (a lease on the meta node, renewed with every batch), so concurrent
-       loads run one after the other and never interleave; clear leftovers of crashed loads.
+    1. Take the load lock (a lease on the meta node, renewed inside every write transaction, so a
+       load that lost it cannot write), so concurrent loads run one after the other and never
+       interleave; clear leftovers of crashed loads.
     2. Stage: write nodes under a private label and the relationships between them, in small
        committed transactions. Queries on :Entity do not see them.
-    3. Swap, in ONE transaction: the current graph loses its labels, the staged nodes get theirs.
+    3. Swap, in ONE transaction that first checks the staged counts: the current graph loses its
+       labels, the staged nodes get theirs.
        A load cut off before this commit (server stopped, connection lost) leaves the previous
        graph exactly as it was.
     4. Delete the retired graph in batches and release the lock.
@@ -254,7 +299,8 @@ def load_graph(
     by_kind = _node_rows(g)
     node_rows = [row for kind in sorted(by_kind) for row in by_kind[kind]]
     rel_rows = _rel_rows(g)
-    total = len(node_rows) + sum(map(len, rel_rows.values()))
+    n_rels = sum(map(len, rel_rows.values()))
+    total = len(node_rows) + n_rels
     owner = uuid.uuid4().hex
     show = sys.stderr.isatty() if progress is None else progress
     bar = None
@@ -264,19 +310,18 @@ def load_graph(
         bar = tqdm(total=total, unit="row", desc="loading into Neo4j", file=sys.stderr, leave=False)
 
     def write(session, text: str, **params: Any) -> Any:
-        return session.execute_write(lambda tx: tx.run(text, params).data())
+        """One transaction that first proves this load holds the lock, then writes.
 
-    def heartbeat(session) -> None:
-        rows = write(
-            session,
-            f"MATCH (m:{META_LABEL} {{id: 'lock'}}) WHERE m.owner = $owner SET m.expires = timestamp() + $lease RETURN m.owner AS o",
-            owner=owner, lease=LOCK_LEASE_MS,
-        )
-        if not rows:
-            raise QueryError("lost the load lock (this load stalled longer than the lease); nothing was published")
+        The check takes the lock node's write lock until commit, so a writer that lost its lease
+        cannot slip a batch in after another load took over (a fencing token, in effect)."""
 
-    def advance(session, n: int) -> None:
-        heartbeat(session)
+        def work(tx):
+            _renew_lock(tx, owner)
+            return tx.run(text, params).data()
+
+        return session.execute_write(work)
+
+    def advance(n: int) -> None:
         if bar is not None:
             bar.update(n)
         if on_batch is not None:
@@ -284,7 +329,7 @@ def load_graph(
 
     def clear(session, label: str) -> None:
         while write(session, f"MATCH (n:{label}) WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS c", n=batch_size)[0]["c"]:
-            heartbeat(session)
+            pass
 
     try:
         with driver.session(database=conn.database) as s:
@@ -294,12 +339,7 @@ def load_graph(
             s.run("CALL db.awaitIndexes(300)").consume()
             s.run(f"MERGE (m:{META_LABEL} {{id: 'lock'}})").consume()
             deadline = time.monotonic() + lock_timeout
-            while not write(
-                s,
-                f"MATCH (m:{META_LABEL} {{id: 'lock'}}) WHERE m.owner IS NULL OR m.expires < timestamp() "
-                "SET m.owner = $owner, m.expires = timestamp() + $lease RETURN m.owner AS o",
-                owner=owner, lease=LOCK_LEASE_MS,
-            ):
+            while not try_lock(s, owner):
                 if time.monotonic() > deadline:
                     raise QueryError(f"another load has held the lock for over {lock_timeout:.0f} s; try again later")
                 time.sleep(0.2)
@@ -308,19 +348,22 @@ def load_graph(
                 clear(s, STAGE_LABEL)  # leftovers of a load that crashed before its swap
                 for chunk in _batches(node_rows, batch_size):
                     write(s, cypher_stage_nodes(), rows=chunk)
-                    advance(s, len(chunk))
+                    advance(len(chunk))
                 for rel in sorted(rel_rows):
                     for chunk in _batches(rel_rows[rel], batch_size):
                         write(s, cypher_stage_rels(rel), rows=chunk)
-                        advance(s, len(chunk))
+                        advance(len(chunk))
 
                 def swap(tx) -> None:
-                    held = tx.run(
-                        f"MATCH (m:{META_LABEL} {{id: 'lock'}}) WHERE m.owner = $owner SET m.swapped = timestamp() RETURN m",
-                        owner=owner,
-                    ).data()
-                    if not held:
-                        raise QueryError("lost the load lock before publishing; the previous graph is unchanged")
+                    _renew_lock(tx, owner, "lost the load lock before publishing; the previous graph is unchanged")
+                    staged = tx.run(
+                        f"MATCH (n:{STAGE_LABEL}) RETURN count(n) AS nodes, sum(COUNT {{ (n)-->() }}) AS rels"
+                    ).single()
+                    if (staged["nodes"], staged["rels"] or 0) != (len(node_rows), n_rels):
+                        raise QueryError(
+                            f"the staged graph has {staged['nodes']} nodes and {staged['rels'] or 0} relationships, "
+                            f"expected {len(node_rows)} and {n_rels}; nothing was published, the previous graph is unchanged"
+                        )
                     tx.run(cypher_retire()).consume()
                     for kind in schema.ENTITY_KINDS:
                         tx.run(cypher_publish(kind), kind=kind).consume()
@@ -337,9 +380,9 @@ def load_graph(
                 try:
                     if not swapped:
                         clear(s, STAGE_LABEL)  # do not leave half a graph lying around
-                    write(s, f"MATCH (m:{META_LABEL} {{id: 'lock'}}) WHERE m.owner = $owner REMOVE m.owner, m.expires", owner=owner)
-                except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError):
-                    pass  # the server is gone; the lease expires by itself
+                    release_lock(s, owner)
+                except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError, LostLock):
+                    pass  # the server is gone or another load owns the lock now; either way, hands off
     except neo4j_errors.ServiceUnavailable as e:
         raise BackendUnavailable(
             f"lost Neo4j at {conn.uri} during the load; nothing was published, the previous graph is unchanged ({_one_line(e)})"

@@ -10,7 +10,7 @@ import pytest
 from graph.entities import resolve
 from graph.errors import QueryError, UnknownEntity
 from graph.io import to_node_link
-from graph.neo4j_backend import Neo4jBackend, load_graph
+from graph.neo4j_backend import META_LABEL, STAGE_LABEL, LostLock, Neo4jBackend, load_graph, release_lock, try_lock
 from graph.nx_backend import NetworkXBackend
 from graph.queries import named_queries, run_named, run_query
 
@@ -119,21 +119,78 @@ def test_failed_load_leaves_the_previous_graph(neo4j_conn, seed_graph, loaded_ne
 
 
 def test_concurrent_loads_do_not_interleave(neo4j_conn, seed_graph, loaded_neo4j):
-    small = nx.MultiDiGraph(seed_graph.subgraph([n for n in seed_graph if seed_graph.nodes[n]["kind"] != "publication"]))
-    small.graph.update(seed_graph.graph)
+    def without(kind: str) -> nx.MultiDiGraph:
+        sub = nx.MultiDiGraph(seed_graph.subgraph([n for n in seed_graph if seed_graph.nodes[n]["kind"] != kind]))
+        sub.graph.update(seed_graph.graph)
+        return sub
+
+    graphs = [seed_graph, without("publication"), without("clinical_trial")]
     errors: list[Exception] = []
+    start = threading.Barrier(len(graphs))
 
     def go(g):
         try:
+            start.wait()
             load_graph(g, neo4j_conn, progress=False, batch_size=20)
         except Exception as e:  # noqa: BLE001 - collected and checked below
             errors.append(e)
 
-    threads = [threading.Thread(target=go, args=(g,)) for g in (seed_graph, small)]
+    threads = [threading.Thread(target=go, args=(g,)) for g in graphs]
     for t in threads:
         t.start()
     for t in threads:
-        t.join(120)
+        t.join(180)
     assert not errors, errors
-    result = counts(loaded_neo4j)
-    assert result in {(seed_graph.number_of_nodes(), seed_graph.number_of_edges()), (small.number_of_nodes(), small.number_of_edges())}
+    ids = {r["id"] for r in run_query(loaded_neo4j, "MATCH (n:Entity) RETURN n.id AS id")}
+    assert ids in [set(g) for g in graphs]
+    winner = next(g for g in graphs if set(g) == ids)
+    assert counts(loaded_neo4j) == (winner.number_of_nodes(), winner.number_of_edges())
+
+
+def test_only_one_of_many_racing_loaders_takes_the_lock(neo4j_conn, loaded_neo4j):
+    """Regression: the lock used to read "free" before writing, so two loaders could both win."""
+    racers = 8
+    for round_ in range(5):
+        start = threading.Barrier(racers)
+        won: list[str] = []
+
+        def race(owner: str) -> None:
+            with loaded_neo4j.driver.session(database=neo4j_conn.database) as s:
+                start.wait()
+                if try_lock(s, owner):
+                    won.append(owner)
+
+        threads = [threading.Thread(target=race, args=(f"racer-{round_}-{i}",)) for i in range(racers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert len(won) == 1, won
+        with loaded_neo4j.driver.session(database=neo4j_conn.database) as s:
+            release_lock(s, won[0])
+
+
+def test_a_load_that_lost_its_lock_writes_nothing_more(neo4j_conn, seed_graph, loaded_neo4j):
+    """Fencing: once another load owns the lock, this one can neither stage nor clean up the new owner's work."""
+    before = to_node_link(loaded_neo4j.to_networkx())
+    driver = loaded_neo4j.driver
+
+    def intrude(_n: int) -> None:
+        with driver.session(database=neo4j_conn.database) as s:
+            s.run(
+                f"MATCH (m:{META_LABEL} {{id: 'lock'}}) SET m.owner = 'intruder', m.expires = timestamp() + 60000 "
+                f"CREATE (:{STAGE_LABEL} {{id: 'intruder-node'}})"
+            ).consume()
+
+    try:
+        with pytest.raises(LostLock):
+            load_graph(seed_graph, neo4j_conn, progress=False, batch_size=50, on_batch=intrude)
+        staged = {r["id"] for r in run_query(loaded_neo4j, f"MATCH (n:{STAGE_LABEL}) RETURN n.id AS id")}
+        # the intruder's work survives; of the loser's, only the one batch committed before the
+        # takeover is there (the next lock holder clears such leftovers first)
+        assert "intruder-node" in staged and len(staged) == 1 + 50
+        assert to_node_link(loaded_neo4j.to_networkx()) == before
+    finally:
+        with driver.session(database=neo4j_conn.database) as s:
+            s.run(f"MATCH (n:{STAGE_LABEL}) DETACH DELETE n").consume()
+            release_lock(s, "intruder")
