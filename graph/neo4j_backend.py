@@ -37,29 +37,43 @@ def _one_line(e: Exception) -> str:
 
 
 STAGE_LABEL = "MechGraphStage"  # nodes of a load in progress: invisible to queries on :Entity
+STAGE_OWNER = "stage_owner"  # which load staged a node; only that load can link or publish it
 RETIRED_LABEL = "MechGraphRetired"  # the previous graph after a swap, deleted in the background
 LOCK_LEASE_MS = 20_000  # a crashed loader's lock expires this long after its last heartbeat
+WORKERS = 3  # parallel write sessions of a load; 3 was fastest on a 2-core machine (scripts/bench.py)
 
 
 def cypher_stage_nodes() -> str:
-    """Batched creation of staged nodes (no kind label yet, so queries cannot see them)."""
-    return f"UNWIND $rows AS row CREATE (n:{STAGE_LABEL}) SET n = row"
+    """Batched creation of staged nodes (no kind label yet, so queries cannot see them).
+
+    Returns each node's element id, so relationships find their ends without an index lookup."""
+    return (
+        f"UNWIND $rows AS row CREATE (n:{STAGE_LABEL}) SET n = row, n.{STAGE_OWNER} = $owner "
+        "RETURN row.id AS id, elementId(n) AS eid"
+    )
 
 
 def cypher_stage_rels(relation: str) -> str:
-    """Batched relationship creation between staged nodes; the type comes from the schema."""
+    """Batched relationship creation between this load's staged nodes; the type comes from the schema.
+
+    The owner check matters: element ids of deleted nodes are reused, so a load that lost its
+    lock must not be able to link nodes another load staged in their place."""
     rtype = props.rel_type(relation)
     return (
         "UNWIND $rows AS row "
-        f"MATCH (a:{STAGE_LABEL} {{id: row.source}}) MATCH (b:{STAGE_LABEL} {{id: row.target}}) "
+        f"MATCH (a) WHERE elementId(a) = row.s AND a.{STAGE_OWNER} = $owner "
+        f"MATCH (b) WHERE elementId(b) = row.t AND b.{STAGE_OWNER} = $owner "
         f"CREATE (a)-[r:{rtype}]->(b) SET r = row.props"
     )
 
 
 def cypher_publish(kind: str) -> str:
-    """Swap step: give staged nodes of one kind their labels from the schema."""
+    """Swap step: give this load's staged nodes of one kind their labels from the schema."""
     labels = ":".join(props.node_labels(kind))
-    return f"MATCH (n:{STAGE_LABEL}) WHERE n.kind = $kind SET n:{labels} REMOVE n:{STAGE_LABEL}"
+    return (
+        f"MATCH (n:{STAGE_LABEL}) WHERE n.{STAGE_OWNER} = $owner AND n.kind = $kind "
+        f"SET n:{labels} REMOVE n:{STAGE_LABEL}, n.{STAGE_OWNER}"
+    )
 
 
 def cypher_retire() -> str:
@@ -211,13 +225,21 @@ def _node_rows(g: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]]]:
     return by_kind
 
 
-def _rel_rows(g: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]]]:
-    by_rel: dict[str, list[dict[str, Any]]] = defaultdict(list)
+def _edges_by_relation(g: nx.MultiDiGraph) -> dict[str, list[tuple[str, str, dict[str, Any]]]]:
+    """The edges grouped by relation, checked against the schema before anything is written."""
+    by_rel: dict[str, list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
     for u, v, k, a in g.edges(keys=True, data=True):
         if k not in schema.RELATIONS:
             raise QueryError(f"edge {u} -{k}-> {v} has an unknown relation")
-        by_rel[k].append({"source": u, "target": v, "props": props.edge_properties({**a, "relation": k})})
+        by_rel[k].append((u, v, a))
     return by_rel
+
+
+def _rel_rows(edges: list[tuple[str, str, dict[str, Any]]], relation: str, eids: dict[str, str]) -> list[dict[str, Any]]:
+    """Statement rows of one batch; built by the worker that sends them, so preparation overlaps the server's work."""
+    return [
+        {"s": eids[u], "t": eids[v], "props": props.edge_properties({**a, "relation": relation})} for u, v, a in edges
+    ]
 
 
 def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
@@ -273,69 +295,97 @@ def load_graph(
     conn: Connection,
     *,
     batch_size: int = BATCH,
+    workers: int = WORKERS,
     progress: bool | None = None,
     on_batch: Callable[[int], None] | None = None,
     lock_timeout: float = 600.0,
 ) -> dict[str, int]:
     """Replace the graph in Neo4j with `g`, atomically as users see it, in batched UNWIND statements.
 
-    1. Take the load lock (a lease on the meta node, renewed inside every write transaction, so a
-       load that lost it cannot write), so concurrent loads run one after the other and never
-       interleave; clear leftovers of crashed loads.
-    2. Stage: write nodes under a private label and the relationships between them, in small
-       committed transactions. Queries on :Entity do not see them.
-    3. Swap, in ONE transaction that first checks the staged counts: the current graph loses its
-       labels, the staged nodes get theirs.
-       A load cut off before this commit (server stopped, connection lost) leaves the previous
-       graph exactly as it was.
-    4. Delete the retired graph in batches and release the lock.
+    1. Take the load lock (a lease on the meta node, renewed between batches), so concurrent
+       loads run one after the other; clear leftovers of crashed loads.
+    2. Stage: write nodes under a private label, tagged with this load's owner token, then the
+       relationships between them, in batches committed by `workers` parallel sessions.
+       Queries on :Entity do not see any of it, and no other load can link or publish it.
+    3. Swap, in ONE transaction that checks the lock and the staged counts: the current graph
+       loses its labels, this load's staged nodes get theirs. A load cut off before this commit
+       (server stopped, connection lost, lock lost) leaves the previous graph exactly as it was.
+    4. Delete the retired graph in batches and release the lock. A failed load deletes what it
+       staged.
     Returns the counts written.
     """
     import json
     import uuid
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
     backend = Neo4jBackend(conn)
     driver = backend.driver
     by_kind = _node_rows(g)
     node_rows = [row for kind in sorted(by_kind) for row in by_kind[kind]]
-    rel_rows = _rel_rows(g)
-    n_rels = sum(map(len, rel_rows.values()))
-    total = len(node_rows) + n_rels
+    edges = _edges_by_relation(g)
+    n_rels = sum(map(len, edges.values()))
     owner = uuid.uuid4().hex
     show = sys.stderr.isatty() if progress is None else progress
     bar = None
     if show:
         from tqdm import tqdm
 
-        bar = tqdm(total=total, unit="row", desc="loading into Neo4j", file=sys.stderr, leave=False)
+        bar = tqdm(total=len(node_rows) + n_rels, unit="row", desc="loading into Neo4j", file=sys.stderr, leave=False)
 
     def write(session, text: str, **params: Any) -> Any:
-        """One transaction that first proves this load holds the lock, then writes.
+        return session.execute_write(lambda tx: tx.run(text, params).data())
 
-        The check takes the lock node's write lock until commit, so a writer that lost its lease
-        cannot slip a batch in after another load took over (a fencing token, in effect)."""
+    def heartbeat(session) -> None:
+        session.execute_write(lambda tx: _renew_lock(tx, owner))
 
-        def work(tx):
-            _renew_lock(tx, owner)
-            return tx.run(text, params).data()
+    def clear(session, where: str, **params: Any) -> None:
+        while write(session, f"MATCH (n) WHERE {where} WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS c", n=batch_size, **params)[0]["c"]:
+            heartbeat(session)
 
-        return session.execute_write(work)
+    def run_parallel(session, jobs: list[tuple[int, Callable[[], Any]]]) -> list[Any]:
+        """Run (rows, job) pairs on `workers` sessions; renew the lease and report progress as each ends.
 
-    def advance(n: int) -> None:
-        if bar is not None:
-            bar.update(n)
-        if on_batch is not None:
-            on_batch(n)
+        On the first failure the jobs not yet started are dropped and the running ones awaited,
+        so nothing is still writing when the caller cleans up."""
 
-    def clear(session, label: str) -> None:
-        while write(session, f"MATCH (n:{label}) WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS c", n=batch_size)[0]["c"]:
-            pass
+        def in_session(job: Callable[[Any], Any]) -> Any:
+            with driver.session(database=conn.database) as ws:
+                return job(ws)
 
+        results: list[Any] = []
+        pool = ThreadPoolExecutor(max(1, workers), thread_name_prefix="mechgraph-load")
+        try:
+            pending = {pool.submit(in_session, job): n for n, job in jobs}
+            last_beat = time.monotonic()
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for f in done:
+                    n = pending.pop(f)
+                    results.append(f.result())
+                    if bar is not None:
+                        bar.update(n)
+                    if on_batch is not None:
+                        on_batch(n)
+                if time.monotonic() - last_beat > 1.0 or not pending:
+                    heartbeat(session)
+                    last_beat = time.monotonic()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return results
+
+    def stage_nodes(chunk):
+        return lambda ws: write(ws, cypher_stage_nodes(), rows=chunk, owner=owner)
+
+    def stage_rels(rel, chunk):
+        return lambda ws: write(ws, cypher_stage_rels(rel), rows=_rel_rows(chunk, rel, eids), owner=owner)
+
+    eids: dict[str, str] = {}
     try:
         with driver.session(database=conn.database) as s:
             s.run("CREATE CONSTRAINT mechgraph_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE").consume()
             s.run(f"CREATE CONSTRAINT mechgraph_meta_id IF NOT EXISTS FOR (m:{META_LABEL}) REQUIRE m.id IS UNIQUE").consume()
-            s.run(f"CREATE INDEX mechgraph_stage_id IF NOT EXISTS FOR (n:{STAGE_LABEL}) ON (n.id)").consume()
+            s.run("DROP INDEX mechgraph_stage_id IF EXISTS").consume()  # staging matched on id before 2026-11
+            s.run(f"CREATE INDEX mechgraph_stage_owner IF NOT EXISTS FOR (n:{STAGE_LABEL}) ON (n.{STAGE_OWNER})").consume()
             s.run("CALL db.awaitIndexes(300)").consume()
             s.run(f"MERGE (m:{META_LABEL} {{id: 'lock'}})").consume()
             deadline = time.monotonic() + lock_timeout
@@ -345,19 +395,20 @@ def load_graph(
                 time.sleep(0.2)
             swapped = False
             try:
-                clear(s, STAGE_LABEL)  # leftovers of a load that crashed before its swap
-                for chunk in _batches(node_rows, batch_size):
-                    write(s, cypher_stage_nodes(), rows=chunk)
-                    advance(len(chunk))
-                for rel in sorted(rel_rows):
-                    for chunk in _batches(rel_rows[rel], batch_size):
-                        write(s, cypher_stage_rels(rel), rows=chunk)
-                        advance(len(chunk))
+                clear(s, f"n:{STAGE_LABEL}")  # leftovers of loads that crashed or lost the lock
+                for rows in run_parallel(s, [(len(c), stage_nodes(c)) for c in _batches(node_rows, batch_size)]):
+                    eids.update((r["id"], r["eid"]) for r in rows)
+                run_parallel(
+                    s,
+                    [(len(c), stage_rels(rel, c)) for rel in sorted(edges) for c in _batches(edges[rel], batch_size)],
+                )
 
                 def swap(tx) -> None:
                     _renew_lock(tx, owner, "lost the load lock before publishing; the previous graph is unchanged")
                     staged = tx.run(
-                        f"MATCH (n:{STAGE_LABEL}) RETURN count(n) AS nodes, sum(COUNT {{ (n)-->() }}) AS rels"
+                        f"MATCH (n:{STAGE_LABEL}) WHERE n.{STAGE_OWNER} = $owner "
+                        "RETURN count(n) AS nodes, sum(COUNT { (n)-->() }) AS rels",
+                        owner=owner,
                     ).single()
                     if (staged["nodes"], staged["rels"] or 0) != (len(node_rows), n_rels):
                         raise QueryError(
@@ -366,7 +417,7 @@ def load_graph(
                         )
                     tx.run(cypher_retire()).consume()
                     for kind in schema.ENTITY_KINDS:
-                        tx.run(cypher_publish(kind), kind=kind).consume()
+                        tx.run(cypher_publish(kind), kind=kind, owner=owner).consume()
                     tx.run(
                         f"MERGE (m:{META_LABEL} {{id: 'graph'}}) SET m.name = $name, m.axes_json = $axes, m.loaded_at = timestamp()",
                         name=g.graph.get("name", "mechgraph"),
@@ -375,14 +426,19 @@ def load_graph(
 
                 s.execute_write(swap)
                 swapped = True
-                clear(s, RETIRED_LABEL)
+                clear(s, f"n:{RETIRED_LABEL}")
             finally:
                 try:
-                    if not swapped:
-                        clear(s, STAGE_LABEL)  # do not leave half a graph lying around
+                    if not swapped:  # do not leave half a graph lying around; only ever our own nodes
+                        while write(
+                            s,
+                            f"MATCH (n:{STAGE_LABEL}) WHERE n.{STAGE_OWNER} = $owner WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS c",
+                            owner=owner, n=batch_size,
+                        )[0]["c"]:
+                            pass
                     release_lock(s, owner)
-                except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError, LostLock):
-                    pass  # the server is gone or another load owns the lock now; either way, hands off
+                except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError):
+                    pass  # the server is gone; the lease expires and the next load clears the rest
     except neo4j_errors.ServiceUnavailable as e:
         raise BackendUnavailable(
             f"lost Neo4j at {conn.uri} during the load; nothing was published, the previous graph is unchanged ({_one_line(e)})"

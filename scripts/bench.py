@@ -210,7 +210,7 @@ def naive_load(g, conn, *, full_max: int, sample: int, seed: int) -> dict[str, A
     and the time is extrapolated: prep + nodes * t_node + rels * t_rel.
     """
     from graph import props
-    from graph.neo4j_backend import Neo4jBackend, _node_rows, _rel_rows
+    from graph.neo4j_backend import Neo4jBackend, _edges_by_relation, _node_rows
 
     backend = Neo4jBackend(conn)
     driver, db = backend.driver, conn.database
@@ -219,7 +219,10 @@ def naive_load(g, conn, *, full_max: int, sample: int, seed: int) -> dict[str, A
         neo4j_constraints(driver, db)
         t = time.perf_counter()
         node_rows = _node_rows(g)
-        rel_rows = _rel_rows(g)
+        rel_rows = {
+            rel: [{"source": u, "target": v, "props": props.edge_properties({**a, "relation": rel})} for u, v, a in edges]
+            for rel, edges in _edges_by_relation(g).items()
+        }
         prep_s = time.perf_counter() - t
         n_nodes = sum(map(len, node_rows.values()))
         n_rels = sum(map(len, rel_rows.values()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Callable
 
 import networkx as nx
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from graph.entities import resolve
 from graph.errors import QueryError, UnknownEntity
 from graph.io import to_node_link
-from graph.neo4j_backend import META_LABEL, STAGE_LABEL, LostLock, Neo4jBackend, load_graph, release_lock, try_lock
+from graph.neo4j_backend import META_LABEL, STAGE_LABEL, STAGE_OWNER, LostLock, Neo4jBackend, load_graph, release_lock, try_lock
 from graph.nx_backend import NetworkXBackend
 from graph.queries import named_queries, run_named, run_query
 
@@ -170,27 +171,56 @@ def test_only_one_of_many_racing_loaders_takes_the_lock(neo4j_conn, loaded_neo4j
             release_lock(s, won[0])
 
 
-def test_a_load_that_lost_its_lock_writes_nothing_more(neo4j_conn, seed_graph, loaded_neo4j):
-    """Fencing: once another load owns the lock, this one can neither stage nor clean up the new owner's work."""
-    before = to_node_link(loaded_neo4j.to_networkx())
-    driver = loaded_neo4j.driver
+def _stage_intruder(driver, database, *, take_lock: bool) -> Callable[[int], None]:
+    """An on_batch hook that, once, plays another load: stages a node with a taken id, maybe takes the lock."""
+    done: list[bool] = []
 
     def intrude(_n: int) -> None:
-        with driver.session(database=neo4j_conn.database) as s:
+        if done:
+            return
+        done.append(True)
+        with driver.session(database=database) as s:
             s.run(
-                f"MATCH (m:{META_LABEL} {{id: 'lock'}}) SET m.owner = 'intruder', m.expires = timestamp() + 60000 "
-                f"CREATE (:{STAGE_LABEL} {{id: 'intruder-node'}})"
+                f"CREATE (:{STAGE_LABEL} {{id: 'fibroblast', kind: 'cell_type', {STAGE_OWNER}: 'intruder'}})"
             ).consume()
+            if take_lock:
+                s.run(
+                    f"MATCH (m:{META_LABEL} {{id: 'lock'}}) SET m.owner = 'intruder', m.expires = timestamp() + 60000"
+                ).consume()
 
+    return intrude
+
+
+def _staged(backend) -> list[dict]:
+    return run_query(backend, f"MATCH (n:{STAGE_LABEL}) RETURN n.id AS id, n.{STAGE_OWNER} AS owner ORDER BY owner")
+
+
+def _clear_intruder(driver, database) -> None:
+    with driver.session(database=database) as s:
+        s.run(f"MATCH (n:{STAGE_LABEL}) DETACH DELETE n").consume()
+        release_lock(s, "intruder")
+
+
+def test_a_load_publishes_only_what_it_staged(neo4j_conn, seed_graph, loaded_neo4j):
+    """Staged nodes of another load (same ids, written mid-load) are neither linked nor published."""
+    driver = loaded_neo4j.driver
+    try:
+        load_graph(seed_graph, neo4j_conn, progress=False, batch_size=50,
+                   on_batch=_stage_intruder(driver, neo4j_conn.database, take_lock=False))
+        assert counts(loaded_neo4j) == (seed_graph.number_of_nodes(), seed_graph.number_of_edges())
+        assert _staged(loaded_neo4j) == [{"id": "fibroblast", "owner": "intruder"}]
+    finally:
+        _clear_intruder(driver, neo4j_conn.database)
+
+
+def test_a_load_that_lost_its_lock_publishes_nothing_and_removes_only_its_own_work(neo4j_conn, seed_graph, loaded_neo4j):
+    before = to_node_link(loaded_neo4j.to_networkx())
+    driver = loaded_neo4j.driver
     try:
         with pytest.raises(LostLock):
-            load_graph(seed_graph, neo4j_conn, progress=False, batch_size=50, on_batch=intrude)
-        staged = {r["id"] for r in run_query(loaded_neo4j, f"MATCH (n:{STAGE_LABEL}) RETURN n.id AS id")}
-        # the intruder's work survives; of the loser's, only the one batch committed before the
-        # takeover is there (the next lock holder clears such leftovers first)
-        assert "intruder-node" in staged and len(staged) == 1 + 50
+            load_graph(seed_graph, neo4j_conn, progress=False, batch_size=50,
+                       on_batch=_stage_intruder(driver, neo4j_conn.database, take_lock=True))
+        assert _staged(loaded_neo4j) == [{"id": "fibroblast", "owner": "intruder"}]
         assert to_node_link(loaded_neo4j.to_networkx()) == before
     finally:
-        with driver.session(database=neo4j_conn.database) as s:
-            s.run(f"MATCH (n:{STAGE_LABEL}) DETACH DELETE n").consume()
-            release_lock(s, "intruder")
+        _clear_intruder(driver, neo4j_conn.database)
