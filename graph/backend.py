@@ -38,6 +38,12 @@ class Stats:
         }
 
 
+# What path search and target ranking read (graph/paths.py, graph/targets.py): a backend may hand
+# them a graph with only these attributes. The parity tests run both analyses on both backends.
+ANALYSIS_NODE_ATTRS = ("kind", "name", "phase")
+ANALYSIS_EDGE_ATTRS = ("relation", "sign", "level", "refs")
+
+
 @runtime_checkable
 class Backend(Protocol):
     """What mechgraph needs from a graph store. NetworkX and Neo4j both implement it."""
@@ -46,6 +52,9 @@ class Backend(Protocol):
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """The whole graph as a NetworkX MultiDiGraph (edge key = relation)."""
+
+    def analysis_graph(self) -> nx.MultiDiGraph:
+        """The graph with at least ANALYSIS_NODE_ATTRS / ANALYSIS_EDGE_ATTRS: enough for `path` and `targets`."""
 
     def stats(self) -> Stats:
         """Counts by kind and by relation."""

@@ -338,7 +338,7 @@ def path(state: State, source: str, target: str, k: int, max_len: int, undirecte
 
     backend = state.backend()
     s, t = resolve(backend, source), resolve(backend, target)
-    paths = [p.as_dict() for p in signed_paths(backend.to_networkx(), s, t, k=k, max_len=max_len, undirected=undirected)]
+    paths = [p.as_dict() for p in signed_paths(backend.analysis_graph(), s, t, k=k, max_len=max_len, undirected=undirected)]
     if as_json:
         emit_json({"paths": paths})
         return
@@ -364,7 +364,7 @@ def targets(state: State, top: int, as_json: bool) -> None:
     """
     from .targets import rank_targets
 
-    ranked = rank_targets(state.backend().to_networkx(), top=top)
+    ranked = rank_targets(state.backend().analysis_graph(), top=top)
     if as_json:
         emit_json({"targets": [t.as_dict() for t in ranked]})
         return

@@ -138,6 +138,22 @@ class Neo4jBackend:
             g.add_edge(row["s"], row["t"], key=p["relation"], **p)
         return g
 
+    def analysis_graph(self) -> nx.MultiDiGraph:
+        """Only the attributes path search and target ranking read: at 10^5 edges this fetch is
+        a fraction of `to_networkx`, which also ships every evidence record."""
+        from .backend import ANALYSIS_EDGE_ATTRS, ANALYSIS_NODE_ATTRS
+
+        g = nx.MultiDiGraph()
+        for row in self._read("MATCH (n:Entity) RETURN n.id AS id, [k IN $keys | n[k]] AS v ORDER BY id", keys=list(ANALYSIS_NODE_ATTRS)):
+            g.add_node(row["id"], **{k: v for k, v in zip(ANALYSIS_NODE_ATTRS, row["v"]) if v is not None})
+        for row in self._read(
+            "MATCH (a:Entity)-[r]->(b:Entity) RETURN a.id AS s, b.id AS t, [k IN $keys | r[k]] AS v ORDER BY s, t, r.relation",
+            keys=list(ANALYSIS_EDGE_ATTRS),
+        ):
+            a = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in zip(ANALYSIS_EDGE_ATTRS, row["v"]) if v is not None}
+            g.add_edge(row["s"], row["t"], key=a["relation"], **a)
+        return g
+
     def stats(self) -> Stats:
         kinds = {r["k"]: r["c"] for r in self._read("MATCH (n:Entity) RETURN n.kind AS k, count(*) AS c")}
         rels = {r["k"]: r["c"] for r in self._read("MATCH (:Entity)-[r]->(:Entity) RETURN r.relation AS k, count(*) AS c")}

@@ -44,6 +44,9 @@ class NetworkXBackend:
     def to_networkx(self) -> nx.MultiDiGraph:
         return self.g
 
+    def analysis_graph(self) -> nx.MultiDiGraph:
+        return self.g
+
     def stats(self) -> Stats:
         return graph_stats(self.g)
 

@@ -273,6 +273,8 @@ def best_signed_costs(index: PathIndex, target: str, max_len: int) -> dict[tuple
 
     A Dijkstra over (node, sign-so-far) states walking edges backwards from the target; used to
     rank targets by their signed influence on an outcome. Paths that revisit a node are dropped.
+    Equal costs are settled by length, node ids and relations, so the path shown as a target's
+    reason does not depend on the order the store returned the edges in.
     """
     incoming: dict[str, list[Walk]] = {}
     for walks in index.out.values():
@@ -298,7 +300,8 @@ def best_signed_costs(index: PathIndex, target: str, max_len: int) -> dict[tuple
             new_sign = _mul(s, sign)
             c = cost + step_cost(w[3])
             key = (prev, new_sign)
-            if c < best.get(key, (math.inf,))[0] - 1e-12:
+            old_c, old_walks = best.get(key, (math.inf, None))
+            if c < old_c - 1e-12 or (c <= old_c + 1e-12 and _walks_key([w] + walks) < _walks_key(old_walks)):
                 best[key] = (c, [w] + walks)
                 counter += 1
                 heapq.heappush(heap, (c, counter, prev, new_sign))
@@ -308,6 +311,11 @@ def best_signed_costs(index: PathIndex, target: str, max_len: int) -> dict[tuple
             continue
         out[(node, sign)] = (c, walks)
     return out
+
+
+def _walks_key(walks: list[Walk]) -> tuple:
+    """Order of equally cheap paths: shorter first, then by node ids, then by relations."""
+    return (len(walks), [w[0] for w in walks], [w[2] for w in walks])
 
 
 def _mul(step: int | None, rest: Any) -> Any:

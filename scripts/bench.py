@@ -26,8 +26,10 @@ What it measures, per size (number of EDGES; about a quarter as many entities):
                        therapy pair that has paths, median of warm calls (the PathIndex is built
                        once per graph and cached); `path_ms_embedded_cold` is the first call,
                        index build included. `path_index_build_ms`, `path_search_ms` split it.
-  path_ms_neo4j        what `mechgraph --backend neo4j path` costs: Neo4jBackend(conn).to_networkx()
-                       plus signed_paths; `path_ms_neo4j_search_only` excludes the fetch.
+  path_ms_neo4j        what `mechgraph --backend neo4j path` costs: Neo4jBackend(conn).analysis_graph()
+                       (ids, kinds, names, relations, signs, levels, refs) plus signed_paths;
+                       `path_ms_neo4j_search_only` excludes the fetch; `neo4j_full_fetch_ms` is
+                       one to_networkx() with every property (what export, effect, gaps fetch).
   targets_ms_*         `graph.targets.rank_targets(g, top=20)`, likewise.
 Once: `cli_help_s` (`mechgraph --help`), `cli_show_s` (`mechgraph show "THBS2+ CAF"` on the
 seed graph), each the median of 5 runs of the venv's `mechgraph`; `viz_s` render_html of
@@ -36,7 +38,7 @@ Fast operations are the median of several runs (--reps, bounded by --budget seco
 
 Neo4j: --neo4j-uri or $NEO4J_URI; unreachable -> Neo4j figures are skipped with a note
 (--require-neo4j makes that an error). Sizes above --neo4j-max-size (default 1e5) are skipped:
-at ~4,000 rel/s a 10^6 load would take longer than the rest of the run. The benchmark DELETES every :Entity in that database: use a server of
+at ~6,500 rel/s a 10^6 load would take longer than the rest of the run. The benchmark DELETES every :Entity in that database: use a server of
 your own (NEO4J_BOLT_PORT=7689 MECHGRAPH_NEO4J_HOME=/tmp/bench-neo4j scripts/neo4j-local.sh start).
 """
 
@@ -422,7 +424,7 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     if args.neo4j_uri:
         if n > args.neo4j_max_size:
             r["neo4j_skipped"] = (
-                f"size above --neo4j-max-size {args.neo4j_max_size:g}: at ~4,000 rel/s a 10^6 load (and the naive "
+                f"size above --neo4j-max-size {args.neo4j_max_size:g}: at ~6,500 rel/s a 10^6 load (and the naive "
                 "sample) would take longer than the rest of the run; raise --neo4j-max-size to include it"
             )
         else:
@@ -487,7 +489,7 @@ def run_neo4j(g, n: int, args: argparse.Namespace, pairs, embedded_scores, tag: 
         t = time.perf_counter()
         b = Neo4jBackend(conn)
         try:
-            g2 = b.to_networkx()
+            g2 = b.analysis_graph()  # what `mechgraph path/targets --backend neo4j` fetch
         finally:
             b.close()
         fetch_times.append(time.perf_counter() - t)
@@ -501,7 +503,14 @@ def run_neo4j(g, n: int, args: argparse.Namespace, pairs, embedded_scores, tag: 
         last["scores"] = [round(p.score, 9) for p in found]
         last["shape"] = (g2.number_of_nodes(), g2.number_of_edges())
 
-    log(f"{tag} Neo4j: to_networkx + signed_paths")
+    t = time.perf_counter()
+    b = Neo4jBackend(conn)
+    try:
+        b.to_networkx()
+    finally:
+        b.close()
+    r["neo4j_full_fetch_ms"] = (time.perf_counter() - t) * 1000  # every property, evidence included: export, effect, gaps
+    log(f"{tag} Neo4j: analysis_graph + signed_paths")
     times, _ = repeat(path_cmd, reps, args.budget)
     r["path_ms_neo4j"] = med(times) * 1000
     r["path_ms_neo4j_search_only"] = med(search_times) * 1000
@@ -517,7 +526,7 @@ def run_neo4j(g, n: int, args: argparse.Namespace, pairs, embedded_scores, tag: 
         rank_times.append(time.perf_counter() - t)
 
     if n <= args.targets_max_size:
-        log(f"{tag} Neo4j: to_networkx + rank_targets")
+        log(f"{tag} Neo4j: analysis_graph + rank_targets")
         times, _ = repeat(targets_cmd, reps, args.budget)
         r["targets_ms_neo4j"] = med(times) * 1000
         r["targets_ms_neo4j_search_only"] = med(rank_times) * 1000
@@ -682,6 +691,7 @@ ROWS: list[tuple[str, str, str]] = [
     ("neo4j_naive_rps", "neo4j naive rel/s", "naive"),
     ("neo4j_batched_vs_naive", "batched / naive", "x"),
     ("neo4j_fetch_ms", "neo4j fetch ms", "ms"),
+    ("neo4j_full_fetch_ms", "  whole graph ms", "ms"),
     ("path_ms_neo4j", "path_ms_neo4j", "ms"),
     ("path_ms_neo4j_search_only", "  search only ms", "ms"),
     ("targets_ms_neo4j", "targets_ms_neo4j", "ms"),

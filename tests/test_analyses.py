@@ -100,3 +100,19 @@ def test_seed_gaps_name_preclinical_axes(seed_graph):
     groups = evidence_gaps(seed_graph)
     assert "GAS6/AXL axis" in groups
     assert all(set(r["levels"]) <= {"preclinical_in_vivo", "in_vitro"} for rows in groups.values() for r in rows)
+
+
+def test_equally_good_reasons_do_not_depend_on_edge_order():
+    """Two equally strong routes to the outcome: the reason shown is the same whichever was stored first."""
+    edges = [
+        ("src", "promotes", "zeta", "observational_human"),
+        ("zeta", "promotes", "peritoneal_metastasis", "observational_human"),
+        ("src", "promotes", "alpha", "observational_human"),
+        ("alpha", "promotes", "peritoneal_metastasis", "observational_human"),
+    ]
+    answers = []
+    for order in (edges, edges[::-1], edges[2:] + edges[:2]):
+        ranked = rank_targets(small_graph(order, dict(OUTCOMES)), top=0, outcomes=("peritoneal_metastasis",))
+        src = next(t for t in ranked if t.id == "src")
+        answers.append([s["target"] for s in src.reasons[0]["path"]])
+    assert answers == [["alpha", "peritoneal_metastasis"]] * 3

@@ -57,9 +57,23 @@ def test_analyses_agree_across_backends(loaded_neo4j, seed_graph):
     from graph.paths import signed_paths
     from graph.targets import rank_targets
 
-    g = loaded_neo4j.to_networkx()
-    assert [p.as_dict() for p in signed_paths(g, "thbs2_caf", "pd1_antibody")] == [p.as_dict() for p in signed_paths(seed_graph, "thbs2_caf", "pd1_antibody")]
-    assert [t.as_dict() for t in rank_targets(g, top=15)] == [t.as_dict() for t in rank_targets(seed_graph, top=15)]
+    want_paths = [p.as_dict() for p in signed_paths(seed_graph, "thbs2_caf", "pd1_antibody")]
+    want_targets = [t.as_dict() for t in rank_targets(seed_graph, top=None)]
+    for g in (loaded_neo4j.to_networkx(), loaded_neo4j.analysis_graph()):
+        assert [p.as_dict() for p in signed_paths(g, "thbs2_caf", "pd1_antibody")] == want_paths
+        assert [t.as_dict() for t in rank_targets(g, top=None)] == want_targets
+
+
+def test_analysis_graph_is_the_projection_of_the_whole_graph(loaded_neo4j, seed_graph):
+    from graph.backend import ANALYSIS_EDGE_ATTRS, ANALYSIS_NODE_ATTRS
+
+    light = loaded_neo4j.analysis_graph()
+    assert dict(light.nodes(data=True)) == {
+        n: {k: a[k] for k in ANALYSIS_NODE_ATTRS if k in a} for n, a in seed_graph.nodes(data=True)
+    }
+    assert sorted(light.edges(keys=True, data=True)) == sorted(
+        (u, v, k, {x: a[x] for x in ANALYSIS_EDGE_ATTRS if x in a}) for u, v, k, a in seed_graph.edges(keys=True, data=True)
+    )
 
 
 def test_resolution_and_lookup_match(loaded_neo4j):
