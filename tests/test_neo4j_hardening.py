@@ -3,6 +3,7 @@ and a server killed in the middle of a load."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -144,3 +145,23 @@ def test_concurrent_clients_short_run(loaded_neo4j, neo4j_conn):
     assert r["errors"] == 0, r["error_samples"]
     assert r["requests"] > 16 and r["nothing_lost"]
     assert all(q["requests"] > 0 for q in r["per_query"].values())
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["path", "THBS2+ CAF", "PD-1 antibody", "--json"],
+        ["path", "CAF", "catumaxomab", "--undirected", "--k", "8", "--json"],
+        ["targets", "--top", "60", "--json"],
+        ["effect", "nivolumab", "--json"],
+        ["effect", "catumaxomab", "--on", "malignant ascites", "--json"],
+        ["gaps", "--json"],
+    ],
+)
+def test_analysis_commands_answer_the_same_on_both_backends(loaded_neo4j, neo4j_conn, capsys, args):
+    outputs = []
+    for backend in (["--backend", "networkx"], ["--backend", "neo4j", "--uri", neo4j_conn.uri]):
+        assert main(backend + args) == 0
+        outputs.append(json.loads(capsys.readouterr().out))
+    assert outputs[0] == outputs[1]
+    assert any(outputs[0].values())  # a real answer, not two empty ones
