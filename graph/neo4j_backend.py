@@ -306,6 +306,28 @@ def release_lock(session, owner: str) -> None:
     )
 
 
+def _without_gc(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run `fn` with the cyclic garbage collector paused.
+
+    A bulk load allocates millions of small acyclic rows; the generational collections they
+    trigger over the whole in-memory graph took ~40% of row preparation at 10^5 edges."""
+    import functools
+    import gc
+
+    @functools.wraps(fn)
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused
+
+
+@_without_gc
 def load_graph(
     g: nx.MultiDiGraph,
     conn: Connection,
@@ -334,12 +356,12 @@ def load_graph(
     import uuid
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
-    backend = Neo4jBackend(conn)
-    driver = backend.driver
     by_kind = _node_rows(g)
     node_rows = [row for kind in sorted(by_kind) for row in by_kind[kind]]
     edges = _edges_by_relation(g)
     n_rels = sum(map(len, edges.values()))
+    backend = Neo4jBackend(conn)
+    driver = backend.driver
     owner = uuid.uuid4().hex
     show = sys.stderr.isatty() if progress is None else progress
     bar = None

@@ -16,8 +16,16 @@ from . import schema
 JSON_SUFFIX = "_json"
 
 
+_SCALARS = (str, int, float, bool)
+_JSON = json.JSONEncoder(ensure_ascii=False)  # one encoder: json.dumps builds a new one per call for non-default options
+
+
 def _is_flat_list(v: list) -> bool:
-    return all(isinstance(x, (str, int, float, bool)) for x in v) and len({type(x) for x in v}) <= 1
+    """A list Neo4j can store as is: scalars, all of one type."""
+    if not v:
+        return True
+    t = type(v[0])
+    return t in _SCALARS and all(type(x) is t for x in v)
 
 
 def node_labels(kind: str) -> list[str]:
@@ -36,8 +44,8 @@ def to_properties(attrs: dict[str, Any]) -> dict[str, Any]:
     for k, v in attrs.items():
         if v is None:
             continue
-        if isinstance(v, (dict,)) or (isinstance(v, list) and not _is_flat_list(v)):
-            out[k + JSON_SUFFIX] = json.dumps(v, ensure_ascii=False)
+        if isinstance(v, dict) or (isinstance(v, list) and not _is_flat_list(v)):
+            out[k + JSON_SUFFIX] = _JSON.encode(v)
         else:
             out[k] = v
     return out
@@ -47,9 +55,17 @@ def edge_properties(attrs: dict[str, Any]) -> dict[str, Any]:
     """Relationship properties: the flattened attributes plus evidence lists Cypher can filter on."""
     out = to_properties(attrs)
     evidence = attrs.get("evidence") or []
-    out["dois"] = sorted({e["doi"] for e in evidence if e.get("doi")})
-    out["levels"] = sorted({e["level"] for e in evidence if e.get("level")})
-    out["species"] = sorted({e["species"] for e in evidence if e.get("species")})
+    dois, levels, species = set(), set(), set()
+    for e in evidence:
+        if e.get("doi"):
+            dois.add(e["doi"])
+        if e.get("level"):
+            levels.add(e["level"])
+        if e.get("species"):
+            species.add(e["species"])
+    out["dois"] = sorted(dois)
+    out["levels"] = sorted(levels)
+    out["species"] = sorted(species)
     out["n_evidence"] = len(evidence)
     return out
 
