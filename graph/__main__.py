@@ -1,4 +1,4 @@
-"""`python -m graph` runs the mechgraph command line."""
+"""`python -m mechgraph` runs the mechgraph command line."""
 
 from .cli import run
 

@@ -1,4 +1,4 @@
-"""The `mechgraph` command line: each command parses options, calls one function in graph/, formats.
+"""The `mechgraph` command line: each command parses options, calls one function in the package, formats.
 
 Heavy modules (neo4j, pyvis) are imported inside commands so `mechgraph --help` stays instant.
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
@@ -27,13 +26,13 @@ class State:
         self._backend = None
 
     def connection(self):
-        from .backend import Connection
+        from .store import Connection
 
         return Connection.from_env(self.uri, self.user, self.password)
 
     def backend(self):
         if self._backend is None:
-            from .backend import open_backend
+            from .store import open_backend
 
             self._backend = open_backend(
                 self.backend_kind, seeds=self.seeds, graph_file=self.graph_file, connection=self.connection()
@@ -41,7 +40,7 @@ class State:
         return self._backend
 
     def source_graph(self):
-        from .backend import source_graph
+        from .store import source_graph
 
         return source_graph(seeds=self.seeds, graph_file=self.graph_file)
 
@@ -140,8 +139,7 @@ def validate(state: State, path: str | None) -> None:
 
     Each problem is printed as FILE:LINE: message; the exit status is 2 when any is found.
     """
-    from .model import build_graph
-    from .seeds import read_seeds
+    from .curation import build_graph, read_seeds
 
     data = read_seeds(path or state.seeds)
     g = build_graph(data)
@@ -202,7 +200,7 @@ def _format_evidence(ev: dict[str, Any]) -> str:
 @click.pass_obj
 def show(state: State, name: str, as_json: bool) -> None:
     """An entity with its edges and their evidence. NAME: id, English or Chinese name, or synonym."""
-    from .entities import describe
+    from .store.entities import describe
 
     view = describe(state.backend(), name)
     if as_json:
@@ -259,7 +257,7 @@ def load(state: State, batch_size: int) -> None:
     """
     if state.backend_kind == "networkx":
         raise MechGraphError("load writes to Neo4j: run `mechgraph load --backend neo4j`")
-    from .neo4j_backend import load_graph
+    from .store.neo4j_load import load_graph
 
     g = state.source_graph()
     counts = load_graph(g, state.connection(), batch_size=batch_size)
@@ -278,9 +276,10 @@ def load(state: State, batch_size: int) -> None:
 def query(state: State, cypher: str | None, named: str | None, list_named: bool, params: tuple[str, ...], write: bool, as_json: bool) -> None:
     """Run Cypher (read-only by default) or a named query, and print a table or JSON rows.
 
-    On the embedded backend a documented subset of Cypher runs (see graph/cypher_nx.py).
+    On the embedded backend a documented subset of Cypher runs (see mechgraph.cypher.engine).
     """
-    from .queries import named_queries, parse_params, run_named, run_query
+    from .cypher.named import named_queries, parse_params
+    from .store.queries import run_named, run_query
 
     if list_named:
         rows = [
@@ -331,10 +330,10 @@ def path(state: State, source: str, target: str, k: int, max_len: int, undirecte
     """The k best signed paths from SOURCE to TARGET (e.g. "THBS2+ CAF" "PD-1 antibody").
 
     Each step shows its relation, sign and references; each path its net sign and score
-    (short paths on strong evidence score highest; see graph/paths.py).
+    (short paths on strong evidence score highest; see mechgraph.analysis.paths).
     """
-    from .entities import resolve
-    from .paths import signed_paths
+    from .store.entities import resolve
+    from .analysis.paths import signed_paths
 
     backend = state.backend()
     s, t = resolve(backend, source), resolve(backend, target)
@@ -360,9 +359,9 @@ def targets(state: State, top: int, as_json: bool) -> None:
     """Candidate therapeutic targets for GCPM, ranked, each with the reasons for its score.
 
     Score = 0.45 influence on disease outcomes + 0.25 druggability + 0.20 evidence + 0.10
-    centrality (see graph/targets.py). Direction: block a driver, boost a brake.
+    centrality (see mechgraph.analysis.targets). Direction: block a driver, boost a brake.
     """
-    from .targets import rank_targets
+    from .analysis.targets import rank_targets
 
     ranked = rank_targets(state.backend().analysis_graph(), top=top)
     if as_json:
@@ -396,8 +395,8 @@ def targets(state: State, top: int, as_json: bool) -> None:
 @click.pass_obj
 def effect(state: State, therapy: str, outcome: str, max_len: int, as_json: bool) -> None:
     """Signed net effect of THERAPY on an outcome, with supporting and contradicting paths apart."""
-    from .effects import therapy_effect
-    from .entities import resolve
+    from .analysis.effects import therapy_effect
+    from .store.entities import resolve
 
     backend = state.backend()
     t, o = resolve(backend, therapy), resolve(backend, outcome)
@@ -429,7 +428,7 @@ def effect(state: State, therapy: str, outcome: str, max_len: int, as_json: bool
 @click.pass_obj
 def gaps(state: State, by: str, as_json: bool) -> None:
     """Mechanisms supported only by preclinical or in vitro evidence: where clinical validation is missing."""
-    from .gaps import evidence_gaps
+    from .analysis.gaps import evidence_gaps
 
     groups = evidence_gaps(state.backend().to_networkx(), by=by)
     if as_json:
@@ -461,8 +460,8 @@ def viz(state: State, output: str, around: str | None, depth: int, path_ends: tu
     Colour and shape by entity kind, edge colour by sign, a flat bar for inhibition, tooltips
     with evidence and DOI links, a search box. Warns when the picture will be too dense to read.
     """
-    from .entities import resolve
-    from .paths import signed_paths
+    from .store.entities import resolve
+    from .analysis.paths import signed_paths
     from .viz import density_warning, select_subgraph, write_html
 
     backend = state.backend()

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .backend import Stats
+from .curation import build_graph, read_seeds
 from .io import export_graph
-from .model import build_graph
-from .nx_backend import graph_stats
-from .seeds import read_seeds
+from .store.embedded import graph_stats
+from .store.protocol import Stats
 
 
 @dataclass

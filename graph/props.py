@@ -84,3 +84,9 @@ def from_properties(props: dict[str, Any], *, edge: bool = False) -> dict[str, A
         else:
             out[k] = list(v) if isinstance(v, (list, tuple)) else v
     return out
+
+
+def entity_names(attrs: dict[str, Any]) -> list[str]:
+    """Every name an entity answers to: id, English and Chinese name, synonyms."""
+    names = [attrs.get("id"), attrs.get("name"), attrs.get("name_zh"), *(attrs.get("synonyms") or [])]
+    return [str(n) for n in names if n]

@@ -6,7 +6,7 @@ Usage:
                      [--require-neo4j] [--neo4j-max-size 1e5] [--quick] [--seed N] [--reps N]
 
 What it measures, per size (number of EDGES; about a quarter as many entities):
-  embedded_load_s      `graph.model.build_graph` on a `SeedData` of synthetic seed records (the
+  embedded_load_s      `mechgraph.curation.build_graph` on a `SeedData` of synthetic seed records (the
                        project's own record -> MultiDiGraph step; YAML parsing and validation,
                        i.e. `read_seeds`, are not included). Generating the records is `gen_s`.
   embedded_peak_mb     peak RSS increase while building: each size runs in a fresh worker
@@ -15,7 +15,7 @@ What it measures, per size (number of EDGES; about a quarter as many entities):
                        what the OS must give the graph. `embedded_graph_mb` is the RSS the
                        finished graph keeps; `embedded_tracemalloc_peak_mb` the tracemalloc peak
                        of a second, traced build (Python heap only, no allocator overhead).
-  neo4j_batched_rps    relationships / second of `graph.neo4j_backend.load_graph` (batched
+  neo4j_batched_rps    relationships / second of `mechgraph.store.neo4j_load.load_graph` (batched
                        UNWIND into a staging area, then one swap transaction), timed end to end: row preparation, nodes, rels.
   neo4j_naive_rps      the same rows written by a naive loader in this script: one auto-commit
                        `CREATE` statement per node and per relationship, with parameters. Above
@@ -60,8 +60,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+SCRIPTS = Path(__file__).resolve().parent
+if str(SCRIPTS) not in sys.path:  # synthetic.py, the graph generator, lives beside this script
+    sys.path.insert(0, str(SCRIPTS))
 
 DEFAULT_SIZES = "1e3,1e4,1e5,1e6"
 QUICK_SIZES = "1e3,1e4"
@@ -196,7 +197,7 @@ def neo4j_clear(driver, database: str | None) -> None:
 
 
 def neo4j_constraints(driver, database: str | None) -> None:
-    from graph.neo4j_backend import META_LABEL
+    from mechgraph.store.neo4j_backend import META_LABEL
 
     with driver.session(database=database) as s:
         s.run("CREATE CONSTRAINT mechgraph_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE").consume()
@@ -211,8 +212,9 @@ def naive_load(g, conn, *, full_max: int, sample: int, seed: int) -> dict[str, A
     edges only a random sample of `sample` relationships and their endpoint nodes is written,
     and the time is extrapolated: prep + nodes * t_node + rels * t_rel.
     """
-    from graph import props
-    from graph.neo4j_backend import Neo4jBackend, _edges_by_relation, _node_rows
+    from mechgraph import props
+    from mechgraph.store.neo4j_backend import Neo4jBackend
+    from mechgraph.store.neo4j_load import _edges_by_relation, _node_rows
 
     backend = Neo4jBackend(conn)
     driver, db = backend.driver, conn.database
@@ -274,8 +276,8 @@ def naive_load(g, conn, *, full_max: int, sample: int, seed: int) -> dict[str, A
 def pick_pairs(g, seed: int, n_pairs: int = 5, max_len: int = 6, index=None) -> list[tuple[str, str]]:
     """Deterministic (source, target) pairs that have signed paths of at most max_len steps:
     cell state -> therapy (like "THBS2+ CAF" -> "PD-1 antibody") and gene/cytokine -> outcome."""
-    from graph import schema
-    from graph.paths import PathIndex, k_best_paths
+    from mechgraph import schema
+    from mechgraph.analysis.paths import PathIndex, k_best_paths
 
     rng = random.Random(seed + 7)
     index = index or PathIndex(g)
@@ -322,10 +324,10 @@ def profile_top(fn: Callable[[], Any], n: int = 8) -> list[dict[str, Any]]:
 
 def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     """Every measurement for one size. Runs in its own process, so RSS figures start clean."""
-    from graph.model import build_graph
-    from graph.paths import PathIndex, k_best_paths, signed_paths
-    from graph.synthetic import degree_summary, synthetic_seeds
-    from graph.targets import rank_targets
+    from mechgraph.curation import build_graph
+    from mechgraph.analysis.paths import PathIndex, k_best_paths, signed_paths
+    from synthetic import degree_summary, synthetic_seeds
+    from mechgraph.analysis.targets import rank_targets
 
     tag = f"[{label(n)}]"
     r: dict[str, Any] = {"edges_requested": n}
@@ -339,7 +341,7 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     gc.collect()
     rss0 = _status_kb("VmRSS") or 0
     hwm_reset = reset_peak_rss()
-    log(f"{tag} building the MultiDiGraph with graph.model.build_graph")
+    log(f"{tag} building the MultiDiGraph with mechgraph.curation.build_graph")
     t = time.perf_counter()
     g = build_graph(data)
     r["embedded_load_s"] = time.perf_counter() - t
@@ -389,7 +391,7 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     r["path_search_ms"] = per_pair[f"{src}->{dst}"]["search_ms"]  # the pair of path_ms_embedded
     r["path_search_ms_pairs_median"] = med([v["search_ms"] for v in per_pair.values()])
     del index
-    from graph.paths import _INDEX_CACHE
+    from mechgraph.analysis.paths import _INDEX_CACHE
 
     _INDEX_CACHE.clear()
     t0 = time.perf_counter()
@@ -433,10 +435,11 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run_neo4j(g, n: int, args: argparse.Namespace, pairs, embedded_scores, tag: str) -> dict[str, Any]:
-    from graph.backend import Connection
-    from graph.neo4j_backend import Neo4jBackend, load_graph
-    from graph.paths import signed_paths
-    from graph.targets import rank_targets
+    from mechgraph.store import Connection
+    from mechgraph.store.neo4j_backend import Neo4jBackend
+    from mechgraph.store.neo4j_load import load_graph
+    from mechgraph.analysis.paths import signed_paths
+    from mechgraph.analysis.targets import rank_targets
 
     r: dict[str, Any] = {}
     conn = Connection.from_env(uri=args.neo4j_uri)
@@ -538,10 +541,10 @@ def run_neo4j(g, n: int, args: argparse.Namespace, pairs, embedded_scores, tag: 
 
 def run_viz(args: argparse.Namespace) -> dict[str, Any]:
     try:
-        from graph import viz
+        from mechgraph import viz
     except Exception as e:  # graph.viz missing or broken
         return {"viz_note": f"graph.viz not importable ({type(e).__name__}: {e}); viz skipped"}
-    from graph.synthetic import synthetic_graph
+    from synthetic import synthetic_graph
 
     node_counts = [1000] if args.quick else [1000, 10_000]
     n_edges = 20_000 if args.quick else 100_000
@@ -599,7 +602,7 @@ def run_cli(args: argparse.Namespace) -> dict[str, Any]:
     out["cli_help_s"], rc1 = timed([str(exe), "--help"])
     out["cli_show_s"], rc2 = timed([str(exe), "show", SEED_SHOW_NAME])
     out["python_startup_s"], _ = timed([sys.executable, "-c", "pass"])
-    out["cli_import_s"], _ = timed([sys.executable, "-c", "import graph.cli"])
+    out["cli_import_s"], _ = timed([sys.executable, "-c", "import mechgraph.cli"])
     if rc1 or rc2:
         out["cli_note"] = f"non-zero exit: --help {rc1}, show {rc2}"
     return out
@@ -646,7 +649,7 @@ def evaluate_goals(results: dict[str, Any]) -> list[dict[str, Any]]:
     if once.get("cli_help_s") is not None:
         x = once["cli_help_s"]
         goal("mechgraph --help", "< 0.3 s", round(x, 3), x < GOALS["cli_help_s"],
-             f"median of 5; bare `python -c pass` takes {once['python_startup_s']:.3f} s, `import graph.cli` {once['cli_import_s']:.3f} s")
+             f"median of 5; bare `python -c pass` takes {once['python_startup_s']:.3f} s, `import mechgraph.cli` {once['cli_import_s']:.3f} s")
     else:
         goal("mechgraph --help", "< 0.3 s", None, None, once.get("cli_note", "not run"))
     s6 = sizes.get("1e6", {})
@@ -752,7 +755,7 @@ def print_report(results: dict[str, Any]) -> None:
     lines.append("")
     if "cli_help_s" in once:
         lines.append(f"mechgraph --help {once['cli_help_s']:.3f} s; mechgraph show \"{SEED_SHOW_NAME}\" {once['cli_show_s']:.3f} s "
-                     f"(median of 5; python startup alone {once['python_startup_s']:.3f} s, import graph.cli {once['cli_import_s']:.3f} s)")
+                     f"(median of 5; python startup alone {once['python_startup_s']:.3f} s, import mechgraph.cli {once['cli_import_s']:.3f} s)")
     if once.get("viz_s"):
         parts = []
         for k, v in once["viz_s"].items():
@@ -837,9 +840,9 @@ def spawn(kind: str, args: argparse.Namespace, timeout: float | None = None) -> 
 
 
 def check_neo4j(uri: str) -> tuple[bool, str, str | None]:
-    from graph.backend import Connection
-    from graph.errors import MechGraphError
-    from graph.neo4j_backend import Neo4jBackend
+    from mechgraph.store import Connection
+    from mechgraph.errors import MechGraphError
+    from mechgraph.store.neo4j_backend import Neo4jBackend
 
     try:
         b = Neo4jBackend(Connection.from_env(uri=uri), timeout=5)
@@ -878,15 +881,15 @@ def main(argv: list[str] | None = None) -> int:
         "args": {k: v for k, v in vars(args).items() if not k.startswith("worker")},
         "machine": machine_info(),
         "method": {
-            "sizes": "number of edges of a synthetic graph (graph/synthetic.py: growth + preferential attachment, "
+            "sizes": "number of edges of a synthetic graph (scripts/synthetic.py: growth + preferential attachment, "
                      f"{args.edges_per_node:g} edges per entity, seed {args.seed})",
-            "embedded_load_s": "graph.model.build_graph on a SeedData of synthetic seed records (record list -> MultiDiGraph); "
+            "embedded_load_s": "mechgraph.curation.build_graph on a SeedData of synthetic seed records (record list -> MultiDiGraph); "
                                "YAML parsing/validation (read_seeds) not included; generating the records is gen_s",
             "embedded_peak_mb": "peak RSS increase during build_graph in a fresh worker process: VmHWM (reset via "
                                 "/proc/self/clear_refs after the records exist) minus VmRSS before the build",
             "embedded_graph_mb": "VmRSS after the build minus before: what the finished graph keeps",
             "embedded_tracemalloc_peak_mb": "tracemalloc peak of a second, traced build_graph (Python heap only)",
-            "neo4j_batched_rps": "edges / wall time of graph.neo4j_backend.load_graph into an empty database (row prep included)",
+            "neo4j_batched_rps": "edges / wall time of mechgraph.store.neo4j_load.load_graph into an empty database (row prep included)",
             "neo4j_naive_rps": "edges / wall time of one auto-commit CREATE per node and per relationship (same rows); "
                                f"above {args.naive_full_max:,} edges timed on {args.naive_sample:,} sampled relationships "
                                "and their endpoint nodes and extrapolated (neo4j_naive_sampled)",

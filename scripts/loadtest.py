@@ -19,11 +19,10 @@ import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from graph.backend import Connection  # noqa: E402
-from graph.neo4j_backend import Neo4jBackend  # noqa: E402
-from graph.queries import named_queries, prepare_params  # noqa: E402
+from mechgraph.store import Connection  # noqa: E402
+from mechgraph.store.neo4j_backend import Neo4jBackend  # noqa: E402
+from mechgraph.cypher.named import named_queries, prepare_params  # noqa: E402
+from mechgraph.store.entities import resolve  # noqa: E402
 
 EXAMPLES = {
     "therapies_for_target": {"target": "PD-1"},
@@ -44,7 +43,7 @@ def percentile(sorted_values: list[float], p: float) -> float:
 def run(conn: Connection, clients: int, seconds: float, max_requests: int) -> dict:
     setup = Neo4jBackend(conn)
     queries = named_queries()
-    prepared = [(q.name, q.text, prepare_params(setup, q, EXAMPLES.get(q.name, {}))) for q in queries.values()]
+    prepared = [(q.name, q.text, prepare_params(q, EXAMPLES.get(q.name, {}), lambda text: resolve(setup, text))) for q in queries.values()]
     before = setup.cypher(COUNTS)[0]
     latencies: dict[str, list[float]] = {name: [] for name, _, _ in prepared}
     errors: list[str] = []

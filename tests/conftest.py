@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -10,12 +11,26 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
+SCRIPTS = ROOT / "scripts"
+if str(SCRIPTS) not in sys.path:  # the benchmark's synthetic-graph generator lives with the benchmark
+    sys.path.insert(0, str(SCRIPTS))
 IN_CI = os.environ.get("CI", "").lower() == "true"
+RUN_SLOW = IN_CI or os.environ.get("MECHGRAPH_SLOW", "") not in ("", "0")
+
+
+def pytest_collection_modifyitems(config, items):
+    """`slow` tests (fuzzing, 10^5-edge graphs) run in CI or with MECHGRAPH_SLOW=1."""
+    if RUN_SLOW:
+        return
+    skip = pytest.mark.skip(reason="slow: set MECHGRAPH_SLOW=1 to run (CI always does)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
 def seed_graph() -> nx.MultiDiGraph:
-    from graph.model import load_graph
+    from mechgraph.curation import load_graph
 
     return load_graph(SEEDS)
 
@@ -26,7 +41,7 @@ def ev(ref: str = "1", level: str = "observational_human") -> list[dict]:
 
 def small_graph(edges: list[tuple[str, str, str, str]], kinds: dict[str, str] | None = None) -> nx.MultiDiGraph:
     """A MultiDiGraph in the project's shape from (source, relation, target, level) tuples."""
-    from graph import schema
+    from mechgraph import schema
 
     kinds = kinds or {}
     g = nx.MultiDiGraph(name="test", axes={})
@@ -41,14 +56,14 @@ def small_graph(edges: list[tuple[str, str, str, str]], kinds: dict[str, str] | 
 
 def neo4j_connection():
     """A Connection to the Neo4j server named by NEO4J_URI, or None with the reason."""
-    from graph.backend import Connection
-    from graph.errors import BackendUnavailable
+    from mechgraph.store import Connection
+    from mechgraph.errors import BackendUnavailable
 
     if not os.environ.get("NEO4J_URI"):
         return None, "NEO4J_URI is not set (scripts/neo4j-local.sh start prints one)"
     conn = Connection.from_env()
     try:
-        from graph.neo4j_backend import Neo4jBackend
+        from mechgraph.store.neo4j_backend import Neo4jBackend
 
         Neo4jBackend(conn, timeout=5).close()
     except BackendUnavailable as e:
@@ -70,7 +85,8 @@ def neo4j_conn():
 @pytest.fixture
 def loaded_neo4j(neo4j_conn, seed_graph):
     """Neo4j holding the seed graph, freshly loaded."""
-    from graph.neo4j_backend import Neo4jBackend, load_graph
+    from mechgraph.store.neo4j_backend import Neo4jBackend
+    from mechgraph.store.neo4j_load import load_graph
 
     load_graph(seed_graph, neo4j_conn, progress=False)
     backend = Neo4jBackend(neo4j_conn)

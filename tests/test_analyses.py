@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from conftest import small_graph
-from graph.effects import therapy_effect
-from graph.gaps import evidence_gaps
-from graph.targets import rank_targets
+from mechgraph.analysis.effects import therapy_effect
+from mechgraph.analysis.gaps import evidence_gaps
+from mechgraph.analysis.targets import rank_targets
 
 OUTCOMES = {"peritoneal_metastasis": "phenotype", "poor_survival": "phenotype"}
 

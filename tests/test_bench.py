@@ -9,8 +9,8 @@ import sys
 
 from conftest import ROOT
 
-from graph import schema
-from graph.synthetic import degree_summary, synthetic_graph, synthetic_seeds
+from mechgraph import schema
+from synthetic import degree_summary, synthetic_graph, synthetic_seeds
 
 PER_SIZE_KEYS = (
     "nodes",
@@ -100,8 +100,8 @@ def test_synthetic_graph_has_the_project_schema_and_a_skewed_degree_distribution
 
 
 def test_rank_targets_and_paths_have_work_on_a_synthetic_graph():
-    from graph.paths import signed_paths
-    from graph.targets import rank_targets
+    from mechgraph.analysis.paths import signed_paths
+    from mechgraph.analysis.targets import rank_targets
 
     g = synthetic_graph(2_000, seed=2)
     ranked = rank_targets(g, top=10)

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
 
 from conftest import ROOT, SEEDS
-from graph.cli import cli, main
+from mechgraph.cli import cli, main
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -128,7 +126,7 @@ def test_auto_falls_back_with_notice(capsys):
 
 
 def test_python_dash_m_graph_works():
-    proc = subprocess.run([sys.executable, "-m", "graph", "--help"], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run([sys.executable, "-m", "mechgraph", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0 and "mechgraph" in proc.stdout
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph import schema
+from mechgraph import schema
 
 TABLE1 = {
     1: ("NCT04886193", "N/A", "China"),

@@ -11,8 +11,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph.cypher_nx import CypherEngine, run_cypher
-from graph.errors import QueryError
+from mechgraph.cypher.engine import CypherEngine, run_cypher
+from mechgraph.errors import QueryError
 
 ROOT = Path(__file__).parents[1]
 
@@ -592,10 +592,11 @@ def test_run_cypher_caches_engine_and_sees_new_graphs():
 
 
 def test_module_imports_without_networkx():
-    code = "import sys, graph.cypher_nx; assert 'networkx' not in sys.modules, 'networkx imported'"
+    code = "import sys, mechgraph.cypher.engine; assert 'networkx' not in sys.modules, 'networkx imported'"
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
 
+@pytest.mark.slow
 def test_one_hop_on_100k_edges_uses_the_index():
     rnd = random.Random(7)
     g = nx.MultiDiGraph()
@@ -621,7 +622,7 @@ def test_one_hop_on_100k_edges_uses_the_index():
 
 @pytest.fixture(scope="module")
 def seed_graph():
-    from graph.model import load_graph
+    from mechgraph.curation import load_graph
 
     return load_graph(ROOT / "seeds")
 
@@ -641,7 +642,7 @@ def test_seed_graph_counts_match_networkx(seed_graph):
     rows = run_cypher(seed_graph, "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS n ORDER BY t")
     from collections import Counter
 
-    from graph import props
+    from mechgraph import props
 
     want = Counter(props.rel_type(k) for _, _, k in seed_graph.edges(keys=True))
     assert {r["t"]: r["n"] for r in rows} == dict(want)

@@ -1,8 +1,8 @@
 import pytest
 
-from graph.entities import describe, resolve
-from graph.errors import MechGraphError, UnknownEntity
-from graph.nx_backend import NetworkXBackend
+from mechgraph.store.entities import describe, resolve
+from mechgraph.errors import MechGraphError, UnknownEntity
+from mechgraph.store.embedded import NetworkXBackend
 
 
 @pytest.fixture(scope="module")

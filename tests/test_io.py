@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from graph.errors import ExportError, SeedError
-from graph.io import export_graph, read_graph, to_node_link
+from mechgraph.errors import ExportError, SeedError
+from mechgraph.io import export_graph, read_graph, to_node_link
 
 
 @pytest.mark.parametrize("fmt", ["json", "graphml"])

@@ -8,12 +8,14 @@ from typing import Callable
 import networkx as nx
 import pytest
 
-from graph.entities import resolve
-from graph.errors import QueryError, UnknownEntity
-from graph.io import to_node_link
-from graph.neo4j_backend import META_LABEL, STAGE_LABEL, STAGE_OWNER, LostLock, Neo4jBackend, load_graph, release_lock, try_lock
-from graph.nx_backend import NetworkXBackend
-from graph.queries import named_queries, run_named, run_query
+from mechgraph.store.entities import resolve
+from mechgraph.errors import QueryError, UnknownEntity
+from mechgraph.io import to_node_link
+from mechgraph.store.neo4j_backend import META_LABEL, Neo4jBackend
+from mechgraph.store.neo4j_load import STAGE_LABEL, STAGE_OWNER, LostLock, load_graph, release_lock, try_lock
+from mechgraph.store.embedded import NetworkXBackend
+from mechgraph.cypher.named import named_queries
+from mechgraph.store.queries import run_named, run_query
 
 pytestmark = pytest.mark.neo4j
 
@@ -54,8 +56,8 @@ def test_named_query_parity(loaded_neo4j, seed_graph, name):
 
 
 def test_analyses_agree_across_backends(loaded_neo4j, seed_graph):
-    from graph.paths import signed_paths
-    from graph.targets import rank_targets
+    from mechgraph.analysis.paths import signed_paths
+    from mechgraph.analysis.targets import rank_targets
 
     want_paths = [p.as_dict() for p in signed_paths(seed_graph, "thbs2_caf", "pd1_antibody")]
     want_targets = [t.as_dict() for t in rank_targets(seed_graph, top=None)]
@@ -65,7 +67,7 @@ def test_analyses_agree_across_backends(loaded_neo4j, seed_graph):
 
 
 def test_analysis_graph_is_the_projection_of_the_whole_graph(loaded_neo4j, seed_graph):
-    from graph.backend import ANALYSIS_EDGE_ATTRS, ANALYSIS_NODE_ATTRS
+    from mechgraph.store.protocol import ANALYSIS_EDGE_ATTRS, ANALYSIS_NODE_ATTRS
 
     light = loaded_neo4j.analysis_graph()
     assert dict(light.nodes(data=True)) == {

@@ -8,17 +8,17 @@ import os
 import socket
 import subprocess
 import threading
-from pathlib import Path
 
 import networkx as nx
 import pytest
 
 from conftest import IN_CI, ROOT, SEEDS
-from graph.backend import Connection
-from graph.cli import main
-from graph.errors import BackendUnavailable
-from graph.io import to_node_link
-from graph.neo4j_backend import Neo4jBackend, load_graph, wait_until_ready
+from mechgraph.store import Connection
+from mechgraph.cli import main
+from mechgraph.errors import BackendUnavailable
+from mechgraph.io import to_node_link
+from mechgraph.store.neo4j_backend import Neo4jBackend
+from mechgraph.store.neo4j_load import load_graph, wait_until_ready
 
 pytestmark = pytest.mark.neo4j
 
@@ -69,7 +69,7 @@ def test_load_from_an_export(neo4j_conn, seed_graph, capsys, tmp_path):
     again = tmp_path / "again.json"
     assert main(["--backend", "neo4j", "--uri", neo4j_conn.uri, "export", "-o", str(again)]) == 0
     capsys.readouterr()
-    from graph.io import read_graph
+    from mechgraph.io import read_graph
 
     assert to_node_link(read_graph(again)) == to_node_link(seed_graph)
 

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from conftest import small_graph
-from graph.paths import LEVEL_WEIGHT, STEP_PENALTY, combine_signs, signed_paths
+from mechgraph.analysis.paths import LEVEL_WEIGHT, STEP_PENALTY, combine_signs, signed_paths
 
 
 def test_sign_is_the_product_of_steps():

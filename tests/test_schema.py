@@ -1,4 +1,4 @@
-from graph import schema
+from mechgraph import schema
 
 
 def test_every_kind_maps_to_a_biolink_category():

@@ -10,9 +10,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph import viz
-from graph.errors import MechGraphError
-from graph.viz import density_warning, render_html, select_subgraph, show, write_html
+from mechgraph.viz import page as viz_page
+from mechgraph.viz import style as viz_style
+from mechgraph.errors import MechGraphError
+from mechgraph.viz import density_warning, render_html, select_subgraph, show, write_html
 
 ROOT = Path(__file__).parents[1]
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
@@ -25,7 +26,7 @@ def _node(g, nid, kind, axes=(), **kw):
 
 
 def _edge(g, u, v, rel, level, axes=None, sign=None, key=None):
-    from graph.schema import RELATIONS
+    from mechgraph.schema import RELATIONS
 
     attrs = dict(relation=rel, sign=sign or RELATIONS[rel].sign_symbol, level=level, refs=["1"],
                  evidence=[{"ref": "1", "doi": "10.1000/x", "species": "cell_line", "level": level, "summary": "s"}])
@@ -193,7 +194,7 @@ def test_html_is_self_contained(small):
     assert page.startswith("<!DOCTYPE html>")
     assert_offline(page)
     assert "vis-network" in page and "new vis.Network" in page
-    outside = page.replace(viz._vis_js(), "")  # the library itself mentions "<script>" in a string
+    outside = page.replace(viz_page._vis_js(), "")  # the library itself mentions "<script>" in a string
     assert outside.count("<script") == 3 and outside.lower().count("</script") == 3
     d = data_of(page)
     assert [n["id"] for n in d["nodes"]] == sorted(small.nodes)
@@ -208,7 +209,7 @@ def test_html_is_self_contained(small):
 
 
 def test_seed_graph_page_is_self_contained():
-    from graph.model import load_graph
+    from mechgraph.curation import load_graph
 
     g = load_graph(ROOT / "seeds")
     page = render_html(g, title="seeds")
@@ -224,12 +225,12 @@ def test_hostile_strings_are_escaped():
     _edge(g, "x1", "x2", "promotes", "in_vitro")
     g.edges["x1", "x2", "promotes"]["evidence"][0]["summary"] = "</script><img src=y onerror=alert(3)>"
     page = render_html(g, title=HOSTILE_SCRIPT, highlight=[[("x1", "x2", "promotes")]])
-    outside = page.replace(viz._vis_js(), "")
+    outside = page.replace(viz_page._vis_js(), "")
     for raw in (HOSTILE_IMG, HOSTILE_SCRIPT, "<svg onload", "<b>", "<img", "alert(4)</script>", "window.__pwned=1</"):
         assert raw not in outside
     for raw in (HOSTILE_IMG, HOSTILE_SCRIPT, "<svg onload", "<img", "</script><img"):
         assert raw not in page
-    outside = page.replace(viz._vis_js(), "")  # the library itself mentions "<script>" in a string
+    outside = page.replace(viz_page._vis_js(), "")  # the library itself mentions "<script>" in a string
     assert outside.count("<script") == 3 and outside.lower().count("</script") == 3
     assert "<title>&lt;/script&gt;&lt;script&gt;window.__pwned=1&lt;/script&gt;</title>" in page
     d = data_of(page)  # ...yet the data carries the names literally
@@ -237,7 +238,8 @@ def test_hostile_strings_are_escaped():
     assert d["nodes"][0]["name_zh"] == "&lt;"
     assert d["edges"][0]["evidence"][0]["summary"] == "</script><img src=y onerror=alert(3)>"
     # the page's script never uses innerHTML / document.write
-    assert "innerHTML" not in viz._JS and "document.write" not in viz._JS and "insertAdjacentHTML" not in viz._JS
+    page_js = viz_page._asset("page.js")
+    assert "innerHTML" not in page_js and "document.write" not in page_js and "insertAdjacentHTML" not in page_js
 
 
 def test_render_is_deterministic(small):
@@ -263,7 +265,7 @@ def large_graph(n: int, extra: int = 0) -> nx.MultiDiGraph:
 
 
 def test_large_graph_gets_a_layout_and_no_physics():
-    g = large_graph(viz.LARGE_GRAPH + 50)
+    g = large_graph(viz_style.LARGE_GRAPH + 50)
     page = render_html(g)
     d = data_of(page)
     assert d["physics"] is False
@@ -296,8 +298,8 @@ def test_parallel_edges_are_curved_apart(small):
 
 def test_density_warning():
     assert density_warning(large_graph(50)) is None
-    w = density_warning(large_graph(viz.DENSE_NODES + 1))
-    assert w and "\n" not in w and str(viz.DENSE_NODES + 1) in w
+    w = density_warning(large_graph(viz_style.DENSE_NODES + 1))
+    assert w and "\n" not in w and str(viz_style.DENSE_NODES + 1) in w
     dense = large_graph(30, extra=200)
     assert density_warning(dense) and "edges per node" in density_warning(dense)
     assert density_warning(nx.MultiDiGraph()) is None

@@ -26,8 +26,8 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from graph.model import load_graph
-from graph.viz import select_subgraph, write_html
+from mechgraph.curation import load_graph
+from mechgraph.viz import select_subgraph, write_html
 
 pytestmark = pytest.mark.browser
 

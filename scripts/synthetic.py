@@ -1,8 +1,8 @@
 """Synthetic mechanism graphs in the project's own schema, for benchmarks.
 
 `synthetic_seeds(n_edges, seed=...)` returns a `SeedData` shaped like validated seed records
-(entities with `_file`/`_line`, edges with evidence), so `graph.model.build_graph` turns it into
-exactly the kind of MultiDiGraph `graph.model.load_graph` produces. `synthetic_graph` does both.
+(entities with `_file`/`_line`, edges with evidence), so `mechgraph.curation.build_graph` turns it into
+exactly the kind of MultiDiGraph `mechgraph.curation.load_graph` produces. `synthetic_graph` does both.
 
 The topology grows like a real signalling network: nodes arrive one after the other, each
 arriving node brings one edge to or from an existing node, and every other edge joins two
@@ -27,8 +27,8 @@ from typing import Any
 
 import networkx as nx
 
-from . import schema
-from .seeds import SeedData
+from mechgraph import schema
+from mechgraph.curation.seeds import SeedData
 
 OUTCOMES = schema.DISEASE_OUTCOMES  # peritoneal_metastasis, immunosuppressive_tme, malignant_ascites, poor_survival
 
@@ -409,7 +409,7 @@ def _no_kill(rel: str) -> str:
 
 def synthetic_graph(n_edges: int, *, seed: int = 0, edges_per_node: float = 4.0) -> nx.MultiDiGraph:
     """A synthetic mechanism graph built by the project's own `build_graph`."""
-    from .model import build_graph
+    from mechgraph.curation import build_graph
 
     g = build_graph(synthetic_seeds(n_edges, seed=seed, edges_per_node=edges_per_node))
     g.graph["name"] = f"synthetic-{n_edges}-seed{seed}"

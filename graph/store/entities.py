@@ -6,8 +6,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from .backend import Backend
-from .errors import MechGraphError, UnknownEntity
+from ..errors import MechGraphError, UnknownEntity
+from .protocol import Backend
 
 
 def suggest(backend: Backend, text: str, n: int = 5) -> list[str]:

@@ -25,8 +25,8 @@ from typing import Any, Iterator
 
 import networkx as nx
 
-from . import schema
-from .errors import MechGraphError
+from .. import schema
+from ..errors import MechGraphError
 
 LEVEL_WEIGHT = {"clinical_trial": 1.0, "observational_human": 0.9, "preclinical_in_vivo": 0.8, "in_vitro": 0.7, "expert_statement": 0.6}
 EXTRA_REF_BONUS = 0.05

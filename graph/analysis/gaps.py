@@ -7,7 +7,7 @@ from typing import Any
 
 import networkx as nx
 
-from . import schema
+from .. import schema
 
 PRECLINICAL = ("preclinical_in_vivo", "in_vitro")
 CELL_KINDS = ("cell_type", "cell_state")

@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from . import schema
+from .. import schema
 from .seeds import SeedData, read_seeds
 
 EDGE_CORE = ("relation", "sign", "evidence", "refs", "level")
@@ -42,7 +42,7 @@ def build_graph(data: SeedData) -> nx.MultiDiGraph:
     for eid, ent in data.entities.items():
         attrs = _clean(ent)
         attrs["category"] = schema.biolink_category(ent["kind"], ent.get("modality"))
-        attrs["seed_file"] = ent["_file"]
+        attrs["seed_file"] = data.source_file(ent["_file"])
         attrs["seed_line"] = ent["_line"]
         g.add_node(eid, **attrs)
     for e in data.edges:
@@ -57,7 +57,7 @@ def build_graph(data: SeedData) -> nx.MultiDiGraph:
         for k in ("axes", "caveats"):
             if not attrs.get(k):
                 attrs.pop(k, None)
-        attrs["seed_file"] = e["_file"]
+        attrs["seed_file"] = data.source_file(e["_file"])
         attrs["seed_line"] = e["_line"]
         g.add_edge(e["source"], e["target"], key=e["relation"], **attrs)
     for n, attrs in g.nodes(data=True):

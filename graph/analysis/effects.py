@@ -1,6 +1,6 @@
 """The signed net effect of a therapy on an outcome, with supporting and contradicting paths apart.
 
-Every simple path from the therapy to the outcome up to a length is scored as in graph/paths.py.
+Every simple path from the therapy to the outcome up to a length is scored as in analysis/paths.py.
 For a disease outcome (peritoneal metastasis, poor survival, ...) a '-' path supports benefit and
 a '+' path contradicts it; unsigned paths (through binds, targets, associated_with, null results)
 are listed as inconclusive. The net effect is the score-weighted balance of the signed paths.

@@ -1,8 +1,8 @@
-"""Raw and named Cypher queries, run on either backend.
+"""Named queries: `.cypher` files shipped beside this module, each pasteable into Neo4j Browser.
 
-Named queries live as `.cypher` files in graph/cypher/, so a user can paste them into Neo4j
-Browser. A header line `// @param NAME TYPE [= DEFAULT]` declares each parameter; TYPE is
-`entity` (resolved from any name to an id first), `string`, `int` or `float`.
+A header line `// @param NAME TYPE [= DEFAULT]` declares each parameter; TYPE is `entity`
+(resolved from any name to an id by the caller), `string`, `int` or `float`. Running them is the
+store's job (`mechgraph.store.queries`); this module only finds, parses and checks them.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import json
 import re
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Any, Callable
 
-from .backend import Backend
-from .errors import QueryError
+from ..errors import QueryError
+from ..schema import did_you_mean
 
 PARAM_RE = re.compile(r"^//\s*@param\s+(\w+)\s+(entity|string|int|float)(?:\s*=\s*(\S+))?")
 PARAM_TYPES = ("entity", "string", "int", "float")
@@ -31,9 +31,9 @@ class NamedQuery:
 
 
 def named_queries() -> dict[str, NamedQuery]:
-    """Every named query shipped in graph/cypher/, by name."""
+    """Every named query shipped in this folder, by name."""
     out: dict[str, NamedQuery] = {}
-    for f in sorted(resources.files("graph").joinpath("cypher").iterdir(), key=lambda p: p.name):
+    for f in sorted(resources.files(__package__).iterdir(), key=lambda p: p.name):
         if not f.name.endswith(".cypher"):
             continue
         text = f.read_text(encoding="utf-8")
@@ -47,6 +47,14 @@ def named_queries() -> dict[str, NamedQuery]:
         name = f.name[: -len(".cypher")]
         out[name] = NamedQuery(name, text, " ".join(desc_lines), params)
     return out
+
+
+def named_query(name: str) -> NamedQuery:
+    """The named query `name`, or a QueryError listing the available ones."""
+    queries = named_queries()
+    if name not in queries:
+        raise QueryError(f"no named query {name!r}{did_you_mean(name, queries)}; available: {', '.join(queries)}")
+    return queries[name]
 
 
 def parse_params(items: tuple[str, ...] | list[str]) -> dict[str, Any]:
@@ -69,17 +77,8 @@ def parse_params(items: tuple[str, ...] | list[str]) -> dict[str, Any]:
     return out
 
 
-def run_query(backend: Backend, text: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
-    """Run raw Cypher on the backend; read-only unless `write`."""
-    if not text or not text.strip():
-        raise QueryError("the query is empty")
-    return backend.cypher(text, params or {}, write=write)
-
-
-def prepare_params(backend: Backend, query: NamedQuery, params: dict[str, Any]) -> dict[str, Any]:
-    """Check a named query's parameters, apply defaults, convert types, resolve entity names to ids."""
-    from .entities import resolve
-
+def prepare_params(query: NamedQuery, params: dict[str, Any], resolve: Callable[[str], str]) -> dict[str, Any]:
+    """Check a named query's parameters, apply defaults, convert types; `resolve` turns entity names into ids."""
     unknown = sorted(set(params) - set(query.params))
     if unknown:
         declared = ", ".join(query.params) or "none"
@@ -90,7 +89,7 @@ def prepare_params(backend: Backend, query: NamedQuery, params: dict[str, Any]) 
         if value is None:
             raise QueryError(f"query {query.name!r} needs --param {name}=...")
         if ptype == "entity":
-            value = resolve(backend, str(value))
+            value = resolve(str(value))
         elif ptype == "int":
             try:
                 value = int(value)
@@ -105,20 +104,3 @@ def prepare_params(backend: Backend, query: NamedQuery, params: dict[str, Any]) 
             value = str(value)
         out[name] = value
     return out
-
-
-def run_named(backend: Backend, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Run a named query; list values that Cypher collects in no set order come back sorted."""
-    queries = named_queries()
-    if name not in queries:
-        from .schema import did_you_mean
-
-        raise QueryError(f"no named query {name!r}{did_you_mean(name, queries)}; available: {', '.join(queries)}")
-    q = queries[name]
-    rows = backend.cypher(q.text, prepare_params(backend, q, params or {}))
-    return [{k: sorted(v, key=_natural) if isinstance(v, list) else v for k, v in row.items()} for row in rows]
-
-
-def _natural(v: Any) -> tuple[int, int, str]:
-    s = str(v)
-    return (0, int(s), "") if s.isdigit() else (1, 0, s)

@@ -4,7 +4,7 @@ score = 0.45 * influence + 0.25 * druggability + 0.20 * evidence + 0.10 * centra
 
 - influence: for each disease outcome (peritoneal metastasis, immunosuppressive microenvironment,
   malignant ascites, poor survival), the score of the best signed path from the entity to it
-  (see graph/paths.py), averaged over the four outcomes. Its sign says what to do: an entity
+  (see analysis/paths.py), averaged over the four outcomes. Its sign says what to do: an entity
   that drives the outcomes (+) is a target to block, one that restrains them (-) a target to boost.
 - druggability: 0.5 when some therapy in the graph targets, inhibits, activates, binds or kills
   the entity, plus up to 0.5 for the furthest trial phase any such therapy reached
@@ -24,7 +24,7 @@ from typing import Any
 
 import networkx as nx
 
-from . import schema
+from .. import schema
 from .paths import _score, best_signed_costs, path_index
 
 TARGET_KINDS = ("gene", "complex", "cytokine", "mirna", "chemical", "cell_type", "cell_state")

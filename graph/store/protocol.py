@@ -1,16 +1,13 @@
-"""The one contract both backends implement, and the one place a backend is chosen."""
+"""The one contract both backends implement, the counts they report, and how Neo4j is reached."""
 
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import networkx as nx
 
-from .errors import BackendUnavailable, MechGraphError
 
 # An edge as the analyses see it: (source id, target id, relation name).
 EdgeKey = tuple[str, str, str]
@@ -38,7 +35,7 @@ class Stats:
         }
 
 
-# What path search and target ranking read (graph/paths.py, graph/targets.py): a backend may hand
+# What path search and target ranking read (analysis/paths.py, analysis/targets.py): a backend may hand
 # them a graph with only these attributes. The parity tests run both analyses on both backends.
 ANALYSIS_NODE_ATTRS = ("kind", "name", "phase")
 ANALYSIS_EDGE_ATTRS = ("relation", "sign", "level", "refs")
@@ -95,52 +92,3 @@ class Connection:
             password=password or os.environ.get("NEO4J_PASSWORD") or cls.password,
             database=os.environ.get("NEO4J_DATABASE") or None,
         )
-
-
-BACKENDS = ("auto", "networkx", "neo4j")
-
-
-def open_backend(
-    kind: str = "networkx",
-    *,
-    seeds: Path | str | None = None,
-    graph_file: Path | str | None = None,
-    connection: Connection | None = None,
-    notice=None,
-) -> Backend:
-    """Open the chosen backend. `auto` tries Neo4j and falls back to NetworkX with a notice.
-
-    The embedded backend is built from the seed folder, or from an exported graph file when
-    `graph_file` is given. `notice` receives one-line messages (default: stderr).
-    """
-    if kind not in BACKENDS:
-        raise MechGraphError(f"unknown backend {kind!r}; choose one of {', '.join(BACKENDS)}")
-    say = notice or (lambda msg: print(msg, file=sys.stderr))
-    if kind in ("neo4j", "auto"):
-        from .neo4j_backend import Neo4jBackend
-
-        conn = connection or Connection.from_env()
-        try:
-            return Neo4jBackend(conn)
-        except BackendUnavailable as e:
-            if kind == "neo4j":
-                raise
-            say(f"notice: Neo4j not reachable at {conn.uri} ({e}); using the embedded NetworkX backend")
-    return embedded_backend(seeds=seeds, graph_file=graph_file)
-
-
-def source_graph(*, seeds: Path | str | None = None, graph_file: Path | str | None = None) -> nx.MultiDiGraph:
-    """The graph as the user supplied it: an exported file if given, else the seed folder."""
-    if graph_file is not None:
-        from .io import read_graph
-
-        return read_graph(graph_file)
-    from .model import load_graph
-
-    return load_graph(seeds)
-
-
-def embedded_backend(*, seeds: Path | str | None = None, graph_file: Path | str | None = None) -> Backend:
-    from .nx_backend import NetworkXBackend
-
-    return NetworkXBackend(source_graph(seeds=seeds, graph_file=graph_file))

@@ -2,9 +2,9 @@
 
 `mechgraph query "CYPHER" --backend networkx` runs here. It gives the rows Neo4j 5 would give
 for the same data, for the subset below; anything else fails with a one-line
-`graph.errors.QueryError` naming what is unsupported. Syntax errors name the line and column.
+`mechgraph.errors.QueryError` naming what is unsupported. Syntax errors name the line and column.
 
-The graph is presented exactly as it is loaded into Neo4j (see `graph.props`): every node has
+The graph is presented exactly as it is loaded into Neo4j (see `mechgraph.props`): every node has
 the labels `Entity` and its kind's label (`Gene`, `Therapy`, ...) and the properties of
 `props.to_properties` (including `id`); every relationship has the type of its relation
 (`PROMOTES`, `TARGETS`, ...) and the properties of `props.edge_properties` (`sign`, `refs`,
@@ -55,7 +55,7 @@ import re
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator
 
-from .errors import QueryError
+from ..errors import QueryError
 
 __all__ = ["CypherEngine", "run_cypher", "QueryError"]
 
@@ -2417,7 +2417,7 @@ class CypherEngine:
     """
 
     def __init__(self, g):
-        from . import props as _props
+        from .. import props as _props
 
         self._props = _props
         self.g = g

@@ -7,14 +7,9 @@ from typing import Any
 
 import networkx as nx
 
-from .backend import Stats
-from .errors import QueryError
-
-
-def entity_names(attrs: dict[str, Any]) -> list[str]:
-    """Every name an entity answers to: id, English and Chinese name, synonyms."""
-    names = [attrs.get("id"), attrs.get("name"), attrs.get("name_zh"), *(attrs.get("synonyms") or [])]
-    return [str(n) for n in names if n]
+from ..errors import QueryError
+from ..props import entity_names
+from .protocol import Stats
 
 
 def graph_stats(g: nx.MultiDiGraph) -> Stats:
@@ -78,7 +73,7 @@ class NetworkXBackend:
     def cypher(self, text: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
         if write:
             raise QueryError("the embedded backend is read-only; writes need --backend neo4j")
-        from .cypher_nx import CypherEngine
+        from ..cypher import CypherEngine
 
         if self._engine is None:
             self._engine = CypherEngine(self.g)

@@ -1,0 +1,7 @@
+"""Analysis: the questions users bring, answered on the mechanism graph.
+
+`paths` finds signed mechanism paths with the evidence of every step; `targets` ranks candidate
+targets with the reasons for each score; `effects` sums a therapy's signed effect on an outcome;
+`gaps` lists mechanisms that lack clinical evidence. Each works on a NetworkX MultiDiGraph (what
+a backend hands over); this layer imports `schema` and `errors`, and the store below it.
+"""

@@ -1,0 +1,75 @@
+"""Node-link JSON: the graph with every attribute, nodes and edges in a fixed order, and back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from ..errors import SeedError
+
+NODE_CORE = ("id", "name", "kind", "name_zh", "synonyms", "xrefs", "category", "description")
+EDGE_CORE = ("source", "target", "relation", "sign", "evidence", "refs", "level")
+SCHEMA_VERSION = 1
+
+
+def to_node_link(g: nx.MultiDiGraph) -> dict[str, Any]:
+    """The graph as node-link JSON with a fixed key order, nodes and edges sorted."""
+    nodes = []
+    for n in sorted(g.nodes):
+        a = g.nodes[n]
+        row: dict[str, Any] = {k: a.get(k) for k in NODE_CORE}
+        row["id"] = n
+        row.update({k: a[k] for k in sorted(a) if k not in NODE_CORE})
+        nodes.append(row)
+    edges = []
+    for u, v, k in sorted(g.edges(keys=True)):
+        a = g.edges[u, v, k]
+        row = {"source": u, "target": v, "relation": k}
+        row.update({key: a.get(key) for key in EDGE_CORE[3:]})
+        row.update({key: a[key] for key in sorted(a) if key not in EDGE_CORE})
+        edges.append(row)
+    axes = g.graph.get("axes") or {}
+    axes = {k: dict(sorted(axes[k].items())) for k in sorted(axes)}
+    meta = {"name": g.graph.get("name", "mechgraph"), "schema_version": SCHEMA_VERSION, "axes": axes}
+    return {"graph": meta, "nodes": nodes, "edges": edges}
+
+
+def write_json(g: nx.MultiDiGraph, path: Path) -> None:
+    """Write node-link JSON (one attribute per line, UTF-8, Chinese names as they are)."""
+    path.write_text(json.dumps(to_node_link(g), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def read_json(path: Path) -> nx.MultiDiGraph:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise SeedError([f"{path}:1: not valid UTF-8"]) from None
+    except json.JSONDecodeError as e:
+        raise SeedError([f"{path}:{e.lineno}: invalid JSON: {e.msg}"]) from None
+    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list) or not isinstance(data.get("edges"), list):
+        raise SeedError([f"{path}:1: not a mechgraph export: expected an object with 'nodes' and 'edges' lists"])
+    meta = data.get("graph") if isinstance(data.get("graph"), dict) else {}
+    g = nx.MultiDiGraph(name=meta.get("name", "mechgraph"), axes=meta.get("axes") or {})
+    problems = []
+    for i, row in enumerate(data["nodes"]):
+        if not isinstance(row, dict) or not isinstance(row.get("id"), str):
+            problems.append(f"{path}:1: node #{i} has no string 'id'")
+            continue
+        g.add_node(row["id"], **{k: v for k, v in row.items() if v is not None})
+    for i, row in enumerate(data["edges"]):
+        if not isinstance(row, dict) or not all(isinstance(row.get(k), str) for k in ("source", "target", "relation")):
+            problems.append(f"{path}:1: edge #{i} needs string 'source', 'target' and 'relation'")
+            continue
+        attrs = {k: v for k, v in row.items() if k not in ("source", "target") and v is not None}
+        for end in ("source", "target"):
+            if row[end] not in g:
+                problems.append(f"{path}:1: edge #{i} {end} {row[end]!r} is not a node")
+        if problems and problems[-1].startswith(f"{path}:1: edge #{i} "):
+            continue
+        g.add_edge(row["source"], row["target"], key=row["relation"], **attrs)
+    if problems:
+        raise SeedError(problems[:50])
+    return g

@@ -1,0 +1,59 @@
+"""The one place a backend is chosen: the embedded graph, Neo4j, or Neo4j when it answers."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import networkx as nx
+
+from ..errors import BackendUnavailable, MechGraphError
+from .protocol import Backend, Connection
+
+BACKENDS = ("auto", "networkx", "neo4j")
+
+
+def open_backend(
+    kind: str = "networkx",
+    *,
+    seeds: Path | str | None = None,
+    graph_file: Path | str | None = None,
+    connection: Connection | None = None,
+    notice=None,
+) -> Backend:
+    """Open the chosen backend. `auto` tries Neo4j and falls back to NetworkX with a notice.
+
+    The embedded backend is built from the seed folder, or from an exported graph file when
+    `graph_file` is given. `notice` receives one-line messages (default: stderr).
+    """
+    if kind not in BACKENDS:
+        raise MechGraphError(f"unknown backend {kind!r}; choose one of {', '.join(BACKENDS)}")
+    say = notice or (lambda msg: print(msg, file=sys.stderr))
+    if kind in ("neo4j", "auto"):
+        from .neo4j_backend import Neo4jBackend
+
+        conn = connection or Connection.from_env()
+        try:
+            return Neo4jBackend(conn)
+        except BackendUnavailable as e:
+            if kind == "neo4j":
+                raise
+            say(f"notice: Neo4j not reachable at {conn.uri} ({e}); using the embedded NetworkX backend")
+    return embedded_backend(seeds=seeds, graph_file=graph_file)
+
+
+def source_graph(*, seeds: Path | str | None = None, graph_file: Path | str | None = None) -> nx.MultiDiGraph:
+    """The graph as the user supplied it: an exported file if given, else the seed folder."""
+    if graph_file is not None:
+        from ..io import read_graph
+
+        return read_graph(graph_file)
+    from ..curation import load_graph
+
+    return load_graph(seeds)
+
+
+def embedded_backend(*, seeds: Path | str | None = None, graph_file: Path | str | None = None) -> Backend:
+    from .embedded import NetworkXBackend
+
+    return NetworkXBackend(source_graph(seeds=seeds, graph_file=graph_file))

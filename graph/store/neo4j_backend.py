@@ -1,0 +1,174 @@
+"""The Neo4j backend: the mechanism graph in a real Neo4j 5 server, over the official driver.
+
+Layout: every entity is a node labelled `:Entity` plus its kind's label (`:Entity:CellType`),
+with a uniqueness constraint on `id`; every edge is a relationship typed by its relation
+(`:PROMOTES`). Evidence stays on the relationship: `evidence_json` holds the records, and
+`refs`, `dois`, `levels`, `species` are lists Cypher can filter on (see mechgraph.props).
+Labels and types come only from mechgraph.schema; every value is a `$parameter`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from .. import props
+from ..errors import BackendUnavailable, QueryError
+from .protocol import Connection, Stats
+
+try:  # the driver is a required dependency, imported here so `mechgraph --help` never loads it
+    import neo4j
+    from neo4j import exceptions as neo4j_errors
+except ImportError as e:  # pragma: no cover - only on a broken install
+    raise BackendUnavailable("the neo4j driver is not installed: pip install neo4j") from e
+
+META_LABEL = "MechGraphMeta"
+NAMES_PROP = "names_lc"  # casefolded names for lookup; derived, not part of the graph
+
+
+def _one_line(e: Exception) -> str:
+    msg = getattr(e, "message", None) or str(e) or type(e).__name__
+    return " ".join(str(msg).split())[:300]
+
+
+class Neo4jBackend:
+    """Backend over a Neo4j server reached with the official driver."""
+
+    name = "neo4j"
+
+    def __init__(self, conn: Connection, *, timeout: float = 5.0):
+        self.conn = conn
+        try:
+            self.driver = neo4j.GraphDatabase.driver(
+                conn.uri, auth=(conn.user, conn.password), connection_timeout=timeout, max_transaction_retry_time=5.0
+            )
+            self.driver.verify_connectivity()
+        except neo4j_errors.AuthError as e:
+            raise BackendUnavailable(f"Neo4j at {conn.uri} refused the credentials for user {conn.user!r}: {_one_line(e)}") from None
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.DriverError, OSError, ValueError) as e:
+            raise BackendUnavailable(f"cannot reach Neo4j at {conn.uri}: {_one_line(e)}") from None
+        except neo4j_errors.Neo4jError as e:
+            raise BackendUnavailable(f"Neo4j at {conn.uri} answered with an error: {_one_line(e)}") from None
+
+    # --- plumbing -------------------------------------------------------------------------
+    def _session(self, write: bool = False):
+        mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+        return self.driver.session(database=self.conn.database, default_access_mode=mode)
+
+    def _read(self, text: str, **params: Any) -> list[dict[str, Any]]:
+        try:
+            with self._session() as s:
+                return s.execute_read(lambda tx: [r.data() for r in tx.run(text, params)])
+        except neo4j_errors.ServiceUnavailable as e:
+            raise BackendUnavailable(f"lost the connection to Neo4j at {self.conn.uri}: {_one_line(e)}") from None
+        except neo4j_errors.Neo4jError as e:
+            raise QueryError(_one_line(e)) from None
+
+    def close(self) -> None:
+        self.driver.close()
+
+    # --- the Backend protocol -------------------------------------------------------------
+    def to_networkx(self) -> nx.MultiDiGraph:
+        meta = self._read(f"MATCH (m:{META_LABEL} {{id: 'graph'}}) RETURN m.name AS name, m.axes_json AS axes")
+        g = nx.MultiDiGraph()
+        if meta:
+            import json
+
+            g.graph["name"] = meta[0]["name"] or "mechgraph"
+            g.graph["axes"] = json.loads(meta[0]["axes"] or "{}")
+        for row in self._read("MATCH (n:Entity) RETURN properties(n) AS p ORDER BY n.id"):
+            p = {k: v for k, v in row["p"].items() if k != NAMES_PROP}
+            g.add_node(p["id"], **props.from_properties(p))
+        rows = self._read(
+            "MATCH (a:Entity)-[r]->(b:Entity) RETURN a.id AS s, b.id AS t, properties(r) AS p ORDER BY s, t, r.relation"
+        )
+        for row in rows:
+            p = props.from_properties(row["p"], edge=True)
+            g.add_edge(row["s"], row["t"], key=p["relation"], **p)
+        return g
+
+    def analysis_graph(self) -> nx.MultiDiGraph:
+        """Only the attributes path search and target ranking read: at 10^5 edges this fetch is
+        a fraction of `to_networkx`, which also ships every evidence record."""
+        from .protocol import ANALYSIS_EDGE_ATTRS, ANALYSIS_NODE_ATTRS
+
+        g = nx.MultiDiGraph()
+        for row in self._read("MATCH (n:Entity) RETURN n.id AS id, [k IN $keys | n[k]] AS v ORDER BY id", keys=list(ANALYSIS_NODE_ATTRS)):
+            g.add_node(row["id"], **{k: v for k, v in zip(ANALYSIS_NODE_ATTRS, row["v"]) if v is not None})
+        for row in self._read(
+            "MATCH (a:Entity)-[r]->(b:Entity) RETURN a.id AS s, b.id AS t, [k IN $keys | r[k]] AS v ORDER BY s, t, r.relation",
+            keys=list(ANALYSIS_EDGE_ATTRS),
+        ):
+            a = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in zip(ANALYSIS_EDGE_ATTRS, row["v"]) if v is not None}
+            g.add_edge(row["s"], row["t"], key=a["relation"], **a)
+        return g
+
+    def stats(self) -> Stats:
+        kinds = {r["k"]: r["c"] for r in self._read("MATCH (n:Entity) RETURN n.kind AS k, count(*) AS c")}
+        rels = {r["k"]: r["c"] for r in self._read("MATCH (:Entity)-[r]->(:Entity) RETURN r.relation AS k, count(*) AS c")}
+        ev = self._read(
+            "MATCH (:Entity)-[r]->(:Entity) UNWIND r.refs AS ref "
+            "RETURN count(DISTINCT ref) AS refs"
+        )
+        n_ev = self._read("MATCH (:Entity)-[r]->(:Entity) RETURN coalesce(sum(r.n_evidence), 0) AS n")
+        return Stats(sum(kinds.values()), sum(rels.values()), kinds, rels, n_ev[0]["n"], ev[0]["refs"])
+
+    def entity(self, eid: str) -> dict[str, Any] | None:
+        rows = self._read("MATCH (n:Entity {id: $id}) RETURN properties(n) AS p", id=eid)
+        if not rows:
+            return None
+        return props.from_properties({k: v for k, v in rows[0]["p"].items() if k != NAMES_PROP})
+
+    def lookup(self, text: str) -> list[str]:
+        rows = self._read(
+            f"MATCH (n:Entity) WHERE $key IN n.{NAMES_PROP} RETURN n.id AS id ORDER BY id", key=text.strip().casefold()
+        )
+        return [r["id"] for r in rows]
+
+    def name_index(self) -> list[tuple[str, list[str]]]:
+        rows = self._read("MATCH (n:Entity) RETURN n.id AS id, n.name AS name, n.name_zh AS zh, n.synonyms AS syn")
+        return [(r["id"], [x for x in [r["id"], r["name"], r["zh"], *(r["syn"] or [])] if x]) for r in rows]
+
+    def edges_of(self, eid: str) -> list[tuple[str, str, str, dict[str, Any]]]:
+        rows = self._read(
+            "MATCH (n:Entity {id: $id})-[r]-(m:Entity) "
+            "RETURN startNode(r).id AS s, endNode(r).id AS t, properties(r) AS p",
+            id=eid,
+        )
+        out = []
+        for r in rows:
+            p = props.from_properties(r["p"], edge=True)
+            out.append((r["s"], r["t"], p["relation"], p))
+        return out
+
+    def cypher(self, text: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
+        params = params or {}
+        try:
+            with self._session(write=write) as s:
+                if not write:
+                    kind = s.run("EXPLAIN " + text, params).consume().query_type
+                    if kind in ("w", "rw", "s"):
+                        raise QueryError(
+                            "this query writes to the database; mechgraph runs queries read-only unless you pass --write"
+                        )
+                    return s.execute_read(lambda tx: [_plain(r.data()) for r in tx.run(text, params)])
+                return s.execute_write(lambda tx: [_plain(r.data()) for r in tx.run(text, params)])
+        except neo4j_errors.CypherSyntaxError as e:
+            raise QueryError(f"Cypher syntax error: {_one_line(e)}") from None
+        except neo4j_errors.ServiceUnavailable as e:
+            raise BackendUnavailable(f"lost the connection to Neo4j at {self.conn.uri}: {_one_line(e)}") from None
+        except neo4j_errors.Neo4jError as e:
+            code = getattr(e, "code", "") or ""
+            if "AccessMode" in code or "ForbiddenOnReadOnly" in code:
+                raise QueryError("this query writes to the database; mechgraph runs queries read-only unless you pass --write") from None
+            raise QueryError(_one_line(e)) from None
+
+
+def _plain(v: Any) -> Any:
+    """Driver values (nodes, relationships, paths) as plain data, like the embedded engine returns."""
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    return v

@@ -1,0 +1,29 @@
+"""Running raw and named Cypher on either backend; entity parameters are resolved by name first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..cypher.named import named_query, prepare_params
+from ..errors import QueryError
+from .entities import resolve
+from .protocol import Backend
+
+
+def run_query(backend: Backend, text: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
+    """Run raw Cypher on the backend; read-only unless `write`."""
+    if not text or not text.strip():
+        raise QueryError("the query is empty")
+    return backend.cypher(text, params or {}, write=write)
+
+
+def run_named(backend: Backend, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Run a named query; list values that Cypher collects in no set order come back sorted."""
+    q = named_query(name)
+    rows = backend.cypher(q.text, prepare_params(q, params or {}, lambda text: resolve(backend, text)))
+    return [{k: sorted(v, key=_natural) if isinstance(v, list) else v for k, v in row.items()} for row in rows]
+
+
+def _natural(v: Any) -> tuple[int, int, str]:
+    s = str(v)
+    return (0, int(s), "") if s.isdigit() else (1, 0, s)

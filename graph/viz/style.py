@@ -1,0 +1,52 @@
+"""The look of the pictures: colour and shape per entity kind, colour per sign, layout thresholds."""
+
+from __future__ import annotations
+
+# --------------------------------------------------------------------------------------------
+# Look
+# --------------------------------------------------------------------------------------------
+
+# kind -> (colour, vis-network shape). Shapes with the label below the symbol only, so every
+# kind reads the same way; kinds that share a shape differ clearly in colour.
+KIND_STYLE: dict[str, tuple[str, str]] = {
+    "cell_type": ("#1f6fb4", "dot"),
+    "cell_state": ("#5bb8f0", "dot"),
+    "gene": ("#7b3fa0", "diamond"),
+    "complex": ("#c39be0", "diamond"),
+    "mirna": ("#e05fb8", "triangleDown"),
+    "cytokine": ("#f08c00", "triangle"),
+    "chemical": ("#a08a00", "triangleDown"),
+    "process": ("#0ca5a5", "square"),
+    "disease": ("#7a0019", "star"),
+    "phenotype": ("#e0356f", "star"),
+    "therapy": ("#e8b000", "hexagon"),
+    "therapy_class": ("#a6582a", "hexagon"),
+    "clinical_trial": ("#5c6b7a", "square"),
+    "publication": ("#b4b4b4", "dot"),
+}
+_DEFAULT_STYLE = ("#888888", "dot")
+
+KIND_LABELS = {"mirna": "miRNA"}
+
+SIGN_COLOURS = {"+": "#2b9348", "-": "#d62828", "0": "#9aa0a6"}
+SIGN_LABELS = {"+": "promotes / activates (+)", "-": "inhibits / kills (−)", "0": "binds, targets, structural (0)"}
+HIGHLIGHT_COLOUR = "#ff6a00"
+
+LARGE_GRAPH = 300  # above this many nodes: layout computed in Python, physics off
+DENSE_NODES = 400
+DENSE_EDGES = 1000
+DENSE_RATIO = 5.0  # edges per node
+EDGE_LABELS_UP_TO = 60  # relation names drawn on edges only in small pictures (and on highlighted edges)
+# vis-network forceAtlas2Based settings: compact for the whole graph, roomier up to 150 nodes
+PHYSICS = {
+    "gravitationalConstant": -75,
+    "centralGravity": 0.03,
+    "springLength": 70,
+    "springConstant": 0.06,
+    "damping": 0.5,
+    "avoidOverlap": 0.6,
+}
+PHYSICS_SMALL = {**PHYSICS, "centralGravity": 0.012, "springLength": 110}
+SMALL_GRAPH = 80
+HUB_LABELS = 35  # this many best-connected nodes are labelled legibly even in the zoomed-out overview
+
