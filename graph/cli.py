@@ -5,7 +5,6 @@ Heavy modules (neo4j, pyvis) are imported inside commands so `mechgraph --help` 
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 import click
 
 from .errors import MechGraphError, SeedError, UnknownEntity
+from .report import format_evidence, path_line, table, to_json
 
 
 class State:
@@ -49,6 +49,10 @@ class State:
             self._backend.close()
 
 
+def emit_json(data: Any) -> None:
+    click.echo(to_json(data))
+
+
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 
 
@@ -79,32 +83,6 @@ def backend_options(f):
     for option in reversed(BACKEND_OPTIONS):
         f = option(f)
     return f
-
-
-def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-def table(rows: list[dict[str, Any]], columns: list[str] | None = None, max_width: int = 60) -> str:
-    """A plain-text table; long cells are cut with an ellipsis."""
-    if not rows:
-        return "(no rows)"
-    columns = columns or list(dict.fromkeys(k for r in rows for k in r))
-
-    def cell(v: Any) -> str:
-        if isinstance(v, (list, tuple)):
-            v = ", ".join(str(x) for x in v)
-        elif isinstance(v, dict):
-            v = json.dumps(v, ensure_ascii=False)
-        s = "" if v is None else str(v).replace("\n", " ")
-        return s if len(s) <= max_width else s[: max_width - 1] + "…"
-
-    cells = [[cell(r.get(c)) for c in columns] for r in rows]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(x.ljust(w) for x, w in zip(row, widths)).rstrip() for row in cells]
-    return "\n".join(lines)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -187,12 +165,6 @@ def stats(state: State, as_json: bool) -> None:
     click.echo(table([{"relation": k, "count": v} for k, v in s["by_relation"].items()]))
 
 
-def _format_evidence(ev: dict[str, Any]) -> str:
-    doi = f" doi:{ev['doi']}" if ev.get("doi") else ""
-    figs = f" [{ev['figures']}]" if ev.get("figures") else ""
-    return f"      ref {ev.get('ref')}{doi} | {ev.get('species')} | {ev.get('level')}: {ev.get('summary')}{figs}"
-
-
 @cli.command()
 @backend_options
 @click.argument("name")
@@ -225,7 +197,7 @@ def show(state: State, name: str, as_json: bool) -> None:
             direction = f" [{r['direction']}]" if r.get("direction") else ""
             click.echo(f"  {arrow} {r['relation']} ({r.get('sign')}){direction} {r['other_name']} [{r['other']}]{ctx}")
             for ev in r.get("evidence") or []:
-                click.echo(_format_evidence(ev))
+                click.echo(format_evidence(ev))
             for c in r.get("caveats") or []:
                 click.echo(f"      caveat: {c}")
 
@@ -307,16 +279,6 @@ def query(state: State, cypher: str | None, named: str | None, list_named: bool,
         click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", err=True)
 
 
-def _path_line(p: dict[str, Any], names: dict[str, str]) -> str:
-    parts = [names.get(p["steps"][0]["source"] if not p["steps"][0].get("reversed") else p["steps"][0]["target"], "?")]
-    for st in p["steps"]:
-        refs = ",".join(st["refs"]) or "-"
-        arrow = f"-[{st['relation']} {st['sign']} | ref {refs}]->" if not st.get("reversed") else f"<-[{st['relation']} {st['sign']} | ref {refs}]-"
-        nxt = st["target"] if not st.get("reversed") else st["source"]
-        parts.append(f"{arrow} {names.get(nxt, nxt)}")
-    return " ".join(parts)
-
-
 @cli.command()
 @backend_options
 @click.argument("source")
@@ -347,7 +309,7 @@ def path(state: State, source: str, target: str, k: int, max_len: int, undirecte
     for i, p in enumerate(paths, 1):
         names = {n["id"]: n["name"] for n in p["nodes"]}
         click.echo(f"{i}. sign {p['sign']}  score {p['score']:.3f}  ({len(p['steps'])} steps)")
-        click.echo(f"   {_path_line(p, names)}")
+        click.echo(f"   {path_line(p, names)}")
 
 
 @cli.command()
@@ -412,7 +374,7 @@ def effect(state: State, therapy: str, outcome: str, max_len: int, as_json: bool
         for p in group:
             d = p.as_dict()
             names = {n["id"]: n["name"] for n in d["nodes"]}
-            click.echo(f"  {d['score']:.3f}  {_path_line(d, names)}")
+            click.echo(f"  {d['score']:.3f}  {path_line(d, names)}")
     if eff.limits:
         click.echo(f"\nwhat limits its efficacy ({len(eff.limits)}):")
         for r in eff.limits:
