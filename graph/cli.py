@@ -12,7 +12,8 @@ from typing import Any
 import click
 
 from .errors import MechGraphError, SeedError, UnknownEntity
-from .report import format_evidence, path_line, table, to_json
+from .explain import wrap
+from .report import format_evidence, table, to_json
 
 
 class State:
@@ -279,108 +280,169 @@ def query(state: State, cypher: str | None, named: str | None, list_named: bool,
         click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", err=True)
 
 
+LEVELS = ["clinical_trial", "observational_human", "case_report", "preclinical_in_vivo", "in_vitro", "expert_statement"]
+
+# Search options shared by path, effect, combine and targets (see mechgraph.analysis.paths.PathOptions).
+SEARCH_OPTIONS = {
+    "k": click.option("--k", "k", default=5, show_default=True, type=click.IntRange(min=1), help="How many answers."),
+    "max_len": click.option("--max-len", default=6, show_default=True, type=click.IntRange(1, 12), help="Longest path, in steps."),
+    "sign": click.option("--sign", type=click.Choice(["+", "-"]), default=None, help="Only answers of this net sign (searched, not filtered)."),
+    "via": click.option("--via", default=None, help="Only paths through this entity (any of its names)."),
+    "avoid": click.option("--avoid", multiple=True, help="Never pass through this entity (repeatable)."),
+    "kinds": click.option("--kinds", default=None, metavar="KIND,...", help="Kinds of entity a path may pass through (default: any)."),
+    "max_degree": click.option("--max-degree", type=click.IntRange(min=1), default=None, help="Never pass through entities with more mechanism edges than this."),
+    "hub_penalty": click.option("--hub-penalty", type=click.FloatRange(min=0), default=0.5, show_default=True,
+                                help="Each entity a path passes through multiplies its score by degree**-PENALTY (0: off)."),
+    "min_level": click.option("--min-level", type=click.Choice(LEVELS), default=None, help="Use only evidence at least this strong."),
+    "support": click.option("--support", default=None, metavar="SUPPORT,...",
+                            help="Evidence to use: review_text, curator, reference_title, hypothesis, or all "
+                                 "(default: review_text,curator,reference_title; title-only edges count 0.7)."),
+}
+
+
+def search_options(*names: str):
+    """Attach the named shared search options to a command."""
+    def deco(f):
+        for name in reversed(names):
+            f = SEARCH_OPTIONS[name](f)
+        return f
+    return deco
+
+
+def path_options(backend, *, k=5, max_len=6, sign=None, via=None, avoid=(), kinds=None, max_degree=None,
+                 hub_penalty=0.5, min_level=None, support=None):
+    """PathOptions from CLI values, with entity names resolved to ids."""
+    from .analysis.paths import PathOptions
+    from .analysis.semantics import parse_support
+    from .store.entities import resolve
+
+    return PathOptions(
+        k=k, max_len=max_len, sign=sign,
+        via=(resolve(backend, via),) if via else (),
+        avoid=tuple(resolve(backend, a) for a in avoid),
+        kinds=tuple(x.strip() for x in kinds.split(",") if x.strip()) if kinds else None,
+        max_degree=max_degree, hub_penalty=hub_penalty, min_level=min_level, support=parse_support(support),
+    )
+
+
 @cli.command()
 @backend_options
 @click.argument("source")
 @click.argument("target")
-@click.option("--k", "k", default=5, show_default=True, help="How many paths.")
-@click.option("--max-len", default=6, show_default=True, help="Longest path, in steps.")
-@click.option("--undirected", is_flag=True, help="Walk edges in either direction.")
+@search_options("k", "max_len", "sign", "via", "avoid", "kinds", "max_degree", "hub_penalty", "min_level", "support")
 @json_option
 @click.pass_obj
-def path(state: State, source: str, target: str, k: int, max_len: int, undirected: bool, as_json: bool) -> None:
-    """The k best signed paths from SOURCE to TARGET (e.g. "THBS2+ CAF" "PD-1 antibody").
+def path(state: State, source: str, target: str, as_json: bool, **search: Any) -> None:
+    """How SOURCE bears on TARGET, with the sign, evidence and support of every step.
 
-    Each step shows its relation, sign and references; each path its net sign and score
-    (short paths on strong evidence score highest; see mechgraph.analysis.paths).
+    To a therapy (e.g. "THBS2+ CAF" "PD-1 antibody"): where SOURCE's signed influence meets the
+    therapy's mechanism of action, as answers with two legs (works with / against the therapy),
+    then shared outcomes and clinical associations with its efficacy, kept apart. To anything
+    else: the k best directed signed paths. See mechgraph.analysis.paths.
     """
+    from .analysis.paths import find_paths
+    from .explain import path_text
     from .store.entities import resolve
-    from .analysis.paths import signed_paths
 
     backend = state.backend()
     s, t = resolve(backend, source), resolve(backend, target)
-    paths = [p.as_dict() for p in signed_paths(backend.analysis_graph(), s, t, k=k, max_len=max_len, undirected=undirected)]
+    answer = find_paths(backend.analysis_graph(), s, t, path_options(backend, **search)).as_dict()
     if as_json:
-        emit_json({"paths": paths})
-        return
-    if not paths:
-        click.echo(f"no path from {s} to {t} within {max_len} steps" + ("" if undirected else " (try --undirected)"))
-        return
-    for i, p in enumerate(paths, 1):
-        names = {n["id"]: n["name"] for n in p["nodes"]}
-        click.echo(f"{i}. sign {p['sign']}  score {p['score']:.3f}  ({len(p['steps'])} steps)")
-        click.echo(f"   {path_line(p, names)}")
+        emit_json(answer)
+    else:
+        click.echo(path_text(answer))
 
 
 @cli.command()
 @backend_options
-@click.option("--top", default=20, show_default=True, help="How many targets (0 for all).")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(min=0), help="How many targets (0 for all).")
+@click.option("--permutations", default=100, show_default=True, type=click.IntRange(min=0),
+              help="Degree-preserving shuffles for each target's p-value (0: skip).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the shuffles.")
+@search_options("max_degree", "hub_penalty", "min_level", "support")
 @json_option
 @click.pass_obj
-def targets(state: State, top: int, as_json: bool) -> None:
+def targets(state: State, top: int, permutations: int, seed: int, as_json: bool, **search: Any) -> None:
     """Candidate therapeutic targets for GCPM, ranked, each with the reasons for its score.
 
-    Score = 0.45 influence on disease outcomes + 0.25 druggability + 0.20 evidence + 0.10
-    centrality (see mechgraph.analysis.targets). Direction: block a driver, boost a brake.
+    Score = 0.50 influence on the disease outcomes (degree-aware) + 0.30 evidence + 0.20
+    druggability, with a permutation p-value (see mechgraph.analysis.targets). Direction: block a
+    driver, boost a brake, deplete the cell a marker marks.
     """
     from .analysis.targets import rank_targets
+    from .explain import targets_text
 
-    ranked = rank_targets(state.backend().analysis_graph(), top=top)
+    backend = state.backend()
+    ranking = rank_targets(backend.analysis_graph(), top=top, permutations=permutations, seed=seed,
+                           opts=path_options(backend, **search)).as_dict()
     if as_json:
-        emit_json({"targets": [t.as_dict() for t in ranked]})
-        return
-    rows = []
-    for i, t in enumerate(ranked, 1):
-        c = t.components
-        outcomes = [f"{r['outcome']}{r['sign']}" for r in t.reasons if "outcome" in r]
-        rows.append(
-            {
-                "#": i,
-                "target": f"{t.name} [{t.id}]",
-                "kind": t.kind,
-                "score": f"{t.score:.3f}",
-                "do": t.direction,
-                "infl/drug/evid/cent": f"{c['influence']:.2f}/{c['druggability']:.2f}/{c['evidence']:.2f}/{c['centrality']:.2f}",
-                "outcomes": ", ".join(outcomes),
-                "therapies": ", ".join(th["id"] for th in t.therapies),
-            }
-        )
-    click.echo(table(rows, max_width=48))
+        emit_json(ranking)
+    else:
+        click.echo(targets_text(ranking))
 
 
 @cli.command()
 @backend_options
 @click.argument("therapy")
 @click.option("--on", "outcome", default="peritoneal_metastasis", show_default=True, help="Outcome entity.")
-@click.option("--max-len", default=5, show_default=True, help="Longest path, in steps.")
+@search_options("k", "avoid", "kinds", "max_degree", "min_level", "support")
+@click.option("--max-len", default=5, show_default=True, type=click.IntRange(1, 12), help="Longest path, in steps.")
+@click.option("--hub-penalty", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Degree damping of paths (default off: it ranks by specificity, it is not evidence).")
 @json_option
 @click.pass_obj
-def effect(state: State, therapy: str, outcome: str, max_len: int, as_json: bool) -> None:
-    """Signed net effect of THERAPY on an outcome, with supporting and contradicting paths apart."""
+def effect(state: State, therapy: str, outcome: str, as_json: bool, **search: Any) -> None:
+    """Net effect of THERAPY on an outcome in [-1, 1]: trial results first, then mechanisms.
+
+    Lists the clinical results (null results included), the signed paths that lower and raise
+    the outcome, where the evidence disagrees, and what limits the therapy's efficacy.
+    """
     from .analysis.effects import therapy_effect
+    from .explain import effect_text
     from .store.entities import resolve
 
     backend = state.backend()
     t, o = resolve(backend, therapy), resolve(backend, outcome)
-    eff = therapy_effect(backend.to_networkx(), t, o, max_len=max_len)
+    opts = path_options(backend, **search)
+    eff = therapy_effect(backend.analysis_graph(), t, o, opts=opts, k=opts.k).as_dict()
     if as_json:
-        emit_json(eff.as_dict())
-        return
-    click.echo(f"{eff.therapy['name']} on {eff.outcome['name']}: {eff.verdict} (net {eff.net:+.3f})")
-    for title, group in (("lowers it", eff.lowering), ("raises it", eff.raising), ("unsigned", eff.unsigned)):
-        if not group:
-            continue
-        click.echo(f"\npaths where it {title} ({len(group)}):" if title != "unsigned" else f"\nunsigned paths ({len(group)}):")
-        for p in group:
-            d = p.as_dict()
-            names = {n["id"]: n["name"] for n in d["nodes"]}
-            click.echo(f"  {d['score']:.3f}  {path_line(d, names)}")
-    if eff.limits:
-        click.echo(f"\nwhat limits its efficacy ({len(eff.limits)}):")
-        for r in eff.limits:
-            figs = f"  [{'; '.join(r['figures'])}]" if r["figures"] else ""
-            ctx = f" ({r['context']})" if r.get("context") else ""
-            click.echo(f"  {r['source_name']} -{r['relation']}-> {r['target']}{ctx}; {r['level']}, ref {', '.join(r['refs'])}{figs}")
+        emit_json(eff)
+    else:
+        click.echo(effect_text(eff))
+
+
+@cli.command()
+@backend_options
+@click.argument("therapies", nargs=-1, required=True)
+@click.option("--on", "outcome", default="peritoneal_metastasis", show_default=True, help="Outcome for escape routes.")
+@search_options("k", "max_len", "avoid", "kinds", "max_degree", "hub_penalty", "min_level", "support")
+@json_option
+@click.pass_obj
+def combine(state: State, therapies: tuple[str, ...], outcome: str, as_json: bool, **search: Any) -> None:
+    """Two therapies: where their mechanisms reinforce each other and where they cancel out.
+    One therapy: its escape routes, signed paths that raise the outcome around its targets.
+    """
+    from .analysis.combine import combine as combine_therapies
+    from .analysis.combine import escape_routes
+    from .explain import combination_text, escape_text
+    from .store.entities import resolve
+
+    if len(therapies) > 2:
+        raise MechGraphError("combine takes one therapy (escape routes) or two (their combination)")
+    backend = state.backend()
+    ids = [resolve(backend, t) for t in therapies]
+    opts = path_options(backend, **search)
+    g = backend.analysis_graph()
+    if len(ids) == 2:
+        data = combine_therapies(g, ids[0], ids[1], opts).as_dict()
+        text = combination_text
+    else:
+        data = escape_routes(g, ids[0], resolve(backend, outcome), opts).as_dict()
+        text = escape_text
+    if as_json:
+        emit_json(data)
+    else:
+        click.echo(text(data))
 
 
 @cli.command()
@@ -399,7 +461,8 @@ def gaps(state: State, by: str, as_json: bool) -> None:
     for name, rows in groups.items():
         click.echo(f"{name} ({len(rows)})")
         for r in rows:
-            click.echo(f"  {r['source']} -{r['relation']} ({r['sign']})-> {r['target']}   {'/'.join(r['levels'])}; ref {', '.join(r['refs'])}")
+            click.echo(wrap(f"{r['source_name']} -{r['relation']} ({r['sign']})-> {r['target_name']}   "
+                            f"{'/'.join(r['levels'])}; ref {', '.join(r['refs'])}", "  "))
 
 
 @cli.command()
@@ -422,8 +485,8 @@ def viz(state: State, output: str, around: str | None, depth: int, path_ends: tu
     Colour and shape by entity kind, edge colour by sign, a flat bar for inhibition, tooltips
     with evidence and DOI links, a search box. Warns when the picture will be too dense to read.
     """
+    from .analysis.paths import PathOptions, find_paths, path_ids
     from .store.entities import resolve
-    from .analysis.paths import signed_paths
     from .viz import density_warning, select_subgraph, write_html
 
     backend = state.backend()
@@ -432,12 +495,11 @@ def viz(state: State, output: str, around: str | None, depth: int, path_ends: tu
     highlight = None
     if path_ends:
         s, t = (resolve(backend, x) for x in path_ends)
-        found = signed_paths(g, s, t, k=k)
+        answer = find_paths(g, s, t, PathOptions(k=k))
+        found = answer.paths or answer.shared_outcomes or answer.associations
         if not found:
-            found = signed_paths(g, s, t, k=k, undirected=True)
-        if not found:
-            raise MechGraphError(f"no path from {s} to {t} to draw")
-        highlight = [[(st.source, st.target, st.relation) for st in p.steps] for p in found]
+            raise MechGraphError(f"no path from {s} to {t} to draw (the same search as `mechgraph path`)")
+        highlight = path_ids(found)
     sub = select_subgraph(
         g, around=centre, depth=depth, kinds=list(kinds) or None, relations=list(relations) or None,
         min_level=min_level, axis=axis, paths=highlight,

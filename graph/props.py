@@ -71,6 +71,12 @@ def edge_properties(attrs: dict[str, Any]) -> dict[str, Any]:
 
 
 DERIVED_EDGE_PROPS = ("dois", "levels", "species", "n_evidence")
+JSON_ATTRS = ("evidence", "results")  # attributes stored as JSON text (lists of mappings)
+
+
+def stored_name(attr: str) -> str:
+    """The property an attribute is stored under: `evidence` -> `evidence_json`."""
+    return attr + JSON_SUFFIX if attr in JSON_ATTRS else attr
 
 
 def from_properties(props: dict[str, Any], *, edge: bool = False) -> dict[str, Any]:

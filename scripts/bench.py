@@ -274,20 +274,21 @@ def naive_load(g, conn, *, full_max: int, sample: int, seed: int) -> dict[str, A
 
 
 def pick_pairs(g, seed: int, n_pairs: int = 5, max_len: int = 6, index=None) -> list[tuple[str, str]]:
-    """Deterministic (source, target) pairs that have signed paths of at most max_len steps:
-    cell state -> therapy (like "THBS2+ CAF" -> "PD-1 antibody") and gene/cytokine -> outcome."""
+    """Deterministic (source, target) pairs that have directed signed paths of at most max_len
+    steps: cell state -> outcome and gene/cytokine -> outcome."""
     from mechgraph import schema
-    from mechgraph.analysis.paths import PathIndex, k_best_paths
+    from mechgraph.analysis.index import MechanismIndex
+    from mechgraph.analysis.search import k_best_paths
 
     rng = random.Random(seed + 7)
-    index = index or PathIndex(g)
+    index = index or MechanismIndex(g)
+    cons = index.constraints()
     kinds = {n: d.get("kind") for n, d in g.nodes(data=True)}
     states = sorted(n for n, k in kinds.items() if k == "cell_state" and g.out_degree(n) > 0)
     molecules = sorted(n for n, k in kinds.items() if k in ("gene", "cytokine") and g.out_degree(n) > 0)
-    therapies = sorted(n for n, k in kinds.items() if k == "therapy" and any(kinds[u] != "therapy" for u in g.predecessors(n)))
     outcomes = [o for o in schema.DISEASE_OUTCOMES if o in g]
-    wanted = [("state", "therapy")] * 3 + [("molecule", "outcome")] * (n_pairs - 3)
-    pools = {"state": states, "molecule": molecules, "therapy": therapies, "outcome": outcomes}
+    wanted = [("state", "outcome")] * 3 + [("molecule", "outcome")] * (n_pairs - 3)
+    pools = {"state": states, "molecule": molecules, "outcome": outcomes}
     pairs: list[tuple[str, str]] = []
     for a, b in wanted:
         for _ in range(200):
@@ -296,12 +297,19 @@ def pick_pairs(g, seed: int, n_pairs: int = 5, max_len: int = 6, index=None) -> 
             s, t = rng.choice(pools[a]), rng.choice(pools[b])
             if (s, t) in pairs or s == t:
                 continue
-            if k_best_paths(index, s, t, k=1, max_len=max_len):
+            if k_best_paths(index, index.node(s), index.node(t), k=1, max_len=max_len, cons=cons)[0]:
                 pairs.append((s, t))
                 break
     if not pairs:
         raise RuntimeError("no connected source/target pair found in the synthetic graph")
     return pairs
+
+
+def pick_therapy(g, seed: int) -> str | None:
+    """A therapy of the synthetic graph with at least one mechanism edge, for the mechanism query."""
+    rng = random.Random(seed + 11)
+    therapies = sorted(n for n, d in g.nodes(data=True) if d.get("kind") == "therapy" and g.out_degree(n) > 0)
+    return rng.choice(therapies) if therapies else None
 
 
 def profile_top(fn: Callable[[], Any], n: int = 8) -> list[dict[str, Any]]:
@@ -325,9 +333,12 @@ def profile_top(fn: Callable[[], Any], n: int = 8) -> list[dict[str, Any]]:
 def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     """Every measurement for one size. Runs in its own process, so RSS figures start clean."""
     from mechgraph.curation import build_graph
-    from mechgraph.analysis.paths import PathIndex, k_best_paths, signed_paths
-    from synthetic import degree_summary, synthetic_seeds
+    from mechgraph.analysis import index as index_module
+    from mechgraph.analysis.index import MechanismIndex
+    from mechgraph.analysis.paths import find_paths, signed_paths
+    from mechgraph.analysis.search import k_best_paths
     from mechgraph.analysis.targets import rank_targets
+    from synthetic import degree_summary, synthetic_seeds
 
     tag = f"[{label(n)}]"
     r: dict[str, Any] = {"edges_requested": n}
@@ -374,8 +385,8 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     gc.collect()
 
     # --- paths (embedded) ---------------------------------------------------------------
-    log(f"{tag} paths: PathIndex build")
-    times, index = repeat(lambda: PathIndex(g), reps, budget)
+    log(f"{tag} paths: MechanismIndex build")
+    times, index = repeat(lambda: MechanismIndex(g), reps, budget)
     r["path_index_build_ms"] = med(times) * 1000
     log(f"{tag} choosing connected path pairs")
     pairs = pick_pairs(g, args.seed, index=index)
@@ -384,40 +395,45 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     r["path_pairs"] = [list(p) for p in pairs]
     log(f"{tag} paths: search per pair, full signed_paths ({src} -> {dst})")
     per_pair = {}
+    cons = index.constraints()
     for s, t_ in pairs:
-        ts, found = repeat(lambda: k_best_paths(index, s, t_, k=5, max_len=6), reps, budget)
+        ts, found = repeat(lambda: k_best_paths(index, index.node(s), index.node(t_), k=5, max_len=6, cons=cons)[0], reps, budget)
         per_pair[f"{s}->{t_}"] = {"search_ms": med(ts) * 1000, "paths": len(found)}
     r["path_search_ms_by_pair"] = per_pair
     r["path_search_ms"] = per_pair[f"{src}->{dst}"]["search_ms"]  # the pair of path_ms_embedded
     r["path_search_ms_pairs_median"] = med([v["search_ms"] for v in per_pair.values()])
     del index
-    from mechgraph.analysis.paths import _INDEX_CACHE
-
-    _INDEX_CACHE.clear()
+    index_module._CACHE.clear()
     t0 = time.perf_counter()
-    signed_paths(g, src, dst, k=5, max_len=6)  # cold: builds and caches the PathIndex
+    signed_paths(g, src, dst, k=5, max_len=6)  # cold: builds and caches the MechanismIndex
     r["path_ms_embedded_cold"] = (time.perf_counter() - t0) * 1000
     times, found = repeat(lambda: signed_paths(g, src, dst, k=5, max_len=6), reps, budget)
     r["path_ms_embedded"] = med(times) * 1000  # warm: the index is reused, as in any session
     r["path_runs"] = len(times)
     r["path_found"] = len(found)
     embedded_scores = [round(p.score, 9) for p in found]
+    therapy = pick_therapy(g, args.seed)
+    if therapy:
+        log(f"{tag} paths: mechanism query {src} -> {therapy}")
+        times, answer = repeat(lambda: find_paths(g, src, therapy), reps, budget)
+        r["path_mechanism_ms_embedded"] = med(times) * 1000
+        r["path_mechanism_pair"] = [src, therapy]
     if n == args.profile_size and r["path_ms_embedded"] >= GOALS["path_ms_1e5"]:
         log(f"{tag} profiling signed_paths (it missed {GOALS['path_ms_1e5']:.0f} ms)")
-        idx = PathIndex(g)
+        idx = MechanismIndex(g)
         r["path_profile"] = {
-            "index_build_top": profile_top(lambda: PathIndex(g)),
-            "search_top": profile_top(lambda: k_best_paths(idx, src, dst, k=5, max_len=6)),
+            "index_build_top": profile_top(lambda: MechanismIndex(g)),
+            "search_top": profile_top(lambda: k_best_paths(idx, idx.node(src), idx.node(dst), k=5, max_len=6, cons=idx.constraints())),
         }
         del idx
 
     # --- targets (embedded) -------------------------------------------------------------
     if n <= args.targets_max_size:
         log(f"{tag} rank_targets(top=20)")
-        times, ranked = repeat(lambda: rank_targets(g, top=20), reps, budget)
+        times, ranked = repeat(lambda: rank_targets(g, top=20, permutations=0), reps, budget)
         r["targets_ms_embedded"] = med(times) * 1000
         r["targets_runs"] = len(times)
-        r["targets_top"] = [t.id for t in ranked[:5]]
+        r["targets_top"] = [t.id for t in ranked.targets[:5]]
     else:
         r["targets_ms_embedded"] = None
         r["targets_note"] = f"skipped above --targets-max-size {args.targets_max_size:g}"
@@ -525,7 +541,7 @@ def run_neo4j(g, n: int, args: argparse.Namespace, pairs, embedded_scores, tag: 
     def targets_cmd():
         g2 = fetch()
         t = time.perf_counter()
-        rank_targets(g2, top=20)
+        rank_targets(g2, top=20, permutations=0)
         rank_times.append(time.perf_counter() - t)
 
     if n <= args.targets_max_size:

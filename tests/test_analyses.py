@@ -1,118 +1,188 @@
-"""Targets, effects and gaps on hand-built graphs with known answers, and on the seed graph."""
+"""Targets, effects, combinations and gaps on hand-built graphs with known answers."""
 
 from __future__ import annotations
 
-from conftest import small_graph
-from mechgraph.analysis.effects import therapy_effect
-from mechgraph.analysis.gaps import evidence_gaps
-from mechgraph.analysis.targets import rank_targets
+import math
+import random
+from collections import Counter
 
-OUTCOMES = {"peritoneal_metastasis": "phenotype", "poor_survival": "phenotype"}
+import pytest
+
+from conftest import small_graph
+from mechgraph.analysis.combine import combine, escape_routes
+from mechgraph.analysis.effects import MAX_STRENGTH, therapy_effect
+from mechgraph.analysis.gaps import evidence_gaps
+from mechgraph.analysis.index import mechanism_index
+from mechgraph.analysis.semantics import LEVEL_WEIGHT, STEP_PENALTY
+from mechgraph.analysis.targets import MARKER_WEIGHT, rank_targets, shuffled_index
+from mechgraph.errors import MechGraphError
+
+OBS, TRIAL, VITRO = "observational_human", "clinical_trial", "in_vitro"
+PM = "peritoneal_metastasis"
+OUT = (PM, "poor_survival")
 
 
 def toy():
-    kinds = {**OUTCOMES, "drug": "therapy", "brake": "cell_type", "orphan": "gene"}
+    kinds = {PM: "phenotype", "poor_survival": "phenotype", "drug": "therapy", "brake": "cell_type", "proc": "process",
+             "tumour": "tumour_cell"}
     g = small_graph(
         [
-            ("driver", "promotes", "peritoneal_metastasis", "observational_human"),
-            ("peritoneal_metastasis", "promotes", "poor_survival", "observational_human"),
-            ("brake", "inhibits", "peritoneal_metastasis", "preclinical_in_vivo"),
-            ("drug", "targets", "driver", "clinical_trial"),
-            ("drug", "inhibits", "driver", "clinical_trial"),
-            ("weak", "promotes", "driver", "in_vitro"),
-            ("orphan", "binds", "weak", "in_vitro"),
+            ("driver", "promotes", PM, OBS), (PM, "promotes", "poor_survival", OBS),
+            ("brake", "inhibits", PM, "preclinical_in_vivo"), ("drug", "targets", "driver", TRIAL),
+            ("drug", "inhibits", "driver", TRIAL), ("weak", "promotes", "driver", VITRO), ("orphan", "binds", "weak", VITRO),
+            ("proc", "promotes", PM, OBS), ("tumour", "promotes", PM, OBS),
         ],
         kinds,
     )
     g.add_node("trial", id="trial", name="T", kind="clinical_trial", phase="III")
-    g.add_edge("drug", "trial", key="tested_in", relation="tested_in", sign="=", evidence=[{"ref": "1", "level": "clinical_trial"}], refs=["1"])
+    g.add_edge("drug", "trial", key="tested_in", relation="tested_in", sign="=", evidence=[{"ref": "1", "level": TRIAL}], refs=["1"])
     return g
 
 
-def test_rank_targets_orders_by_influence_and_druggability():
-    ranked = rank_targets(toy(), top=0, outcomes=("peritoneal_metastasis", "poor_survival"))
-    ids = [t.id for t in ranked]
-    assert ids[0] == "driver"
-    driver = ranked[0]
-    assert driver.direction == "block"
-    assert driver.components["druggability"] == 1.0  # targeted, and its drug reached phase III
-    assert [t["id"] for t in driver.therapies] == ["drug"]
-    assert driver.therapies[0]["furthest_phase"] == "III"
-    brake = next(t for t in ranked if t.id == "brake")
-    assert brake.direction == "boost"
-    assert "orphan" not in ids  # only an unsigned link: no influence, no drug
-    outcomes = {r["outcome"]: r["sign"] for r in driver.reasons if "outcome" in r}
-    assert outcomes == {"peritoneal_metastasis": "+", "poor_survival": "+"}
+def ranked(g, **kw):
+    kw.setdefault("permutations", 0)
+    return {t.id: t for t in rank_targets(g, top=0, outcomes=OUT, **kw).targets}
 
 
-def test_effect_separates_supporting_and_contradicting_paths():
+def test_targets_rank_drivers_and_brakes_with_their_reasons_and_drugs():
+    r = ranked(toy())
+    assert list(r)[0] == "driver"
+    d = r["driver"]
+    assert d.direction == "block" and d.components["druggability"] == 1.0  # targeted, drug reached phase III
+    assert [t["id"] for t in d.therapies] == ["drug"] and d.therapies[0]["furthest_phase"] == "III"
+    assert {x["outcome"]: x["sign"] for x in d.reasons} == {PM: "+", "poor_survival": "+"}
+    assert r["brake"].direction == "boost"
+    # not targets: no signed link (orphan), a process, a tumour cell, outcomes, therapies
+    assert not {"orphan", "proc", "tumour", PM, "drug"} & set(r)
+    assert all(x["refs"] and x["support"] for t in r.values() for x in t.reasons)
+
+
+def test_influence_is_degree_aware_so_a_hub_gains_nothing_from_being_a_hub():
+    edges = [("viahub", "promotes", "hub", OBS), ("hub", "promotes", PM, OBS),
+             ("direct", "promotes", "mid", OBS), ("mid", "promotes", PM, OBS)]
+    edges += [(f"x{i}", "promotes", "hub", OBS) for i in range(23)]  # hub: 25 mechanism edges
+    g = small_graph(edges, {PM: "phenotype"})
+    r = {t.id: t for t in rank_targets(g, top=0, outcomes=(PM,), permutations=0).targets}
+    w = LEVEL_WEIGHT[OBS]
+    assert math.isclose(r["direct"].influence, w * w * STEP_PENALTY * 2**-0.5)
+    assert math.isclose(r["viahub"].influence, w * w * STEP_PENALTY * 25**-0.5)
+    assert r["direct"].score > r["viahub"].score
+
+
+def test_a_marker_of_a_driving_cell_is_a_handle_to_deplete_it():
+    g = small_graph([("cell", "promotes", PM, OBS), ("cell", "expresses", "antigen", OBS)], {PM: "phenotype", "cell": "cell_state"})
+    r = {t.id: t for t in rank_targets(g, top=0, outcomes=(PM,), permutations=0).targets}
+    a = r["antigen"]
+    assert a.direction == "deplete" and a.reasons[0]["route"] == "marker"
+    assert math.isclose(a.influence, MARKER_WEIGHT * LEVEL_WEIGHT[OBS] * LEVEL_WEIGHT[OBS])
+    assert [s["relation"] for s in a.reasons[0]["path"]] == ["expresses", "promotes"]
+
+
+def test_disagreeing_evidence_is_reported():
+    g = small_graph([("x", "promotes", PM, OBS), ("x", "activates", "b", OBS), ("b", "inhibits", PM, "clinical_trial")],
+                    {PM: "phenotype"})
+    x = {t.id: t for t in rank_targets(g, top=0, outcomes=(PM,), permutations=0).targets}["x"]
+    assert x.disagreements and "both signs" in x.disagreements[0]
+
+
+def test_shuffles_keep_every_degree_and_sign_and_p_values_are_reproducible():
     g = toy()
-    for u, v in (("drug", "x"), ("x", "peritoneal_metastasis")):
-        g.add_node(v, id=v, name=v, kind=g.nodes[v]["kind"] if v in g else "gene")
-        g.add_edge(u, v, key="promotes", relation="promotes", sign="+",
-                   evidence=[{"ref": "2", "level": "in_vitro"}], refs=["2"], level="in_vitro")
-    eff = therapy_effect(g, "drug", "peritoneal_metastasis")
-    assert [p.sign for p in eff.lowering] == ["-"]  # 1.0 * 0.9 * 0.8 = 0.72
-    assert [p.sign for p in eff.raising] == ["+"]  # 0.7 * 0.7 * 0.8 = 0.392
-    assert round(eff.net, 3) == round(0.392 - 0.72, 3)
-    assert eff.verdict == "lowers on balance (some paths disagree)"
-    assert len(eff.unsigned) == 1  # drug -targets-> driver -> PM
+    for i in range(12):
+        g.add_edge(f"n{i}", f"n{(i * 5 + 1) % 12}", key="promotes", relation="promotes", sign="+",
+                   evidence=[{"ref": "1", "level": OBS}], refs=["1"])
+        g.nodes[f"n{i}"].update(kind="gene", name=f"N{i}")
+    index = mechanism_index(g, hub_penalty=0.5)
+    shuffled = shuffled_index(index, random.Random(3))
+
+    def profile(ix):
+        outd = Counter({u: len(w) for u, w in enumerate(ix.out)})
+        ind = Counter({v: len(w) for v, w in enumerate(ix.inc)})
+        signs = Counter(s for w in ix.out for _, s, _, _ in w)
+        return outd, ind, signs
+
+    assert profile(shuffled) == profile(index)
+    assert {(u, w) for u, ws in enumerate(shuffled.out) for w, *_ in ws} != {(u, w) for u, ws in enumerate(index.out) for w, *_ in ws}
+    a = rank_targets(g, top=0, outcomes=OUT, permutations=30, seed=7).targets
+    b = rank_targets(g, top=0, outcomes=OUT, permutations=30, seed=7).targets
+    assert [(t.id, t.p_value, t.q_value) for t in a] == [(t.id, t.p_value, t.q_value) for t in b]
+    assert all(1 / 31 <= t.p_value <= 1 and t.p_value <= t.q_value <= 1 for t in a)
 
 
-def test_effect_of_balanced_evidence_is_conflicting():
-    g = toy()
-    g.add_edge("drug", "peritoneal_metastasis", key="promotes", relation="promotes", sign="+",
-               evidence=[{"ref": "2", "level": "in_vitro"}], refs=["2"], level="in_vitro")
-    assert therapy_effect(g, "drug", "peritoneal_metastasis").verdict == "conflicting: evidence points both ways"
+def test_target_options_are_checked():
+    with pytest.raises(MechGraphError):
+        rank_targets(toy(), top=-3)
+    with pytest.raises(MechGraphError):
+        rank_targets(toy(), permutations=-1)
 
 
-def test_effect_with_no_path():
-    eff = therapy_effect(toy(), "drug", "brake")
-    assert eff.verdict == "no signed path" and not eff.lowering
+def test_killing_tumour_cells_does_not_raise_metastasis_through_their_markers():
+    kinds = {PM: "phenotype", "drug": "therapy", "tumour": "tumour_cell", "nk": "cell_type"}
+    g = small_graph([("drug", "kills", "tumour", OBS), ("tumour", "promotes", PM, OBS), ("tumour", "expresses", "icam2", OBS),
+                     ("icam2", "activates", "nk", OBS), ("nk", "inhibits", PM, OBS)], kinds)
+    e = therapy_effect(g, "drug", PM)
+    assert [[s.relation for s in p.steps] for p in e.lowering] == [["kills", "promotes"]]
+    assert e.raising == [] and e.net < 0
+
+
+def test_effect_is_bounded_and_counts_lines_both_ways():
+    edges = [("drug", "inhibits", f"m{i}", TRIAL) for i in range(20)] + [(f"m{i}", "promotes", PM, TRIAL) for i in range(20)]
+    edges += [("drug", "activates", "up", VITRO), ("up", "promotes", PM, VITRO)]
+    g = small_graph(edges, {"drug": "therapy", PM: "phenotype"})
+    e = therapy_effect(g, "drug", PM, k=25)
+    assert -1 <= e.net < 0 and len(e.lowering) == 20 and len(e.raising) == 1
+    expected_lower = 1 - (1 - STEP_PENALTY) ** 20
+    assert math.isclose(e.belief["lowers"], expected_lower)
+    assert math.isclose(e.belief["raises"], LEVEL_WEIGHT[VITRO] ** 2 * STEP_PENALTY)
+    assert e.counts["supporting"] == 20 and e.counts["contradicting"] == 1
+    assert any("mechanisms disagree" in d for d in e.disagreements)
+
+
+def test_null_trial_results_come_first_and_pull_the_effect_toward_zero():
+    g = small_graph([("drug", "kills", "tumour", "expert_statement"), ("tumour", "promotes", PM, "expert_statement")],
+                    {"drug": "therapy", "tumour": "tumour_cell", PM: "phenotype"})
+    alone = therapy_effect(g, "drug", PM)
+    g.add_edge("drug", PM, key="associated_with", relation="associated_with", sign="0", direction="none",
+               evidence=[{"ref": "9", "level": TRIAL, "support": "review_text", "figures": "OS 13.2 vs 13.0 months"}], refs=["9"])
+    e = therapy_effect(g, "drug", PM)
+    assert [c.direction for c in e.clinical] == ["null"] and e.clinical[0].figures == ["OS 13.2 vs 13.0 months"]
+    assert math.isclose(e.belief["null"], MAX_STRENGTH)
+    assert math.isclose(e.net, alone.net * (1 - MAX_STRENGTH))
+    assert e.verdict.startswith("no clear effect") and "trials found no effect" in e.verdict
+    assert any("trials found no effect" in d for d in e.disagreements)
+    assert e.as_dict()["clinical"][0]["direction"] == "null"
+
+
+def test_effect_needs_a_therapy():
+    with pytest.raises(MechGraphError, match="not a therapy"):
+        therapy_effect(toy(), "driver", PM)
+
+
+def test_combination_shows_where_mechanisms_reinforce_and_cancel():
+    kinds = {"d1": "therapy", "d2": "therapy", "d3": "therapy", "c": "cell_type", PM: "phenotype"}
+    g = small_graph([("d1", "inhibits", "p", OBS), ("p", "inhibits", "c", OBS), ("d2", "activates", "c", OBS),
+                     ("d3", "inhibits", "c", OBS), ("c", "inhibits", PM, OBS)], kinds)
+    both = combine(g, "d1", "d2")
+    assert [p.meeting["id"] for p in both.reinforce] == ["c"] and both.cancel == []
+    assert both.shared_outcomes == []  # both reach PM only through c, where they already meet
+    for d in ("d1", "d2"):
+        g.add_edge(d, PM, key="inhibits", relation="inhibits", sign="-", evidence=[{"ref": "2", "level": TRIAL}], refs=["2"])
+    [shared] = combine(g, "d1", "d2").shared_outcomes
+    assert shared.meeting["id"] == PM and shared.relation == "reinforce"
+    against = combine(g, "d2", "d3")
+    assert [p.meeting["id"] for p in against.cancel] == ["c"] and against.reinforce == []
+
+
+def test_escape_routes_bypass_the_therapys_targets():
+    kinds = {"drug": "therapy", PM: "phenotype"}
+    g = small_graph([("drug", "inhibits", "p", OBS), ("p", "promotes", PM, OBS), ("q", "promotes", PM, "preclinical_in_vivo"),
+                     ("r", "promotes", "p", OBS), ("other", "inhibits", "q", OBS)], {**kinds, "other": "therapy"})
+    esc = escape_routes(g, "drug", PM)
+    assert [t["id"] for t in esc.targets] == ["p"]
+    assert [r["start"]["id"] for r in esc.routes] == ["q"]  # r reaches PM only through the drug's target
+    assert esc.routes[0]["partners"] == [{"id": "other", "name": "OTHER", "relation": "inhibits"}]
 
 
 def test_gaps_keep_only_preclinical_edges():
-    groups = evidence_gaps(toy(), by="axis")
-    rows = groups["(no axis)"]
-    assert {(r["source"], r["target"]) for r in rows} == {("brake", "peritoneal_metastasis"), ("weak", "driver"), ("orphan", "weak")}
-    by_cell = evidence_gaps(toy(), by="cell")
-    assert [r["source"] for r in by_cell["BRAKE"]] == ["brake"]
-
-
-def test_seed_targets_include_the_axes_the_review_names(seed_graph):
-    ranked = {t.id: t for t in rank_targets(seed_graph, top=0)}
-    for axis_member in ("pd1", "c3ar1", "c3_c3ar1", "axl", "gas6_axl", "mir_200b", "thbs2_caf", "spp1_tam", "m2_tam", "icam2", "treg", "il33"):
-        assert axis_member in ranked, axis_member
-        assert any("outcome" in r for r in ranked[axis_member].reasons), axis_member
-    top10 = list(ranked)[:10]
-    assert "pd1" in top10 and "m2_tam" in top10 and "caf" in top10
-    assert ranked["mir_200b"].direction == "boost" and ranked["c3ar1"].direction == "block"
-    assert {t["id"] for t in ranked["pd1"].therapies} >= {"nivolumab", "pembrolizumab", "tislelizumab", "sintilimab"}
-
-
-def test_seed_effect_of_catumaxomab_on_ascites(seed_graph):
-    eff = therapy_effect(seed_graph, "catumaxomab", "malignant_ascites")
-    assert eff.lowering[0].steps[0].relation == "inhibits"
-    assert eff.lowering[0].steps[0].refs == ["37", "39"]
-
-
-def test_seed_gaps_name_preclinical_axes(seed_graph):
-    groups = evidence_gaps(seed_graph)
-    assert "GAS6/AXL axis" in groups
-    assert all(set(r["levels"]) <= {"preclinical_in_vivo", "in_vitro"} for rows in groups.values() for r in rows)
-
-
-def test_equally_good_reasons_do_not_depend_on_edge_order():
-    """Two equally strong routes to the outcome: the reason shown is the same whichever was stored first."""
-    edges = [
-        ("src", "promotes", "zeta", "observational_human"),
-        ("zeta", "promotes", "peritoneal_metastasis", "observational_human"),
-        ("src", "promotes", "alpha", "observational_human"),
-        ("alpha", "promotes", "peritoneal_metastasis", "observational_human"),
-    ]
-    answers = []
-    for order in (edges, edges[::-1], edges[2:] + edges[:2]):
-        ranked = rank_targets(small_graph(order, dict(OUTCOMES)), top=0, outcomes=("peritoneal_metastasis",))
-        src = next(t for t in ranked if t.id == "src")
-        answers.append([s["target"] for s in src.reasons[0]["path"]])
-    assert answers == [["alpha", "peritoneal_metastasis"]] * 3
+    rows = evidence_gaps(toy(), by="axis")["(no axis)"]
+    assert {(r["source"], r["target"]) for r in rows} == {("brake", PM), ("weak", "driver"), ("orphan", "weak")}
+    assert [r["source"] for r in evidence_gaps(toy(), by="cell")["BRAKE"]] == ["brake"]

@@ -53,34 +53,47 @@ def test_stats_json(capsys):
 
 
 def test_path_json_shape(capsys):
-    code, out, _ = run(capsys, "path", "THBS2+ CAF", "PD-1 antibody", "--json", "--k", "2")
+    code, out, _ = run(capsys, "path", "CD8+ T cell", "nivolumab", "--json", "--k", "2")
     data = json.loads(out)
-    assert code == 0 and len(data["paths"]) == 2
+    assert code == 0 and data["mode"] == "mechanism" and data["paths"]
     p = data["paths"][0]
-    assert set(p) == {"nodes", "steps", "sign", "score"}
-    assert p["nodes"][0] == {"id": "thbs2_caf", "name": "THBS2+ cancer-associated fibroblast"}
-    assert {"source", "target", "relation", "sign", "refs"} <= set(p["steps"][0])
-    assert p["sign"] == "-"
+    assert {"nodes", "steps", "sign", "score", "meeting", "relation", "legs"} <= set(p)
+    assert p["nodes"][0] == {"id": "cd8_t_cell", "name": "CD8+ T cell"} and p["nodes"][-1]["id"] == "nivolumab"
+    assert {"source", "target", "relation", "sign", "refs", "level", "support", "direction"} <= set(p["steps"][0])
+    assert {"shared_outcomes", "associations", "options"} <= set(data)
+    code, out, _ = run(capsys, "path", "THBS2+ CAF", "peritoneal metastasis", "--json", "--k", "2", "--sign", "+")
+    data = json.loads(out)
+    assert data["mode"] == "directed" and [p["sign"] for p in data["paths"]] == ["+", "+"]
 
 
 def test_path_none_is_exit_0_and_empty_list(capsys):
-    code, out, _ = run(capsys, "path", "hipec", "thbs2_caf", "--json")
-    assert code == 0 and json.loads(out) == {"paths": []}
-    code, out, _ = run(capsys, "path", "hipec", "thbs2_caf")
+    code, out, _ = run(capsys, "path", "gastric cancer", "thbs2_caf", "--json")
+    assert code == 0 and json.loads(out)["paths"] == []
+    code, out, _ = run(capsys, "path", "gastric cancer", "thbs2_caf")
     assert code == 0 and out.startswith("no path")
 
 
+def test_numeric_options_reject_values_out_of_range(capsys):
+    for args in (("targets", "--top", "-3"), ("path", "caf", "pd1", "--k", "0"), ("path", "caf", "pd1", "--max-len", "0"),
+                 ("path", "caf", "pd1", "--hub-penalty", "-1"), ("targets", "--permutations", "-2")):
+        code, _, err = run(capsys, *args)
+        assert code == 2 and "Invalid value" in err, args
+
+
 def test_targets_json(capsys):
-    code, out, _ = run(capsys, "targets", "--top", "5", "--json")
-    data = json.loads(out)["targets"]
-    assert code == 0 and len(data) == 5
-    assert {"id", "name", "kind", "score", "reasons", "therapies"} <= set(data[0])
-    assert data == sorted(data, key=lambda t: -t["score"])
+    code, out, _ = run(capsys, "targets", "--top", "5", "--json", "--permutations", "20")
+    data = json.loads(out)
+    targets = data["targets"]
+    assert code == 0 and len(targets) == 5 and data["permutations"] == 20
+    assert {"id", "name", "kind", "score", "direction", "p_value", "q_value", "reasons", "therapies"} <= set(targets[0])
+    assert targets == sorted(targets, key=lambda t: -t["score"])
+    assert all(r["path"] and all(s["support"] for s in r["path"]) for t in targets for r in t["reasons"])
 
 
 def test_effect_and_gaps(capsys):
-    code, out, _ = run(capsys, "effect", "catumaxomab", "--on", "malignant ascites")
-    assert code == 0 and "lowers" in out.splitlines()[0]
+    code, out, _ = run(capsys, "effect", "catumaxomab", "--on", "malignant ascites", "--json")
+    data = json.loads(out)
+    assert code == 0 and -1 <= data["net"] <= 1 and data["clinical"]
     code, out, _ = run(capsys, "gaps", "--json")
     assert code == 0 and "GAS6/AXL axis" in json.loads(out)
 

@@ -56,14 +56,25 @@ def test_named_query_parity(loaded_neo4j, seed_graph, name):
 
 
 def test_analyses_agree_across_backends(loaded_neo4j, seed_graph):
-    from mechgraph.analysis.paths import signed_paths
+    from mechgraph.analysis.combine import combine, escape_routes
+    from mechgraph.analysis.effects import therapy_effect
+    from mechgraph.analysis.paths import find_paths
     from mechgraph.analysis.targets import rank_targets
 
-    want_paths = [p.as_dict() for p in signed_paths(seed_graph, "thbs2_caf", "pd1_antibody")]
-    want_targets = [t.as_dict() for t in rank_targets(seed_graph, top=None)]
+    def answers(g):
+        return [
+            find_paths(g, "thbs2_caf", "pd1_antibody").as_dict(),
+            find_paths(g, "thbs2_caf", "peritoneal_metastasis", k=8).as_dict(),
+            rank_targets(g, top=None, permutations=20).as_dict(),
+            therapy_effect(g, "catumaxomab", "peritoneal_metastasis").as_dict(),
+            combine(g, "nivolumab", "catumaxomab").as_dict(),
+            escape_routes(g, "nivolumab").as_dict(),
+        ]
+
+    want = answers(seed_graph)
+    assert want[0]["paths"] and want[1]["paths"] and want[2]["targets"]
     for g in (loaded_neo4j.to_networkx(), loaded_neo4j.analysis_graph()):
-        assert [p.as_dict() for p in signed_paths(g, "thbs2_caf", "pd1_antibody")] == want_paths
-        assert [t.as_dict() for t in rank_targets(g, top=None)] == want_targets
+        assert answers(g) == want
 
 
 def test_analysis_graph_is_the_projection_of_the_whole_graph(loaded_neo4j, seed_graph):

@@ -151,7 +151,10 @@ def test_concurrent_clients_short_run(loaded_neo4j, neo4j_conn):
     "args",
     [
         ["path", "THBS2+ CAF", "PD-1 antibody", "--json"],
-        ["path", "CAF", "catumaxomab", "--undirected", "--k", "8", "--json"],
+        ["path", "CAF", "catumaxomab", "--k", "8", "--json"],
+        ["path", "THBS2+ CAF", "peritoneal metastasis", "--k", "8", "--sign", "+", "--json"],
+        ["combine", "nivolumab", "--json"],
+        ["combine", "nivolumab", "catumaxomab", "--json"],
         ["targets", "--top", "60", "--json"],
         ["effect", "nivolumab", "--json"],
         ["effect", "catumaxomab", "--on", "malignant ascites", "--json"],

@@ -8,13 +8,14 @@ from typing import Any
 import networkx as nx
 
 from .. import schema
+from . import semantics as sem
 
 PRECLINICAL = ("preclinical_in_vivo", "in_vitro")
 CELL_KINDS = ("cell_type", "cell_state")
 
 
-def evidence_gaps(g: nx.MultiDiGraph, *, by: str = "axis") -> dict[str, list[dict[str, Any]]]:
-    """Signed mechanism edges whose every evidence record is preclinical in vivo or in vitro.
+def evidence_gaps(g: nx.MultiDiGraph, *, by: str = "axis", support: frozenset[str] = sem.DEFAULT_SUPPORT) -> dict[str, list[dict[str, Any]]]:
+    """Signed mechanism edges whose every usable evidence record is preclinical in vivo or in vitro.
 
     Grouped by axis (`by="axis"`; untagged edges under "(no axis)") or by the cell type or state
     at either end (`by="cell"`; edges touching no cell under "(no cell)").
@@ -27,17 +28,21 @@ def evidence_gaps(g: nx.MultiDiGraph, *, by: str = "axis") -> dict[str, list[dic
         rel = schema.RELATIONS.get(k)
         if rel is None or rel.structural:
             continue
-        levels = {e.get("level") for e in a.get("evidence") or []}
+        records = sem.usable_records(a, support)
+        levels = {e.get("level") for e in records}
         if not levels or not levels <= set(PRECLINICAL):
             continue
         row = {
             "source": u,
+            "source_name": str(g.nodes[u].get("name", u)),
             "relation": k,
             "target": v,
+            "target_name": str(g.nodes[v].get("name", v)),
             "sign": a.get("sign"),
             "levels": sorted(levels),
-            "refs": list(a.get("refs") or []),
-            "species": sorted({e.get("species") for e in a.get("evidence") or [] if e.get("species")}),
+            "refs": sorted({str(e["ref"]) for e in records if e.get("ref")}, key=lambda r: (not r.isdigit(), int(r) if r.isdigit() else 0, r)),
+            "species": sorted({e.get("species") for e in records if e.get("species")}),
+            "support": sorted({sem.record_support(e) for e in records}),
         }
         if by == "axis":
             keys = [axes.get(x, {}).get("name", x) for x in a.get("axes") or []] or ["(no axis)"]

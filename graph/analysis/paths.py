@@ -1,330 +1,336 @@
-"""Signed mechanism paths: the k best paths between two entities, with the sign of every step.
+"""Paths: how one entity bears on another, with the sign of every step and the paper behind it.
 
-Scoring. Each step gets a weight from its strongest evidence level (clinical trial 1.0,
-observational human 0.9, preclinical in vivo 0.8, in vitro 0.7, expert statement 0.6), raised
-by 5% for each further reference (capped at 1.0). A path's score is the product of its step
-weights times 0.8 for every step after the first, so short paths on strong evidence win.
-As a cost (-log score) this is additive, so the k best paths are found with Yen's k-shortest
-simple paths rather than by enumerating every path.
+Two kinds of question, chosen by what the target is (the rules of each step are in `semantics`):
 
-Signs. A path's sign is the product of its step signs; any unsigned step (binds, targets,
-associated_with) makes the path unsigned ("0"). Structural steps (subtype_of, part_of,
-tested_in) carry no sign and pass the sign through. In directed search a subtype inherits the
-mechanisms of its class (THBS2+ CAF -> CAF -> ...), and an effect on a therapy class reaches
-each therapy in it (... -| PD-1 antibody -> sintilimab), walked against the stored direction.
+* To anything but a therapy (`path "THBS2+ CAF" "peritoneal metastasis"`): the k best directed
+  signed paths. A path's sign is the product of its steps' signs.
+* To a therapy (`path "CD8+ T cell" nivolumab`): a therapy acts through its mechanism of action,
+  its targets and what they do (nivolumab -| PD-1 -| CD8+ T cell). An entity bears on the therapy
+  where its own signed influence meets the therapy's at a shared node. Each answer has two legs,
+  one from the entity and one from the therapy, and says whether the entity works *with* the
+  therapy there (both push the meeting node the same way) or *against* it. When the meeting node
+  is the entity itself, the therapy acts on it directly: the entity is its *effector* (the
+  therapy raises it) or its *target* (the therapy lowers it). Meetings at outcomes (phenotypes,
+  diseases) are listed apart as shared outcomes, and clinical associations (an entity that
+  changes the therapy's efficacy, such as peritoneal metastasis lowering the response to PD-1
+  antibodies) in a section of their own: neither is ranked as a mechanism.
+
+Scores: each step weighs its best usable evidence level (clinical trial 1.0, observational human
+0.9, case report 0.85, preclinical in vivo 0.8, in vitro 0.7, expert statement 0.6), +5% per
+further reference, x0.7 when only a reference's title supports it; a path multiplies its step
+weights, 0.8 per step after the first, and degree**-0.5 for each node it passes through, so that
+generic hubs do not flood the answers (`hub_penalty`, `max_degree`). Options: `sign`, `via`,
+`avoid`, `kinds` (kinds of entity a path may pass through), `min_level`, `support`.
 """
 
 from __future__ import annotations
 
-import heapq
-import math
-import weakref
 from dataclasses import dataclass, field
-from itertools import islice, product
-from typing import Any, Iterator
+from typing import Any, Iterable
 
 import networkx as nx
 
-from .. import schema
 from ..errors import MechGraphError
+from . import semantics as sem
+from .index import Constraints, MechanismIndex, mechanism_index
+from .search import Found, best_signed, chain, k_best_paths
 
-LEVEL_WEIGHT = {"clinical_trial": 1.0, "observational_human": 0.9, "preclinical_in_vivo": 0.8, "in_vitro": 0.7, "expert_statement": 0.6}
-EXTRA_REF_BONUS = 0.05
-STEP_PENALTY = 0.8
-EXCLUDED_KINDS = ("publication",)
-MAX_YEN_PATHS = 5_000  # node paths examined at most per query, to bound the work on huge graphs
-
-
-def step_weight(attrs: dict[str, Any]) -> float:
-    """Weight of one edge from its strongest evidence level and number of references."""
-    w = LEVEL_WEIGHT.get(attrs.get("level") or "", 0.5)
-    n_refs = len(attrs.get("refs") or [])
-    return min(1.0, w * (1 + EXTRA_REF_BONUS * max(0, n_refs - 1)))
-
-
-def step_cost(attrs: dict[str, Any]) -> float:
-    return -math.log(step_weight(attrs)) - math.log(STEP_PENALTY)
-
-
-def relation_sign(relation: str) -> int | None:
-    rel = schema.RELATIONS.get(relation)
-    return rel.sign if rel else 0
-
-
-def combine_signs(signs: list[int | None]) -> str:
-    """Net sign of a path: product of signed steps; unsigned if any step is 0; '=' steps pass through."""
-    net = 1
-    for s in signs:
-        if s is None:
-            continue
-        if s == 0:
-            return "0"
-        net *= s
-    return "+" if net > 0 else "-"
+DEFAULT_K = 5
+DEFAULT_MAX_LEN = 6
+LEG_MAX_LEN = 4  # each leg of a meeting answer
 
 
 @dataclass
 class Step:
+    """One edge of a path, as stored (source -> target), and which way the path walks it."""
+
     source: str
     target: str
     relation: str
-    sign: str
+    sign: str  # "+", "-", or "=" for a step that passes the sign through
     refs: list[str]
     level: str | None
-    reversed: bool = False  # walked against the stored direction
+    support: list[str]
+    direction: str = "forward"  # "backward": the path walks the edge from its target to its source
 
     def as_dict(self) -> dict[str, Any]:
-        d = {"source": self.source, "target": self.target, "relation": self.relation, "sign": self.sign, "refs": self.refs, "level": self.level}
-        if self.reversed:
-            d["reversed"] = True
-        return d
+        return {
+            "source": self.source, "target": self.target, "relation": self.relation, "sign": self.sign,
+            "refs": self.refs, "level": self.level, "support": self.support, "direction": self.direction,
+        }
 
 
 @dataclass
 class SignedPath:
+    """A path with its steps, net sign and score; a meeting answer also names its meeting node."""
+
     nodes: list[dict[str, str]]
     steps: list[Step]
     sign: str
     score: float
     cost: float = field(repr=False, default=0.0)
+    meeting: dict[str, str] | None = None
+    relation: str | None = None  # with, against, effector, target (meeting answers)
+    legs: dict[str, int] | None = None  # steps in the "from" leg and in the "to" leg
 
     def as_dict(self) -> dict[str, Any]:
-        return {"nodes": self.nodes, "steps": [s.as_dict() for s in self.steps], "sign": self.sign, "score": round(self.score, 4)}
-
-    def sort_key(self) -> tuple:
-        return (round(self.cost, 9), len(self.steps), self.sign == "0", [s.source for s in self.steps] + [s.target for s in self.steps[-1:]], [s.relation for s in self.steps])
-
-
-# A walkable edge: (from, to, relation, attrs, reversed)
-Walk = tuple[str, str, str, dict[str, Any], bool]
-
-
-class PathIndex:
-    """The graph prepared for path search: which edges may be walked which way, and their costs."""
-
-    def __init__(self, g: nx.MultiDiGraph, *, undirected: bool = False):
-        self.g = g
-        self.undirected = undirected
-        self.out: dict[str, list[Walk]] = {n: [] for n in g.nodes if g.nodes[n].get("kind") not in EXCLUDED_KINDS}
-        for u, v, k, a in g.edges(keys=True, data=True):
-            if u not in self.out or v not in self.out:
-                continue
-            forward, backward = True, undirected
-            if k == "subtype_of" and not undirected and g.nodes[v].get("kind") == "therapy_class":
-                forward, backward = False, True  # an effect on a therapy class reaches its members
-            if forward:
-                self.out[u].append((u, v, k, a, False))
-            if backward:
-                self.out[v].append((v, u, k, a, True))
-        self.simple = nx.DiGraph()
-        self.simple.add_nodes_from(self.out)
-        for n, walks in self.out.items():
-            for frm, to, k, a, rev in walks:
-                c = step_cost(a)
-                if self.simple.has_edge(frm, to):
-                    if c < self.simple[frm][to]["cost"]:
-                        self.simple[frm][to]["cost"] = c
-                else:
-                    self.simple.add_edge(frm, to, cost=c)
-
-    def walks(self, frm: str, to: str) -> list[Walk]:
-        return [w for w in self.out.get(frm, []) if w[1] == to]
-
-    def make_path(self, walks: list[Walk]) -> SignedPath:
-        steps, signs, cost = [], [], 0.0
-        for frm, to, k, a, rev in walks:
-            s = relation_sign(k)
-            signs.append(s)
-            cost += step_cost(a)
-            src, tgt = (to, frm) if rev else (frm, to)
-            steps.append(Step(src, tgt, k, schema.SIGN_SYMBOLS[s], list(a.get("refs") or []), a.get("level"), rev))
-        node_ids = [walks[0][0]] + [w[1] for w in walks]
-        nodes = [{"id": n, "name": str(self.g.nodes[n].get("name", n))} for n in node_ids]
-        return SignedPath(nodes, steps, combine_signs(signs), _score(cost), cost)
-
-    def expand(self, node_path: list[str]) -> Iterator[SignedPath]:
-        """Every edge path along a node path (parallel relations give separate paths)."""
-        options = [self.walks(a, b) for a, b in zip(node_path, node_path[1:])]
-        for combo in product(*options):
-            yield self.make_path(list(combo))
+        d: dict[str, Any] = {
+            "nodes": self.nodes, "steps": [s.as_dict() for s in self.steps], "sign": self.sign, "score": round(self.score, 4),
+        }
+        if self.meeting is not None:
+            d["meeting"] = self.meeting
+            d["relation"] = self.relation
+            d["legs"] = self.legs
+        return d
 
 
-_INDEX_CACHE: "weakref.WeakKeyDictionary[nx.MultiDiGraph, dict]" = weakref.WeakKeyDictionary()
+@dataclass
+class PathAnswer:
+    """All that `path` answers: the ranked paths, and (toward a therapy) the sections kept apart."""
+
+    source: dict[str, str]
+    target: dict[str, str]
+    mode: str  # "directed" or "mechanism"
+    paths: list[SignedPath]
+    shared_outcomes: list[SignedPath] = field(default_factory=list)
+    associations: list[SignedPath] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+    truncated: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "from": self.source, "to": self.target, "mode": self.mode, "options": self.options,
+            "paths": [p.as_dict() for p in self.paths],
+        }
+        if self.mode == "mechanism":
+            d["shared_outcomes"] = [p.as_dict() for p in self.shared_outcomes]
+            d["associations"] = [p.as_dict() for p in self.associations]
+        if self.truncated:
+            d["truncated"] = True
+        return d
 
 
-def path_index(g: nx.MultiDiGraph, *, undirected: bool = False) -> PathIndex:
-    """The PathIndex of a graph, built once and reused until the graph's size changes.
-
-    Building it walks every edge; repeated path, target and effect queries on one graph (a
-    notebook, a server, the benchmark) should not pay for it each time. Graphs are mutable, so
-    the cache is keyed on the node and edge counts as well: edit a graph in place without
-    changing its size and you must call PathIndex(g) yourself.
-    """
-    n_edges = sum(len(keys) for nbrs in g._succ.values() for keys in nbrs.values())  # g.size() is 40x slower
-    key = (g.number_of_nodes(), n_edges, undirected)
-    per_graph = _INDEX_CACHE.setdefault(g, {})
-    index = per_graph.get(key)
-    if index is None:
-        per_graph.clear()
-        index = per_graph[key] = PathIndex(g, undirected=undirected)
-    return index
+# --- building paths from index numbers ------------------------------------------------------
 
 
-def _score(cost: float) -> float:
-    # cost includes -log(STEP_PENALTY) per step; the first step is not penalised.
-    return math.exp(-cost) / STEP_PENALTY
+def _node(index: MechanismIndex, i: int) -> dict[str, str]:
+    return {"id": index.ids[i], "name": index.name(i)}
 
 
-def k_best_paths(index: PathIndex, source: str, target: str, k: int = 5, max_len: int = 6) -> list[SignedPath]:
-    """The k best simple paths from source to target of at most max_len steps, best first.
-
-    Ties at the k-th place are broken by length, then node ids, then relations, so the answer
-    does not depend on the order the store returned the edges in.
-    """
-    if k < 1 or max_len < 1:
-        raise MechGraphError("--k and --max-len must be at least 1")
-    for n in (source, target):
-        if n not in index.simple:
-            raise MechGraphError(f"{n!r} is not part of the path graph (publications are left out)")
-    if source == target:
-        return []
-    found: list[SignedPath] = []
-    search = _within_reach(index.simple, source, target, max_len)
-    if search is None:
-        return []
-    try:
-        gen = nx.shortest_simple_paths(search, source, target, weight="cost")
-        for node_path in islice(gen, MAX_YEN_PATHS):
-            lower = nx.path_weight(search, node_path, "cost")
-            if len(found) >= k:
-                kth = sorted(p.cost for p in found)[k - 1]
-                if lower > kth + 1e-9:
-                    break
-            if len(node_path) - 1 > max_len:
-                continue
-            found.extend(index.expand(node_path))
-    except nx.NetworkXNoPath:
-        return []
-    found.sort(key=SignedPath.sort_key)
-    return found[:k]
-
-
-def _bfs(adj: dict, start: str, cutoff: int, allowed=None) -> dict[str, int]:
-    """Hop distances from `start` over an adjacency dict, up to `cutoff`, optionally pruned."""
-    dist = {start: 0}
-    frontier = [start]
-    for depth in range(1, cutoff + 1):
-        nxt = []
-        for u in frontier:
-            for v in adj[u]:
-                if v not in dist and (allowed is None or allowed(v, depth)):
-                    dist[v] = depth
-                    nxt.append(v)
-        if not nxt:
-            break
-        frontier = nxt
-    return dist
-
-
-def _within_reach(simple: nx.DiGraph, source: str, target: str, max_len: int) -> nx.DiGraph | None:
-    """The part of the graph a path of at most max_len steps can use, or None if none reaches.
-
-    A node v lies on such a path only if dist(source, v) + dist(v, target) <= max_len, so Yen's
-    search can run on that (usually much smaller) subgraph and give exactly the same paths.
-    """
-    ahead = _bfs(simple._succ, source, max_len)
-    if target not in ahead:
-        return None
-    behind = _bfs(simple._pred, target, max_len, lambda v, d: v in ahead and ahead[v] + d <= max_len)
-    keep = {n for n, d in behind.items() if ahead[n] + d <= max_len}
-    if len(keep) == simple.number_of_nodes():
-        return simple
-    sub = nx.DiGraph()
-    sub.add_nodes_from(keep)
-    sub.add_edges_from((u, v, a) for u in keep for v, a in simple._succ[u].items() if v in keep)
-    return sub
-
-
-def signed_paths(g: nx.MultiDiGraph, source: str, target: str, *, k: int = 5, max_len: int = 6, undirected: bool = False) -> list[SignedPath]:
-    """The k best signed paths between two entity ids of the graph."""
-    return k_best_paths(path_index(g, undirected=undirected), source, target, k=k, max_len=max_len)
-
-
-def all_simple_walks(index: PathIndex, source: str, target: str, max_len: int, limit: int = 20_000) -> list[SignedPath]:
-    """Every simple path up to max_len (bounded by `limit`), for effect summaries."""
-    out: list[SignedPath] = []
-    stack: list[tuple[str, list[Walk], set[str]]] = [(source, [], {source})]
-    while stack and len(out) < limit:
-        node, walks, seen = stack.pop()
-        for w in index.out.get(node, []):
-            nxt = w[1]
-            if nxt in seen:
-                continue
-            if nxt == target:
-                out.append(index.make_path(walks + [w]))
-            elif len(walks) + 1 < max_len:
-                stack.append((nxt, walks + [w], seen | {nxt}))
-    out.sort(key=SignedPath.sort_key)
+def _steps(index: MechanismIndex, nodes: list[int], edges: list[int], infos=None) -> list[Step]:
+    out = []
+    infos = infos or [index.edges[e] for e in edges]
+    for i, info in enumerate(infos):
+        forward = (info.source, info.target) == (index.ids[nodes[i]], index.ids[nodes[i + 1]])
+        sign = "=" if info.sign == 0 else sem.sign_symbol(info.sign)
+        out.append(Step(info.source, info.target, info.relation, sign, list(info.refs), info.level, list(info.supports),
+                        "forward" if forward else "backward"))
     return out
 
 
-def best_signed_costs(index: PathIndex, target: str, max_len: int) -> dict[tuple[str, str], tuple[float, list[Walk]]]:
-    """For every node, the cheapest path to `target` of each net sign ('+', '-', '0'), up to max_len steps.
+def to_signed_path(index: MechanismIndex, found: Found) -> SignedPath:
+    return SignedPath(
+        [_node(index, n) for n in found.nodes], _steps(index, found.nodes, found.edges),
+        sem.sign_symbol(found.sign), sem.score_of(found.cost), found.cost,
+    )
 
-    A Dijkstra over (node, sign-so-far) states walking edges backwards from the target; used to
-    rank targets by their signed influence on an outcome. Paths that revisit a node are dropped.
-    Equal costs are settled by length, node ids and relations, so the path shown as a target's
-    reason does not depend on the order the store returned the edges in.
-    """
-    incoming: dict[str, list[Walk]] = {}
-    for walks in index.out.values():
-        for w in walks:
-            incoming.setdefault(w[1], []).append(w)
-    # state: (node, sign of the path from node to target); sign None = only structural steps so far
-    best: dict[tuple[str, Any], tuple[float, list[Walk]]] = {(target, None): (0.0, [])}
-    heap: list[tuple[float, int, str, Any]] = [(0.0, 0, target, None)]
-    counter = 0
-    while heap:
-        cost, _, node, sign = heapq.heappop(heap)
-        if best.get((node, sign), (math.inf,))[0] < cost - 1e-12:
-            continue
-        walks = best[(node, sign)][1]
-        if len(walks) >= max_len:
-            continue
-        on_path = {node} | {w[1] for w in walks}
-        for w in incoming.get(node, []):
-            prev = w[0]
-            if prev in on_path:
-                continue
-            s = relation_sign(w[2])
-            new_sign = _mul(s, sign)
-            c = cost + step_cost(w[3])
-            key = (prev, new_sign)
-            old_c, old_walks = best.get(key, (math.inf, None))
-            if c < old_c - 1e-12 or (c <= old_c + 1e-12 and _walks_key([w] + walks) < _walks_key(old_walks)):
-                best[key] = (c, [w] + walks)
-                counter += 1
-                heapq.heappush(heap, (c, counter, prev, new_sign))
-    out = {}
-    for (node, sign), (c, walks) in best.items():
-        if node == target or sign is None:
-            continue
-        out[(node, sign)] = (c, walks)
+
+# --- options --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PathOptions:
+    """Search options shared by path, effect and combine."""
+
+    k: int = DEFAULT_K
+    max_len: int = DEFAULT_MAX_LEN
+    sign: str | None = None  # "+" or "-"
+    via: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+    kinds: tuple[str, ...] | None = None
+    max_degree: int | None = None
+    hub_penalty: float = sem.DEFAULT_HUB_PENALTY
+    min_level: str | None = None
+    support: frozenset[str] = sem.DEFAULT_SUPPORT
+
+    def check(self) -> None:
+        if self.k < 1:
+            raise MechGraphError("--k must be at least 1")
+        if self.max_len < 1:
+            raise MechGraphError("--max-len must be at least 1")
+        if self.sign not in (None, "+", "-"):
+            raise MechGraphError("--sign must be + or -")
+        if len(self.via) > 1:
+            raise MechGraphError("give at most one --via node")
+
+    def index(self, g: nx.MultiDiGraph) -> MechanismIndex:
+        return mechanism_index(g, support=self.support, min_level=self.min_level, hub_penalty=self.hub_penalty)
+
+    def constraints(self, index: MechanismIndex) -> Constraints:
+        return index.constraints(avoid=self.avoid, kinds=self.kinds, max_degree=self.max_degree)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "k": self.k, "max_len": self.max_len, "sign": self.sign, "via": list(self.via), "avoid": list(self.avoid),
+            "kinds": list(self.kinds) if self.kinds is not None else None, "max_degree": self.max_degree,
+            "hub_penalty": self.hub_penalty, "min_level": self.min_level, "support": sorted(self.support),
+        }
+
+
+def _sign_int(sign: str | None) -> int | None:
+    return None if sign is None else (1 if sign == "+" else -1)
+
+
+# --- the questions --------------------------------------------------------------------------
+
+
+def signed_paths(g: nx.MultiDiGraph, source: str, target: str, opts: PathOptions | None = None, **kw: Any) -> list[SignedPath]:
+    """The k best directed signed paths from `source` to `target` (entity ids)."""
+    opts = opts or PathOptions(**kw)
+    opts.check()
+    index = opts.index(g)
+    s, t = index.node(source), index.node(target)
+    cons = opts.constraints(index)
+    via = index.node(opts.via[0]) if opts.via else None
+    found, _ = k_best_paths(index, s, t, k=opts.k, max_len=opts.max_len, cons=cons, sign=_sign_int(opts.sign), via=via)
+    return [to_signed_path(index, f) for f in found]
+
+
+def find_paths(g: nx.MultiDiGraph, source: str, target: str, opts: PathOptions | None = None, **kw: Any) -> PathAnswer:
+    """Answer `path SOURCE TARGET`: directed paths, or mechanism meetings when the target is a therapy."""
+    opts = opts or PathOptions(**kw)
+    opts.check()
+    index = opts.index(g)
+    s, t = index.node(source), index.node(target)
+    if s == t:
+        raise MechGraphError("the two ends of a path must differ")
+    if index.is_therapy(t):
+        if index.is_therapy(s):
+            raise MechGraphError("both ends are therapies: `mechgraph combine A B` shows where their mechanisms meet")
+        return _mechanism_answer(index, s, t, opts)
+    cons = opts.constraints(index)
+    via = index.node(opts.via[0]) if opts.via else None
+    found, truncated = k_best_paths(index, s, t, k=opts.k, max_len=opts.max_len, cons=cons, sign=_sign_int(opts.sign), via=via)
+    return PathAnswer(_node(index, s), _node(index, t), "directed", [to_signed_path(index, f) for f in found],
+                      options=opts.as_dict(), truncated=truncated)
+
+
+def therapy_classes(index: MechanismIndex, therapy: int) -> list[int]:
+    """The therapy and every class it belongs to (subtype_of, transitively)."""
+    out, stack = [therapy], [therapy]
+    while stack:
+        u = stack.pop()
+        for w, sign, _, e in index.out[u]:
+            info = index.edges[e]
+            if info.relation == "subtype_of" and index.is_therapy(w) and w not in out:
+                out.append(w)
+                stack.append(w)
     return out
 
 
-def _walks_key(walks: list[Walk]) -> tuple:
-    """Order of equally cheap paths: shorter first, then by node ids, then by relations."""
-    return (len(walks), [w[0] for w in walks], [w[2] for w in walks])
+@dataclass
+class Meeting:
+    node: int
+    from_state: tuple[int, int]
+    to_state: tuple[int, int]
+    cost: float
 
 
-def _mul(step: int | None, rest: Any) -> Any:
-    """Sign of a path after prepending a step with sign `step` to a path of sign `rest`."""
-    if step is None:
-        return rest
-    if step == 0 or rest == "0":
-        return "0"
-    if rest is None:
-        return "+" if step > 0 else "-"
-    r = 1 if rest == "+" else -1
-    return "+" if step * r > 0 else "-"
+def meetings(
+    index: MechanismIndex,
+    a: int,
+    b: int,
+    *,
+    cons: Constraints,
+    leg_len: int,
+    via: int | None = None,
+) -> tuple[list[Meeting], dict, dict]:
+    """Every node both `a` and `b` reach by signed paths (legs that share no other node), with the
+    cheapest pair of legs for each pair of signs. `b` is never a meeting node; `a` may be (a leg of
+    no steps)."""
+    best_a = best_signed(index, a, max_len=leg_len, cons=cons)
+    best_b = best_signed(index, b, max_len=leg_len, cons=cons)
+    by_node_b: dict[int, list[tuple[int, int]]] = {}
+    for (n, s) in best_b:
+        if n != b:
+            by_node_b.setdefault(n, []).append((n, s))
+    out = []
+    for state_a, (cost_a, *_rest) in best_a.items():
+        m = state_a[0]
+        if m not in by_node_b or m in cons.avoid:
+            continue
+        nodes_a, _ = chain(best_a, state_a)
+        for state_b in by_node_b[m]:
+            nodes_b, _ = chain(best_b, state_b)
+            if set(nodes_a[:-1]) & set(nodes_b) or set(nodes_b[:-1]) & set(nodes_a):
+                continue  # the legs cross before m: an earlier node is the real meeting
+            if via is not None and via not in nodes_a and via not in nodes_b:
+                continue
+            hub = index.hub[m] if m != a else 0.0
+            out.append(Meeting(m, state_a, state_b, cost_a + best_b[state_b][0] + hub))
+    return out, best_a, best_b
+
+
+def meeting_path(index: MechanismIndex, mt: Meeting, best_a: dict, best_b: dict) -> SignedPath:
+    """A meeting as one path: the first leg walked forward, the second walked back to its start."""
+    nodes_a, edges_a = chain(best_a, mt.from_state)
+    nodes_b, edges_b = chain(best_b, mt.to_state)
+    nodes = nodes_a + nodes_b[::-1][1:]
+    edges = edges_a + edges_b[::-1]
+    sign_a, sign_b = mt.from_state[1], mt.to_state[1]
+    if len(nodes_a) == 1:
+        relation = "effector" if sign_b > 0 else "target"
+    else:
+        relation = "with" if sign_a == sign_b else "against"
+    return SignedPath(
+        [_node(index, n) for n in nodes], _steps(index, nodes, edges), sem.sign_symbol(sign_a * sign_b),
+        sem.score_of(mt.cost), mt.cost, _node(index, mt.node), relation, {"from": len(edges_a), "to": len(edges_b)},
+    )
+
+
+def _mechanism_answer(index: MechanismIndex, s: int, t: int, opts: PathOptions) -> PathAnswer:
+    cons = opts.constraints(index)
+    via = index.node(opts.via[0]) if opts.via else None
+    leg_len = min(opts.max_len, LEG_MAX_LEN)
+    found, best_s, best_t = meetings(index, s, t, cons=cons, leg_len=leg_len, via=via)
+    want = _sign_int(opts.sign)
+    mech, outcomes = [], []
+    for mt in found:
+        if want is not None and mt.from_state[1] * mt.to_state[1] != want:
+            continue
+        if len(chain(best_s, mt.from_state)[1]) + len(chain(best_t, mt.to_state)[1]) > opts.max_len:
+            continue
+        (outcomes if index.is_outcome(mt.node) and mt.node != s else mech).append(mt)
+    key = lambda mt: (round(mt.cost, 9), index.ids[mt.node], mt.from_state[1], mt.to_state[1])  # noqa: E731
+    paths = [meeting_path(index, mt, best_s, best_t) for mt in sorted(mech, key=key)[: opts.k]]
+    shared = [meeting_path(index, mt, best_s, best_t) for mt in sorted(outcomes, key=key)[: opts.k]]
+    assoc = efficacy_associations(index, s, t, best_s)[: opts.k]
+    return PathAnswer(_node(index, s), _node(index, t), "mechanism", paths, shared, assoc, opts.as_dict())
+
+
+def efficacy_associations(index: MechanismIndex, s: int, therapy: int, best_s: dict) -> list[SignedPath]:
+    """How `s` bears on the therapy's efficacy through edges into the therapy or its classes:
+    `s` changes X (or is X), and X changes the efficacy (a clinical association, not a mechanism)."""
+    out = []
+    for th in therapy_classes(index, therapy):
+        for k in index.efficacy.get(th, ()):
+            info = index.efficacy_edges[k]
+            x = index.pos[info.source]
+            weight_cost = sem.step_cost(info.weight)
+            for sx in (1, -1):
+                if (x, sx) not in best_s:
+                    continue
+                cost, *_ = best_s[(x, sx)]
+                nodes, edges = chain(best_s, (x, sx))
+                total = cost + weight_cost + (index.hub[x] if x != s else 0.0)
+                steps = _steps(index, nodes + [th], edges, [index.edges[e] for e in edges] + [info])
+                sign = sx * (info.sign or 0)
+                out.append(SignedPath([_node(index, n) for n in nodes + [th]], steps,
+                                      "0" if sign == 0 else sem.sign_symbol(sign), sem.score_of(total), total))
+    out.sort(key=lambda p: (round(p.cost, 9), [n["id"] for n in p.nodes], [st.relation for st in p.steps]))
+    return out
+
+
+def path_ids(paths: Iterable[SignedPath]) -> list[list[tuple[str, str, str]]]:
+    """(source, target, relation) of each step of each path, as the pictures highlight them."""
+    return [[(st.source, st.target, st.relation) for st in p.steps] for p in paths]

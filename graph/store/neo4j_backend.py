@@ -96,11 +96,12 @@ class Neo4jBackend:
         g = nx.MultiDiGraph()
         for row in self._read("MATCH (n:Entity) RETURN n.id AS id, [k IN $keys | n[k]] AS v ORDER BY id", keys=list(ANALYSIS_NODE_ATTRS)):
             g.add_node(row["id"], **{k: v for k, v in zip(ANALYSIS_NODE_ATTRS, row["v"]) if v is not None})
+        stored = [props.stored_name(k) for k in ANALYSIS_EDGE_ATTRS]
         for row in self._read(
             "MATCH (a:Entity)-[r]->(b:Entity) RETURN a.id AS s, b.id AS t, [k IN $keys | r[k]] AS v ORDER BY s, t, r.relation",
-            keys=list(ANALYSIS_EDGE_ATTRS),
+            keys=stored,
         ):
-            a = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in zip(ANALYSIS_EDGE_ATTRS, row["v"]) if v is not None}
+            a = props.from_properties({k: v for k, v in zip(stored, row["v"]) if v is not None}, edge=True)
             g.add_edge(row["s"], row["t"], key=a["relation"], **a)
         return g
 

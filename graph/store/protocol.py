@@ -35,10 +35,10 @@ class Stats:
         }
 
 
-# What path search and target ranking read (analysis/paths.py, analysis/targets.py): a backend may hand
+# What the analyses read (analysis/): evidence for its records' support and level: a backend may hand
 # them a graph with only these attributes. The parity tests run both analyses on both backends.
 ANALYSIS_NODE_ATTRS = ("kind", "name", "phase")
-ANALYSIS_EDGE_ATTRS = ("relation", "sign", "level", "refs")
+ANALYSIS_EDGE_ATTRS = ("relation", "sign", "level", "refs", "evidence", "direction", "context")
 
 
 @runtime_checkable
