@@ -24,7 +24,7 @@ from ..errors import MechGraphError
 from . import semantics as sem
 from .index import MechanismIndex
 from .paths import LEG_MAX_LEN, PathOptions, SignedPath, _node, _steps, meeting_path, meetings, therapy_classes
-from .search import best_signed, chain
+from .search import Reach
 from .targets import TARGET_KINDS, therapies_of
 
 DEFAULT_OUTCOME = "peritoneal_metastasis"
@@ -73,7 +73,7 @@ def combine(g: nx.MultiDiGraph, a: str, b: str, opts: PathOptions | None = None)
     if ia == ib:
         raise MechGraphError("give two different therapies")
     cons = opts.constraints(index)
-    found, best_a, best_b = meetings(index, ia, ib, cons=cons, leg_len=min(opts.max_len, LEG_MAX_LEN))
+    found, reach_a, reach_b = meetings(index, ia, ib, cons=cons, leg_len=min(opts.max_len, LEG_MAX_LEN))
     groups: dict[str, list] = {"reinforce": [], "cancel": [], "outcomes": []}
     for mt in found:
         if mt.node == ia or index.is_therapy(mt.node):
@@ -81,14 +81,14 @@ def combine(g: nx.MultiDiGraph, a: str, b: str, opts: PathOptions | None = None)
         if index.is_outcome(mt.node):
             groups["outcomes"].append(mt)
         else:
-            groups["reinforce" if mt.from_state[1] == mt.to_state[1] else "cancel"].append(mt)
-    key = lambda mt: (round(mt.cost, 9), index.ids[mt.node], mt.from_state[1], mt.to_state[1])  # noqa: E731
+            groups["reinforce" if mt.from_sign == mt.to_sign else "cancel"].append(mt)
+    key = lambda mt: (round(mt.cost, 9), index.ids[mt.node], mt.from_sign, mt.to_sign)  # noqa: E731
 
     def render(mts):
         out = []
         for mt in sorted(mts, key=key)[: opts.k]:
-            p = meeting_path(index, mt, best_a, best_b)
-            p.relation = "reinforce" if mt.from_state[1] == mt.to_state[1] else "cancel"
+            p = meeting_path(index, mt, reach_a, reach_b)
+            p.relation = "reinforce" if mt.from_sign == mt.to_sign else "cancel"
             out.append(p)
         return out
 
@@ -114,15 +114,17 @@ def escape_routes(g: nx.MultiDiGraph, therapy: str, outcome: str = DEFAULT_OUTCO
     t, o = _therapy(index, therapy), index.node(outcome)
     targets = [x for x in direct_targets(index, t) if x != o]
     cons = index.constraints(avoid=list(opts.avoid) + [index.ids[x] for x in targets], kinds=opts.kinds, max_degree=opts.max_degree)
-    best = best_signed(index, o, max_len=opts.max_len, cons=cons, backward=True)
-    therapy_reach = best_signed(index, t, max_len=LEG_MAX_LEN, cons=opts.constraints(index))
-    lowered = {n for (n, s) in therapy_reach if s == -1 and (n, 1) not in therapy_reach}
+    best = Reach(index, o, opts.max_len, cons, backward=True)
+    therapy_reach = Reach(index, t, LEG_MAX_LEN, opts.constraints(index))
+    lowered = {n for n, s, _ in therapy_reach.states() if s == -1 and therapy_reach.cost(n, 1) is None}
     routes = []
-    for (x, sign), (cost, *_rest) in best.items():
+    for x, sign, cost in best.states():
         if sign != 1 or x == o or x in targets or index.kind[x] not in TARGET_KINDS:
             continue
-        nodes, edges = chain(best, (x, sign))
+        nodes, edges = best.chain(x, sign)
         nodes, edges = nodes[::-1], edges[::-1]
+        if len(set(nodes)) < len(nodes):
+            continue
         steps = _steps(index, nodes, edges)
         countered = [index.name(n) for n in nodes[1:-1] + [x] if n in lowered]
         partners = [th for th in therapies_of(g, index.ids[x], opts.support) if th["id"] != index.ids[t]]

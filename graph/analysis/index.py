@@ -88,6 +88,12 @@ class MechanismIndex:
         self.efficacy_edges: list[EdgeInfo] = []
         # cell -expresses-> gene: markers, not mechanism steps; a therapy can deplete the cell through them
         self.markers: dict[int, list[tuple[int, EdgeInfo]]] = {}
+        # per node, from the usable evidence of all its edges: the strongest level, the distinct references
+        self.best_level: list[int] = [0] * n
+        self.refs: list[set[str] | None] = [None] * n
+        # therapies acting on a node (targets, inhibits, activates, binds, kills) by usable evidence
+        self.acted_on: dict[int, list[int]] = {}
+        levels = schema.EVIDENCE_LEVELS
         pos, kind = self.pos, self.kind
         for u, nbrs in g._succ.items():
             iu = pos[u]
@@ -100,13 +106,28 @@ class MechanismIndex:
                     if sem.counts_for_degree(relation, ku, kv):
                         self.degree[iu] += 1
                         self.degree[iv] += 1
+                    records = sem.usable_records(attrs, support, min_level)
+                    if not records:
+                        continue
+                    for rec in records:
+                        strength = levels.get(rec.get("level") or "", 0)
+                        ref = rec.get("ref")
+                        for i in (iu, iv):
+                            if strength > self.best_level[i]:
+                                self.best_level[i] = strength
+                            if ref and ref != "review":
+                                bucket = self.refs[i]
+                                if bucket is None:
+                                    bucket = self.refs[i] = set()
+                                bucket.add(str(ref))
+                    if relation in sem.ACTING_RELATIONS and ku in sem.THERAPY_KINDS and kv not in sem.THERAPY_KINDS:
+                        acting = self.acted_on.setdefault(iv, [])
+                        if iu not in acting:
+                            acting.append(iu)
                     rule = sem.walk_rule(relation, ku, kv)
                     efficacy = rule is None and sem.is_efficacy_edge(ku, kv)
                     marker = rule is None and relation == "expresses" and ku in sem.CELL_KINDS
                     if rule is None and not efficacy and not marker:
-                        continue
-                    records = sem.usable_records(attrs, support, min_level)
-                    if not records:
                         continue
                     info = self._edge_info(u, v, relation, attrs, records, rule)
                     if marker:

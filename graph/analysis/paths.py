@@ -29,11 +29,12 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import networkx as nx
+import numpy as np
 
 from ..errors import MechGraphError
 from . import semantics as sem
 from .index import Constraints, MechanismIndex, mechanism_index
-from .search import Found, best_signed, chain, k_best_paths
+from .search import Found, Reach, k_best_paths
 
 DEFAULT_K = 5
 DEFAULT_MAX_LEN = 6
@@ -231,8 +232,8 @@ def therapy_classes(index: MechanismIndex, therapy: int) -> list[int]:
 @dataclass
 class Meeting:
     node: int
-    from_state: tuple[int, int]
-    to_state: tuple[int, int]
+    from_sign: int
+    to_sign: int
     cost: float
 
 
@@ -244,46 +245,51 @@ def meetings(
     cons: Constraints,
     leg_len: int,
     via: int | None = None,
-) -> tuple[list[Meeting], dict, dict]:
+) -> tuple[list[Meeting], Reach, Reach]:
     """Every node both `a` and `b` reach by signed paths (legs that share no other node), with the
     cheapest pair of legs for each pair of signs. `b` is never a meeting node; `a` may be (a leg of
     no steps)."""
-    best_a = best_signed(index, a, max_len=leg_len, cons=cons)
-    best_b = best_signed(index, b, max_len=leg_len, cons=cons)
-    by_node_b: dict[int, list[tuple[int, int]]] = {}
-    for (n, s) in best_b:
-        if n != b:
-            by_node_b.setdefault(n, []).append((n, s))
+    reach_a = Reach(index, a, leg_len, cons)
+    reach_b = Reach(index, b, leg_len, cons)
+    fa, fb = reach_a.final, reach_b.final
+    both = np.flatnonzero((np.isfinite(fa).any(axis=0)) & (np.isfinite(fb).any(axis=0)))
     out = []
-    for state_a, (cost_a, *_rest) in best_a.items():
-        m = state_a[0]
-        if m not in by_node_b or m in cons.avoid:
+    for m in (int(x) for x in both):
+        if m == b or m in cons.avoid:
             continue
-        nodes_a, _ = chain(best_a, state_a)
-        for state_b in by_node_b[m]:
-            nodes_b, _ = chain(best_b, state_b)
-            if set(nodes_a[:-1]) & set(nodes_b) or set(nodes_b[:-1]) & set(nodes_a):
-                continue  # the legs cross before m: an earlier node is the real meeting
-            if via is not None and via not in nodes_a and via not in nodes_b:
+        for sa in (1, -1):
+            cost_a = reach_a.cost(m, sa)
+            if cost_a is None:
                 continue
-            hub = index.hub[m] if m != a else 0.0
-            out.append(Meeting(m, state_a, state_b, cost_a + best_b[state_b][0] + hub))
-    return out, best_a, best_b
+            nodes_a, _ = reach_a.chain(m, sa)
+            for sb in (1, -1):
+                cost_b = reach_b.cost(m, sb)
+                if cost_b is None:
+                    continue
+                nodes_b, _ = reach_b.chain(m, sb)
+                if set(nodes_a[:-1]) & set(nodes_b) or set(nodes_b[:-1]) & set(nodes_a):
+                    continue  # the legs cross before m: an earlier node is the real meeting
+                if len(set(nodes_a)) < len(nodes_a) or len(set(nodes_b)) < len(nodes_b):
+                    continue  # a leg that passes a node twice is not a mechanism
+                if via is not None and via not in nodes_a and via not in nodes_b:
+                    continue
+                hub = index.hub[m] if m != a else 0.0
+                out.append(Meeting(m, sa, sb, cost_a + cost_b + hub))
+    return out, reach_a, reach_b
 
 
-def meeting_path(index: MechanismIndex, mt: Meeting, best_a: dict, best_b: dict) -> SignedPath:
+def meeting_path(index: MechanismIndex, mt: Meeting, reach_a: Reach, reach_b: Reach) -> SignedPath:
     """A meeting as one path: the first leg walked forward, the second walked back to its start."""
-    nodes_a, edges_a = chain(best_a, mt.from_state)
-    nodes_b, edges_b = chain(best_b, mt.to_state)
+    nodes_a, edges_a = reach_a.chain(mt.node, mt.from_sign)
+    nodes_b, edges_b = reach_b.chain(mt.node, mt.to_sign)
     nodes = nodes_a + nodes_b[::-1][1:]
     edges = edges_a + edges_b[::-1]
-    sign_a, sign_b = mt.from_state[1], mt.to_state[1]
     if len(nodes_a) == 1:
-        relation = "effector" if sign_b > 0 else "target"
+        relation = "effector" if mt.to_sign > 0 else "target"
     else:
-        relation = "with" if sign_a == sign_b else "against"
+        relation = "with" if mt.from_sign == mt.to_sign else "against"
     return SignedPath(
-        [_node(index, n) for n in nodes], _steps(index, nodes, edges), sem.sign_symbol(sign_a * sign_b),
+        [_node(index, n) for n in nodes], _steps(index, nodes, edges), sem.sign_symbol(mt.from_sign * mt.to_sign),
         sem.score_of(mt.cost), mt.cost, _node(index, mt.node), relation, {"from": len(edges_a), "to": len(edges_b)},
     )
 
@@ -292,23 +298,23 @@ def _mechanism_answer(index: MechanismIndex, s: int, t: int, opts: PathOptions) 
     cons = opts.constraints(index)
     via = index.node(opts.via[0]) if opts.via else None
     leg_len = min(opts.max_len, LEG_MAX_LEN)
-    found, best_s, best_t = meetings(index, s, t, cons=cons, leg_len=leg_len, via=via)
+    found, reach_s, reach_t = meetings(index, s, t, cons=cons, leg_len=leg_len, via=via)
     want = _sign_int(opts.sign)
     mech, outcomes = [], []
     for mt in found:
-        if want is not None and mt.from_state[1] * mt.to_state[1] != want:
+        if want is not None and mt.from_sign * mt.to_sign != want:
             continue
-        if len(chain(best_s, mt.from_state)[1]) + len(chain(best_t, mt.to_state)[1]) > opts.max_len:
+        if len(reach_s.chain(mt.node, mt.from_sign)[1]) + len(reach_t.chain(mt.node, mt.to_sign)[1]) > opts.max_len:
             continue
         (outcomes if index.is_outcome(mt.node) and mt.node != s else mech).append(mt)
-    key = lambda mt: (round(mt.cost, 9), index.ids[mt.node], mt.from_state[1], mt.to_state[1])  # noqa: E731
-    paths = [meeting_path(index, mt, best_s, best_t) for mt in sorted(mech, key=key)[: opts.k]]
-    shared = [meeting_path(index, mt, best_s, best_t) for mt in sorted(outcomes, key=key)[: opts.k]]
-    assoc = efficacy_associations(index, s, t, best_s)[: opts.k]
+    key = lambda mt: (round(mt.cost, 9), index.ids[mt.node], mt.from_sign, mt.to_sign)  # noqa: E731
+    paths = [meeting_path(index, mt, reach_s, reach_t) for mt in sorted(mech, key=key)[: opts.k]]
+    shared = [meeting_path(index, mt, reach_s, reach_t) for mt in sorted(outcomes, key=key)[: opts.k]]
+    assoc = efficacy_associations(index, s, t, reach_s)[: opts.k]
     return PathAnswer(_node(index, s), _node(index, t), "mechanism", paths, shared, assoc, opts.as_dict())
 
 
-def efficacy_associations(index: MechanismIndex, s: int, therapy: int, best_s: dict) -> list[SignedPath]:
+def efficacy_associations(index: MechanismIndex, s: int, therapy: int, reach_s: Reach) -> list[SignedPath]:
     """How `s` bears on the therapy's efficacy through edges into the therapy or its classes:
     `s` changes X (or is X), and X changes the efficacy (a clinical association, not a mechanism)."""
     out = []
@@ -318,10 +324,12 @@ def efficacy_associations(index: MechanismIndex, s: int, therapy: int, best_s: d
             x = index.pos[info.source]
             weight_cost = sem.step_cost(info.weight)
             for sx in (1, -1):
-                if (x, sx) not in best_s:
+                cost = reach_s.cost(x, sx)
+                if cost is None:
                     continue
-                cost, *_ = best_s[(x, sx)]
-                nodes, edges = chain(best_s, (x, sx))
+                nodes, edges = reach_s.chain(x, sx)
+                if len(set(nodes)) < len(nodes):
+                    continue
                 total = cost + weight_cost + (index.hub[x] if x != s else 0.0)
                 steps = _steps(index, nodes + [th], edges, [index.edges[e] for e in edges] + [info])
                 sign = sx * (info.sign or 0)

@@ -42,6 +42,7 @@ from ..errors import MechGraphError
 
 OUTCOME_KINDS = ("phenotype", "disease")
 CELL_KINDS = ("cell_type", "cell_state", "tumour_cell")
+ACTING_RELATIONS = ("targets", "inhibits", "activates", "binds", "kills")  # how a therapy acts on an entity
 THERAPY_KINDS = ("therapy", "therapy_class")
 NEVER_WALKED_KINDS = ("publication", "clinical_trial")
 

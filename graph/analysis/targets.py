@@ -36,16 +36,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from .. import schema
 from ..errors import MechGraphError
 from . import semantics as sem
 from .index import MechanismIndex
 from .paths import PathOptions, _steps
-from .search import best_signed, chain
+from .search import Reach
 
 TARGET_KINDS = ("gene", "complex", "cytokine", "mirna", "chemical", "cell_type", "cell_state")
-ACTING_RELATIONS = ("targets", "inhibits", "activates", "binds", "kills")
+ACTING_RELATIONS = sem.ACTING_RELATIONS
 PHASE_BONUS = {"III": 0.5, "IV": 0.5, "II": 0.35, "I": 0.25}
 WEIGHTS = {"influence": 0.50, "evidence": 0.30, "druggability": 0.20}
 MAX_PATH_LEN = 5
@@ -103,38 +104,40 @@ class Ranking:
 # --- influence ------------------------------------------------------------------------------
 
 
-def outcome_influence(index: MechanismIndex, outcome: int, cons, max_len: int = MAX_PATH_LEN) -> dict:
-    """Best signed path of every node to one outcome: {(node, sign): (cost, prev, edge, steps)}."""
-    return best_signed(index, outcome, max_len=max_len, cons=cons, backward=True)
+def outcome_reach(index: MechanismIndex, outcome: int, cons, max_len: int = MAX_PATH_LEN) -> Reach:
+    """The best signed walk of every node to one outcome (one vectorised backward search)."""
+    return Reach(index, outcome, max_len, cons, backward=True)
 
 
-def _influence(index: MechanismIndex, per_outcome: dict[int, dict], node: int) -> dict[int, dict[str, Any]]:
-    """Per outcome: the best direct route of each sign and the best marker route, as scores."""
-    out = {}
-    for o, best in per_outcome.items():
-        routes: dict[str, Any] = {}
-        for sign in (1, -1):
-            hit = best.get((node, sign))
-            if hit is not None:
-                routes[sign] = (sem.score_of(hit[0]), ("direct", (node, sign)))
-        for cell, info in index.markers.get(node, ()):
-            hit = best.get((cell, 1))
-            if hit is None or cell == node:
-                continue
-            score = MARKER_WEIGHT * info.weight * sem.score_of(hit[0])
-            if score > routes.get("marker", (0,))[0]:
-                routes["marker"] = (score, ("marker", (cell, 1), info))
-        if routes:
-            out[o] = routes
+def _marker_scores(index: MechanismIndex, plus_scores: np.ndarray) -> np.ndarray:
+    """For every gene a driving cell expresses: MARKER_WEIGHT x the expresses edge's weight x the
+    cell's score for raising the outcome (the best such cell)."""
+    out = np.zeros(len(index.ids))
+    for gene, cells in index.markers.items():
+        best = 0.0
+        for cell, info in cells:
+            if cell != gene and plus_scores[cell] > 0:
+                best = max(best, MARKER_WEIGHT * info.weight * float(plus_scores[cell]))
+        out[gene] = best
     return out
 
 
-def _value(routes: dict) -> float:
-    return max(r[0] for r in routes.values())
+def influence_table(index: MechanismIndex, reaches: dict[int, Reach]) -> dict[int, np.ndarray]:
+    """Per outcome, a (3, nodes) array of scores: the best raising path, the best lowering path,
+    the best marker route (0 where there is none)."""
+    table = {}
+    for o, r in reaches.items():
+        scores = np.where(np.isfinite(r.final), np.exp(-r.final) / sem.STEP_PENALTY, 0.0)
+        scores[:, o] = 0.0
+        table[o] = np.vstack([scores, _marker_scores(index, scores[0])])
+    return table
 
 
-def _mean_influence(influence: dict[int, dict], n_outcomes: int) -> float:
-    return sum(_value(r) for r in influence.values()) / n_outcomes if n_outcomes else 0.0
+def mean_influence(table: dict[int, np.ndarray], n_nodes: int) -> np.ndarray:
+    """Mean over outcomes of each node's best route score."""
+    if not table:
+        return np.zeros(n_nodes)
+    return sum(t.max(axis=0) for t in table.values()) / len(table)
 
 
 # --- druggability and evidence --------------------------------------------------------------
@@ -186,17 +189,10 @@ def _ref_key(r: str) -> tuple[int, int, str]:
     return (0, int(r), "") if r.isdigit() else (1, 0, r)
 
 
-def _evidence(g: nx.MultiDiGraph, node: str, support: frozenset[str]) -> tuple[float, int, str | None]:
-    refs: set[str] = set()
-    best, best_name = 0, None
-    for _, _, a in list(g.in_edges(node, data=True)) + list(g.out_edges(node, data=True)):
-        for rec in sem.usable_records(a, support):
-            if rec.get("ref"):
-                refs.add(str(rec["ref"]))
-            lvl = rec.get("level")
-            if schema.EVIDENCE_LEVELS.get(lvl or "", 0) > best:
-                best, best_name = schema.EVIDENCE_LEVELS[lvl], lvl
-    refs.discard("review")
+def _evidence(index: MechanismIndex, node: int) -> tuple[float, int, str | None]:
+    refs = index.refs[node] or ()
+    best = index.best_level[node]
+    best_name = next((k for k, v in schema.EVIDENCE_LEVELS.items() if v == best), None) if best else None
     strength = best / max(schema.EVIDENCE_LEVELS.values())
     return 0.5 * strength + 0.5 * min(1.0, len(refs) / 5), len(refs), best_name
 
@@ -237,6 +233,7 @@ def shuffled_index(index: MechanismIndex, rng: random.Random) -> MechanismIndex:
             inc[w].append((a, sign, cost, e))
     clone = copy.copy(index)
     clone.out, clone.inc = out, inc
+    clone._arrays = None  # type: ignore[attr-defined]
     return clone
 
 
@@ -254,95 +251,104 @@ def _bh(pvalues: dict[str, float]) -> dict[str, float]:
 
 # --- the ranking ----------------------------------------------------------------------------
 
+AUTO_PERMUTATIONS_UP_TO = 20_000  # mechanism steps; above this the default skips the shuffles
+
 
 def rank_targets(
     g: nx.MultiDiGraph,
     *,
     top: int | None = 20,
     outcomes: tuple[str, ...] = schema.DISEASE_OUTCOMES,
-    permutations: int = DEFAULT_PERMUTATIONS,
+    permutations: int | None = None,
     seed: int = 0,
     opts: PathOptions | None = None,
 ) -> Ranking:
-    """Rank candidate targets; see the module docstring for the score and its significance."""
+    """Rank candidate targets; see the module docstring for the score and its significance.
+
+    `permutations=None` runs DEFAULT_PERMUTATIONS shuffles on graphs of up to
+    AUTO_PERMUTATIONS_UP_TO mechanism steps and none on larger ones (pass a number to force it)."""
     if top is not None and top < 0:
         raise MechGraphError("--top must be 0 (all) or more")
-    if permutations < 0:
+    if permutations is not None and permutations < 0:
         raise MechGraphError("--permutations must be 0 or more")
     opts = opts or PathOptions()
     index = opts.index(g)
+    if permutations is None:
+        permutations = DEFAULT_PERMUTATIONS if len(index.edges) <= AUTO_PERMUTATIONS_UP_TO else 0
     cons = opts.constraints(index)
     outs = [index.pos[o] for o in outcomes if o in index.pos]
-    per_outcome = {o: outcome_influence(index, o, cons) for o in outs}
-    candidates = [i for i, k in enumerate(index.kind) if k in TARGET_KINDS and i not in outs]
-    influence = {i: _influence(index, per_outcome, i) for i in candidates}
-    mean = {i: _mean_influence(influence[i], len(outs)) for i in candidates}
-    top_influence = max(mean.values(), default=0.0) or 1.0
+    reaches = {o: outcome_reach(index, o, cons) for o in outs}
+    table = influence_table(index, reaches)
+    mean = mean_influence(table, len(index.ids))
+    is_candidate = np.fromiter((k in TARGET_KINDS for k in index.kind), dtype=bool, count=len(index.ids))
+    is_candidate[outs] = False
+    candidates = [int(i) for i in np.flatnonzero(is_candidate & (mean > 0))]
+    top_influence = float(mean[candidates].max()) if candidates else 1.0
 
     pvalues: dict[int, float] = {}
-    if permutations and outs:
+    if permutations and outs and candidates:
         rng = random.Random(seed)
-        exceed = {i: 0 for i in candidates if mean[i] > 0}
+        observed = mean[candidates] - 1e-12
+        exceed = np.zeros(len(candidates), dtype=np.int64)
         for _ in range(permutations):
             shuffled = shuffled_index(index, rng)
-            per = {o: outcome_influence(shuffled, o, cons) for o in outs}
-            for i in exceed:
-                if _mean_influence(_influence(shuffled, per, i), len(outs)) >= mean[i] - 1e-12:
-                    exceed[i] += 1
-        pvalues = {i: (1 + c) / (1 + permutations) for i, c in exceed.items()}
+            perm = mean_influence(influence_table(shuffled, {o: outcome_reach(shuffled, o, cons) for o in outs}), len(index.ids))
+            exceed += perm[candidates] >= observed
+        pvalues = {i: (1 + int(c)) / (1 + permutations) for i, c in zip(candidates, exceed)}
     qvalues = _bh({index.ids[i]: p for i, p in pvalues.items()}) if pvalues else {}
 
-    results = []
+    scored = []
     for i in candidates:
-        eid = index.ids[i]
-        if mean[i] == 0:
-            continue  # no signed path to any outcome: nothing in the graph makes it a target for GCPM
-        therapies = therapies_of(g, eid, opts.support)
         drug = 0.0
-        if therapies:
-            drug = min(1.0, 0.5 + max((_phase_bonus(t["furthest_phase"]) if t["trials"] else 0.0) for t in therapies))
-        ev, n_refs, best_level = _evidence(g, eid, opts.support)
-        comps = {"influence": mean[i] / top_influence, "evidence": ev, "druggability": drug}
+        therapies = None
+        if i in index.acted_on:
+            therapies = therapies_of(g, index.ids[i], opts.support)
+            if therapies:
+                drug = min(1.0, 0.5 + max((_phase_bonus(t["furthest_phase"]) if t["trials"] else 0.0) for t in therapies))
+        ev, n_refs, best_level = _evidence(index, i)
+        comps = {"influence": float(mean[i]) / top_influence, "evidence": ev, "druggability": drug}
         score = sum(WEIGHTS[k] * v for k, v in comps.items())
-        reasons, disagreements, directions = _reasons(index, per_outcome, influence[i], i)
+        scored.append((score, index.ids[i], i, comps, therapies, n_refs, best_level))
+    scored.sort(key=lambda x: (-round(x[0], 9), x[1]))
+    kept = scored[:top] if top else scored
+    results = []
+    for score, eid, i, comps, therapies, n_refs, best_level in kept:
+        reasons, disagreements, directions = _reasons(index, reaches, table, i)
         direction = directions.pop() if len(directions) == 1 else "mixed"
-        t = Target(eid, index.name(i), index.kind[i], score, comps, direction, mean[i], pvalues.get(i), qvalues.get(eid),
-                   reasons, therapies, {"distinct_refs": n_refs, "best_level": best_level}, disagreements)
-        results.append(t)
-    results.sort(key=lambda t: (-round(t.score, 9), t.id))
-    kept = results[:top] if top else results
-    return Ranking(kept, [index.ids[o] for o in outs], permutations if outs else 0, seed, len(results), opts.as_dict())
+        results.append(Target(eid, index.name(i), index.kind[i], score, comps, direction, float(mean[i]), pvalues.get(i),
+                              qvalues.get(eid), reasons, therapies or [], {"distinct_refs": n_refs, "best_level": best_level},
+                              disagreements))
+    return Ranking(results, [index.ids[o] for o in outs], permutations if outs else 0, seed, len(scored), opts.as_dict())
 
 
-def _reasons(index: MechanismIndex, per_outcome: dict[int, dict], influence: dict[int, dict], node: int):
+def _reasons(index: MechanismIndex, reaches: dict[int, Reach], table: dict[int, np.ndarray], node: int):
     reasons, disagreements, directions = [], [], set()
-    for o, routes in influence.items():
-        best_key = max(routes, key=lambda k: (routes[k][0], str(k)))
-        score, route = routes[best_key]
-        best = per_outcome[o]
-        if route[0] == "direct":
-            nodes, edges = chain(best, route[1])
-            steps = _steps(index, nodes[::-1], edges[::-1])
-            sign = route[1][1]
-            do = "block" if sign > 0 else "boost"
-            kind = "direct"
+    for o, scores in table.items():
+        plus, minus, marker = (float(x) for x in scores[:, node])
+        if max(plus, minus, marker) <= 0:
+            continue
+        reach = reaches[o]
+        if marker > max(plus, minus):
+            cell, info = max(
+                ((c, i) for c, i in index.markers[node] if c != node),
+                key=lambda ci: (MARKER_WEIGHT * ci[1].weight * float(scores[0, ci[0]]), index.ids[ci[0]]),
+            )
+            nodes, edges = reach.chain(cell, 1)
+            steps = _steps(index, [node, cell], [], [info]) + _steps(index, nodes[::-1], edges[::-1])
+            sign, do, kind, score = 1, "deplete", "marker", marker
         else:
-            cell_state, info = route[1], route[2]
-            nodes, edges = chain(best, cell_state)
-            marker_step = _steps(index, [node, cell_state[0]], [], [info])
-            steps = marker_step + _steps(index, nodes[::-1], edges[::-1])
-            sign, do, kind = 1, "deplete", "marker"
+            sign = 1 if plus >= minus else -1
+            nodes, edges = reach.chain(node, sign)
+            steps = _steps(index, nodes[::-1], edges[::-1])
+            do, kind, score = ("block" if sign > 0 else "boost"), "direct", max(plus, minus)
         directions.add(do)
-        if 1 in routes and -1 in routes:
-            weak, strong = sorted((routes[1][0], routes[-1][0]))
-            if weak >= DISAGREEMENT * strong:
-                disagreements.append(
-                    f"{index.name(o)}: paths of both signs (raises {routes[1][0]:.3f}, lowers {routes[-1][0]:.3f})"
-                )
+        if plus > 0 and minus > 0 and min(plus, minus) >= DISAGREEMENT * max(plus, minus):
+            disagreements.append(f"{index.name(o)}: paths of both signs (raises {plus:.3f}, lowers {minus:.3f})")
         reasons.append({
             "outcome": index.ids[o], "outcome_name": index.name(o), "sign": sem.sign_symbol(sign), "route": kind,
             "do": do, "score": round(score, 4), "path": [s.as_dict() for s in steps],
             "refs": sorted({r for s in steps for r in s.refs}, key=_ref_key),
             "support": sorted({x for s in steps for x in s.support}),
+            "walk": len({st.source for st in steps} | {st.target for st in steps}) < len(steps) + 1,
         })
     return reasons, disagreements, directions
