@@ -49,7 +49,7 @@ def test_show_unknown_gives_did_you_mean_and_exit_1(capsys):
 def test_stats_json(capsys):
     code, out, _ = run(capsys, "stats", "--json")
     data = json.loads(out)
-    assert code == 0 and data["by_relation"]["tested_in"] >= 14 and data["by_kind"]["publication"] == 46
+    assert code == 0 and data["by_relation"]["tested_in"] >= 14 and data["by_kind"]["publication"] >= 46
 
 
 def test_path_json_shape(capsys):

@@ -48,7 +48,7 @@ MECHANISMS = [
 
 
 def test_all_45_references_with_dois(seed_graph):
-    pubs = {a["ref"]: a for _, a in seed_graph.nodes(data=True) if a["kind"] == "publication"}
+    pubs = {a["ref"]: a for _, a in seed_graph.nodes(data=True) if a["kind"] == "publication" and a.get("origin") != "curator"}
     assert set(pubs) == {str(i) for i in range(1, 46)} | {"review"}
     for i in range(1, 46):
         p = pubs[str(i)]
@@ -77,10 +77,19 @@ def test_review_mechanism_present(seed_graph, source, relation, target):
 def test_every_edge_carries_full_evidence(seed_graph):
     for u, v, k, a in seed_graph.edges(keys=True, data=True):
         assert a["evidence"], (u, k, v)
+        assert a["supports"] == sorted({e["support"] for e in a["evidence"]}), (u, k, v)
         for e in a["evidence"]:
-            assert e["ref"] and e["species"] in schema.SPECIES and e["level"] in schema.EVIDENCE_LEVELS and e["summary"], (u, k, v)
-            if e["ref"] != "review":
-                assert e["doi"], (u, k, v)
+            assert e["support"] in schema.SUPPORTS and e["species"] in schema.SPECIES and e["summary"], (u, k, v)
+            assert e["level"] in schema.EVIDENCE_LEVELS, (u, k, v)
+            if e.get("design"):
+                assert e["level"] == schema.design_level(e["design"]), (u, k, v)
+            if e["support"] in ("review_text", "hypothesis"):
+                assert schema.LOCATOR_RE.match(e["locator"]), (u, k, v)
+            if e.get("ref") is None:
+                assert e["support"] == "curator", (u, k, v)
+            elif e["ref"] != "review":
+                pub = seed_graph.nodes[f"ref_{e['ref']}"]
+                assert e["doi"] or pub.get("url") or pub["xrefs"], (u, k, v)
 
 
 def test_every_reference_is_used(seed_graph):
