@@ -13,7 +13,7 @@ import click
 
 from .errors import MechGraphError, SeedError, UnknownEntity
 from .explain import wrap
-from .report import format_evidence, table, to_json
+from .report import format_evidence, paragraph_table, provenance_lines, table, to_json
 
 
 class State:
@@ -154,8 +154,16 @@ def build(state: State, out_dir: str, no_picture: bool) -> None:
 @json_option
 @click.pass_obj
 def stats(state: State, as_json: bool) -> None:
-    """Counts of entities by kind and of edges by relation."""
-    s = state.backend().stats().as_dict()
+    """Counts of entities by kind, and of edges by relation, by support and by evidence level.
+
+    An edge counts under each support its evidence records have (review_text, reference_title,
+    curator, hypothesis) and under its strongest level; the last line says how many edges rest
+    only on evidence the review's text does not state.
+    """
+    from .curation.provenance import provenance_counts
+
+    backend = state.backend()
+    s = {**backend.stats().as_dict(), **provenance_counts(backend.to_networkx())}
     if as_json:
         emit_json(s)
         return
@@ -164,6 +172,9 @@ def stats(state: State, as_json: bool) -> None:
     click.echo(table([{"kind": k, "count": v} for k, v in s["by_kind"].items()]))
     click.echo()
     click.echo(table([{"relation": k, "count": v} for k, v in s["by_relation"].items()]))
+    click.echo()
+    for line in provenance_lines(s):
+        click.echo(line)
 
 
 @cli.command()
@@ -196,11 +207,51 @@ def show(state: State, name: str, as_json: bool) -> None:
         for r in rows:
             ctx = f"  ({r['context']})" if r.get("context") else ""
             direction = f" [{r['direction']}]" if r.get("direction") else ""
-            click.echo(f"  {arrow} {r['relation']} ({r.get('sign')}){direction} {r['other_name']} [{r['other']}]{ctx}")
+            supports = r.get("supports") or sorted({ev.get("support") for ev in r.get("evidence") or [] if ev.get("support")})
+            unstated = f"  (not stated by the review: {', '.join(supports)})" if supports and "review_text" not in supports else ""
+            click.echo(f"  {arrow} {r['relation']} ({r.get('sign')}){direction} {r['other_name']} [{r['other']}]{ctx}{unstated}")
             for ev in r.get("evidence") or []:
                 click.echo(format_evidence(ev))
             for c in r.get("caveats") or []:
                 click.echo(f"      caveat: {c}")
+
+
+@cli.command()
+@click.option("--source", required=True, type=click.Path(dir_okay=False),
+              help="The review's extracted text (e.g. ../shared/source/gcpm-immunotherapy-review.txt).")
+@click.option("--paragraphs", is_flag=True, help="Only list the review's paragraphs and table rows with their locators and citations.")
+@click.option("--seeds", type=click.Path(), default=None, expose_value=False, callback=_override("seeds"), help="Seed folder or file.")
+@json_option
+@click.pass_obj
+def audit(state: State, source: str, paragraphs: bool, as_json: bool) -> None:
+    """Check every evidence locator against the review's text: the paragraph (or table 1 row) exists
+    and cites the record's reference. Each problem prints as FILE:LINE: message (exit 2).
+
+    With --paragraphs, list every locator the review has, its lines, first characters and citations.
+    """
+    if paragraphs:
+        from .curation.review_text import read_review
+
+        review = read_review(source)
+        if as_json:
+            emit_json({"paragraphs": [{"locator": p.locator, "first_line": p.first_line, "last_line": p.last_line,
+                                       "citations": sorted(p.citations), "text": p.text} for p in review.paragraphs],
+                       "table_rows": [{"locator": r.locator, "line": r.line, "registry_id": r.registry_id, "title": r.title}
+                                      for r in review.table_rows]})
+        else:
+            click.echo(paragraph_table(review.paragraphs, review.table_rows))
+        return
+    from .curation.audit import audit_seeds
+
+    report = audit_seeds(state.seeds, source)
+    if as_json:
+        emit_json(report.as_dict())
+        if report.problems:
+            raise click.exceptions.Exit(2)
+        return
+    if report.problems:
+        raise SeedError(report.problems)
+    click.echo(report.summary())
 
 
 @cli.command()

@@ -2,8 +2,13 @@
 
 Neo4j properties hold only scalars and lists of scalars, so nested values (evidence records,
 trial results) are stored as JSON text in a `<name>_json` property, and the evidence is also
-flattened into list properties (`refs`, `dois`, `levels`, `species`) that Cypher can filter on.
-Both backends derive their properties here, so the same Cypher sees the same values.
+flattened into list properties (`refs`, `supports`, `dois`, `levels`, `species`) that Cypher can
+filter on (`WHERE 'review_text' IN r.supports`). Both backends derive their properties here, so
+the same Cypher sees the same values.
+
+`refs`, `level` and `supports` are edge attributes of the built graph itself (see
+curation/build.py) and travel as they are; `dois`, `levels`, `species` and `n_evidence` are derived
+here only and dropped again when properties are read back, so a round trip is exact.
 """
 
 from __future__ import annotations

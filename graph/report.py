@@ -37,9 +37,37 @@ def table(rows: list[dict[str, Any]], columns: list[str] | None = None, max_widt
 
 
 def format_evidence(ev: dict[str, Any]) -> str:
+    """One evidence record: how it is known and where (support, locator), its reference, design, level and summary."""
+    where = f" {ev['locator']}" if ev.get("locator") else ""
+    ref = f"ref {ev['ref']}" if ev.get("ref") else "no reference"
     doi = f" doi:{ev['doi']}" if ev.get("doi") else ""
+    design = f"{ev['design']} -> " if ev.get("design") else ""
     figs = f" [{ev['figures']}]" if ev.get("figures") else ""
-    return f"      ref {ev.get('ref')}{doi} | {ev.get('species')} | {ev.get('level')}: {ev.get('summary')}{figs}"
+    return f"      [{ev.get('support')}{where}] {ref}{doi} | {design}{ev.get('level')} | {ev.get('species')}: {ev.get('summary')}{figs}"
+
+
+def provenance_lines(counts: dict[str, Any]) -> list[str]:
+    """`mechgraph stats`: edges by support and by level, as two small tables and a sentence."""
+    lines = [table([{"support": k, "edges": v} for k, v in counts["edges_by_support"].items()])]
+    lines.append("(an edge counts under each support its evidence has)")
+    lines.append("")
+    lines.append(table([{"level (best of the edge)": k, "edges": v} for k, v in counts["edges_by_level"].items()]))
+    lines.append("")
+    n = counts["edges_without_review_text"]
+    parts = ", ".join(f"{k} {v}" for k, v in counts["edges_without_review_text_by_support"].items())
+    lines.append(f"{n} edge{'s' if n != 1 else ''} rest only on evidence the review's text does not state" + (f" ({parts})" if parts else ""))
+    return lines
+
+
+def paragraph_table(paragraphs: list[Any], table_rows: list[Any], width: int = 20) -> str:
+    """`mechgraph audit --paragraphs`: every locator of the review with its lines, first characters and citations."""
+    rows = [
+        {"locator": p.locator, "lines": f"{p.first_line}-{p.last_line}", "cites": ",".join(str(n) for n in sorted(p.citations)) or "-",
+         "starts": p.text[:width]}
+        for p in paragraphs
+    ]
+    rows += [{"locator": r.locator, "lines": str(r.line), "cites": "-", "starts": f"{r.registry_id} {r.title[:width]}"} for r in table_rows]
+    return table(rows, max_width=80)
 
 
 def path_line(p: dict[str, Any], names: dict[str, str]) -> str:

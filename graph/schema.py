@@ -136,13 +136,67 @@ RELATIONS: dict[str, Relation] = {
 }
 
 EVIDENCE_LEVELS: dict[str, int] = {
-    # name -> strength (higher is stronger); used by path and target scores.
-    "clinical_trial": 5,
-    "observational_human": 4,
+    # name -> strength (higher is stronger); used by path and target scores. A record's level is
+    # derived from the design of the study it rests on (STUDY_DESIGNS below), never set by hand.
+    "clinical_trial": 6,
+    "observational_human": 5,
+    "case_report": 4,
     "preclinical_in_vivo": 3,
     "in_vitro": 2,
     "expert_statement": 1,
 }
+
+# How an evidence record is known. Every record names exactly one.
+SUPPORTS: dict[str, str] = {
+    "review_text": "the review's own sentence states it, for the cited reference (or uncited, with ref: review)",
+    "reference_title": "only the cited reference's title or abstract states it; the review's sentence does not",
+    "curator": "established background knowledge the review does not state (e.g. a drug's molecular target)",
+    "hypothesis": "the review proposes or speculates it; not an observed mechanism",
+}
+
+
+@dataclass(frozen=True)
+class StudyDesign:
+    """One study design: the evidence level it lends and a human description."""
+
+    name: str
+    level: str
+    description: str
+
+
+# The design of a reference (references.yaml), of a clinical study entity (trials.yaml,
+# entities/studies.yaml) or of an evidence record (one of its reference's designs). The design
+# fixes the record's evidence level.
+STUDY_DESIGNS: dict[str, StudyDesign] = {
+    d.name: d
+    for d in [
+        StudyDesign("randomised_trial", "clinical_trial", "randomised controlled trial"),
+        StudyDesign("single_arm_trial", "clinical_trial", "interventional trial with one arm (incl. most phase I trials)"),
+        StudyDesign("interventional_trial", "clinical_trial", "registered interventional trial whose allocation (single arm or randomised) the curators have not confirmed"),
+        StudyDesign("prospective_cohort", "observational_human", "prospective observational cohort of patients"),
+        StudyDesign("retrospective_cohort", "observational_human", "retrospective cohort or real-world study of patients"),
+        StudyDesign("cross_sectional", "observational_human", "human tissue, blood, ascites or lavage samples profiled at one time point"),
+        StudyDesign("population_registry", "observational_human", "population-based registry or cancer statistics"),
+        StudyDesign("case_report", "case_report", "report of a single patient (or a few)"),
+        StudyDesign("animal_model", "preclinical_in_vivo", "experiments in animal models"),
+        StudyDesign("in_vitro", "in_vitro", "cell lines, primary cells or molecules outside the body"),
+        StudyDesign("review", "expert_statement", "narrative review, no primary data (the source review itself too)"),
+        StudyDesign("guideline", "expert_statement", "clinical practice guideline"),
+        StudyDesign("consensus", "expert_statement", "expert consensus statement"),
+        StudyDesign("database", "expert_statement", "curated database entry or drug label"),
+    ]
+}
+
+
+def design_level(design: str) -> str:
+    """The evidence level a study design lends."""
+    return STUDY_DESIGNS[design].level
+
+
+# Where a statement is in the review: `abstract`, `intro ¶N`, `S ¶N` (part S of the body before its
+# first numbered item, S = 1, 2 or 3 for the conclusion), `S.I ¶N` (item I of part S), or
+# `table 1 row N`. Paragraphs are counted as graph/curation/review_text.py splits the text.
+LOCATOR_RE = re.compile(r"^(abstract|intro ¶[1-9][0-9]*|[1-9](\.[1-9][0-9]*)? ¶[1-9][0-9]*|table 1 row [1-9][0-9]*)$")
 
 SPECIES: dict[str, str] = {
     "patients": "patients (clinical data)",
@@ -227,7 +281,9 @@ TRIAL_FIELDS = {
     "expected_completion": "ISO date",
     "completion_note": "free text",
     "country": "country",
-    "design": "study design",
+    "design": "one of STUDY_DESIGNS: the design as registered or published; fixes the level of generated edges",
+    "design_note": "the design in words (line of therapy, blinding, termination)",
+    "locator": "where the review describes a published study (see LOCATOR_RE); table 1 rows need none",
     "enrollment": "number of patients",
     "results": "reported figures",
     "reported_in": "reference numbers; each becomes a reported_in edge",
@@ -245,16 +301,23 @@ EDGE_FIELDS = {
     "caveats": "inconsistencies in the source",
 }
 EVIDENCE_FIELDS = {
-    "ref": "reference number in the review, or 'review' for the review's own statement",
+    "ref": "reference number in the review, 'review' for the review's own statement, or a curator reference key",
+    "support": "one of SUPPORTS: how the record is known",
+    "locator": "where the review says it (LOCATOR_RE); required for review_text and hypothesis records",
+    "design": "one of the reference's designs; required when the reference lists several",
     "species": "one of SPECIES",
-    "level": "one of EVIDENCE_LEVELS",
+    "level": "optional: derived from the design; a value that contradicts the derivation is refused",
     "summary": "one sentence in the curator's own words",
     "model": "the model or sample (cell line, mouse strain, cohort)",
     "figures": "reported numbers",
     "caveats": "caveats on this piece of evidence",
 }
 REFERENCE_FIELDS = {
-    "ref": "number in the review's reference list, or 'review'",
+    "ref": "number in the review's reference list, 'review', or (origin: curator) a lower-case snake-case key",
+    "origin": "'curator' for a reference the curators add (a drug label, a DrugBank entry); absent for the review's own",
+    "design": "one of STUDY_DESIGNS, or a list of them when the paper has several kinds of data",
+    "url": "web address, for a curator reference without a DOI",
+    "xrefs": "CURIEs of a curator reference (e.g. DRUGBANK:DB00112)",
     "authors": "list of authors as printed",
     "authors_zh": "Chinese authors",
     "year": "publication year",

@@ -49,7 +49,7 @@ def test_show_unknown_gives_did_you_mean_and_exit_1(capsys):
 def test_stats_json(capsys):
     code, out, _ = run(capsys, "stats", "--json")
     data = json.loads(out)
-    assert code == 0 and data["by_relation"]["tested_in"] >= 14 and data["by_kind"]["publication"] == 46
+    assert code == 0 and data["by_relation"]["tested_in"] >= 14 and data["by_kind"]["publication"] >= 46
 
 
 def test_path_json_shape(capsys):
@@ -91,9 +91,10 @@ def test_targets_json(capsys):
 
 
 def test_effect_and_gaps(capsys):
-    code, out, _ = run(capsys, "effect", "catumaxomab", "--on", "malignant ascites", "--json")
+    code, out, _ = run(capsys, "effect", "catumaxomab", "--json")
     data = json.loads(out)
-    assert code == 0 and -1 <= data["net"] <= 1 and data["clinical"]
+    assert code == 0 and -1 <= data["net"] <= 1
+    assert [c["direction"] for c in data["clinical"]] == ["null"]  # the phase II trial [38]
     code, out, _ = run(capsys, "gaps", "--json")
     assert code == 0 and "GAS6/AXL axis" in json.loads(out)
 

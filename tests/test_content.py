@@ -48,7 +48,7 @@ MECHANISMS = [
 
 
 def test_all_45_references_with_dois(seed_graph):
-    pubs = {a["ref"]: a for _, a in seed_graph.nodes(data=True) if a["kind"] == "publication"}
+    pubs = {a["ref"]: a for _, a in seed_graph.nodes(data=True) if a["kind"] == "publication" and a.get("origin") != "curator"}
     assert set(pubs) == {str(i) for i in range(1, 46)} | {"review"}
     for i in range(1, 46):
         p = pubs[str(i)]
@@ -77,14 +77,23 @@ def test_review_mechanism_present(seed_graph, source, relation, target):
 def test_every_edge_carries_full_evidence(seed_graph):
     for u, v, k, a in seed_graph.edges(keys=True, data=True):
         assert a["evidence"], (u, k, v)
+        assert a["supports"] == sorted({e["support"] for e in a["evidence"]}), (u, k, v)
         for e in a["evidence"]:
-            assert e["ref"] and e["species"] in schema.SPECIES and e["level"] in schema.EVIDENCE_LEVELS and e["summary"], (u, k, v)
-            if e["ref"] != "review":
-                assert e["doi"], (u, k, v)
+            assert e["support"] in schema.SUPPORTS and e["species"] in schema.SPECIES and e["summary"], (u, k, v)
+            assert e["level"] in schema.EVIDENCE_LEVELS, (u, k, v)
+            if e.get("design"):
+                assert e["level"] == schema.design_level(e["design"]), (u, k, v)
+            if e["support"] in ("review_text", "hypothesis"):
+                assert schema.LOCATOR_RE.match(e["locator"]), (u, k, v)
+            if e.get("ref") is None:
+                assert e["support"] == "curator", (u, k, v)
+            elif e["ref"] != "review":
+                pub = seed_graph.nodes[f"ref_{e['ref']}"]
+                assert e.get("doi") or pub.get("url") or pub["xrefs"], (u, k, v)
 
 
 def test_every_reference_is_used(seed_graph):
-    cited = {e["ref"] for _, _, a in seed_graph.edges(data=True) for e in a["evidence"]}
+    cited = {e.get("ref") for _, _, a in seed_graph.edges(data=True) for e in a["evidence"]}
     assert {str(i) for i in range(1, 46)} <= cited
 
 
@@ -109,3 +118,80 @@ def test_identifiers_only_of_known_prefixes(seed_graph):
     for n, a in seed_graph.nodes(data=True):
         for x in a.get("xrefs", []):
             assert schema.check_curie(x) is None, (n, x)
+
+
+# --- provenance of the re-audited graph (issue 11)
+
+OBSERVATIONAL = {"cross_sectional", "retrospective_cohort", "prospective_cohort", "population_registry"}
+
+
+def test_an_association_is_not_encoded_as_a_cause(seed_graph):
+    """A signed causal edge resting only on observational human data must say why it stays causal."""
+    offenders = []
+    for u, v, k, a in seed_graph.edges(keys=True, data=True):
+        if schema.RELATIONS[k].sign not in (1, -1) or k == "expresses":  # expression is measured, not inferred
+            continue
+        read = [e for e in a["evidence"] if e["support"] in ("review_text", "reference_title")]  # not background knowledge
+        designs = {e.get("design") for e in read}
+        if read and designs <= OBSERVATIONAL and not a.get("caveats"):
+            offenders.append((u, k, v))
+    assert offenders == []
+    assert seed_graph.has_edge("caf", "peritoneal_metastasis", "associated_with")
+    assert not seed_graph.has_edge("caf", "peritoneal_metastasis", "promotes")
+    assert seed_graph.edges["caf", "peritoneal_metastasis", "associated_with"]["direction"] == "positive"
+
+
+def test_levels_follow_the_study_not_the_claim(seed_graph):
+    for cohort in ("kcsg_st22_06", "hagi_nivolumab_cohort", "ando_nivolumab_cohort"):
+        assert seed_graph.nodes[cohort]["design"] == "retrospective_cohort"
+        for u, _, k, a in seed_graph.in_edges(cohort, keys=True, data=True):
+            assert k == "tested_in" and a["level"] == "observational_human", (u, cohort)
+    assert seed_graph.edges["nivolumab", "checkmate_649", "tested_in"]["level"] == "clinical_trial"
+    for u, v, k, a in seed_graph.edges(keys=True, data=True):
+        for e in a["evidence"]:
+            if e.get("ref") in ("37", "39", "27"):  # a review, a guideline, a consensus
+                assert e["level"] == "expert_statement", (u, k, v, e["ref"])
+            if e.get("ref") == "35":
+                assert e["level"] == "case_report", (u, k, v)
+    assert seed_graph.edges["catumaxomab", "malignant_ascites", "inhibits"]["level"] == "expert_statement"
+
+
+def test_the_pd1_mechanism_cites_the_review_not_the_consensus(seed_graph):
+    for u, v, k in [("pd1_antibody", "pd1", "targets"), ("pd1_pdl1", "t_cell_activation", "inhibits"),
+                    ("nivolumab", "pd1_antibody", "subtype_of"), ("pd1_antibody", "t_cell_activation", "promotes")]:
+        assert seed_graph.edges[u, v, k]["refs"] == ["review"], (u, k, v)
+    assert seed_graph.edges["nivolumab", "msi_h_dmmr", "associated_with"]["refs"] == ["27"]
+
+
+def test_supports_other_than_the_review_text_are_marked(seed_graph):
+    def supports(u, v, k):
+        return seed_graph.edges[u, v, k]["supports"]
+
+    assert supports("m2_tam", "m1_tam", "polarizes") == ["hypothesis"]
+    assert supports("tam", "foxq1", "activates") == ["reference_title"]
+    assert supports("arsenic_trioxide", "treg", "inhibits") == ["reference_title"]
+    assert not seed_graph.has_edge("cxcl1", "tam", "recruits")
+    assert not seed_graph.has_edge("arsenic_trioxide", "immune_activator", "subtype_of")
+    for drug in ("camrelizumab", "cadonilimab"):
+        assert supports(drug, "pd1", "targets") == ["curator"]
+        assert all(e.get("ref") for e in seed_graph.edges[drug, "pd1", "targets"]["evidence"]), drug
+    assert supports("bevacizumab", "vegf", "targets") == ["curator"]
+    for drug in ("nivolumab", "pembrolizumab", "tislelizumab", "toripalimab", "sintilimab"):
+        assert supports(drug, "pd1", "targets") == ["review_text"], drug
+
+
+def test_curator_references_stay_out_of_the_review_numbering(seed_graph):
+    curator = {a["ref"] for _, a in seed_graph.nodes(data=True) if a["kind"] == "publication" and a.get("origin") == "curator"}
+    assert curator and not any(r.isdigit() for r in curator)
+    cited = {e.get("ref") for _, _, a in seed_graph.edges(data=True) for e in a["evidence"]}
+    assert curator <= cited, curator - cited  # every curator reference is used
+
+
+def test_every_study_has_a_design_and_its_trial_edges_a_locator(seed_graph):
+    for n, a in seed_graph.nodes(data=True):
+        if a["kind"] == "clinical_trial":
+            assert a["design"] in schema.STUDY_DESIGNS, n
+            for _, _, k, e in seed_graph.in_edges(n, keys=True, data=True):
+                [record] = e["evidence"]
+                assert record["support"] == "review_text" and record["locator"] == a["locator"], (n, k)
+                assert record["level"] == schema.design_level(a["design"]), n

@@ -96,7 +96,8 @@ def test_wrong_encodings(workdir, file, encoding):
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=30))
 values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)), max_leaves=20)
 FIELDS = ["id", "kind", "name", "source", "target", "relation", "evidence", "ref", "species", "level", "summary", "xrefs",
-          "synonyms", "direction", "axes", "modality", "doi", "interventions", "results", "table1_row", "year", "unknown_key"]
+          "synonyms", "direction", "axes", "modality", "doi", "interventions", "results", "table1_row", "year", "unknown_key",
+          "support", "locator", "design", "origin", "url"]
 
 
 @FUZZ
@@ -143,8 +144,8 @@ def test_duplicates_and_cycles(workdir, a, b, relation):
     extra = {
         "entities": [dict(x)],  # a duplicate id
         "edges": [
-            {"source": x["id"], "relation": relation, "target": y["id"], "evidence": [{"ref": 1, "species": "patients", "level": "in_vitro", "summary": "Cycle test."}]},
-            {"source": y["id"], "relation": relation, "target": x["id"], "evidence": [{"ref": 1, "species": "patients", "level": "in_vitro", "summary": "Cycle test."}]},
+            {"source": x["id"], "relation": relation, "target": y["id"], "evidence": [{"ref": 1, "support": "review_text", "locator": "intro ¶1", "species": "patients", "summary": "Cycle test."}]},
+            {"source": y["id"], "relation": relation, "target": x["id"], "evidence": [{"ref": 1, "support": "review_text", "locator": "intro ¶1", "species": "patients", "summary": "Cycle test."}]},
         ],
     }
     (folder / "zz_extra.yaml").write_text(yaml.dump(Dumper=DUMPER, data=extra, allow_unicode=True), encoding="utf-8")

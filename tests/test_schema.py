@@ -35,3 +35,14 @@ def test_curie_checks():
     assert "malformed" in schema.check_curie("CL:625")
     assert "unknown prefix" in schema.check_curie("FOO:1")
     assert "not a CURIE" in schema.check_curie("PDCD1")
+
+
+def test_locators_and_designs():
+    for good in ("abstract", "intro ¶1", "1 ¶1", "1.3 ¶2", "2.5 ¶1", "3 ¶1", "table 1 row 14"):
+        assert schema.LOCATOR_RE.match(good), good
+    for bad in ("1.3", "¶2", "1.3 ¶0", "table 2 row 1", "section 1.3 ¶2", "1.3 p2"):
+        assert not schema.LOCATOR_RE.match(bad), bad
+    assert schema.design_level("retrospective_cohort") == "observational_human"
+    assert schema.design_level("case_report") == "case_report"
+    assert schema.design_level("animal_model") == "preclinical_in_vivo"
+    assert set(schema.SUPPORTS) == {"review_text", "reference_title", "curator", "hypothesis"}

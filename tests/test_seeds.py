@@ -16,9 +16,11 @@ MINIMAL = {
           - ref: 1
             authors: [Doe J]
             year: 2020
+            design: cross_sectional
             title: A study
             doi: 10.1000/abc
           - ref: review
+            design: review
             title: The review
         """,
     "entities.yaml": """\
@@ -39,6 +41,8 @@ MINIMAL = {
             target: tam
             evidence:
               - ref: 1
+                support: review_text
+                locator: 1.3 ¶1
                 species: human_samples
                 level: observational_human
                 summary: CAFs recruit macrophages.

@@ -1,9 +1,12 @@
 """Curation: the seed files a biologist edits, checked and turned into the mechanism graph.
 
 `seeds` reads and validates the YAML seed folder (every problem as FILE:LINE, all at once, nothing
-built unless all is valid); `yaml_tree` keeps the line of every value for those messages; `build`
-turns validated records into the NetworkX MultiDiGraph every other layer reads. This layer
-imports only `schema` and `errors`.
+built unless all is valid); `yaml_tree` keeps the line of every value for those messages;
+`provenance` checks how each evidence record is known (support, locator, study design, the level
+the design lends) and counts edges by support and level; `build` turns validated records into the
+NetworkX MultiDiGraph every other layer reads; `review_text` splits the source review's text into
+located paragraphs and table rows; `audit` checks the seeds' locators and citations against it.
+This layer imports only `schema` and `errors`.
 """
 
 from .build import build_graph, load_graph

@@ -1,7 +1,10 @@
 """The in-memory mechanism graph: a NetworkX MultiDiGraph keyed by relation.
 
-Nodes carry the entity fields; edges carry relation, sign and evidence. Attributes whose value
-would be empty (None) are left out, so a graph survives a round trip through any export format.
+Nodes carry the entity fields; edges carry relation, sign and the full evidence records (each with
+its support, locator, design and level), plus summaries of them: `refs` (the references cited),
+`level` (the strongest level) and `supports` (the distinct supports, sorted). Attributes whose
+value would be empty (None) are left out, so a graph survives a round trip through any export
+format.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from typing import Any
 import networkx as nx
 
 from .. import schema
+from .provenance import edge_supports
 from .seeds import SeedData, read_seeds
 
-EDGE_CORE = ("relation", "sign", "evidence", "refs", "level")
+EDGE_CORE = ("relation", "sign", "evidence", "refs", "level", "supports")
 
 
 def _clean(d: dict[str, Any]) -> dict[str, Any]:
@@ -54,6 +58,9 @@ def build_graph(data: SeedData) -> nx.MultiDiGraph:
         level = best_level(e["evidence"])
         if level:
             attrs["level"] = level
+        supports = edge_supports(e["evidence"])
+        if supports:
+            attrs["supports"] = supports
         for k in ("axes", "caveats"):
             if not attrs.get(k):
                 attrs.pop(k, None)

@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import schema
 from ..errors import SeedError
+from .provenance import check_record, read_designs
 from .yaml_tree import Node, parse_file
 
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -153,16 +154,23 @@ def _type_name(v: Any) -> str:
 
 
 def _ref_key(v: Any) -> str | None:
-    """Normalise a reference number ('7', 7) or 'review' to its key, or None if malformed."""
+    """Normalise a reference number ('7', 7), 'review' or a curator key to its key, or None if malformed."""
     if isinstance(v, bool):
         return None
     if isinstance(v, int) and v > 0:
         return str(v)
     if isinstance(v, str):
         s = v.strip()
-        if s == "review" or (s.isdigit() and int(s) > 0):
-            return str(int(s)) if s.isdigit() else s
+        if s.isdigit():
+            return str(int(s)) if int(s) > 0 else None
+        if s == "review" or schema.ID_RE.match(s):
+            return s
     return None
+
+
+def is_review_reference(ref: str) -> bool:
+    """True for the review itself and the numbered references of its list (not curator additions)."""
+    return ref == "review" or ref.isdigit()
 
 
 def publication_id(ref: str) -> str:
@@ -234,13 +242,33 @@ def _read_reference(chk: _Checker, rel: str, line: int, rec: dict[str, Node], da
     node = rec.get("ref")
     ref = _ref_key(node.value) if node is not None else None
     if ref is None:
-        chk.err(rel, node.line if node else line, "reference needs 'ref': a positive number or 'review'")
+        chk.err(rel, node.line if node else line, "reference needs 'ref': a positive number, 'review', or (origin: curator) a snake-case key")
         return
     if ref in data.references:
         prev = data.references[ref]
         chk.err(rel, node.line, f"duplicate reference {ref} (first at {prev['_file']}:{prev['_line']})")
         return
     out: dict[str, Any] = {"ref": ref, "_file": rel, "_line": line}
+    origin = chk.text(rel, rec, "origin")
+    if origin is not None and origin != "curator":
+        chk.err(rel, rec["origin"].line, f"'origin' is 'curator' or absent, not {origin!r}")
+    elif origin == "curator" and is_review_reference(ref):
+        chk.err(rel, node.line, f"a curator reference needs a snake-case key such as 'drugbank_nivolumab', not {ref!r}: numbers are the review's")
+    elif origin is None and not is_review_reference(ref):
+        chk.err(rel, node.line, f"reference {ref!r} is not in the review's numbering; add 'origin: curator' if the curators add it")
+    out["origin"] = origin
+    dnode = rec.get("design")
+    if dnode is None or dnode.value is None:
+        chk.err(rel, line, f"reference {ref} needs a 'design' (one or a list of: {', '.join(schema.STUDY_DESIGNS)})")
+        out["design"] = []
+    else:
+        out["design"] = read_designs(dnode.value, dnode.line, lambda ln, msg: chk.err(rel, ln, msg))
+    out["url"] = chk.text(rel, rec, "url")
+    out["xrefs"] = chk.text_list(rel, rec, "xrefs")
+    for x in out["xrefs"]:
+        msg = schema.check_curie(x)
+        if msg:
+            chk.err(rel, rec["xrefs"].line, msg)
     out["title"] = chk.text(rel, rec, "title", required=True)
     for key in ("title_zh", "journal", "citation", "authors_zh"):
         out[key] = chk.text(rel, rec, key)
@@ -258,6 +286,8 @@ def _read_reference(chk: _Checker, rel: str, line: int, rec: dict[str, Node], da
         if not schema.DOI_RE.match(doi):
             chk.err(rel, rec["doi"].line, f"malformed DOI {doi!r} (expected 10.NNNN/...)")
     out["doi"] = doi
+    if origin == "curator" and not (doi or out["url"] or out["xrefs"]):
+        chk.err(rel, line, f"curator reference {ref} needs a 'doi', a 'url' or 'xrefs' so a reader can find it")
     data.references[ref] = out
 
 
@@ -333,10 +363,21 @@ def _read_entity(chk: _Checker, rel: str, line: int, rec: dict[str, Node], data:
 
 
 def _read_trial_fields(chk: _Checker, rel: str, rec: dict[str, Node], ent: dict) -> None:
-    for key in ("registry_id", "title", "phase", "expected_completion", "completion_note", "country", "design", "evidence_summary"):
+    for key in ("registry_id", "title", "phase", "expected_completion", "completion_note", "country", "design_note", "evidence_summary"):
         v = chk.text(rel, rec, key)
         if v is not None:
             ent[key] = v
+    design = chk.text(rel, rec, "design", required=True)
+    if design is not None and design not in schema.STUDY_DESIGNS:
+        chk.err(rel, rec["design"].line, f"unknown study design {design!r}{schema.did_you_mean(design, schema.STUDY_DESIGNS)}; expected one of {', '.join(schema.STUDY_DESIGNS)}")
+        design = None
+    ent["design"] = design
+    locator = chk.text(rel, rec, "locator")
+    if locator is not None and not schema.LOCATOR_RE.match(locator):
+        chk.err(rel, rec["locator"].line, f"malformed locator {locator!r}; write e.g. '2.1 ¶2'")
+        locator = None
+    if locator is not None:
+        ent["locator"] = locator
     for key in ("conditions", "interventions_text", "interventions"):
         ent[key] = chk.text_list(rel, rec, key)
     for key in ("table1_row", "enrollment"):
@@ -359,6 +400,13 @@ def _read_trial_fields(chk: _Checker, rel: str, rec: dict[str, Node], ent: dict)
                     refs.append(r)
         ent[key] = refs
     ent["_interventions_line"] = rec["interventions"].line if "interventions" in rec else None
+    if "table1_row" in ent:
+        if "locator" in ent:
+            chk.err(rel, rec["locator"].line, "a table 1 trial is located by its row; drop 'locator'")
+        ent["locator"] = f"table 1 row {ent['table1_row']}"
+    elif "locator" not in ent:
+        line = min(n.line for n in rec.values())
+        chk.err(rel, line, f"study {ent['id']!r} needs a 'locator' (the paragraph of the review that describes it) or a 'table1_row'")
     node = rec.get("results")
     results = []
     if node is not None and node.value is not None:
@@ -385,11 +433,11 @@ def _publication_entity(ref: str, r: dict) -> dict:
     return {
         "id": publication_id(ref),
         "kind": "publication",
-        "name": f"{label} [ref {ref}]" if ref != "review" else label,
+        "name": label if ref == "review" else (f"{r['title']} [ref {ref}]" if r.get("origin") == "curator" else f"{label} [ref {ref}]"),
         "name_zh": r.get("title_zh"),
         "description": r["title"],
         "synonyms": [f"ref {ref}"] if ref != "review" else ["review"],
-        "xrefs": [f"doi:{r['doi']}"] if r.get("doi") else [],
+        "xrefs": ([f"doi:{r['doi']}"] if r.get("doi") else []) + r.get("xrefs", []),
         "axes": [],
         "caveats": r["caveats"],
         "modality": None,
@@ -400,6 +448,9 @@ def _publication_entity(ref: str, r: dict) -> dict:
         "citation": r.get("citation"),
         "doi": r.get("doi"),
         "cited_for": r["cited_for"],
+        "designs": r["design"],
+        "origin": r.get("origin"),
+        "url": r.get("url"),
         "_file": r["_file"],
         "_line": r["_line"],
     }
@@ -412,29 +463,30 @@ def _read_evidence(chk: _Checker, rel: str, node: Node, data: SeedData) -> list[
     out = []
     for item in node.value:
         if not isinstance(item.value, dict):
-            chk.err(rel, item.line, "each evidence record must be a mapping with ref, species, level, summary")
+            chk.err(rel, item.line, "each evidence record must be a mapping with ref, support, species, summary")
             continue
         rec = item.value
         chk.unknown_keys(rel, rec, schema.EVIDENCE_FIELDS, "an evidence record")
         ev: dict[str, Any] = {}
         rnode = rec.get("ref")
         ref = _ref_key(rnode.value) if rnode is not None else None
+        support = chk.text(rel, rec, "support")
         if rnode is None:
-            chk.err(rel, item.line, "evidence without 'ref': cite a reference number of the review, or 'review'")
+            if support != "curator":
+                chk.err(rel, item.line, "evidence without 'ref': cite a reference number of the review, 'review', or a curator reference")
         elif ref is None:
-            chk.err(rel, rnode.line, f"evidence 'ref' must be a reference number or 'review', not {rnode.value!r}")
+            chk.err(rel, rnode.line, f"evidence 'ref' must be a reference number, 'review' or a curator reference key, not {rnode.value!r}")
         elif ref not in data.references:
             chk.err(rel, rnode.line, f"evidence cites reference {ref}, which is not in the reference list")
         ev["ref"] = ref
         ev["doi"] = data.references[ref]["doi"] if ref in data.references else None
+        fields = {key: (chk.text(rel, rec, key), rec[key].line if key in rec else item.line) for key in ("locator", "design", "level")}
+        fields["support"] = (support, rec["support"].line if "support" in rec else item.line)
+        check_record(ev, data.references.get(ref) if ref else None, fields, item.line, lambda ln, msg: chk.err(rel, ln, msg))
         species = chk.text(rel, rec, "species", required=True)
         if species is not None and species not in schema.SPECIES:
             chk.err(rel, rec["species"].line, f"unknown species/model {species!r}; expected one of {', '.join(schema.SPECIES)}")
         ev["species"] = species
-        level = chk.text(rel, rec, "level", required=True)
-        if level is not None and level not in schema.EVIDENCE_LEVELS:
-            chk.err(rel, rec["level"].line, f"unknown evidence level {level!r}; expected one of {', '.join(schema.EVIDENCE_LEVELS)}")
-        ev["level"] = level
         summary = chk.text(rel, rec, "summary", required=True)
         if summary is not None and CJK_RE.search(summary):
             chk.err(rel, rec["summary"].line, "evidence summary must be in English, in the curator's own words")
@@ -446,6 +498,7 @@ def _read_evidence(chk: _Checker, rel: str, node: Node, data: SeedData) -> list[
         cav = chk.text_list(rel, rec, "caveats")
         if cav:
             ev["caveats"] = cav
+        ev["_line"] = item.line
         out.append(ev)
     return out
 
@@ -501,9 +554,18 @@ def _read_edge(chk: _Checker, rel: str, line: int, rec: dict[str, Node], data: S
     )
 
 
-def _derived_edge(data: SeedData, source: str, relation: str, target: str, ref: str, level: str, summary: str, where: tuple[str, int]) -> dict:
-    """An edge the loader derives from a trial record, with one evidence record citing `ref`."""
-    evidence = {"ref": ref, "doi": data.references[ref]["doi"], "species": "patients", "level": level, "summary": summary}
+def _derived_edge(data: SeedData, trial: dict, source: str, relation: str, target: str, ref: str, summary: str, where: tuple[str, int]) -> dict:
+    """An edge the loader derives from a clinical study record, with one evidence record citing `ref`.
+
+    Its support is the review's text at the study's locator (its table 1 row, or the paragraph
+    that describes it) and its design and level are the study's own, whatever the design of the
+    cited reference: a tested_in edge says how the therapy was studied.
+    """
+    evidence = {
+        "ref": ref, "doi": data.references[ref]["doi"], "support": "review_text", "locator": trial.get("locator"),
+        "design": trial["design"], "level": schema.design_level(trial["design"]), "species": "patients",
+        "summary": summary, "_line": where[1],
+    }
     return {
         "source": source, "target": target, "relation": relation, "evidence": [evidence],
         "direction": None, "context": None, "axes": [], "caveats": [], "_file": where[0], "_line": where[1],
@@ -513,7 +575,7 @@ def _derived_edge(data: SeedData, source: str, relation: str, target: str, ref: 
 def _derive_trial_edges(chk: _Checker, data: SeedData) -> None:
     """Each trial's `interventions` become tested_in edges, its `reported_in` reported_in edges."""
     for ent in list(data.entities.values()):
-        if ent["kind"] != "clinical_trial":
+        if ent["kind"] != "clinical_trial" or ent.get("design") is None:
             continue
         rel, line = ent["_file"], ent.get("_interventions_line") or ent["_line"]
         summary = ent.get("evidence_summary") or f"Listed as an intervention of {ent['name']}."
@@ -526,14 +588,13 @@ def _derive_trial_edges(chk: _Checker, data: SeedData) -> None:
             elif source_ref not in data.references:
                 chk.err(rel, line, f"trial cites reference {source_ref}, which is not in the reference list")
             else:
-                data.edges.append(_derived_edge(data, tid, "tested_in", ent["id"], source_ref, "clinical_trial", summary, (rel, line)))
+                data.edges.append(_derived_edge(data, ent, tid, "tested_in", ent["id"], source_ref, summary, (rel, line)))
         for ref in ent.get("reported_in", []):
             if ref not in data.references:
                 chk.err(rel, ent["_line"], f"trial reported_in cites reference {ref}, which is not in the reference list")
                 continue
-            level = "clinical_trial" if ent.get("phase") else "observational_human"
             summary_ref = f"Results of {ent['name']} are reported in reference {ref}."
-            data.edges.append(_derived_edge(data, ent["id"], "reported_in", publication_id(ref), ref, level, summary_ref, (ent["_file"], ent["_line"])))
+            data.edges.append(_derived_edge(data, ent, ent["id"], "reported_in", publication_id(ref), ref, summary_ref, (ent["_file"], ent["_line"])))
 
 
 def _check_edge_uniqueness(chk: _Checker, data: SeedData) -> None:
