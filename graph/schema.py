@@ -47,6 +47,12 @@ ENTITY_KINDS: dict[str, EntityKind] = {
     for k in [
         EntityKind("cell_type", "CellType", "biolink:Cell", "a cell type (macrophage, CD8+ T cell, CAF)"),
         EntityKind(
+            "tumour_cell",
+            "TumourCell",
+            "biolink:Cell",
+            "the malignant cells themselves (gastric cancer cells): what cytotoxic therapies attack, never a candidate target",
+        ),
+        EntityKind(
             "cell_state",
             "CellState",
             "biolink:Cell",

@@ -8,6 +8,7 @@ and combination query on the same graph and filter reuses it (`mechanism_index` 
 from __future__ import annotations
 
 import math
+import statistics
 import weakref
 from dataclasses import dataclass
 from typing import Any
@@ -144,7 +145,12 @@ class MechanismIndex:
                     a, b = (iv, iu) if rev else (iu, iv)
                     self.out[a].append((b, sign, cost, e))
                     self.inc[b].append((a, sign, cost, e))
-        self.hub: list[float] = [hub_penalty * math.log(d) if d > 1 else 0.0 for d in self.degree]
+        # a node of typical degree (the median of the connected ones) costs nothing extra; a hub of
+        # m times that degree multiplies a path's score by m**-hub_penalty
+        connected = sorted(d for d in self.degree if d > 0)
+        self.typical_degree = max(1.0, float(statistics.median(connected))) if connected else 1.0
+        ref = self.typical_degree
+        self.hub: list[float] = [hub_penalty * math.log(d / ref) if d > ref else 0.0 for d in self.degree]
 
     @staticmethod
     def _edge_info(u: str, v: str, relation: str, attrs: dict[str, Any], records: list[dict[str, Any]], rule) -> EdgeInfo:

@@ -61,7 +61,7 @@ LEVEL_WEIGHT = {
 UNKNOWN_LEVEL_WEIGHT = 0.5
 EXTRA_REF_BONUS = 0.05
 STEP_PENALTY = 0.8  # every step after the first multiplies a path's score by this
-DEFAULT_HUB_PENALTY = 0.5  # a path's score is multiplied by degree**-0.5 for each node it passes through
+DEFAULT_HUB_PENALTY = 0.5  # a path's score x (degree / typical degree)**-0.5 for each hub it passes through
 
 
 def parse_support(value: str | Iterable[str] | None) -> frozenset[str]:
