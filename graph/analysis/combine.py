@@ -76,17 +76,20 @@ def combine(g: nx.MultiDiGraph, a: str, b: str, opts: PathOptions | None = None)
     found, reach_a, reach_b = meetings(index, ia, ib, cons=cons, leg_len=min(opts.max_len, LEG_MAX_LEN))
     groups: dict[str, list] = {"reinforce": [], "cancel": [], "outcomes": []}
     for mt in found:
+        if all(len(v) >= opts.k for v in groups.values()):
+            break
         if mt.node == ia or index.is_therapy(mt.node):
             continue  # a therapy's own class chain is not a meeting point
         if index.is_outcome(mt.node):
-            groups["outcomes"].append(mt)
+            group = groups["outcomes"]
         else:
-            groups["reinforce" if mt.from_sign == mt.to_sign else "cancel"].append(mt)
-    key = lambda mt: (round(mt.cost, 9), index.ids[mt.node], mt.from_sign, mt.to_sign)  # noqa: E731
+            group = groups["reinforce" if mt.from_sign == mt.to_sign else "cancel"]
+        if len(group) < opts.k:
+            group.append(mt)
 
     def render(mts):
         out = []
-        for mt in sorted(mts, key=key)[: opts.k]:
+        for mt in mts:
             p = meeting_path(index, mt, reach_a, reach_b)
             p.relation = "reinforce" if mt.from_sign == mt.to_sign else "cancel"
             out.append(p)

@@ -11,7 +11,6 @@ import math
 import statistics
 import weakref
 from dataclasses import dataclass
-from typing import Any
 
 import networkx as nx
 
@@ -83,19 +82,29 @@ class MechanismIndex:
         self.out: list[list[Walk]] = [[] for _ in range(n)]
         self.inc: list[list[Walk]] = [[] for _ in range(n)]  # walks into a node, keyed by where they start
         self.degree: list[int] = [0] * n
-        self.edges: list[EdgeInfo] = []
+        self.edges = _Edges(self)
         # non-therapy -> therapy edges: they change a therapy's efficacy (clinical associations)
         self.efficacy: dict[int, list[int]] = {}
-        self.efficacy_edges: list[EdgeInfo] = []
+        self.efficacy_edges = _Edges(self)
         # cell -expresses-> gene: markers, not mechanism steps; a therapy can deplete the cell through them
         self.markers: dict[int, list[tuple[int, EdgeInfo]]] = {}
+        marker_rows: list[tuple[int, int, tuple]] = []
         # per node, from the usable evidence of all its edges: the strongest level, the distinct references
         self.best_level: list[int] = [0] * n
         self.refs: list[set[str] | None] = [None] * n
         # therapies acting on a node (targets, inhibits, activates, binds, kills) by usable evidence
         self.acted_on: dict[int, list[int]] = {}
         levels = schema.EVIDENCE_LEVELS
-        pos, kind = self.pos, self.kind
+        floor = levels.get(min_level, 0) if min_level else 0
+        weight_of = sem.LEVEL_WEIGHT
+        unknown_w = sem.UNKNOWN_LEVEL_WEIGHT
+        bonus = sem.EXTRA_REF_BONUS
+        discount = sem.REFERENCE_TITLE_DISCOUNT
+        rules: dict[tuple[str, str, str], tuple] = {}
+        pos, kind, degree, best_level, node_refs = self.pos, self.kind, self.degree, self.best_level, self.refs
+        out, inc, rows, eff_rows = self.out, self.inc, self.edges.rows, self.efficacy_edges.rows
+        log = math.log
+        step_penalty_cost = -log(sem.STEP_PENALTY)
         for u, nbrs in g._succ.items():
             iu = pos[u]
             ku = kind[iu]
@@ -104,47 +113,78 @@ class MechanismIndex:
                 kv = kind[iv]
                 for rel, attrs in keyed.items():
                     relation = attrs.get("relation", rel)
-                    if sem.counts_for_degree(relation, ku, kv):
-                        self.degree[iu] += 1
-                        self.degree[iv] += 1
-                    records = sem.usable_records(attrs, support, min_level)
-                    if not records:
+                    rule_key = (relation, ku, kv)
+                    r = rules.get(rule_key)
+                    if r is None:
+                        r = rules[rule_key] = _classify(relation, ku, kv)
+                    counts, acting, rule, efficacy, marker = r
+                    if counts:
+                        degree[iu] += 1
+                        degree[iv] += 1
+                    evidence = attrs.get("evidence")
+                    if evidence:
+                        recs = [x for x in evidence if (x.get("support") or "review_text") in support
+                                and (not floor or levels.get(x.get("level") or "", 0) >= floor)]
+                    else:
+                        recs = sem.usable_records(attrs, support, min_level)
+                    if not recs:
                         continue
-                    for rec in records:
-                        strength = levels.get(rec.get("level") or "", 0)
-                        ref = rec.get("ref")
+                    best_s, best_w, title_only = 0, 0.0, True
+                    edge_refs = set()
+                    for x in recs:
+                        lvl = x.get("level") or ""
+                        st = levels.get(lvl, 0)
+                        if st > best_s:
+                            best_s = st
+                        w = weight_of.get(lvl, unknown_w)
+                        if w > best_w:
+                            best_w = w
+                        ref = x.get("ref")
+                        if ref:
+                            edge_refs.add(str(ref))
+                        if (x.get("support") or "review_text") != "reference_title":
+                            title_only = False
+                    for i in (iu, iv):
+                        if best_s > best_level[i]:
+                            best_level[i] = best_s
+                    real_refs = edge_refs - {"review"}
+                    if real_refs:
                         for i in (iu, iv):
-                            if strength > self.best_level[i]:
-                                self.best_level[i] = strength
-                            if ref and ref != "review":
-                                bucket = self.refs[i]
-                                if bucket is None:
-                                    bucket = self.refs[i] = set()
-                                bucket.add(str(ref))
-                    if relation in sem.ACTING_RELATIONS and ku in sem.THERAPY_KINDS and kv not in sem.THERAPY_KINDS:
-                        acting = self.acted_on.setdefault(iv, [])
-                        if iu not in acting:
-                            acting.append(iu)
-                    rule = sem.walk_rule(relation, ku, kv)
-                    efficacy = rule is None and sem.is_efficacy_edge(ku, kv)
-                    marker = rule is None and relation == "expresses" and ku in sem.CELL_KINDS
+                            bucket = node_refs[i]
+                            if bucket is None:
+                                node_refs[i] = set(real_refs)
+                            else:
+                                bucket.update(real_refs)
+                    if acting:
+                        lst = self.acted_on.setdefault(iv, [])
+                        if iu not in lst:
+                            lst.append(iu)
                     if rule is None and not efficacy and not marker:
                         continue
-                    info = self._edge_info(u, v, relation, attrs, records, rule)
+                    n_refs = len(edge_refs) if evidence else len(attrs.get("refs") or ())
+                    weight = min(1.0, best_w * (1 + bonus * max(0, n_refs - 1)))
+                    if title_only:
+                        weight *= discount
+                    row = (u, v, relation, bool(rule and rule[1]), rule[0] if rule else _plain_sign(relation), weight)
                     if marker:
-                        self.markers.setdefault(iv, []).append((iu, info))
+                        marker_rows.append((iv, iu, row))
                         continue
                     if efficacy:
-                        self.efficacy.setdefault(iv, []).append(len(self.efficacy_edges))
-                        self.efficacy_edges.append(info)
+                        self.efficacy.setdefault(iv, []).append(len(eff_rows))
+                        eff_rows.append(row)
                         continue
                     sign, rev = rule
-                    e = len(self.edges)
-                    self.edges.append(info)
-                    cost = sem.step_cost(info.weight)
-                    a, b = (iv, iu) if rev else (iu, iv)
-                    self.out[a].append((b, sign, cost, e))
-                    self.inc[b].append((a, sign, cost, e))
+                    e = len(rows)
+                    rows.append(row)
+                    cost = -log(weight) + step_penalty_cost
+                    if rev:
+                        out[iv].append((iu, sign, cost, e))
+                        inc[iu].append((iv, sign, cost, e))
+                    else:
+                        out[iu].append((iv, sign, cost, e))
+                        inc[iv].append((iu, sign, cost, e))
+        for gene, cell, row in marker_rows:
+            self.markers.setdefault(gene, []).append((cell, self.edges.make(row)))
         # a node of typical degree (the median of the connected ones) costs nothing extra; a hub of
         # m times that degree multiplies a path's score by m**-hub_penalty
         connected = sorted(d for d in self.degree if d > 0)
@@ -152,19 +192,18 @@ class MechanismIndex:
         ref = self.typical_degree
         self.hub: list[float] = [hub_penalty * math.log(d / ref) if d > ref else 0.0 for d in self.degree]
 
-    @staticmethod
-    def _edge_info(u: str, v: str, relation: str, attrs: dict[str, Any], records: list[dict[str, Any]], rule) -> EdgeInfo:
-        refs = sorted({str(r["ref"]) for r in records if r.get("ref")}, key=_ref_key)
-        if not refs and not attrs.get("evidence"):
-            refs = [str(r) for r in attrs.get("refs") or ()]
-        levels = [r.get("level") for r in records if r.get("level") in schema.EVIDENCE_LEVELS]
-        level = max(levels, key=schema.EVIDENCE_LEVELS.__getitem__) if levels else attrs.get("level")
-        supports = tuple(sorted({sem.record_support(r) for r in records}))
-        sign = rule[0] if rule else (schema.RELATIONS[relation].sign if relation in schema.RELATIONS else 0)
-        weight = sem.step_weight_of(records, refs)
-        return EdgeInfo(u, v, relation, bool(rule and rule[1]), sign or 0, weight, tuple(refs), level, supports)
-
     # --- lookups ------------------------------------------------------------------------------
+    def id_rank(self):
+        """Each node's rank among the ids in sorted order (a numpy array), for ties broken by id."""
+        rank = getattr(self, "_id_rank", None)
+        if rank is None:
+            import numpy as np
+
+            rank = np.empty(len(self.ids), dtype=np.int64)
+            rank[np.argsort(np.asarray(self.ids, dtype=object))] = np.arange(len(self.ids))
+            self._id_rank = rank
+        return rank
+
     def node(self, eid: str) -> int:
         try:
             return self.pos[eid]
@@ -192,6 +231,56 @@ class MechanismIndex:
         return Constraints(frozenset(self.node(a) for a in avoid), kinds, max_degree)
 
 
+def _classify(relation: str, ku: str, kv: str) -> tuple:
+    """(counts for degree, a therapy acting on its target, walk rule, efficacy edge, marker edge)."""
+    rule = sem.walk_rule(relation, ku, kv)
+    return (
+        sem.counts_for_degree(relation, ku, kv),
+        relation in sem.ACTING_RELATIONS and ku in sem.THERAPY_KINDS and kv not in sem.THERAPY_KINDS,
+        rule,
+        rule is None and sem.is_efficacy_edge(ku, kv),
+        rule is None and relation == "expresses" and ku in sem.CELL_KINDS,
+    )
+
+
+def _plain_sign(relation: str) -> int:
+    rel = schema.RELATIONS.get(relation)
+    return (rel.sign or 0) if rel else 0
+
+
+class _Edges:
+    """The walkable edges of an index: compact rows, turned into EdgeInfo (with references, level
+    and support from their usable records) only when a path shows them."""
+
+    def __init__(self, index: "MechanismIndex"):
+        self.index = index
+        self.rows: list[tuple] = []
+        self._made: dict[int, EdgeInfo] = {}
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, e: int) -> EdgeInfo:
+        info = self._made.get(e)
+        if info is None:
+            info = self._made[e] = self.make(self.rows[e])
+        return info
+
+    def make(self, row: tuple) -> EdgeInfo:
+        u, v, relation, rev, sign, weight = row
+        ix = self.index
+        attrs = ix.g.edges[u, v, relation] if ix.g.has_edge(u, v, relation) else next(
+            a for k, a in ix.g[u][v].items() if a.get("relation", k) == relation)
+        records = sem.usable_records(attrs, ix.support, ix.min_level)
+        refs = sorted({str(r["ref"]) for r in records if r.get("ref")}, key=_ref_key)
+        if not refs and not attrs.get("evidence"):
+            refs = [str(r) for r in attrs.get("refs") or ()]
+        levels = [r.get("level") for r in records if r.get("level") in schema.EVIDENCE_LEVELS]
+        level = max(levels, key=schema.EVIDENCE_LEVELS.__getitem__) if levels else attrs.get("level")
+        supports = tuple(sorted({sem.record_support(r) for r in records}))
+        return EdgeInfo(u, v, relation, rev, sign, weight, tuple(refs), level, supports)
+
+
 def _ref_key(ref: str) -> tuple[int, int, str]:
     return (0, int(ref), "") if ref.isdigit() else (1, 0, ref)
 
@@ -206,11 +295,14 @@ def mechanism_index(
     min_level: str | None = None,
     hub_penalty: float = sem.DEFAULT_HUB_PENALTY,
 ) -> MechanismIndex:
-    """The MechanismIndex of a graph under a filter, built once and reused while the graph's size
-    is unchanged (graphs are mutable: after editing one in place without changing its size, build
-    a MechanismIndex yourself)."""
-    n_edges = sum(len(keys) for nbrs in g._succ.values() for keys in nbrs.values())
-    key = (g.number_of_nodes(), n_edges, frozenset(support), min_level, float(hub_penalty))
+    """The MechanismIndex of a graph under a filter, built once and reused.
+
+    The cache is keyed on the graph object, its number of nodes and its number of linked pairs
+    (both cost microseconds; counting every edge of a 10^6-edge graph took longer than a path
+    query). Graphs are mutable: after changing a graph in place in a way that keeps both counts
+    (a second relation between two nodes already linked, an edited attribute), call
+    `forget(g)`."""
+    key = (g.number_of_nodes(), sum(map(len, g._succ.values())), frozenset(support), min_level, float(hub_penalty))
     per_graph = _CACHE.setdefault(g, {})
     index = per_graph.get(key)
     if index is None:
@@ -218,3 +310,8 @@ def mechanism_index(
             per_graph.clear()
         index = per_graph[key] = MechanismIndex(g, support=frozenset(support), min_level=min_level, hub_penalty=hub_penalty)
     return index
+
+
+def forget(g: nx.MultiDiGraph) -> None:
+    """Drop the cached indexes of a graph (after editing it in place)."""
+    _CACHE.pop(g, None)

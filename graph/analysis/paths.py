@@ -26,7 +26,7 @@ generic hubs do not flood the answers (`hub_penalty`, `max_degree`). Options: `s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import networkx as nx
 import numpy as np
@@ -245,37 +245,46 @@ def meetings(
     cons: Constraints,
     leg_len: int,
     via: int | None = None,
-) -> tuple[list[Meeting], Reach, Reach]:
-    """Every node both `a` and `b` reach by signed paths (legs that share no other node), with the
-    cheapest pair of legs for each pair of signs. `b` is never a meeting node; `a` may be (a leg of
-    no steps)."""
+) -> tuple[Iterator[Meeting], Reach, Reach]:
+    """Every node both `a` and `b` reach by signed paths (legs that share no other node), cheapest
+    first, one meeting per pair of leg signs. `b` is never a meeting node; `a` may be (a leg of no
+    steps). The meetings are produced lazily: the combined costs of all nodes are computed at
+    once, and legs are only traced for the candidates a caller asks for."""
     reach_a = Reach(index, a, leg_len, cons)
     reach_b = Reach(index, b, leg_len, cons)
-    fa, fb = reach_a.final, reach_b.final
-    both = np.flatnonzero((np.isfinite(fa).any(axis=0)) & (np.isfinite(fb).any(axis=0)))
-    out = []
-    for m in (int(x) for x in both):
-        if m == b or m in cons.avoid:
-            continue
-        for sa in (1, -1):
-            cost_a = reach_a.cost(m, sa)
-            if cost_a is None:
-                continue
+    hub = np.asarray(index.hub)
+    hub_at = hub.copy()
+    hub_at[a] = 0.0
+    costs, nodes_all, sa_all, sb_all = [], [], [], []
+    for ra, sa in ((0, 1), (1, -1)):
+        for rb, sb in ((0, 1), (1, -1)):
+            total = reach_a.final[ra] + reach_b.final[rb] + hub_at
+            total[b] = np.inf
+            if cons.avoid:
+                total[list(cons.avoid)] = np.inf
+            nodes = np.flatnonzero(np.isfinite(total))
+            costs.append(total[nodes])
+            nodes_all.append(nodes)
+            sa_all.append(np.full(len(nodes), sa))
+            sb_all.append(np.full(len(nodes), sb))
+    cost_v, node_v = np.concatenate(costs), np.concatenate(nodes_all)
+    sa_v, sb_v = np.concatenate(sa_all), np.concatenate(sb_all)
+    order = np.lexsort((-sb_v, -sa_v, index.id_rank()[node_v], np.round(cost_v, 9)))
+    combined = ((float(cost_v[i]), int(sa_v[i]), int(sb_v[i]), int(node_v[i])) for i in order)
+
+    def generate() -> Iterator[Meeting]:
+        for cost, sa, sb, m in combined:
             nodes_a, _ = reach_a.chain(m, sa)
-            for sb in (1, -1):
-                cost_b = reach_b.cost(m, sb)
-                if cost_b is None:
-                    continue
-                nodes_b, _ = reach_b.chain(m, sb)
-                if set(nodes_a[:-1]) & set(nodes_b) or set(nodes_b[:-1]) & set(nodes_a):
-                    continue  # the legs cross before m: an earlier node is the real meeting
-                if len(set(nodes_a)) < len(nodes_a) or len(set(nodes_b)) < len(nodes_b):
-                    continue  # a leg that passes a node twice is not a mechanism
-                if via is not None and via not in nodes_a and via not in nodes_b:
-                    continue
-                hub = index.hub[m] if m != a else 0.0
-                out.append(Meeting(m, sa, sb, cost_a + cost_b + hub))
-    return out, reach_a, reach_b
+            nodes_b, _ = reach_b.chain(m, sb)
+            if set(nodes_a[:-1]) & set(nodes_b) or set(nodes_b[:-1]) & set(nodes_a):
+                continue  # the legs cross before m: an earlier node is the real meeting
+            if len(set(nodes_a)) < len(nodes_a) or len(set(nodes_b)) < len(nodes_b):
+                continue  # a leg that passes a node twice is not a mechanism
+            if via is not None and via not in nodes_a and via not in nodes_b:
+                continue
+            yield Meeting(m, sa, sb, cost)
+
+    return generate(), reach_a, reach_b
 
 
 def meeting_path(index: MechanismIndex, mt: Meeting, reach_a: Reach, reach_b: Reach) -> SignedPath:
@@ -300,16 +309,20 @@ def _mechanism_answer(index: MechanismIndex, s: int, t: int, opts: PathOptions) 
     leg_len = min(opts.max_len, LEG_MAX_LEN)
     found, reach_s, reach_t = meetings(index, s, t, cons=cons, leg_len=leg_len, via=via)
     want = _sign_int(opts.sign)
-    mech, outcomes = [], []
+    mech: list[Meeting] = []
+    outcomes: list[Meeting] = []
     for mt in found:
+        if len(mech) >= opts.k and len(outcomes) >= opts.k:
+            break
         if want is not None and mt.from_sign * mt.to_sign != want:
             continue
         if len(reach_s.chain(mt.node, mt.from_sign)[1]) + len(reach_t.chain(mt.node, mt.to_sign)[1]) > opts.max_len:
             continue
-        (outcomes if index.is_outcome(mt.node) and mt.node != s else mech).append(mt)
-    key = lambda mt: (round(mt.cost, 9), index.ids[mt.node], mt.from_sign, mt.to_sign)  # noqa: E731
-    paths = [meeting_path(index, mt, reach_s, reach_t) for mt in sorted(mech, key=key)[: opts.k]]
-    shared = [meeting_path(index, mt, reach_s, reach_t) for mt in sorted(outcomes, key=key)[: opts.k]]
+        group = outcomes if index.is_outcome(mt.node) and mt.node != s else mech
+        if len(group) < opts.k:
+            group.append(mt)
+    paths = [meeting_path(index, mt, reach_s, reach_t) for mt in mech]
+    shared = [meeting_path(index, mt, reach_s, reach_t) for mt in outcomes]
     assoc = efficacy_associations(index, s, t, reach_s)[: opts.k]
     return PathAnswer(_node(index, s), _node(index, t), "mechanism", paths, shared, assoc, opts.as_dict())
 
