@@ -71,7 +71,7 @@ BACKEND_OPTIONS = [
     click.option("--seeds", type=click.Path(), default=None, expose_value=False, callback=_override("seeds"),
                  help="Seed folder or file."),
     click.option("--from", "graph_file", type=click.Path(), default=None, expose_value=False,
-                 callback=_override("graph_file"), help="Use an exported .json or .graphml graph instead of the seeds."),
+                 callback=_override("graph_file"), help="Use an exported .json, .graphml or .cx2 graph instead of the seeds."),
     click.option("--uri", default=None, expose_value=False, callback=_override("uri"), help="Neo4j Bolt URI."),
     click.option("--user", default=None, expose_value=False, callback=_override("user"), help="Neo4j user."),
     click.option("--password", default=None, expose_value=False, callback=_override("password"), help="Neo4j password."),
@@ -94,7 +94,7 @@ def backend_options(f):
     help="Graph store: the embedded NetworkX graph (no server), Neo4j, or auto (Neo4j when it answers).",
 )
 @click.option("--seeds", type=click.Path(), default=None, help="Seed folder or file (default: ./seeds or $MECHGRAPH_SEEDS).")
-@click.option("--from", "graph_file", type=click.Path(), default=None, help="Use an exported .json or .graphml graph instead of the seeds.")
+@click.option("--from", "graph_file", type=click.Path(), default=None, help="Use an exported .json, .graphml or .cx2 graph instead of the seeds.")
 @click.option("--uri", default=None, help="Neo4j Bolt URI (default: $NEO4J_URI or bolt://localhost:7687).")
 @click.option("--user", default=None, help="Neo4j user (default: $NEO4J_USER or neo4j).")
 @click.option("--password", default=None, help="Neo4j password (default: $NEO4J_PASSWORD).")
@@ -204,17 +204,25 @@ def show(state: State, name: str, as_json: bool) -> None:
 
 @cli.command()
 @backend_options
-@click.option("--format", "fmt", type=click.Choice(["json", "graphml"]), default=None, help="Default: from the file extension.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "cx2", "sif", "kgx"]), default=None,
+              help="Default: from the file extension (.json, .graphml, .cx2, .sif, .tsv for KGX).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write (KGX: the prefix).")
 @click.pass_obj
 def export(state: State, fmt: str | None, output: str) -> None:
-    """Write the graph as node-link JSON or GraphML (opens in Cytoscape and Gephi)."""
-    from .io import export_graph, format_for
+    """Write the graph for other tools: node-link JSON, GraphML (Cytoscape, Gephi), CX2 (NDEx,
+    Cytoscape), SIF (CausalPath, CARNIVAL) or KGX TSV (Biolink knowledge graphs).
+
+    SIF writes FILE.sif with FILE.carnival.tsv, FILE.nodes.tsv and FILE.edges.tsv beside it; KGX
+    writes PREFIX_nodes.tsv and PREFIX_edges.tsv. CX2 and KGX need `pip install 'mechgraph[exchange]'`.
+    """
+    from .io import export_files, format_for
 
     fmt = fmt or format_for(output)
     g = state.backend().to_networkx()
-    path = export_graph(g, output, fmt)
-    click.echo(f"wrote {path} ({fmt}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
+    files = export_files(g, output, fmt)
+    for f in files:
+        click.echo(f"wrote {f}")
+    click.echo(f"({fmt} export of a graph of {g.number_of_nodes()} nodes and {g.number_of_edges()} edges)")
 
 
 @cli.command()
