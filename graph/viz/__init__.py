@@ -7,7 +7,8 @@ vis-network from the installed pyvis package and the page's own `assets/page.js`
 `assets/page.css`, and embeds it in Jupyter. This layer imports `schema` and `errors`.
 """
 
-from .page import render_html, show, write_html
+from .notebook import show
+from .page import render_html, write_html
 from .select import density_warning, select_subgraph
 
 __all__ = ["density_warning", "render_html", "select_subgraph", "show", "write_html"]

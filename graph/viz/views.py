@@ -1,0 +1,147 @@
+"""The views `mechgraph viz` draws: the map, a neighbourhood, paths in context; named and titled.
+
+`draw(backend, ...)` resolves the names a person typed, cuts the part of the graph the view
+shows, finds the paths (the same search as `mechgraph path`: directed, the 5 best, at most 6
+steps, unless told otherwise), writes the page and returns what it did. Titles use entity names
+("around THBS2+ cancer-associated fibroblast"); without `output` the page is written to
+`mechgraph-<view>.html` in the current folder.
+
+What each view leaves out by default: publications (`publications=True` brings them back); on
+the whole map also clinical trials, as in the map `mechgraph build` writes (`kinds` chooses
+explicitly). `supports` keeps an edge when any of its evidence records has one of the chosen
+supports (review_text, reference_title, curator, hypothesis), the rule the analyses use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from .. import schema
+from ..errors import MechGraphError
+from ..io import columns
+from .page import write_html
+from .select import density_warning, select_subgraph
+
+PATH_K = 5
+PATH_MAX_LEN = 6
+MAP_LEAVES_OUT = ("publication", "clinical_trial")
+MAP_TITLE = "GCPM immunology mechanism map"
+
+
+@dataclass
+class Drawn:
+    """A written picture: where, what it shows, and a warning when it is too dense to read."""
+
+    path: Path
+    title: str
+    nodes: int
+    edges: int
+    warning: str | None = None
+
+
+def support_vocabulary() -> list[str]:
+    """The supports an evidence record may carry (the schema's, once it defines them)."""
+    return list(getattr(schema, "SUPPORTS", None) or columns.SUPPORT_LABELS)
+
+
+def default_name(view: str, *ids: str) -> str:
+    """`mechgraph-map.html`, `mechgraph-around-thbs2_caf.html`, `mechgraph-path-a-b.html`."""
+    parts = [view, *ids]
+    return "mechgraph-" + "-".join(re.sub(r"[^A-Za-z0-9_.]+", "_", p).strip("_") or "x" for p in parts) + ".html"
+
+
+def draw(
+    backend: Any,
+    output: str | Path | None = None,
+    *,
+    around: str | None = None,
+    depth: int = 1,
+    path: tuple[str, str] | None = None,
+    k: int = PATH_K,
+    max_len: int = PATH_MAX_LEN,
+    undirected: bool = False,
+    context: int = 0,
+    kinds: list[str] | None = None,
+    relations: list[str] | None = None,
+    min_level: str | None = None,
+    axis: str | None = None,
+    supports: list[str] | None = None,
+    publications: bool = False,
+    group_by: str = "axis",
+    title: str | None = None,
+) -> Drawn:
+    """Write the view and return what was drawn (see the module docstring)."""
+    from ..analysis.paths import signed_paths  # noqa: PLC0415 - analysis is only needed here
+    from ..store.entities import resolve  # noqa: PLC0415
+
+    if depth < 0 or context < 0:
+        raise MechGraphError("depth and context must be 0 or more")
+    if k < 1 or max_len < 1:
+        raise MechGraphError("k and max_len must be 1 or more")
+    if supports is not None:
+        unknown = [s for s in supports if s not in support_vocabulary()]
+        if unknown:
+            raise MechGraphError(f"unknown support {unknown[0]!r}; valid supports: {', '.join(support_vocabulary())}")
+    g = backend.to_networkx()
+    names = {n: str(a.get("name") or n) for n, a in g.nodes(data=True)}
+    centre = resolve(backend, around) if around else None
+    highlight = None
+    if path:
+        s, t = (resolve(backend, x) for x in path)
+        search = _support_filtered(g, supports) if supports is not None else g
+        found = signed_paths(search, s, t, k=k, max_len=max_len, undirected=undirected)
+        if not found:
+            hint = "" if undirected else " (try --undirected)"
+            raise MechGraphError(f"no path from {names[s]} to {names[t]} within {max_len} steps{hint}")
+        highlight = [[(st.source, st.target, st.relation) for st in p.steps] for p in found]
+    whole_map = not (centre or highlight or axis)
+    if kinds is None:
+        left_out = set(MAP_LEAVES_OUT if whole_map else ("publication",))
+        if publications:
+            left_out.discard("publication")
+        present = {str(a.get("kind")) for _, a in g.nodes(data=True)}
+        kinds = sorted(k for k in present if k in schema.ENTITY_KINDS and k not in left_out) if left_out & present else None
+    sub = select_subgraph(g, around=centre, depth=depth, kinds=kinds, relations=relations, min_level=min_level, axis=axis,
+                          paths=highlight, path_context=context, supports=supports)
+    if sub.number_of_nodes() == 0:
+        raise MechGraphError("nothing left to draw after the filters")
+    if highlight:
+        view, ids = "path", list(path or ())
+        ids = [highlight[0][0][0], _end(highlight[0])]
+        default_title = f"{names[ids[0]]} to {names[ids[1]]}: {len(highlight)} best path{'s' if len(highlight) != 1 else ''}"
+    elif centre:
+        view, ids = "around", [centre]
+        default_title = f"around {names[centre]}" + (f" ({depth} steps)" if depth != 1 else "")
+    elif axis:
+        view, ids = "axis", [axis]
+        default_title = str(((g.graph.get("axes") or {}).get(axis) or {}).get("name") or axis)
+    else:
+        view, ids = "map", []
+        default_title = MAP_TITLE
+    out = Path(output) if output else Path(default_name(view, *ids))
+    title = title or default_title
+    written = write_html(sub, out, title=title, highlight=highlight, centre=centre, group_by=group_by)
+    return Drawn(written, title, sub.number_of_nodes(), sub.number_of_edges(), density_warning(sub))
+
+
+def _end(path: list[tuple[str, str, str]]) -> str:
+    """The last node of a path of steps (a step may be walked against its edge)."""
+    if len(path) == 1:
+        return path[0][1]
+    last, before = path[-1], path[-2]
+    return last[1] if last[0] in before[:2] else last[0]
+
+
+def _support_filtered(g: nx.MultiDiGraph, supports: list[str]) -> nx.MultiDiGraph:
+    """The graph with only the edges that have a record of one of `supports`."""
+    keep = set(supports)
+    sub = nx.MultiDiGraph()
+    sub.graph.update(g.graph)
+    sub.add_nodes_from(g.nodes(data=True))
+    sub.add_edges_from((u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True) if keep & set(columns.edge_supports(d)))
+    return sub
