@@ -12,7 +12,18 @@ from typing import Any
 import click
 
 from .errors import MechGraphError, SeedError, UnknownEntity
-from .report import format_evidence, path_line, table, to_json
+from .report import (
+    counts_line,
+    effect_text,
+    format_evidence,
+    gaps_text,
+    node_names,
+    path_lines,
+    table,
+    targets_table,
+    to_json,
+    wrap_line,
+)
 
 
 class State:
@@ -54,6 +65,10 @@ def emit_json(data: Any) -> None:
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+# `path` and `viz --path` search the same way by default: directed, the 5 best, at most 6 steps
+PATH_K = 5
+PATH_MAX_LEN = 6
 
 
 def _override(attr: str):
@@ -140,8 +155,8 @@ def build(state: State, out_dir: str, no_picture: bool) -> None:
     report = build_all(state.seeds, out_dir, picture=not no_picture)
     s = report.stats.as_dict()
     click.echo(f"seeds valid: {s['nodes']} entities, {s['edges']} edges, {s['evidence_records']} evidence records, {report.references} references")
-    click.echo("entities: " + ", ".join(f"{k} {v}" for k, v in s["by_kind"].items()))
-    click.echo("edges:    " + ", ".join(f"{k} {v}" for k, v in s["by_relation"].items()))
+    click.echo(counts_line("entities:", s["by_kind"]))
+    click.echo(counts_line("edges:   ", s["by_relation"]))
     for w in report.warnings:
         click.echo(f"warning: {w}", err=True)
     for f in report.files:
@@ -183,11 +198,11 @@ def show(state: State, name: str, as_json: bool) -> None:
     click.echo(f"{e.get('name')}{zh}  [{e.get('id')}]  {e.get('kind')} ({e.get('category', '')})")
     for label, key in (("synonyms", "synonyms"), ("xrefs", "xrefs"), ("axes", "axes")):
         if e.get(key):
-            click.echo(f"  {label}: {', '.join(e[key])}")
+            click.echo(wrap_line(f"{label}: {', '.join(e[key])}", indent=2))
     if e.get("description"):
-        click.echo(f"  {e['description']}")
+        click.echo(wrap_line(e["description"], indent=2, hanging=0))
     for c in e.get("caveats") or []:
-        click.echo(f"  caveat: {c}")
+        click.echo(wrap_line(f"caveat: {c}", indent=2))
     for title, rows, arrow in (("outgoing", view.outgoing, "->"), ("incoming", view.incoming, "<-")):
         if not rows:
             continue
@@ -195,11 +210,11 @@ def show(state: State, name: str, as_json: bool) -> None:
         for r in rows:
             ctx = f"  ({r['context']})" if r.get("context") else ""
             direction = f" [{r['direction']}]" if r.get("direction") else ""
-            click.echo(f"  {arrow} {r['relation']} ({r.get('sign')}){direction} {r['other_name']} [{r['other']}]{ctx}")
+            click.echo(wrap_line(f"{arrow} {r['relation']} ({r.get('sign')}){direction} {r['other_name']} [{r['other']}]{ctx}", indent=2))
             for ev in r.get("evidence") or []:
                 click.echo(format_evidence(ev))
             for c in r.get("caveats") or []:
-                click.echo(f"      caveat: {c}")
+                click.echo(wrap_line(f"caveat: {c}", indent=6))
 
 
 @cli.command()
@@ -227,7 +242,7 @@ def export(state: State, fmt: str | None, output: str) -> None:
 
 @cli.command()
 @backend_options
-@click.option("--batch-size", default=5000, show_default=True, help="Rows per UNWIND statement.")
+@click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(min=1), help="Rows per UNWIND statement.")
 @click.pass_obj
 def load(state: State, batch_size: int) -> None:
     """Load the graph (seeds, or --from FILE) into Neo4j, replacing what is there, atomically.
@@ -269,7 +284,7 @@ def query(state: State, cypher: str | None, named: str | None, list_named: bool,
         if as_json:
             emit_json(rows)
         else:
-            click.echo(table(rows, max_width=90))
+            click.echo(table(rows))
         return
     if bool(cypher) == bool(named):
         raise MechGraphError("give either a Cypher query or --named NAME (see --list)")
@@ -291,8 +306,8 @@ def query(state: State, cypher: str | None, named: str | None, list_named: bool,
 @backend_options
 @click.argument("source")
 @click.argument("target")
-@click.option("--k", "k", default=5, show_default=True, help="How many paths.")
-@click.option("--max-len", default=6, show_default=True, help="Longest path, in steps.")
+@click.option("--k", "k", default=PATH_K, show_default=True, type=click.IntRange(min=1), help="How many paths.")
+@click.option("--max-len", default=PATH_MAX_LEN, show_default=True, type=click.IntRange(min=1), help="Longest path, in steps.")
 @click.option("--undirected", is_flag=True, help="Walk edges in either direction.")
 @json_option
 @click.pass_obj
@@ -317,12 +332,12 @@ def path(state: State, source: str, target: str, k: int, max_len: int, undirecte
     for i, p in enumerate(paths, 1):
         names = {n["id"]: n["name"] for n in p["nodes"]}
         click.echo(f"{i}. sign {p['sign']}  score {p['score']:.3f}  ({len(p['steps'])} steps)")
-        click.echo(f"   {path_line(p, names)}")
+        click.echo(path_lines(p, names, indent=3))
 
 
 @cli.command()
 @backend_options
-@click.option("--top", default=20, show_default=True, help="How many targets (0 for all).")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(min=0), help="How many targets (0 for all).")
 @json_option
 @click.pass_obj
 def targets(state: State, top: int, as_json: bool) -> None:
@@ -333,34 +348,19 @@ def targets(state: State, top: int, as_json: bool) -> None:
     """
     from .analysis.targets import rank_targets
 
-    ranked = rank_targets(state.backend().analysis_graph(), top=top)
+    g = state.backend().analysis_graph()
+    ranked = [t.as_dict() for t in rank_targets(g, top=top)]
     if as_json:
-        emit_json({"targets": [t.as_dict() for t in ranked]})
+        emit_json({"targets": ranked})
         return
-    rows = []
-    for i, t in enumerate(ranked, 1):
-        c = t.components
-        outcomes = [f"{r['outcome']}{r['sign']}" for r in t.reasons if "outcome" in r]
-        rows.append(
-            {
-                "#": i,
-                "target": f"{t.name} [{t.id}]",
-                "kind": t.kind,
-                "score": f"{t.score:.3f}",
-                "do": t.direction,
-                "infl/drug/evid/cent": f"{c['influence']:.2f}/{c['druggability']:.2f}/{c['evidence']:.2f}/{c['centrality']:.2f}",
-                "outcomes": ", ".join(outcomes),
-                "therapies": ", ".join(th["id"] for th in t.therapies),
-            }
-        )
-    click.echo(table(rows, max_width=48))
+    click.echo(targets_table(ranked, node_names(g)))
 
 
 @cli.command()
 @backend_options
 @click.argument("therapy")
 @click.option("--on", "outcome", default="peritoneal_metastasis", show_default=True, help="Outcome entity.")
-@click.option("--max-len", default=5, show_default=True, help="Longest path, in steps.")
+@click.option("--max-len", default=5, show_default=True, type=click.IntRange(min=1), help="Longest path, in steps.")
 @json_option
 @click.pass_obj
 def effect(state: State, therapy: str, outcome: str, max_len: int, as_json: bool) -> None:
@@ -370,25 +370,12 @@ def effect(state: State, therapy: str, outcome: str, max_len: int, as_json: bool
 
     backend = state.backend()
     t, o = resolve(backend, therapy), resolve(backend, outcome)
-    eff = therapy_effect(backend.to_networkx(), t, o, max_len=max_len)
+    g = backend.to_networkx()
+    eff = therapy_effect(g, t, o, max_len=max_len).as_dict()
     if as_json:
-        emit_json(eff.as_dict())
+        emit_json(eff)
         return
-    click.echo(f"{eff.therapy['name']} on {eff.outcome['name']}: {eff.verdict} (net {eff.net:+.3f})")
-    for title, group in (("lowers it", eff.lowering), ("raises it", eff.raising), ("unsigned", eff.unsigned)):
-        if not group:
-            continue
-        click.echo(f"\npaths where it {title} ({len(group)}):" if title != "unsigned" else f"\nunsigned paths ({len(group)}):")
-        for p in group:
-            d = p.as_dict()
-            names = {n["id"]: n["name"] for n in d["nodes"]}
-            click.echo(f"  {d['score']:.3f}  {path_line(d, names)}")
-    if eff.limits:
-        click.echo(f"\nwhat limits its efficacy ({len(eff.limits)}):")
-        for r in eff.limits:
-            figs = f"  [{'; '.join(r['figures'])}]" if r["figures"] else ""
-            ctx = f" ({r['context']})" if r.get("context") else ""
-            click.echo(f"  {r['source_name']} -{r['relation']}-> {r['target']}{ctx}; {r['level']}, ref {', '.join(r['refs'])}{figs}")
+    click.echo(effect_text(eff, node_names(g)))
 
 
 @cli.command()
@@ -400,64 +387,66 @@ def gaps(state: State, by: str, as_json: bool) -> None:
     """Mechanisms supported only by preclinical or in vitro evidence: where clinical validation is missing."""
     from .analysis.gaps import evidence_gaps
 
-    groups = evidence_gaps(state.backend().to_networkx(), by=by)
+    g = state.backend().to_networkx()
+    groups = evidence_gaps(g, by=by)
     if as_json:
         emit_json(groups)
         return
-    for name, rows in groups.items():
-        click.echo(f"{name} ({len(rows)})")
-        for r in rows:
-            click.echo(f"  {r['source']} -{r['relation']} ({r['sign']})-> {r['target']}   {'/'.join(r['levels'])}; ref {', '.join(r['refs'])}")
+    click.echo(gaps_text(groups, node_names(g)))
+
+
+def _split_words(values: tuple[str, ...]) -> list[str] | None:
+    """Repeatable options that also take comma-separated lists: --support a,b --support c."""
+    words = [w.strip() for v in values for w in v.split(",") if w.strip()]
+    return words or None
 
 
 @cli.command()
 @backend_options
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+              help="HTML file to write (default: mechgraph-<view>.html here, e.g. mechgraph-map.html).")
 @click.option("--around", default=None, help="Draw this entity's neighbourhood (any of its names).")
-@click.option("--depth", default=1, show_default=True, help="Hops around --around.")
-@click.option("--path", "path_ends", nargs=2, default=None, metavar="FROM TO", help="Highlight the best paths from FROM to TO in their context.")
-@click.option("--k", "k", default=3, show_default=True, help="Paths to highlight with --path.")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(min=0), help="Hops around --around.")
+@click.option("--path", "path_ends", nargs=2, default=None, metavar="FROM TO",
+              help="Draw the best paths from FROM to TO, found as `mechgraph path` finds them.")
+@click.option("--k", "k", default=PATH_K, show_default=True, type=click.IntRange(min=1), help="Paths to draw with --path.")
+@click.option("--max-len", default=PATH_MAX_LEN, show_default=True, type=click.IntRange(min=1), help="Longest path, in steps.")
+@click.option("--undirected", is_flag=True, help="With --path: walk edges in either direction.")
+@click.option("--context", default=0, show_default=True, type=click.IntRange(min=0),
+              help="With --path: also draw nodes this many hops from the paths.")
 @click.option("--kind", "kinds", multiple=True, help="Keep only entities of this kind (repeatable).")
 @click.option("--relation", "relations", multiple=True, help="Keep only edges of this relation (repeatable).")
 @click.option("--min-level", default=None, help="Keep only edges with evidence at least this strong (e.g. observational_human).")
 @click.option("--axis", default=None, help="Keep only an axis the seeds tag (e.g. caf_tam).")
-@click.option("--title", default=None, help="Page title.")
+@click.option("--support", "supports", multiple=True,
+              help="Keep only edges with a record of this support: review_text, reference_title, curator, hypothesis "
+                   "(repeatable or comma-separated; default: all, drawn by how they are known).")
+@click.option("--publications", is_flag=True, help="Also draw the publications (left out by default).")
+@click.option("--group-by", type=click.Choice(["axis", "cell"]), default="axis", show_default=True,
+              help="How the map groups nodes.")
+@click.option("--title", default=None, help="Page title (default: names what is drawn).")
 @click.pass_obj
-def viz(state: State, output: str, around: str | None, depth: int, path_ends: tuple[str, str] | None, k: int,
-        kinds: tuple[str, ...], relations: tuple[str, ...], min_level: str | None, axis: str | None, title: str | None) -> None:
+def viz(state: State, output: str | None, around: str | None, depth: int, path_ends: tuple[str, str] | None, k: int,
+        max_len: int, undirected: bool, context: int, kinds: tuple[str, ...], relations: tuple[str, ...],
+        min_level: str | None, axis: str | None, supports: tuple[str, ...], publications: bool, group_by: str,
+        title: str | None) -> None:
     """Draw the graph as one self-contained interactive HTML page that works offline.
 
-    Colour and shape by entity kind, edge colour by sign, a flat bar for inhibition, tooltips
-    with evidence and DOI links, a search box. Warns when the picture will be too dense to read.
+    Without options: the map, grouped by axis. --around NAME: a neighbourhood, what acts on it on
+    the left, what it acts on on the right. --path FROM TO: the best paths, each step coloured by
+    its sign and labelled with its relation. Edges the review itself does not state are dotted.
+    Tooltips give the evidence with DOI links; a search box finds nodes by any name.
     """
-    from .store.entities import resolve
-    from .analysis.paths import signed_paths
-    from .viz import density_warning, select_subgraph, write_html
+    from .viz.views import draw
 
-    backend = state.backend()
-    g = backend.to_networkx()
-    centre = resolve(backend, around) if around else None
-    highlight = None
-    if path_ends:
-        s, t = (resolve(backend, x) for x in path_ends)
-        found = signed_paths(g, s, t, k=k)
-        if not found:
-            found = signed_paths(g, s, t, k=k, undirected=True)
-        if not found:
-            raise MechGraphError(f"no path from {s} to {t} to draw")
-        highlight = [[(st.source, st.target, st.relation) for st in p.steps] for p in found]
-    sub = select_subgraph(
-        g, around=centre, depth=depth, kinds=list(kinds) or None, relations=list(relations) or None,
-        min_level=min_level, axis=axis, paths=highlight,
+    drawn = draw(
+        state.backend(), output, around=around, depth=depth, path=path_ends, k=k, max_len=max_len, undirected=undirected,
+        context=context, kinds=list(kinds) or None, relations=list(relations) or None, min_level=min_level, axis=axis,
+        supports=_split_words(supports), publications=publications, group_by=group_by, title=title,
     )
-    if sub.number_of_nodes() == 0:
-        raise MechGraphError("nothing left to draw after the filters")
-    warning = density_warning(sub)
-    if warning:
-        click.echo(f"warning: {warning}", err=True)
-    default_title = "mechgraph" + (f": around {centre}" if centre else "") + (f": {path_ends[0]} to {path_ends[1]}" if path_ends else "")
-    out = write_html(sub, output, title=title or default_title, highlight=highlight)
-    click.echo(f"wrote {out} ({sub.number_of_nodes()} nodes, {sub.number_of_edges()} edges)")
+    if drawn.warning:
+        click.echo(f"warning: {drawn.warning}", err=True)
+    click.echo(f"wrote {drawn.path} ({drawn.title}: {drawn.nodes} nodes, {drawn.edges} edges)")
 
 
 def main(argv: list[str] | None = None) -> int:
