@@ -308,3 +308,38 @@ def test_chinese_names_render(browser, tmp_path):
         assert width > 40 and width != tofu
     finally:
         run.close()
+
+
+def test_notebook_pictures_share_one_vis_network(browser, seed_graph, tmp_path, monkeypatch):
+    """Two show() outputs in one page, as a notebook holds them: the library comes once (with a
+    RequireJS-style `define` on the page, as in the classic Notebook) and both pictures draw."""
+    from mechgraph.viz import notebook
+
+    monkeypatch.setattr(notebook, "_SENT", False)
+    first = notebook.show(select_subgraph(seed_graph, around="thbs2_caf", depth=1), height=500)._repr_html_()
+    second = notebook.show(hostile_graph(), height=500)._repr_html_()
+    page = tmp_path / "notebook.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        "<script>window.define = function () { throw new Error('anonymous define'); }; window.define.amd = {};</script>"
+        f"</head><body>{first}{second}<script>document.body.setAttribute('data-ready', '1')</script></body></html>",
+        encoding="utf-8",
+    )
+    run = load(browser, page)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            drawn = run.eval("[...document.querySelectorAll('iframe')].map(f => f.contentDocument && "
+                             "f.contentDocument.body && f.contentDocument.body.getAttribute('data-ready'))")
+            if drawn == ["1", "1"]:
+                break
+            time.sleep(0.2)
+        run._collect(0.3)
+        assert run.errors == [], run.errors
+        assert drawn == ["1", "1"]
+        assert run.eval("typeof window.vis.Network") == "function"
+        assert run.eval("document.querySelectorAll('script[data-mechgraph]').length") == 1
+        assert run.eval("[...document.querySelectorAll('iframe')].map(f => f.contentDocument.querySelectorAll('canvas').length)") == [1, 1]
+        assert run.eval("window.__pwned === undefined && [...document.querySelectorAll('iframe')].every(f => f.contentWindow.__pwned === undefined)")
+    finally:
+        run.close()

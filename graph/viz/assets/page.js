@@ -1,5 +1,16 @@
 (function () {
   "use strict";
+  // vis-network is inlined in a standalone page; in a notebook the page takes the one the
+  // notebook page loaded once (mechgraph.viz.notebook)
+  var vis = window.vis;
+  if (!vis) {
+    try { vis = window.parent !== window ? window.parent.vis : undefined; } catch (err) { vis = undefined; }
+  }
+  if (!vis) {
+    document.getElementById("mg-status").textContent =
+      "vis-network is not loaded in this notebook: run mechgraph.viz.init_notebook() and show the picture again";
+    return;
+  }
   var DATA = JSON.parse(document.getElementById("mg-data").textContent);
   var S = DATA.style;
   var t0 = performance.now();
