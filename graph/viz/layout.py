@@ -625,23 +625,37 @@ def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float
 
 def place_edge_labels(steps: list[tuple[Any, Any, str]], pos: dict[Any, tuple[float, float]],
                       boxes: dict[Any, NodeBox]) -> dict[tuple[Any, Any], tuple[float, float]]:
-    """For each (from, to, text), a point on the straight edge where the text covers no node box
-    and no label placed before it; the midpoint when nothing is free."""
+    """For each (from, to, text), a point on the straight edge where the text covers no node
+    box and no label placed before it, and, where possible, lies on no other step's line (so it
+    is not read as that step's label); the midpoint when nothing is free."""
     taken = [node_rect(pos[n], boxes[n]) for n in pos]
+    segments = {(u, v): (pos[u], pos[v]) for u, v, _ in steps}
     out: dict[tuple[Any, Any], tuple[float, float]] = {}
+    ts = (0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75, 0.2, 0.8, 0.35, 0.65, 0.45, 0.55)
     for u, v, text in steps:
         (x1, y1), (x2, y2) = pos[u], pos[v]
-        chosen = None
-        for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75, 0.2, 0.8, 0.35, 0.65, 0.45, 0.55):
+        others = [seg for key, seg in segments.items() if key != (u, v)]
+        free, clear = None, None
+        for t in ts:
             at = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t)
             box = label_box(text, at)
-            if not any(_overlaps(box, r) for r in taken):
-                chosen = at
+            if any(_overlaps(box, r) for r in taken):
+                continue
+            free = free or at
+            if all(_point_segment(at, a, b) > EDGE_FONT_PX for a, b in others):
+                clear = at
                 break
-        chosen = chosen or ((x1 + x2) / 2, (y1 + y2) / 2)
+        chosen = clear or free or ((x1 + x2) / 2, (y1 + y2) / 2)
         taken.append(label_box(text, chosen))
         out[(u, v)] = (round(chosen[0], 1), round(chosen[1], 1))
     return out
+
+
+def _point_segment(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length = dx * dx + dy * dy
+    t = 0.0 if length == 0 else max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length))
+    return math.dist(p, (a[0] + t * dx, a[1] + t * dy))
 
 
 def overlapping_boxes(rects: list[tuple[float, float, float, float]]) -> list[tuple[int, int]]:

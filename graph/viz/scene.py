@@ -118,6 +118,7 @@ def page_data(
         positions, frames = layout.grouped_layout(g, boxes, by=group_by, titles=not large)
     label_at = layout.place_edge_labels(step_labels, positions, boxes) if step_labels else {}
 
+    rects = {n: layout.node_rect(positions[n], boxes[n]) for n in g.nodes} if not large else {}
     degree = dict(g.degree())
     nodes = []
     for n in order:
@@ -177,8 +178,9 @@ def page_data(
         if pair_count[pair] > 1 or u == v:
             pair_seen[pair] += 1
             rec["curve"] = round(0.12 + 0.18 * (pair_seen[pair] - 1), 2)
-        elif _crosses_aligned_nodes(positions[u], positions[v], boxes[u], boxes[v]):
-            rec["curve"] = 0.3  # bow round the nodes lined up between its ends
+        elif not large and (u, v, k) not in hl_edges and (u, v) not in hl_pairs and _aligned(positions[u], positions[v]) \
+                and _runs_through_nodes(positions[u], positions[v], [r for n, r in rects.items() if n not in (u, v)]):
+            rec["curve"] = 0.3  # along a row or column: bow round the nodes on the straight line
         if (u, v, k) in hl_edges or (u, v) in hl_pairs:
             rec["hl"] = 1
             pair_key = (u, v) if (u, v) in label_at else (v, u)
@@ -223,11 +225,37 @@ def _step_label_texts(g: nx.MultiDiGraph, hl_edges: set, hl_pairs: set) -> dict[
     return {key: " / ".join(dict.fromkeys(vals)) for key, vals in texts.items()}
 
 
-def _crosses_aligned_nodes(a: tuple[float, float], b: tuple[float, float], box_a: Any, box_b: Any) -> bool:
-    """An edge between two nodes in one column (or one row) more than a cell apart would run
-    straight through the nodes and labels between them."""
-    dx, dy = abs(a[0] - b[0]), abs(a[1] - b[1])
-    return (dx < 12 and dy > box_a.h + box_b.h) or (dy < 12 and dx > (box_a.w + box_b.w) * 0.75)
+def _aligned(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return abs(a[0] - b[0]) < 12 or abs(a[1] - b[1]) < 12
+
+
+def _runs_through_nodes(a: tuple[float, float], b: tuple[float, float], rects: list[tuple[float, float, float, float]]) -> bool:
+    """Whether the straight segment a-b passes over the symbol of another node (its box's top
+    part), as an edge between two nodes of one row or column does."""
+    for x0, y0, x1, y1 in rects:
+        sym = (x0 + (x1 - x0) * 0.25, y0, x1 - (x1 - x0) * 0.25, y0 + min(y1 - y0, 2 * (y1 - y0) / 3))
+        if _segment_hits(a, b, sym):
+            return True
+    return False
+
+
+def _segment_hits(a: tuple[float, float], b: tuple[float, float], r: tuple[float, float, float, float]) -> bool:
+    """Liang-Barsky: does the segment a-b meet the rectangle r?"""
+    t0, t1 = 0.0, 1.0
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    for p, q in ((-dx, a[0] - r[0]), (dx, r[2] - a[0]), (-dy, a[1] - r[1]), (dy, r[3] - a[1])):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 > t1:
+            return False
+    return True
 
 
 def _physics_options(n: int) -> dict[str, Any]:
