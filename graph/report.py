@@ -171,9 +171,16 @@ def targets_table(targets: list[dict[str, Any]], names: dict[str, str], width: i
             "score": f"{t['score']:.3f}",
             "do": t["direction"],
             "strongest path to an outcome": reason_text(best, names) if best else "",
-            "therapies": ", ".join(names.get(th["id"], th.get("name") or th["id"]) for th in t.get("therapies") or []),
+            "therapies": _first(names.get(th["id"], th.get("name") or th["id"]) for th in t.get("therapies") or []),
         })
     return table(rows, width=width, min_widths={"target": 14, "strongest path to an outcome": 28, "therapies": 16})
+
+
+def _first(items: Iterable[str], n: int = 3) -> str:
+    """The first `n` items, then how many more (all of them are in --json)."""
+    items = list(items)
+    more = f" +{len(items) - n} more" if len(items) > n else ""
+    return ", ".join(items[:n]) + more
 
 
 def effect_text(eff: dict[str, Any], names: dict[str, str], width: int = WIDTH) -> str:
@@ -186,8 +193,9 @@ def effect_text(eff: dict[str, Any], names: dict[str, str], width: int = WIDTH) 
         out.append(f"\n{title} ({len(group)}):")
         for p in group:
             local = {**names, **{n["id"]: n["name"] for n in p["nodes"]}}
-            out.append(f"  {p['score']:.3f}")
-            out.append(path_lines(p, local, indent=4, width=width))
+            lines = path_lines(p, local, indent=9, width=width).split("\n")
+            lines[0] = f"  {p['score']:.3f}  " + lines[0].lstrip()
+            out.extend(lines)
     limits = eff.get("limits") or []
     if limits:
         out.append(f"\nwhat limits its efficacy ({len(limits)}):")
