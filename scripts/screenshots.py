@@ -17,7 +17,10 @@ pixels); it exits 1 if any overlap.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
+import shlex
 import sys
 import tempfile
 from pathlib import Path
@@ -48,6 +51,14 @@ def visible(box: dict) -> bool:
     return box["x1"] > 0 and box["y1"] > 0 and box["x0"] < WIDTH and box["y0"] < HEIGHT
 
 
+def _shown(path: Path) -> str:
+    """A path as the person running the script would type it: relative to the current folder."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     from mechgraph.cli import main as mechgraph
 
@@ -65,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             for png, view in VIEWS:
                 page = Path(tmp) / (Path(png).stem + ".html")
-                if mechgraph([*seeds, "viz", *view, "-o", str(page)]) != 0:
+                with contextlib.redirect_stdout(io.StringIO()):  # its "wrote ..." line names a temporary file
+                    code = mechgraph([*seeds, "viz", *view, "-o", str(page)])
+                if code != 0:
                     return 2
                 run = PageRun(browser, page, width=WIDTH, height=HEIGHT)
                 try:
@@ -76,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
                     pairs = label_overlaps(boxes)
                     smallest = min((b["y1"] - b["y0"]) / max(1, b["text"].count("\n") + 1) for b in boxes) if boxes else 0
                     (out / png).write_bytes(run.screenshot())
-                    print(f"{out / png}: mechgraph viz {' '.join(view)}; {len(boxes)} labels, "
+                    command = " ".join(["mechgraph viz", *map(shlex.quote, view)])
+                    print(f"{_shown(out / png)}: {command}: {len(boxes)} labels, "
                           f"{len(pairs)} overlapping pairs, smallest label line {smallest:.1f} px")
                     for a, b in pairs[:10]:
                         print(f"    overlap: {a['text']!r} / {b['text']!r}")
