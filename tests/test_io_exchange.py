@@ -370,3 +370,26 @@ def test_failed_export_leaves_no_file(tmp_path, monkeypatch):
     with pytest.raises(ExportError, match="No space left"):
         export_files(known_graph(), tmp_path / "k.json", "json")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt, library", [("cx2", "ndex2"), ("kgx", "bmt")])
+def test_missing_library_is_one_line_with_an_install_hint(tmp_path, monkeypatch, fmt, library):
+    import builtins
+
+    import mechgraph.io.kgx as kgx_module
+
+    real_import = builtins.__import__
+
+    def without(name, *a, **k):
+        if name == library or name.startswith(library + "."):
+            raise ImportError(name)
+        return real_import(name, *a, **k)
+
+    monkeypatch.setattr(builtins, "__import__", without)
+    kgx_module.load_kgx.cache_clear()
+    try:
+        with pytest.raises(ExportError, match=r"pip install 'mechgraph\[exchange\]'"):
+            export_files(known_graph(), tmp_path / "k.out", fmt)
+    finally:
+        kgx_module.load_kgx.cache_clear()
+    assert list(tmp_path.iterdir()) == []
