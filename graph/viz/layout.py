@@ -7,9 +7,9 @@ Debian's browsers fall back to), so on any machine the real label is no wider th
 The layouts place boxes so that no two overlap; a browser test measures the drawn labels.
 
 - `grouped_layout` (the map, an axis, any filtered view): nodes grouped by axis (or by cell
-  type), each group a grid block under its title, blocks packed into rows to match the window's
-  shape, the disease outcomes in the middle; inside a block, nodes are swapped while that
-  shortens the edges.
+  type), the groups' frames tiling a rectangle of the window's shape (a squarified treemap,
+  each frame as large as its nodes need), each group's nodes flowing in rows under its title;
+  inside a frame, nodes are swapped while that shortens the edges.
 - `focus_layout` (`--around`): the centre in the middle, what acts on it to the left, what it
   acts on to the right, both-way neighbours above and below, the next ring further out.
 - `path_layout` (`--path`): one column per step along the paths, the best path on the middle

@@ -111,8 +111,7 @@ def draw(
     if sub.number_of_nodes() == 0:
         raise MechGraphError("nothing left to draw after the filters")
     if highlight:
-        view, ids = "path", list(path or ())
-        ids = [highlight[0][0][0], _end(highlight[0])]
+        view, ids = "path", [highlight[0][0][0], _end(highlight[0])]
         default_title = f"{names[ids[0]]} to {names[ids[1]]}: {len(highlight)} best path{'s' if len(highlight) != 1 else ''}"
     elif centre:
         view, ids = "around", [centre]
