@@ -91,6 +91,7 @@ def draw(
     names = {n: str(a.get("name") or n) for n, a in g.nodes(data=True)}
     centre = resolve(backend, around) if around else None
     highlight = None
+    ends: list[str] = []
     if path:
         s, t = (resolve(backend, x) for x in path)
         search = _support_filtered(g, supports) if supports is not None else g
@@ -99,6 +100,7 @@ def draw(
             hint = "" if undirected else " (try --undirected)"
             raise MechGraphError(f"no path from {names[s]} to {names[t]} within {max_len} steps{hint}")
         highlight = [[(st.source, st.target, st.relation) for st in p.steps] for p in found]
+        ends = [s, t]
     whole_map = not (centre or highlight or axis)
     if kinds is None:
         left_out = set(MAP_LEAVES_OUT if whole_map else ("publication",))
@@ -111,7 +113,7 @@ def draw(
     if sub.number_of_nodes() == 0:
         raise MechGraphError("nothing left to draw after the filters")
     if highlight:
-        view, ids = "path", [highlight[0][0][0], _end(highlight[0])]
+        view, ids = "path", ends
         default_title = f"{names[ids[0]]} to {names[ids[1]]}: {len(highlight)} best path{'s' if len(highlight) != 1 else ''}"
     elif centre:
         view, ids = "around", [centre]
@@ -126,14 +128,6 @@ def draw(
     title = title or default_title
     written = write_html(sub, out, title=title, highlight=highlight, centre=centre, group_by=group_by)
     return Drawn(written, title, sub.number_of_nodes(), sub.number_of_edges(), density_warning(sub))
-
-
-def _end(path: list[tuple[str, str, str]]) -> str:
-    """The last node of a path of steps (a step may be walked against its edge)."""
-    if len(path) == 1:
-        return path[0][1]
-    last, before = path[-1], path[-2]
-    return last[1] if last[0] in before[:2] else last[0]
 
 
 def _support_filtered(g: nx.MultiDiGraph, supports: list[str]) -> nx.MultiDiGraph:
