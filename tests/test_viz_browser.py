@@ -343,3 +343,25 @@ def test_notebook_pictures_share_one_vis_network(browser, seed_graph, tmp_path, 
         assert run.eval("window.__pwned === undefined && [...document.querySelectorAll('iframe')].every(f => f.contentWindow.__pwned === undefined)")
     finally:
         run.close()
+
+
+def test_step_labels_sit_on_the_drawn_edges(browser, tmp_path):
+    """Curved steps (bowing round a node) carry their label on the curve vis-network draws."""
+    from mechgraph.cli import main
+
+    page = tmp_path / "cat.html"
+    assert main(["--seeds", str(SEEDS), "viz", "--path", "catumaxomab", "malignant ascites", "-o", str(page)]) == 0
+    run = load(browser, page)
+    try:
+        check_page(run)
+        gaps = run.eval(
+            "(() => { const out = []; const d = JSON.parse(document.getElementById('mg-data').textContent);"
+            " d.edges.filter(e => e.label_at).forEach(e => { const edge = mechgraphNetwork.body.edges[e.id];"
+            "  let best = 1e9; for (let k = 0; k <= 200; k++) { const p = edge.edgeType.getPoint(k / 200);"
+            "   best = Math.min(best, Math.hypot(p.x - e.label_at[0], p.y - e.label_at[1])); }"
+            "  out.push([e.label, !!e.curve, best]); }); return out; })()"
+        )
+        assert gaps and any(curved for _, curved, _ in gaps)
+        assert all(dist < 2.0 for _, _, dist in gaps), gaps
+    finally:
+        run.close()

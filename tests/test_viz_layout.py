@@ -248,3 +248,41 @@ def test_viz_command_default_output_and_support_option(capsys, tmp_path, monkeyp
     code = main(["--seeds", str(SEEDS), "viz", "--support", "review_text,gossip"])
     _, err = capsys.readouterr()
     assert code == 1 and "unknown support 'gossip'" in err and "review_text" in err
+
+
+@pytest.mark.parametrize("source, target, undirected", [
+    ("thbs2_caf", "pd1_antibody", False), ("pd1_antibody", "thbs2_caf", True), ("nivolumab", "peritoneal_metastasis", False),
+    ("catumaxomab", "malignant_ascites", False), ("caf", "cd8_t_cell", False), ("hipec", "thbs2_caf", True),
+])
+def test_path_views_leave_every_label_clear(seed_graph, source, target, undirected):
+    from mechgraph.analysis.paths import signed_paths
+
+    found = signed_paths(seed_graph, source, target, k=5, undirected=undirected)
+    hl = [[(s.source, s.target, s.relation) for s in p.steps] for p in found]
+    d = page_data(select_subgraph(seed_graph, paths=hl, path_context=0), highlight=hl)
+    assert layout.overlapping_boxes(rects(d) + step_rects(d)) == []
+    labelled = {(e["from"], e["to"]) for e in d["edges"] if e.get("label_at")}
+    pairs = {(u, v) for p in hl for u, v, _ in p}
+    assert {frozenset(x) for x in labelled} == {frozenset(x) for x in pairs}  # one label per step's pair
+    nodes = {n["id"]: n for n in d["nodes"]}
+    for e in d["edges"]:  # no step runs over a node it does not join (parallel steps bow apart anyway)
+        if not e.get("hl") or (e.get("curve") and not e.get("label_at")):
+            continue
+        a, b = (nodes[e["from"]]["x"], nodes[e["from"]]["y"]), (nodes[e["to"]]["x"], nodes[e["to"]]["y"])
+        shape = (e.get("curve", 0.0), not e.get("ccw"))
+        points = [layout.curve_point(a, b, k / 20, *shape) for k in range(2, 19)]
+        for n in d["nodes"]:
+            if n["id"] in (e["from"], e["to"]):
+                continue
+            x0, x1 = n["x"] - n["size"], n["x"] + n["size"]
+            y0, y1 = n["y"] - n["size"], n["y"] + n["size"]
+            assert not any(x0 <= x <= x1 and y0 <= y <= y1 for x, y in points), (e["from"], e["to"], n["id"])
+
+
+def test_curve_point_follows_vis_network():
+    # a straight edge, and vis-network's curvedCW bowing to the left of the direction of travel
+    assert layout.curve_point((0, 0), (100, 0), 0.5) == (50, 0)
+    x, y = layout.curve_point((0, 0), (100, 0), 0.5, 0.3, True)
+    assert 40 < x < 60 and y < -10  # (the browser test checks the curve against vis-network's own)
+    x2, y2 = layout.curve_point((0, 0), (100, 0), 0.5, 0.3, False)
+    assert (x2, y2) == pytest.approx((x, -y)) and layout.curve_point((0, 0), (100, 0), 1.0, 0.3) == pytest.approx((100, 0))

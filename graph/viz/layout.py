@@ -623,29 +623,61 @@ def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def curve_point(a: tuple[float, float], b: tuple[float, float], t: float, roundness: float = 0.0,
+                clockwise: bool = True) -> tuple[float, float]:
+    """The point at `t` on an edge from a to b as vis-network draws it: straight, or its
+    `curvedCW`/`curvedCCW` quadratic curve of the given roundness (vis-network's own formula)."""
+    if not roundness:
+        return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+    o, r = b[0] - a[0], a[1] - b[1]
+    length = math.hypot(o, r)
+    turn = (0.5 * roundness + 0.5) if clockwise else (-0.5 * roundness + 0.5)
+    angle = (math.atan2(r, o) + turn * math.pi) % (2 * math.pi)
+    via = (a[0] + (0.5 * roundness + 0.5) * length * math.sin(angle), a[1] + (0.5 * roundness + 0.5) * length * math.cos(angle))
+    u = 1 - t
+    return (u * u * a[0] + 2 * t * u * via[0] + t * t * b[0], u * u * a[1] + 2 * t * u * via[1] + t * t * b[1])
+
+
+Curve = tuple[float, bool]  # (roundness, clockwise); roundness 0 is a straight edge
+
+
+def clear_curve(a: tuple[float, float], b: tuple[float, float], obstacles: list[tuple[float, float, float, float]]) -> Curve:
+    """The straightest edge shape from a to b that passes over none of the `obstacles`: straight,
+    else bowed one way or the other, more and more; straight when none is clear."""
+    for curve in ((0.0, True), (0.25, True), (0.25, False), (0.45, True), (0.45, False), (0.7, True), (0.7, False)):
+        points = [curve_point(a, b, k / 20, *curve) for k in range(1, 20)]
+        if not any(r[0] <= x <= r[2] and r[1] <= y <= r[3] for x, y in points for r in obstacles):
+            return curve
+    return (0.0, True)
+
+
 def place_edge_labels(steps: list[tuple[Any, Any, str]], pos: dict[Any, tuple[float, float]],
-                      boxes: dict[Any, NodeBox]) -> dict[tuple[Any, Any], tuple[float, float]]:
-    """For each (from, to, text), a point on the straight edge where the text covers no node
-    box and no label placed before it, and, where possible, lies on no other step's line (so it
-    is not read as that step's label); the midpoint when nothing is free."""
+                      boxes: dict[Any, NodeBox], curves: dict[tuple[Any, Any], Curve] | None = None
+                      ) -> dict[tuple[Any, Any], tuple[float, float]]:
+    """For each (from, to, text), a point on the edge (straight, or curved as `curves` says)
+    where the text covers no node box and no label placed before it, and, where possible, lies
+    on no other step's line (so it is not read as that step's label); the midpoint when nothing
+    is free."""
+    curves = curves or {}
     taken = [node_rect(pos[n], boxes[n]) for n in pos]
-    segments = {(u, v): (pos[u], pos[v]) for u, v, _ in steps}
+    lines = {(u, v): [curve_point(pos[u], pos[v], k / 20, *curves.get((u, v), (0.0, True))) for k in range(21)]
+             for u, v, _ in steps}
     out: dict[tuple[Any, Any], tuple[float, float]] = {}
     ts = (0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75, 0.2, 0.8, 0.35, 0.65, 0.45, 0.55)
     for u, v, text in steps:
-        (x1, y1), (x2, y2) = pos[u], pos[v]
-        others = [seg for key, seg in segments.items() if key != (u, v)]
+        shape = curves.get((u, v), (0.0, True))
+        others = [pts for key, pts in lines.items() if key != (u, v)]
         free, clear = None, None
         for t in ts:
-            at = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t)
+            at = curve_point(pos[u], pos[v], t, *shape)
             box = label_box(text, at)
             if any(_overlaps(box, r) for r in taken):
                 continue
             free = free or at
-            if all(_point_segment(at, a, b) > EDGE_FONT_PX for a, b in others):
+            if all(_point_segment(at, p, q) > EDGE_FONT_PX for pts in others for p, q in zip(pts, pts[1:])):
                 clear = at
                 break
-        chosen = clear or free or ((x1 + x2) / 2, (y1 + y2) / 2)
+        chosen = clear or free or curve_point(pos[u], pos[v], 0.5, *shape)
         taken.append(label_box(text, chosen))
         out[(u, v)] = (round(chosen[0], 1), round(chosen[1], 1))
     return out

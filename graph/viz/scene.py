@@ -116,7 +116,15 @@ def page_data(
         positions = layout.focus_layout(g, centre, boxes)
     else:
         positions, frames = layout.grouped_layout(g, boxes, by=group_by, titles=not large)
-    label_at = layout.place_edge_labels(step_labels, positions, boxes) if step_labels else {}
+    # a highlighted step that would run over another node bows round it, its label on the curve
+    step_curves: dict[tuple[Any, Any], tuple[float, bool]] = {}
+    for u, v, _ in step_labels:
+        others = [_symbol_rect(layout.node_rect(positions[n], boxes[n])) for n in g.nodes if n not in (u, v)]
+        parallel = len(g[u][v]) if g.has_edge(u, v) else 0
+        parallel += len(g[v][u]) if g.has_edge(v, u) else 0
+        if parallel == 1:
+            step_curves[(u, v)] = layout.clear_curve(positions[u], positions[v], others)
+    label_at = layout.place_edge_labels(step_labels, positions, boxes, step_curves) if step_labels else {}
 
     rects = {n: layout.node_rect(positions[n], boxes[n]) for n in g.nodes} if not large else {}
     degree = dict(g.degree())
@@ -183,6 +191,11 @@ def page_data(
             rec["curve"] = 0.3  # along a row or column: bow round the nodes on the straight line
         if (u, v, k) in hl_edges or (u, v) in hl_pairs:
             rec["hl"] = 1
+            roundness, clockwise = step_curves.get((u, v), (0.0, True))
+            if roundness:
+                rec["curve"] = roundness
+                if not clockwise:
+                    rec["ccw"] = 1
             pair_key = (u, v) if (u, v) in label_at else (v, u)
             if pair_key in label_at and pair_key not in labelled:
                 labelled.add(pair_key)
@@ -223,6 +236,12 @@ def _step_label_texts(g: nx.MultiDiGraph, hl_edges: set, hl_pairs: set) -> dict[
         for k in sorted(g[u][v], key=str):
             texts[(u, v)].append(str(g.edges[u, v, k].get("relation") or k))
     return {key: " / ".join(dict.fromkeys(vals)) for key, vals in texts.items()}
+
+
+def _symbol_rect(r: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The part of a node box an edge must not cross: the symbol and the label's upper lines."""
+    x0, y0, x1, y1 = r
+    return (x0 + (x1 - x0) * 0.15, y0, x1 - (x1 - x0) * 0.15, y0 + (y1 - y0) * 0.8)
 
 
 def _aligned(a: tuple[float, float], b: tuple[float, float]) -> bool:

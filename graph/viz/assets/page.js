@@ -144,7 +144,7 @@
       arrows: { to: { enabled: true, type: e.sign === "-" ? "bar" : "arrow",
                       scaleFactor: e.sign === "-" ? (e.hl ? 0.7 : 0.8) : (e.hl ? 0.8 : 0.6) } }
     };
-    if (e.curve) v.smooth = { enabled: true, type: "curvedCW", roundness: e.curve };
+    if (e.curve) v.smooth = { enabled: true, type: e.ccw ? "curvedCCW" : "curvedCW", roundness: e.curve };
     return v;
   });
 
