@@ -17,7 +17,13 @@ import networkx as nx
 import pytest
 
 from conftest import IN_CI, ev
-from mechgraph.analysis.paths import step_weight
+try:  # the path search's weight of one step with every record usable (its home moved with the search)
+    from mechgraph.analysis.semantics import SUPPORTS, step_weight_of, usable_records
+
+    def step_weight(a):
+        return step_weight_of(usable_records(a, frozenset(SUPPORTS)), list(a.get("refs") or []))
+except ImportError:
+    from mechgraph.analysis.paths import step_weight
 from mechgraph.errors import ExportError
 from mechgraph.io import columns, export_files, read_graph, to_node_link
 from mechgraph.io.cx2 import KIND_LOOK
@@ -89,6 +95,7 @@ def test_columns_on_known_edges():
     g = known_graph()
     a = g.edges["caf", "pm", "promotes"]
     assert columns.evidence_weight(a) == pytest.approx(0.9 * 1.05)
+    assert columns.evidence_weight(g.edges["caf", "il6", "secretes"]) == pytest.approx(0.7 * 0.7)  # title only
     assert columns.edge_supports(a) == ["curator", "review_text"]
     assert columns.edge_supports({"supports": ["hypothesis"], "evidence": a["evidence"]}) == ["hypothesis"]
     assert columns.edge_dois(a) == ["10.1000/18", "10.1000/19"]
@@ -157,7 +164,7 @@ def test_cx2_read_by_ndex2_with_every_attribute(tmp_path):
         a = g.edges[u, t, rel]
         seen.add((u, t, rel))
         assert v["relation"] == rel and v["sign"] == columns.SIGN_INT[a["sign"]]
-        assert math.isclose(v["score"], step_weight(a), rel_tol=1e-6)
+        assert math.isclose(v["score"], columns.evidence_weight(a), rel_tol=1e-6)
         assert v["level"] == a["level"] and v["refs"] == a["refs"]
         assert v["dois"] == columns.edge_dois(a) and v["supports"] == columns.edge_supports(a)
         assert v["stated_by_review"] == ("review_text" in columns.edge_supports(a))

@@ -7,10 +7,11 @@ in every file:
 
 - `sign`: +1 (activates, promotes, ...), -1 (inhibits, kills), 0 (unsigned or structural); the
   graph's own symbol ("+", "-", "0", "=") travels as `sign_symbol` where a format keeps it;
-- `score`: the weight of the edge's evidence, the number the path search gives one step
-  (mechgraph.analysis.paths.step_weight): the strongest level (clinical trial 1.0, observational
-  human 0.9, preclinical in vivo 0.8, in vitro 0.7, expert statement 0.6, none 0.5), raised 5% per
-  further reference, at most 1.0; a test holds the two equal on every seed edge;
+- `score`: the weight of the edge's evidence, the number the path search gives one step with
+  all of its records: the strongest level (clinical trial 1.0, observational human 0.9, case
+  report 0.85, preclinical in vivo 0.8, in vitro 0.7, expert statement 0.6, none 0.5), raised 5%
+  per further reference, at most 1.0, and x0.7 when only a reference's title supports it; a test
+  holds it equal to the path search's step weight on every seed edge;
 - `supports`: how the edge is known (review_text, reference_title, curator, hypothesis), read from
   the edge's `supports` or its evidence records' `support`, whichever the graph carries.
 """
@@ -24,12 +25,14 @@ from .. import schema
 LEVEL_WEIGHT = {
     "clinical_trial": 1.0,
     "observational_human": 0.9,
+    "case_report": 0.85,
     "preclinical_in_vivo": 0.8,
     "in_vitro": 0.7,
     "expert_statement": 0.6,
 }
 NO_LEVEL_WEIGHT = 0.5
 EXTRA_REF_BONUS = 0.05
+REFERENCE_TITLE_DISCOUNT = 0.7
 
 SIGN_INT = {"+": 1, "-": -1, "0": 0, "=": 0}
 
@@ -51,10 +54,16 @@ CURIE_PREFERENCE = (
 
 
 def evidence_weight(attrs: dict[str, Any]) -> float:
-    """Weight in (0, 1] of one edge's evidence: its strongest level, +5% per further reference."""
-    w = LEVEL_WEIGHT.get(attrs.get("level") or "", NO_LEVEL_WEIGHT)
+    """Weight in (0, 1] of one edge's evidence: its strongest level (of its records, else the
+    edge's), +5% per further reference, x0.7 when every record rests on a reference's title only."""
+    records = _records(attrs)
+    levels = [str(r["level"]) for r in records if r.get("level")] or ([str(attrs["level"])] if attrs.get("level") else [])
+    w = max((LEVEL_WEIGHT.get(lv, NO_LEVEL_WEIGHT) for lv in levels), default=NO_LEVEL_WEIGHT)
     n_refs = len(attrs.get("refs") or [])
-    return min(1.0, w * (1 + EXTRA_REF_BONUS * max(0, n_refs - 1)))
+    w = min(1.0, w * (1 + EXTRA_REF_BONUS * max(0, n_refs - 1)))
+    if records and all(r.get("support") == "reference_title" for r in records):
+        w *= REFERENCE_TITLE_DISCOUNT
+    return w
 
 
 def sign_symbol(attrs: dict[str, Any], relation: str) -> str:
