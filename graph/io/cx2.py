@@ -38,6 +38,7 @@ INSTALL_HINT = "pip install 'mechgraph[exchange]' (or: pip install ndex2)"
 KIND_LOOK: dict[str, tuple[str, str]] = {
     "cell_type": ("#1f6fb4", "ellipse"),
     "cell_state": ("#5bb8f0", "ellipse"),
+    "tumour_cell": ("#4b2991", "ellipse"),
     "gene": ("#7b3fa0", "diamond"),
     "complex": ("#c39be0", "diamond"),
     "mirna": ("#e05fb8", "vee"),

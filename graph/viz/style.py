@@ -11,6 +11,7 @@ from __future__ import annotations
 KIND_STYLE: dict[str, tuple[str, str]] = {
     "cell_type": ("#1f6fb4", "dot"),
     "cell_state": ("#5bb8f0", "dot"),
+    "tumour_cell": ("#4b2991", "dot"),  # the kind main's seeds give gastric cancer cells
     "gene": ("#7b3fa0", "diamond"),
     "complex": ("#c39be0", "diamond"),
     "mirna": ("#e05fb8", "triangleDown"),
