@@ -12,8 +12,7 @@ from typing import Any
 import click
 
 from .errors import MechGraphError, SeedError, UnknownEntity
-from .explain import wrap
-from .report import format_evidence, paragraph_table, provenance_lines, table, to_json
+from .report import counts_line, format_evidence, gaps_text, node_names, paragraph_table, provenance_lines, table, to_json, wrap_line
 
 
 class State:
@@ -56,6 +55,8 @@ def emit_json(data: Any) -> None:
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 
+# `path` and `viz --path` search the same way by default: directed, the 5 best, at most 6 steps
+
 
 def _override(attr: str):
     def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
@@ -72,7 +73,7 @@ BACKEND_OPTIONS = [
     click.option("--seeds", type=click.Path(), default=None, expose_value=False, callback=_override("seeds"),
                  help="Seed folder or file."),
     click.option("--from", "graph_file", type=click.Path(), default=None, expose_value=False,
-                 callback=_override("graph_file"), help="Use an exported .json or .graphml graph instead of the seeds."),
+                 callback=_override("graph_file"), help="Use an exported .json, .graphml or .cx2 graph instead of the seeds."),
     click.option("--uri", default=None, expose_value=False, callback=_override("uri"), help="Neo4j Bolt URI."),
     click.option("--user", default=None, expose_value=False, callback=_override("user"), help="Neo4j user."),
     click.option("--password", default=None, expose_value=False, callback=_override("password"), help="Neo4j password."),
@@ -95,7 +96,7 @@ def backend_options(f):
     help="Graph store: the embedded NetworkX graph (no server), Neo4j, or auto (Neo4j when it answers).",
 )
 @click.option("--seeds", type=click.Path(), default=None, help="Seed folder or file (default: ./seeds or $MECHGRAPH_SEEDS).")
-@click.option("--from", "graph_file", type=click.Path(), default=None, help="Use an exported .json or .graphml graph instead of the seeds.")
+@click.option("--from", "graph_file", type=click.Path(), default=None, help="Use an exported .json, .graphml or .cx2 graph instead of the seeds.")
 @click.option("--uri", default=None, help="Neo4j Bolt URI (default: $NEO4J_URI or bolt://localhost:7687).")
 @click.option("--user", default=None, help="Neo4j user (default: $NEO4J_USER or neo4j).")
 @click.option("--password", default=None, help="Neo4j password (default: $NEO4J_PASSWORD).")
@@ -141,8 +142,8 @@ def build(state: State, out_dir: str, no_picture: bool) -> None:
     report = build_all(state.seeds, out_dir, picture=not no_picture)
     s = report.stats.as_dict()
     click.echo(f"seeds valid: {s['nodes']} entities, {s['edges']} edges, {s['evidence_records']} evidence records, {report.references} references")
-    click.echo("entities: " + ", ".join(f"{k} {v}" for k, v in s["by_kind"].items()))
-    click.echo("edges:    " + ", ".join(f"{k} {v}" for k, v in s["by_relation"].items()))
+    click.echo(counts_line("entities:", s["by_kind"]))
+    click.echo(counts_line("edges:   ", s["by_relation"]))
     for w in report.warnings:
         click.echo(f"warning: {w}", err=True)
     for f in report.files:
@@ -195,11 +196,11 @@ def show(state: State, name: str, as_json: bool) -> None:
     click.echo(f"{e.get('name')}{zh}  [{e.get('id')}]  {e.get('kind')} ({e.get('category', '')})")
     for label, key in (("synonyms", "synonyms"), ("xrefs", "xrefs"), ("axes", "axes")):
         if e.get(key):
-            click.echo(f"  {label}: {', '.join(e[key])}")
+            click.echo(wrap_line(f"{label}: {', '.join(e[key])}", indent=2))
     if e.get("description"):
-        click.echo(f"  {e['description']}")
+        click.echo(wrap_line(e["description"], indent=2, hanging=0))
     for c in e.get("caveats") or []:
-        click.echo(f"  caveat: {c}")
+        click.echo(wrap_line(f"caveat: {c}", indent=2))
     for title, rows, arrow in (("outgoing", view.outgoing, "->"), ("incoming", view.incoming, "<-")):
         if not rows:
             continue
@@ -209,11 +210,11 @@ def show(state: State, name: str, as_json: bool) -> None:
             direction = f" [{r['direction']}]" if r.get("direction") else ""
             supports = r.get("supports") or sorted({ev.get("support") for ev in r.get("evidence") or [] if ev.get("support")})
             unstated = f"  (not stated by the review: {', '.join(supports)})" if supports and "review_text" not in supports else ""
-            click.echo(f"  {arrow} {r['relation']} ({r.get('sign')}){direction} {r['other_name']} [{r['other']}]{ctx}{unstated}")
+            click.echo(wrap_line(f"{arrow} {r['relation']} ({r.get('sign')}){direction} {r['other_name']} [{r['other']}]{ctx}{unstated}", indent=2))
             for ev in r.get("evidence") or []:
                 click.echo(format_evidence(ev))
             for c in r.get("caveats") or []:
-                click.echo(f"      caveat: {c}")
+                click.echo(wrap_line(f"caveat: {c}", indent=6))
 
 
 @cli.command()
@@ -256,22 +257,30 @@ def audit(state: State, source: str, paragraphs: bool, as_json: bool) -> None:
 
 @cli.command()
 @backend_options
-@click.option("--format", "fmt", type=click.Choice(["json", "graphml"]), default=None, help="Default: from the file extension.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "cx2", "sif", "kgx"]), default=None,
+              help="Default: from the file extension (.json, .graphml, .cx2, .sif, .tsv for KGX).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write (KGX: the prefix).")
 @click.pass_obj
 def export(state: State, fmt: str | None, output: str) -> None:
-    """Write the graph as node-link JSON or GraphML (opens in Cytoscape and Gephi)."""
-    from .io import export_graph, format_for
+    """Write the graph for other tools: node-link JSON, GraphML (Cytoscape, Gephi), CX2 (NDEx,
+    Cytoscape), SIF (CausalPath, CARNIVAL) or KGX TSV (Biolink knowledge graphs).
+
+    SIF writes FILE.sif with FILE.carnival.tsv, FILE.nodes.tsv and FILE.edges.tsv beside it; KGX
+    writes PREFIX_nodes.tsv and PREFIX_edges.tsv. CX2 and KGX need `pip install 'mechgraph[exchange]'`.
+    """
+    from .io import export_files, format_for
 
     fmt = fmt or format_for(output)
     g = state.backend().to_networkx()
-    path = export_graph(g, output, fmt)
-    click.echo(f"wrote {path} ({fmt}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
+    files = export_files(g, output, fmt)
+    for f in files:
+        click.echo(f"wrote {f}")
+    click.echo(f"({fmt} export of a graph of {g.number_of_nodes()} nodes and {g.number_of_edges()} edges)")
 
 
 @cli.command()
 @backend_options
-@click.option("--batch-size", default=5000, show_default=True, help="Rows per UNWIND statement.")
+@click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(min=1), help="Rows per UNWIND statement.")
 @click.pass_obj
 def load(state: State, batch_size: int) -> None:
     """Load the graph (seeds, or --from FILE) into Neo4j, replacing what is there, atomically.
@@ -313,7 +322,7 @@ def query(state: State, cypher: str | None, named: str | None, list_named: bool,
         if as_json:
             emit_json(rows)
         else:
-            click.echo(table(rows, max_width=90))
+            click.echo(table(rows))
         return
     if bool(cypher) == bool(named):
         raise MechGraphError("give either a Cypher query or --named NAME (see --list)")
@@ -505,64 +514,65 @@ def gaps(state: State, by: str, as_json: bool) -> None:
     """Mechanisms supported only by preclinical or in vitro evidence: where clinical validation is missing."""
     from .analysis.gaps import evidence_gaps
 
-    groups = evidence_gaps(state.backend().to_networkx(), by=by)
+    g = state.backend().to_networkx()
+    groups = evidence_gaps(g, by=by)
     if as_json:
         emit_json(groups)
         return
-    for name, rows in groups.items():
-        click.echo(f"{name} ({len(rows)})")
-        for r in rows:
-            click.echo(wrap(f"{r['source_name']} -{r['relation']} ({r['sign']})-> {r['target_name']}   "
-                            f"{'/'.join(r['levels'])}; ref {', '.join(r['refs'])}", "  "))
+    click.echo(gaps_text(groups, node_names(g)))
+
+
+def _split_words(values: tuple[str, ...]) -> list[str] | None:
+    """Repeatable options that also take comma-separated lists: --support a,b --support c."""
+    words = [w.strip() for v in values for w in v.split(",") if w.strip()]
+    return words or None
 
 
 @cli.command()
 @backend_options
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+              help="HTML file to write (default: mechgraph-<view>.html here, e.g. mechgraph-map.html).")
 @click.option("--around", default=None, help="Draw this entity's neighbourhood (any of its names).")
-@click.option("--depth", default=1, show_default=True, help="Hops around --around.")
-@click.option("--path", "path_ends", nargs=2, default=None, metavar="FROM TO", help="Highlight the best paths from FROM to TO in their context.")
-@click.option("--k", "k", default=3, show_default=True, help="Paths to highlight with --path.")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(min=0), help="Hops around --around.")
+@click.option("--path", "path_ends", nargs=2, default=None, metavar="FROM TO",
+              help="Draw the best paths from FROM to TO, found as `mechgraph path` finds them.")
+@click.option("--k", "k", default=5, show_default=True, type=click.IntRange(min=1), help="Paths to draw with --path (as `path`).")
+@click.option("--max-len", default=6, show_default=True, type=click.IntRange(1, 12), help="Longest path, in steps (as `path`).")
+@click.option("--context", default=0, show_default=True, type=click.IntRange(min=0),
+              help="With --path: also draw nodes this many hops from the paths.")
 @click.option("--kind", "kinds", multiple=True, help="Keep only entities of this kind (repeatable).")
 @click.option("--relation", "relations", multiple=True, help="Keep only edges of this relation (repeatable).")
 @click.option("--min-level", default=None, help="Keep only edges with evidence at least this strong (e.g. observational_human).")
 @click.option("--axis", default=None, help="Keep only an axis the seeds tag (e.g. caf_tam).")
-@click.option("--title", default=None, help="Page title.")
+@click.option("--support", "supports", multiple=True,
+              help="Keep only edges with a record of this support: review_text, reference_title, curator, hypothesis "
+                   "(repeatable or comma-separated; default: all, drawn by how they are known).")
+@click.option("--publications", is_flag=True, help="Also draw the publications (left out by default).")
+@click.option("--group-by", type=click.Choice(["axis", "cell"]), default="axis", show_default=True,
+              help="How the map groups nodes.")
+@click.option("--title", default=None, help="Page title (default: names what is drawn).")
 @click.pass_obj
-def viz(state: State, output: str, around: str | None, depth: int, path_ends: tuple[str, str] | None, k: int,
-        kinds: tuple[str, ...], relations: tuple[str, ...], min_level: str | None, axis: str | None, title: str | None) -> None:
+def viz(state: State, output: str | None, around: str | None, depth: int, path_ends: tuple[str, str] | None, k: int,
+        max_len: int, context: int, kinds: tuple[str, ...], relations: tuple[str, ...],
+        min_level: str | None, axis: str | None, supports: tuple[str, ...], publications: bool, group_by: str,
+        title: str | None) -> None:
     """Draw the graph as one self-contained interactive HTML page that works offline.
 
-    Colour and shape by entity kind, edge colour by sign, a flat bar for inhibition, tooltips
-    with evidence and DOI links, a search box. Warns when the picture will be too dense to read.
+    Without options: the map, grouped by axis. --around NAME: a neighbourhood, what acts on it on
+    the left, what it acts on on the right. --path FROM TO: the best paths, each step coloured by
+    its sign and labelled with its relation. Edges the review itself does not state are dotted.
+    Tooltips give the evidence with DOI links; a search box finds nodes by any name.
     """
-    from .analysis.paths import PathOptions, find_paths, path_ids
-    from .store.entities import resolve
-    from .viz import density_warning, select_subgraph, write_html
+    from .viz.views import draw
 
-    backend = state.backend()
-    g = backend.to_networkx()
-    centre = resolve(backend, around) if around else None
-    highlight = None
-    if path_ends:
-        s, t = (resolve(backend, x) for x in path_ends)
-        answer = find_paths(g, s, t, PathOptions(k=k))
-        found = answer.paths or answer.shared_outcomes or answer.associations
-        if not found:
-            raise MechGraphError(f"no path from {s} to {t} to draw (the same search as `mechgraph path`)")
-        highlight = path_ids(found)
-    sub = select_subgraph(
-        g, around=centre, depth=depth, kinds=list(kinds) or None, relations=list(relations) or None,
-        min_level=min_level, axis=axis, paths=highlight,
+    drawn = draw(
+        state.backend(), output, around=around, depth=depth, path=path_ends, k=k, max_len=max_len,
+        context=context, kinds=list(kinds) or None, relations=list(relations) or None, min_level=min_level, axis=axis,
+        supports=_split_words(supports), publications=publications, group_by=group_by, title=title,
     )
-    if sub.number_of_nodes() == 0:
-        raise MechGraphError("nothing left to draw after the filters")
-    warning = density_warning(sub)
-    if warning:
-        click.echo(f"warning: {warning}", err=True)
-    default_title = "mechgraph" + (f": around {centre}" if centre else "") + (f": {path_ends[0]} to {path_ends[1]}" if path_ends else "")
-    out = write_html(sub, output, title=title or default_title, highlight=highlight)
-    click.echo(f"wrote {out} ({sub.number_of_nodes()} nodes, {sub.number_of_edges()} edges)")
+    if drawn.warning:
+        click.echo(f"warning: {drawn.warning}", err=True)
+    click.echo(f"wrote {drawn.path} ({drawn.title}: {drawn.nodes} nodes, {drawn.edges} edges)")
 
 
 def main(argv: list[str] | None = None) -> int:

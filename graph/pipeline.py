@@ -1,4 +1,8 @@
-"""The main job: validate the seeds, build the graph, write its exports and the interactive map."""
+"""The main job: validate the seeds, build the graph, write its exports and the interactive map.
+
+The map is the one `mechgraph viz` draws without options: grouped by axis, without
+publications and trials. Other formats (CX2, SIF, KGX) are one `mechgraph export` away.
+"""
 
 from __future__ import annotations
 
@@ -30,16 +34,12 @@ def build_all(seeds: Path | str | None = None, out_dir: Path | str = "out", *, p
     report = BuildReport(graph_stats(g), len(data.references))
     report.files.append(export_graph(g, out / "gcpm.json", "json"))
     report.files.append(export_graph(g, out / "gcpm.graphml", "graphml"))
-    if picture:
-        from .viz import density_warning, select_subgraph, write_html
+    if picture:  # the same map `mechgraph viz` draws without options
+        from .store.embedded import NetworkXBackend
+        from .viz.views import draw
 
-        mechanism = select_subgraph(g, kinds=[k for k in _kinds(g) if k not in ("publication", "clinical_trial")])
-        warning = density_warning(mechanism)
-        if warning:
-            report.warnings.append(warning)
-        report.files.append(write_html(mechanism, out / "gcpm-map.html", title="GCPM immunology mechanism map"))
+        drawn = draw(NetworkXBackend(g), out / "gcpm-map.html")
+        if drawn.warning:
+            report.warnings.append(drawn.warning)
+        report.files.append(drawn.path)
     return report
-
-
-def _kinds(g) -> list[str]:
-    return sorted({a.get("kind") for _, a in g.nodes(data=True) if a.get("kind")})

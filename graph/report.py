@@ -1,12 +1,21 @@
-"""Text for people: tables that fit a terminal, JSON for programs, and one-line renderings of paths and evidence.
+"""Text for people: tables and lines that fit a 100-column terminal, JSON for programs.
 
 The CLI formats every result through here, so the look of the output is defined in one place.
+Nothing here cuts a value: a table that would be wider than `WIDTH` narrows its widest columns
+and wraps their cells onto more lines (and drops trailing columns only when even that cannot
+fit); long lines wrap with a hanging indent; paths break after a step. The complete data is
+always one `--json` away. Entities are shown by name; ids appear only where a person needs one
+to type (`show`'s header and its `[id]` after each neighbour).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import textwrap
+from typing import Any, Iterable
+
+WIDTH = 100
+GAP = "  "
 
 
 def to_json(data: Any) -> str:
@@ -14,36 +23,82 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
-def table(rows: list[dict[str, Any]], columns: list[str] | None = None, max_width: int = 60) -> str:
-    """A plain-text table; long cells are cut with an ellipsis."""
+def _cell(v: Any) -> str:
+    if isinstance(v, (list, tuple)):
+        v = ", ".join(str(x) for x in v)
+    elif isinstance(v, dict):
+        v = json.dumps(v, ensure_ascii=False)
+    return "" if v is None else " ".join(str(v).split())
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width=max(1, width), break_long_words=True, break_on_hyphens=False) or [""]
+
+
+def table(rows: list[dict[str, Any]], columns: list[str] | None = None, width: int = WIDTH,
+          min_widths: dict[str, int] | None = None) -> str:
+    """A plain-text table at most `width` characters wide; long cells wrap, never cut.
+
+    Columns are narrowed widest first down to their minimum (the header, or `min_widths`, at
+    most 12 characters); if the table is still too wide, columns are dropped from the right and
+    a last line names them (`--json` has everything).
+    """
     if not rows:
         return "(no rows)"
     columns = columns or list(dict.fromkeys(k for r in rows for k in r))
+    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    natural = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    floors = [min(natural[i], max(len(c), (min_widths or {}).get(c, min(12, natural[i])))) for i, c in enumerate(columns)]
 
-    def cell(v: Any) -> str:
-        if isinstance(v, (list, tuple)):
-            v = ", ".join(str(x) for x in v)
-        elif isinstance(v, dict):
-            v = json.dumps(v, ensure_ascii=False)
-        s = "" if v is None else str(v).replace("\n", " ")
-        return s if len(s) <= max_width else s[: max_width - 1] + "…"
+    def total(ws: list[int]) -> int:
+        return sum(ws) + len(GAP) * (len(ws) - 1)
 
-    cells = [[cell(r.get(c)) for c in columns] for r in rows]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(x.ljust(w) for x, w in zip(row, widths)).rstrip() for row in cells]
+    keep = len(columns)
+    widths = natural[:]
+    while total(widths[:keep]) > width:
+        slack = [(widths[i] - floors[i], widths[i], -i) for i in range(keep) if widths[i] > floors[i]]
+        if not slack:
+            if keep == 1:
+                break
+            keep -= 1
+            continue
+        _, _, neg_i = max(slack, key=lambda s: (s[1], s[2]))
+        widths[-neg_i] -= 1
+    widths = widths[:keep]
+    out = [_row([c for c in columns[:keep]], widths), GAP.join("-" * w for w in widths)]
+    for row in cells:
+        out.append(_row(row[:keep], widths))
+    if keep < len(columns):
+        out.append(f"(not shown, see --json: {', '.join(columns[keep:])})")
+    return "\n".join(out)
+
+
+def _row(values: list[str], widths: list[int]) -> str:
+    wrapped = [_wrap(v, w) for v, w in zip(values, widths)]
+    height = max(len(w) for w in wrapped)
+    lines = []
+    for j in range(height):
+        parts = [(w[j] if j < len(w) else "").ljust(width) for w, width in zip(wrapped, widths)]
+        lines.append(GAP.join(parts).rstrip())
     return "\n".join(lines)
 
 
-def format_evidence(ev: dict[str, Any]) -> str:
+def wrap_line(text: str, indent: int = 0, hanging: int = 4, width: int = WIDTH) -> str:
+    """One long line wrapped to `width`, its continuation lines indented a further `hanging`."""
+    return "\n".join(textwrap.wrap(" ".join(text.split()), width=width, initial_indent=" " * indent,
+                                   subsequent_indent=" " * (indent + hanging), break_long_words=True,
+                                   break_on_hyphens=False)) or " " * indent
+
+
+def format_evidence(ev: dict[str, Any], indent: int = 6) -> str:
     """One evidence record: how it is known and where (support, locator), its reference, design, level and summary."""
     where = f" {ev['locator']}" if ev.get("locator") else ""
     ref = f"ref {ev['ref']}" if ev.get("ref") else "no reference"
     doi = f" doi:{ev['doi']}" if ev.get("doi") else ""
     design = f"{ev['design']} -> " if ev.get("design") else ""
     figs = f" [{ev['figures']}]" if ev.get("figures") else ""
-    return f"      [{ev.get('support')}{where}] {ref}{doi} | {design}{ev.get('level')} | {ev.get('species')}: {ev.get('summary')}{figs}"
+    return wrap_line(f"[{ev.get('support')}{where}] {ref}{doi} | {design}{ev.get('level')} | {ev.get('species')}: "
+                     f"{ev.get('summary')}{figs}", indent=indent)
 
 
 def provenance_lines(counts: dict[str, Any]) -> list[str]:
@@ -55,7 +110,8 @@ def provenance_lines(counts: dict[str, Any]) -> list[str]:
     lines.append("")
     n = counts["edges_without_review_text"]
     parts = ", ".join(f"{k} {v}" for k, v in counts["edges_without_review_text_by_support"].items())
-    lines.append(f"{n} edge{'s' if n != 1 else ''} rest only on evidence the review's text does not state" + (f" ({parts})" if parts else ""))
+    lines.append(wrap_line(f"{n} edge{'s' if n != 1 else ''} rest only on evidence the review's text does not state"
+                           + (f" ({parts})" if parts else "")))
     return lines
 
 
@@ -67,14 +123,129 @@ def paragraph_table(paragraphs: list[Any], table_rows: list[Any], width: int = 2
         for p in paragraphs
     ]
     rows += [{"locator": r.locator, "lines": str(r.line), "cites": "-", "starts": f"{r.registry_id} {r.title[:width]}"} for r in table_rows]
-    return table(rows, max_width=80)
+    return table(rows)
+
+
+def _step_text(st: dict[str, Any], names: dict[str, str]) -> tuple[str, str]:
+    refs = ",".join(str(r) for r in st.get("refs") or []) or "-"
+    label = f"{st['relation']} {st['sign']} | ref {refs}"
+    if st.get("reversed"):
+        return f"<-[{label}]-", names.get(st["source"], st["source"])
+    return f"-[{label}]->", names.get(st["target"], st["target"])
+
+
+def path_lines(p: dict[str, Any], names: dict[str, str], indent: int = 3, width: int = WIDTH) -> str:
+    """A path on one line if it fits, else one step per line under its start."""
+    first = p["steps"][0]
+    start = names.get(first["target"] if first.get("reversed") else first["source"], "?")
+    steps = [_step_text(st, names) for st in p["steps"]]
+    one = " " * indent + " ".join([start] + [f"{a} {b}" for a, b in steps])
+    if len(one) <= width:
+        return one
+    lines = [wrap_line(start, indent=indent, width=width)]
+    for arrow, node in steps:
+        lines.append(wrap_line(f"{arrow} {node}", indent=indent + 2, width=width))
+    return "\n".join(lines)
 
 
 def path_line(p: dict[str, Any], names: dict[str, str]) -> str:
-    parts = [names.get(p["steps"][0]["source"] if not p["steps"][0].get("reversed") else p["steps"][0]["target"], "?")]
-    for st in p["steps"]:
-        refs = ",".join(st["refs"]) or "-"
-        arrow = f"-[{st['relation']} {st['sign']} | ref {refs}]->" if not st.get("reversed") else f"<-[{st['relation']} {st['sign']} | ref {refs}]-"
-        nxt = st["target"] if not st.get("reversed") else st["source"]
-        parts.append(f"{arrow} {names.get(nxt, nxt)}")
-    return " ".join(parts)
+    """A path on one line (for narrow uses prefer `path_lines`)."""
+    first = p["steps"][0]
+    start = names.get(first["target"] if first.get("reversed") else first["source"], "?")
+    return " ".join([start] + [f"{a} {b}" for a, b in (_step_text(st, names) for st in p["steps"])])
+
+
+def counts_line(label: str, counts: dict[str, int], width: int = WIDTH) -> str:
+    """`label: a 1, b 2, ...` wrapped under its label."""
+    text = ", ".join(f"{k} {v}" for k, v in counts.items())
+    pad = len(label) + 1
+    body = textwrap.wrap(text, width=width - pad) or [""]
+    return "\n".join([f"{label} {body[0]}"] + [" " * pad + b for b in body[1:]])
+
+
+def names_of(items: Iterable[dict[str, Any]], names: dict[str, str], key: str = "id") -> list[str]:
+    """The names of records that carry an id."""
+    return [names.get(it[key], it[key]) for it in items]
+
+
+# --------------------------------------------------------------------------------------------
+# One function per analysis: what the CLI prints for it
+# --------------------------------------------------------------------------------------------
+
+
+def reason_text(reason: dict[str, Any], names: dict[str, str]) -> str:
+    """A target's path to an outcome in words: `promotes peritoneal metastasis [8]`."""
+    parts = []
+    for st in reason.get("path") or []:
+        other = st["source"] if st.get("reversed") else st["target"]
+        parts.append(f"{st['relation']} {names.get(other, other)}")
+    refs = ",".join(str(r) for r in reason.get("refs") or [])
+    return " → ".join(parts) + (f" [{refs}]" if refs else "")
+
+
+def targets_table(targets: list[dict[str, Any]], names: dict[str, str], width: int = WIDTH) -> str:
+    """The ranked targets: name, kind, score, what to do, the strongest path to a disease
+    outcome (with its references) and the therapies in the graph that reach it."""
+    rows = []
+    for i, t in enumerate(targets, 1):
+        reasons = [r for r in t.get("reasons") or [] if "outcome" in r]
+        best = max(reasons, key=lambda r: r.get("score", 0), default=None)
+        rows.append({
+            "#": i,
+            "target": t["name"],
+            "kind": t["kind"].replace("_", " "),
+            "score": f"{t['score']:.3f}",
+            "do": t["direction"],
+            "strongest path to an outcome": reason_text(best, names) if best else "",
+            "therapies": _first(names.get(th["id"], th.get("name") or th["id"]) for th in t.get("therapies") or []),
+        })
+    return table(rows, width=width, min_widths={"target": 14, "strongest path to an outcome": 28, "therapies": 16})
+
+
+def _first(items: Iterable[str], n: int = 3) -> str:
+    """The first `n` items, then how many more (all of them are in --json)."""
+    items = list(items)
+    more = f" +{len(items) - n} more" if len(items) > n else ""
+    return ", ".join(items[:n]) + more
+
+
+def effect_text(eff: dict[str, Any], names: dict[str, str], width: int = WIDTH) -> str:
+    """A therapy's net effect, its lowering, raising and unsigned paths, and what limits it."""
+    out = [wrap_line(f"{eff['therapy']['name']} on {eff['outcome']['name']}: {eff['verdict']} (net {eff['net']:+.3f})", width=width)]
+    for key, title in (("lowering", "paths where it lowers it"), ("raising", "paths where it raises it"), ("unsigned", "unsigned paths")):
+        group = eff.get(key) or []
+        if not group:
+            continue
+        out.append(f"\n{title} ({len(group)}):")
+        for p in group:
+            local = {**names, **{n["id"]: n["name"] for n in p["nodes"]}}
+            lines = path_lines(p, local, indent=9, width=width).split("\n")
+            lines[0] = f"  {p['score']:.3f}  " + lines[0].lstrip()
+            out.extend(lines)
+    limits = eff.get("limits") or []
+    if limits:
+        out.append(f"\nwhat limits its efficacy ({len(limits)}):")
+        for r in limits:
+            figs = f" [{'; '.join(r['figures'])}]" if r.get("figures") else ""
+            ctx = f" ({r['context']})" if r.get("context") else ""
+            source = r.get("source_name") or names.get(r["source"], r["source"])
+            out.append(wrap_line(f"{source} -{r['relation']}-> {names.get(r['target'], r['target'])}{ctx}; "
+                                 f"{r['level']}, ref {', '.join(str(x) for x in r['refs'])}{figs}", indent=2, width=width))
+    return "\n".join(out)
+
+
+def gaps_text(groups: dict[str, list[dict[str, Any]]], names: dict[str, str], width: int = WIDTH) -> str:
+    """Mechanisms with only preclinical or in vitro support, by group, named."""
+    out = []
+    for group, rows in groups.items():
+        out.append(f"{group} ({len(rows)})")
+        for r in rows:
+            src, dst = names.get(r["source"], r["source"]), names.get(r["target"], r["target"])
+            out.append(wrap_line(f"{src} -{r['relation']} ({r['sign']})-> {dst}; "
+                                 f"{'/'.join(r['levels'])}; ref {', '.join(str(x) for x in r['refs'])}", indent=2, width=width))
+    return "\n".join(out)
+
+
+def node_names(g: Any) -> dict[str, str]:
+    """id -> name for every node of a graph (the id where a node has no name)."""
+    return {n: str(a.get("name") or n) for n, a in g.nodes(data=True)}

@@ -149,3 +149,80 @@ def test_every_command_has_help_and_a_readme_mention():
     for name, cmd in cli.commands.items():
         assert cmd.help and cmd.help.strip(), name
         assert f"mechgraph {name}" in readme or f"mechgraph --backend neo4j {name}" in readme, f"README does not show `mechgraph {name}`"
+
+
+# Every command a person reads, as the README shows it, on the seed graph.
+READ_COMMANDS = [
+    ["validate"],
+    ["stats"],
+    ["show", "THBS2+ CAF"],
+    ["show", "peritoneal metastasis"],
+    ["show", "卡妥索单抗"],
+    ["path", "THBS2+ CAF", "PD-1 antibody"],
+    ["path", "CD8+ T cell", "nivolumab", "--k", "5"],
+    ["path", "THBS2+ CAF", "peritoneal metastasis", "--sign", "+", "--via", "SPP1+ TAM"],
+    ["path", "nivolumab", "peritoneal metastasis"],
+    ["targets"],
+    ["targets", "--top", "0"],
+    ["effect", "nivolumab"],
+    ["effect", "catumaxomab", "--on", "malignant ascites"],
+    ["gaps"],
+    ["gaps", "--by", "cell"],
+    ["combine", "nivolumab"],
+    ["combine", "nivolumab", "catumaxomab"],
+    ["query", "--list"],
+    ["query", "--named", "candidate_targets"],
+    ["query", "--named", "therapies_for_target", "--param", "target=PD-1"],
+    ["query", "MATCH (c:CellState)-[r:POLARIZES]->(t) RETURN c.name AS cell, t.name AS into, r.refs AS refs"],
+]
+
+
+def test_every_command_fits_100_columns(capsys, tmp_path):
+    for args in READ_COMMANDS + [["build", "-o", str(tmp_path / "out")], ["export", "-o", str(tmp_path / "g.json")]]:
+        code, out, err = run(capsys, *args)
+        assert code == 0, (args, err)
+        assert out.strip(), args
+        wide = [line for line in (out + err).splitlines() if len(line) > 100]
+        assert wide == [], (args, wide[:3])
+
+
+def test_tables_name_entities_not_ids(capsys):
+    _, out, _ = run(capsys, "gaps")
+    assert "mesothelin-directed CAR NK-92 cells -kills (-)-> gastric cancer cell" in out
+    assert "car_nk_mesothelin" not in out and "peritoneal_metastasis" not in out
+    _, out, _ = run(capsys, "effect", "nivolumab")
+    assert "lowers the efficacy of immune checkpoint blockade" in out and " icb" not in out
+    _, out, _ = run(capsys, "targets", "--top", "5")
+    assert "[vegf]" not in out and "VEGF" in out and "peritoneal_metastasis" not in out
+    reasons = [line for line in out.splitlines() if line.startswith("    ")]
+    assert len(set(reasons)) == len(reasons) > 1  # each row's reason is its own, not the same text
+    data = json.loads(run(capsys, "targets", "--top", "5", "--json")[1])["targets"]
+    assert "VEGF" in {t["name"] for t in data} and data[0]["components"]  # the full data stays in --json
+
+
+def test_numeric_options_reject_out_of_range(capsys):
+    for args, option in [
+        (["targets", "--top", "-3"], "--top"),
+        (["path", "caf", "tam", "--k", "0"], "--k"),
+        (["path", "caf", "tam", "--max-len", "0"], "--max-len"),
+        (["effect", "nivolumab", "--max-len", "0"], "--max-len"),
+        (["viz", "--around", "caf", "--depth", "-1"], "--depth"),
+        (["viz", "--path", "caf", "tam", "--k", "0"], "--k"),
+        (["load", "--batch-size", "0"], "--batch-size"),
+    ]:
+        code, out, err = run(capsys, *args)
+        assert code == 2, args
+        assert f"Invalid value for '{option}'" in err and "is not in the range" in err, (args, err)
+        assert "Traceback" not in err
+
+
+def test_table_wraps_and_never_cuts():
+    from mechgraph.report import table
+
+    rows = [{"name": "THBS2+ cancer-associated fibroblast " * 3, "n": 1}, {"name": "short", "n": 22}]
+    text = table(rows, width=40)
+    assert max(len(line) for line in text.splitlines()) <= 40
+    assert "…" not in text
+    assert " ".join(text.split()).count("THBS2+ cancer-associated fibroblast") == 3
+    wide = table([{f"c{i}": "x" * 30 for i in range(8)}], width=60)
+    assert max(len(line) for line in wide.splitlines()) <= 60 and "not shown, see --json" in wide

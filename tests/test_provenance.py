@@ -183,7 +183,8 @@ def test_provenance_counts(tmp_path):
 def test_evidence_line_shows_support_locator_design_and_level():
     line = format_evidence({"ref": "7", "doi": "10.7150/jca.31787", "support": "review_text", "locator": "1.1 ¶2",
                             "design": "cross_sectional", "level": "observational_human", "species": "human_samples", "summary": "S."})
-    assert line == "      [review_text 1.1 ¶2] ref 7 doi:10.7150/jca.31787 | cross_sectional -> observational_human | human_samples: S."
+    assert " ".join(line.split()) == "[review_text 1.1 ¶2] ref 7 doi:10.7150/jca.31787 | cross_sectional -> observational_human | human_samples: S."
+    assert line.startswith("      [review_text") and all(len(x) <= 100 for x in line.splitlines())
     line = format_evidence({"support": "curator", "level": "expert_statement", "species": "review", "summary": "S."})
     assert line == "      [curator] no reference | expert_statement | review: S."
 
@@ -208,7 +209,7 @@ def test_cli_stats_counts_by_support_and_level(tmp_path, capsys):
 def test_cli_show_prints_support_and_locator(tmp_path, capsys):
     _two_edge_graph(tmp_path)
     assert main(["--seeds", str(tmp_path), "show", "tam"]) == 0
-    out = capsys.readouterr().out
-    assert "-> promotes (+) cancer-associated fibroblast [caf]  (not stated by the review: curator, hypothesis)" in out
+    out = " ".join(capsys.readouterr().out.split())
+    assert "-> promotes (+) cancer-associated fibroblast [caf] (not stated by the review: curator, hypothesis)" in out
     assert "[hypothesis 1.1 ¶2] ref review | review -> expert_statement | review: The review speculates so." in out
     assert "[review_text 1.3 ¶1] ref 1 doi:10.1000/abc | cross_sectional -> observational_human | human_samples: CAFs recruit macrophages." in out

@@ -199,7 +199,7 @@ def test_html_is_self_contained(small):
     d = data_of(page)
     assert [n["id"] for n in d["nodes"]] == sorted(small.nodes)
     assert len(d["edges"]) == small.number_of_edges()
-    assert d["physics"] is True
+    assert d["physics"] is False and all("x" in n and "y" in n for n in d["nodes"])  # laid out in Python
     inhibit = next(e for e in d["edges"] if e["relation"] == "inhibits")
     assert inhibit["sign"] == "-" and inhibit["evidence"][0]["doi"] == "10.1000/x"
     # a legend entry per kind present and the three signs
@@ -284,7 +284,7 @@ def test_highlight_marks_edges_and_nodes(small):
     assert hl_edges == {E1, E2}
     assert {n["id"] for n in d["nodes"] if n.get("hl")} == {"a", "b", "c"}
     assert d["dim"] is True
-    assert "highlighted path" in render_html(small, highlight=[[E1]])
+    assert "a step of the highlighted paths" in render_html(small, highlight=[[E1]])
     assert data_of(render_html(small))["dim"] is False
 
 
@@ -305,14 +305,33 @@ def test_density_warning():
     assert density_warning(nx.MultiDiGraph()) is None
 
 
-def test_write_html_and_show(small, tmp_path):
+def test_write_html_and_show(small, tmp_path, monkeypatch):
+    from mechgraph.viz import notebook
+
     p = write_html(small, tmp_path / "sub" / "x.html", title="x")
     assert isinstance(p, Path) and p.read_text(encoding="utf-8") == render_html(small, title="x")
     _node(small, "z", "gene", name=HOSTILE_SCRIPT)
-    frame = show(small, title="x")._repr_html_()
-    assert frame.startswith("<div><iframe srcdoc=\"&lt;!DOCTYPE html&gt;")
-    assert frame.count("<") == 4  # the div's and iframe's own tags; the page is escaped
-    assert "</iframe>" in frame
+    monkeypatch.setattr(notebook, "_SENT", False)
+    first = show(small, title="x")._repr_html_()
+    second = show(small, title="x")._repr_html_()
+    vis = viz_page._vis_js()
+    # the library goes to the notebook once, as a script of the notebook page...
+    assert first.startswith('<div><script data-mechgraph="vis-network">') and first.count(vis) == 1
+    head = html_escape(vis[:200])
+    assert vis not in second and head not in second and first.count(head) == first.count(vis) == 1
+    # ...and each picture is an escaped page in an iframe that takes vis from the notebook page
+    assert second.startswith('<div><iframe srcdoc="&lt;!DOCTYPE html&gt;') and second.count("<") == 4
+    assert 'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox allow-same-origin"' in second
+    print(f"\nshow(): first cell {len(first) // 1024} KB, later cells {len(second) // 1024} KB")
+    assert len(second) < len(first) - len(vis) + 2048
+    alone = show(small, title="x", standalone=True)._repr_html_()
+    assert html_escape(vis[:200]) in alone and "allow-same-origin" not in alone
+
+
+def html_escape(s: str) -> str:
+    import html
+
+    return html.escape(s, quote=True)
 
 
 def test_show_without_ipython(small, monkeypatch):
@@ -327,4 +346,4 @@ def test_show_without_ipython(small, monkeypatch):
 
     monkeypatch.setattr(builtins, "__import__", no_ipython)
     obj = show(small)
-    assert hasattr(obj, "_repr_html_") and obj._repr_html_().startswith("<div><iframe")
+    assert hasattr(obj, "_repr_html_") and "<iframe" in obj._repr_html_()

@@ -1,13 +1,24 @@
 """Exchange: one module per file format, each with a writer and (where the format can hold the whole
 graph) a reader, and the dispatch by format name or file extension.
 
-`nodelink` (JSON, exact round trip) and `graphml` (Cytoscape, Gephi). Writes go through a
-temporary file and a rename, so a failed export never leaves half a file. This layer imports
-`schema`, `props` and `errors` only.
+- `nodelink`: node-link JSON, every attribute, exact round trip;
+- `graphml`: GraphML with Cytoscape's columns (name, interaction, typed sign and score), exact
+  round trip;
+- `cx2`: CX2 for NDEx and Cytoscape, with a visual style, through ndex2; exact round trip;
+- `sif`: SIF in CausalPath's signed relation names, CARNIVAL's +1/-1 table and attribute tables;
+- `kgx`: KGX TSV (Biolink nodes and edges) through kgx.
+
+`columns` derives the values these formats share (sign as +1/-1/0, the evidence score, the CURIE
+a node represents, how an edge is known). Writes go to a staging folder beside the target and are
+moved into place only when every file of the export is complete, so a failed export never leaves
+half a file. ndex2 and kgx are optional (`pip install 'mechgraph[exchange]'`) and imported only
+when their format is used. This layer imports `schema`, `props` and `errors` only.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -15,45 +26,80 @@ import networkx as nx
 
 from .. import schema
 from ..errors import ExportError, SeedError
+from .cx2 import read_cx2, write_cx2
 from .graphml import read_graphml, write_graphml
+from .kgx import kgx_files, write_kgx
 from .nodelink import read_json, to_node_link, write_json
+from .sif import SIF_COMPANIONS, sibling, write_sif
 
-WRITERS: dict[str, Callable[[nx.MultiDiGraph, Path], None]] = {"json": write_json, "graphml": write_graphml}
-READERS: dict[str, Callable[[Path], nx.MultiDiGraph]] = {"json": read_json, "graphml": read_graphml}
+WRITERS: dict[str, Callable[[nx.MultiDiGraph, Path], None]] = {
+    "json": write_json,
+    "graphml": write_graphml,
+    "cx2": write_cx2,
+    "sif": write_sif,
+    "kgx": write_kgx,
+}
+READERS: dict[str, Callable[[Path], nx.MultiDiGraph]] = {"json": read_json, "graphml": read_graphml, "cx2": read_cx2}
 FORMATS = tuple(WRITERS)
+EXTENSIONS = {".json": "json", ".graphml": "graphml", ".xml": "graphml", ".cx2": "cx2", ".cx": "cx2", ".sif": "sif", ".tsv": "kgx"}
 
-__all__ = ["FORMATS", "export_graph", "format_for", "read_graph", "to_node_link"]
+__all__ = ["FORMATS", "READERS", "export_files", "export_graph", "format_for", "output_files", "read_graph", "to_node_link"]
 
 
-def export_graph(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json") -> Path:
-    """Write the graph to `path` as node-link JSON or GraphML; return the path written."""
+def output_files(path: Path | str, fmt: str) -> list[Path]:
+    """Every file an export to `path` in `fmt` writes, the main one first."""
+    path = Path(path)
+    if fmt == "sif":
+        return [path] + [sibling(path, s) for s in SIF_COMPANIONS]
+    if fmt == "kgx":
+        return kgx_files(path)
+    return [path]
+
+
+def export_files(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json") -> list[Path]:
+    """Write the graph to `path` in `fmt`; return every file written (SIF and KGX write several)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
+    targets = output_files(path, fmt)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise ExportError(f"{path}: cannot write: folder {parent} does not exist")
     try:
-        WRITERS[fmt](g, tmp)
-        tmp.replace(path)
+        staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent))
     except OSError as e:
-        tmp.unlink(missing_ok=True)
         raise ExportError(f"{path}: cannot write: {e.strerror or e}") from None
-    return path
+    try:
+        WRITERS[fmt](g, staging / path.name)
+        for final in targets:
+            (staging / final.name).replace(final)
+    except OSError as e:
+        raise ExportError(f"{path}: cannot write: {e.strerror or e}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return targets
+
+
+def export_graph(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json") -> Path:
+    """Write the graph to `path` in `fmt` (see FORMATS); return the main file written."""
+    return export_files(g, path, fmt)[0]
 
 
 def format_for(path: Path | str) -> str:
     """The export format implied by a file name."""
     suffix = Path(path).suffix.lower()
-    if suffix == ".json":
-        return "json"
-    if suffix in (".graphml", ".xml"):
-        return "graphml"
-    raise ExportError(f"{path}: cannot tell the format from the extension; use .json or .graphml")
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
+    known = ", ".join(sorted(EXTENSIONS))
+    raise ExportError(f"{path}: cannot tell the format from the extension ({known}); give --format")
 
 
 def read_graph(path: Path | str) -> nx.MultiDiGraph:
-    """Read an exported JSON or GraphML file back into the mechanism graph, checking it."""
+    """Read an exported JSON, GraphML or CX2 file back into the mechanism graph, checking it."""
     path = Path(path)
     fmt = format_for(path)
+    if fmt not in READERS:
+        raise ExportError(f"{path}: {fmt} holds only part of the graph and cannot be read back; use .json, .graphml or .cx2")
     if not path.is_file():
         raise ExportError(f"{path}: no such file")
     g = READERS[fmt](path)

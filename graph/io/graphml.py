@@ -1,6 +1,15 @@
-"""GraphML: flat values that Cytoscape and Gephi open; lists and mappings travel as JSON text.
+"""GraphML for Cytoscape and Gephi: flat values, the columns Cytoscape users expect, and back.
 
-The graph records which attributes are JSON text, so reading the file back is exact.
+Cytoscape (File > Import > Network from File) reads every GraphML key as a column. Besides the
+graph's own attributes (lists and mappings travel as JSON text) each file carries:
+
+- nodes: `name` (as in the graph) and `represents` (the node's CURIE, where it has one);
+- edges: `name` (`source (interaction) target`), `interaction` (the relation), `sign` as an
+  integer (+1, -1, 0; the graph's own symbol in `sign_symbol`), `score` as a double (the weight
+  of the evidence, see mechgraph.io.columns) and `support` (how the edge is known).
+
+The graph records which attributes are JSON text and which columns were added, so reading the
+file back gives the graph exactly as it was written.
 """
 
 from __future__ import annotations
@@ -12,7 +21,11 @@ from typing import Any
 import networkx as nx
 
 from ..errors import SeedError
+from . import columns
 from .nodelink import SCHEMA_VERSION
+
+NODE_COLUMNS = ("represents",)
+EDGE_COLUMNS = ("name", "interaction", "sign", "sign_symbol", "score", "support")
 
 
 def _graphml_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -31,31 +44,62 @@ def _graphml_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
                 out[k] = v
         return out
 
+    # a column is added only where no node (edge) has an attribute of that name already
+    node_keys = {k for _, a in g.nodes(data=True) for k in a}
+    edge_keys = {k for *_, a in g.edges(keys=True, data=True) for k in a} - {"sign"}
+    node_cols = [c for c in NODE_COLUMNS if c not in node_keys]
+    edge_cols = [c for c in EDGE_COLUMNS if c not in edge_keys]
+    if "sign_symbol" not in edge_cols:  # the graph's own sign would have nowhere to go
+        edge_cols.remove("sign")
+    names = {n: str(a.get("name") or n) for n, a in g.nodes(data=True)}
+
     for n in sorted(g.nodes):
-        flat.add_node(n, **flatten("node", dict(g.nodes[n])))
+        attrs = flatten("node", dict(g.nodes[n]))
+        if "represents" in node_cols:
+            curie = columns.represents(g.nodes[n])
+            if curie:
+                attrs["represents"] = curie
+        flat.add_node(n, **attrs)
     for u, v, k in sorted(g.edges(keys=True)):
-        attrs = flatten("edge", dict(g.edges[u, v, k]))
+        a = g.edges[u, v, k]
+        attrs = flatten("edge", dict(a))
         attrs.setdefault("relation", k)
+        symbol = columns.sign_symbol(a, k)
+        derived = {
+            "name": columns.edge_name(names[u], k, names[v]),
+            "interaction": k,
+            "sign": columns.sign_int(symbol),
+            "score": round(columns.evidence_weight(a), 6),
+            "support": "; ".join(columns.edge_supports(a)),
+        }
+        if "sign" in a:
+            derived["sign_symbol"] = a["sign"]
+        for c in edge_cols:
+            if c in derived and (c != "support" or derived[c]):
+                attrs[c] = derived[c]
         flat.add_edge(u, v, key=k, **attrs)
     flat.graph["name"] = g.graph.get("name", "mechgraph")
     flat.graph["schema_version"] = SCHEMA_VERSION
     flat.graph["axes"] = json.dumps(g.graph.get("axes", {}), ensure_ascii=False, sort_keys=True)
     flat.graph["mechgraph_json_keys"] = json.dumps(sorted(json_keys))
+    flat.graph["mechgraph_added_columns"] = json.dumps([f"node:{c}" for c in node_cols] + [f"edge:{c}" for c in edge_cols])
     return flat
 
 
 def write_graphml(g: nx.MultiDiGraph, path: Path) -> None:
-    """Write GraphML through networkx."""
+    """Write GraphML through networkx, with Cytoscape's columns (typed `sign` and `score`)."""
     nx.write_graphml(_graphml_graph(g), path, encoding="utf-8", prettyprint=True)
 
 
 def read_graphml(path: Path) -> nx.MultiDiGraph:
+    """Read a GraphML file mechgraph wrote back into the graph, dropping the added columns."""
     try:
         flat = nx.read_graphml(path, force_multigraph=True)
     except Exception as e:  # the XML parser and networkx raise many types; all mean "unreadable"
         raise SeedError([f"{path}:1: not a readable GraphML file: {str(e).splitlines()[0] if str(e) else type(e).__name__}"]) from None
     try:
         json_keys = set(json.loads(flat.graph.get("mechgraph_json_keys", "[]")))
+        added = set(json.loads(flat.graph.get("mechgraph_added_columns", "[]")))
         axes = json.loads(flat.graph.get("axes", "{}"))
     except (TypeError, json.JSONDecodeError):
         raise SeedError([f"{path}:1: graph attributes are not mechgraph's"]) from None
@@ -63,7 +107,10 @@ def read_graphml(path: Path) -> nx.MultiDiGraph:
 
     def unflatten(prefix: str, attrs: dict[str, Any]) -> dict[str, Any]:
         out = {}
+        symbol = attrs.get("sign_symbol") if f"{prefix}:sign_symbol" in added else None
         for k, v in attrs.items():
+            if f"{prefix}:{k}" in added:
+                continue
             if f"{prefix}:{k}" in json_keys and isinstance(v, str):
                 try:
                     out[k] = json.loads(v)
@@ -71,6 +118,8 @@ def read_graphml(path: Path) -> nx.MultiDiGraph:
                     raise SeedError([f"{path}:1: attribute {k!r} is not valid JSON"]) from None
             else:
                 out[k] = v
+        if symbol is not None:
+            out["sign"] = symbol
         return out
 
     for n, a in flat.nodes(data=True):

@@ -10,6 +10,7 @@ import networkx as nx
 
 from .. import schema
 from ..errors import MechGraphError
+from ..io import columns
 from .style import DENSE_EDGES, DENSE_NODES, DENSE_RATIO
 
 # --------------------------------------------------------------------------------------------
@@ -56,6 +57,7 @@ def select_subgraph(
     axis: str | None = None,
     paths: list[list[tuple[str, str, str]]] | None = None,
     path_context: int = 1,
+    supports: list[str] | None = None,
 ) -> nx.MultiDiGraph:
     """The part of `g` a picture should show.
 
@@ -67,8 +69,10 @@ def select_subgraph(
     Filters (applied to what the selectors kept):
       kinds     -- keep only nodes of these kinds;
       relations -- keep only edges of these relations;
-      min_level -- keep only edges whose best evidence level is at least this strong.
-    A node left without edges by the edge filters (relations, min_level) is dropped too, unless
+      min_level -- keep only edges whose best evidence level is at least this strong;
+      supports  -- keep only edges with at least one evidence record of these supports
+                   (review_text, reference_title, curator, hypothesis).
+    A node left without edges by the edge filters (relations, min_level, supports) is dropped too, unless
     it is the `around` node or on a path. Path nodes and edges are never filtered out.
     Unknown kind, relation, level, axis or node -> MechGraphError listing the valid values.
     """
@@ -145,8 +149,11 @@ def select_subgraph(
             for e in edges
             if e in keep_edges or schema.EVIDENCE_LEVELS.get(g.edges[e].get("level", ""), 0) >= floor
         }
+    if supports is not None:
+        wanted_support = set(supports)
+        edges = {e for e in edges if e in keep_edges or wanted_support & set(columns.edge_supports(g.edges[e]))}
     edges |= keep_edges
-    if relations is not None or min_level is not None:
+    if relations is not None or min_level is not None or supports is not None:
         after = {x for u, v, _ in edges for x in (u, v)}
         nodes -= (before - after) - keep_nodes
 

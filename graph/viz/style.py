@@ -11,6 +11,7 @@ from __future__ import annotations
 KIND_STYLE: dict[str, tuple[str, str]] = {
     "cell_type": ("#1f6fb4", "dot"),
     "cell_state": ("#5bb8f0", "dot"),
+    "tumour_cell": ("#4b2991", "dot"),  # the kind main's seeds give gastric cancer cells
     "gene": ("#7b3fa0", "diamond"),
     "complex": ("#c39be0", "diamond"),
     "mirna": ("#e05fb8", "triangleDown"),
@@ -32,12 +33,11 @@ SIGN_COLOURS = {"+": "#2b9348", "-": "#d62828", "0": "#9aa0a6"}
 SIGN_LABELS = {"+": "promotes / activates (+)", "-": "inhibits / kills (−)", "0": "binds, targets, structural (0)"}
 HIGHLIGHT_COLOUR = "#ff6a00"
 
-LARGE_GRAPH = 300  # above this many nodes: layout computed in Python, physics off
+LARGE_GRAPH = 300  # above this many nodes: no group titles, edges hidden while dragging
 DENSE_NODES = 400
 DENSE_EDGES = 1000
 DENSE_RATIO = 5.0  # edges per node
-EDGE_LABELS_UP_TO = 60  # relation names drawn on edges only in small pictures (and on highlighted edges)
-# vis-network forceAtlas2Based settings: compact for the whole graph, roomier up to 150 nodes
+# vis-network forceAtlas2Based settings, used only when a page is asked for physics
 PHYSICS = {
     "gravitationalConstant": -75,
     "centralGravity": 0.03,
@@ -48,5 +48,4 @@ PHYSICS = {
 }
 PHYSICS_SMALL = {**PHYSICS, "centralGravity": 0.012, "springLength": 110}
 SMALL_GRAPH = 80
-HUB_LABELS = 35  # this many best-connected nodes are labelled legibly even in the zoomed-out overview
 

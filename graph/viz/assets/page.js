@@ -1,5 +1,16 @@
 (function () {
   "use strict";
+  // vis-network is inlined in a standalone page; in a notebook the page takes the one the
+  // notebook page loaded once (mechgraph.viz.notebook)
+  var vis = window.vis;
+  if (!vis) {
+    try { vis = window.parent !== window ? window.parent.vis : undefined; } catch (err) { vis = undefined; }
+  }
+  if (!vis) {
+    document.getElementById("mg-status").textContent =
+      "vis-network is not loaded in this notebook: run mechgraph.viz.init_notebook() and show the picture again";
+    return;
+  }
   var DATA = JSON.parse(document.getElementById("mg-data").textContent);
   var S = DATA.style;
   var t0 = performance.now();
@@ -66,6 +77,11 @@
     box.appendChild(row("relation", e.relation + "  (sign " + e.sign + ")"));
     if (e.direction) box.appendChild(row("direction", e.direction));
     if (e.level) box.appendChild(row("evidence", levelText(e.level)));
+    if (e.supports) {
+      var how = e.supports.map(function (k) { return k.replace(/_/g, " ") + " (" + (S.supports[k] || k) + ")"; });
+      box.appendChild(row("how it is known", how.join("; ")));
+      if (e.unstated) box.appendChild(el("div", "mg-note", "drawn dotted: the review itself does not state this step"));
+    }
     if (e.context) box.appendChild(row("context", e.context));
     var evs = e.evidence || [];
     var shown = full ? evs : evs.slice(0, 3);
@@ -76,6 +92,8 @@
       if (ev.ref) bits.push("ref " + ev.ref);
       if (ev.species) bits.push(ev.species.replace(/_/g, " "));
       if (ev.level) bits.push(levelText(ev.level));
+      if (ev.support) bits.push(ev.support.replace(/_/g, " "));
+      if (ev.locator) bits.push(ev.locator);
       meta.textContent = bits.join(" \u00b7 ");
       d.appendChild(meta);
       if (ev.doi) { var p = el("div", "mg-meta"); p.appendChild(doiLink(ev.doi)); d.appendChild(p); }
@@ -91,50 +109,42 @@
     return box;
   }
 
-  // ---- vis data ----
+  // ---- vis data: positions, wrapped labels and sizes all come from Python ----
   var dim = DATA.dim;
-  var LABEL_MAX = 30;
   var physics = DATA.physics;
+  var FONT = S.fontPx || 14, EDGE_FONT = S.edgeFontPx || 12;
+  var FACE = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans CJK SC', sans-serif";
   var visNodes = DATA.nodes.map(function (n) {
     var st = kindStyle(n.kind);
-    var pub = n.kind === "publication";
-    var root = Math.sqrt(n.deg || 0);
-    var size = pub ? 7 : Math.min(30, 11 + 2.2 * root);
-    // hubs get bigger labels, so zoomed out only they are labelled (drawThreshold), zoomed in all are
-    var fsize = n.hl ? 18 : pub ? 10 : Math.min(20, 12 + 1.8 * root);
-    var label = n.name.length > LABEL_MAX && !n.hl ? n.name.slice(0, LABEL_MAX - 1).trim() + "\u2026" : n.name;
     var faded = dim && !n.hl;
     var bg = faded ? hexA(st.color, 0.35) : st.color;
+    var ring = n.hl || n.centre;
     var v = {
-      id: n.id, label: label, shape: st.shape, size: size,
-      color: { background: bg, border: n.hl ? S.highlight : bg,
+      id: n.id, label: n.label, shape: st.shape, size: n.size, x: n.x, y: n.y,
+      color: { background: bg, border: ring ? "#222222" : bg,
                highlight: { background: st.color, border: "#222" }, hover: { background: st.color, border: "#444" } },
-      borderWidth: n.hl ? 4 : 1,
-      widthConstraint: { maximum: n.hl ? 230 : 170 },
-      font: { color: faded ? "#8f8f8f" : "#1d1d1d", size: fsize }
+      borderWidth: ring ? 3 : 1,
+      font: { color: faded ? "#7a7a7a" : "#1d1d1d", size: FONT, face: FACE, strokeWidth: 3, strokeColor: "#ffffff",
+              multi: false }
     };
-    if (n.x !== undefined) { v.x = n.x; v.y = n.y; }
-    if (physics && !n.deg) v.physics = false;  // unlinked nodes go in a column beside the graph
+    if (!physics) v.fixed = { x: true, y: true };
     return v;
   });
   var visEdges = DATA.edges.map(function (e) {
     var c = S.signs[e.sign] || S.signs["0"];
     var strength = S.levels[e.level] || 1;
     var faded = dim && !e.hl;
-    var col = e.hl ? S.highlight : (faded ? hexA(c, 0.28) : c);
+    var alpha = e.hl ? 1 : faded ? 0.22 : e.unstated ? 0.5 : 0.85;
+    var col = alpha < 1 ? hexA(c, alpha) : c;
     var v = {
       id: e.id, from: e.from, to: e.to,
-      color: { color: col, highlight: e.hl ? S.highlight : c, hover: e.hl ? S.highlight : c, inherit: false },
-      width: e.hl ? 5 : 0.6 + 0.45 * strength,
-      dashes: e.dashed ? [5, 4] : false,
-      arrows: { to: { enabled: true, type: e.sign === "-" ? "bar" : "arrow", scaleFactor: e.sign === "-" ? 0.8 : 0.6 } }
+      color: { color: col, highlight: c, hover: c, inherit: false },
+      width: e.hl ? 4.5 : 0.6 + 0.45 * strength,
+      dashes: e.unstated ? [1.5, 3.5] : e.dashed ? [6, 4] : false,
+      arrows: { to: { enabled: true, type: e.sign === "-" ? "bar" : "arrow",
+                      scaleFactor: e.sign === "-" ? (e.hl ? 0.7 : 0.8) : (e.hl ? 0.8 : 0.6) } }
     };
-    if (e.curve) v.smooth = { enabled: true, type: "curvedCW", roundness: e.curve };
-    if (DATA.edgeLabels || e.hl) {
-      v.label = e.relation;
-      v.font = { size: e.hl ? 13 : 10, color: e.hl ? "#8a3a00" : "#666", strokeWidth: 3, strokeColor: "#fff",
-                 align: "middle" };
-    }
+    if (e.curve) v.smooth = { enabled: true, type: e.ccw ? "curvedCCW" : "curvedCW", roundness: e.curve };
     return v;
   });
 
@@ -143,9 +153,9 @@
   visNodes.forEach(function (v) { visById[v.id] = v; });
   var options = {
     autoResize: true,
-    layout: { randomSeed: 7, improvedLayout: physics && !DATA.large && DATA.nodes.length <= 250 },
-    nodes: { font: { size: 14, face: "system-ui, sans-serif", strokeWidth: 4, strokeColor: "#ffffff" },
-             widthConstraint: { maximum: 170 }, scaling: { label: { drawThreshold: 10 } } },
+    layout: { randomSeed: 7, improvedLayout: false },
+    nodes: { font: { size: FONT, face: FACE, strokeWidth: 3, strokeColor: "#ffffff" },
+             scaling: { label: { drawThreshold: 4, maxVisible: 40 } } },
     edges: { smooth: false, selectionWidth: 1.5, hoverWidth: 0.8 },
     interaction: { hover: true, tooltipDelay: 100000, hideEdgesOnDrag: DATA.large, hideEdgesOnZoom: DATA.large,
                    navigationButtons: false, keyboard: false, multiselect: false },
@@ -157,6 +167,40 @@
   var network = new vis.Network(container, data, options);
   window.mechgraphNetwork = network;
 
+  // group frames under the nodes, highlighted steps' relation labels above the edges
+  network.on("beforeDrawing", function (ctx) {
+    (DATA.frames || []).forEach(function (f) {
+      ctx.save();
+      ctx.fillStyle = "rgba(120,130,150,0.07)";
+      ctx.strokeStyle = "rgba(120,130,150,0.35)";
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      if (ctx.roundRect) ctx.roundRect(f.x, f.y, f.w, f.h, 10); else ctx.rect(f.x, f.y, f.w, f.h);
+      ctx.fill();
+      ctx.stroke();
+      ctx.fillStyle = "#4a5568";
+      ctx.font = "600 13px " + FACE;
+      ctx.textBaseline = "top";
+      f.title.split("\n").forEach(function (line, i) { ctx.fillText(line, f.x + 10, f.y + 7 + 16 * i); });
+      ctx.restore();
+    });
+  });
+  var stepLabels = DATA.edges.filter(function (e) { return e.label && e.label_at; });
+  network.on("afterDrawing", function (ctx) {
+    stepLabels.forEach(function (e) {
+      ctx.save();
+      ctx.font = "600 " + EDGE_FONT + "px " + FACE;
+      ctx.textAlign = "center";
+      ctx.textBaseline = "middle";
+      ctx.lineWidth = 4;
+      ctx.strokeStyle = "#ffffff";
+      ctx.strokeText(e.label, e.label_at[0], e.label_at[1]);
+      ctx.fillStyle = e.sign === "+" ? "#1f6f35" : e.sign === "-" ? "#b01e1e" : "#555b61";
+      ctx.fillText(e.label, e.label_at[0], e.label_at[1]);
+      ctx.restore();
+    });
+  });
+
   var status = document.getElementById("mg-status");
   var settled = !physics;
   function markReady() {
@@ -167,72 +211,65 @@
                            nodes: DATA.nodes.length, edges: DATA.edges.length };
     document.body.setAttribute("data-ready", "1");
   }
-  function placeUnlinked() {
-    var lone = DATA.nodes.filter(function (n) { return !n.deg; }).map(function (n) { return n.id; });
-    if (!lone.length || lone.length === DATA.nodes.length) return;
-    var pos = network.getPositions();
-    var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  // the drawing's extent in canvas units: node boxes (symbol and label), group frames, step labels
+  function extent() {
+    var pos = network.getPositions(), x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
     DATA.nodes.forEach(function (n) {
-      if (!n.deg) return;
-      var p = pos[n.id];
-      x0 = Math.min(x0, p.x); x1 = Math.max(x1, p.x); y0 = Math.min(y0, p.y); y1 = Math.max(y1, p.y);
+      var p = pos[n.id]; if (!p) return;
+      var half = n.box ? n.box[0] / 2 : 25, below = n.box ? n.box[1] : 25;
+      x0 = Math.min(x0, p.x - half); x1 = Math.max(x1, p.x + half);
+      y0 = Math.min(y0, p.y - n.size); y1 = Math.max(y1, p.y + below);
     });
-    var dy = 46, dx = 150;
-    var perCol = Math.max(1, Math.floor((y1 - y0) / dy) + 1);
-    lone.forEach(function (id, i) {
-      network.moveNode(id, x1 + 170 + dx * Math.floor(i / perCol), y0 + dy * (i % perCol));
+    (DATA.frames || []).forEach(function (f) {
+      x0 = Math.min(x0, f.x); x1 = Math.max(x1, f.x + f.w); y0 = Math.min(y0, f.y); y1 = Math.max(y1, f.y + f.h);
     });
+    return { x0: x0, x1: x1, y0: y0, y1: y1 };
   }
   // fit the drawing into the part of the window the overlays (title, search, legend) leave free
   function fitView(animate) {
-    var W = container.clientWidth, H = container.clientHeight, pad = 24;
+    var W = container.clientWidth, H = container.clientHeight, pad = 16;
     var left = 0;
     if (W >= 900) {
       var top = document.getElementById("mg-top"), legend = document.getElementById("mg-legend");
-      left = Math.max(top.offsetWidth, legend.offsetWidth) + 20;
+      left = Math.max(top.offsetWidth, legend.offsetWidth) + 16;
     }
-    var pos = network.getPositions(), ids = Object.keys(pos);
-    if (!ids.length) return;
-    var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-    ids.forEach(function (id) {
-      var p = pos[id], v = visById[id];
-      var half = v ? Math.max(v.size, Math.min(85, 0.3 * v.font.size * v.label.length)) : 25;
-      x0 = Math.min(x0, p.x - half); x1 = Math.max(x1, p.x + half);
-      y0 = Math.min(y0, p.y - (v ? v.size : 25)); y1 = Math.max(y1, p.y + (v ? v.size + 1.3 * v.font.size : 25));
-    });
-    var s = Math.min((W - left - 2 * pad) / Math.max(1, x1 - x0), (H - 2 * pad) / Math.max(1, y1 - y0), 1.2);
-    network.moveTo({ position: { x: (x0 + x1) / 2 - left / 2 / s, y: (y0 + y1) / 2 }, scale: s,
+    var b = extent();
+    if (!isFinite(b.x0)) return;
+    var s = Math.min((W - left - 2 * pad) / Math.max(1, b.x1 - b.x0), (H - 2 * pad) / Math.max(1, b.y1 - b.y0), 1.25);
+    network.moveTo({ position: { x: (b.x0 + b.x1) / 2 - left / 2 / s, y: (b.y0 + b.y1) / 2 }, scale: s,
                      animation: animate ? { duration: 300 } : false });
   }
   window.mechgraphFit = fitView;
-  // in the overview, labels of the best-connected nodes (and of highlighted ones) are enlarged so
-  // they read at >= 11.5 px; the rest appear as one zooms in (nodes.scaling.label.drawThreshold)
-  function labelHubs() {
-    var want = 11.5 / network.getScale();
-    if (want > 32) return;
-    var ranked = DATA.nodes.filter(function (n) { return n.kind !== "publication" && n.deg > 0; });
-    ranked.sort(function (a, b) { return (b.deg - a.deg) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0); });
-    var pick = ranked.slice(0, DATA.hubLabels).concat(DATA.nodes.filter(function (n) { return n.hl; }));
-    var upd = [];
-    pick.forEach(function (n) {
-      var v = visById[n.id], f = Math.min(32, Math.max(v.font.size, want));
-      if (f > v.font.size + 0.1) {
-        v.font = { color: v.font.color, size: f };
-        upd.push({ id: n.id, font: v.font });
-      }
+  // the drawn labels, in window pixels: node labels as vis-network laid them out, step labels
+  // as drawn above; tests measure these for overlap
+  window.mechgraphLabelBoxes = function () {
+    var out = [];
+    DATA.nodes.forEach(function (n) {
+      var body = network.body.nodes[n.id];
+      if (!body || !body.labelModule || !body.labelModule.size) return;
+      var sz = body.labelModule.size;
+      if (!sz.width) return;
+      var a = network.canvasToDOM({ x: sz.left, y: sz.top }), b = network.canvasToDOM({ x: sz.left + sz.width, y: sz.top + sz.height });
+      out.push({ kind: "node", id: n.id, text: n.label, x0: a.x, y0: a.y, x1: b.x, y1: b.y });
     });
-    if (upd.length) { data.nodes.update(upd); fitView(false); }
-  }
+    var probe = document.createElement("canvas").getContext("2d");
+    probe.font = "600 " + EDGE_FONT + "px " + FACE;
+    stepLabels.forEach(function (e) {
+      var w = probe.measureText(e.label).width, h = EDGE_FONT;
+      var a = network.canvasToDOM({ x: e.label_at[0] - w / 2, y: e.label_at[1] - h / 2 });
+      var b = network.canvasToDOM({ x: e.label_at[0] + w / 2, y: e.label_at[1] + h / 2 });
+      out.push({ kind: "step", id: e.id, text: e.label, x0: a.x, y0: a.y, x1: b.x, y1: b.y });
+    });
+    return out;
+  };
   document.getElementById("mg-fit").addEventListener("click", function () { fitView(true); });
   network.on("stabilizationIterationsDone", function () {
     network.setOptions({ physics: false });
-    placeUnlinked();
     settled = true;
     fitView(false);
-    labelHubs();
   });
   network.on("afterDrawing", function () { if (settled) markReady(); });
-  if (!physics) { fitView(false); labelHubs(); }
+  if (!physics) fitView(false);
 
   // ---- tooltip (own element, built with textContent) ----
   var tip = document.getElementById("mg-tooltip");

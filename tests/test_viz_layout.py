@@ -1,0 +1,293 @@
+"""Layouts computed in Python, labels that fit, how edges look, and the views `viz` draws.
+
+Checked without a browser: boxes never overlap, labels wrap and never cut, groups follow the
+axes, the path view labels each step with its relation in its sign's colour, edges the review
+does not state are marked, and the `viz` command's defaults, names and titles. The browser
+tests (test_viz_browser.py) measure the drawn labels.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import networkx as nx
+import pytest
+
+from conftest import SEEDS, ev
+from mechgraph.cli import cli, main
+from mechgraph.errors import MechGraphError
+from mechgraph.store.embedded import NetworkXBackend
+from mechgraph.viz import layout, render_html, select_subgraph
+from mechgraph.viz.scene import page_data
+from mechgraph.viz.views import default_name, draw
+
+MAP_KINDS = ["cell_type", "cell_state", "gene", "complex", "mirna", "cytokine", "chemical", "process", "disease",
+             "phenotype", "therapy", "therapy_class"]
+
+
+def data_of(page: str) -> dict:
+    m = re.search(r'<script type="application/json" id="mg-data">(.*?)</script>', page, re.S)
+    return json.loads(m.group(1))
+
+
+def rects(d: dict) -> list[tuple[float, float, float, float]]:
+    return [(n["x"] - n["box"][0] / 2, n["y"] - n["size"], n["x"] + n["box"][0] / 2, n["y"] + n["box"][1]) for n in d["nodes"]]
+
+
+def step_rects(d: dict) -> list[tuple[float, float, float, float]]:
+    return [layout.label_box(e["label"], tuple(e["label_at"])) for e in d["edges"] if e.get("label_at")]
+
+
+def graph_with_support() -> nx.MultiDiGraph:
+    """a -> b stated by the review, b -| c only by a curator, c -> d a hypothesis, d -> e both."""
+    g = nx.MultiDiGraph(axes={"x": {"id": "x", "name": "Axis X (long explanation)"}})
+    for n, kind, axes in [("a", "cell_type", ["x"]), ("b", "gene", ["x"]), ("c", "cytokine", []), ("d", "process", []),
+                          ("e", "phenotype", [])]:
+        g.add_node(n, id=n, name=f"node {n}", kind=kind, synonyms=[], xrefs=[], axes=axes, caveats=[])
+    for u, rel, v, supports in [("a", "promotes", "b", ["review_text"]), ("b", "inhibits", "c", ["curator"]),
+                                ("c", "promotes", "d", ["hypothesis"]), ("d", "promotes", "e", ["curator", "review_text"])]:
+        records = []
+        for i, sup in enumerate(supports):
+            rec = ev(str(i + 1), "in_vitro")[0]
+            rec["support"] = sup
+            records.append(rec)
+        sign = "+" if rel == "promotes" else "-"
+        g.add_edge(u, v, key=rel, relation=rel, sign=sign, level="in_vitro", refs=[r["ref"] for r in records],
+                   evidence=records, axes=["x"] if u in ("a", "b") else [])
+    return g
+
+
+# --------------------------------------------------------------------------------------------
+# labels
+# --------------------------------------------------------------------------------------------
+
+
+def test_labels_wrap_and_are_never_cut():
+    assert layout.wrap_label("THBS2+ cancer-associated fibroblast") == ["THBS2+ cancer-", "associated", "fibroblast"]
+    assert layout.wrap_label("PD-1") == ["PD-1"]
+    assert layout.wrap_label("VEGFR1 and PD-L1 dual-target CAR-T cells", 16) == ["VEGFR1 and PD-L1", "dual-target", "CAR-T cells"]
+    assert layout.wrap_label("TIM-3/galectin-9/CEACAM1/HMGB1", 16) == ["TIM-3/galectin-", "9/CEACAM1/HMGB1"] or all(
+        len(x) <= 16 for x in layout.wrap_label("TIM-3/galectin-9/CEACAM1/HMGB1", 16))
+    word = "immunosuppressiveness"
+    assert layout.wrap_label(word, 10) == [word]  # one long word keeps its line, whole
+    for name in ("immunosuppressive tumour microenvironment", "血小板反应蛋白2阳性肿瘤相关成纤维细胞", "a b c"):
+        assert "".join(layout.wrap_label(name)).replace(" ", "") == name.replace(" ", "")
+
+
+def test_text_width_counts_wide_characters():
+    assert layout.text_width("中文", 14) == pytest.approx(28)
+    assert layout.text_width("iiii") < layout.text_width("MMMM")
+    box = layout.node_box("THBS2+ cancer-associated fibroblast", degree=9)
+    assert box.lines == ("THBS2+ cancer-", "associated", "fibroblast") and box.w >= layout.text_width("THBS2+ cancer-")
+
+
+# --------------------------------------------------------------------------------------------
+# layouts: no box overlaps another
+# --------------------------------------------------------------------------------------------
+
+
+def test_map_of_the_seed_graph_has_no_overlapping_boxes(seed_graph):
+    sub = select_subgraph(seed_graph, kinds=MAP_KINDS)
+    d = page_data(sub)
+    assert layout.overlapping_boxes(rects(d)) == []
+    assert d["physics"] is False
+    frames = d["frames"]
+    assert frames and len({f["title"] for f in frames}) == len(frames)
+    for i, f in enumerate(frames):  # frames tile the canvas without overlapping
+        for g2 in frames[i + 1:]:
+            assert not (f["x"] < g2["x"] + g2["w"] and g2["x"] < f["x"] + f["w"] and f["y"] < g2["y"] + g2["h"] and g2["y"] < f["y"] + f["h"])
+    titles = {f["title"].replace("\n", " ") for f in frames}
+    assert "CAF-TAM axis" in titles and "Disease and outcomes" in titles
+    # every node sits inside its group's frame
+    groups = layout.node_groups(sub)
+    by_title = {f["title"].replace("\n", " "): f for f in frames}
+    for n in d["nodes"]:
+        f = by_title[groups[n["id"]]]
+        assert f["x"] <= n["x"] <= f["x"] + f["w"] and f["y"] <= n["y"] <= f["y"] + f["h"], n["id"]
+    # the map has the window's shape, so it is drawn large: boxes fill a good part of it
+    w = max(f["x"] + f["w"] for f in frames) - min(f["x"] for f in frames)
+    h = max(f["y"] + f["h"] for f in frames) - min(f["y"] for f in frames)
+    assert 1.0 < w / h < 1.7
+    used = sum((r[2] - r[0]) * (r[3] - r[1]) for r in rects(d))
+    assert used / (w * h) > 0.25
+
+
+def test_around_and_path_views_have_no_overlapping_labels(seed_graph):
+    sub = select_subgraph(seed_graph, around="thbs2_caf", depth=2, kinds=MAP_KINDS + ["clinical_trial"])
+    d = page_data(sub, centre="thbs2_caf")
+    assert layout.overlapping_boxes(rects(d)) == []
+    centre = next(n for n in d["nodes"] if n["id"] == "thbs2_caf")
+    assert (centre["x"], centre["y"]) == (0.0, 0.0) and centre["centre"] == 1
+    for n in d["nodes"]:  # what THBS2+ CAF acts on is drawn to its right
+        if n["id"] in ("spp1_tam", "tam", "c3"):
+            assert n["x"] > 0
+    from mechgraph.analysis.paths import find_paths, path_ids
+
+    answer = find_paths(seed_graph, "thbs2_caf", "pd1_antibody", k=5)
+    hl = path_ids(answer.paths)
+    d = page_data(select_subgraph(seed_graph, paths=hl, path_context=0), highlight=hl)
+    all_rects = rects(d) + step_rects(d)
+    assert layout.overlapping_boxes(all_rects) == []
+    xs = {n["id"]: n["x"] for n in d["nodes"]}
+    chain = [n["id"] for n in answer.paths[0].nodes]  # the cell's leg, the meeting node, the therapy's leg
+    assert [xs[n] for n in chain] == sorted(xs[n] for n in chain)  # columns along the path
+
+
+def test_grouping_by_axis_edges_and_cells():
+    g = graph_with_support()
+    groups = layout.node_groups(g)
+    assert groups["a"] == groups["b"] == "Axis X"  # the axis, without its parenthesis
+    assert groups["c"] == "Axis X"  # untagged, but its edge b -| c is tagged
+    assert groups["d"] == "Other cells, molecules and processes"  # untagged, and so are its edges
+    assert groups["e"] == "Disease and outcomes"
+    cells = layout.node_groups(g, by="cell")
+    assert cells["a"] == cells["b"] == "node a"
+
+
+# --------------------------------------------------------------------------------------------
+# how edges look
+# --------------------------------------------------------------------------------------------
+
+
+def test_edges_the_review_does_not_state_are_marked():
+    d = data_of(render_html(graph_with_support()))
+    look = {(e["from"], e["to"]): e for e in d["edges"]}
+    assert "unstated" not in look["a", "b"] and look["a", "b"]["supports"] == ["review_text"]
+    assert look["b", "c"]["unstated"] == 1 and look["b", "c"]["supports"] == ["curator"]
+    assert look["c", "d"]["unstated"] == 1 and look["c", "d"]["supports"] == ["hypothesis"]
+    assert "unstated" not in look["d", "e"]  # one record of the review is enough
+    assert look["b", "c"]["evidence"][0]["support"] == "curator"
+    assert d["style"]["supports"]["curator"].startswith("curators' background knowledge")
+    page = render_html(graph_with_support())
+    assert "not stated by the review (curator, reference title or hypothesis)" in page
+    plain = graph_with_support()
+    for *_, a in plain.edges(keys=True, data=True):
+        for rec in a["evidence"]:
+            rec["support"] = "review_text"
+    assert "not stated by the review" not in render_html(plain)  # the legend shows only what is drawn
+
+
+def test_support_filter_keeps_an_edge_with_any_chosen_record():
+    g = graph_with_support()
+    sub = select_subgraph(g, supports=["review_text"])
+    assert set(sub.edges(keys=False)) == {("a", "b"), ("d", "e")}
+    sub = select_subgraph(g, supports=["curator", "hypothesis"])
+    assert set(sub.edges(keys=False)) == {("b", "c"), ("c", "d"), ("d", "e")}
+    assert "a" not in sub  # left without edges
+
+
+def test_path_steps_keep_their_sign_colour_and_carry_their_relation():
+    g = graph_with_support()
+    hl = [[("a", "b", "promotes"), ("b", "c", "inhibits")]]
+    d = page_data(g, highlight=hl)
+    steps = {(e["from"], e["to"]): e for e in d["edges"] if e.get("hl")}
+    assert set(steps) == {("a", "b"), ("b", "c")}
+    assert steps["a", "b"]["sign"] == "+" and steps["a", "b"]["label"] == "promotes"
+    assert steps["b", "c"]["sign"] == "-" and steps["b", "c"]["label"] == "inhibits"
+    assert all("label" not in e for e in d["edges"] if not e.get("hl"))
+    js = open(layout.__file__.replace("layout.py", "assets/page.js"), encoding="utf-8").read()
+    assert "S.highlight : (faded" not in js  # highlighted edges are no longer one colour
+
+
+# --------------------------------------------------------------------------------------------
+# views and the viz command
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def backend():
+    from mechgraph.curation import load_graph
+
+    return NetworkXBackend(load_graph(SEEDS))
+
+
+def test_views_are_named_and_titled_by_names(backend, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    d = draw(backend, around="THBS2+ CAF")
+    assert d.path.name == "mechgraph-around-thbs2_caf.html" and d.title == "around THBS2+ cancer-associated fibroblast"
+    d = draw(backend, path=("THBS2+ CAF", "PD-1 antibody"))
+    assert d.path.name == "mechgraph-path-thbs2_caf-pd1_antibody.html"
+    assert d.title in ("THBS2+ cancer-associated fibroblast to PD-1 antibody: 1 best path",
+                       *(f"THBS2+ cancer-associated fibroblast to PD-1 antibody: {n} best paths" for n in range(2, 6)))
+    d = draw(backend)
+    assert d.path.name == "mechgraph-map.html" and d.nodes == 144  # no publications, no trials on the map
+    kinds = {n["kind"] for n in data_of(d.path.read_text(encoding="utf-8"))["nodes"]}
+    assert "publication" not in kinds and "clinical_trial" not in kinds
+    with_pubs = draw(backend, tmp_path / "p.html", publications=True)
+    pubs = sum(1 for _, a in backend.to_networkx().nodes(data=True) if a.get("kind") == "publication")
+    assert with_pubs.nodes == 144 + pubs and pubs >= 46
+    assert default_name("around", "a b/c") == "mechgraph-around-a_b_c.html"
+
+
+def test_viz_path_searches_like_path(backend, tmp_path):
+    from mechgraph.analysis.paths import find_paths
+
+    for ends in (("THBS2+ CAF", "PD-1 antibody"), ("THBS2+ CAF", "peritoneal metastasis")):
+        d = draw(backend, tmp_path / "p.html", path=ends)
+        page = data_of(d.path.read_text(encoding="utf-8"))
+        drawn = {(e["from"], e["to"], e["relation"]) for e in page["edges"] if e.get("hl")}
+        ids = [backend.lookup(x)[0] for x in ends]
+        expected = {(s.source, s.target, s.relation) for p in find_paths(backend.to_networkx(), *ids).paths for s in p.steps}
+        assert drawn == expected and expected
+    # no directed path: an error that says so, never a silent undirected search
+    with pytest.raises(MechGraphError, match=r"no path from gastric cancer to THBS2\+ cancer-associated fibroblast within 6 steps"):
+        draw(backend, tmp_path / "q.html", path=("gastric cancer", "thbs2_caf"))
+
+
+def test_viz_defaults_match_path():
+    path_opts = {p.name: p.default for p in cli.commands["path"].params}
+    viz_opts = {p.name: p.default for p in cli.commands["viz"].params}
+    assert viz_opts["k"] == path_opts["k"] == 5
+    assert viz_opts["max_len"] == path_opts["max_len"] == 6
+    assert viz_opts["output"] is None
+
+
+def test_viz_command_default_output_and_support_option(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code = main(["--seeds", str(SEEDS), "viz"])
+    out, err = capsys.readouterr()
+    assert code == 0 and out.startswith("wrote mechgraph-map.html (GCPM immunology mechanism map: 144 nodes")
+    assert (tmp_path / "mechgraph-map.html").is_file()
+    code = main(["--seeds", str(SEEDS), "viz", "--support", "review_text,gossip"])
+    _, err = capsys.readouterr()
+    assert code == 1 and "unknown support 'gossip'" in err and "review_text" in err
+
+
+@pytest.mark.parametrize("source, target", [
+    ("thbs2_caf", "pd1_antibody"), ("cd8_t_cell", "nivolumab"), ("nivolumab", "peritoneal_metastasis"),
+    ("catumaxomab", "malignant_ascites"), ("caf", "cd8_t_cell"), ("thbs2_caf", "peritoneal_metastasis"),
+])
+def test_path_views_leave_every_label_clear(seed_graph, source, target):
+    from mechgraph.analysis.paths import find_paths, path_ids
+
+    answer = find_paths(seed_graph, source, target, k=5)
+    hl = path_ids(answer.paths or answer.shared_outcomes)
+    assert hl
+    d = page_data(select_subgraph(seed_graph, paths=hl, path_context=0), highlight=hl)
+    assert layout.overlapping_boxes(rects(d) + step_rects(d)) == []
+    labelled = {(e["from"], e["to"]) for e in d["edges"] if e.get("label_at")}
+    pairs = {(u, v) for p in hl for u, v, _ in p}
+    assert {frozenset(x) for x in labelled} == {frozenset(x) for x in pairs}  # one label per step's pair
+    nodes = {n["id"]: n for n in d["nodes"]}
+    for e in d["edges"]:  # no step runs over a node it does not join (parallel steps bow apart anyway)
+        if not e.get("hl") or (e.get("curve") and not e.get("label_at")):
+            continue
+        a, b = (nodes[e["from"]]["x"], nodes[e["from"]]["y"]), (nodes[e["to"]]["x"], nodes[e["to"]]["y"])
+        shape = (e.get("curve", 0.0), not e.get("ccw"))
+        points = [layout.curve_point(a, b, k / 20, *shape) for k in range(2, 19)]
+        for n in d["nodes"]:
+            if n["id"] in (e["from"], e["to"]):
+                continue
+            x0, x1 = n["x"] - n["size"], n["x"] + n["size"]
+            y0, y1 = n["y"] - n["size"], n["y"] + n["size"]
+            assert not any(x0 <= x <= x1 and y0 <= y <= y1 for x, y in points), (e["from"], e["to"], n["id"])
+
+
+def test_curve_point_follows_vis_network():
+    # a straight edge, and vis-network's curvedCW bowing to the left of the direction of travel
+    assert layout.curve_point((0, 0), (100, 0), 0.5) == (50, 0)
+    x, y = layout.curve_point((0, 0), (100, 0), 0.5, 0.3, True)
+    assert 40 < x < 60 and y < -10  # (the browser test checks the curve against vis-network's own)
+    x2, y2 = layout.curve_point((0, 0), (100, 0), 0.5, 0.3, False)
+    assert (x2, y2) == pytest.approx((x, -y)) and layout.curve_point((0, 0), (100, 0), 1.0, 0.3) == pytest.approx((100, 0))
