@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from typing import Any, Iterable
+from typing import Any
 
 WIDTH = 100
 GAP = "  "
@@ -126,112 +126,12 @@ def paragraph_table(paragraphs: list[Any], table_rows: list[Any], width: int = 2
     return table(rows)
 
 
-def _step_text(st: dict[str, Any], names: dict[str, str]) -> tuple[str, str]:
-    refs = ",".join(str(r) for r in st.get("refs") or []) or "-"
-    label = f"{st['relation']} {st['sign']} | ref {refs}"
-    if st.get("reversed"):
-        return f"<-[{label}]-", names.get(st["source"], st["source"])
-    return f"-[{label}]->", names.get(st["target"], st["target"])
-
-
-def path_lines(p: dict[str, Any], names: dict[str, str], indent: int = 3, width: int = WIDTH) -> str:
-    """A path on one line if it fits, else one step per line under its start."""
-    first = p["steps"][0]
-    start = names.get(first["target"] if first.get("reversed") else first["source"], "?")
-    steps = [_step_text(st, names) for st in p["steps"]]
-    one = " " * indent + " ".join([start] + [f"{a} {b}" for a, b in steps])
-    if len(one) <= width:
-        return one
-    lines = [wrap_line(start, indent=indent, width=width)]
-    for arrow, node in steps:
-        lines.append(wrap_line(f"{arrow} {node}", indent=indent + 2, width=width))
-    return "\n".join(lines)
-
-
-def path_line(p: dict[str, Any], names: dict[str, str]) -> str:
-    """A path on one line (for narrow uses prefer `path_lines`)."""
-    first = p["steps"][0]
-    start = names.get(first["target"] if first.get("reversed") else first["source"], "?")
-    return " ".join([start] + [f"{a} {b}" for a, b in (_step_text(st, names) for st in p["steps"])])
-
-
 def counts_line(label: str, counts: dict[str, int], width: int = WIDTH) -> str:
     """`label: a 1, b 2, ...` wrapped under its label."""
     text = ", ".join(f"{k} {v}" for k, v in counts.items())
     pad = len(label) + 1
     body = textwrap.wrap(text, width=width - pad) or [""]
     return "\n".join([f"{label} {body[0]}"] + [" " * pad + b for b in body[1:]])
-
-
-def names_of(items: Iterable[dict[str, Any]], names: dict[str, str], key: str = "id") -> list[str]:
-    """The names of records that carry an id."""
-    return [names.get(it[key], it[key]) for it in items]
-
-
-# --------------------------------------------------------------------------------------------
-# One function per analysis: what the CLI prints for it
-# --------------------------------------------------------------------------------------------
-
-
-def reason_text(reason: dict[str, Any], names: dict[str, str]) -> str:
-    """A target's path to an outcome in words: `promotes peritoneal metastasis [8]`."""
-    parts = []
-    for st in reason.get("path") or []:
-        other = st["source"] if st.get("reversed") else st["target"]
-        parts.append(f"{st['relation']} {names.get(other, other)}")
-    refs = ",".join(str(r) for r in reason.get("refs") or [])
-    return " → ".join(parts) + (f" [{refs}]" if refs else "")
-
-
-def targets_table(targets: list[dict[str, Any]], names: dict[str, str], width: int = WIDTH) -> str:
-    """The ranked targets: name, kind, score, what to do, the strongest path to a disease
-    outcome (with its references) and the therapies in the graph that reach it."""
-    rows = []
-    for i, t in enumerate(targets, 1):
-        reasons = [r for r in t.get("reasons") or [] if "outcome" in r]
-        best = max(reasons, key=lambda r: r.get("score", 0), default=None)
-        rows.append({
-            "#": i,
-            "target": t["name"],
-            "kind": t["kind"].replace("_", " "),
-            "score": f"{t['score']:.3f}",
-            "do": t["direction"],
-            "strongest path to an outcome": reason_text(best, names) if best else "",
-            "therapies": _first(names.get(th["id"], th.get("name") or th["id"]) for th in t.get("therapies") or []),
-        })
-    return table(rows, width=width, min_widths={"target": 14, "strongest path to an outcome": 28, "therapies": 16})
-
-
-def _first(items: Iterable[str], n: int = 3) -> str:
-    """The first `n` items, then how many more (all of them are in --json)."""
-    items = list(items)
-    more = f" +{len(items) - n} more" if len(items) > n else ""
-    return ", ".join(items[:n]) + more
-
-
-def effect_text(eff: dict[str, Any], names: dict[str, str], width: int = WIDTH) -> str:
-    """A therapy's net effect, its lowering, raising and unsigned paths, and what limits it."""
-    out = [wrap_line(f"{eff['therapy']['name']} on {eff['outcome']['name']}: {eff['verdict']} (net {eff['net']:+.3f})", width=width)]
-    for key, title in (("lowering", "paths where it lowers it"), ("raising", "paths where it raises it"), ("unsigned", "unsigned paths")):
-        group = eff.get(key) or []
-        if not group:
-            continue
-        out.append(f"\n{title} ({len(group)}):")
-        for p in group:
-            local = {**names, **{n["id"]: n["name"] for n in p["nodes"]}}
-            lines = path_lines(p, local, indent=9, width=width).split("\n")
-            lines[0] = f"  {p['score']:.3f}  " + lines[0].lstrip()
-            out.extend(lines)
-    limits = eff.get("limits") or []
-    if limits:
-        out.append(f"\nwhat limits its efficacy ({len(limits)}):")
-        for r in limits:
-            figs = f" [{'; '.join(r['figures'])}]" if r.get("figures") else ""
-            ctx = f" ({r['context']})" if r.get("context") else ""
-            source = r.get("source_name") or names.get(r["source"], r["source"])
-            out.append(wrap_line(f"{source} -{r['relation']}-> {names.get(r['target'], r['target'])}{ctx}; "
-                                 f"{r['level']}, ref {', '.join(str(x) for x in r['refs'])}{figs}", indent=2, width=width))
-    return "\n".join(out)
 
 
 def gaps_text(groups: dict[str, list[dict[str, Any]]], names: dict[str, str], width: int = WIDTH) -> str:
