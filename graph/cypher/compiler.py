@@ -13,17 +13,23 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ..errors import QueryError
 from .functions import FUNCTIONS, Aggregator
-from .tree import MatchClause, ProjItem, Projection, Subquery, UnwindClause, agg_text, contains_agg, free_vars, map_expr, walk
+from .tree import (
+    MatchClause, ProjItem, Projection, Subquery, UnwindClause, agg_text, bound_here, contains_agg, free_vars, map_children,
+    map_expr, walk,
+)
 from .values import (
     INT_MAX, INT_MIN, NUM, Node, arith, as_bool, canon, check_int, equals, in_list, mismatch, order_key, order_op,
-    out_value, regex_match, to_string, truth, type_name,
+    out_value, to_string, truth, type_name, unsupported,
 )
+from .regex import regex_match
 
 AGG_SLOT, KEYS_SLOT, COLS_SLOT = "\x00agg", "\x00keys", "\x00cols"
 HIDDEN = "\x00"
 
 
 class CNode:
+    """A node of a compiled pattern: labels, property checks, and an id lookup when one is known."""
+
     __slots__ = ("var", "labels", "checks", "id_f", "id_vars")
 
     def __init__(self, var, labels):
@@ -34,21 +40,27 @@ class CNode:
 
 
 class CRel:
-    __slots__ = ("var", "types", "checks", "direction")
+    """A relationship of a compiled pattern; `hops` is (lo, hi) for a variable-length one, else None."""
 
-    def __init__(self, var, types, direction):
-        self.var, self.types, self.direction = var, types, direction
+    __slots__ = ("var", "types", "checks", "direction", "hops")
+
+    def __init__(self, var, types, direction, hops=None):
+        self.var, self.types, self.direction, self.hops = var, types, direction, hops
         self.checks: list = []
 
 
 class CPath:
-    __slots__ = ("nodes", "rels", "_steps")
+    """A compiled chain of nodes and relationships; `name` is its path variable, if any."""
 
-    def __init__(self, nodes, rels):
-        self.nodes, self.rels = nodes, rels
+    __slots__ = ("nodes", "rels", "name", "_steps")
+
+    def __init__(self, nodes, rels, name=None):
+        self.nodes, self.rels, self.name = nodes, rels, name
         self._steps: dict[int, list] = {}
 
     def steps(self, s: int) -> list:
+        """The walk from node s outwards: right to the end, then left to the start, as
+        (relationship index, from node index, to node index, walking forward)."""
         st = self._steps.get(s)
         if st is None:
             n = len(self.nodes)
@@ -58,6 +70,8 @@ class CPath:
 
 
 class CMatch:
+    """A compiled MATCH: its paths, deferred checks, WHERE, id hints and the variables it binds."""
+
     __slots__ = ("optional", "paths", "post", "where", "hints", "new_vars")
 
     def __init__(self, optional, paths, post, where, hints, new_vars):
@@ -66,6 +80,8 @@ class CMatch:
 
 
 class Compiler:
+    """Turns the clauses of one query into a pipeline of stages, for one engine and parameter set."""
+
     def __init__(self, eng: Any, params: dict[str, Any]):
         self.eng = eng
         self.params = params
@@ -114,14 +130,18 @@ class Compiler:
         rel_vars: set[str] = set()
         named: list[tuple] = []  # (pattern element, variable, is_rel)
         for path in m.patterns:
+            if path.name is not None:
+                if path.name in scope or path.name in new:
+                    raise QueryError(f"Variable `{path.name}` already declared")
+                new[path.name] = "path"
             for i, np in enumerate(path.nodes):
                 v = np.var
                 if v is None:
                     v = self.hidden()
                 else:
                     kind = scope.get(v, new.get(v))
-                    if kind == "rel":
-                        raise QueryError(f"Type mismatch: `{v}` is a relationship, not a node")
+                    if kind in ("rel", "rels", "path"):
+                        raise QueryError(f"Type mismatch: `{v}` is a {_KIND_NAMES[kind]}, not a node")
                     if v not in scope:
                         new[v] = "node"
                 named.append((np, v, False))
@@ -134,18 +154,20 @@ class Compiler:
                         if rv in rel_vars:
                             raise QueryError(f"Cannot use the same relationship variable `{rv}` for multiple relationships")
                         kind = scope.get(rv, new.get(rv))
-                        if kind == "node":
-                            raise QueryError(f"Type mismatch: `{rv}` is a node, not a relationship")
+                        if rp.hops is not None and kind is not None:
+                            raise unsupported(f"a variable-length relationship variable `{rv}` that is already bound")
+                        if kind in ("node", "rels", "path"):
+                            raise QueryError(f"Type mismatch: `{rv}` is a {_KIND_NAMES[kind]}, not a relationship")
                         rel_vars.add(rv)
                         if rv not in scope:
-                            new[rv] = "rel"
+                            new[rv] = "rel" if rp.hops is None else "rels"
                     named.append((rp, rv, True))
         full = {**scope, **new}
         new_names = set(new) | {v for _, v, _ in named if v.startswith(HIDDEN)}
         post: list[Callable[[dict], bool]] = []
         celems = []
         for el, v, is_rel in named:
-            ce = CRel(v, frozenset(el.types) if el.types else None, el.direction) if is_rel else CNode(v, frozenset(el.labels))
+            ce = CRel(v, frozenset(el.types) if el.types else None, el.direction, el.hops) if is_rel else CNode(v, frozenset(el.labels))
             for key, ex in el.props or ():
                 f = self.expr(ex, full)
                 fv = free_vars(ex)
@@ -162,7 +184,7 @@ class Compiler:
             k = 2 * len(path.nodes) - 1
             els = celems[j : j + k]
             j += k
-            paths.append(CPath(els[0::2], els[1::2]))
+            paths.append(CPath(els[0::2], els[1::2], path.name))
         where = None
         hints: dict[str, list] = {}
         if m.where is not None:
@@ -178,8 +200,11 @@ class Compiler:
 
         def check(b: dict) -> bool:
             x = b[var]
+            want = f(b)
+            if type(x) is list:  # a variable-length relationship: every one must match
+                return all(equals(eng.rel_props(r.rid()).get(key), want) is True for r in x)
             p = eng.rel_props(x.rid()) if is_rel else eng.node_props(x.k)
-            return equals(p.get(key), f(b)) is True
+            return equals(p.get(key), want) is True
 
         return check
 
@@ -289,7 +314,12 @@ class Compiler:
         if aggregating:
             key_exprs = [items[j].expr for j in key_pos]
 
-            def sub(node):
+            def sub(node, local=frozenset()):
+                if node[0] == "var" and node[1] in local:
+                    return node
+                if node[0] in ("quant", "listcomp", "reduce"):
+                    inner = local | {n for names in bound_here(node).values() for n in names}
+                    return map_children(node, lambda c: map_expr(c, lambda x: sub(x, inner)))
                 if node[0] == "agg":
                     if node[3] is not None:
                         self.no_agg(node[3], f"the argument of {node[1]}()")
@@ -297,7 +327,7 @@ class Compiler:
                     aggs.append(("count*" if node[3] is None else node[1], node[2], argf))
                     return ("aggref", len(aggs) - 1)
                 for kk, ke in enumerate(key_exprs):
-                    if node == ke:
+                    if node == ke and not (local and (free_vars(ke) or frozenset()) & local):
                         return ("keyref", kk)
                 if node[0] in ("var", "exists", "countsub"):
                     raise QueryError(
@@ -588,6 +618,8 @@ class Compiler:
                 return fe(r) if fe is not None else None
 
             return case
+        if t in ("quant", "listcomp", "reduce"):
+            return self.binder(e, scope)
         if t in ("exists", "countsub"):
             sub: Subquery = e[1]
             what = "EXISTS { }" if t == "exists" else "COUNT { }"
@@ -598,6 +630,135 @@ class Compiler:
                 return lambda r: next(eng.match_rows(r, cm), None) is not None
             return lambda r: sum(1 for _ in eng.match_rows(r, cm))
         raise QueryError(f"internal: cannot compile {t}")  # pragma: no cover
+
+    def binder(self, e: tuple, scope: dict[str, str]) -> Callable[[dict], Any]:
+        """List predicates, list comprehensions and reduce(): each binds a variable of its own
+        while it evaluates its inner expressions (bound in the row and restored afterwards)."""
+        t = e[0]
+        if t == "quant":
+            _, kind, var, lst, pred = e
+            return _quantifier(kind, var, self.expr(lst, scope), self.expr(pred, {**scope, var: "any"}))
+        if t == "listcomp":
+            _, var, lst, pred, proj = e
+            inner = {**scope, var: "any"}
+            return _comprehension(var, self.expr(lst, scope), pred and self.expr(pred, inner), proj and self.expr(proj, inner))
+        _, acc, init, var, lst, body = e
+        if acc == var:
+            raise QueryError(f"Variable `{var}` already declared")
+        return _reduce(acc, self.expr(init, scope), var, self.expr(lst, scope), self.expr(body, {**scope, acc: "any", var: "any"}))
+
+
+_KIND_NAMES = {"node": "node", "rel": "relationship", "rels": "list of relationships", "path": "path"}
+_MISSING = object()
+
+
+def _each(var: str, items: list, r: dict) -> Iterator[Any]:
+    """Bind `var` in row r to each item in turn, restoring what it was bound to before."""
+    saved = r.get(var, _MISSING)
+    try:
+        for x in items:
+            r[var] = x
+            yield x
+    finally:
+        if saved is _MISSING:
+            r.pop(var, None)
+        else:
+            r[var] = saved
+
+
+def _list_arg(v: Any, where: str) -> list | None:
+    if v is None or type(v) is list:
+        return v
+    raise mismatch("List", v, where)
+
+
+def _quantifier(kind: str, var: str, fl: Callable, fp: Callable) -> Callable[[dict], Any]:
+    """any/all/none/single(var IN list WHERE pred) with Cypher's null rules: a null predicate
+    makes the answer null unless a definite true (any, none) or false (all) decides it."""
+    where = f"{kind}()"
+
+    def quantifier(r):
+        lst = _list_arg(fl(r), where)
+        if lst is None:
+            return None
+        n_true = n_null = n_false = 0
+        items = _each(var, lst, r)
+        try:
+            for _ in items:
+                v = as_bool(fp(r), where)
+                if v is None:
+                    n_null += 1
+                elif v:
+                    n_true += 1
+                    if kind in ("any", "none") or (kind == "single" and n_true > 1):
+                        break
+                else:
+                    n_false += 1
+                    if kind == "all":
+                        break
+        finally:
+            items.close()
+        if kind == "all" and n_false:
+            return False
+        if kind == "any":
+            return True if n_true else None if n_null else False
+        if kind == "none":
+            return False if n_true else None if n_null else True
+        if kind == "all":
+            return None if n_null else True
+        if n_true > 1:
+            return False
+        return None if n_null else n_true == 1
+
+    return quantifier
+
+
+def _comprehension(var: str, fl: Callable, fp: Callable | None, fx: Callable | None) -> Callable[[dict], Any]:
+    """[var IN list WHERE pred | expr]: the items for which pred is true, mapped through expr."""
+
+    def comprehension(r):
+        lst = _list_arg(fl(r), "a list comprehension")
+        if lst is None:
+            return None
+        out = []
+        items = _each(var, lst, r)
+        try:
+            for x in items:
+                if fp is not None and as_bool(fp(r), "a list comprehension") is not True:
+                    continue
+                out.append(fx(r) if fx is not None else x)
+        finally:
+            items.close()
+        return out
+
+    return comprehension
+
+
+def _reduce(acc: str, finit: Callable, var: str, fl: Callable, fb: Callable) -> Callable[[dict], Any]:
+    """reduce(acc = init, var IN list | expr): folds the list left to right."""
+
+    def reduce_(r):
+        lst = _list_arg(fl(r), "reduce()")
+        if lst is None:
+            return None
+        value = finit(r)
+        saved = r.get(acc, _MISSING)
+        try:
+            r[acc] = value
+            items = _each(var, lst, r)
+            try:
+                for _ in items:
+                    r[acc] = fb(r)
+            finally:
+                items.close()
+            return r[acc]
+        finally:
+            if saved is _MISSING:
+                r.pop(acc, None)
+            else:
+                r[acc] = saved
+
+    return reduce_
 
 
 def _clause_name(c) -> str:

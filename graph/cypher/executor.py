@@ -13,7 +13,7 @@ from typing import Any, Iterable, Iterator
 from ..errors import QueryError
 from .compiler import CMatch, CNode, CPath, CRel, Compiler
 from .parser import parse
-from .values import INT_MAX, INT_MIN, Node, Rel, equals, mismatch, truth
+from .values import INT_MAX, INT_MIN, Node, Path, Rel, equals, mismatch, truth
 
 
 def param_value(name: str, v: Any, depth: int = 0) -> Any:
@@ -253,12 +253,20 @@ class CypherEngine:
 
     def _expand(self, b, cm, pi, path, steps, si, pos, used) -> Iterator[dict]:
         if si == len(steps):
-            yield from self._match_paths(b, cm, pi + 1, used)
+            if path.name is None:
+                yield from self._match_paths(b, cm, pi + 1, used)
+            else:
+                b[path.name] = self._path_value(b, path, pos)
+                yield from self._match_paths(b, cm, pi + 1, used)
+                del b[path.name]
             return
         ri, frm, to, fwd = steps[si]
         cr: CRel = path.rels[ri]
         cn: CNode = path.nodes[to]
         u = pos[frm]
+        if cr.hops is not None:
+            yield from self._expand_hops(b, cm, pi, path, steps, si, pos, used, cr, cn, u, to, fwd)
+            return
         tvar, rvar = cn.var, cr.var
         target = None
         tbound = tvar in b
@@ -313,6 +321,81 @@ class CypherEngine:
                         del b[tvar]
                     if not rbound:
                         del b[rvar]
+
+
+    def _expand_hops(self, b, cm, pi, path, steps, si, pos, used, cr, cn, u, to, fwd) -> Iterator[dict]:
+        """A variable-length step: every trail of lo..hi relationships from u (no relationship twice,
+        and none already used in this MATCH), binding the relationship list in pattern order."""
+        lo, hi = cr.hops
+        tvar, rvar = cn.var, cr.var
+        tbound = tvar in b
+        target = None
+        if tbound:
+            tv = b[tvar]
+            if type(tv) is not Node:
+                return
+            target = tv.k
+        d = cr.direction
+        dirs = (True, False) if d == "both" else ((d == "out") == fwd,)
+        types = cr.types
+        rtype = self.rtype
+        trail: list[tuple] = []
+
+        def arrive(x) -> Iterator[dict]:
+            if tbound and x != target:
+                return
+            if not tbound and not self._node_ok(x, cn, b):
+                return
+            rids = trail if fwd else trail[::-1]
+            b[rvar] = [Rel(*r) for r in rids]
+            if not tbound:
+                b[tvar] = Node(x)
+            pos[to] = x
+            yield from self._expand(b, cm, pi, path, steps, si + 1, pos, used)
+            if not tbound:
+                del b[tvar]
+            del b[rvar]
+
+        def walk(x, depth) -> Iterator[dict]:
+            if depth >= lo:
+                yield from arrive(x)
+            if depth >= hi:
+                return
+            for outward in dirs:
+                for v, kd in (self.succ if outward else self.pred)[x].items():
+                    if d == "both" and not outward and v == x:
+                        continue  # a self-loop is one relationship, met once
+                    for k in kd:
+                        rid = (x, v, k) if outward else (v, x, k)
+                        if rid in used or (types is not None and rtype(k) not in types):
+                            continue
+                        if cr.checks and not self._rel_ok(rid, cr, b):
+                            continue
+                        used.add(rid)
+                        trail.append(rid)
+                        yield from walk(v, depth + 1)
+                        trail.pop()
+                        used.discard(rid)
+
+        yield from walk(u, 0)
+
+    def _path_value(self, b: dict, path: CPath, pos: list) -> Path:
+        """The matched path in pattern order; the inner nodes of variable-length steps follow
+        from their relationships."""
+        nodes = [pos[0]]
+        rels: list = []
+        for i, cr in enumerate(path.rels):
+            r = b[cr.var]
+            if cr.hops is None:
+                rels.append(r)
+                nodes.append(pos[i + 1])
+                continue
+            cur = nodes[-1]
+            for rel in r:
+                cur = rel.v if rel.u == cur else rel.u
+                rels.append(rel)
+                nodes.append(cur)
+        return Path(tuple(nodes), tuple(rels))
 
 
 _ENGINES: dict[int, tuple[Any, CypherEngine, tuple[int, int]]] = {}

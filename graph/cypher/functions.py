@@ -12,7 +12,7 @@ import re
 from typing import Any, Callable
 
 from ..errors import QueryError
-from .values import INT_MAX, INT_MIN, NUM, Node, Rel, canon, check_int, java_float_str, mismatch, order_key, to_string
+from .values import INT_MAX, INT_MIN, NUM, Node, Path, Rel, canon, check_int, java_float_str, mismatch, order_key, to_string
 
 RANGE_MAX = 1_000_000
 FLOAT_RE = re.compile(r"[ \t\n\r]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\r]*")
@@ -360,6 +360,21 @@ def _trim(chars_side):
     return f
 
 
+def _f_path(which):
+    def f(eng, a):
+        v = a[0]
+        if v is None:
+            return None
+        _need(v, (Path,), "Path", which)
+        if which == "nodes":
+            return [Node(n) for n in v.nodes]
+        if which == "relationships":
+            return list(v.rels)
+        return len(v.rels)
+
+    return f
+
+
 # name -> (min args, max args, implementation(engine, args))
 FUNCTIONS: dict[str, tuple[int, int, Callable]] = {
     "coalesce": (1, 64, _f_coalesce),
@@ -402,6 +417,9 @@ FUNCTIONS: dict[str, tuple[int, int, Callable]] = {
     "sign": (1, 1, _f_num(_f_sign, "sign")),
     "sqrt": (1, 1, _f_num(_f_sqrt, "sqrt")),
     "round": (1, 3, _f_round),
+    "nodes": (1, 1, _f_path("nodes")),
+    "relationships": (1, 1, _f_path("relationships")),
+    "length": (1, 1, _f_path("length")),
 }
 
 

@@ -6,6 +6,7 @@ punctuation (`p`). Keywords are identifiers; the parser decides what a word mean
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..errors import QueryError
@@ -31,6 +32,12 @@ _DIGITS = "0123456789"
 _HEX = "0123456789abcdefABCDEF"
 _PUNCT2 = ("<>", "<=", ">=", "=~", "..", "+=", "::", "!=")
 _PUNCT1 = "()[]{},.:;|=<>+-*/%^&!"
+_PART = r"[0-9](?:_?[0-9])*"  # digits, with single underscores between them as in Neo4j 5 (1_000)
+_NUMBER_RE = re.compile(
+    rf"0[xX](?P<hex>(?:_?[0-9a-fA-F])+)|0[oO](?P<oct>(?:_?[0-7])+)"
+    rf"|(?P<float>(?:{_PART})?\.{_PART}(?:[eE][+-]?{_PART})?|{_PART}[eE][+-]?{_PART})"
+    rf"|(?P<int>{_PART})"
+)
 _ESCAPES = {"\\": "\\", "'": "'", '"': '"', "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
@@ -42,7 +49,25 @@ def _is_ident_char(c: str) -> bool:
     return c.isalnum() or c == "_"
 
 
+def _number(text: str, s: int, m: re.Match) -> Token:
+    """An integer or float literal: decimal, 0x hex, 0o octal, `.5`, `1e3`, `1_000`."""
+    if m["hex"] is not None or m["oct"] is not None:
+        digits = (m["hex"] or m["oct"]).lstrip("_")
+        if not digits:
+            raise syntax_error(text, s, "invalid number literal")
+        return Token("int", int(digits.replace("_", ""), 16 if m["hex"] is not None else 8), s, m.end())
+    if m["float"] is not None:
+        return Token("float", float(m["float"].replace("_", "")), s, m.end())
+    digits = m["int"]
+    if len(digits) > 1 and digits[0] == "0":
+        if digits.isdigit():
+            raise syntax_error(text, s, f"the octal integer literal syntax {digits} is no longer supported, use 0o{digits.lstrip('0') or '0'}")
+        raise syntax_error(text, s, "invalid number literal")
+    return Token("int", int(digits.replace("_", "")), s, m.end())
+
+
 def lex(text: str) -> list[Token]:
+    """The tokens of a query, ending with an `eof` token; comments and whitespace dropped."""
     toks: list[Token] = []
     i, n = 0, len(text)
     while i < n:
@@ -67,38 +92,12 @@ def lex(text: str) -> list[Token]:
                 i += 1
             toks.append(Token("id", text[s:i], s, i))
             continue
-        if c in _DIGITS:
-            if text.startswith(("0x", "0X"), i) or text.startswith(("0o", "0O"), i):
-                base = 16 if text[i + 1] in "xX" else 8
-                digits = _HEX if base == 16 else "01234567"
-                i += 2
-                while i < n and text[i] in digits:
-                    i += 1
-                if i == s + 2:
-                    raise syntax_error(text, s, "invalid number literal")
-                kind, val = "int", int(text[s + 2 : i], base)
-            else:
-                while i < n and text[i] in _DIGITS:
-                    i += 1
-                kind = "int"
-                if i + 1 < n and text[i] == "." and text[i + 1] in _DIGITS:
-                    kind = "float"
-                    i += 1
-                    while i < n and text[i] in _DIGITS:
-                        i += 1
-                if i < n and text[i] in "eE":
-                    j = i + 1
-                    if j < n and text[j] in "+-":
-                        j += 1
-                    if j < n and text[j] in _DIGITS:
-                        kind = "float"
-                        i = j
-                        while i < n and text[i] in _DIGITS:
-                            i += 1
-                val = int(text[s:i]) if kind == "int" else float(text[s:i])
+        if c in _DIGITS or (c == "." and i + 1 < n and text[i + 1] in _DIGITS):
+            m = _NUMBER_RE.match(text, i)
+            i = m.end()
             if i < n and _is_ident_char(text[i]):
                 raise syntax_error(text, s, "invalid number literal")
-            toks.append(Token(kind, val, s, i))
+            toks.append(_number(text, s, m))
             continue
         if c in "'\"":
             i += 1

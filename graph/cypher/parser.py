@@ -47,25 +47,27 @@ UNSUPPORTED_FUNCS = {
     "id": "id() (use n.id, the entity id property)",
     "elementid": "elementId() (use n.id, the entity id property)",
     "exists": "exists() (removed in Neo4j 5; use n.prop IS NOT NULL, or EXISTS { MATCH ... })",
-    "length": "length() (paths are not supported; use size() for strings and lists)",
-    "nodes": "nodes() (paths are not supported)",
-    "relationships": "relationships() (paths are not supported)",
     "shortestpath": "shortestPath()",
     "allshortestpaths": "allShortestPaths()",
-    "any": "list predicate functions any()/all()/none()/single()",
-    "all": "list predicate functions any()/all()/none()/single()",
-    "none": "list predicate functions any()/all()/none()/single()",
-    "single": "list predicate functions any()/all()/none()/single()",
-    "reduce": "reduce()",
 }
 AGGREGATES = {"count", "collect", "sum", "avg", "min", "max"}
-# Words that end an expression or start a clause: never read as a variable.
-RESERVED = {
-    "MATCH", "OPTIONAL", "WHERE", "WITH", "RETURN", "ORDER", "BY", "SKIP", "OFFSET", "LIMIT",
-    "UNWIND", "AS", "AND", "OR", "XOR", "NOT", "IN", "IS", "STARTS", "ENDS", "CONTAINS", "CASE",
-    "WHEN", "THEN", "ELSE", "END", "DISTINCT", "ASC", "DESC", "ASCENDING", "DESCENDING",
-    "NULL", "TRUE", "FALSE", *UNSUPPORTED_CLAUSES,
+QUANTIFIERS = ("any", "all", "none", "single")
+# Neo4j 5 reserves almost no word: `start`, `end`, `filter`, `count` and even `match` are valid
+# variable names. A word is read as a keyword where the grammar expects one; in the place of an
+# expression, these words are keywords unless what follows can only follow a variable
+# ("if a snippet can be both a keyword and an identifier, it is a keyword").
+CLAUSE_WORDS = {
+    "MATCH", "OPTIONAL", "WHERE", "WITH", "RETURN", "ORDER", "SKIP", "OFFSET", "LIMIT", "UNWIND",
+    "WHEN", "THEN", "ELSE", "END", *UNSUPPORTED_CLAUSES,
 }
+# Words that may follow a variable (operators and clause or sub-clause keywords).
+AFTER_VARIABLE_WORDS = {
+    "AS", "AND", "OR", "XOR", "IS", "IN", "STARTS", "ENDS", "CONTAINS", "ASC", "DESC", "ASCENDING",
+    "DESCENDING", *CLAUSE_WORDS,
+}
+AFTER_VARIABLE_PUNCT = {")", "[", "]", "}", ",", ".", "=", "<>", "<", ">", "<=", ">=", "=~", "+", "-", "*", "/", "%", "^", ";", ":", "|", ".."}
+LITERAL_WORDS = {"TRUE": True, "FALSE": False, "NULL": None, "NAN": float("nan"), "INF": float("inf"), "INFINITY": float("inf")}
+MAX_HOPS_HINT = "give an upper bound, e.g. *1..3"
 
 
 class Parser:
@@ -124,11 +126,21 @@ class Parser:
         raise self.error(f"expected {what}")
 
     def variable(self) -> str | None:
+        """A variable where the grammar allows one (any name, keywords included), or None."""
         t = self.peek()
-        if t.kind == "qid" or (t.kind == "id" and t.val.upper() not in RESERVED):
+        if t.kind in ("id", "qid"):
             self.i += 1
             return t.val
         return None
+
+    def ends_here(self, k: int = 1) -> bool:
+        """Whether the token k ahead can only follow a finished expression (so a word before it is a variable)."""
+        t = self.peek(k)
+        if t.kind == "eof":
+            return True
+        if t.kind == "p":
+            return t.val in AFTER_VARIABLE_PUNCT
+        return t.kind == "id" and t.val.upper() in AFTER_VARIABLE_WORDS
 
     # query
     def query(self) -> list:
@@ -156,10 +168,7 @@ class Parser:
                 self.i += 1
                 e = self.expr()
                 self.expect_kw("AS")
-                v = self.variable()
-                if v is None:
-                    raise self.error("expected a variable after AS")
-                clauses.append(UnwindClause(e, v))
+                clauses.append(UnwindClause(e, self.name("a variable after AS")))
             elif w in ("WITH", "RETURN"):
                 self.i += 1
                 clauses.append(self.projection(w))
@@ -183,7 +192,7 @@ class Parser:
         return MatchClause(optional, pats, where)
 
     def projection(self, kind: str) -> Projection:
-        distinct = self.accept_kw("DISTINCT")
+        distinct = self.word() == "DISTINCT" and not self.ends_here() and self.accept_kw("DISTINCT")
         star = self.accept_p("*")
         items: list[ProjItem] = []
         if not star or self.accept_p(","):
@@ -225,21 +234,24 @@ class Parser:
 
     # patterns
     def pattern(self) -> PathPat:
+        name = None
         t = self.peek()
-        if t.kind in ("id", "qid"):
+        if t.kind in ("id", "qid") and self.is_p("=", 1):
+            name = t.val
+            self.i += 2
+            t = self.peek()
+        if t.kind == "id":
             w = t.val.upper()
-            if self.is_p("=", 1):
-                raise unsupported("named paths (p = (...))")
-            if t.kind == "id" and w in ("SHORTESTPATH", "ALLSHORTESTPATHS"):
+            if w in ("SHORTESTPATH", "ALLSHORTESTPATHS"):
                 raise unsupported("shortestPath() and allShortestPaths()")
-            if t.kind == "id" and w in ("ANY", "ALL", "SHORTEST", "REPEATABLE", "DIFFERENT"):
+            if w in ("ANY", "ALL", "SHORTEST", "REPEATABLE", "DIFFERENT"):
                 raise unsupported("path selectors and match modes (ANY, ALL, SHORTEST, ...)")
         nodes = [self.node_pat()]
         rels = []
         while self.is_p("-") or (self.is_p("<") and self.is_p("-", 1)):
             rels.append(self.rel_pat())
             nodes.append(self.node_pat())
-        return PathPat(nodes, rels)
+        return PathPat(nodes, rels, name)
 
     def labels(self) -> list[str]:
         out = []
@@ -275,7 +287,7 @@ class Parser:
     def rel_pat(self) -> RelPat:
         left = self.accept_p("<")
         self.expect_p("-")
-        var, types, props = None, None, None
+        var, types, props, hops = None, None, None, None
         if self.accept_p("["):
             var = self.variable()
             if self.accept_p(":"):
@@ -287,13 +299,7 @@ class Parser:
                     types.append(self.name("a relationship type"))
                 if self.is_p("&"):
                     raise unsupported("relationship type expressions (:A&B)")
-            if self.is_p("*"):
-                s = self.peek().s
-                j = self.i
-                while self.toks[j].kind != "eof" and not (self.toks[j].kind == "p" and self.toks[j].val == "]"):
-                    j += 1
-                e = self.toks[j - 1].e if j > self.i else s + 1
-                raise unsupported(f"variable-length relationships [{self.text[s:e]}]")
+            hops = self.hops() if self.is_p("*") else None
             props = self.prop_map()
             if self.word() == "WHERE":
                 raise unsupported("WHERE inside a relationship pattern")
@@ -303,7 +309,34 @@ class Parser:
         if self.is_p("{") or self.is_p("+") or self.is_p("*"):
             raise unsupported("quantified path patterns")
         direction = "out" if right and not left else "in" if left and not right else "both"
-        return RelPat(var, tuple(types) if types else None, props, direction)
+        return RelPat(var, tuple(types) if types else None, props, direction, hops)
+
+    def hops(self) -> tuple[int, int]:
+        """`*n`, `*lo..hi` or `*..hi` (lo defaults to 1); an unbounded `*` or `*lo..` is refused."""
+        star = self.peek()
+        self.i += 1
+
+        def unbounded() -> QueryError:
+            written = self.text[star.s : self.peek().s].strip()
+            return unsupported(f"variable-length relationships without an upper bound [{written}] ({MAX_HOPS_HINT})")
+
+        lo = None
+        if self.peek().kind == "int":
+            lo = self.peek().val
+            self.i += 1
+            if not self.accept_p(".."):
+                return lo, lo
+        elif not self.accept_p(".."):
+            if self.is_p("]") or self.is_p("{"):
+                raise unbounded()
+            raise self.error("expected a number of hops (*2, *1..3, *..3)")
+        if self.peek().kind != "int":
+            if self.is_p("]") or self.is_p("{"):
+                raise unbounded()
+            raise self.error("expected an upper bound after '..'")
+        hi = self.peek().val
+        self.i += 1
+        return (1 if lo is None else lo), hi
 
     def looks_like_pattern(self) -> bool:
         """At '(': does a relationship arrow follow the matching ')'?"""
@@ -348,7 +381,8 @@ class Parser:
         return e
 
     def not_expr(self) -> tuple:
-        if self.accept_kw("NOT"):
+        if self.word() == "NOT" and not self.ends_here():
+            self.i += 1
             return ("not", self.not_expr())
         return self.comparison()
 
@@ -471,15 +505,18 @@ class Parser:
             raise self.error("expected an expression")
         if k == "id":
             w = t.val.upper()
-            if w in ("TRUE", "FALSE"):
+            if w in LITERAL_WORDS:
                 self.i += 1
-                return ("lit", w == "TRUE")
-            if w == "NULL":
-                self.i += 1
-                return ("lit", None)
+                return ("lit", LITERAL_WORDS[w])
             if w == "CASE":
+                start, maybe_variable = self.i, self.word(1) != "WHEN" and self.ends_here()
                 self.i += 1
-                return self.case()
+                try:
+                    return self.case()
+                except QueryError:
+                    if not maybe_variable:
+                        raise
+                    self.i = start  # `case` was a variable after all (WITH 1 AS case RETURN case + 1)
             if self.is_p("{", 1) and w in ("EXISTS", "COUNT", "COLLECT"):
                 return self.subquery(w)
             j = self.i + 1
@@ -487,7 +524,7 @@ class Parser:
                 j += 2
             if self.toks[j].kind == "p" and self.toks[j].val == "(":
                 return self.call(j)
-            if w in RESERVED:
+            if w in CLAUSE_WORDS and not self.ends_here():
                 raise self.error("expected an expression")
         if k in ("id", "qid"):
             self.i += 1
@@ -499,7 +536,10 @@ class Parser:
     def list_literal(self) -> tuple:
         self.expect_p("[")
         if self.peek().kind in ("id", "qid") and self.word(1) == "IN":
-            raise unsupported("list comprehensions [x IN list WHERE ... | ...]")
+            var, lst, pred = self.in_list_where(required=False)
+            proj = self.expr() if self.accept_p("|") else None
+            self.expect_p("]")
+            return ("listcomp", var, lst, pred, proj)
         if self.peek().kind in ("id", "qid") and self.is_p("=", 1):
             raise unsupported("pattern comprehensions [p = (...) | ...]")
         if self.is_p("(") and self.looks_like_pattern():
@@ -561,6 +601,19 @@ class Parser:
         self.i += 1
         return ("exists" if w == "EXISTS" else "countsub", Subquery(MatchClause(False, pats, where)))
 
+    def in_list_where(self, required: bool) -> tuple:
+        """`x IN list [WHERE pred]` of list predicates and comprehensions: (x, list, pred or None)."""
+        t0 = self.peek()
+        var = self.name("a variable")
+        self.expect_kw("IN")
+        lst = self.expr()
+        pred = None
+        if self.accept_kw("WHERE"):
+            pred = self.expr()
+        elif required:
+            raise syntax_error(self.text, t0.s, "a list predicate requires a WHERE predicate: any(x IN list WHERE ...)")
+        return var, lst, pred
+
     def call(self, j: int) -> tuple:
         t0 = self.peek()
         name = ".".join(self.toks[x].val for x in range(self.i, j, 2))
@@ -568,6 +621,22 @@ class Parser:
         self.i = j + 1
         if lname in UNSUPPORTED_FUNCS:
             raise unsupported(UNSUPPORTED_FUNCS[lname])
+        if lname in QUANTIFIERS and self.peek().kind in ("id", "qid") and self.word(1) == "IN":
+            var, lst, pred = self.in_list_where(required=True)
+            self.expect_p(")")
+            return ("quant", lname, var, lst, pred)
+        if lname == "reduce" and self.peek().kind in ("id", "qid") and self.is_p("=", 1):
+            acc = self.name("an accumulator")
+            self.expect_p("=")
+            init = self.expr()
+            self.expect_p(",")
+            var = self.name("a variable")
+            self.expect_kw("IN")
+            lst = self.expr()
+            self.expect_p("|")
+            body = self.expr()
+            self.expect_p(")")
+            return ("reduce", acc, init, var, lst, body)
         if lname == "count" and self.is_p("*"):
             self.i += 1
             self.expect_p(")")

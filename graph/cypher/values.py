@@ -8,7 +8,6 @@ and Java's formatting of floats.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 from ..errors import QueryError
@@ -18,6 +17,7 @@ NUM = (int, float)
 
 
 def unsupported(what: str) -> QueryError:
+    """The error for valid Cypher outside the embedded subset."""
     return QueryError(f"unsupported Cypher: {what}")
 
 
@@ -54,12 +54,27 @@ class Rel:
         return hash(("r", self.u, self.v, self.k))
 
 
+class Path:
+    """A matched path: its node keys and its relationships (`Rel`), in pattern order."""
+
+    __slots__ = ("nodes", "rels")
+
+    def __init__(self, nodes: tuple, rels: tuple):
+        self.nodes, self.rels = nodes, rels
+
+    def __eq__(self, o):
+        return type(o) is Path and o.nodes == self.nodes and o.rels == self.rels
+
+    def __hash__(self):
+        return hash(("p", self.nodes, self.rels))
+
+
 def type_name(v: Any) -> str:
     if v is None:
         return "Null"
     return {
         bool: "Boolean", int: "Integer", float: "Float", str: "String", list: "List", dict: "Map",
-        Node: "Node", Rel: "Relationship",
+        Node: "Node", Rel: "Relationship", Path: "Path",
     }.get(type(v), type(v).__name__)
 
 
@@ -126,11 +141,13 @@ def canon(v: Any) -> Any:
         return ("n", v.k)
     if t is Rel:
         return ("r", v.u, v.v, v.k)
+    if t is Path:
+        return ("p", v.nodes, tuple(r.rid() for r in v.rels))
     return ("?", repr(v))
 
 
 def order_key(v: Any) -> tuple:
-    """Sort key of Cypher's global order: map < node < rel < list < string < boolean < number < null."""
+    """Sort key of Cypher's global order: map < node < rel < list < path < string < boolean < number < null."""
     t = type(v)
     if v is None:
         return (9,)
@@ -148,6 +165,8 @@ def order_key(v: Any) -> tuple:
         return (1, repr(v.k))
     if t is Rel:
         return (2, repr((v.u, v.v, v.k)))
+    if t is Path:
+        return (4, tuple(repr(n) for n in v.nodes), tuple(repr(r.rid()) for r in v.rels))
     return (8, repr(v))
 
 
@@ -230,24 +249,6 @@ def order_op(op: str, a: Any, b: Any) -> bool | None:
     if op == "<=":
         return c <= 0
     return c >= 0
-
-
-_REGEX_CACHE: dict[str, re.Pattern] = {}
-
-
-def regex_match(s: Any, pat: Any) -> bool | None:
-    if type(s) is not str or type(pat) is not str:
-        return None
-    rx = _REGEX_CACHE.get(pat)
-    if rx is None:
-        try:
-            rx = re.compile(pat)
-        except Exception as e:  # re.error, OverflowError, RecursionError
-            raise QueryError(f"invalid regular expression {pat!r}: {e}") from None
-        if len(_REGEX_CACHE) > 256:
-            _REGEX_CACHE.clear()
-        _REGEX_CACHE[pat] = rx
-    return rx.fullmatch(s) is not None
 
 
 def as_bool(v: Any, where: str) -> bool | None:
@@ -339,11 +340,19 @@ def arith(op: str, a: Any, b: Any) -> Any:
 
 
 def out_value(eng: Any, v: Any) -> Any:
+    """A result value as plain data: a node or relationship as (a copy of) its property dict, a
+    path as the list [node, relationship, node, ...] of those dicts. The Neo4j backend turns the
+    driver's values into the same shapes, so both backends answer alike."""
     t = type(v)
     if t is Node:
         return {k: list(x) if type(x) is list else x for k, x in eng.node_props(v.k).items()}
     if t is Rel:
         return {k: list(x) if type(x) is list else x for k, x in eng.rel_props(v.rid()).items()}
+    if t is Path:
+        out = [out_value(eng, Node(v.nodes[0]))]
+        for r, n in zip(v.rels, v.nodes[1:]):
+            out += [out_value(eng, r), out_value(eng, Node(n))]
+        return out
     if t is list:
         return [out_value(eng, x) for x in v]
     if t is dict:
