@@ -12,7 +12,7 @@ from itertools import islice
 from typing import Any, Callable, Iterable, Iterator
 
 from ..errors import QueryError
-from .functions import FUNCTIONS, Aggregator
+from .functions import FUNCTIONS, Aggregator, comprehension, quantifier, reduce_list
 from .tree import (
     MatchClause, ProjItem, Projection, Subquery, UnwindClause, agg_text, bound_here, contains_agg, free_vars, map_children,
     map_expr, walk,
@@ -637,128 +637,18 @@ class Compiler:
         t = e[0]
         if t == "quant":
             _, kind, var, lst, pred = e
-            return _quantifier(kind, var, self.expr(lst, scope), self.expr(pred, {**scope, var: "any"}))
+            return quantifier(kind, var, self.expr(lst, scope), self.expr(pred, {**scope, var: "any"}))
         if t == "listcomp":
             _, var, lst, pred, proj = e
             inner = {**scope, var: "any"}
-            return _comprehension(var, self.expr(lst, scope), pred and self.expr(pred, inner), proj and self.expr(proj, inner))
+            return comprehension(var, self.expr(lst, scope), pred and self.expr(pred, inner), proj and self.expr(proj, inner))
         _, acc, init, var, lst, body = e
         if acc == var:
             raise QueryError(f"Variable `{var}` already declared")
-        return _reduce(acc, self.expr(init, scope), var, self.expr(lst, scope), self.expr(body, {**scope, acc: "any", var: "any"}))
+        return reduce_list(acc, self.expr(init, scope), var, self.expr(lst, scope), self.expr(body, {**scope, acc: "any", var: "any"}))
 
 
 _KIND_NAMES = {"node": "node", "rel": "relationship", "rels": "list of relationships", "path": "path"}
-_MISSING = object()
-
-
-def _each(var: str, items: list, r: dict) -> Iterator[Any]:
-    """Bind `var` in row r to each item in turn, restoring what it was bound to before."""
-    saved = r.get(var, _MISSING)
-    try:
-        for x in items:
-            r[var] = x
-            yield x
-    finally:
-        if saved is _MISSING:
-            r.pop(var, None)
-        else:
-            r[var] = saved
-
-
-def _list_arg(v: Any, where: str) -> list | None:
-    if v is None or type(v) is list:
-        return v
-    raise mismatch("List", v, where)
-
-
-def _quantifier(kind: str, var: str, fl: Callable, fp: Callable) -> Callable[[dict], Any]:
-    """any/all/none/single(var IN list WHERE pred) with Cypher's null rules: a null predicate
-    makes the answer null unless a definite true (any, none) or false (all) decides it."""
-    where = f"{kind}()"
-
-    def quantifier(r):
-        lst = _list_arg(fl(r), where)
-        if lst is None:
-            return None
-        n_true = n_null = n_false = 0
-        items = _each(var, lst, r)
-        try:
-            for _ in items:
-                v = as_bool(fp(r), where)
-                if v is None:
-                    n_null += 1
-                elif v:
-                    n_true += 1
-                    if kind in ("any", "none") or (kind == "single" and n_true > 1):
-                        break
-                else:
-                    n_false += 1
-                    if kind == "all":
-                        break
-        finally:
-            items.close()
-        if kind == "all" and n_false:
-            return False
-        if kind == "any":
-            return True if n_true else None if n_null else False
-        if kind == "none":
-            return False if n_true else None if n_null else True
-        if kind == "all":
-            return None if n_null else True
-        if n_true > 1:
-            return False
-        return None if n_null else n_true == 1
-
-    return quantifier
-
-
-def _comprehension(var: str, fl: Callable, fp: Callable | None, fx: Callable | None) -> Callable[[dict], Any]:
-    """[var IN list WHERE pred | expr]: the items for which pred is true, mapped through expr."""
-
-    def comprehension(r):
-        lst = _list_arg(fl(r), "a list comprehension")
-        if lst is None:
-            return None
-        out = []
-        items = _each(var, lst, r)
-        try:
-            for x in items:
-                if fp is not None and as_bool(fp(r), "a list comprehension") is not True:
-                    continue
-                out.append(fx(r) if fx is not None else x)
-        finally:
-            items.close()
-        return out
-
-    return comprehension
-
-
-def _reduce(acc: str, finit: Callable, var: str, fl: Callable, fb: Callable) -> Callable[[dict], Any]:
-    """reduce(acc = init, var IN list | expr): folds the list left to right."""
-
-    def reduce_(r):
-        lst = _list_arg(fl(r), "reduce()")
-        if lst is None:
-            return None
-        value = finit(r)
-        saved = r.get(acc, _MISSING)
-        try:
-            r[acc] = value
-            items = _each(var, lst, r)
-            try:
-                for _ in items:
-                    r[acc] = fb(r)
-            finally:
-                items.close()
-            return r[acc]
-        finally:
-            if saved is _MISSING:
-                r.pop(acc, None)
-            else:
-                r[acc] = saved
-
-    return reduce_
 
 
 def _clause_name(c) -> str:
