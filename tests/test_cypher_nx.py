@@ -11,45 +11,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from cypher_fuzz import PARAMS, garbled_queries, well_formed_queries
+from cypher_helpers import PARAMS, build_graph, evidence, garbled_queries, well_formed_queries
 from mechgraph.cypher import CypherEngine, run_cypher
 from mechgraph.errors import QueryError
 
 ROOT = Path(__file__).parents[1]
-
-
-def _evidence(refs, level="in_vitro"):
-    return [
-        {"ref": r, "doi": f"10.1/{r}", "species": "patients", "level": level, "summary": f"summary {r}"}
-        for r in refs
-    ]
-
-
-def build_graph() -> nx.MultiDiGraph:
-    g = nx.MultiDiGraph()
-
-    def node(i, kind, name, synonyms=()):
-        g.add_node(i, id=i, kind=kind, name=name, synonyms=list(synonyms))
-
-    def edge(u, v, rel, refs, sign, level="in_vitro"):
-        g.add_edge(u, v, key=rel, relation=rel, sign=sign, evidence=_evidence(refs, level), refs=list(refs), level=level)
-
-    node("pd1", "gene", "PD-1", ["PDCD1", "CD279"])
-    node("pdl1", "gene", "PD-L1", ["CD274"])
-    node("nivolumab", "therapy", "Nivolumab")
-    node("pembrolizumab", "therapy", "Pembrolizumab")
-    node("cd8_t_cell", "cell_type", "CD8+ T cell")
-    node("tam", "cell_type", "Tumour-associated macrophage", ["TAM"])
-    node("il6", "cytokine", "IL-6")
-    edge("nivolumab", "pd1", "targets", ["7"], "0", "clinical_trial")
-    edge("pembrolizumab", "pd1", "targets", ["7", "19"], "0", "clinical_trial")
-    edge("pdl1", "pd1", "binds", ["3"], "0")
-    edge("pd1", "cd8_t_cell", "inhibits", ["3", "19"], "-")
-    edge("tam", "il6", "secretes", ["5"], "+")
-    edge("tam", "il6", "promotes", ["9"], "+")
-    edge("il6", "tam", "promotes", ["5"], "+")
-    edge("tam", "cd8_t_cell", "inhibits", ["8"], "-")
-    return g
 
 
 @pytest.fixture(scope="module")
@@ -671,7 +637,7 @@ def test_one_hop_on_100k_edges_uses_the_index():
     rels = ["promotes", "inhibits", "targets", "secretes", "binds"]
     for i in range(n_nodes):
         g.add_node(f"n{i}", id=f"n{i}", kind=kinds[i % 5], name=f"N{i}")
-    ev = _evidence(["1"])
+    ev = evidence(["1"])
     for _ in range(100_000):
         rel = rels[rnd.randrange(5)]
         g.add_edge(f"n{rnd.randrange(n_nodes)}", f"n{rnd.randrange(n_nodes)}", key=rel, relation=rel, sign="+", evidence=ev, refs=["1"])

@@ -22,6 +22,7 @@ from .values import (
     out_value, to_string, truth, type_name, unsupported,
 )
 from .regex import regex_match
+from .statictypes import T_NODE, T_PATH, T_REL, TypeChecker, elem_type, list_of
 
 AGG_SLOT, KEYS_SLOT, COLS_SLOT = "\x00agg", "\x00keys", "\x00cols"
 HIDDEN = "\x00"
@@ -70,22 +71,30 @@ class CPath:
 
 
 class CMatch:
-    """A compiled MATCH: its paths, deferred checks, WHERE, id hints and the variables it binds."""
+    """A compiled MATCH: its paths, deferred checks, WHERE, id hints and the variables it binds;
+    `pre` holds the WHERE conditions on earlier variables only, tested before any matching (as
+    Neo4j's planner does, so a failing condition fails even when nothing would match)."""
 
-    __slots__ = ("optional", "paths", "post", "where", "hints", "new_vars")
+    __slots__ = ("optional", "paths", "post", "where", "hints", "new_vars", "pre")
 
-    def __init__(self, optional, paths, post, where, hints, new_vars):
+    def __init__(self, optional, paths, post, where, hints, new_vars, pre=None):
         self.optional, self.paths, self.post, self.where = optional, paths, post, where
-        self.hints, self.new_vars = hints, new_vars
+        self.hints, self.new_vars, self.pre = hints, new_vars, pre
 
 
 class Compiler:
     """Turns the clauses of one query into a pipeline of stages, for one engine and parameter set."""
 
-    def __init__(self, eng: Any, params: dict[str, Any]):
+    def __init__(self, eng: Any, params: dict[str, Any], raw: bool = False):
         self.eng = eng
         self.params = params
+        self.raw = raw
         self.n_hidden = 0
+        self.vtypes: dict[str, Any] = {}  # variable -> static type (see statictypes)
+
+    def typeof(self, e: tuple) -> Any:
+        """The static type of an expression; raises as Neo4j does on a certain type mismatch."""
+        return TypeChecker(self.vtypes, self.params).infer(e)
 
     def hidden(self) -> str:
         self.n_hidden += 1
@@ -101,7 +110,10 @@ class Compiler:
                 cm, scope = self.match(c, scope)
                 stages.append(self._match_stage(cm))
             elif isinstance(c, UnwindClause):
+                ty = self.typeof(c.expr)
                 f = self.expr(c.expr, scope)
+                self.vtypes[c.alias] = elem_type(ty) if ty and all(isinstance(a, tuple) for a in ty) else (
+                    ty if ty and not any(isinstance(a, tuple) for a in ty) else None)
                 if c.alias in scope:
                     raise QueryError(f"Variable `{c.alias}` already declared")
                 stages.append(self._unwind_stage(f, c.alias))
@@ -163,12 +175,15 @@ class Compiler:
                             new[rv] = "rel" if rp.hops is None else "rels"
                     named.append((rp, rv, True))
         full = {**scope, **new}
+        for v, kind in new.items():
+            self.vtypes[v] = {"node": T_NODE, "rel": T_REL, "rels": list_of(T_REL), "path": T_PATH}[kind]
         new_names = set(new) | {v for _, v, _ in named if v.startswith(HIDDEN)}
         post: list[Callable[[dict], bool]] = []
         celems = []
         for el, v, is_rel in named:
             ce = CRel(v, frozenset(el.types) if el.types else None, el.direction, el.hops) if is_rel else CNode(v, frozenset(el.labels))
             for key, ex in el.props or ():
+                self.typeof(ex)
                 f = self.expr(ex, full)
                 fv = free_vars(ex)
                 if fv is None or fv & new_names:
@@ -185,14 +200,21 @@ class Compiler:
             els = celems[j : j + k]
             j += k
             paths.append(CPath(els[0::2], els[1::2], path.name))
-        where = None
+        where = pre = None
         hints: dict[str, list] = {}
         if m.where is not None:
             self.no_agg(m.where, "WHERE")
+            TypeChecker(self.vtypes, self.params).predicate(m.where, "WHERE")
             where = self.expr(m.where, full)
             self._hints(m.where, new, full, paths, hints)
+            outer = [c for c in _conjuncts(m.where) if (fv := free_vars(c)) is not None and fv <= scope.keys()]
+            if outer:
+                pre_expr = outer[0]
+                for c in outer[1:]:
+                    pre_expr = ("and", pre_expr, c)
+                pre = self.expr(pre_expr, scope)
         vis = {v: k for v, k in full.items()}
-        cm = CMatch(m.optional, paths, post, where, hints, [v for v in new])
+        cm = CMatch(m.optional, paths, post, where, hints, [v for v in new], pre)
         return cm, vis
 
     def _deferred_check(self, var: str, is_rel: bool, key: str, f: Callable) -> Callable[[dict], bool]:
@@ -305,6 +327,8 @@ class Compiler:
                 var_names.append(None)
         agg_flags = [contains_agg(it.expr) for it in items]
         aggregating = any(agg_flags)
+        item_types = [self.typeof(it.expr) for it in items]
+        old_types = self.vtypes
         eng = self.eng
         # item evaluation
         key_pos = [j for j, a in enumerate(agg_flags) if not a]
@@ -346,6 +370,13 @@ class Compiler:
         # ORDER BY and WITH ... WHERE
         hide_old = aggregating or p.distinct
         oscope = dict(new_scope) if hide_old else {**scope, **new_scope}
+        new_types = {vn: ty for vn, ty in zip(var_names, item_types) if vn is not None}
+        self.vtypes = new_types if hide_old else {**old_types, **new_types}
+        for e, _ in p.order:
+            self.typeof(e)
+        if p.where is not None:
+            TypeChecker(self.vtypes, self.params).predicate(p.where, "WHERE")
+        self.vtypes = new_types
         item_exprs = [it.expr for it in items]
 
         def osub(node):
@@ -371,7 +402,7 @@ class Compiler:
         limit = self.count_value(p.limit, "LIMIT")
         is_return = p.kind == "RETURN"
         distinct = p.distinct
-        out = out_value
+        out = (lambda _eng, v: v) if self.raw else out_value
         scope_needed = bool(order) or where is not None
 
         def values(rows):
@@ -570,6 +601,8 @@ class Compiler:
             return chain
         if t == "bin":
             op, fa, fb = e[1], self.expr(e[2], scope), self.expr(e[3], scope)
+            if e[2][0] == e[3][0] == "lit":
+                return lambda r: arith(op, fa(r), fb(r), folded=True)
             return lambda r: arith(op, fa(r), fb(r))
         if t in ("neg", "pos"):
             f = self.expr(e[1], scope)
@@ -608,7 +641,7 @@ class Compiler:
             def case(r):
                 if ft is None:
                     for fw, fth in whens:
-                        if fw(r) is True:
+                        if as_bool(fw(r), "CASE WHEN") is True:
                             return fth(r)
                 else:
                     v = ft(r)
@@ -625,7 +658,9 @@ class Compiler:
             what = "EXISTS { }" if t == "exists" else "COUNT { }"
             if sub.match.where is not None:
                 self.no_agg(sub.match.where, what)
+            saved = dict(self.vtypes)
             cm, _ = self.match(sub.match, scope)
+            self.vtypes = saved
             if t == "exists":
                 return lambda r: next(eng.match_rows(r, cm), None) is not None
             return lambda r: sum(1 for _ in eng.match_rows(r, cm))
@@ -649,6 +684,18 @@ class Compiler:
 
 
 _KIND_NAMES = {"node": "node", "rel": "relationship", "rels": "list of relationships", "path": "path"}
+
+
+def _conjuncts(e: tuple) -> list[tuple]:
+    """The parts of an AND chain."""
+    out, stack = [], [e]
+    while stack:
+        x = stack.pop()
+        if x[0] == "and":
+            stack += [x[2], x[1]]
+        else:
+            out.append(x)
+    return out
 
 
 def _clause_name(c) -> str:

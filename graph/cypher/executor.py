@@ -41,16 +41,57 @@ def param_value(name: str, v: Any, depth: int = 0) -> Any:
     raise QueryError(f"parameter ${name} has an unsupported type {type(v).__name__}")
 
 
+class MechGraphView:
+    """How the mechanism graph looks to Cypher: the labels, types and properties it has in Neo4j
+    (`mechgraph.props`). Another view lets the engine run over other property graphs (the
+    openCypher TCK runner in scripts/ uses one)."""
+
+    def __init__(self):
+        from .. import props
+
+        self.props = props
+        self._labels: dict = {}
+
+    def labels(self, attrs: dict) -> tuple:
+        kind = attrs.get("kind")
+        seq = self._labels.get(kind)
+        if seq is None:
+            try:
+                seq = tuple(self.props.node_labels(kind))
+            except (KeyError, TypeError):
+                seq = ("Entity",)
+            self._labels[kind] = seq
+        return seq
+
+    def node_id(self, n, attrs: dict) -> Any:
+        return attrs.get("id", n)
+
+    def node_properties(self, n, attrs: dict) -> dict:
+        p = self.props.to_properties(attrs)
+        if "id" not in p:
+            p["id"] = n
+        return p
+
+    def rel_type(self, key) -> str:
+        try:
+            return self.props.rel_type(key)
+        except (KeyError, TypeError):
+            return str(key).upper()
+
+    def rel_properties(self, attrs: dict) -> dict:
+        return self.props.edge_properties(attrs)
+
+
 class CypherEngine:
     """Runs the read-only Cypher subset over one MultiDiGraph; builds its indexes once.
 
     The graph must not change while the engine is in use (property views are cached).
+    `view` says how nodes and edges appear as labels, types and properties (default: as loaded
+    into Neo4j, `MechGraphView`).
     """
 
-    def __init__(self, g):
-        from .. import props as _props
-
-        self._props = _props
+    def __init__(self, g, view: Any = None):
+        self.view = view or MechGraphView()
         self.g = g
         self.succ = g._succ
         self.pred = g._pred
@@ -62,23 +103,18 @@ class CypherEngine:
         self.label_seq: dict[Any, tuple] = {}
         self.label_index: dict[str, list] = {}
         self.id_index: dict[Any, list] = {}
-        label_cache: dict[Any, tuple] = {}
+        label_sets: dict[tuple, frozenset] = {}
+        view = self.view
         for n, attrs in self.nattr.items():
-            kind = attrs.get("kind")
-            ls = label_cache.get(kind)
+            seq = view.labels(attrs)
+            ls = label_sets.get(seq)
             if ls is None:
-                try:
-                    seq = tuple(_props.node_labels(kind))
-                except (KeyError, TypeError):
-                    seq = ("Entity",)
-                ls = label_cache[kind] = (seq, frozenset(seq))
-            self.label_seq[n] = ls[0]
-            self.labels[n] = ls[1]
-            for lab in ls[0]:
+                ls = label_sets[seq] = frozenset(seq)
+            self.label_seq[n] = seq
+            self.labels[n] = ls
+            for lab in seq:
                 self.label_index.setdefault(lab, []).append(n)
-            pid = attrs.get("id")
-            if pid is None:
-                pid = n
+            pid = view.node_id(n, attrs)
             if type(pid) is str:
                 self.id_index.setdefault(pid, []).append(n)
         self.n_nodes = len(self.nattr)
@@ -87,29 +123,20 @@ class CypherEngine:
     def node_props(self, n) -> dict:
         p = self._nprops.get(n)
         if p is None:
-            attrs = self.nattr[n]
-            p = self._props.to_properties(attrs)
-            if "id" not in p:
-                p["id"] = n
-            self._nprops[n] = p
+            p = self._nprops[n] = self.view.node_properties(n, self.nattr[n])
         return p
 
     def rel_props(self, rid: tuple) -> dict:
         p = self._rprops.get(rid)
         if p is None:
             u, v, k = rid
-            p = self._props.edge_properties(self.succ[u][v][k])
-            self._rprops[rid] = p
+            p = self._rprops[rid] = self.view.rel_properties(self.succ[u][v][k])
         return p
 
     def rtype(self, k) -> str:
         t = self._rtypes.get(k)
         if t is None:
-            try:
-                t = self._props.rel_type(k)
-            except (KeyError, TypeError):
-                t = str(k).upper()
-            self._rtypes[k] = t
+            t = self._rtypes[k] = self.view.rel_type(k)
         return t
 
     def prop(self, v: Any, key: str) -> Any:
@@ -139,8 +166,11 @@ class CypherEngine:
         raise mismatch("a List, Map, Node or Relationship", c, "an index")
 
     # ----- running
-    def run(self, text: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Run one read-only Cypher query; rows are dicts keyed by Neo4j's column names."""
+    def run(self, text: str, params: dict[str, Any] | None = None, *, raw: bool = False) -> list[dict[str, Any]]:
+        """Run one read-only Cypher query; rows are dicts keyed by Neo4j's column names.
+
+        Nodes, relationships and paths come back as plain data (`values.out_value`), or, with
+        `raw`, as the engine's own Node, Rel and Path values."""
         if not isinstance(text, str):
             raise QueryError("the query must be a string")
         if params is not None and not isinstance(params, dict):
@@ -148,7 +178,7 @@ class CypherEngine:
         try:
             ps = {str(k): param_value(str(k), v) for k, v in (params or {}).items()}
             clauses = parse(text)
-            run = Compiler(self, ps).query(clauses)
+            run = Compiler(self, ps, raw=raw).query(clauses)
             return list(run())
         except QueryError as e:
             msg = str(e)
@@ -222,6 +252,9 @@ class CypherEngine:
         return True
 
     def match_rows(self, row: dict, cm: CMatch) -> Iterator[dict]:
+        """Every extension of `row` by a match of the compiled MATCH `cm`."""
+        if cm.pre is not None and not truth(cm.pre(row)):
+            return iter(())
         return self._match_paths(dict(row), cm, 0, set())
 
     def _match_paths(self, b: dict, cm: CMatch, pi: int, used: set) -> Iterator[dict]:

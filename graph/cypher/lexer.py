@@ -7,6 +7,7 @@ punctuation (`p`). Keywords are identifiers; the parser decides what a word mean
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from ..errors import QueryError
@@ -41,12 +42,24 @@ _NUMBER_RE = re.compile(
 _ESCAPES = {"\\": "\\", "'": "'", '"': '"', "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
+_START_CATEGORIES = {"Lu", "Ll", "Lt", "Lm", "Lo", "Nl", "Pc"}
+_PART_CATEGORIES = _START_CATEGORIES | {"Sc", "Nd", "Mn", "Mc", "Cf"}
+
+
 def _is_ident_start(c: str) -> bool:
-    return c.isalpha() or c == "_"
+    """How Neo4j 5 starts a name: a letter, a letter number or connector punctuation (`_`)."""
+    if c < "\x80":
+        return c.isalpha() or c == "_"
+    return unicodedata.category(c) in _START_CATEGORIES
 
 
 def _is_ident_char(c: str) -> bool:
-    return c.isalnum() or c == "_"
+    """How Neo4j 5 continues a name (Java's Character.isJavaIdentifierPart): also digits,
+    currency symbols, combining marks, format characters and the "ignorable" control characters."""
+    if c < "\x80":
+        return c.isalnum() or c in "_$" or "\x00" <= c <= "\x08" or "\x0e" <= c <= "\x1b" or c == "\x7f"
+    o = ord(c)
+    return o <= 0x9F or unicodedata.category(c) in _PART_CATEGORIES
 
 
 def _number(text: str, s: int, m: re.Match) -> Token:

@@ -66,6 +66,9 @@ AFTER_VARIABLE_WORDS = {
     "DESCENDING", *CLAUSE_WORDS,
 }
 AFTER_VARIABLE_PUNCT = {")", "[", "]", "}", ",", ".", "=", "<>", "<", ">", "<=", ">=", "=~", "+", "-", "*", "/", "%", "^", ";", ":", "|", ".."}
+# After DISTINCT or NOT, only these make the word a variable (`RETURN DISTINCT [1]` is DISTINCT).
+NARROW_AFTER_PUNCT = {")", "]", "}", ",", ";", "=", "<>", "<", ">", "<=", ">=", "=~", "."}
+NARROW_AFTER_WORDS = {"AS", "AND", "OR", "XOR", "IS", *CLAUSE_WORDS}
 LITERAL_WORDS = {"TRUE": True, "FALSE": False, "NULL": None, "NAN": float("nan"), "INF": float("inf"), "INFINITY": float("inf")}
 MAX_HOPS_HINT = "give an upper bound, e.g. *1..3"
 
@@ -133,14 +136,14 @@ class Parser:
             return t.val
         return None
 
-    def ends_here(self, k: int = 1) -> bool:
+    def ends_here(self, k: int = 1, narrow: bool = False) -> bool:
         """Whether the token k ahead can only follow a finished expression (so a word before it is a variable)."""
         t = self.peek(k)
         if t.kind == "eof":
             return True
         if t.kind == "p":
-            return t.val in AFTER_VARIABLE_PUNCT
-        return t.kind == "id" and t.val.upper() in AFTER_VARIABLE_WORDS
+            return t.val in (NARROW_AFTER_PUNCT if narrow else AFTER_VARIABLE_PUNCT)
+        return t.kind == "id" and t.val.upper() in (NARROW_AFTER_WORDS if narrow else AFTER_VARIABLE_WORDS)
 
     # query
     def query(self) -> list:
@@ -192,7 +195,7 @@ class Parser:
         return MatchClause(optional, pats, where)
 
     def projection(self, kind: str) -> Projection:
-        distinct = self.word() == "DISTINCT" and not self.ends_here() and self.accept_kw("DISTINCT")
+        distinct = self.word() == "DISTINCT" and not self.ends_here(narrow=True) and self.accept_kw("DISTINCT")
         star = self.accept_p("*")
         items: list[ProjItem] = []
         if not star or self.accept_p(","):
@@ -381,7 +384,7 @@ class Parser:
         return e
 
     def not_expr(self) -> tuple:
-        if self.word() == "NOT" and not self.ends_here():
+        if self.word() == "NOT" and not self.ends_here(narrow=True):
             self.i += 1
             return ("not", self.not_expr())
         return self.comparison()
@@ -449,17 +452,26 @@ class Parser:
         return e
 
     def unary(self) -> tuple:
-        if self.accept_p("-"):
-            e = self.unary()
-            if e[0] == "lit" and type(e[1]) in NUM:
-                return ("lit", -e[1])
-            return ("neg", e)
-        if self.accept_p("+"):
-            return ("pos", self.unary())
+        """At most one sign, as in Neo4j 5; a second `-` only as part of a number (`- -1`)."""
+        if self.is_p("-") or self.is_p("+"):
+            sign = self.peek().val
+            self.i += 1
+            if self.is_p("+") or (self.is_p("-") and self.peek(1).kind not in ("int", "float")):
+                raise self.error("expected an expression")
+            e = self.signed_number()
+            if sign == "+":
+                return ("pos", e)
+            return ("lit", -e[1]) if e[0] == "lit" and type(e[1]) in NUM else ("neg", e)
+        return self.signed_number()
+
+    def signed_number(self) -> tuple:
+        if self.is_p("-") and self.peek(1).kind in ("int", "float"):
+            self.i += 2
+            return self.postfix(("lit", -self.toks[self.i - 1].val))
         return self.postfix()
 
-    def postfix(self) -> tuple:
-        e = self.atom()
+    def postfix(self, e: tuple | None = None) -> tuple:
+        e = self.atom() if e is None else e
         while True:
             if self.accept_p("."):
                 e = ("prop", e, self.name("a property name"))

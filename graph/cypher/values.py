@@ -130,7 +130,7 @@ def canon(v: Any) -> Any:
     if t is bool:
         return ("b", v)
     if t is int or t is float:
-        return ("nan",) if v != v else ("#", v)
+        return ("nan", object()) if v != v else ("#", v)  # Neo4j: no NaN is the same as another
     if t is str:
         return ("s", v)
     if t is list:
@@ -252,17 +252,22 @@ def order_op(op: str, a: Any, b: Any) -> bool | None:
 
 
 def as_bool(v: Any, where: str) -> bool | None:
+    """A value used as a condition. A list (from a property or parameter: the static check
+    refuses list expressions) counts as true when it is not empty, as Neo4j 5 still does."""
     if v is None or type(v) is bool:
         return v
+    if type(v) is list:
+        return len(v) > 0
     raise mismatch("Boolean", v, where)
 
 
 def truth(v: Any) -> bool:
+    """Whether WHERE keeps a row: only for true."""
     if v is True:
         return True
     if v is False or v is None:
         return False
-    raise mismatch("Boolean", v, "WHERE")
+    return as_bool(v, "WHERE") is True
 
 
 def in_list(x: Any, lst: Any) -> bool | None:
@@ -284,7 +289,9 @@ def in_list(x: Any, lst: Any) -> bool | None:
     return None if saw_null else False
 
 
-def arith(op: str, a: Any, b: Any) -> Any:
+def arith(op: str, a: Any, b: Any, folded: bool = False) -> Any:
+    """a op b. Dividing by the Integer 0 fails, as in Neo4j, unless the query wrote both numbers
+    as literals (`folded`: Neo4j's planner then computes 1.5 / 0 in floating point)."""
     if a is None or b is None:
         return None
     ta, tb = type(a), type(b)
@@ -313,6 +320,8 @@ def arith(op: str, a: Any, b: Any) -> Any:
                 raise QueryError("division by zero")
             q = abs(a) // abs(b)
             return check_int(q if (a >= 0) == (b >= 0) else -q)
+        if tb is int and b == 0 and not folded:
+            raise QueryError("division by zero")
         a, b = float(a), float(b)
         if b == 0.0:
             if a != a or a == 0.0:
