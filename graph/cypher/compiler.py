@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator
 from ..errors import QueryError
 from .functions import FUNCTIONS, Aggregator, comprehension, quantifier, reduce_list
 from .tree import (
-    MatchClause, ProjItem, Projection, Subquery, UnwindClause, agg_text, bound_here, contains_agg, free_vars, map_children,
+    MatchClause, ProjItem, Projection, Subquery, UnwindClause, agg_text, bound_here, children, contains_agg, free_vars, map_children,
     map_expr, walk,
 )
 from .values import (
@@ -325,6 +325,14 @@ class Compiler:
                 raise QueryError(f"Expression in WITH must be aliased (use AS): {it.name}")
             else:
                 var_names.append(None)
+        for it in items:  # an aggregate may give a list predicate its list, not work inside it
+            for node in walk(it.expr):
+                if node[0] in ("quant", "listcomp", "reduce"):
+                    kids = children(node)
+                    for i in bound_here(node):
+                        agg = next((x for x in walk(kids[i]) if x[0] == "agg"), None)
+                        if agg is not None:
+                            raise QueryError(f"Invalid use of aggregating function {agg_text(agg)} inside a list predicate, comprehension or reduce()")
         agg_flags = [contains_agg(it.expr) for it in items]
         aggregating = any(agg_flags)
         item_types = [self.typeof(it.expr) for it in items]

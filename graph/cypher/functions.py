@@ -8,6 +8,7 @@ engine argument gives access to labels, types and properties of matched nodes an
 from __future__ import annotations
 
 import math
+import random
 import re
 from typing import Any, Callable, Iterator
 
@@ -417,6 +418,7 @@ FUNCTIONS: dict[str, tuple[int, int, Callable]] = {
     "sign": (1, 1, _f_num(_f_sign, "sign")),
     "sqrt": (1, 1, _f_num(_f_sqrt, "sqrt")),
     "round": (1, 3, _f_round),
+    "rand": (0, 0, lambda eng, a: random.random()),
     "nodes": (1, 1, _f_path("nodes")),
     "relationships": (1, 1, _f_path("relationships")),
     "length": (1, 1, _f_path("length")),

@@ -83,6 +83,7 @@ _FN: dict[str, tuple[tuple, Any]] = {
     "nodes": ((t(PATH),), list_of(T_NODE)),
     "relationships": ((t(PATH),), list_of(T_REL)),
     "length": ((t(PATH),), T_INT),
+    "rand": ((), T_FLOAT),
 }
 for _name in ("tolower", "toupper", "lower", "upper", "trim", "ltrim", "rtrim"):
     _FN[_name] = ((t(STR),), T_STR)
