@@ -32,11 +32,11 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-
 from mechgraph.cypher import CypherEngine
 from mechgraph.cypher.compiler import Compiler
 from mechgraph.cypher.parser import Parser
-from mechgraph.cypher.values import Node, Path as PathValue, Rel
+from mechgraph.cypher.values import Node, Rel
+from mechgraph.cypher.values import Path as PathValue
 from mechgraph.errors import QueryError
 
 FEATURES = [
@@ -94,7 +94,7 @@ def parse_feature(path: Path) -> list[Scenario]:
             for row in table[1:]:
                 sub = dict(zip(head, row))
 
-                def fill(s):
+                def fill(s, sub=sub):
                     return None if s is None else re.sub(r"<(\w+)>", lambda m: sub.get(m.group(1), m.group(0)), s)
 
                 steps = [Step(fill(st.text), fill(st.doc), [[fill(c) for c in r] for r in st.table] if st.table else None) for st in current]
@@ -105,7 +105,7 @@ def parse_feature(path: Path) -> list[Scenario]:
         raw = lines[i]
         line = raw.strip()
         i += 1
-        if not line or line.startswith("#") or line.startswith("@"):
+        if not line or line.startswith(("#", "@")):
             continue
         if line.startswith("Background:"):
             current = background

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import ev, small_graph
 from mechgraph import schema
 from mechgraph.analysis.targets import ACTING_RELATIONS, TARGET_KINDS, THERAPY_KINDS

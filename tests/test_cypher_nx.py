@@ -10,8 +10,13 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-
-from cypher_helpers import PARAMS, build_graph, evidence, garbled_queries, well_formed_queries
+from cypher_helpers import (
+    PARAMS,
+    build_graph,
+    evidence,
+    garbled_queries,
+    well_formed_queries,
+)
 from mechgraph.cypher import CypherEngine, run_cypher
 from mechgraph.errors import QueryError
 

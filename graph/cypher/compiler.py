@@ -13,16 +13,16 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ..errors import QueryError
 from .functions import FUNCTIONS, Aggregator, comprehension, quantifier, reduce_list
+from .regex import regex_match
+from .statictypes import T_NODE, T_PATH, T_REL, TypeChecker, elem_type, list_of
 from .tree import (
-    MatchClause, ProjItem, Projection, Subquery, UnwindClause, agg_text, bound_here, children, contains_agg, free_vars, map_children,
-    map_expr, walk,
+    MatchClause, Projection, ProjItem, Subquery, UnwindClause, agg_text, bound_here, children, contains_agg, free_vars,
+    map_children, map_expr, walk,
 )
 from .values import (
     INT_MAX, INT_MIN, NUM, Node, arith, as_bool, canon, check_int, equals, in_list, mismatch, order_key, order_op,
     out_value, to_string, truth, type_name, unsupported,
 )
-from .regex import regex_match
-from .statictypes import T_NODE, T_PATH, T_REL, TypeChecker, elem_type, list_of
 
 AGG_SLOT, KEYS_SLOT, COLS_SLOT = "\x00agg", "\x00keys", "\x00cols"
 HIDDEN = "\x00"

@@ -11,7 +11,7 @@ import math
 from typing import Any, Iterable, Iterator
 
 from ..errors import QueryError
-from .compiler import CMatch, CNode, CPath, CRel, Compiler
+from .compiler import CMatch, CNode, Compiler, CPath, CRel
 from .parser import parse
 from .values import INT_MAX, INT_MIN, Node, Path, Rel, equals, mismatch, truth
 

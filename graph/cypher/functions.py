@@ -13,7 +13,9 @@ import re
 from typing import Any, Callable, Iterator
 
 from ..errors import QueryError
-from .values import INT_MAX, INT_MIN, NUM, Node, Path, Rel, as_bool, canon, check_int, java_float_str, mismatch, order_key, to_string
+from .values import (
+    INT_MAX, INT_MIN, NUM, Node, Path, Rel, as_bool, canon, check_int, java_float_str, mismatch, order_key, to_string,
+)
 
 RANGE_MAX = 1_000_000
 FLOAT_RE = re.compile(r"[ \t\n\r]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\r]*")

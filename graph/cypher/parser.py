@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..errors import QueryError
 from .functions import FUNCTIONS
 from .lexer import Token, lex, syntax_error
-from .tree import MatchClause, NodePat, PathPat, ProjItem, Projection, RelPat, Subquery, UnwindClause
+from .tree import MatchClause, NodePat, PathPat, Projection, ProjItem, RelPat, Subquery, UnwindClause
 from .values import NUM, unsupported
 
 READ_ONLY = "(the embedded backend is read-only; use --backend neo4j --write)"
