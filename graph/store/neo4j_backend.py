@@ -153,8 +153,8 @@ class Neo4jBackend:
                         raise QueryError(
                             "this query writes to the database; mechgraph runs queries read-only unless you pass --write"
                         )
-                    return s.execute_read(lambda tx: [_plain(r.data()) for r in tx.run(text, params)])
-                return s.execute_write(lambda tx: [_plain(r.data()) for r in tx.run(text, params)])
+                    return s.execute_read(lambda tx: [_row(r) for r in tx.run(text, params)])
+                return s.execute_write(lambda tx: [_row(r) for r in tx.run(text, params)])
         except neo4j_errors.CypherSyntaxError as e:
             raise QueryError(f"Cypher syntax error: {_one_line(e)}") from None
         except neo4j_errors.ServiceUnavailable as e:
@@ -167,9 +167,24 @@ class Neo4jBackend:
 
 
 def _plain(v: Any) -> Any:
-    """Driver values (nodes, relationships, paths) as plain data, like the embedded engine returns."""
+    """A driver value as the embedded engine returns it: a node or relationship as its property
+    dict, a path as the list [node, relationship, node, ...] of property dicts, lists and maps
+    converted item by item. (The driver's own `Record.data()` turns a relationship into a
+    (start, type, end) tuple and drops its properties.)"""
+    if isinstance(v, (neo4j.graph.Node, neo4j.graph.Relationship)):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, neo4j.graph.Path):
+        out = [_plain(v.start_node)]
+        for rel, node in zip(v.relationships, v.nodes[1:]):
+            out += [_plain(rel), _plain(node)]
+        return out
     if isinstance(v, dict):
         return {k: _plain(x) for k, x in v.items()}
-    if isinstance(v, list):
+    if isinstance(v, (list, tuple)):
         return [_plain(x) for x in v]
     return v
+
+
+def _row(record: Any) -> dict[str, Any]:
+    """One result record as a dict of plain values, keyed by column name."""
+    return {k: _plain(v) for k, v in record.items()}

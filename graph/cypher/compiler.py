@@ -1,0 +1,734 @@
+"""Compiler of the embedded Cypher engine: the syntax tree to a pipeline of row generators.
+
+Each clause becomes a stage (rows in, rows out); each expression becomes a closure over a row
+(a dict of variable bindings). MATCH clauses compile to a plan (`CMatch`) that the executor's
+matcher runs; the compiler also finds the `id` equalities in WHERE that let matching start from
+the id index rather than a label scan.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+from typing import Any, Callable, Iterable, Iterator
+
+from ..errors import QueryError
+from .functions import FUNCTIONS, Aggregator, comprehension, quantifier, reduce_list
+from .regex import regex_match
+from .statictypes import T_NODE, T_PATH, T_REL, TypeChecker, elem_type, list_of
+from .tree import (
+    MatchClause, Projection, ProjItem, Subquery, UnwindClause, agg_text, bound_here, children, contains_agg, free_vars,
+    map_children, map_expr, walk,
+)
+from .values import (
+    INT_MAX, INT_MIN, NUM, Node, arith, as_bool, canon, check_int, equals, in_list, mismatch, order_key, order_op,
+    out_value, to_string, truth, type_name, unsupported,
+)
+
+AGG_SLOT, KEYS_SLOT, COLS_SLOT = "\x00agg", "\x00keys", "\x00cols"
+HIDDEN = "\x00"
+
+
+class CNode:
+    """A node of a compiled pattern: labels, property checks, and an id lookup when one is known."""
+
+    __slots__ = ("var", "labels", "checks", "id_f", "id_vars")
+
+    def __init__(self, var, labels):
+        self.var, self.labels = var, labels
+        self.checks: list = []
+        self.id_f = None
+        self.id_vars: frozenset = frozenset()
+
+
+class CRel:
+    """A relationship of a compiled pattern; `hops` is (lo, hi) for a variable-length one, else None."""
+
+    __slots__ = ("var", "types", "checks", "direction", "hops")
+
+    def __init__(self, var, types, direction, hops=None):
+        self.var, self.types, self.direction, self.hops = var, types, direction, hops
+        self.checks: list = []
+
+
+class CPath:
+    """A compiled chain of nodes and relationships; `name` is its path variable, if any."""
+
+    __slots__ = ("nodes", "rels", "name", "_steps")
+
+    def __init__(self, nodes, rels, name=None):
+        self.nodes, self.rels, self.name = nodes, rels, name
+        self._steps: dict[int, list] = {}
+
+    def steps(self, s: int) -> list:
+        """The walk from node s outwards: right to the end, then left to the start, as
+        (relationship index, from node index, to node index, walking forward)."""
+        st = self._steps.get(s)
+        if st is None:
+            n = len(self.nodes)
+            st = [(i, i, i + 1, True) for i in range(s, n - 1)] + [(i - 1, i, i - 1, False) for i in range(s, 0, -1)]
+            self._steps[s] = st
+        return st
+
+
+class CMatch:
+    """A compiled MATCH: its paths, deferred checks, WHERE, id hints and the variables it binds;
+    `pre` holds the WHERE conditions on earlier variables only, tested before any matching (as
+    Neo4j's planner does, so a failing condition fails even when nothing would match)."""
+
+    __slots__ = ("optional", "paths", "post", "where", "hints", "new_vars", "pre")
+
+    def __init__(self, optional, paths, post, where, hints, new_vars, pre=None):
+        self.optional, self.paths, self.post, self.where = optional, paths, post, where
+        self.hints, self.new_vars, self.pre = hints, new_vars, pre
+
+
+class Compiler:
+    """Turns the clauses of one query into a pipeline of stages, for one engine and parameter set."""
+
+    def __init__(self, eng: Any, params: dict[str, Any], raw: bool = False):
+        self.eng = eng
+        self.params = params
+        self.raw = raw
+        self.n_hidden = 0
+        self.vtypes: dict[str, Any] = {}  # variable -> static type (see statictypes)
+
+    def typeof(self, e: tuple) -> Any:
+        """The static type of an expression; raises as Neo4j does on a certain type mismatch."""
+        return TypeChecker(self.vtypes, self.params).infer(e)
+
+    def hidden(self) -> str:
+        self.n_hidden += 1
+        return f"{HIDDEN}{self.n_hidden}"
+
+    # ----- query
+    def query(self, clauses: list) -> Callable[[], Iterator[dict]]:
+        scope: dict[str, str] = {}  # variable -> 'node' | 'rel' | 'any'
+        stages: list[Callable[[Iterable[dict]], Iterator[dict]]] = []
+        for i, c in enumerate(clauses):
+            last = i == len(clauses) - 1
+            if isinstance(c, MatchClause):
+                cm, scope = self.match(c, scope)
+                stages.append(self._match_stage(cm))
+            elif isinstance(c, UnwindClause):
+                ty = self.typeof(c.expr)
+                f = self.expr(c.expr, scope)
+                self.vtypes[c.alias] = elem_type(ty) if ty and all(isinstance(a, tuple) for a in ty) else (
+                    ty if ty and not any(isinstance(a, tuple) for a in ty) else None)
+                if c.alias in scope:
+                    raise QueryError(f"Variable `{c.alias}` already declared")
+                stages.append(self._unwind_stage(f, c.alias))
+                scope = {**scope, c.alias: "any"}
+            else:
+                if c.kind == "RETURN" and not last:
+                    nxt = clauses[i + 1]
+                    raise QueryError(f"RETURN can only be used at the end of the query (found {_clause_name(nxt)} after it)")
+                stage, scope = self.projection(c, scope)
+                stages.append(stage)
+        last = clauses[-1]
+        if not (isinstance(last, Projection) and last.kind == "RETURN"):
+            raise QueryError(f"Query cannot conclude with {_clause_name(last)} (must be a RETURN clause)")
+
+        def run() -> Iterator[dict]:
+            rows: Iterable[dict] = iter(({},))
+            for st in stages:
+                rows = st(rows)
+            return iter(rows)
+
+        return run
+
+    # ----- MATCH
+    def match(self, m: MatchClause, scope: dict[str, str]) -> tuple[CMatch, dict[str, str]]:
+        new: dict[str, str] = {}
+        rel_vars: set[str] = set()
+        named: list[tuple] = []  # (pattern element, variable, is_rel)
+        for path in m.patterns:
+            if path.name is not None:
+                if path.name in scope or path.name in new:
+                    raise QueryError(f"Variable `{path.name}` already declared")
+                new[path.name] = "path"
+            for i, np in enumerate(path.nodes):
+                v = np.var
+                if v is None:
+                    v = self.hidden()
+                else:
+                    kind = scope.get(v, new.get(v))
+                    if kind in ("rel", "rels", "path"):
+                        raise QueryError(f"Type mismatch: `{v}` is a {_KIND_NAMES[kind]}, not a node")
+                    if v not in scope:
+                        new[v] = "node"
+                named.append((np, v, False))
+                if i < len(path.rels):
+                    rp = path.rels[i]
+                    rv = rp.var
+                    if rv is None:
+                        rv = self.hidden()
+                    else:
+                        if rv in rel_vars:
+                            raise QueryError(f"Cannot use the same relationship variable `{rv}` for multiple relationships")
+                        kind = scope.get(rv, new.get(rv))
+                        if rp.hops is not None and kind is not None:
+                            raise unsupported(f"a variable-length relationship variable `{rv}` that is already bound")
+                        if kind in ("node", "rels", "path"):
+                            raise QueryError(f"Type mismatch: `{rv}` is a {_KIND_NAMES[kind]}, not a relationship")
+                        rel_vars.add(rv)
+                        if rv not in scope:
+                            new[rv] = "rel" if rp.hops is None else "rels"
+                    named.append((rp, rv, True))
+        full = {**scope, **new}
+        for v, kind in new.items():
+            self.vtypes[v] = {"node": T_NODE, "rel": T_REL, "rels": list_of(T_REL), "path": T_PATH}[kind]
+        new_names = set(new) | {v for _, v, _ in named if v.startswith(HIDDEN)}
+        post: list[Callable[[dict], bool]] = []
+        celems = []
+        for el, v, is_rel in named:
+            ce = CRel(v, frozenset(el.types) if el.types else None, el.direction, el.hops) if is_rel else CNode(v, frozenset(el.labels))
+            for key, ex in el.props or ():
+                self.typeof(ex)
+                f = self.expr(ex, full)
+                fv = free_vars(ex)
+                if fv is None or fv & new_names:
+                    post.append(self._deferred_check(v, is_rel, key, f))
+                else:
+                    ce.checks.append((key, f))
+                    if not is_rel and key == "id" and ce.id_f is None:
+                        ce.id_f, ce.id_vars = f, fv
+            celems.append(ce)
+        paths = []
+        j = 0
+        for path in m.patterns:
+            k = 2 * len(path.nodes) - 1
+            els = celems[j : j + k]
+            j += k
+            paths.append(CPath(els[0::2], els[1::2], path.name))
+        where = pre = None
+        hints: dict[str, list] = {}
+        if m.where is not None:
+            self.no_agg(m.where, "WHERE")
+            TypeChecker(self.vtypes, self.params).predicate(m.where, "WHERE")
+            where = self.expr(m.where, full)
+            self._hints(m.where, new, full, paths, hints)
+            outer = [c for c in _conjuncts(m.where) if (fv := free_vars(c)) is not None and fv <= scope.keys()]
+            if outer:
+                pre_expr = outer[0]
+                for c in outer[1:]:
+                    pre_expr = ("and", pre_expr, c)
+                pre = self.expr(pre_expr, scope)
+        vis = {v: k for v, k in full.items()}
+        cm = CMatch(m.optional, paths, post, where, hints, [v for v in new], pre)
+        return cm, vis
+
+    def _deferred_check(self, var: str, is_rel: bool, key: str, f: Callable) -> Callable[[dict], bool]:
+        eng = self.eng
+
+        def check(b: dict) -> bool:
+            x = b[var]
+            want = f(b)
+            if type(x) is list:  # a variable-length relationship: every one must match
+                return all(equals(eng.rel_props(r.rid()).get(key), want) is True for r in x)
+            p = eng.rel_props(x.rid()) if is_rel else eng.node_props(x.k)
+            return equals(p.get(key), want) is True
+
+        return check
+
+    def _hints(self, where: tuple, new: dict, full: dict, paths: list, hints: dict) -> None:
+        conj = []
+        stack = [where]
+        while stack:
+            x = stack.pop()
+            if x[0] == "and":
+                stack += [x[1], x[2]]
+            else:
+                conj.append(x)
+        nodes_by_var: dict[str, list[CNode]] = {}
+        for p in paths:
+            for cn in p.nodes:
+                nodes_by_var.setdefault(cn.var, []).append(cn)
+
+        def id_of(x):
+            if x[0] == "prop" and x[2] == "id" and x[1][0] == "var" and new.get(x[1][1]) == "node":
+                return x[1][1]
+            return None
+
+        for c in conj:
+            if c[0] == "labels" and c[1][0] == "var" and new.get(c[1][1]) == "node":
+                for cn in nodes_by_var.get(c[1][1], ()):
+                    cn.labels = cn.labels | frozenset(c[2])
+                continue
+            if c[0] == "cmp" and c[1] == ("=",):
+                a, b = c[2]
+                for x, other in ((a, b), (b, a)):
+                    v = id_of(x)
+                    fv = free_vars(other)
+                    if v and fv is not None and v not in fv:
+                        hints.setdefault(v, []).append(("eq", self.expr(other, full), fv))
+            elif c[0] == "in":
+                v = id_of(c[1])
+                fv = free_vars(c[2])
+                if v and fv is not None and v not in fv:
+                    hints.setdefault(v, []).append(("in", self.expr(c[2], full), fv))
+
+    def _match_stage(self, cm: CMatch):
+        eng = self.eng
+
+        def stage(rows):
+            for row in rows:
+                found = False
+                for b in eng.match_rows(row, cm):
+                    found = True
+                    yield b
+                if not found and cm.optional:
+                    r = dict(row)
+                    for v in cm.new_vars:
+                        r[v] = None
+                    yield r
+
+        return stage
+
+    @staticmethod
+    def _unwind_stage(f, alias):
+        def stage(rows):
+            for row in rows:
+                v = f(row)
+                if v is None:
+                    continue
+                for x in v if type(v) is list else (v,):
+                    r = dict(row)
+                    r[alias] = x
+                    yield r
+
+        return stage
+
+    def no_agg(self, e: tuple, where: str) -> None:
+        for x in walk(e):
+            if x[0] == "agg":
+                raise QueryError(f"Invalid use of aggregating function {agg_text(x)} in {where}")
+
+    # ----- WITH / RETURN
+    def projection(self, p: Projection, scope: dict[str, str]):
+        items = list(p.items)
+        if p.star:
+            vis = sorted(v for v in scope if not v.startswith(HIDDEN))
+            if not vis:
+                raise QueryError(f"{p.kind} * is not allowed when there are no variables in scope")
+            items = [ProjItem(("var", v), v, False) for v in vis] + items
+        names = [it.name for it in items]
+        if len(set(names)) != len(names):
+            dup = next(n for n in names if names.count(n) > 1)
+            raise QueryError(f"Multiple result columns with the same name are not supported: {dup}")
+        var_names: list[str | None] = []
+        new_scope: dict[str, str] = {}
+        for it in items:
+            if it.aliased or it.expr[0] == "var":
+                var_names.append(it.name)
+                new_scope[it.name] = scope.get(it.expr[1], "any") if it.expr[0] == "var" else "any"
+            elif p.kind == "WITH":
+                raise QueryError(f"Expression in WITH must be aliased (use AS): {it.name}")
+            else:
+                var_names.append(None)
+        for it in items:  # an aggregate may give a list predicate its list, not work inside it
+            for node in walk(it.expr):
+                if node[0] in ("quant", "listcomp", "reduce"):
+                    kids = children(node)
+                    for i in bound_here(node):
+                        agg = next((x for x in walk(kids[i]) if x[0] == "agg"), None)
+                        if agg is not None:
+                            raise QueryError(f"Invalid use of aggregating function {agg_text(agg)} inside a list predicate, comprehension or reduce()")
+        agg_flags = [contains_agg(it.expr) for it in items]
+        aggregating = any(agg_flags)
+        item_types = [self.typeof(it.expr) for it in items]
+        old_types = self.vtypes
+        eng = self.eng
+        # item evaluation
+        key_pos = [j for j, a in enumerate(agg_flags) if not a]
+        key_fs = [self.expr(items[j].expr, scope) for j in key_pos]
+        aggs: list[tuple[str, bool, Callable | None]] = []
+        item_eval: list[tuple[str, Any]] = []
+        if aggregating:
+            key_exprs = [items[j].expr for j in key_pos]
+
+            def sub(node, local=frozenset()):
+                if node[0] == "var" and node[1] in local:
+                    return node
+                if node[0] in ("quant", "listcomp", "reduce"):
+                    inner = local | {n for names in bound_here(node).values() for n in names}
+                    return map_children(node, lambda c: map_expr(c, lambda x: sub(x, inner)))
+                if node[0] == "agg":
+                    if node[3] is not None:
+                        self.no_agg(node[3], f"the argument of {node[1]}()")
+                    argf = None if node[3] is None else self.expr(node[3], scope)
+                    aggs.append(("count*" if node[3] is None else node[1], node[2], argf))
+                    return ("aggref", len(aggs) - 1)
+                for kk, ke in enumerate(key_exprs):
+                    if node == ke and not (local and (free_vars(ke) or frozenset()) & local):
+                        return ("keyref", kk)
+                if node[0] in ("var", "exists", "countsub"):
+                    raise QueryError(
+                        "Aggregation column contains implicit grouping expressions: "
+                        "every value outside an aggregate must also be returned as a grouping key"
+                    )
+                return None
+
+            kk = 0
+            for j, it in enumerate(items):
+                if agg_flags[j]:
+                    item_eval.append(("agg", self.expr(map_expr(it.expr, sub), {})))
+                else:
+                    item_eval.append(("key", kk))
+                    kk += 1
+        # ORDER BY and WITH ... WHERE
+        hide_old = aggregating or p.distinct
+        oscope = dict(new_scope) if hide_old else {**scope, **new_scope}
+        new_types = {vn: ty for vn, ty in zip(var_names, item_types) if vn is not None}
+        self.vtypes = new_types if hide_old else {**old_types, **new_types}
+        for e, _ in p.order:
+            self.typeof(e)
+        if p.where is not None:
+            TypeChecker(self.vtypes, self.params).predicate(p.where, "WHERE")
+        self.vtypes = new_types
+        item_exprs = [it.expr for it in items]
+
+        def osub(node):
+            for j, ie in enumerate(item_exprs):
+                if node == ie:
+                    return ("colref", j)
+            return None
+
+        def after(e: tuple, what: str) -> Callable:
+            e2 = map_expr(e, osub)
+            self.no_agg(e2, what)
+            for v in sorted(free_vars(e2) or ()):
+                if hide_old and v in scope and v not in oscope:
+                    raise QueryError(
+                        f"In a {p.kind} with DISTINCT or an aggregation, {what} cannot use `{v}`, "
+                        f"declared before the {p.kind} (project it, or use a returned column)"
+                    )
+            return self.expr(e2, oscope)
+
+        order = [(after(e, "ORDER BY"), desc) for e, desc in p.order]
+        where = after(p.where, "WHERE") if p.where is not None else None
+        skip = self.count_value(p.skip, "SKIP")
+        limit = self.count_value(p.limit, "LIMIT")
+        is_return = p.kind == "RETURN"
+        distinct = p.distinct
+        out = (lambda _eng, v: v) if self.raw else out_value
+        scope_needed = bool(order) or where is not None
+
+        def values(rows):
+            if not aggregating:
+                for row in rows:
+                    yield [f(row) for f in key_fs], row
+                return
+            groups: dict = {}
+            for row in rows:
+                kv = [f(row) for f in key_fs]
+                key = tuple(canon(x) for x in kv)
+                g = groups.get(key)
+                if g is None:
+                    g = groups[key] = (kv, [Aggregator(kind, d) for kind, d, _ in aggs])
+                for st, (_, _, af) in zip(g[1], aggs):
+                    st.add(None if af is None else af(row))
+            if not groups and not key_fs:
+                groups[()] = ([], [Aggregator(kind, d) for kind, d, _ in aggs])
+            for kv, states in groups.values():
+                ctx = {KEYS_SLOT: kv, AGG_SLOT: [s.result() for s in states]}
+                yield [kv[x] if kind == "key" else x(ctx) for kind, x in item_eval], None
+
+        def scoped(vals, row):
+            d = {} if (hide_old or row is None) else dict(row)
+            for j, vn in enumerate(var_names):
+                if vn is not None:
+                    d[vn] = vals[j]
+            d[COLS_SLOT] = vals
+            return d
+
+        def stage(rows):
+            it: Iterable = values(rows)
+            if distinct:
+                it = _distinct(it)
+            if scope_needed:
+                it = ((v, scoped(v, r)) for v, r in it)
+            if order:
+                lst = list(it)
+                for f, desc in reversed(order):
+                    lst.sort(key=lambda vr: order_key(f(vr[1])), reverse=desc)
+                it = lst
+            if skip or limit is not None:
+                it = islice(it, skip or 0, None if limit is None else (skip or 0) + limit)
+            if where is not None:
+                it = ((v, s) for v, s in it if truth(where(s)))
+            if is_return:
+                for vals, _ in it:
+                    yield {n: out(eng, x) for n, x in zip(names, vals)}
+            else:
+                for vals, _ in it:
+                    yield {vn: x for vn, x in zip(var_names, vals)}
+
+        return stage, new_scope
+
+    def count_value(self, e: tuple | None, what: str) -> int | None:
+        if e is None:
+            return None
+        fv = free_vars(e)
+        if fv is None or fv:
+            raise QueryError(f"{what} must not refer to variables")
+        self.no_agg(e, what)
+        v = self.expr(e, {})({})
+        if type(v) is not int or v < 0:
+            raise QueryError(f"{what} must be a non-negative integer, got {to_string(v) if type(v) in (str, int, float, bool) else type_name(v)}")
+        return v
+
+    # ----- expressions
+    def expr(self, e: tuple, scope: dict[str, str]) -> Callable[[dict], Any]:
+        t = e[0]
+        eng = self.eng
+        if t == "lit":
+            v = e[1]
+            if type(v) is int and not INT_MIN <= v <= INT_MAX:
+                raise QueryError(f"integer literal {v} is too large (64-bit integers only)")
+            return lambda r: v
+        if t == "param":
+            name = e[1]
+            if name not in self.params:
+                raise QueryError(f"missing parameter ${name}")
+            v = self.params[name]
+            return lambda r: v
+        if t == "var":
+            name = e[1]
+            if name not in scope:
+                raise QueryError(f"Variable `{name}` not defined")
+            return lambda r: r[name]
+        if t in ("aggref", "keyref", "colref"):
+            key = {"aggref": AGG_SLOT, "keyref": KEYS_SLOT, "colref": COLS_SLOT}[t]
+            i = e[1]
+            return lambda r: r[key][i]
+        if t == "agg":
+            raise QueryError(f"Invalid use of aggregating function {agg_text(e)} in this context")
+        if t == "prop":
+            f, key = self.expr(e[1], scope), e[2]
+            return lambda r: eng.prop(f(r), key)
+        if t == "idx":
+            f, fi = self.expr(e[1], scope), self.expr(e[2], scope)
+            return lambda r: eng.index(f(r), fi(r))
+        if t == "slice":
+            f = self.expr(e[1], scope)
+            flo = self.expr(e[2], scope) if e[2] is not None else None
+            fhi = self.expr(e[3], scope) if e[3] is not None else None
+            return lambda r: _slice(f(r), flo and flo(r), fhi and fhi(r), flo is not None, fhi is not None)
+        if t == "labels":
+            f, labels = self.expr(e[1], scope), frozenset(e[2])
+
+            def has_labels(r):
+                v = f(r)
+                if v is None:
+                    return None
+                if type(v) is not Node:
+                    raise mismatch("Node", v, "a label predicate")
+                return labels <= eng.labels[v.k]
+
+            return has_labels
+        if t == "list":
+            fs = [self.expr(x, scope) for x in e[1]]
+            return lambda r: [f(r) for f in fs]
+        if t == "map":
+            fs = [(k, self.expr(x, scope)) for k, x in e[1]]
+            return lambda r: {k: f(r) for k, f in fs}
+        if t == "fn":
+            impl = FUNCTIONS[e[1]][2]
+            fs = [self.expr(x, scope) for x in e[2]]
+            return lambda r: impl(eng, [f(r) for f in fs])
+        if t == "not":
+            f = self.expr(e[1], scope)
+
+            def not_(r):
+                v = as_bool(f(r), "NOT")
+                return None if v is None else not v
+
+            return not_
+        if t in ("and", "or", "xor"):
+            fa, fb = self.expr(e[1], scope), self.expr(e[2], scope)
+            op = t.upper()
+            if t == "and":
+
+                def and_(r):
+                    a = as_bool(fa(r), op)
+                    if a is False:
+                        return False
+                    b = as_bool(fb(r), op)
+                    if b is False:
+                        return False
+                    return None if a is None or b is None else True
+
+                return and_
+            if t == "or":
+
+                def or_(r):
+                    a = as_bool(fa(r), op)
+                    if a is True:
+                        return True
+                    b = as_bool(fb(r), op)
+                    if b is True:
+                        return True
+                    return None if a is None or b is None else False
+
+                return or_
+
+            def xor_(r):
+                a, b = as_bool(fa(r), op), as_bool(fb(r), op)
+                return None if a is None or b is None else a != b
+
+            return xor_
+        if t == "cmp":
+            ops = e[1]
+            fs = [self.expr(x, scope) for x in e[2]]
+
+            def one(op, a, b):
+                if op == "=":
+                    return equals(a, b)
+                if op == "<>":
+                    x = equals(a, b)
+                    return None if x is None else not x
+                if op == "=~":
+                    return regex_match(a, b)
+                return order_op(op, a, b)
+
+            if len(ops) == 1:
+                op, fa, fb = ops[0], fs[0], fs[1]
+                return lambda r: one(op, fa(r), fb(r))
+
+            def chain(r):
+                vals = [f(r) for f in fs]
+                res: bool | None = True
+                for op, a, b in zip(ops, vals, vals[1:]):
+                    x = one(op, a, b)
+                    if x is False:
+                        return False
+                    if x is None:
+                        res = None
+                return res
+
+            return chain
+        if t == "bin":
+            op, fa, fb = e[1], self.expr(e[2], scope), self.expr(e[3], scope)
+            if e[2][0] == e[3][0] == "lit":
+                return lambda r: arith(op, fa(r), fb(r), folded=True)
+            return lambda r: arith(op, fa(r), fb(r))
+        if t in ("neg", "pos"):
+            f = self.expr(e[1], scope)
+            neg = t == "neg"
+
+            def unary(r):
+                v = f(r)
+                if v is None:
+                    return None
+                if type(v) not in NUM:
+                    raise mismatch("a Number", v, "unary minus" if neg else "unary plus")
+                return check_int(-v) if neg else v
+
+            return unary
+        if t == "isnull":
+            f, negated = self.expr(e[1], scope), e[2]
+            return lambda r: (f(r) is None) != negated
+        if t == "in":
+            fa, fb = self.expr(e[1], scope), self.expr(e[2], scope)
+            return lambda r: in_list(fa(r), fb(r))
+        if t == "strop":
+            op, fa, fb = e[1], self.expr(e[2], scope), self.expr(e[3], scope)
+
+            def strop(r):
+                a, b = fa(r), fb(r)
+                if type(a) is not str or type(b) is not str:
+                    return None
+                return a.startswith(b) if op == "STARTS" else a.endswith(b) if op == "ENDS" else b in a
+
+            return strop
+        if t == "case":
+            ft = self.expr(e[1], scope) if e[1] is not None else None
+            whens = [(self.expr(w, scope), self.expr(th, scope)) for w, th in e[2]]
+            fe = self.expr(e[3], scope) if e[3] is not None else None
+
+            def case(r):
+                if ft is None:
+                    for fw, fth in whens:
+                        if as_bool(fw(r), "CASE WHEN") is True:
+                            return fth(r)
+                else:
+                    v = ft(r)
+                    for fw, fth in whens:
+                        if equals(v, fw(r)) is True:
+                            return fth(r)
+                return fe(r) if fe is not None else None
+
+            return case
+        if t in ("quant", "listcomp", "reduce"):
+            return self.binder(e, scope)
+        if t in ("exists", "countsub"):
+            sub: Subquery = e[1]
+            what = "EXISTS { }" if t == "exists" else "COUNT { }"
+            if sub.match.where is not None:
+                self.no_agg(sub.match.where, what)
+            saved = dict(self.vtypes)
+            cm, _ = self.match(sub.match, scope)
+            self.vtypes = saved
+            if t == "exists":
+                return lambda r: next(eng.match_rows(r, cm), None) is not None
+            return lambda r: sum(1 for _ in eng.match_rows(r, cm))
+        raise QueryError(f"internal: cannot compile {t}")  # pragma: no cover
+
+    def binder(self, e: tuple, scope: dict[str, str]) -> Callable[[dict], Any]:
+        """List predicates, list comprehensions and reduce(): each binds a variable of its own
+        while it evaluates its inner expressions (bound in the row and restored afterwards)."""
+        t = e[0]
+        if t == "quant":
+            _, kind, var, lst, pred = e
+            return quantifier(kind, var, self.expr(lst, scope), self.expr(pred, {**scope, var: "any"}))
+        if t == "listcomp":
+            _, var, lst, pred, proj = e
+            inner = {**scope, var: "any"}
+            return comprehension(var, self.expr(lst, scope), pred and self.expr(pred, inner), proj and self.expr(proj, inner))
+        _, acc, init, var, lst, body = e
+        if acc == var:
+            raise QueryError(f"Variable `{var}` already declared")
+        return reduce_list(acc, self.expr(init, scope), var, self.expr(lst, scope), self.expr(body, {**scope, acc: "any", var: "any"}))
+
+
+_KIND_NAMES = {"node": "node", "rel": "relationship", "rels": "list of relationships", "path": "path"}
+
+
+def _conjuncts(e: tuple) -> list[tuple]:
+    """The parts of an AND chain."""
+    out, stack = [], [e]
+    while stack:
+        x = stack.pop()
+        if x[0] == "and":
+            stack += [x[2], x[1]]
+        else:
+            out.append(x)
+    return out
+
+
+def _clause_name(c) -> str:
+    if isinstance(c, MatchClause):
+        return "OPTIONAL MATCH" if c.optional else "MATCH"
+    if isinstance(c, UnwindClause):
+        return "UNWIND"
+    return c.kind
+
+
+def _distinct(it):
+    seen = set()
+    for vals, row in it:
+        k = tuple(canon(v) for v in vals)
+        if k not in seen:
+            seen.add(k)
+            yield vals, row
+
+
+def _slice(c, lo, hi, has_lo, has_hi):
+    if c is None or (has_lo and lo is None) or (has_hi and hi is None):
+        return None
+    if type(c) is not list:
+        raise mismatch("List", c, "a slice")
+    for x in (lo, hi):
+        if x is not None and type(x) is not int:
+            raise mismatch("Integer", x, "a slice")
+    return c[lo:hi]
