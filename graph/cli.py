@@ -309,7 +309,7 @@ def load(state: State, batch_size: int) -> None:
 def query(state: State, cypher: str | None, named: str | None, list_named: bool, params: tuple[str, ...], write: bool, as_json: bool) -> None:
     """Run Cypher (read-only by default) or a named query, and print a table or JSON rows.
 
-    On the embedded backend a documented subset of Cypher runs (see mechgraph.cypher.engine).
+    On the embedded backend a documented subset of Cypher runs (see mechgraph.cypher).
     """
     from .cypher.named import named_queries, parse_params
     from .store.queries import run_named, run_query

@@ -29,7 +29,7 @@ EXAMPLES = {
     "trials_for_therapy": {"therapy": "PD-1 antibody"},
     "regulators_of_cell": {"cell": "SPP1+ TAM"},
     "evidence_by_reference": {"ref": "19"},
-    "therapies_upstream_of": {"driver": "AXL"},
+    "therapies_upstream_of": {"driver": "CD8+ T cell"},
 }
 COUNTS = "MATCH (n:Entity) OPTIONAL MATCH (n)-[r]->(:Entity) RETURN count(DISTINCT n) AS n, count(r) AS r"
 

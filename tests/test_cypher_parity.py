@@ -127,7 +127,7 @@ def compare(query: str, params: dict, emb, neo, *, ordered: bool = False) -> str
 DIFFERENTIAL = [
     # relationships and paths come back as property dicts on both
     "MATCH (a:Entity)-[r:TARGETS]->(b:Entity) RETURN a.id AS a, r, b.id AS b",
-    "MATCH ()-[r:PROMOTES]->() RETURN collect(r)[0..3] AS rs, count(r) AS n",
+    "MATCH ()-[r:PROMOTES]->() WITH r ORDER BY r.seed_file, r.seed_line RETURN collect(r)[0..3] AS rs, count(r) AS n",
     "MATCH p = (a:Entity {id: 'thbs2_caf'})-[:POLARIZES]->(b) RETURN p",
     "MATCH (n:Entity {id: 'spp1_tam'}) RETURN n, labels(n) AS l, size(keys(n)) AS k, 'name_zh' IN keys(n) AS zh",  # keys() has no order
     # Java regular expressions

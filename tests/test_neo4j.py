@@ -47,7 +47,7 @@ def test_loading_twice_gives_identical_counts(neo4j_conn, seed_graph, loaded_neo
 def test_named_query_parity(loaded_neo4j, seed_graph, name):
     examples = {"therapies_for_target": {"target": "PD-1"}, "trials_for_therapy": {"therapy": "PD-1 antibody"},
                 "regulators_of_cell": {"cell": "SPP1+ TAM"}, "evidence_by_reference": {"ref": "19"},
-                "therapies_upstream_of": {"driver": "AXL"}}
+                "therapies_upstream_of": {"driver": "CD8+ T cell"}}
     params = examples.get(name, {})
     embedded = run_named(NetworkXBackend(seed_graph), name, params)
     server = run_named(loaded_neo4j, name, params)
