@@ -163,7 +163,8 @@ def effect_text(e: dict[str, Any]) -> str:
         lines += ["", f"clinical results ({len(e['clinical'])}):"]
         for c in e["clinical"]:
             figs = f"; {'; '.join(c['figures'])}" if c["figures"] else ""
-            lines.append(wrap(f"- {c['therapy']['name']} {c['direction']} it ({c['relation']}; {c['level']}, ref "
+            said = {"lowers": "lowered it", "raises": "raised it", "null": "showed no effect on it"}[c["direction"]]
+            lines.append(wrap(f"- {c['therapy']['name']} {said} ({c['relation']}; {c['level']}, ref "
                               f"{', '.join(c['refs']) or '-'}{figs})", "  "))
     for title, key in (("mechanisms that lower it", "lowering"), ("mechanisms that raise it", "raising")):
         if e[key]:

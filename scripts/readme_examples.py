@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 ELLIPSIS = "..."
+MAX_SHOWN = 30  # --update shows at most this many lines of a new example's output
 NEO4J_RE = re.compile(r"--backend\s+neo4j|\bmechgraph\s+load\b|neo4j-local\.sh|docker\b|NEO4J_URI=\$")
 
 
@@ -55,7 +56,7 @@ class Example:
     @property
     def runnable(self) -> bool:
         """Commands of this project only: mechgraph, and the shell steps that set an example up."""
-        return not self.command.startswith(("pip ", "python3 -m venv", ".venv/", "docker", "cd "))
+        return not self.command.startswith(("pip ", "python3 -m venv", ".venv/", "docker", "cd ", "python scripts/"))
 
 
 def parse(text: str) -> list[Example]:
@@ -161,7 +162,12 @@ def update(text: str, examples: list[Example], *, neo4j: bool) -> str:
             if ex.needs_neo4j and not neo4j:
                 continue
             _, actual = run(ex, cwd)
-            new = actual[: len(ex.shown) - 1] + [ELLIPSIS] if ex.truncated else actual
+            if ex.truncated:
+                new = actual[: len(ex.shown) - 1] + [ELLIPSIS]
+            elif len(actual) > MAX_SHOWN:  # a long output is shown as its start
+                new = actual[: MAX_SHOWN - 1] + [ELLIPSIS]
+            else:
+                new = actual
             replacements.append((ex.output_lines, new))
     finally:
         shutil.rmtree(cwd.parent, ignore_errors=True)

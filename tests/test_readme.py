@@ -1,0 +1,53 @@
+"""The README cannot drift from the program: every command it shows runs and prints what it shows."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+spec = importlib.util.spec_from_file_location("readme_examples", ROOT / "scripts" / "readme_examples.py")
+readme_examples = importlib.util.module_from_spec(spec)
+sys.modules["readme_examples"] = readme_examples  # dataclasses look their module up
+spec.loader.exec_module(readme_examples)
+
+EXAMPLES = readme_examples.parse((ROOT / "README.md").read_text(encoding="utf-8"))
+
+
+def test_the_readme_shows_examples():
+    assert len(EXAMPLES) >= 20 and any(ex.command.startswith("mechgraph path") for ex in EXAMPLES)
+
+
+@pytest.fixture(scope="module")
+def scratch_project():
+    import shutil
+
+    proj = readme_examples.scratch()
+    yield proj
+    shutil.rmtree(proj.parent, ignore_errors=True)
+
+
+def _marks(ex):
+    return [pytest.mark.neo4j] if ex.needs_neo4j else []
+
+
+@pytest.mark.parametrize("ex", [pytest.param(ex, id=f"README.md:{ex.line}", marks=_marks(ex)) for ex in EXAMPLES])
+def test_readme_example(ex, scratch_project, request):
+    if ex.needs_neo4j:
+        request.getfixturevalue("neo4j_conn")  # the real server, or skip (outside CI)
+    code, actual = readme_examples.run(ex, scratch_project)
+    diff = readme_examples.compare(ex, code, actual)
+    assert diff is None, f"README.md:{ex.line}: `{ex.command}`: {diff} (scripts/readme_examples.py --update rewrites it)"
+
+
+def test_the_checker_catches_a_difference(scratch_project):
+    ex = readme_examples.Example(1, "mechgraph validate", ["ok: 1 entities"])
+    code, actual = readme_examples.run(ex, scratch_project)
+    assert readme_examples.compare(ex, code, actual) is not None
+    ex.shown = actual
+    assert readme_examples.compare(ex, code, actual) is None
+    assert os.path.isdir(scratch_project / "seeds")
