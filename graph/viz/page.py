@@ -29,6 +29,7 @@ import networkx as nx
 from .. import schema
 from ..errors import MechGraphError
 from .layout import _radial_layout
+from .overlay import add_overlay
 from .style import (
     _DEFAULT_STYLE,
     EDGE_LABELS_UP_TO,
@@ -328,6 +329,7 @@ def render_html(
     paths, each a list of (source, target, relation) edges, drawn thicker in a distinct colour.
     """
     data = _page_data(g, highlight, physics)
+    add_overlay(data, g)  # expression data laid over the graph (viz --data), when the graph carries it
     vis_js = _vis_js()
     page_js = _asset("page.js")
     csp = (
