@@ -5,7 +5,9 @@ its `hgnc.symbol:` CURIE; when the data has no such column, by the same symbol i
 (mouse-style `C3ar1`); and when the entity has no HGNC CURIE, by its name or a synonym that equals
 a column name exactly (case-sensitive, so prose synonyms never match by accident). A complex is
 measured through its components (`part_of` edges), as the minimum over them, the rule
-CellPhoneDB and LIANA+ use for multi-subunit complexes.
+CellPhoneDB and LIANA+ use for multi-subunit complexes; a complex that is a ligand-receptor pair
+(C3/C3aR1: its parts are made by different cells) is not an expression but an activity, so it is
+scored through its pair instead.
 
 Ligand-receptor pairs are read from the graph's own edges, never from a list in code: a `binds`
 or `activates` edge from one molecule (gene, cytokine, complex) to another is a ligand -> receptor
@@ -95,8 +97,9 @@ def match_genes(g: nx.MultiDiGraph, data_symbols: Iterable[str]) -> GeneMap:
             continue
         columns[eid], routes[eid] = hit, route
     complexes: dict[str, list[str]] = {}
+    pair_complexes = {p.complex for p in lr_pairs(g) if p.complex}
     for eid, a in sorted(g.nodes(data=True)):
-        if a.get("kind") != "complex":
+        if a.get("kind") != "complex" or eid in pair_complexes:
             continue
         parts = sorted(u for u, _, k in g.in_edges(eid, keys=True) if k == "part_of")
         if parts and all(p in columns for p in parts):

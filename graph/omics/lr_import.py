@@ -297,8 +297,18 @@ def import_omnipath_lr(g: nx.MultiDiGraph, *, neighbours: bool = False, resource
         else:
             item["note"] = _elsewhere(syms[0], syms[1], listed)
             review_only.append(item)
-    return ImportResult(out, str(path), rows, len(pairs), added, list(new_genes.values()), both, review_only, consensus_only,
+    shown = str(path) if resource_file else f"liana {_version('liana')}: {'/'.join(RESOURCE_FILE)}"
+    return ImportResult(out, shown, rows, len(pairs), added, list(new_genes.values()), both, review_only, consensus_only,
                         skipped_complex, unmappable)
+
+
+def _version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "(version unknown)"
 
 
 def _elsewhere(lig: str, rec: str, listed: dict[tuple[str, str], set[str]]) -> str:

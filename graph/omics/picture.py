@@ -5,7 +5,7 @@
 over the highest of any graph gene; a cell entity's abundance over the most abundant one's) and
 `overlay_label` (the sentence behind the value), and whose ligand -> receptor edges carry their
 best activity over the best of all (`overlay_value`) and its sender -> receiver pair, score and
-p-value (`overlay_label`). The page (graph/viz/page.py) colours nodes and widens edges by them.
+p-value (`overlay_label`), as does the pair's complex node (C3/C3aR1). The page (graph/viz/page.py) colours nodes and widens edges by them.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ def node_values(ov: Overlay) -> dict[str, tuple[float, str]]:
                 out[eid] = (e["abundance"] / cell_top, f"{100 * e['abundance']:.0f}% of cells ({', '.join(e['groups'])})")
             continue
         by = e["by_group"]
+        if not by:  # a ligand-receptor complex: drawn through its pair's edge
+            continue
         if cells:
             best = max(by, key=lambda g: (by[g]["fraction"] or 0.0, by[g]["score"] or 0.0))
             frac = by[best]["fraction"] or 0.0
@@ -59,6 +61,9 @@ def annotate(g: nx.MultiDiGraph, ov: Overlay) -> nx.MultiDiGraph:
         p = f", p {b['p_value']:.3g}" if b["p_value"] is not None else ""
         label = (f"activity rank {pair['rank']} of {pair['of']}: {b['sender']} -> {b['receiver']}, "
                  f"{ov.method} {b['score']:.3g}{p}")
+        if pair["complex"] and pair["complex"] in out:  # the pair's complex node shows the same activity
+            out.nodes[pair["complex"]]["overlay_value"] = round(float(value), 4)
+            out.nodes[pair["complex"]]["overlay_label"] = label
         for rel in LR_RELATIONS:
             if out.has_edge(pair["ligand"], pair["receptor"], key=rel):
                 attrs: dict[str, Any] = out.edges[pair["ligand"], pair["receptor"], rel]

@@ -71,7 +71,7 @@ def data_part(target_id: str, kind: str, ov: Overlay, scale: dict[str, float] | 
     reasons: list[str] = []
     expression = None
     cells = ov.kind == "cells"
-    if ent is not None and kind not in gm.CELL_KINDS:
+    if ent is not None and kind not in gm.CELL_KINDS and ent["by_group"]:
         by = ent["by_group"]
         label = ent.get("symbol") or ent["name"]
         if cells:

@@ -332,8 +332,10 @@ def _lr_status(measured: bool, best: dict[str, Any] | None, alpha: float) -> str
 
 
 def entity_scores(g: nx.MultiDiGraph, gmap: gm.GeneMap, cmap: gm.CellMap, stats: GroupStats, labels: list[str],
-                  col: dict[str, int], markers: dict[str, list[tuple[str, str]]], has_cells: bool) -> dict[str, dict[str, Any]]:
-    """Each measured entity's score per group: genes and complexes their mean (and fraction), cells their marker score and abundance."""
+                  col: dict[str, int], markers: dict[str, list[tuple[str, str]]], has_cells: bool,
+                  pairs_out: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each measured entity's score per group: genes and complexes their mean (and fraction), cells their marker
+    score and abundance; a ligand-receptor complex its pair's best activity."""
     out: dict[str, dict[str, Any]] = {}
     def values(e: str) -> tuple[np.ndarray, np.ndarray | None]:
         cols = [col[gmap.columns[e]]] if e in gmap.columns else [col[gmap.columns[p]] for p in gmap.complexes[e]]
@@ -349,6 +351,14 @@ def entity_scores(g: nx.MultiDiGraph, gmap: gm.GeneMap, cmap: gm.CellMap, stats:
                   "by_group": {lab: {"score": _r(means[i]), "fraction": _r(props[i]) if props is not None else None}
                                for i, lab in enumerate(labels)}}
     total = float(stats.counts.sum()) if has_cells else 0.0
+    for row in pairs_out:  # a ligand-receptor complex: its pair's best activity, not an expression
+        c = row["complex"]
+        if c and row["best"] is not None and c in g:
+            b = row["best"]
+            out[c] = {"name": g.nodes[c].get("name", c), "kind": "complex", "symbol": None, "components": [row["ligand"], row["receptor"]],
+                      "measure": "ligand-receptor activity", "by_group": {},
+                      "activity": {k: b[k] for k in ("sender", "receiver", "score", "p_value", "expressed", "rank")},
+                      "pair_rank": row["rank"], "pairs": row["of"]}
     for c, a in sorted(g.nodes(data=True)):
         if a.get("kind") not in gm.CELL_KINDS:
             continue
@@ -440,7 +450,7 @@ def compute_overlay(g: nx.MultiDiGraph, expr: Expression, *, mapping: dict[str, 
     records = lr_records(act, labels, opts, expr.has_cells)
     summary = pair_summary(all_pairs, records, {p.key for p in pairs}, opts.alpha)
     markers = gm.cell_markers(g, gmap)
-    ents = entity_scores(g, gmap, cmap, stats, labels, col, markers, expr.has_cells)
+    ents = entity_scores(g, gmap, cmap, stats, labels, col, markers, expr.has_cells, summary)
     if expr.sample_labels is not None and expr.sample_codes is not None:
         _by_sample(expr, ents, gmap, col, cmap)
     mechs = mechanisms(g, cmap, summary, ents, labels, opts, expr.has_cells)
@@ -458,7 +468,7 @@ def _by_sample(expr: Expression, ents: dict[str, dict[str, Any]], gmap: gm.GeneM
     st = group_stats(expr, codes.astype(np.int64), len(samples) * n_g)
     per_sample_cells = st.counts.reshape(len(samples), n_g)
     for e, rec in ents.items():
-        if e in gmap.columns or e in gmap.complexes:
+        if (e in gmap.columns or e in gmap.complexes) and rec["by_group"]:
             cols = [col[gmap.columns[e]]] if e in gmap.columns else [col[gmap.columns[p]] for p in gmap.complexes[e]]
             m = st.means[:, cols].min(axis=1).reshape(len(samples), n_g)
             rec["by_sample"] = {s: {lab: _r(m[i, j]) for j, lab in enumerate(expr.group_labels) if per_sample_cells[i, j]}

@@ -34,7 +34,7 @@ def overlay_text(d: dict[str, Any], names: dict[str, str], *, top: int = TOP_LR)
     nm = lambda e: names.get(e, e)  # noqa: E731
     cells = d["kind"] == "cells"
     n_cells = sum(g["cells"] or 0 for g in d["groups"])
-    out = [f"data: {d['data']} ({'single cells' if cells else 'table of group means'}, {d['matrix']}): "
+    out = [f"data: {d['data']} ({'single cells, ' + d['matrix'] if cells else 'table of group means'}): "
            + (f"{n_cells} cells in " if cells else "") + f"{len(d['groups'])} groups"]
     found = d["genes"]["found"]
     symbols = sorted(v["symbol"] for v in found.values())
@@ -78,7 +78,7 @@ def overlay_text(d: dict[str, Any], names: dict[str, str], *, top: int = TOP_LR)
     if nm_rows:
         out.append(_wrap("not measured: " + _some([f"{nm(x['source'])} -{x['relation']}-> {nm(x['target'])}" for x in nm_rows], 6), "  "))
     cell_rows = [(e, v) for e, v in d["entities"].items() if v["kind"] in ("cell_type", "cell_state", "tumour_cell")]
-    gene_rows = [(e, v) for e, v in d["entities"].items() if v["kind"] not in ("cell_type", "cell_state", "tumour_cell")]
+    gene_rows = [(e, v) for e, v in d["entities"].items() if v["kind"] not in ("cell_type", "cell_state", "tumour_cell") and v["by_group"]]
     if gene_rows:
         out.append("")
         out.append("genes: the group where each is highest" + (" (mean, fraction of cells)" if cells else " (mean)"))
@@ -95,6 +95,8 @@ def overlay_text(d: dict[str, Any], names: dict[str, str], *, top: int = TOP_LR)
             parts = []
             if v.get("abundance") is not None:
                 parts.append(f"{_pct(v['abundance'])} of cells ({', '.join(v['groups'])})")
+            elif v["groups"]:
+                parts.append(f"groups {', '.join(v['groups'])}")
             if v["by_group"]:
                 best = max(v["by_group"], key=lambda gname: v["by_group"][gname]["score"] or 0.0)
                 parts.append(f"markers {', '.join(nm(x) for x in v['markers'])} highest in {best} ({_fmt(v['by_group'][best]['score'])})")
