@@ -342,3 +342,21 @@ def test_without_the_extra_the_command_says_how_to_install(planted, tmp_path):
     assert r.returncode == 3
     assert r.stderr.strip() == ("error: reading .h5ad files needs the 'anndata' package; install the omics extra: "
                                 "pip install 'mechgraph[omics]'")
+
+
+def test_overlay_per_sample(seed_graph, seed_genes, tmp_path):
+    need("anndata")
+    from synthetic_omics import write_h5ad
+
+    from mechgraph.omics.score import OverlayOptions, run_overlay
+
+    samples = ["p1", "p2", "p3"]
+    p = write_h5ad(tmp_path / "three.h5ad", 1500, seed_genes, GROUPS, ligand="C3", receptor="C3AR1", sender="THBS2+ CAF",
+                   receiver="SPP1+ TAM", seed=7, samples=samples, planted_in={"p1"})
+    d = run_overlay(seed_graph, p, groupby="cell_type", sample="sample", options=OverlayOptions(permutations=0)).as_dict()
+    c3ar1 = d["entities"]["c3ar1"]["by_sample"]
+    assert set(c3ar1) == set(samples)
+    # planted only in p1: C3AR1 is high in p1's SPP1+ TAM group and background elsewhere
+    assert c3ar1["p1"]["SPP1+ TAM"] > 1.0 > 0.2 > c3ar1["p2"]["SPP1+ TAM"]
+    ab = d["entities"]["spp1_tam"]["abundance_by_sample"]
+    assert ab == {s: pytest.approx(0.2, abs=0.01) for s in samples}  # one group in five, cells spread evenly
