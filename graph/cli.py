@@ -360,6 +360,37 @@ SEARCH_OPTIONS = {
 }
 
 
+# Options of the expression data (overlay, targets --data, viz --data); see mechgraph.omics.
+DATA_OPTIONS = [
+    click.option("--groupby", default=None, metavar="COLUMN", help="AnnData obs column of cell groups (cell type or cluster)."),
+    click.option("--sample", default=None, metavar="COLUMN", help="AnnData obs column of samples (scores per sample too)."),
+    click.option("--layer", default=None, metavar="NAME",
+                 help="Matrix to use: a layer's name, X, or raw (default: .raw when the file has it, else .X)."),
+    click.option("--gene-column", default=None, metavar="COLUMN", help="AnnData var column of gene symbols (default: var_names)."),
+    click.option("--mapping", "mapping_file", default=None, type=click.Path(dir_okay=False),
+                 help="YAML 'group label: entity' lines mapping groups to cell entities (before names and the default mapping)."),
+    click.option("--method", default="lr_mean", show_default=True, type=click.Choice(["lr_mean", "lr_prod"]),
+                 help="Ligand-receptor score: CellPhoneDB's mean or the product of the means (as in LIANA+)."),
+    click.option("--lr-permutations", default=1000, show_default=True, type=click.IntRange(min=0),
+                 help="Cell-label shuffles for each activity's p-value (0: none)."),
+    click.option("--expr-prop", default=0.1, show_default=True, type=click.FloatRange(0, 1),
+                 help="Least fraction of a group's cells expressing the ligand (receptor) for an activity to count."),
+]
+
+
+def data_options(f):
+    """Attach the expression-data options to a command."""
+    for option in reversed(DATA_OPTIONS):
+        f = option(f)
+    return f
+
+
+def overlay_options(method: str, lr_permutations: int, expr_prop: float, seed: int):
+    from .omics.score import OverlayOptions
+
+    return OverlayOptions(method=method, permutations=lr_permutations, seed=seed, expr_prop=expr_prop)
+
+
 def search_options(*names: str):
     """Attach the named shared search options to a command."""
     def deco(f):
@@ -420,19 +451,44 @@ def path(state: State, source: str, target: str, as_json: bool, **search: Any) -
               help="Degree-preserving shuffles for each target's p-value (0: skip).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the shuffles.")
 @search_options("max_degree", "hub_penalty", "min_level", "support")
+@click.option("--data", default=None, type=click.Path(), help="Re-weight the ranking by this expression file (.h5ad, .csv, .tsv).")
+@data_options
+@click.option("--compare", nargs=2, default=None, metavar="A B", help="With --data: compare two conditions over replicate samples.")
+@click.option("--condition", default=None, metavar="COLUMN", help="With --compare: the obs column whose values A and B are.")
 @json_option
 @click.pass_obj
-def targets(state: State, top: int, permutations: int, seed: int, as_json: bool, **search: Any) -> None:
+def targets(state: State, top: int, permutations: int, seed: int, as_json: bool, data: str | None,
+            compare: tuple[str, str] | None, condition: str | None, groupby: str | None, sample: str | None, layer: str | None,
+            gene_column: str | None, mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float,
+            **search: Any) -> None:
     """Candidate therapeutic targets for GCPM, ranked, each with the reasons for its score.
 
     Score = 0.50 influence on the disease outcomes (degree-aware) + 0.30 evidence + 0.20
     druggability, with a permutation p-value (see mechgraph.analysis.targets). Direction: block a
-    driver, boost a brake, deplete the cell a marker marks.
+    driver, boost a brake, deplete the cell a marker marks. With --data, each score is multiplied
+    by (0.5 + d), d the target's expression and pathway activity in the data (see
+    mechgraph.omics.rank); --compare A B compares two conditions over replicate samples.
     """
     from .analysis.targets import rank_targets
     from .explain import targets_text
 
     backend = state.backend()
+    if data is None and (compare or condition):
+        raise MechGraphError("--compare and --condition need --data")
+    if data is not None:
+        from .omics.rank import targets_for_data
+        from .omics.text import compare_text, data_targets_text
+
+        result = targets_for_data(
+            backend.to_networkx(), data, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column,
+            mapping_file=mapping_file, overlay_options=overlay_options(method, lr_permutations, expr_prop, seed),
+            compare=compare, condition=condition, top=top, permutations=permutations, seed=seed,
+            opts=path_options(backend, **search))
+        if as_json:
+            emit_json(result)
+        else:
+            click.echo(compare_text(result) if compare else data_targets_text(result))
+        return
     ranking = rank_targets(backend.analysis_graph(), top=top, permutations=permutations, seed=seed,
                            opts=path_options(backend, **search)).as_dict()
     if as_json:
@@ -551,11 +607,17 @@ def _split_words(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--group-by", type=click.Choice(["axis", "cell"]), default="axis", show_default=True,
               help="How the map groups nodes.")
 @click.option("--title", default=None, help="Page title (default: names what is drawn).")
+@click.option("--data", default=None, type=click.Path(),
+              help="Colour nodes by expression and widen ligand-receptor edges by activity in this file (.h5ad, .csv, .tsv).")
+@data_options
+@click.option("--seed", default=0, show_default=True, type=int, help="With --data: seed of the label shuffles.")
 @click.pass_obj
 def viz(state: State, output: str | None, around: str | None, depth: int, path_ends: tuple[str, str] | None, k: int,
         max_len: int, context: int, kinds: tuple[str, ...], relations: tuple[str, ...],
         min_level: str | None, axis: str | None, supports: tuple[str, ...], publications: bool, group_by: str,
-        title: str | None) -> None:
+        title: str | None, data: str | None, groupby: str | None, sample: str | None, layer: str | None,
+        gene_column: str | None, mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float,
+        seed: int) -> None:
     """Draw the graph as one self-contained interactive HTML page that works offline.
 
     Without options: the map, grouped by axis. --around NAME: a neighbourhood, what acts on it on
@@ -565,14 +627,102 @@ def viz(state: State, output: str | None, around: str | None, depth: int, path_e
     """
     from .viz.views import draw
 
+    backend = state.backend()
+    graph = None
+    if data is not None:
+        from .omics.picture import annotate
+        from .omics.score import run_overlay
+
+        g = backend.to_networkx()
+        ov = run_overlay(g, data, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column, mapping_file=mapping_file,
+                         options=overlay_options(method, lr_permutations, expr_prop, seed))
+        graph = annotate(g, ov)
     drawn = draw(
-        state.backend(), output, around=around, depth=depth, path=path_ends, k=k, max_len=max_len,
+        backend, output, around=around, depth=depth, path=path_ends, k=k, max_len=max_len,
         context=context, kinds=list(kinds) or None, relations=list(relations) or None, min_level=min_level, axis=axis,
-        supports=_split_words(supports), publications=publications, group_by=group_by, title=title,
+        supports=_split_words(supports), publications=publications, group_by=group_by, title=title, graph=graph,
     )
     if drawn.warning:
         click.echo(f"warning: {drawn.warning}", err=True)
     click.echo(f"wrote {drawn.path} ({drawn.title}: {drawn.nodes} nodes, {drawn.edges} edges)")
+
+
+@cli.command()
+@backend_options
+@click.argument("data", type=click.Path())
+@data_options
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the label shuffles.")
+@click.option("--top", default=15, show_default=True, type=click.IntRange(min=1), help="Activities to print (--json gives all).")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="Also write the overlay as an HTML picture.")
+@json_option
+@click.pass_obj
+def overlay(state: State, data: str, groupby: str | None, sample: str | None, layer: str | None, gene_column: str | None,
+            mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float, seed: int, top: int,
+            output: str | None, as_json: bool) -> None:
+    """Score the graph on expression DATA: genes and cells per group, ligand-receptor activity, mechanisms.
+
+    DATA is an AnnData file (.h5ad; needs pip install 'mechgraph[omics]') with --groupby, or a
+    CSV/TSV table of genes x groups (group means: no fractions, no p-values). Ligand -> receptor
+    edges of the graph are scored per sender -> receiver pair of groups as CellPhoneDB does in
+    LIANA+ (see mechgraph.omics.score), and each mechanism is reported as supported, silent or
+    not measured.
+    """
+    from .omics.score import run_overlay
+    from .omics.text import overlay_text
+
+    g = state.backend().to_networkx()
+    ov = run_overlay(g, data, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column, mapping_file=mapping_file,
+                     options=overlay_options(method, lr_permutations, expr_prop, seed))
+    if output:
+        from .omics.picture import annotate
+        from .viz import write_html
+
+        write_html(annotate(g, ov), output, title=f"mechgraph overlay: {os.path.basename(data)}")
+    if as_json:
+        emit_json(ov.as_dict())
+    else:
+        click.echo(overlay_text(ov.as_dict(), ov.names, top=top))
+    if output:
+        click.echo(f"wrote {output}", err=as_json)
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Merge an outside source into the graph, beside the curated edges (never over them)."""
+
+
+@import_group.command("omnipath-lr")
+@backend_options
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The merged graph, as node-link JSON (use it with --from).")
+@click.option("--neighbours", is_flag=True, help="Also add pairs with one partner outside the graph, and that partner as a gene.")
+@click.option("--resource-file", default=None, type=click.Path(dir_okay=False),
+              help="An OmniPath resource CSV (default: the one the installed liana package ships).")
+@click.option("--report", "report_file", default=None, type=click.Path(dir_okay=False), help="Write the conflict report as TSV.")
+@json_option
+@click.pass_obj
+def import_omnipath_lr_cmd(state: State, output: str, neighbours: bool, resource_file: str | None, report_file: str | None,
+                           as_json: bool) -> None:
+    """Add the OmniPath ligand-receptor consensus that liana ships, with support: database.
+
+    Pairs between the graph's genes (and with --neighbours their first neighbours) become binds
+    edges with one evidence record per OmniPath resource that lists them; curated edges are never
+    changed. Prints the conflict report: pairs both state, pairs only the review states, pairs only
+    the consensus has. See mechgraph.omics.lr_import.
+    """
+    from .omics.lr_import import import_omnipath_lr, write_outputs
+    from .omics.text import import_text
+
+    g = state.backend().to_networkx()
+    result = import_omnipath_lr(g, neighbours=neighbours, resource_file=resource_file)
+    written = write_outputs(result, output, report_file)
+    names = {n: str(a.get("name", n)) for n, a in result.graph.nodes(data=True)}
+    if as_json:
+        emit_json(result.as_dict())
+    else:
+        click.echo(import_text(result.as_dict(), names))
+    for f in written:
+        click.echo(f"wrote {f}", err=as_json)
 
 
 def main(argv: list[str] | None = None) -> int:

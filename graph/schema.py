@@ -158,6 +158,7 @@ SUPPORTS: dict[str, str] = {
     "reference_title": "only the cited reference's title or abstract states it; the review's sentence does not",
     "curator": "established background knowledge the review does not state (e.g. a drug's molecular target)",
     "hypothesis": "the review proposes or speculates it; not an observed mechanism",
+    "database": "a curated resource lists it (e.g. the OmniPath ligand-receptor consensus), not the review",
 }
 
 

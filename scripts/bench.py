@@ -855,6 +855,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--edges-per-node", type=float, default=4.0, help="edges per entity of the synthetic graphs (default 4)")
     p.add_argument("--reps", type=int, default=None, help="repetitions of fast operations, median reported (default 5; --quick 3)")
     p.add_argument("--budget", type=float, default=30.0, help="stop repeating one measurement after this many seconds (default 30)")
+    p.add_argument("--overlay", action="store_true",
+                   help="only the overlay benchmark: `mechgraph overlay` on synthetic AnnData (needs the omics extra)")
+    p.add_argument("--overlay-cells", type=parse_size, default=100_000, help="cells of the overlay benchmark (default 1e5)")
+    p.add_argument("--overlay-genes", type=parse_size, default=2_000, help="genes of the overlay benchmark (default 2000)")
     p.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     p.add_argument("--worker-out", default=None, help=argparse.SUPPRESS)
     return p
@@ -922,6 +926,16 @@ def main(argv: list[str] | None = None) -> int:
         res = run_viz(args) if args.worker == "viz" else run_size(int(args.worker), args)
         Path(args.worker_out).write_text(json.dumps(res, default=float), encoding="utf-8")
         return 0
+
+    if args.overlay:  # scripts/bench_overlay.py: one run of `mechgraph overlay`, figures printed and written
+        from bench_overlay import run_overlay_bench
+
+        res = {"schema": SCHEMA_VERSION, "machine": machine_info(),
+               "overlay": run_overlay_bench(args.overlay_cells, args.overlay_genes, seed=args.seed)}
+        for k, v in res["overlay"].items():
+            print(f"{k:<24} {v}")
+        Path(args.out).write_text(json.dumps(res, indent=2, default=float) + "\n", encoding="utf-8")
+        return 0 if res["overlay"]["overlay_exit"] == 0 else 1
 
     sizes = parse_sizes(args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES))
     started = time.perf_counter()

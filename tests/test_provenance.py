@@ -18,7 +18,7 @@ REFS = MINIMAL["references.yaml"]
 
 def test_every_record_needs_a_known_support(tmp_path):
     out = problems(tmp_path, **{"edges.yaml": EDGE.replace("        support: review_text\n", "")})
-    assert any(":6: evidence without 'support': say how it is known (review_text, reference_title, curator, hypothesis)" in p for p in out), out
+    assert any(":6: evidence without 'support': say how it is known (review_text, reference_title, curator, hypothesis, database)" in p for p in out), out
     out = problems(tmp_path, **{"edges.yaml": EDGE.replace("support: review_text", "support: review_txt")})
     assert any(":7: unknown support 'review_txt' (did you mean review_text?)" in p for p in out), out
 

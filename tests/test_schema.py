@@ -45,4 +45,4 @@ def test_locators_and_designs():
     assert schema.design_level("retrospective_cohort") == "observational_human"
     assert schema.design_level("case_report") == "case_report"
     assert schema.design_level("animal_model") == "preclinical_in_vivo"
-    assert set(schema.SUPPORTS) == {"review_text", "reference_title", "curator", "hypothesis"}
+    assert set(schema.SUPPORTS) == {"review_text", "reference_title", "curator", "hypothesis", "database"}

@@ -46,7 +46,7 @@ ACTING_RELATIONS = ("targets", "inhibits", "activates", "binds", "kills")  # how
 THERAPY_KINDS = ("therapy", "therapy_class")
 NEVER_WALKED_KINDS = ("publication", "clinical_trial")
 
-SUPPORTS = ("review_text", "reference_title", "curator", "hypothesis")
+SUPPORTS = tuple(schema.SUPPORTS)  # review_text, reference_title, curator, hypothesis, database
 DEFAULT_SUPPORT = frozenset({"review_text", "curator", "reference_title"})
 REFERENCE_TITLE_DISCOUNT = 0.7  # an edge known only from a reference's title weighs this much less
 

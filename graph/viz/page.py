@@ -26,6 +26,7 @@ from typing import Any
 import networkx as nx
 
 from ..errors import MechGraphError
+from .overlay import add_overlay
 from .scene import page_data
 from .style import (
     _DEFAULT_STYLE,
@@ -163,6 +164,7 @@ def render_html(
     `vis_source` replaces the inlined vis-network (the notebook form loads it once per notebook).
     """
     data = page_data(g, highlight=highlight, centre=centre, group_by=group_by, physics=physics)
+    add_overlay(data, g)  # expression data laid over the graph (viz --data), when the graph carries it
     vis_js = _vis_js() if vis_source is None else vis_source
     page_js = _asset("page.js")
     csp = (

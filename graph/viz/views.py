@@ -72,6 +72,7 @@ def draw(
     publications: bool = False,
     group_by: str = "axis",
     title: str | None = None,
+    graph: Any = None,
 ) -> Drawn:
     """Write the view and return what was drawn (see the module docstring)."""
     from ..analysis.paths import PathOptions, find_paths, path_ids  # noqa: PLC0415 - only needed here
@@ -86,7 +87,7 @@ def draw(
         unknown = [s for s in supports if s not in support_vocabulary()]
         if unknown:
             raise MechGraphError(f"unknown support {unknown[0]!r}; valid supports: {', '.join(support_vocabulary())}")
-    g = backend.to_networkx()
+    g = graph if graph is not None else backend.to_networkx()  # `graph`: e.g. annotated with a data overlay
     names = {n: str(a.get("name") or n) for n, a in g.nodes(data=True)}
     centre = resolve(backend, around) if around else None
     highlight = None

@@ -45,6 +45,26 @@
     return r;
   }
 
+  // ---- data overlay (viz --data): nodes coloured by expression, ligand-receptor edges widened by activity ----
+  var OV = DATA.overlay || null;
+  function ovColour(v) {  // 0 -> pale yellow, 1 -> dark red
+    var a = [255, 245, 200], b = [165, 15, 21], t = Math.max(0, Math.min(1, v));
+    function c(i) { return Math.round(a[i] + (b[i] - a[i]) * t); }
+    return "rgb(" + c(0) + "," + c(1) + "," + c(2) + ")";
+  }
+  if (OV) {
+    var lg = document.getElementById("mg-legend");
+    var box = el("div", "mg-row");
+    box.appendChild(el("b", null, "data: " + OV.data));
+    var bar = el("div");
+    bar.style.height = "10px"; bar.style.margin = "3px 0";
+    bar.style.background = "linear-gradient(to right, " + ovColour(0) + ", " + ovColour(1) + ")";
+    box.appendChild(bar);
+    box.appendChild(el("div", "mg-muted", "node fill: expression (0 to 1); grey: not measured; " +
+                       "thick edges: ligand-receptor activity (" + OV.method + ")"));
+    if (lg) lg.appendChild(box);
+  }
+
   var nodeById = {}, edgeById = {};
   DATA.nodes.forEach(function (n) { nodeById[n.id] = n; });
   DATA.edges.forEach(function (e) { edgeById[e.id] = e; });
@@ -60,6 +80,7 @@
     if (n.synonyms) box.appendChild(row("synonyms", n.synonyms.join("; ")));
     if (n.xrefs) box.appendChild(row("xrefs", n.xrefs.join(", ")));
     if (n.description) box.appendChild(el("div", "mg-row", n.description));
+    if (OV) box.appendChild(row("data", n.ovl ? n.ovl : "not measured"));
     if (full) {
       box.appendChild(row("id", n.id));
       if (n.axes) box.appendChild(row("axes", n.axes.join(", ")));
@@ -83,6 +104,7 @@
       if (e.unstated) box.appendChild(el("div", "mg-note", "drawn dotted: the review itself does not state this step"));
     }
     if (e.context) box.appendChild(row("context", e.context));
+    if (e.ovl) box.appendChild(row("data", e.ovl));
     var evs = e.evidence || [];
     var shown = full ? evs : evs.slice(0, 3);
     shown.forEach(function (ev) {
@@ -118,12 +140,13 @@
     var st = kindStyle(n.kind);
     var faded = dim && !n.hl;
     var bg = faded ? hexA(st.color, 0.35) : st.color;
+    if (OV) bg = n.ov !== undefined ? ovColour(n.ov) : "#d9d9d9";
     var ring = n.hl || n.centre;
     var v = {
       id: n.id, label: n.label, shape: st.shape, size: n.size, x: n.x, y: n.y,
-      color: { background: bg, border: ring ? "#222222" : bg,
+      color: { background: bg, border: ring ? "#222222" : (OV ? st.color : bg),
                highlight: { background: st.color, border: "#222" }, hover: { background: st.color, border: "#444" } },
-      borderWidth: ring ? 3 : 1,
+      borderWidth: ring ? 3 : (OV ? 3 : 1),
       font: { color: faded ? "#7a7a7a" : "#1d1d1d", size: FONT, face: FACE, strokeWidth: 3, strokeColor: "#ffffff",
               multi: false }
     };
@@ -139,7 +162,7 @@
     var v = {
       id: e.id, from: e.from, to: e.to,
       color: { color: col, highlight: c, hover: c, inherit: false },
-      width: e.hl ? 4.5 : 0.6 + 0.45 * strength,
+      width: e.hl ? 4.5 : (OV && e.ov !== undefined ? 1.5 + 8 * e.ov : 0.6 + 0.45 * strength),
       dashes: e.unstated ? [1.5, 3.5] : e.dashed ? [6, 4] : false,
       arrows: { to: { enabled: true, type: e.sign === "-" ? "bar" : "arrow",
                       scaleFactor: e.sign === "-" ? (e.hl ? 0.7 : 0.8) : (e.hl ? 0.8 : 0.6) } }
