@@ -186,3 +186,41 @@ def test_gaps_keep_only_preclinical_edges():
     rows = evidence_gaps(toy(), by="axis")["(no axis)"]
     assert {(r["source"], r["target"]) for r in rows} == {("brake", PM), ("weak", "driver"), ("orphan", "weak")}
     assert [r["source"] for r in evidence_gaps(toy(), by="cell")["BRAKE"]] == ["brake"]
+
+
+# --- on the curated seed graph ------------------------------------------------------------
+
+
+def test_default_answers_never_pass_a_hypothesis(seed_graph):
+    from mechgraph.analysis.paths import find_paths
+
+    ranking = rank_targets(seed_graph, top=0, permutations=0)
+    steps = [s for t in ranking.targets for r in t.reasons for s in r["path"]]
+    cells = [n for n, a in seed_graph.nodes(data=True) if a.get("kind") in ("cell_type", "cell_state")]
+    therapies = [n for n, a in seed_graph.nodes(data=True) if a.get("kind") in ("therapy", "therapy_class")]
+    for c in cells:
+        for t in therapies[:12]:
+            answer = find_paths(seed_graph, c, t).as_dict()
+            steps += [s for key in ("paths", "shared_outcomes", "associations") for p in answer[key] for s in p["steps"]]
+    for t in therapies:
+        e = therapy_effect(seed_graph, t, PM).as_dict()
+        steps += [s for key in ("lowering", "raising") for p in e[key] for s in p["steps"]]
+    assert len(steps) > 500
+    assert all(s["support"] and "hypothesis" not in s["support"] for s in steps)
+
+
+def test_every_therapy_has_a_bounded_effect_with_trials_first(seed_graph):
+    from mechgraph.explain import effect_text
+
+    therapies = [n for n, a in seed_graph.nodes(data=True) if a.get("kind") in ("therapy", "therapy_class")]
+    with_trials = 0
+    for t in therapies:
+        for outcome in (PM, "poor_survival", "malignant_ascites"):
+            e = therapy_effect(seed_graph, t, outcome).as_dict()
+            assert -1 <= e["net"] <= 1 and all(0 <= b < 1 for b in e["belief"].values())
+            text = effect_text(e)
+            if e["clinical"]:
+                with_trials += 1
+                first_mechanism = min((text.find(w) for w in ("mechanisms that", "what limits")), key=lambda i: i if i >= 0 else 10**9)
+                assert text.find("clinical results") < first_mechanism or first_mechanism < 0
+    assert with_trials >= 5
