@@ -663,9 +663,9 @@ def evaluate_goals(results: dict[str, Any]) -> list[dict[str, Any]]:
     if s5.get("path_ms_embedded") is not None:
         x = s5["path_ms_embedded"]
         goal("path at 1e5 edges, embedded", "< 200 ms", round(x, 1), x < GOALS["path_ms_1e5"],
-             f"signed_paths k=5 with the cached PathIndex; the first call on a graph also builds it "
+             f"signed_paths k=5 with the cached MechanismIndex; the first call on a graph also builds it "
              f"({s5['path_index_build_ms']:.0f} ms; cold call {s5.get('path_ms_embedded_cold', float('nan')):.0f} ms); "
-             f"Yen search {s5['path_search_ms']:.0f} ms (median over {len(s5['path_pairs'])} pairs "
+             f"search {s5['path_search_ms']:.0f} ms (median over {len(s5['path_pairs'])} pairs "
              f"{s5['path_search_ms_pairs_median']:.0f} ms)")
     else:
         goal("path at 1e5 edges, embedded", "< 200 ms", None, None, "1e5 not in --sizes" if "1e5" not in sizes else s5.get("error", "not run"))
@@ -732,7 +732,7 @@ ROWS: list[tuple[str, str, str]] = [
     ("embedded_peak_mb", "embedded peak MB", "mb"),
     ("embedded_graph_mb", "graph retained MB", "mb"),
     ("embedded_tracemalloc_peak_mb", "tracemalloc peak MB", "mb"),
-    ("path_index_build_ms", "PathIndex build ms", "ms"),
+    ("path_index_build_ms", "MechanismIndex build ms", "ms"),
     ("path_search_ms", "path search ms", "ms"),
     ("path_search_ms_pairs_median", "  (5 pairs median)", "ms"),
     ("path_ms_embedded", "path_ms_embedded", "ms"),
