@@ -169,3 +169,12 @@ def test_options_are_checked():
         find_paths(g, "caf", "tme", kinds=("celltype",))
     with pytest.raises(MechGraphError, match="not in the graph"):
         find_paths(g, "caf", "nope")
+
+
+def test_a_meeting_is_never_reached_by_membership_alone():
+    # treg and cd8 are both T cells; raising CD8+ T cells does not make the treg "work with" the drug at "T cell"
+    kinds = {"drug": "therapy", "cd8": "cell_type", "treg": "cell_type", "t_cell": "cell_type"}
+    g = small_graph([("drug", "activates", "cd8", OBS), ("cd8", "subtype_of", "t_cell", OBS), ("treg", "subtype_of", "t_cell", OBS),
+                     ("treg", "inhibits", "cd8", OBS)], kinds)
+    answer = find_paths(g, "treg", "drug")
+    assert [(p.meeting["id"], p.relation) for p in answer.paths] == [("cd8", "against")]

@@ -246,8 +246,8 @@ def meetings(
     leg_len: int,
     via: int | None = None,
 ) -> tuple[Iterator[Meeting], Reach, Reach]:
-    """Every node both `a` and `b` reach by signed paths (legs that share no other node), cheapest
-    first, one meeting per pair of leg signs. `b` is never a meeting node; `a` may be (a leg of no
+    """Every node both `a` and `b` reach by signed paths (legs that share no other node and that
+    end in a signed step, not in membership), cheapest first, one meeting per pair of leg signs. `b` is never a meeting node; `a` may be (a leg of no
     steps). The meetings are produced lazily: the combined costs of all nodes are computed at
     once, and legs are only traced for the candidates a caller asks for."""
     reach_a = Reach(index, a, leg_len, cons)
@@ -274,8 +274,10 @@ def meetings(
 
     def generate() -> Iterator[Meeting]:
         for cost, sa, sb, m in combined:
-            nodes_a, _ = reach_a.chain(m, sa)
-            nodes_b, _ = reach_b.chain(m, sb)
+            nodes_a, edges_a = reach_a.chain(m, sa)
+            nodes_b, edges_b = reach_b.chain(m, sb)
+            if any(e and index.edges[e[-1]].sign == 0 for e in (edges_a, edges_b)):
+                continue  # a leg ending in subtype_of/part_of only says what its last node belongs to
             if set(nodes_a[:-1]) & set(nodes_b) or set(nodes_b[:-1]) & set(nodes_a):
                 continue  # the legs cross before m: an earlier node is the real meeting
             if len(set(nodes_a)) < len(nodes_a) or len(set(nodes_b)) < len(nodes_b):
