@@ -400,13 +400,13 @@ def path(state: State, source: str, target: str, as_json: bool, **search: Any) -
     then shared outcomes and clinical associations with its efficacy, kept apart. To anything
     else: the k best directed signed paths. See mechgraph.analysis.paths.
     """
-    from .analysis.paths import find_paths
+    from .analysis.regions import find_paths_in
     from .explain import path_text
     from .store.entities import resolve
 
     backend = state.backend()
     s, t = resolve(backend, source), resolve(backend, target)
-    answer = find_paths(backend.analysis_graph(), s, t, path_options(backend, **search)).as_dict()
+    answer = find_paths_in(backend, s, t, path_options(backend, **search)).as_dict()
     if as_json:
         emit_json(answer)
     else:
