@@ -17,12 +17,14 @@ Via and avoided entities are always included, so that naming one behaves as on t
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import networkx as nx
 
 from .. import schema
 from . import semantics as sem
+from .index import MechanismIndex
 from .paths import LEG_MAX_LEN, PathAnswer, PathOptions, find_paths
 
 _KINDS = (None, *schema.ENTITY_KINDS)
@@ -44,12 +46,93 @@ def degree_relations() -> list[str]:
 
 
 def _bounded(backend: Any) -> bool:
-    return all(hasattr(backend, m) for m in ("ball", "therapy_chain", "induced_analysis_graph"))
+    return all(hasattr(backend, m) for m in ("ball", "therapy_chain", "induced_analysis_graph", "grow_analysis_graph"))
+
+
+_DEGREE_SKIP = [*sem.THERAPY_KINDS, *sem.NEVER_WALKED_KINDS]
+RING = 0.25  # each round of the directed search loads the nodes within this cost of its cheapest unloaded one
+LAST_BUDGET = 12.0  # beyond this cost bound, fetch the hop-bounded region instead (rare: few paths exist)
+
+
+def _cheapest(index: MechanismIndex, start: int, *, backward: bool, loaded: set[str]) -> dict[str, float]:
+    """Cheapest walk cost from `start` (or, backward, to it) of every node reached by expanding
+    only the nodes whose steps are loaded (Dijkstra); a node's hub cost counts when a walk passes
+    it, never at the ends. Ignores signs, step limits and constraints: a lower bound. A node that
+    is reached but not loaded has its exact cost when it is the cheapest such node."""
+    import heapq
+
+    dist = {start: 0.0}
+    heap = [(0.0, start)]
+    done = set()
+    while heap:
+        c, u = heapq.heappop(heap)
+        if u in done:
+            continue
+        done.add(u)
+        if index.ids[u] not in loaded:
+            continue
+        extra = index.hub[u] if u != start else 0.0
+        for w, _, step, _ in (index.inc[u] if backward else index.out[u]):
+            nc = c + step + extra
+            if nc < dist.get(w, math.inf):
+                dist[w] = nc
+                heapq.heappush(heap, (nc, w))
+    return {index.ids[n]: c for n, c in dist.items()}
+
+
+def _directed_answer(backend: Any, source: str, target: str, opts: PathOptions) -> PathAnswer | None:
+    """The directed answer from the graph around both ends, grown by cost (a bidirectional
+    Dijkstra that fetches a node's steps only when it expands it), or None when the bound grows
+    past LAST_BUDGET (then the caller fetches the hop-bounded region).
+
+    Let every node the source reaches at cost < a have its steps out loaded, and every node that
+    reaches the target at cost < b its steps in. A path of cost < a + b has a last node reached at
+    < a from the source; every later node reaches the target at < b (hub and step costs are never
+    negative), so each step of the path is loaded. Paths found in the loaded part are real paths
+    with their real costs (degrees are the whole graph's), so when the k best found cost less
+    than a + b they are the k best of the whole graph. Each round loads the next ring of the
+    side whose ring has fewer edges."""
+    along, against = walk_relations()
+    fetch = dict(along=along, against=against, skip_kinds=list(sem.NEVER_WALKED_KINDS),
+                 degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
+    g = nx.MultiDiGraph()
+    typical = backend.typical_degree(degree_relations=fetch["degree_relations"], degree_skip_kinds=_DEGREE_SKIP)
+    g.graph["typical_degree"] = typical if typical is not None else 1.0
+    backend.grow_analysis_graph(g, [source], **fetch)
+    backend.grow_analysis_graph(g, [target], reverse=True, **fetch)
+    if source not in g or target not in g:
+        return find_paths(g, source, target, opts)  # says which end is not in the graph
+    extras = [x for x in sorted({*opts.via, *opts.avoid}) if x not in g]
+    if extras:
+        backend.grow_analysis_graph(g, extras, **{**fetch, "along": [], "against": []})
+    loaded = {False: {source}, True: {target}}  # keyed by backward
+    while True:
+        index = MechanismIndex(g, support=opts.support, min_level=opts.min_level, hub_penalty=opts.hub_penalty)
+        rings, bound = {}, {}
+        for backward, start in ((False, source), (True, target)):
+            dist = _cheapest(index, index.pos[start], backward=backward, loaded=loaded[backward])
+            frontier = {n: c for n, c in dist.items() if n not in loaded[backward]}
+            bound[backward] = min(frontier.values(), default=math.inf)
+            rings[backward] = sorted(n for n, c in frontier.items() if c <= bound[backward] + RING)
+        answer = find_paths(g, source, target, opts)
+        reach = bound[False] + bound[True]
+        if not math.isfinite(reach):
+            return answer  # one side has loaded all it reaches: every path is in the loaded part
+        if len(answer.paths) >= opts.k and max(p.cost for p in answer.paths) < reach - 1e-9:
+            return answer
+        if reach > LAST_BUDGET:
+            return None
+        work = {side: sum(g.nodes[n].get("mechgraph_degree", 0) + 1 for n in ring) for side, ring in rings.items()}
+        backward = work[True] < work[False]  # the ring with fewer edges to fetch
+        backend.grow_analysis_graph(g, rings[backward], reverse=backward, **fetch)
+        loaded[backward].update(rings[backward])
 
 
 def path_graph(backend: Any, source: str, target: str, opts: PathOptions) -> nx.MultiDiGraph:
     """The graph `find_paths(_, source, target, opts)` needs from `backend`: a bounded region
-    when the backend can choose one on its server, else its whole analysis graph."""
+    when the backend can choose one on its server, else its whole analysis graph. The region is
+    every node within `max_len` steps both ways (directed) or the two legs' neighbourhoods and
+    the therapy's classes (toward a therapy)."""
     if not _bounded(backend):
         return backend.analysis_graph()
     opts.check()
@@ -69,11 +152,18 @@ def path_graph(backend: Any, source: str, target: str, opts: PathOptions) -> nx.
         if target in ahead:
             back = backend.ball([target], opts.max_len, along=along, against=against, skip_kinds=skip, reverse=True)
             keep |= {n for n, d in ahead.items() if n in back and d + back[n] <= opts.max_len}
-    return backend.induced_analysis_graph(
-        sorted(keep), degree_relations=degree_relations(), degree_skip_kinds=[*sem.THERAPY_KINDS, *sem.NEVER_WALKED_KINDS]
-    )
+    return backend.induced_analysis_graph(sorted(keep), degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
 
 
 def find_paths_in(backend: Any, source: str, target: str, opts: PathOptions) -> PathAnswer:
-    """`find_paths` on whatever backend holds the graph, fetching only what it needs."""
+    """`find_paths` on whatever backend holds the graph, fetching only what it needs: on a
+    backend that can grow a region, the directed question first by cost (usually a few dozen
+    nodes), then by hops."""
+    if _bounded(backend) and source != target:
+        opts.check()
+        kinds = {k: (backend.entity(x) or {}).get("kind") for k, x in (("s", source), ("t", target))}
+        if kinds["t"] not in sem.THERAPY_KINDS:
+            answer = _directed_answer(backend, source, target, opts)
+            if answer is not None:
+                return answer
     return find_paths(path_graph(backend, source, target, opts), source, target, opts)

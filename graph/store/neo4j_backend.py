@@ -204,6 +204,57 @@ class Neo4jBackend:
         self._count_fetch(len(rows))
         return [r["id"] for r in rows]
 
+    def typical_degree(self, *, degree_relations: list[str], degree_skip_kinds: list[str]) -> float | None:
+        """The median of the positive degrees over the whole graph, counting edges of a relation in
+        `degree_relations` with neither end of a kind in `degree_skip_kinds`; None when there are
+        none. Computed on the server: one number comes back."""
+        types = _rel_types(degree_relations)
+        if not types:
+            return None
+        rows = self._read(
+            f"MATCH (a:Entity)-[:{types}]->(b:Entity) "
+            "WHERE NOT coalesce(a.kind, '') IN $skip AND NOT coalesce(b.kind, '') IN $skip "
+            "UNWIND [a.id, b.id] AS id WITH id, count(*) AS d WITH d ORDER BY d WITH collect(d) AS ds "
+            "RETURN CASE WHEN size(ds) = 0 THEN null WHEN size(ds) % 2 = 1 THEN toFloat(ds[size(ds) / 2]) "
+            "ELSE (ds[size(ds) / 2 - 1] + ds[size(ds) / 2]) / 2.0 END AS median",
+            skip=list(degree_skip_kinds),
+        )
+        self._count_fetch(1)
+        return rows[0]["median"]
+
+    def _analysis_nodes(self, ids: list[str], degree_relations: list[str], degree_skip_kinds: list[str]) -> list[dict[str, Any]]:
+        """(id, ANALYSIS_NODE_ATTRS, whole-graph degree) of each entity of `ids`."""
+        from .protocol import ANALYSIS_NODE_ATTRS
+
+        types = _rel_types(degree_relations)
+        degree = (
+            "CASE WHEN coalesce(n.kind, '') IN $skip THEN 0 ELSE "
+            f"COUNT {{ (n)-[:{types}]->(m:Entity) WHERE NOT coalesce(m.kind, '') IN $skip }} + "
+            f"COUNT {{ (n)<-[:{types}]-(m:Entity) WHERE NOT coalesce(m.kind, '') IN $skip }} END"
+        ) if types else "0"
+        rows = self._read(
+            f"UNWIND $ids AS id MATCH (n:Entity {{id: id}}) RETURN n.id AS id, [k IN $keys | n[k]] AS v, {degree} AS degree "
+            "ORDER BY id",
+            ids=sorted(set(ids)), keys=list(ANALYSIS_NODE_ATTRS), skip=list(degree_skip_kinds),
+        )
+        self._count_fetch(len(rows), len(rows))
+        out = []
+        for row in rows:
+            attrs = {k: v for k, v in zip(ANALYSIS_NODE_ATTRS, row["v"]) if v is not None}
+            out.append({"id": row["id"], "mechgraph_degree": row["degree"], **attrs})
+        return out
+
+    def _add_edges(self, g: nx.MultiDiGraph, text: str, **params: Any) -> int:
+        from .protocol import ANALYSIS_EDGE_ATTRS
+
+        stored = [props.stored_name(k) for k in ANALYSIS_EDGE_ATTRS]
+        rows = self._read(text, keys=stored, **params)
+        for row in rows:
+            a = props.from_properties({k: v for k, v in zip(stored, row["v"]) if v is not None}, edge=True)
+            g.add_edge(row["s"], row["t"], key=a["relation"], **a)
+        self._count_fetch(len(rows), 0, len(rows))
+        return len(rows)
+
     def induced_analysis_graph(
         self, ids: list[str], *, degree_relations: list[str], degree_skip_kinds: list[str]
     ) -> nx.MultiDiGraph:
@@ -211,50 +262,56 @@ class Neo4jBackend:
         gives (ANALYSIS_NODE_ATTRS / ANALYSIS_EDGE_ATTRS). So that the analyses weigh hubs as
         on the whole graph, each node carries `mechgraph_degree`, its number of edges in the
         whole graph of a relation in `degree_relations` with neither end of a kind in
-        `degree_skip_kinds` (counted on the server), and the graph carries `typical_degree`,
-        the median of the positive such degrees over the whole graph (None when there are none)."""
-        from .protocol import ANALYSIS_EDGE_ATTRS, ANALYSIS_NODE_ATTRS
-
-        types = _rel_types(degree_relations)
-        skip = list(degree_skip_kinds)
-        ids = sorted(set(ids))
+        `degree_skip_kinds` (counted on the server), and the graph carries `typical_degree`
+        (see `typical_degree`; 1.0 when there is none)."""
         g = nx.MultiDiGraph()
-        if types:
-            median = self._read(
-                f"MATCH (a:Entity)-[:{types}]->(b:Entity) "
-                "WHERE NOT coalesce(a.kind, '') IN $skip AND NOT coalesce(b.kind, '') IN $skip "
-                "UNWIND [a.id, b.id] AS id WITH id, count(*) AS d WITH d ORDER BY d WITH collect(d) AS ds "
-                "RETURN CASE WHEN size(ds) = 0 THEN null WHEN size(ds) % 2 = 1 THEN toFloat(ds[size(ds) / 2]) "
-                "ELSE (ds[size(ds) / 2 - 1] + ds[size(ds) / 2]) / 2.0 END AS median",
-                skip=skip,
-            )[0]["median"]
-            degree = (
-                f"CASE WHEN coalesce(n.kind, '') IN $skip THEN 0 ELSE "
-                f"COUNT {{ (n)-[:{types}]->(m:Entity) WHERE NOT coalesce(m.kind, '') IN $skip }} + "
-                f"COUNT {{ (n)<-[:{types}]-(m:Entity) WHERE NOT coalesce(m.kind, '') IN $skip }} END"
-            )
-        else:
-            median, degree = None, "0"
+        median = self.typical_degree(degree_relations=degree_relations, degree_skip_kinds=degree_skip_kinds)
         g.graph["typical_degree"] = median if median is not None else 1.0
-        node_rows = self._read(
-            f"UNWIND $ids AS id MATCH (n:Entity {{id: id}}) RETURN n.id AS id, [k IN $keys | n[k]] AS v, {degree} AS degree "
-            "ORDER BY id",
-            ids=ids, keys=list(ANALYSIS_NODE_ATTRS), skip=skip,
-        )
-        for row in node_rows:
-            attrs = {k: v for k, v in zip(ANALYSIS_NODE_ATTRS, row["v"]) if v is not None}
-            g.add_node(row["id"], mechgraph_degree=row["degree"], **attrs)
-        stored = [props.stored_name(k) for k in ANALYSIS_EDGE_ATTRS]
-        edge_rows = self._read(
+        ids = sorted(set(ids))
+        for n in self._analysis_nodes(ids, degree_relations, degree_skip_kinds):
+            g.add_node(n.pop("id"), **n)
+        self._add_edges(
+            g,
             "UNWIND $ids AS id MATCH (a:Entity {id: id})-[r]->(b:Entity) WHERE b.id IN $ids "
             "RETURN a.id AS s, b.id AS t, [k IN $keys | r[k]] AS v ORDER BY s, t, r.relation",
-            ids=ids, keys=stored,
+            ids=ids,
         )
-        for row in edge_rows:
-            a = props.from_properties({k: v for k, v in zip(stored, row["v"]) if v is not None}, edge=True)
-            g.add_edge(row["s"], row["t"], key=a["relation"], **a)
-        self._count_fetch(len(node_rows) + len(edge_rows), len(node_rows), len(edge_rows))
         return g
+
+    def grow_analysis_graph(
+        self,
+        g: nx.MultiDiGraph,
+        ids: list[str],
+        *,
+        along: list[str],
+        against: list[str] = (),
+        skip_kinds: list[str] = (),
+        reverse: bool = False,
+        degree_relations: list[str],
+        degree_skip_kinds: list[str],
+    ) -> None:
+        """Add to `g` the steps out of the entities `ids` (as `ball` defines a step: relations of
+        `along` from source to target, of `against` from target to source; `reverse` turns both
+        round) whose other end is not of a kind in `skip_kinds`, with both ends (attributes as in
+        `induced_analysis_graph`, whole-graph degrees included). Lets an analysis explore the
+        graph a ring at a time, fetching only what it expands."""
+        out_types, in_types = _rel_types(along), _rel_types(against)
+        if reverse:
+            out_types, in_types = in_types, out_types
+        ids = sorted(set(ids))
+        before = set(g)
+        for types, arrow in ((out_types, "-[r:{}]->"), (in_types, "<-[r:{}]-")):
+            if types:
+                self._add_edges(
+                    g,
+                    f"UNWIND $ids AS id MATCH (n:Entity {{id: id}}){arrow.format(types)}(m:Entity) "
+                    "WHERE NOT coalesce(m.kind, '') IN $skip "
+                    "RETURN startNode(r).id AS s, endNode(r).id AS t, [k IN $keys | r[k]] AS v ORDER BY s, t, r.relation",
+                    ids=ids, skip=list(skip_kinds),
+                )
+        new = sorted((set(g) - before) | {n for n in ids if "mechgraph_degree" not in g.nodes.get(n, {})})
+        for n in self._analysis_nodes(new, degree_relations, degree_skip_kinds):
+            g.add_node(n.pop("id"), **n)
 
     def cypher(self, text: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
         params = params or {}
