@@ -146,6 +146,24 @@ class Neo4jBackend:
             out.append((r["s"], r["t"], p["relation"], p))
         return out
 
+    def entity_with_edges(self, eid: str) -> tuple[dict[str, Any], list[tuple[str, str, str, dict[str, Any], str]]] | None:
+        """One entity, every edge into or out of it as (source, target, relation, attributes,
+        name of the other end), in one query (`show`); None when there is no such entity."""
+        rows = self._read(
+            "MATCH (n:Entity {id: $id}) OPTIONAL MATCH (n)-[r]-(m:Entity) "
+            "RETURN properties(n) AS p, collect(CASE WHEN r IS NULL THEN null ELSE "
+            "{s: startNode(r).id, t: endNode(r).id, p: properties(r), name: coalesce(m.name, m.id)} END) AS edges",
+            id=eid,
+        )
+        if not rows:
+            return None
+        entity = props.from_properties({k: v for k, v in rows[0]["p"].items() if k != NAMES_PROP})
+        edges = []
+        for e in rows[0]["edges"]:
+            p = props.from_properties(e["p"], edge=True)
+            edges.append((e["s"], e["t"], p["relation"], p, e["name"]))
+        return entity, edges
+
     # --- bounded fetches: the part of the graph one analysis needs, chosen on the server -------
     def _count_fetch(self, rows: int, nodes: int = 0, edges: int = 0) -> None:
         if self.fetched is None:

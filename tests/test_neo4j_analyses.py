@@ -1,0 +1,155 @@
+"""Analyses where the graph is: `path` and `show` on the Neo4j backend fetch only what they need,
+and answer exactly as the embedded backend does (seed graph and a 10^4-edge synthetic graph)."""
+
+from __future__ import annotations
+
+import random
+
+import networkx as nx
+import pytest
+
+from mechgraph.analysis import semantics as sem
+from mechgraph.analysis.index import MechanismIndex
+from mechgraph.analysis.paths import PathOptions, find_paths
+from mechgraph.analysis.regions import degree_relations, find_paths_in, walk_relations
+from mechgraph.store.embedded import NetworkXBackend
+from mechgraph.store.entities import describe
+
+from conftest import small_graph
+
+SYNTHETIC_EDGES = 10_000
+
+
+# --- the precomputed-degree hook, without a server ----------------------------------------------
+
+
+def test_index_takes_whole_graph_degrees_when_the_graph_carries_them():
+    g = small_graph([("a", "promotes", "b", "in_vitro"), ("b", "promotes", "c", "in_vitro")])
+    plain = MechanismIndex(g)
+    assert plain.degree == [1, 2, 1] and plain.typical_degree == 1.0  # median of 1, 1, 2
+    part = g.copy()
+    part.graph["typical_degree"] = 2.0
+    for n, d in (("a", 3), ("b", 8), ("c", 2)):
+        part.nodes[n]["mechgraph_degree"] = d
+    index = MechanismIndex(part)
+    assert index.degree == [3, 8, 2] and index.typical_degree == 2.0
+    assert index.hub[index.node("b")] == pytest.approx(0.5 * __import__("math").log(8 / 2.0))
+    assert index.hub[index.node("c")] == 0.0
+
+
+def test_walk_and_degree_relations_follow_the_semantics():
+    along, against = walk_relations()
+    assert "promotes" in along and "subtype_of" in along and "expresses" in along
+    assert against == ["part_of"]  # a regimen to its components
+    assert "binds" not in along and "associated_with" not in along
+    assert "subtype_of" not in degree_relations() and "expresses" not in degree_relations()
+    assert "inhibits" in degree_relations()
+
+
+# --- parity on the real server ------------------------------------------------------------------
+
+OPTION_VARIANTS = [
+    PathOptions(),
+    PathOptions(k=8, max_len=4),
+    PathOptions(sign="-"),
+    PathOptions(max_degree=6, hub_penalty=1.0),
+    PathOptions(support=frozenset(sem.SUPPORTS), min_level="preclinical_in_vivo"),
+    PathOptions(kinds=("cell_type", "cell_state", "cytokine", "gene", "process")),
+]
+
+
+def _answers_equal(g: nx.MultiDiGraph, backend, pairs, variants) -> int:
+    """Assert each answer equals the embedded one; return how many paths were compared."""
+    compared = 0
+    for s, t in pairs:
+        for opts in variants:
+            want = find_paths(g, s, t, opts).as_dict()
+            got = find_paths_in(backend, s, t, opts).as_dict()
+            assert got == want, (s, t, opts)
+            compared += len(want["paths"]) + len(want.get("shared_outcomes", ())) + len(want.get("associations", ()))
+    return compared
+
+
+@pytest.mark.neo4j
+def test_path_on_the_seed_graph_equals_the_embedded_answer(loaded_neo4j, seed_graph):
+    kinds = nx.get_node_attributes(seed_graph, "kind")
+    walkable = sorted(n for n, k in kinds.items() if k not in sem.NEVER_WALKED_KINDS)
+    therapies = sorted(n for n in walkable if kinds[n] in sem.THERAPY_KINDS)
+    rng = random.Random(13)
+    directed = [("thbs2_caf", "peritoneal_metastasis"), ("nivolumab", "peritoneal_metastasis")]
+    directed += [tuple(rng.sample(walkable, 2)) for _ in range(25)]
+    directed = [(s, t) for s, t in directed if kinds[t] not in sem.THERAPY_KINDS]
+    mechanism = [("thbs2_caf", "pd1_antibody")] + [(rng.choice([n for n in walkable if n not in therapies]), rng.choice(therapies))
+                                                    for _ in range(10)]
+    assert _answers_equal(seed_graph, loaded_neo4j, directed, OPTION_VARIANTS) > 20
+    assert _answers_equal(seed_graph, loaded_neo4j, mechanism, OPTION_VARIANTS[:3]) > 10
+    # via and avoid name entities the search may never reach: still the same answer
+    via = PathOptions(via=("spp1_tam",), avoid=("c3ar1",))
+    assert _answers_equal(seed_graph, loaded_neo4j, [("thbs2_caf", "peritoneal_metastasis")], [via]) > 0
+
+
+@pytest.mark.neo4j
+def test_show_takes_one_query_and_matches_the_embedded_view(loaded_neo4j, seed_graph):
+    embedded = NetworkXBackend(seed_graph)
+    busiest = max(seed_graph.nodes, key=seed_graph.degree)
+    assert seed_graph.degree(busiest) > 10
+    queries = []
+    read = loaded_neo4j._read
+
+    def counting(text, **params):
+        queries.append(text)
+        return read(text, **params)
+
+    loaded_neo4j._read = counting
+    try:
+        for eid in (busiest, "spp1_tam", "thbs2_caf"):
+            queries.clear()
+            assert describe(loaded_neo4j, eid).as_dict() == describe(embedded, eid).as_dict()
+            assert len(queries) == 2, queries  # the name lookup, then the entity with all its edges
+    finally:
+        loaded_neo4j._read = read
+
+
+@pytest.fixture(scope="module")
+def synthetic_10k():
+    from synthetic import synthetic_graph
+
+    return synthetic_graph(SYNTHETIC_EDGES, seed=0)
+
+
+@pytest.fixture
+def neo4j_10k(neo4j_conn, synthetic_10k):
+    from mechgraph.store.neo4j_backend import Neo4jBackend
+    from mechgraph.store.neo4j_load import load_graph
+
+    load_graph(synthetic_10k, neo4j_conn, progress=False)
+    backend = Neo4jBackend(neo4j_conn)
+    yield backend
+    backend.close()
+
+
+def _synthetic_pairs(g: nx.MultiDiGraph):
+    from bench import pick_pairs
+
+    directed = pick_pairs(g, 0)
+    kinds = nx.get_node_attributes(g, "kind")
+    therapies = sorted(n for n, k in kinds.items() if k == "therapy")
+    rng = random.Random(5)
+    mechanism = [(s, rng.choice(therapies)) for s, _ in directed]
+    return directed, mechanism
+
+
+@pytest.mark.neo4j
+def test_path_on_a_synthetic_graph_equals_the_embedded_answer_and_does_not_fetch_it(neo4j_10k, synthetic_10k):
+    g = synthetic_10k
+    size = g.number_of_nodes() + g.number_of_edges()
+    directed, mechanism = _synthetic_pairs(g)
+    for s, t in directed:
+        neo4j_10k.fetched = None
+        got = find_paths_in(neo4j_10k, s, t, PathOptions()).as_dict()
+        assert got == find_paths(g, s, t, PathOptions()).as_dict()
+        assert len(got["paths"]) == 5
+        rows = neo4j_10k.fetched["rows"]
+        assert rows < size / 4, (s, t, neo4j_10k.fetched, size)  # measured: 800-2,200 of 12,500
+    assert _answers_equal(g, neo4j_10k, directed[:2], [PathOptions(sign="-", k=3), PathOptions(max_len=3)]) > 0
+    assert _answers_equal(g, neo4j_10k, mechanism, [PathOptions()]) > 0
