@@ -24,7 +24,7 @@ import networkx as nx
 
 from .. import schema
 from . import semantics as sem
-from .index import MechanismIndex
+from .index import MechanismIndex, forget
 from .paths import LEG_MAX_LEN, PathAnswer, PathOptions, find_paths
 
 _KINDS = (None, *schema.ENTITY_KINDS)
@@ -107,7 +107,7 @@ def _directed_answer(backend: Any, source: str, target: str, opts: PathOptions) 
         backend.grow_analysis_graph(g, extras, **{**fetch, "along": [], "against": []})
     loaded = {False: {source}, True: {target}}  # keyed by backward
     while True:
-        index = MechanismIndex(g, support=opts.support, min_level=opts.min_level, hub_penalty=opts.hub_penalty)
+        index = opts.index(g)  # cached: find_paths below reuses it
         rings, bound = {}, {}
         for backward, start in ((False, source), (True, target)):
             dist = _cheapest(index, index.pos[start], backward=backward, loaded=loaded[backward])
@@ -125,6 +125,7 @@ def _directed_answer(backend: Any, source: str, target: str, opts: PathOptions) 
         work = {side: sum(g.nodes[n].get("mechgraph_degree", 0) + 1 for n in ring) for side, ring in rings.items()}
         backward = work[True] < work[False]  # the ring with fewer edges to fetch
         backend.grow_analysis_graph(g, rings[backward], reverse=backward, **fetch)
+        forget(g)  # edited in place: the cached index is stale
         loaded[backward].update(rings[backward])
 
 
