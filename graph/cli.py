@@ -457,14 +457,14 @@ def effect(state: State, therapy: str, outcome: str, as_json: bool, **search: An
     Lists the clinical results (null results included), the signed paths that lower and raise
     the outcome, where the evidence disagrees, and what limits the therapy's efficacy.
     """
-    from .analysis.effects import therapy_effect
+    from .analysis.regions import therapy_effect_in
     from .explain import effect_text
     from .store.entities import resolve
 
     backend = state.backend()
     t, o = resolve(backend, therapy), resolve(backend, outcome)
     opts = path_options(backend, **search)
-    eff = therapy_effect(backend.analysis_graph(), t, o, opts=opts, k=opts.k).as_dict()
+    eff = therapy_effect_in(backend, t, o, opts, opts.k).as_dict()
     if as_json:
         emit_json(eff)
     else:

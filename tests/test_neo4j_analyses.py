@@ -11,7 +11,8 @@ import pytest
 from mechgraph.analysis import semantics as sem
 from mechgraph.analysis.index import MechanismIndex
 from mechgraph.analysis.paths import PathOptions, find_paths
-from mechgraph.analysis.regions import degree_relations, find_paths_in, walk_relations
+from mechgraph.analysis.effects import therapy_effect
+from mechgraph.analysis.regions import degree_relations, find_paths_in, therapy_effect_in, walk_relations
 from mechgraph.store.embedded import NetworkXBackend
 from mechgraph.store.entities import describe
 
@@ -153,3 +154,37 @@ def test_path_on_a_synthetic_graph_equals_the_embedded_answer_and_does_not_fetch
         assert rows < size / 4, (s, t, neo4j_10k.fetched, size)  # measured: 800-2,200 of 12,500
     assert _answers_equal(g, neo4j_10k, directed[:2], [PathOptions(sign="-", k=3), PathOptions(max_len=3)]) > 0
     assert _answers_equal(g, neo4j_10k, mechanism, [PathOptions()]) > 0
+
+
+def _effects_equal(g: nx.MultiDiGraph, backend, cases) -> int:
+    """Assert each effect equals the embedded one; return how many lines of evidence were compared."""
+    compared = 0
+    for therapy, outcome in cases:
+        opts = PathOptions(max_len=5, hub_penalty=0.0)  # the CLI's defaults for `effect`
+        want = therapy_effect(g, therapy, outcome, opts=opts, k=opts.k).as_dict()
+        assert therapy_effect_in(backend, therapy, outcome, opts, opts.k).as_dict() == want, (therapy, outcome)
+        compared += sum(want["counts"][k] for k in ("clinical_lowers", "clinical_raises", "clinical_null",
+                                                       "paths_lowering", "paths_raising"))
+    return compared
+
+
+@pytest.mark.neo4j
+def test_effect_on_the_seed_graph_equals_the_embedded_answer(loaded_neo4j, seed_graph):
+    kinds = nx.get_node_attributes(seed_graph, "kind")
+    therapies = sorted(n for n, k in kinds.items() if k in sem.THERAPY_KINDS)
+    outcomes = sorted(n for n, k in kinds.items() if k in sem.OUTCOME_KINDS)
+    rng = random.Random(3)
+    cases = [("nivolumab", "peritoneal_metastasis"), ("pd1_antibody", "peritoneal_metastasis"),
+             ("catumaxomab", "peritoneal_metastasis")] + [(rng.choice(therapies), rng.choice(outcomes)) for _ in range(10)]
+    assert _effects_equal(seed_graph, loaded_neo4j, cases) > 10
+
+
+@pytest.mark.neo4j
+def test_effect_on_a_synthetic_graph_equals_the_embedded_answer(neo4j_10k, synthetic_10k):
+    g = synthetic_10k
+    kinds = nx.get_node_attributes(g, "kind")
+    therapies = sorted(n for n, k in kinds.items() if k in sem.THERAPY_KINDS)
+    outcomes = sorted(n for n, k in kinds.items() if k in sem.OUTCOME_KINDS)
+    rng = random.Random(3)
+    cases = [(rng.choice(therapies), rng.choice(outcomes)) for _ in range(8)]
+    assert _effects_equal(g, neo4j_10k, cases) >= 10

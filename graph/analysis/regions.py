@@ -18,7 +18,7 @@ Via and avoided entities are always included, so that naming one behaves as on t
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable
 
 import networkx as nx
 
@@ -80,18 +80,21 @@ def _cheapest(index: MechanismIndex, start: int, *, backward: bool, loaded: set[
     return {index.ids[n]: c for n, c in dist.items()}
 
 
-def _directed_answer(backend: Any, source: str, target: str, opts: PathOptions) -> PathAnswer | None:
-    """The directed answer from the graph around both ends, grown by cost (a bidirectional
-    Dijkstra that fetches a node's steps only when it expands it), or None when the bound grows
-    past LAST_BUDGET (then the caller fetches the hop-bounded region).
+def _grow_between(
+    backend: Any, source: str, target: str, opts: PathOptions, settled: Callable[[nx.MultiDiGraph, float], bool]
+) -> nx.MultiDiGraph | None:
+    """The graph around `source` and `target`, grown by cost (a bidirectional Dijkstra that
+    fetches a node's steps only when it expands it) until `settled(graph, bound)` says the
+    answer sought is exact, or until one side has loaded all it reaches; None when the bound
+    passes LAST_BUDGET first (then the caller fetches more).
 
     Let every node the source reaches at cost < a have its steps out loaded, and every node that
     reaches the target at cost < b its steps in. A path of cost < a + b has a last node reached at
     < a from the source; every later node reaches the target at < b (hub and step costs are never
     negative), so each step of the path is loaded. Paths found in the loaded part are real paths
-    with their real costs (degrees are the whole graph's), so when the k best found cost less
-    than a + b they are the k best of the whole graph. Each round loads the next ring of the
-    side whose ring has fewer edges."""
+    with their real costs (degrees are the whole graph's), so any k best paths found that cost
+    less than the bound a + b are the k best of the whole graph. Each round loads the next ring
+    of the side whose ring has fewer edges."""
     along, against = walk_relations()
     fetch = dict(along=along, against=against, skip_kinds=list(sem.NEVER_WALKED_KINDS),
                  degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
@@ -101,25 +104,22 @@ def _directed_answer(backend: Any, source: str, target: str, opts: PathOptions) 
     backend.grow_analysis_graph(g, [source], **fetch)
     backend.grow_analysis_graph(g, [target], reverse=True, **fetch)
     if source not in g or target not in g:
-        return find_paths(g, source, target, opts)  # says which end is not in the graph
+        return g  # the analysis says which end is not in the graph
     extras = [x for x in sorted({*opts.via, *opts.avoid}) if x not in g]
     if extras:
         backend.grow_analysis_graph(g, extras, **{**fetch, "along": [], "against": []})
     loaded = {False: {source}, True: {target}}  # keyed by backward
     while True:
-        index = opts.index(g)  # cached: find_paths below reuses it
+        index = opts.index(g)  # cached: the analysis reuses it
         rings, bound = {}, {}
         for backward, start in ((False, source), (True, target)):
             dist = _cheapest(index, index.pos[start], backward=backward, loaded=loaded[backward])
             frontier = {n: c for n, c in dist.items() if n not in loaded[backward]}
             bound[backward] = min(frontier.values(), default=math.inf)
             rings[backward] = sorted(n for n, c in frontier.items() if c <= bound[backward] + RING)
-        answer = find_paths(g, source, target, opts)
         reach = bound[False] + bound[True]
-        if not math.isfinite(reach):
-            return answer  # one side has loaded all it reaches: every path is in the loaded part
-        if len(answer.paths) >= opts.k and max(p.cost for p in answer.paths) < reach - 1e-9:
-            return answer
+        if settled(g, reach) or not math.isfinite(reach):
+            return g  # (an infinite bound: one side has loaded all it reaches, so every path is loaded)
         if reach > LAST_BUDGET:
             return None
         work = {side: sum(g.nodes[n].get("mechgraph_degree", 0) + 1 for n in ring) for side, ring in rings.items()}
@@ -127,6 +127,68 @@ def _directed_answer(backend: Any, source: str, target: str, opts: PathOptions) 
         backend.grow_analysis_graph(g, rings[backward], reverse=backward, **fetch)
         forget(g)  # edited in place: the cached index is stale
         loaded[backward].update(rings[backward])
+
+
+def _directed_answer(backend: Any, source: str, target: str, opts: PathOptions) -> PathAnswer | None:
+    """The directed answer from the graph around both ends grown by cost (`_grow_between`), or
+    None when that bound grows too far."""
+    found: dict[str, PathAnswer] = {}
+
+    def settled(g: nx.MultiDiGraph, bound: float) -> bool:
+        answer = found["answer"] = find_paths(g, source, target, opts)
+        return len(answer.paths) >= opts.k and max(p.cost for p in answer.paths) < bound - 1e-9
+
+    g = _grow_between(backend, source, target, opts, settled)
+    if g is None:
+        return None
+    return found.get("answer") or find_paths(g, source, target, opts)
+
+
+def effect_graph(backend: Any, therapy: str, outcome: str, opts: PathOptions, k: int) -> nx.MultiDiGraph:
+    """The graph `effects.therapy_effect(_, therapy, outcome, opts=opts, k=k)` needs: on a
+    backend that can grow a region, the graph around both ends until the k best signed paths of
+    each sign are settled (`_grow_between`), plus the therapy's classes and member therapies
+    with all their edges (the clinical results) and every edge into its classes (what limits
+    its efficacy); else (or when fewer than k paths of a sign exist) the whole analysis graph."""
+    if not _bounded(backend):
+        return backend.analysis_graph()
+    opts.check()
+    from .search import k_best_paths
+
+    if therapy == outcome or (backend.entity(therapy) or {}).get("kind") not in sem.THERAPY_KINDS:
+        # the analysis refuses these with its own message; it needs only the two ends to say so
+        return backend.induced_analysis_graph([therapy, outcome], degree_relations=degree_relations(),
+                                              degree_skip_kinds=_DEGREE_SKIP)
+
+    def settled(g: nx.MultiDiGraph, bound: float) -> bool:
+        index = opts.index(g)
+        cons = opts.constraints(index)
+        for sign in (-1, 1):
+            found, _ = k_best_paths(index, index.pos[therapy], index.pos[outcome], k=k, max_len=opts.max_len,
+                                    cons=cons, sign=sign)
+            if len(found) < k or max(f.cost for f in found) >= bound - 1e-9:
+                return False
+        return True
+
+    g = _grow_between(backend, therapy, outcome, opts, settled)
+    if g is None or therapy not in g or outcome not in g:
+        return backend.analysis_graph()
+    kinds = list(sem.THERAPY_KINDS)
+    classes = backend.therapy_chain(therapy, "subtype_of", kinds)
+    members = backend.therapy_chain(therapy, "subtype_of", kinds, reverse=True)
+    fetch = dict(along=sorted(schema.RELATIONS), against=[], degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
+    # real edges only: a path they add costs at least the bound, so the paths above stay the k best
+    backend.grow_analysis_graph(g, sorted({therapy, *classes, *members}), **fetch)
+    backend.grow_analysis_graph(g, sorted({therapy, *classes}), reverse=True, **fetch)
+    forget(g)
+    return g
+
+
+def therapy_effect_in(backend: Any, therapy: str, outcome: str, opts: PathOptions, k: int):
+    """`effects.therapy_effect` on whatever backend holds the graph, fetching only what it needs."""
+    from .effects import therapy_effect
+
+    return therapy_effect(effect_graph(backend, therapy, outcome, opts, k), therapy, outcome, opts=opts, k=k)
 
 
 def path_graph(backend: Any, source: str, target: str, opts: PathOptions) -> nx.MultiDiGraph:

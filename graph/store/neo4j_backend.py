@@ -211,11 +211,12 @@ class Neo4jBackend:
                 dist[x] = step
         return dist
 
-    def therapy_chain(self, start: str, relation: str, kinds: list[str]) -> list[str]:
+    def therapy_chain(self, start: str, relation: str, kinds: list[str], *, reverse: bool = False) -> list[str]:
         """Ids reached from `start` by one or more `relation` steps through entities of `kinds`
-        only (a therapy's classes, transitively)."""
+        only (a therapy's classes, transitively; with `reverse`, its members)."""
+        arrow = ("<-[:{}*1..]-" if reverse else "-[:{}*1..]->").format(_rel_types([relation]))
         rows = self._read(
-            f"MATCH p = (:Entity {{id: $id}})-[:{_rel_types([relation])}*1..]->(c:Entity) "
+            f"MATCH p = (:Entity {{id: $id}}){arrow}(c:Entity) "
             "WHERE all(x IN nodes(p) WHERE x.kind IN $kinds) RETURN DISTINCT c.id AS id ORDER BY id",
             id=start, kinds=list(kinds),
         )
