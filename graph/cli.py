@@ -484,6 +484,7 @@ def combine(state: State, therapies: tuple[str, ...], outcome: str, as_json: boo
     """
     from .analysis.combine import combine as combine_therapies
     from .analysis.combine import escape_routes
+    from .analysis.regions import combine_graph
     from .explain import combination_text, escape_text
     from .store.entities import resolve
 
@@ -492,12 +493,11 @@ def combine(state: State, therapies: tuple[str, ...], outcome: str, as_json: boo
     backend = state.backend()
     ids = [resolve(backend, t) for t in therapies]
     opts = path_options(backend, **search)
-    g = backend.analysis_graph()
     if len(ids) == 2:
-        data = combine_therapies(g, ids[0], ids[1], opts).as_dict()
+        data = combine_therapies(combine_graph(backend, ids[0], ids[1], opts), ids[0], ids[1], opts).as_dict()
         text = combination_text
     else:
-        data = escape_routes(g, ids[0], resolve(backend, outcome), opts).as_dict()
+        data = escape_routes(backend.analysis_graph(), ids[0], resolve(backend, outcome), opts).as_dict()
         text = escape_text
     if as_json:
         emit_json(data)

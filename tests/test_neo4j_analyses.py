@@ -11,8 +11,9 @@ import pytest
 from mechgraph.analysis import semantics as sem
 from mechgraph.analysis.index import MechanismIndex
 from mechgraph.analysis.paths import PathOptions, find_paths
+from mechgraph.analysis.combine import combine
 from mechgraph.analysis.effects import therapy_effect
-from mechgraph.analysis.regions import degree_relations, find_paths_in, therapy_effect_in, walk_relations
+from mechgraph.analysis.regions import combine_graph, degree_relations, find_paths_in, therapy_effect_in, walk_relations
 from mechgraph.store.embedded import NetworkXBackend
 from mechgraph.store.entities import describe
 
@@ -188,3 +189,29 @@ def test_effect_on_a_synthetic_graph_equals_the_embedded_answer(neo4j_10k, synth
     rng = random.Random(3)
     cases = [(rng.choice(therapies), rng.choice(outcomes)) for _ in range(8)]
     assert _effects_equal(g, neo4j_10k, cases) >= 10
+
+
+def _combinations_equal(g: nx.MultiDiGraph, backend, pairs) -> int:
+    compared = 0
+    for a, b in pairs:
+        opts = PathOptions()
+        want = combine(g, a, b, opts).as_dict()
+        backend.fetched = None
+        assert combine(combine_graph(backend, a, b, opts), a, b, opts).as_dict() == want, (a, b)
+        compared += sum(len(v) for v in want.values() if isinstance(v, list) and v and isinstance(v[0], dict) and "steps" in v[0])
+    return compared
+
+
+@pytest.mark.neo4j
+def test_combine_on_both_graphs_equals_the_embedded_answer(loaded_neo4j, seed_graph, neo4j_conn, synthetic_10k):
+    from mechgraph.store.neo4j_load import load_graph
+
+    rng = random.Random(8)
+    for g in (seed_graph, synthetic_10k):
+        if g is synthetic_10k:
+            load_graph(g, neo4j_conn, progress=False)
+        therapies = sorted(n for n, k in nx.get_node_attributes(g, "kind").items() if k in sem.THERAPY_KINDS)
+        pairs = [tuple(rng.sample(therapies, 2)) for _ in range(6)]
+        if g is seed_graph:
+            pairs.append(("nivolumab", "catumaxomab"))
+        assert _combinations_equal(g, loaded_neo4j, pairs) > 0

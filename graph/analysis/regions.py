@@ -230,3 +230,20 @@ def find_paths_in(backend: Any, source: str, target: str, opts: PathOptions) -> 
             if answer is not None:
                 return answer
     return find_paths(path_graph(backend, source, target, opts), source, target, opts)
+
+
+def combine_graph(backend: Any, a: str, b: str, opts: PathOptions) -> nx.MultiDiGraph:
+    """The graph `combine.combine(_, a, b, opts)` needs: every meeting leg has at most
+    `min(max_len, LEG_MAX_LEN)` steps from either therapy, so on a backend that can search on
+    its server, the entities within that many steps of each (with every edge among them and
+    whole-graph degrees); else the whole analysis graph."""
+    if not _bounded(backend):
+        return backend.analysis_graph()
+    opts.check()
+    along, against = walk_relations()
+    leg = min(opts.max_len, LEG_MAX_LEN)
+    keep = {a, b, *opts.via, *opts.avoid}
+    if a != b:
+        for end in (a, b):
+            keep |= set(backend.ball([end], leg, along=along, against=against, skip_kinds=list(sem.NEVER_WALKED_KINDS)))
+    return backend.induced_analysis_graph(sorted(keep), degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
