@@ -215,3 +215,24 @@ def test_combine_on_both_graphs_equals_the_embedded_answer(loaded_neo4j, seed_gr
         if g is seed_graph:
             pairs.append(("nivolumab", "catumaxomab"))
         assert _combinations_equal(g, loaded_neo4j, pairs) > 0
+
+
+@pytest.mark.neo4j
+def test_unknown_and_refused_questions_fail_as_on_the_embedded_graph(loaded_neo4j, seed_graph):
+    from mechgraph.errors import MechGraphError
+
+    cases = [("no_such_entity", "peritoneal_metastasis"), ("thbs2_caf", "no_such_entity"),
+             ("no_such_entity", "pd1_antibody"), ("nivolumab", "pd1_antibody"), ("thbs2_caf", "thbs2_caf")]
+    for s, t in cases:
+        with pytest.raises(MechGraphError) as want:
+            find_paths(seed_graph, s, t, PathOptions())
+        with pytest.raises(MechGraphError) as got:
+            find_paths_in(loaded_neo4j, s, t, PathOptions())
+        assert str(got.value) == str(want.value)
+    for therapy, outcome in (("thbs2_caf", "peritoneal_metastasis"), ("nivolumab", "nivolumab")):
+        opts = PathOptions(max_len=5, hub_penalty=0.0)
+        with pytest.raises(MechGraphError) as want:
+            therapy_effect(seed_graph, therapy, outcome, opts=opts, k=5)
+        with pytest.raises(MechGraphError) as got:
+            therapy_effect_in(loaded_neo4j, therapy, outcome, opts, 5)
+        assert str(got.value) == str(want.value)
