@@ -236,3 +236,28 @@ def test_unknown_and_refused_questions_fail_as_on_the_embedded_graph(loaded_neo4
         with pytest.raises(MechGraphError) as got:
             therapy_effect_in(loaded_neo4j, therapy, outcome, opts, 5)
         assert str(got.value) == str(want.value)
+
+
+@pytest.mark.neo4j
+def test_the_hub_penalty_uses_degrees_in_the_whole_graph_not_in_the_fetched_part(neo4j_conn):
+    """s -> h -> t is shorter, but h has 20 more edges into it that the search never fetches: with
+    h's whole-graph degree the longer s -> a -> b -> t ranks first, with the fetched part's it
+    would not."""
+    from mechgraph.store.neo4j_backend import Neo4jBackend
+    from mechgraph.store.neo4j_load import load_graph
+
+    edges = [("s", "promotes", "h", "observational_human"), ("h", "promotes", "t", "observational_human"),
+             ("s", "promotes", "a", "observational_human"), ("a", "promotes", "b", "observational_human"),
+             ("b", "promotes", "t", "observational_human")]
+    edges += [(f"y{i}", "promotes", "h", "observational_human") for i in range(20)]
+    g = small_graph(edges)
+    want = find_paths(g, "s", "t", PathOptions(k=2)).as_dict()
+    assert [[n["id"] for n in p["nodes"]] for p in want["paths"]] == [["s", "a", "b", "t"], ["s", "h", "t"]]
+    load_graph(g, neo4j_conn, progress=False)
+    backend = Neo4jBackend(neo4j_conn)
+    try:
+        backend.fetched = None
+        assert find_paths_in(backend, "s", "t", PathOptions(k=2)).as_dict() == want
+        assert backend.fetched["edges"] < g.number_of_edges()  # the y -> h edges were never fetched
+    finally:
+        backend.close()
