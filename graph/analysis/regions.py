@@ -191,6 +191,26 @@ def therapy_effect_in(backend: Any, therapy: str, outcome: str, opts: PathOption
     return therapy_effect(effect_graph(backend, therapy, outcome, opts, k), therapy, outcome, opts=opts, k=k)
 
 
+def legs_graph(backend: Any, starts: list[str], leg: int, keep: set[str]) -> nx.MultiDiGraph:
+    """Every walk of at most `leg` steps from each of `starts`: the steps out of each entity fewer
+    than `leg` steps from one of them (breadth-first on the server; the entities `leg` steps away
+    are ends of walks, so their own steps are not fetched), with whole-graph degrees, and the
+    entities `keep` (the ends, via and avoided ones) with theirs."""
+    along, against = walk_relations()
+    fetch = dict(along=along, against=against, skip_kinds=list(sem.NEVER_WALKED_KINDS),
+                 degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
+    g = nx.MultiDiGraph()
+    typical = backend.typical_degree(degree_relations=fetch["degree_relations"], degree_skip_kinds=_DEGREE_SKIP)
+    g.graph["typical_degree"] = typical if typical is not None else 1.0
+    inner: set[str] = set()
+    for start in starts:
+        near = backend.ball([start], leg - 1, along=along, against=against, skip_kinds=list(sem.NEVER_WALKED_KINDS))
+        inner |= set(near)
+    backend.grow_analysis_graph(g, sorted(inner), **fetch)
+    backend.grow_analysis_graph(g, sorted(keep), **{**fetch, "along": [], "against": []})
+    return g
+
+
 def path_graph(backend: Any, source: str, target: str, opts: PathOptions) -> nx.MultiDiGraph:
     """The graph `find_paths(_, source, target, opts)` needs from `backend`: a bounded region
     when the backend can choose one on its server, else its whole analysis graph. The region is
@@ -206,10 +226,13 @@ def path_graph(backend: Any, source: str, target: str, opts: PathOptions) -> nx.
     keep = {source, target, *opts.via, *opts.avoid}
     if target_kind in sem.THERAPY_KINDS:
         if source_kind not in sem.THERAPY_KINDS and source != target:
-            leg = min(opts.max_len, LEG_MAX_LEN)
-            keep |= set(backend.ball([source], leg, along=along, against=against, skip_kinds=skip))
-            keep |= set(backend.ball([target], leg, along=along, against=against, skip_kinds=skip))
-            keep |= set(backend.therapy_chain(target, "subtype_of", list(sem.THERAPY_KINDS)))
+            classes = backend.therapy_chain(target, "subtype_of", list(sem.THERAPY_KINDS))
+            g = legs_graph(backend, [source, target], min(opts.max_len, LEG_MAX_LEN), keep)
+            backend.grow_analysis_graph(g, sorted({target, *classes}), along=sorted(schema.RELATIONS), reverse=True,
+                                        degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
+            backend.grow_analysis_graph(g, classes, along=along, against=against, skip_kinds=skip,
+                                        degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
+            return g
     elif source != target:
         ahead = backend.ball([source], opts.max_len, along=along, against=against, skip_kinds=skip)
         if target in ahead:
@@ -240,10 +263,8 @@ def combine_graph(backend: Any, a: str, b: str, opts: PathOptions) -> nx.MultiDi
     if not _bounded(backend):
         return backend.analysis_graph()
     opts.check()
-    along, against = walk_relations()
     leg = min(opts.max_len, LEG_MAX_LEN)
     keep = {a, b, *opts.via, *opts.avoid}
-    if a != b:
-        for end in (a, b):
-            keep |= set(backend.ball([end], leg, along=along, against=against, skip_kinds=list(sem.NEVER_WALKED_KINDS)))
-    return backend.induced_analysis_graph(sorted(keep), degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
+    if a == b:
+        return backend.induced_analysis_graph(sorted(keep), degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
+    return legs_graph(backend, [a, b], leg, keep)
