@@ -431,13 +431,13 @@ def path(state: State, source: str, target: str, as_json: bool, **search: Any) -
     then shared outcomes and clinical associations with its efficacy, kept apart. To anything
     else: the k best directed signed paths. See mechgraph.analysis.paths.
     """
-    from .analysis.paths import find_paths
+    from .analysis.regions import find_paths_in
     from .explain import path_text
     from .store.entities import resolve
 
     backend = state.backend()
     s, t = resolve(backend, source), resolve(backend, target)
-    answer = find_paths(backend.analysis_graph(), s, t, path_options(backend, **search)).as_dict()
+    answer = find_paths_in(backend, s, t, path_options(backend, **search)).as_dict()
     if as_json:
         emit_json(answer)
     else:
@@ -513,14 +513,14 @@ def effect(state: State, therapy: str, outcome: str, as_json: bool, **search: An
     Lists the clinical results (null results included), the signed paths that lower and raise
     the outcome, where the evidence disagrees, and what limits the therapy's efficacy.
     """
-    from .analysis.effects import therapy_effect
+    from .analysis.regions import therapy_effect_in
     from .explain import effect_text
     from .store.entities import resolve
 
     backend = state.backend()
     t, o = resolve(backend, therapy), resolve(backend, outcome)
     opts = path_options(backend, **search)
-    eff = therapy_effect(backend.analysis_graph(), t, o, opts=opts, k=opts.k).as_dict()
+    eff = therapy_effect_in(backend, t, o, opts, opts.k).as_dict()
     if as_json:
         emit_json(eff)
     else:
@@ -540,6 +540,7 @@ def combine(state: State, therapies: tuple[str, ...], outcome: str, as_json: boo
     """
     from .analysis.combine import combine as combine_therapies
     from .analysis.combine import escape_routes
+    from .analysis.regions import combine_graph
     from .explain import combination_text, escape_text
     from .store.entities import resolve
 
@@ -548,12 +549,11 @@ def combine(state: State, therapies: tuple[str, ...], outcome: str, as_json: boo
     backend = state.backend()
     ids = [resolve(backend, t) for t in therapies]
     opts = path_options(backend, **search)
-    g = backend.analysis_graph()
     if len(ids) == 2:
-        data = combine_therapies(g, ids[0], ids[1], opts).as_dict()
+        data = combine_therapies(combine_graph(backend, ids[0], ids[1], opts), ids[0], ids[1], opts).as_dict()
         text = combination_text
     else:
-        data = escape_routes(g, ids[0], resolve(backend, outcome), opts).as_dict()
+        data = escape_routes(backend.analysis_graph(), ids[0], resolve(backend, outcome), opts).as_dict()
         text = escape_text
     if as_json:
         emit_json(data)

@@ -30,6 +30,9 @@ What it measures, per size (number of EDGES; about a quarter as many entities):
                        (ids, kinds, names, relations, signs, levels, refs) plus signed_paths;
                        `path_ms_neo4j_search_only` excludes the fetch; `neo4j_full_fetch_ms` is
                        one to_networkx() with every property (what export, effect, gaps fetch).
+  path_ms_neo4j_bounded  `mechgraph.analysis.regions.find_paths_in` on Neo4j (the CLI's `path`): only
+                       the region the search expands is fetched; `path_rows_neo4j_bounded` counts
+                       the rows it fetched, `path_neo4j_bounded_ok` that it equals the embedded answer.
   targets_ms_*         `graph.targets.rank_targets(g, top=20)`, likewise.
 Once: `cli_help_s` (`mechgraph --help`), `cli_show_s` (`mechgraph show "THBS2+ CAF"` on the
 seed graph), each the median of 5 runs of the venv's `mechgraph`; `viz_s` render_html of
@@ -542,6 +545,26 @@ def run_neo4j(g, n: int, args: argparse.Namespace, pairs, embedded_scores, tag: 
     r["path_ms_neo4j_search_only"] = med(search_times) * 1000
     r["neo4j_fetch_ms"] = med(fetch_times) * 1000
     r["neo4j_roundtrip_ok"] = last.get("shape") == (g.number_of_nodes(), g.number_of_edges()) and last.get("scores") == embedded_scores
+
+    # what `mechgraph --backend neo4j path` does now: fetch only the region the search expands
+    from mechgraph.analysis.paths import PathOptions, find_paths
+    from mechgraph.analysis.regions import find_paths_in
+
+    bounded: dict[str, Any] = {}
+    b = Neo4jBackend(conn)
+    try:
+        def bounded_cmd():
+            b.fetched = None
+            bounded["answer"] = find_paths_in(b, src, dst, PathOptions()).as_dict()
+            bounded["rows"] = b.fetched["rows"] if b.fetched else 0
+
+        log(f"{tag} Neo4j: path on the bounded region")
+        times, _ = repeat(bounded_cmd, reps, args.budget)
+    finally:
+        b.close()
+    r["path_ms_neo4j_bounded"] = med(times) * 1000
+    r["path_rows_neo4j_bounded"] = bounded["rows"]  # rows fetched, against nodes + edges of the graph
+    r["path_neo4j_bounded_ok"] = bounded["answer"] == find_paths(g, src, dst, PathOptions()).as_dict()
 
     rank_times: list[float] = []
 

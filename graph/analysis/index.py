@@ -187,8 +187,19 @@ class MechanismIndex:
             self.markers.setdefault(gene, []).append((cell, self.edges.make(row)))
         # a node of typical degree (the median of the connected ones) costs nothing extra; a hub of
         # m times that degree multiplies a path's score by m**-hub_penalty
-        connected = sorted(d for d in self.degree if d > 0)
-        self.typical_degree = max(1.0, float(statistics.median(connected))) if connected else 1.0
+        given = g.graph.get("typical_degree")
+        if given is not None:
+            # a part of a bigger graph (the Neo4j backend's bounded fetch): each node carries its
+            # degree in the whole graph, and the graph the whole graph's typical degree, so that
+            # the hub penalty is the one the whole graph gives
+            for i, node_id in enumerate(self.ids):
+                d = nodes[node_id].get("mechgraph_degree")
+                if d is not None:
+                    degree[i] = int(d)
+            self.typical_degree = max(1.0, float(given))
+        else:
+            connected = sorted(d for d in self.degree if d > 0)
+            self.typical_degree = max(1.0, float(statistics.median(connected))) if connected else 1.0
         ref = self.typical_degree
         self.hub: list[float] = [hub_penalty * math.log(d / ref) if d > ref else 0.0 for d in self.degree]
 

@@ -61,7 +61,11 @@ class EntityView:
 
 def _edge_row(backend: Backend, u: str, v: str, rel: str, attrs: dict[str, Any], other: str) -> dict[str, Any]:
     other_attrs = backend.entity(other) or {}
-    row = {"source": u, "target": v, "relation": rel, "other": other, "other_name": other_attrs.get("name", other)}
+    return _row(u, v, rel, attrs, other, other_attrs.get("name", other))
+
+
+def _row(u: str, v: str, rel: str, attrs: dict[str, Any], other: str, other_name: str) -> dict[str, Any]:
+    row = {"source": u, "target": v, "relation": rel, "other": other, "other_name": other_name}
     row.update({k: val for k, val in attrs.items() if k not in ("seed_file", "seed_line")})
     return row
 
@@ -69,12 +73,19 @@ def _edge_row(backend: Backend, u: str, v: str, rel: str, attrs: dict[str, Any],
 def describe(backend: Backend, name: str) -> EntityView:
     """Resolve `name` and gather the entity with all its edges and their evidence."""
     eid = resolve(backend, name)
-    ent = backend.entity(eid) or {"id": eid}
     out, inc = [], []
-    for u, v, rel, attrs in backend.edges_of(eid):
-        if u == eid:
-            out.append(_edge_row(backend, u, v, rel, attrs, v))
-        else:
-            inc.append(_edge_row(backend, u, v, rel, attrs, u))
+    together = getattr(backend, "entity_with_edges", None)  # a server backend: one query, not one per edge
+    found = together(eid) if together else None
+    if found is not None:
+        ent, edges = found
+        for u, v, rel, attrs, other_name in edges:
+            (out if u == eid else inc).append(_row(u, v, rel, attrs, v if u == eid else u, other_name))
+    else:
+        ent = backend.entity(eid) or {"id": eid}
+        for u, v, rel, attrs in backend.edges_of(eid):
+            if u == eid:
+                out.append(_edge_row(backend, u, v, rel, attrs, v))
+            else:
+                inc.append(_edge_row(backend, u, v, rel, attrs, u))
     key = lambda r: (r["relation"], r["other"])  # noqa: E731
     return EntityView(ent, sorted(out, key=key), sorted(inc, key=key))

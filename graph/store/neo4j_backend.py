@@ -36,6 +36,9 @@ class Neo4jBackend:
     """Backend over a Neo4j server reached with the official driver."""
 
     name = "neo4j"
+    # rows, nodes and edges the bounded fetches below have returned since this was last None:
+    # what shows that an analysis did not download the graph
+    fetched: dict[str, int] | None = None
 
     def __init__(self, conn: Connection, *, timeout: float = 5.0):
         self.conn = conn
@@ -143,6 +146,192 @@ class Neo4jBackend:
             out.append((r["s"], r["t"], p["relation"], p))
         return out
 
+    def entity_with_edges(self, eid: str) -> tuple[dict[str, Any], list[tuple[str, str, str, dict[str, Any], str]]] | None:
+        """One entity, every edge into or out of it as (source, target, relation, attributes,
+        name of the other end), in one query (`show`); None when there is no such entity."""
+        rows = self._read(
+            "MATCH (n:Entity {id: $id}) OPTIONAL MATCH (n)-[r]-(m:Entity) "
+            "RETURN properties(n) AS p, collect(CASE WHEN r IS NULL THEN null ELSE "
+            "{s: startNode(r).id, t: endNode(r).id, p: properties(r), name: coalesce(m.name, m.id)} END) AS edges",
+            id=eid,
+        )
+        if not rows:
+            return None
+        entity = props.from_properties({k: v for k, v in rows[0]["p"].items() if k != NAMES_PROP})
+        edges = []
+        for e in rows[0]["edges"]:
+            p = props.from_properties(e["p"], edge=True)
+            edges.append((e["s"], e["t"], p["relation"], p, e["name"]))
+        return entity, edges
+
+    # --- bounded fetches: the part of the graph one analysis needs, chosen on the server -------
+    def _count_fetch(self, rows: int, nodes: int = 0, edges: int = 0) -> None:
+        if self.fetched is None:
+            self.fetched = {"rows": 0, "nodes": 0, "edges": 0}
+        fetched = self.fetched
+        fetched["rows"] += rows
+        fetched["nodes"] += nodes
+        fetched["edges"] += edges
+
+    def ball(
+        self,
+        starts: list[str],
+        hops: int,
+        *,
+        along: list[str],
+        against: list[str] = (),
+        skip_kinds: list[str] = (),
+        reverse: bool = False,
+    ) -> dict[str, int]:
+        """Every entity within `hops` steps of any of `starts`, with its distance in steps (a
+        breadth-first search run on the server, one query per step, returning only the new
+        frontier). A step follows a relation of `along` from its source to its target and one
+        of `against` from its target to its source (`reverse` turns both round); entities of
+        `skip_kinds` are never entered. Relations are schema names."""
+        out_types, in_types = _rel_types(along), _rel_types(against)
+        if reverse:
+            out_types, in_types = in_types, out_types
+        parts = []
+        if out_types:
+            parts.append(f"UNWIND $frontier AS id MATCH (:Entity {{id: id}})-[:{out_types}]->(b:Entity) "
+                         "WHERE NOT coalesce(b.kind, '') IN $skip RETURN DISTINCT b.id AS id")
+        if in_types:
+            parts.append(f"UNWIND $frontier AS id MATCH (:Entity {{id: id}})<-[:{in_types}]-(b:Entity) "
+                         "WHERE NOT coalesce(b.kind, '') IN $skip RETURN DISTINCT b.id AS id")
+        text = " UNION ".join(parts)
+        dist = {x: 0 for x in starts}
+        frontier = list(dist)
+        for step in range(1, hops + 1):
+            if not frontier or not text:
+                break
+            rows = self._read(text, frontier=frontier, skip=list(skip_kinds))
+            self._count_fetch(len(rows))
+            frontier = [r["id"] for r in rows if r["id"] not in dist]
+            for x in frontier:
+                dist[x] = step
+        return dist
+
+    def therapy_chain(self, start: str, relation: str, kinds: list[str], *, reverse: bool = False) -> list[str]:
+        """Ids reached from `start` by one or more `relation` steps through entities of `kinds`
+        only (a therapy's classes, transitively; with `reverse`, its members)."""
+        arrow = ("<-[:{}*1..]-" if reverse else "-[:{}*1..]->").format(_rel_types([relation]))
+        rows = self._read(
+            f"MATCH p = (:Entity {{id: $id}}){arrow}(c:Entity) "
+            "WHERE all(x IN nodes(p) WHERE x.kind IN $kinds) RETURN DISTINCT c.id AS id ORDER BY id",
+            id=start, kinds=list(kinds),
+        )
+        self._count_fetch(len(rows))
+        return [r["id"] for r in rows]
+
+    def typical_degree(self, *, degree_relations: list[str], degree_skip_kinds: list[str]) -> float | None:
+        """The median of the positive degrees over the whole graph, counting edges of a relation in
+        `degree_relations` with neither end of a kind in `degree_skip_kinds`; None when there are
+        none. Computed on the server: one number comes back."""
+        types = _rel_types(degree_relations)
+        if not types:
+            return None
+        rows = self._read(
+            f"MATCH (a:Entity)-[:{types}]->(b:Entity) "
+            "WHERE NOT coalesce(a.kind, '') IN $skip AND NOT coalesce(b.kind, '') IN $skip "
+            "UNWIND [a.id, b.id] AS id WITH id, count(*) AS d WITH d ORDER BY d WITH collect(d) AS ds "
+            "RETURN CASE WHEN size(ds) = 0 THEN null WHEN size(ds) % 2 = 1 THEN toFloat(ds[size(ds) / 2]) "
+            "ELSE (ds[size(ds) / 2 - 1] + ds[size(ds) / 2]) / 2.0 END AS median",
+            skip=list(degree_skip_kinds),
+        )
+        self._count_fetch(1)
+        return rows[0]["median"]
+
+    def _analysis_nodes(self, ids: list[str], degree_relations: list[str], degree_skip_kinds: list[str]) -> list[dict[str, Any]]:
+        """(id, ANALYSIS_NODE_ATTRS, whole-graph degree) of each entity of `ids`."""
+        from .protocol import ANALYSIS_NODE_ATTRS
+
+        types = _rel_types(degree_relations)
+        degree = (
+            "CASE WHEN coalesce(n.kind, '') IN $skip THEN 0 ELSE "
+            f"COUNT {{ (n)-[:{types}]->(m:Entity) WHERE NOT coalesce(m.kind, '') IN $skip }} + "
+            f"COUNT {{ (n)<-[:{types}]-(m:Entity) WHERE NOT coalesce(m.kind, '') IN $skip }} END"
+        ) if types else "0"
+        rows = self._read(
+            f"UNWIND $ids AS id MATCH (n:Entity {{id: id}}) RETURN n.id AS id, [k IN $keys | n[k]] AS v, {degree} AS degree "
+            "ORDER BY id",
+            ids=sorted(set(ids)), keys=list(ANALYSIS_NODE_ATTRS), skip=list(degree_skip_kinds),
+        )
+        self._count_fetch(len(rows), len(rows))
+        out = []
+        for row in rows:
+            attrs = {k: v for k, v in zip(ANALYSIS_NODE_ATTRS, row["v"]) if v is not None}
+            out.append({"id": row["id"], "mechgraph_degree": row["degree"], **attrs})
+        return out
+
+    def _add_edges(self, g: nx.MultiDiGraph, text: str, **params: Any) -> int:
+        from .protocol import ANALYSIS_EDGE_ATTRS
+
+        stored = [props.stored_name(k) for k in ANALYSIS_EDGE_ATTRS]
+        rows = self._read(text, keys=stored, **params)
+        for row in rows:
+            a = props.from_properties({k: v for k, v in zip(stored, row["v"]) if v is not None}, edge=True)
+            g.add_edge(row["s"], row["t"], key=a["relation"], **a)
+        self._count_fetch(len(rows), 0, len(rows))
+        return len(rows)
+
+    def induced_analysis_graph(
+        self, ids: list[str], *, degree_relations: list[str], degree_skip_kinds: list[str]
+    ) -> nx.MultiDiGraph:
+        """The entities `ids` and every edge among them, with the attributes `analysis_graph`
+        gives (ANALYSIS_NODE_ATTRS / ANALYSIS_EDGE_ATTRS). So that the analyses weigh hubs as
+        on the whole graph, each node carries `mechgraph_degree`, its number of edges in the
+        whole graph of a relation in `degree_relations` with neither end of a kind in
+        `degree_skip_kinds` (counted on the server), and the graph carries `typical_degree`
+        (see `typical_degree`; 1.0 when there is none)."""
+        g = nx.MultiDiGraph()
+        median = self.typical_degree(degree_relations=degree_relations, degree_skip_kinds=degree_skip_kinds)
+        g.graph["typical_degree"] = median if median is not None else 1.0
+        ids = sorted(set(ids))
+        for n in self._analysis_nodes(ids, degree_relations, degree_skip_kinds):
+            g.add_node(n.pop("id"), **n)
+        self._add_edges(
+            g,
+            "UNWIND $ids AS id MATCH (a:Entity {id: id})-[r]->(b:Entity) WHERE b.id IN $ids "
+            "RETURN a.id AS s, b.id AS t, [k IN $keys | r[k]] AS v ORDER BY s, t, r.relation",
+            ids=ids,
+        )
+        return g
+
+    def grow_analysis_graph(
+        self,
+        g: nx.MultiDiGraph,
+        ids: list[str],
+        *,
+        along: list[str],
+        against: list[str] = (),
+        skip_kinds: list[str] = (),
+        reverse: bool = False,
+        degree_relations: list[str],
+        degree_skip_kinds: list[str],
+    ) -> None:
+        """Add to `g` the steps out of the entities `ids` (as `ball` defines a step: relations of
+        `along` from source to target, of `against` from target to source; `reverse` turns both
+        round) whose other end is not of a kind in `skip_kinds`, with both ends (attributes as in
+        `induced_analysis_graph`, whole-graph degrees included). Lets an analysis explore the
+        graph a ring at a time, fetching only what it expands."""
+        out_types, in_types = _rel_types(along), _rel_types(against)
+        if reverse:
+            out_types, in_types = in_types, out_types
+        ids = sorted(set(ids))
+        before = set(g)
+        for types, arrow in ((out_types, "-[r:{}]->"), (in_types, "<-[r:{}]-")):
+            if types:
+                self._add_edges(
+                    g,
+                    f"UNWIND $ids AS id MATCH (n:Entity {{id: id}}){arrow.format(types)}(m:Entity) "
+                    "WHERE NOT coalesce(m.kind, '') IN $skip "
+                    "RETURN startNode(r).id AS s, endNode(r).id AS t, [k IN $keys | r[k]] AS v ORDER BY s, t, r.relation",
+                    ids=ids, skip=list(skip_kinds),
+                )
+        new = sorted((set(g) - before) | {n for n in ids if "mechgraph_degree" not in g.nodes.get(n, {})})
+        for n in self._analysis_nodes(new, degree_relations, degree_skip_kinds):
+            g.add_node(n.pop("id"), **n)
+
     def cypher(self, text: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
         params = params or {}
         try:
@@ -164,6 +353,14 @@ class Neo4jBackend:
             if "AccessMode" in code or "ForbiddenOnReadOnly" in code:
                 raise QueryError("this query writes to the database; mechgraph runs queries read-only unless you pass --write") from None
             raise QueryError(_one_line(e)) from None
+
+
+def _rel_types(relations) -> str:
+    """`A|B|C`: the Neo4j relationship types of schema relations, for a pattern (never user text)."""
+    try:
+        return "|".join(sorted({props.rel_type(r) for r in relations}))
+    except KeyError as e:
+        raise QueryError(f"unknown relation {e.args[0]!r}") from None
 
 
 def _plain(v: Any) -> Any:

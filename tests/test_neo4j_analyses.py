@@ -1,0 +1,263 @@
+"""Analyses where the graph is: `path` and `show` on the Neo4j backend fetch only what they need,
+and answer exactly as the embedded backend does (seed graph and a 10^4-edge synthetic graph)."""
+
+from __future__ import annotations
+
+import random
+
+import networkx as nx
+import pytest
+
+from mechgraph.analysis import semantics as sem
+from mechgraph.analysis.index import MechanismIndex
+from mechgraph.analysis.paths import PathOptions, find_paths
+from mechgraph.analysis.combine import combine
+from mechgraph.analysis.effects import therapy_effect
+from mechgraph.analysis.regions import combine_graph, degree_relations, find_paths_in, therapy_effect_in, walk_relations
+from mechgraph.store.embedded import NetworkXBackend
+from mechgraph.store.entities import describe
+
+from conftest import small_graph
+
+SYNTHETIC_EDGES = 10_000
+
+
+# --- the precomputed-degree hook, without a server ----------------------------------------------
+
+
+def test_index_takes_whole_graph_degrees_when_the_graph_carries_them():
+    g = small_graph([("a", "promotes", "b", "in_vitro"), ("b", "promotes", "c", "in_vitro")])
+    plain = MechanismIndex(g)
+    assert plain.degree == [1, 2, 1] and plain.typical_degree == 1.0  # median of 1, 1, 2
+    part = g.copy()
+    part.graph["typical_degree"] = 2.0
+    for n, d in (("a", 3), ("b", 8), ("c", 2)):
+        part.nodes[n]["mechgraph_degree"] = d
+    index = MechanismIndex(part)
+    assert index.degree == [3, 8, 2] and index.typical_degree == 2.0
+    assert index.hub[index.node("b")] == pytest.approx(0.5 * __import__("math").log(8 / 2.0))
+    assert index.hub[index.node("c")] == 0.0
+
+
+def test_walk_and_degree_relations_follow_the_semantics():
+    along, against = walk_relations()
+    assert "promotes" in along and "subtype_of" in along and "expresses" in along
+    assert against == ["part_of"]  # a regimen to its components
+    assert "binds" not in along and "associated_with" not in along
+    assert "subtype_of" not in degree_relations() and "expresses" not in degree_relations()
+    assert "inhibits" in degree_relations()
+
+
+# --- parity on the real server ------------------------------------------------------------------
+
+OPTION_VARIANTS = [
+    PathOptions(),
+    PathOptions(k=8, max_len=4),
+    PathOptions(sign="-"),
+    PathOptions(max_degree=6, hub_penalty=1.0),
+    PathOptions(support=frozenset(sem.SUPPORTS), min_level="preclinical_in_vivo"),
+    PathOptions(kinds=("cell_type", "cell_state", "cytokine", "gene", "process")),
+]
+
+
+def _answers_equal(g: nx.MultiDiGraph, backend, pairs, variants) -> int:
+    """Assert each answer equals the embedded one; return how many paths were compared."""
+    compared = 0
+    for s, t in pairs:
+        for opts in variants:
+            want = find_paths(g, s, t, opts).as_dict()
+            got = find_paths_in(backend, s, t, opts).as_dict()
+            assert got == want, (s, t, opts)
+            compared += len(want["paths"]) + len(want.get("shared_outcomes", ())) + len(want.get("associations", ()))
+    return compared
+
+
+@pytest.mark.neo4j
+def test_path_on_the_seed_graph_equals_the_embedded_answer(loaded_neo4j, seed_graph):
+    kinds = nx.get_node_attributes(seed_graph, "kind")
+    walkable = sorted(n for n, k in kinds.items() if k not in sem.NEVER_WALKED_KINDS)
+    therapies = sorted(n for n in walkable if kinds[n] in sem.THERAPY_KINDS)
+    rng = random.Random(13)
+    directed = [("thbs2_caf", "peritoneal_metastasis"), ("nivolumab", "peritoneal_metastasis")]
+    directed += [tuple(rng.sample(walkable, 2)) for _ in range(25)]
+    directed = [(s, t) for s, t in directed if kinds[t] not in sem.THERAPY_KINDS]
+    mechanism = [("thbs2_caf", "pd1_antibody")] + [(rng.choice([n for n in walkable if n not in therapies]), rng.choice(therapies))
+                                                    for _ in range(10)]
+    assert _answers_equal(seed_graph, loaded_neo4j, directed, OPTION_VARIANTS) > 20
+    assert _answers_equal(seed_graph, loaded_neo4j, mechanism, OPTION_VARIANTS[:3]) > 10
+    # via and avoid name entities the search may never reach: still the same answer
+    via = PathOptions(via=("spp1_tam",), avoid=("c3ar1",))
+    assert _answers_equal(seed_graph, loaded_neo4j, [("thbs2_caf", "peritoneal_metastasis")], [via]) > 0
+
+
+@pytest.mark.neo4j
+def test_show_takes_one_query_and_matches_the_embedded_view(loaded_neo4j, seed_graph):
+    embedded = NetworkXBackend(seed_graph)
+    busiest = max(seed_graph.nodes, key=seed_graph.degree)
+    assert seed_graph.degree(busiest) > 10
+    queries = []
+    read = loaded_neo4j._read
+
+    def counting(text, **params):
+        queries.append(text)
+        return read(text, **params)
+
+    loaded_neo4j._read = counting
+    try:
+        for eid in (busiest, "spp1_tam", "thbs2_caf"):
+            queries.clear()
+            assert describe(loaded_neo4j, eid).as_dict() == describe(embedded, eid).as_dict()
+            assert len(queries) == 2, queries  # the name lookup, then the entity with all its edges
+    finally:
+        loaded_neo4j._read = read
+
+
+@pytest.fixture(scope="module")
+def synthetic_10k():
+    from synthetic import synthetic_graph
+
+    return synthetic_graph(SYNTHETIC_EDGES, seed=0)
+
+
+@pytest.fixture
+def neo4j_10k(neo4j_conn, synthetic_10k):
+    from mechgraph.store.neo4j_backend import Neo4jBackend
+    from mechgraph.store.neo4j_load import load_graph
+
+    load_graph(synthetic_10k, neo4j_conn, progress=False)
+    backend = Neo4jBackend(neo4j_conn)
+    yield backend
+    backend.close()
+
+
+def _synthetic_pairs(g: nx.MultiDiGraph):
+    from bench import pick_pairs
+
+    directed = pick_pairs(g, 0)
+    kinds = nx.get_node_attributes(g, "kind")
+    therapies = sorted(n for n, k in kinds.items() if k == "therapy")
+    rng = random.Random(5)
+    mechanism = [(s, rng.choice(therapies)) for s, _ in directed]
+    return directed, mechanism
+
+
+@pytest.mark.neo4j
+def test_path_on_a_synthetic_graph_equals_the_embedded_answer_and_does_not_fetch_it(neo4j_10k, synthetic_10k):
+    g = synthetic_10k
+    size = g.number_of_nodes() + g.number_of_edges()
+    directed, mechanism = _synthetic_pairs(g)
+    for s, t in directed:
+        neo4j_10k.fetched = None
+        got = find_paths_in(neo4j_10k, s, t, PathOptions()).as_dict()
+        assert got == find_paths(g, s, t, PathOptions()).as_dict()
+        assert len(got["paths"]) == 5
+        rows = neo4j_10k.fetched["rows"]
+        assert rows < size / 4, (s, t, neo4j_10k.fetched, size)  # measured: 800-2,200 of 12,500
+    assert _answers_equal(g, neo4j_10k, directed[:2], [PathOptions(sign="-", k=3), PathOptions(max_len=3)]) > 0
+    assert _answers_equal(g, neo4j_10k, mechanism, [PathOptions()]) > 0
+
+
+def _effects_equal(g: nx.MultiDiGraph, backend, cases) -> int:
+    """Assert each effect equals the embedded one; return how many lines of evidence were compared."""
+    compared = 0
+    for therapy, outcome in cases:
+        opts = PathOptions(max_len=5, hub_penalty=0.0)  # the CLI's defaults for `effect`
+        want = therapy_effect(g, therapy, outcome, opts=opts, k=opts.k).as_dict()
+        assert therapy_effect_in(backend, therapy, outcome, opts, opts.k).as_dict() == want, (therapy, outcome)
+        compared += sum(want["counts"][k] for k in ("clinical_lowers", "clinical_raises", "clinical_null",
+                                                       "paths_lowering", "paths_raising"))
+    return compared
+
+
+@pytest.mark.neo4j
+def test_effect_on_the_seed_graph_equals_the_embedded_answer(loaded_neo4j, seed_graph):
+    kinds = nx.get_node_attributes(seed_graph, "kind")
+    therapies = sorted(n for n, k in kinds.items() if k in sem.THERAPY_KINDS)
+    outcomes = sorted(n for n, k in kinds.items() if k in sem.OUTCOME_KINDS)
+    rng = random.Random(3)
+    cases = [("nivolumab", "peritoneal_metastasis"), ("pd1_antibody", "peritoneal_metastasis"),
+             ("catumaxomab", "peritoneal_metastasis")] + [(rng.choice(therapies), rng.choice(outcomes)) for _ in range(10)]
+    assert _effects_equal(seed_graph, loaded_neo4j, cases) > 10
+
+
+@pytest.mark.neo4j
+def test_effect_on_a_synthetic_graph_equals_the_embedded_answer(neo4j_10k, synthetic_10k):
+    g = synthetic_10k
+    kinds = nx.get_node_attributes(g, "kind")
+    therapies = sorted(n for n, k in kinds.items() if k in sem.THERAPY_KINDS)
+    outcomes = sorted(n for n, k in kinds.items() if k in sem.OUTCOME_KINDS)
+    rng = random.Random(3)
+    cases = [(rng.choice(therapies), rng.choice(outcomes)) for _ in range(8)]
+    assert _effects_equal(g, neo4j_10k, cases) >= 10
+
+
+def _combinations_equal(g: nx.MultiDiGraph, backend, pairs) -> int:
+    compared = 0
+    for a, b in pairs:
+        opts = PathOptions()
+        want = combine(g, a, b, opts).as_dict()
+        backend.fetched = None
+        assert combine(combine_graph(backend, a, b, opts), a, b, opts).as_dict() == want, (a, b)
+        compared += sum(len(v) for v in want.values() if isinstance(v, list) and v and isinstance(v[0], dict) and "steps" in v[0])
+    return compared
+
+
+@pytest.mark.neo4j
+def test_combine_on_both_graphs_equals_the_embedded_answer(loaded_neo4j, seed_graph, neo4j_conn, synthetic_10k):
+    from mechgraph.store.neo4j_load import load_graph
+
+    rng = random.Random(8)
+    for g in (seed_graph, synthetic_10k):
+        if g is synthetic_10k:
+            load_graph(g, neo4j_conn, progress=False)
+        therapies = sorted(n for n, k in nx.get_node_attributes(g, "kind").items() if k in sem.THERAPY_KINDS)
+        pairs = [tuple(rng.sample(therapies, 2)) for _ in range(6)]
+        if g is seed_graph:
+            pairs.append(("nivolumab", "catumaxomab"))
+        assert _combinations_equal(g, loaded_neo4j, pairs) > 0
+
+
+@pytest.mark.neo4j
+def test_unknown_and_refused_questions_fail_as_on_the_embedded_graph(loaded_neo4j, seed_graph):
+    from mechgraph.errors import MechGraphError
+
+    cases = [("no_such_entity", "peritoneal_metastasis"), ("thbs2_caf", "no_such_entity"),
+             ("no_such_entity", "pd1_antibody"), ("nivolumab", "pd1_antibody"), ("thbs2_caf", "thbs2_caf")]
+    for s, t in cases:
+        with pytest.raises(MechGraphError) as want:
+            find_paths(seed_graph, s, t, PathOptions())
+        with pytest.raises(MechGraphError) as got:
+            find_paths_in(loaded_neo4j, s, t, PathOptions())
+        assert str(got.value) == str(want.value)
+    for therapy, outcome in (("thbs2_caf", "peritoneal_metastasis"), ("nivolumab", "nivolumab")):
+        opts = PathOptions(max_len=5, hub_penalty=0.0)
+        with pytest.raises(MechGraphError) as want:
+            therapy_effect(seed_graph, therapy, outcome, opts=opts, k=5)
+        with pytest.raises(MechGraphError) as got:
+            therapy_effect_in(loaded_neo4j, therapy, outcome, opts, 5)
+        assert str(got.value) == str(want.value)
+
+
+@pytest.mark.neo4j
+def test_the_hub_penalty_uses_degrees_in_the_whole_graph_not_in_the_fetched_part(neo4j_conn):
+    """s -> h -> t is shorter, but h has 20 more edges into it that the search never fetches: with
+    h's whole-graph degree the longer s -> a -> b -> t ranks first, with the fetched part's it
+    would not."""
+    from mechgraph.store.neo4j_backend import Neo4jBackend
+    from mechgraph.store.neo4j_load import load_graph
+
+    edges = [("s", "promotes", "h", "observational_human"), ("h", "promotes", "t", "observational_human"),
+             ("s", "promotes", "a", "observational_human"), ("a", "promotes", "b", "observational_human"),
+             ("b", "promotes", "t", "observational_human")]
+    edges += [(f"y{i}", "promotes", "h", "observational_human") for i in range(20)]
+    g = small_graph(edges)
+    want = find_paths(g, "s", "t", PathOptions(k=2)).as_dict()
+    assert [[n["id"] for n in p["nodes"]] for p in want["paths"]] == [["s", "a", "b", "t"], ["s", "h", "t"]]
+    load_graph(g, neo4j_conn, progress=False)
+    backend = Neo4jBackend(neo4j_conn)
+    try:
+        backend.fetched = None
+        assert find_paths_in(backend, "s", "t", PathOptions(k=2)).as_dict() == want
+        assert backend.fetched["edges"] < g.number_of_edges()  # the y -> h edges were never fetched
+    finally:
+        backend.close()
