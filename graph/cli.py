@@ -18,17 +18,19 @@ from .report import format_evidence, path_line, table, to_json
 class State:
     """Global options, and the backend opened lazily on first use."""
 
-    def __init__(self, backend: str, seeds: str | None, graph_file: str | None, uri: str | None, user: str | None, password: str | None):
+    def __init__(self, backend: str, seeds: str | None, graph_file: str | None, uri: str | None, user: str | None,
+                 password: str | None, database: str | None = None, timeout: float | None = None):
         self.backend_kind = backend
         self.seeds = seeds
         self.graph_file = graph_file
         self.uri, self.user, self.password = uri, user, password
+        self.database, self.timeout = database, timeout
         self._backend = None
 
     def connection(self):
         from .store import Connection
 
-        return Connection.from_env(self.uri, self.user, self.password)
+        return Connection.from_env(self.uri, self.user, self.password, database=self.database, timeout=self.timeout)
 
     def backend(self):
         if self._backend is None:
@@ -75,6 +77,9 @@ BACKEND_OPTIONS = [
     click.option("--uri", default=None, expose_value=False, callback=_override("uri"), help="Neo4j Bolt URI."),
     click.option("--user", default=None, expose_value=False, callback=_override("user"), help="Neo4j user."),
     click.option("--password", default=None, expose_value=False, callback=_override("password"), help="Neo4j password."),
+    click.option("--database", default=None, expose_value=False, callback=_override("database"), help="Neo4j database."),
+    click.option("--timeout", type=float, default=None, expose_value=False, callback=_override("timeout"),
+                 help="Seconds to wait for Neo4j to connect and answer."),
 ]
 
 
@@ -98,12 +103,16 @@ def backend_options(f):
 @click.option("--uri", default=None, help="Neo4j Bolt URI (default: $NEO4J_URI or bolt://localhost:7687).")
 @click.option("--user", default=None, help="Neo4j user (default: $NEO4J_USER or neo4j).")
 @click.option("--password", default=None, help="Neo4j password (default: $NEO4J_PASSWORD).")
+@click.option("--database", default=None, help="Neo4j database (default: $NEO4J_DATABASE or the server's default, neo4j).")
+@click.option("--timeout", type=float, default=None,
+              help="Seconds to wait for Neo4j to connect and answer the first query (default: $NEO4J_TIMEOUT or 5).")
 @click.version_option(package_name="mechgraph")
 @click.pass_context
-def cli(ctx: click.Context, backend: str, seeds: str | None, graph_file: str | None, uri: str | None, user: str | None, password: str | None) -> None:
+def cli(ctx: click.Context, backend: str, seeds: str | None, graph_file: str | None, uri: str | None, user: str | None,
+        password: str | None, database: str | None, timeout: float | None) -> None:
     """mechgraph: a signed, evidence-backed mechanism graph of the immunology of gastric cancer
     peritoneal metastasis (GCPM) and its immunotherapies."""
-    state = State(backend, seeds, graph_file, uri, user, password)
+    state = State(backend, seeds, graph_file, uri, user, password, database, timeout)
     ctx.obj = state
     ctx.call_on_close(state.close)
 

@@ -38,7 +38,7 @@ def open_backend(
         except BackendUnavailable as e:
             if kind == "neo4j":
                 raise
-            say(f"notice: Neo4j not reachable at {conn.uri} ({e}); using the embedded NetworkX backend")
+            say(f"notice: {e}; using the embedded NetworkX backend instead")
     return embedded_backend(seeds=seeds, graph_file=graph_file)
 
 
