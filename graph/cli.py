@@ -229,20 +229,30 @@ def export(state: State, fmt: str | None, output: str) -> None:
 @cli.command()
 @backend_options
 @click.option("--batch-size", default=5000, show_default=True, help="Rows per UNWIND statement.")
+@click.option("--replace", is_flag=True, help="Replace a graph from another source (or nodes that are not mechgraph's).")
 @click.pass_obj
-def load(state: State, batch_size: int) -> None:
-    """Load the graph (seeds, or --from FILE) into Neo4j, replacing what is there, atomically.
+def load(state: State, batch_size: int, replace: bool) -> None:
+    """Load the graph (seeds, or --from FILE) into Neo4j, atomically.
 
-    Uses --uri/--user/--password or NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD. Loading twice gives the
-    same graph; a load that fails leaves the previous graph untouched.
+    Uses --uri/--user/--password/--database or NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD/NEO4J_DATABASE.
+    The database records where the graph came from; loading the same graph again reloads it, a
+    graph from another source is replaced only with --replace. A load that fails leaves the
+    previous graph untouched.
     """
     if state.backend_kind == "networkx":
         raise MechGraphError("load writes to Neo4j: run `mechgraph load --backend neo4j`")
+    from .store import source_description
     from .store.neo4j_load import load_graph
 
     g = state.source_graph()
-    counts = load_graph(g, state.connection(), batch_size=batch_size)
-    click.echo(f"loaded {counts['nodes']} entities and {counts['edges']} edges into Neo4j at {state.connection().uri}")
+    conn = state.connection()
+    source = source_description(seeds=state.seeds, graph_file=state.graph_file)
+    done = load_graph(g, conn, source=source, replace=replace, batch_size=batch_size)
+    where = conn.uri + (f" (database {conn.database})" if conn.database else "")
+    click.echo(f"loaded {done['nodes']} entities and {done['edges']} edges into Neo4j at {where}")
+    click.echo(f"source: {done['source']}, fingerprint {done['fingerprint'][:12]}")
+    if done["replaced"]:
+        click.echo(f"replaced the graph {done['replaced']}")
 
 
 @cli.command()

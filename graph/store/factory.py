@@ -53,6 +53,15 @@ def source_graph(*, seeds: Path | str | None = None, graph_file: Path | str | No
     return load_graph(seeds)
 
 
+def source_description(*, seeds: Path | str | None = None, graph_file: Path | str | None = None) -> str:
+    """What `source_graph` reads, in words a load records as its source: the file, or the seed folder."""
+    if graph_file is not None:
+        return f"file {Path(graph_file).resolve()}"
+    from ..curation.seeds import default_seed_path
+
+    return f"seeds {Path(seeds if seeds is not None else default_seed_path()).resolve()}"
+
+
 def embedded_backend(*, seeds: Path | str | None = None, graph_file: Path | str | None = None) -> Backend:
     from .embedded import NetworkXBackend
 

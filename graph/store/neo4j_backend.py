@@ -4,7 +4,9 @@ Layout: every entity is a node labelled `:Entity` plus its kind's label (`:Entit
 with a uniqueness constraint on `id`; every edge is a relationship typed by its relation
 (`:PROMOTES`). Evidence stays on the relationship: `evidence_json` holds the records, and
 `refs`, `dois`, `levels`, `species` are lists Cypher can filter on (see mechgraph.props).
-Labels and types come only from mechgraph.schema; every value is a `$parameter`.
+Labels and types come only from mechgraph.schema; every value is a `$parameter`. Names are looked
+up on separate `:MechGraphName` nodes and the meta node records where the graph came from (see
+mechgraph.io.neo4j_layout), so entity nodes carry only the graph's own properties.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import networkx as nx
 
 from .. import props
 from ..errors import BackendUnavailable, QueryError
+from ..io.neo4j_layout import META_GRAPH_ID, META_LABEL, NAME_LABEL
 from .protocol import START_HINT, Connection, Stats
 
 try:  # the driver is a required dependency, imported here so `mechgraph --help` never loads it
@@ -24,8 +27,6 @@ try:  # the driver is a required dependency, imported here so `mechgraph --help`
 except ImportError as e:  # pragma: no cover - only on a broken install
     raise BackendUnavailable("the neo4j driver is not installed: pip install neo4j") from e
 
-META_LABEL = "MechGraphMeta"
-NAMES_PROP = "names_lc"  # casefolded names for lookup; derived, not part of the graph
 
 
 # The driver logs connection failures at WARNING; with no handler configured Python prints them on
@@ -151,7 +152,7 @@ class Neo4jBackend:
 
     # --- the Backend protocol -------------------------------------------------------------
     def to_networkx(self) -> nx.MultiDiGraph:
-        meta = self._read(f"MATCH (m:{META_LABEL} {{id: 'graph'}}) RETURN m.name AS name, m.axes_json AS axes")
+        meta = self._read(f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN m.name AS name, m.axes_json AS axes", id=META_GRAPH_ID)
         g = nx.MultiDiGraph()
         if meta:
             import json
@@ -159,8 +160,7 @@ class Neo4jBackend:
             g.graph["name"] = meta[0]["name"] or "mechgraph"
             g.graph["axes"] = json.loads(meta[0]["axes"] or "{}")
         for row in self._read("MATCH (n:Entity) RETURN properties(n) AS p ORDER BY n.id"):
-            p = {k: v for k, v in row["p"].items() if k != NAMES_PROP}
-            g.add_node(p["id"], **props.from_properties(p))
+            g.add_node(row["p"]["id"], **props.from_properties(row["p"]))
         rows = self._read(
             "MATCH (a:Entity)-[r]->(b:Entity) RETURN a.id AS s, b.id AS t, properties(r) AS p ORDER BY s, t, r.relation"
         )
@@ -199,13 +199,22 @@ class Neo4jBackend:
         rows = self._read("MATCH (n:Entity {id: $id}) RETURN properties(n) AS p", id=eid)
         if not rows:
             return None
-        return props.from_properties({k: v for k, v in rows[0]["p"].items() if k != NAMES_PROP})
+        return props.from_properties(rows[0]["p"])
 
     def lookup(self, text: str) -> list[str]:
+        """Through the name index: the name nodes of the published load (the meta node's `load`)."""
         rows = self._read(
-            f"MATCH (n:Entity) WHERE $key IN n.{NAMES_PROP} RETURN n.id AS id ORDER BY id", key=text.strip().casefold()
+            f"MATCH (m:{META_LABEL} {{id: $meta}}) MATCH (k:{NAME_LABEL} {{key: $key}}) WHERE k.load = m.load "
+            "RETURN DISTINCT k.id AS id ORDER BY id",
+            meta=META_GRAPH_ID, key=text.strip().casefold(),
         )
         return [r["id"] for r in rows]
+
+    def graph_info(self) -> dict[str, Any] | None:
+        """What the meta node records about the loaded graph (source, fingerprint, version, time,
+        counts), or None when no mechgraph graph was loaded."""
+        rows = self._read(f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN properties(m) AS p", id=META_GRAPH_ID)
+        return rows[0]["p"] if rows else None
 
     def name_index(self) -> list[tuple[str, list[str]]]:
         rows = self._read("MATCH (n:Entity) RETURN n.id AS id, n.name AS name, n.name_zh AS zh, n.synonyms AS syn")
