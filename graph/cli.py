@@ -46,6 +46,16 @@ class State:
 
         return source_graph(seeds=self.seeds, graph_file=self.graph_file)
 
+    def source_description(self) -> str:
+        """What the graph in use came from: the seeds or --from file, or the Neo4j database and its recorded source."""
+        from .store import source_description
+
+        backend = self.backend()
+        if backend.name == "neo4j":
+            info = backend.graph_info() or {}
+            return f"Neo4j at {self.connection().uri}" + (f", loaded from {info['source']}" if info.get("source") else "")
+        return source_description(seeds=self.seeds, graph_file=self.graph_file)
+
     def close(self) -> None:
         if self._backend is not None:
             self._backend.close()
@@ -213,17 +223,25 @@ def show(state: State, name: str, as_json: bool) -> None:
 
 @cli.command()
 @backend_options
-@click.option("--format", "fmt", type=click.Choice(["json", "graphml"]), default=None, help="Default: from the file extension.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "neo4j-admin"]), default=None,
+              help="Default: from the file extension. neo4j-admin writes a folder for bulk import.")
+@click.option("-o", "--output", "output_opt", default=None, type=click.Path(), help="File (or, for neo4j-admin, folder) to write.")
+@click.argument("output", required=False, type=click.Path())
 @click.pass_obj
-def export(state: State, fmt: str | None, output: str) -> None:
-    """Write the graph as node-link JSON or GraphML (opens in Cytoscape and Gephi)."""
+def export(state: State, fmt: str | None, output_opt: str | None, output: str | None) -> None:
+    """Write the graph as node-link JSON, GraphML (opens in Cytoscape and Gephi), or CSV files for
+    `neo4j-admin database import` (`--format neo4j-admin DIR`; the folder's README.txt says how to
+    import them)."""
     from .io import export_graph, format_for
 
+    if bool(output) == bool(output_opt):
+        raise MechGraphError("give the file to write once: `mechgraph export FILE` or `-o FILE`")
+    output = output or output_opt
     fmt = fmt or format_for(output)
     g = state.backend().to_networkx()
-    path = export_graph(g, output, fmt)
-    click.echo(f"wrote {path} ({fmt}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
+    path = export_graph(g, output, fmt, source=state.source_description())
+    what = "folder" if fmt == "neo4j-admin" else fmt
+    click.echo(f"wrote {path} ({what}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
 
 
 @cli.command()
@@ -246,8 +264,8 @@ def load(state: State, batch_size: int, replace: bool) -> None:
 
     g = state.source_graph()
     conn = state.connection()
-    source = source_description(seeds=state.seeds, graph_file=state.graph_file)
-    done = load_graph(g, conn, source=source, replace=replace, batch_size=batch_size)
+    done = load_graph(g, conn, source=source_description(seeds=state.seeds, graph_file=state.graph_file),
+                      replace=replace, batch_size=batch_size)
     where = conn.uri + (f" (database {conn.database})" if conn.database else "")
     click.echo(f"loaded {done['nodes']} entities and {done['edges']} edges into Neo4j at {where}")
     click.echo(f"source: {done['source']}, fingerprint {done['fingerprint'][:12]}")

@@ -1,9 +1,11 @@
 """Exchange: one module per file format, each with a writer and (where the format can hold the whole
 graph) a reader, and the dispatch by format name or file extension.
 
-`nodelink` (JSON, exact round trip) and `graphml` (Cytoscape, Gephi). Writes go through a
-temporary file and a rename, so a failed export never leaves half a file. This layer imports
-`schema`, `props` and `errors` only.
+`nodelink` (JSON, exact round trip) and `graphml` (Cytoscape, Gephi); `neo4j_admin` writes a
+folder of CSV files for `neo4j-admin database import` (bulk loads), in the Neo4j layout of
+`neo4j_layout`, which the online loader shares. Writes go through a temporary file (or folder)
+and a rename, so a failed export never leaves half a file. This layer imports `schema`, `props`
+and `errors` only.
 """
 
 from __future__ import annotations
@@ -16,19 +18,24 @@ import networkx as nx
 from .. import schema
 from ..errors import ExportError, SeedError
 from .graphml import read_graphml, write_graphml
+from .neo4j_admin import write_neo4j_admin
 from .nodelink import read_json, to_node_link, write_json
 
 WRITERS: dict[str, Callable[[nx.MultiDiGraph, Path], None]] = {"json": write_json, "graphml": write_graphml}
+FOLDER_WRITERS: dict[str, Callable[..., Path]] = {"neo4j-admin": write_neo4j_admin}  # write a folder, take a source
 READERS: dict[str, Callable[[Path], nx.MultiDiGraph]] = {"json": read_json, "graphml": read_graphml}
-FORMATS = tuple(WRITERS)
+FORMATS = (*WRITERS, *FOLDER_WRITERS)
 
 __all__ = ["FORMATS", "export_graph", "format_for", "read_graph", "to_node_link"]
 
 
-def export_graph(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json") -> Path:
-    """Write the graph to `path` as node-link JSON or GraphML; return the path written."""
+def export_graph(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, source: str | None = None) -> Path:
+    """Write the graph to `path` as node-link JSON, GraphML, or a neo4j-admin import folder; return
+    the path written. `source` (what the graph came from) is recorded by formats that keep it."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt in FOLDER_WRITERS:
+        return FOLDER_WRITERS[fmt](g, path, source=source)
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     try:
