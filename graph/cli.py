@@ -12,23 +12,26 @@ from typing import Any
 import click
 
 from .errors import MechGraphError, SeedError, UnknownEntity
+from .cli_options import data_options, overlay_options, path_options, search_options
 from .report import counts_line, format_evidence, gaps_text, node_names, paragraph_table, provenance_lines, table, to_json, wrap_line
 
 
 class State:
     """Global options, and the backend opened lazily on first use."""
 
-    def __init__(self, backend: str, seeds: str | None, graph_file: str | None, uri: str | None, user: str | None, password: str | None):
+    def __init__(self, backend: str, seeds: str | None, graph_file: str | None, uri: str | None, user: str | None,
+                 password: str | None, database: str | None = None, timeout: float | None = None):
         self.backend_kind = backend
         self.seeds = seeds
         self.graph_file = graph_file
         self.uri, self.user, self.password = uri, user, password
+        self.database, self.timeout = database, timeout
         self._backend = None
 
     def connection(self):
         from .store import Connection
 
-        return Connection.from_env(self.uri, self.user, self.password)
+        return Connection.from_env(self.uri, self.user, self.password, database=self.database, timeout=self.timeout)
 
     def backend(self):
         if self._backend is None:
@@ -43,6 +46,16 @@ class State:
         from .store import source_graph
 
         return source_graph(seeds=self.seeds, graph_file=self.graph_file)
+
+    def source_description(self) -> str:
+        """What the graph in use came from: the seeds or --from file, or the Neo4j database and its recorded source."""
+        from .store import source_description
+
+        backend = self.backend()
+        if backend.name == "neo4j":
+            info = backend.graph_info() or {}
+            return f"Neo4j at {self.connection().uri}" + (f", loaded from {info['source']}" if info.get("source") else "")
+        return source_description(seeds=self.seeds, graph_file=self.graph_file)
 
     def close(self) -> None:
         if self._backend is not None:
@@ -77,6 +90,9 @@ BACKEND_OPTIONS = [
     click.option("--uri", default=None, expose_value=False, callback=_override("uri"), help="Neo4j Bolt URI."),
     click.option("--user", default=None, expose_value=False, callback=_override("user"), help="Neo4j user."),
     click.option("--password", default=None, expose_value=False, callback=_override("password"), help="Neo4j password."),
+    click.option("--database", default=None, expose_value=False, callback=_override("database"), help="Neo4j database."),
+    click.option("--timeout", type=float, default=None, expose_value=False, callback=_override("timeout"),
+                 help="Seconds to wait for Neo4j to connect and answer."),
 ]
 
 
@@ -100,12 +116,16 @@ def backend_options(f):
 @click.option("--uri", default=None, help="Neo4j Bolt URI (default: $NEO4J_URI or bolt://localhost:7687).")
 @click.option("--user", default=None, help="Neo4j user (default: $NEO4J_USER or neo4j).")
 @click.option("--password", default=None, help="Neo4j password (default: $NEO4J_PASSWORD).")
+@click.option("--database", default=None, help="Neo4j database (default: $NEO4J_DATABASE or the server's default, neo4j).")
+@click.option("--timeout", type=float, default=None,
+              help="Seconds to wait for Neo4j to connect and answer the first query (default: $NEO4J_TIMEOUT or 5).")
 @click.version_option(package_name="mechgraph")
 @click.pass_context
-def cli(ctx: click.Context, backend: str, seeds: str | None, graph_file: str | None, uri: str | None, user: str | None, password: str | None) -> None:
+def cli(ctx: click.Context, backend: str, seeds: str | None, graph_file: str | None, uri: str | None, user: str | None,
+        password: str | None, database: str | None, timeout: float | None) -> None:
     """mechgraph: a signed, evidence-backed mechanism graph of the immunology of gastric cancer
     peritoneal metastasis (GCPM) and its immunotherapies."""
-    state = State(backend, seeds, graph_file, uri, user, password)
+    state = State(backend, seeds, graph_file, uri, user, password, database, timeout)
     ctx.obj = state
     ctx.call_on_close(state.close)
 
@@ -257,44 +277,61 @@ def audit(state: State, source: str, paragraphs: bool, as_json: bool) -> None:
 
 @cli.command()
 @backend_options
-@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "cx2", "sif", "kgx"]), default=None,
-              help="Default: from the file extension (.json, .graphml, .cx2, .sif, .tsv for KGX).")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write (KGX: the prefix).")
+@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "cx2", "sif", "kgx", "neo4j-admin"]), default=None,
+              help="Default: from the file extension (.json, .graphml, .cx2, .sif, .tsv for KGX); neo4j-admin writes a folder.")
+@click.option("-o", "--output", "output_opt", default=None, type=click.Path(),
+              help="File to write (KGX: the prefix; neo4j-admin: the folder).")
+@click.argument("output", required=False, type=click.Path())
 @click.pass_obj
-def export(state: State, fmt: str | None, output: str) -> None:
+def export(state: State, fmt: str | None, output_opt: str | None, output: str | None) -> None:
     """Write the graph for other tools: node-link JSON, GraphML (Cytoscape, Gephi), CX2 (NDEx,
-    Cytoscape), SIF (CausalPath, CARNIVAL) or KGX TSV (Biolink knowledge graphs).
+    Cytoscape), SIF (CausalPath, CARNIVAL), KGX TSV (Biolink knowledge graphs), or CSV files for
+    `neo4j-admin database import` (`--format neo4j-admin DIR`; its README.txt says how to import).
 
     SIF writes FILE.sif with FILE.carnival.tsv, FILE.nodes.tsv and FILE.edges.tsv beside it; KGX
     writes PREFIX_nodes.tsv and PREFIX_edges.tsv. CX2 and KGX need `pip install 'mechgraph[exchange]'`.
     """
     from .io import export_files, format_for
 
+    if bool(output) == bool(output_opt):
+        raise MechGraphError("give the file to write once: `mechgraph export FILE` or `-o FILE`")
+    output = output or output_opt
     fmt = fmt or format_for(output)
     g = state.backend().to_networkx()
-    files = export_files(g, output, fmt)
+    files = export_files(g, output, fmt, source=state.source_description())
     for f in files:
         click.echo(f"wrote {f}")
-    click.echo(f"({fmt} export of a graph of {g.number_of_nodes()} nodes and {g.number_of_edges()} edges)")
+    what = "folder" if fmt == "neo4j-admin" else fmt
+    click.echo(f"({what} export of a graph of {g.number_of_nodes()} nodes and {g.number_of_edges()} edges)")
 
 
 @cli.command()
 @backend_options
 @click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(min=1), help="Rows per UNWIND statement.")
+@click.option("--replace", is_flag=True, help="Replace a graph from another source (or nodes that are not mechgraph's).")
 @click.pass_obj
-def load(state: State, batch_size: int) -> None:
-    """Load the graph (seeds, or --from FILE) into Neo4j, replacing what is there, atomically.
+def load(state: State, batch_size: int, replace: bool) -> None:
+    """Load the graph (seeds, or --from FILE) into Neo4j, atomically.
 
-    Uses --uri/--user/--password or NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD. Loading twice gives the
-    same graph; a load that fails leaves the previous graph untouched.
+    Uses --uri/--user/--password/--database or NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD/NEO4J_DATABASE.
+    The database records where the graph came from; loading the same graph again reloads it, a
+    graph from another source is replaced only with --replace. A load that fails leaves the
+    previous graph untouched.
     """
     if state.backend_kind == "networkx":
         raise MechGraphError("load writes to Neo4j: run `mechgraph load --backend neo4j`")
+    from .store import source_description
     from .store.neo4j_load import load_graph
 
     g = state.source_graph()
-    counts = load_graph(g, state.connection(), batch_size=batch_size)
-    click.echo(f"loaded {counts['nodes']} entities and {counts['edges']} edges into Neo4j at {state.connection().uri}")
+    conn = state.connection()
+    done = load_graph(g, conn, source=source_description(seeds=state.seeds, graph_file=state.graph_file),
+                      replace=replace, batch_size=batch_size)
+    where = conn.uri + (f" (database {conn.database})" if conn.database else "")
+    click.echo(f"loaded {done['nodes']} entities and {done['edges']} edges into Neo4j at {where}")
+    click.echo(f"source: {done['source']}, fingerprint {done['fingerprint'][:12]}")
+    if done["replaced"]:
+        click.echo(f"replaced the graph {done['replaced']}")
 
 
 @cli.command()
@@ -338,82 +375,6 @@ def query(state: State, cypher: str | None, named: str | None, list_named: bool,
     else:
         click.echo(table(rows))
         click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", err=True)
-
-
-LEVELS = ["clinical_trial", "observational_human", "case_report", "preclinical_in_vivo", "in_vitro", "expert_statement"]
-
-# Search options shared by path, effect, combine and targets (see mechgraph.analysis.paths.PathOptions).
-SEARCH_OPTIONS = {
-    "k": click.option("--k", "k", default=5, show_default=True, type=click.IntRange(min=1), help="How many answers."),
-    "max_len": click.option("--max-len", default=6, show_default=True, type=click.IntRange(1, 12), help="Longest path, in steps."),
-    "sign": click.option("--sign", type=click.Choice(["+", "-"]), default=None, help="Only answers of this net sign (searched, not filtered)."),
-    "via": click.option("--via", default=None, help="Only paths through this entity (any of its names)."),
-    "avoid": click.option("--avoid", multiple=True, help="Never pass through this entity (repeatable)."),
-    "kinds": click.option("--kinds", default=None, metavar="KIND,...", help="Kinds of entity a path may pass through (default: any)."),
-    "max_degree": click.option("--max-degree", type=click.IntRange(min=1), default=None, help="Never pass through entities with more mechanism edges than this."),
-    "hub_penalty": click.option("--hub-penalty", type=click.FloatRange(min=0), default=0.5, show_default=True,
-                                help="Each entity a path passes through multiplies its score by degree**-PENALTY (0: off)."),
-    "min_level": click.option("--min-level", type=click.Choice(LEVELS), default=None, help="Use only evidence at least this strong."),
-    "support": click.option("--support", default=None, metavar="SUPPORT,...",
-                            help="Evidence to use: review_text, curator, reference_title, hypothesis, or all "
-                                 "(default: review_text,curator,reference_title; title-only edges count 0.7)."),
-}
-
-
-# Options of the expression data (overlay, targets --data, viz --data); see mechgraph.omics.
-DATA_OPTIONS = [
-    click.option("--groupby", default=None, metavar="COLUMN", help="AnnData obs column of cell groups (cell type or cluster)."),
-    click.option("--sample", default=None, metavar="COLUMN", help="AnnData obs column of samples (scores per sample too)."),
-    click.option("--layer", default=None, metavar="NAME",
-                 help="Matrix to use: a layer's name, X, or raw (default: .raw when the file has it, else .X)."),
-    click.option("--gene-column", default=None, metavar="COLUMN", help="AnnData var column of gene symbols (default: var_names)."),
-    click.option("--mapping", "mapping_file", default=None, type=click.Path(dir_okay=False),
-                 help="YAML 'group label: entity' lines mapping groups to cell entities (before names and the default mapping)."),
-    click.option("--method", default="lr_mean", show_default=True, type=click.Choice(["lr_mean", "lr_prod"]),
-                 help="Ligand-receptor score: CellPhoneDB's mean or the product of the means (as in LIANA+)."),
-    click.option("--lr-permutations", default=1000, show_default=True, type=click.IntRange(min=0),
-                 help="Cell-label shuffles for each activity's p-value (0: none)."),
-    click.option("--expr-prop", default=0.1, show_default=True, type=click.FloatRange(0, 1),
-                 help="Least fraction of a group's cells expressing the ligand (receptor) for an activity to count."),
-]
-
-
-def data_options(f):
-    """Attach the expression-data options to a command."""
-    for option in reversed(DATA_OPTIONS):
-        f = option(f)
-    return f
-
-
-def overlay_options(method: str, lr_permutations: int, expr_prop: float, seed: int):
-    from .omics.score import OverlayOptions
-
-    return OverlayOptions(method=method, permutations=lr_permutations, seed=seed, expr_prop=expr_prop)
-
-
-def search_options(*names: str):
-    """Attach the named shared search options to a command."""
-    def deco(f):
-        for name in reversed(names):
-            f = SEARCH_OPTIONS[name](f)
-        return f
-    return deco
-
-
-def path_options(backend, *, k=5, max_len=6, sign=None, via=None, avoid=(), kinds=None, max_degree=None,
-                 hub_penalty=0.5, min_level=None, support=None):
-    """PathOptions from CLI values, with entity names resolved to ids."""
-    from .analysis.paths import PathOptions
-    from .analysis.semantics import parse_support
-    from .store.entities import resolve
-
-    return PathOptions(
-        k=k, max_len=max_len, sign=sign,
-        via=(resolve(backend, via),) if via else (),
-        avoid=tuple(resolve(backend, a) for a in avoid),
-        kinds=tuple(x.strip() for x in kinds.split(",") if x.strip()) if kinds else None,
-        max_degree=max_degree, hub_penalty=hub_penalty, min_level=min_level, support=parse_support(support),
-    )
 
 
 @cli.command()

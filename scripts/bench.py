@@ -494,7 +494,7 @@ def run_neo4j(g, n: int, args: argparse.Namespace, pairs, embedded_scores, tag: 
 
         c = time.process_time()
         t = time.perf_counter()
-        load_graph(g, conn, progress=False, on_batch=on_batch)
+        load_graph(g, conn, progress=False, on_batch=on_batch, replace=True)
         end = time.perf_counter()
         times.append(end - t)
         phases.append({

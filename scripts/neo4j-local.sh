@@ -2,8 +2,12 @@
 # Run a real Neo4j 5.26 (community) server locally without Docker (CI and developers).
 # The server is scripts/neo4j-server (embedded Neo4j DBMS + Bolt, APOC core), built with Maven.
 #
-# Usage: scripts/neo4j-local.sh start|stop|restart|status|kill|build|log
+# Usage: scripts/neo4j-local.sh start|stop|restart|status|kill|build|log|import DIR
 #   start    build if needed, start in background, wait for Bolt, print bolt://127.0.0.1:PORT
+#   import DIR  bulk-import DIR (written by `mechgraph export --format neo4j-admin DIR`) with
+#            Neo4j's own import tool into a FRESH data dir, start the server on it, run the
+#            folder's after-import.cypher once, and print the URI. Refuses when the server of
+#            this port is running or the data dir already holds databases.
 #   stop     clean shutdown (SIGTERM, SIGKILL after NEO4J_STOP_TIMEOUT s); exit 0 if not running
 #   restart  stop then start
 #   status   "running bolt://127.0.0.1:PORT (pid N)" (exit 0) or "stopped" (exit 3)
@@ -135,6 +139,43 @@ cmd_start() {
     exit 1
 }
 
+# neo4j-admin from the server's own classpath (org.neo4j:neo4j brings the import tool), homed in
+# the data dir, so `database import full neo4j` writes exactly where the server will look.
+write_admin_wrapper() { # path
+    cat >"$1" <<WRAPPER
+#!/usr/bin/env bash
+export NEO4J_HOME="$DATA_DIR"
+exec "$JAVA" -Xmx${NEO4J_IMPORT_HEAP:-1g} -cp "$JAR:$TARGET/lib/*" org.neo4j.cli.AdminTool "\$@"
+WRAPPER
+    chmod +x "$1"
+}
+
+cmd_import() {
+    local dir="${1:-}"
+    [[ -n "$dir" ]] || die "usage: $0 import DIR   (DIR from: mechgraph export --format neo4j-admin DIR)"
+    [[ -f "$dir/import.sh" && -f "$dir/after-import.cypher" ]] \
+        || die "$dir is not a folder written by 'mechgraph export --format neo4j-admin' (no import.sh)"
+    dir="$(cd "$dir" && pwd)"
+    lock
+    [[ -z "$(server_pid)" ]] || die "the server on port $PORT is running; stop it first (import builds a fresh database)"
+    if [[ -d "$DATA_DIR/data/databases" && -n "$(ls -A "$DATA_DIR/data/databases" 2>/dev/null)" ]]; then
+        die "$DATA_DIR already holds databases; import needs a fresh data dir: set NEO4J_DATA_DIR to a new folder (or remove this one)"
+    fi
+    command -v "$JAVA" >/dev/null || die "java not found (apt-get install openjdk-17-jre-headless; JDK 17+ to build)"
+    if needs_build; then build; fi
+    mkdir -p "$DATA_DIR" "$RUN_DIR"
+    write_admin_wrapper "$RUN_DIR/neo4j-admin"
+    echo "neo4j-local: importing $dir into $DATA_DIR (log: $RUN_DIR/import.log)" >&2
+    if ! NEO4J_ADMIN="$RUN_DIR/neo4j-admin" TMPDIR="$RUN_DIR" bash "$dir/import.sh" neo4j >"$RUN_DIR/import.log" 2>&1; then
+        echo "neo4j-local: import failed; last lines of $RUN_DIR/import.log:" >&2
+        tail -n 20 "$RUN_DIR/import.log" >&2 || true
+        exit 1
+    fi
+    # the server runs this once, after the database is up, then renames it *.done
+    cp "$dir/after-import.cypher" "$DATA_DIR/mechgraph-init.cypher"
+    cmd_start
+}
+
 cmd_stop() {
     lock
     local pid
@@ -180,5 +221,6 @@ case "${1:-}" in
     kill) cmd_kill ;;
     build) build ;;
     log) echo "$LOG_FILE" ;;
-    *) echo "usage: $0 start|stop|restart|status|kill|build|log" >&2; exit 2 ;;
+    import) cmd_import "${2:-}" ;;
+    *) echo "usage: $0 start|stop|restart|status|kill|build|log|import DIR" >&2; exit 2 ;;
 esac

@@ -86,11 +86,11 @@ def neo4j_conn():
 
 @pytest.fixture
 def loaded_neo4j(neo4j_conn, seed_graph):
-    """Neo4j holding the seed graph, freshly loaded."""
+    """Neo4j holding the seed graph, freshly loaded over whatever was there."""
     from mechgraph.store.neo4j_backend import Neo4jBackend
     from mechgraph.store.neo4j_load import load_graph
 
-    load_graph(seed_graph, neo4j_conn, progress=False)
+    load_graph(seed_graph, neo4j_conn, progress=False, replace=True)  # whatever an earlier test left
     backend = Neo4jBackend(neo4j_conn)
     yield backend
     backend.close()

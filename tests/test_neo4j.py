@@ -143,7 +143,7 @@ def test_failed_load_leaves_the_previous_graph(neo4j_conn, seed_graph, loaded_ne
         raise RuntimeError("cut off")
 
     with pytest.raises(RuntimeError):
-        load_graph(other, neo4j_conn, progress=False, batch_size=10, on_batch=die)
+        load_graph(other, neo4j_conn, progress=False, replace=True, batch_size=10, on_batch=die)
     assert to_node_link(loaded_neo4j.to_networkx()) == before
 
 
@@ -160,7 +160,7 @@ def test_concurrent_loads_do_not_interleave(neo4j_conn, seed_graph, loaded_neo4j
     def go(g):
         try:
             start.wait()
-            load_graph(g, neo4j_conn, progress=False, batch_size=20)
+            load_graph(g, neo4j_conn, progress=False, replace=True, batch_size=20)
         except Exception as e:  # noqa: BLE001 - collected and checked below
             errors.append(e)
 

@@ -124,7 +124,7 @@ def neo4j_10k(neo4j_conn, synthetic_10k):
     from mechgraph.store.neo4j_backend import Neo4jBackend
     from mechgraph.store.neo4j_load import load_graph
 
-    load_graph(synthetic_10k, neo4j_conn, progress=False)
+    load_graph(synthetic_10k, neo4j_conn, progress=False, replace=True)
     backend = Neo4jBackend(neo4j_conn)
     yield backend
     backend.close()
@@ -209,7 +209,7 @@ def test_combine_on_both_graphs_equals_the_embedded_answer(loaded_neo4j, seed_gr
     rng = random.Random(8)
     for g in (seed_graph, synthetic_10k):
         if g is synthetic_10k:
-            load_graph(g, neo4j_conn, progress=False)
+            load_graph(g, neo4j_conn, progress=False, replace=True)
         therapies = sorted(n for n, k in nx.get_node_attributes(g, "kind").items() if k in sem.THERAPY_KINDS)
         pairs = [tuple(rng.sample(therapies, 2)) for _ in range(6)]
         if g is seed_graph:
@@ -253,7 +253,7 @@ def test_the_hub_penalty_uses_degrees_in_the_whole_graph_not_in_the_fetched_part
     g = small_graph(edges)
     want = find_paths(g, "s", "t", PathOptions(k=2)).as_dict()
     assert [[n["id"] for n in p["nodes"]] for p in want["paths"]] == [["s", "a", "b", "t"], ["s", "h", "t"]]
-    load_graph(g, neo4j_conn, progress=False)
+    load_graph(g, neo4j_conn, progress=False, replace=True)
     backend = Neo4jBackend(neo4j_conn)
     try:
         backend.fetched = None

@@ -65,7 +65,7 @@ def test_seed_to_neo4j_to_export_equals_embedded_export(loaded_neo4j, neo4j_conn
 def test_load_from_an_export(neo4j_conn, seed_graph, capsys, tmp_path):
     exported = tmp_path / "g.graphml"
     assert main(["--seeds", str(SEEDS), "export", "-o", str(exported)]) == 0
-    assert main(["load", "--backend", "neo4j", "--uri", neo4j_conn.uri, "--from", str(exported)]) == 0
+    assert main(["load", "--backend", "neo4j", "--uri", neo4j_conn.uri, "--from", str(exported), "--replace"]) == 0
     again = tmp_path / "again.json"
     assert main(["--backend", "neo4j", "--uri", neo4j_conn.uri, "export", "-o", str(again)]) == 0
     capsys.readouterr()
@@ -124,13 +124,13 @@ def test_server_killed_mid_load_keeps_previous_graph_and_recovers(private_server
             ctl("kill")
 
     with pytest.raises(BackendUnavailable, match="previous graph is unchanged"):
-        load_graph(bigger, conn, progress=False, batch_size=100, on_batch=kill_after_a_few)
+        load_graph(bigger, conn, progress=False, replace=True, batch_size=100, on_batch=kill_after_a_few)
     assert killed.is_set()
 
     ctl("start")
     wait_until_ready(conn, timeout=120)
     assert node_count(conn) == before  # nothing of the cut-off load was committed
-    load_graph(bigger, conn, progress=False)  # after the restart the same load succeeds
+    load_graph(bigger, conn, progress=False, replace=True)  # after the restart the same load succeeds
     assert node_count(conn) == bigger.number_of_nodes()
 
 

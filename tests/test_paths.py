@@ -64,7 +64,7 @@ def test_hub_penalty_demotes_paths_through_hubs():
 
 
 def test_sign_is_searched_not_filtered_after_the_fact():
-    edges = [(f"a", "promotes", f"p{i}", "clinical_trial") for i in range(4)]
+    edges = [("a", "promotes", f"p{i}", "clinical_trial") for i in range(4)]
     edges += [(f"p{i}", "promotes", "t", "clinical_trial") for i in range(4)]
     edges += [("a", "inhibits", "q", "in_vitro"), ("q", "promotes", "r", "in_vitro"), ("r", "promotes", "t", "in_vitro")]
     g = small_graph(edges)

@@ -6,7 +6,9 @@ graph) a reader, and the dispatch by format name or file extension.
   round trip;
 - `cx2`: CX2 for NDEx and Cytoscape, with a visual style, through ndex2; exact round trip;
 - `sif`: SIF in CausalPath's signed relation names, CARNIVAL's +1/-1 table and attribute tables;
-- `kgx`: KGX TSV (Biolink nodes and edges) through kgx.
+- `kgx`: KGX TSV (Biolink nodes and edges) through kgx;
+- `neo4j_admin`: a folder of CSV files for `neo4j-admin database import` (bulk first loads), in
+  the Neo4j layout of `neo4j_layout`, which the online loader shares.
 
 `columns` derives the values these formats share (sign as +1/-1/0, the evidence score, the CURIE
 a node represents, how an edge is known). Writes go to a staging folder beside the target and are
@@ -29,6 +31,7 @@ from ..errors import ExportError, SeedError
 from .cx2 import read_cx2, write_cx2
 from .graphml import read_graphml, write_graphml
 from .kgx import kgx_files, write_kgx
+from .neo4j_admin import write_neo4j_admin
 from .nodelink import read_json, to_node_link, write_json
 from .sif import SIF_COMPANIONS, sibling, write_sif
 
@@ -39,8 +42,9 @@ WRITERS: dict[str, Callable[[nx.MultiDiGraph, Path], None]] = {
     "sif": write_sif,
     "kgx": write_kgx,
 }
+FOLDER_WRITERS: dict[str, Callable[..., Path]] = {"neo4j-admin": write_neo4j_admin}  # write a folder, take a source
 READERS: dict[str, Callable[[Path], nx.MultiDiGraph]] = {"json": read_json, "graphml": read_graphml, "cx2": read_cx2}
-FORMATS = tuple(WRITERS)
+FORMATS = (*WRITERS, *FOLDER_WRITERS)
 EXTENSIONS = {".json": "json", ".graphml": "graphml", ".xml": "graphml", ".cx2": "cx2", ".cx": "cx2", ".sif": "sif", ".tsv": "kgx"}
 
 __all__ = ["FORMATS", "READERS", "export_files", "export_graph", "format_for", "output_files", "read_graph", "to_node_link"]
@@ -56,10 +60,13 @@ def output_files(path: Path | str, fmt: str) -> list[Path]:
     return [path]
 
 
-def export_files(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json") -> list[Path]:
-    """Write the graph to `path` in `fmt`; return every file written (SIF and KGX write several)."""
+def export_files(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, source: str | None = None) -> list[Path]:
+    """Write the graph to `path` in `fmt`; return every file written (SIF and KGX write several,
+    neo4j-admin a folder). `source` (what the graph came from) is recorded by formats that keep it."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt in FOLDER_WRITERS:
+        return [FOLDER_WRITERS[fmt](g, path, source=source)]
     path = Path(path)
     targets = output_files(path, fmt)
     parent = path.parent if str(path.parent) else Path(".")
@@ -80,9 +87,9 @@ def export_files(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json") -> lis
     return targets
 
 
-def export_graph(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json") -> Path:
-    """Write the graph to `path` in `fmt` (see FORMATS); return the main file written."""
-    return export_files(g, path, fmt)[0]
+def export_graph(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, source: str | None = None) -> Path:
+    """Write the graph to `path` in `fmt` (see FORMATS); return the main file (or folder) written."""
+    return export_files(g, path, fmt, source=source)[0]
 
 
 def format_for(path: Path | str) -> str:

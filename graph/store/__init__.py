@@ -8,7 +8,7 @@ a real Neo4j server and `neo4j_load` writes one (batched, locked, swapped in ato
 imports `cypher`, `io`, `curation`, `props`, `schema` and `errors` below it.
 """
 
-from .factory import BACKENDS, embedded_backend, open_backend, source_graph
+from .factory import BACKENDS, embedded_backend, open_backend, source_description, source_graph
 from .protocol import Backend, Connection, Stats
 
-__all__ = ["BACKENDS", "Backend", "Connection", "Stats", "embedded_backend", "open_backend", "source_graph"]
+__all__ = ["BACKENDS", "Backend", "Connection", "Stats", "embedded_backend", "open_backend", "source_description", "source_graph"]

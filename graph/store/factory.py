@@ -38,7 +38,7 @@ def open_backend(
         except BackendUnavailable as e:
             if kind == "neo4j":
                 raise
-            say(f"notice: Neo4j not reachable at {conn.uri} ({e}); using the embedded NetworkX backend")
+            say(f"notice: {e}; using the embedded NetworkX backend instead")
     return embedded_backend(seeds=seeds, graph_file=graph_file)
 
 
@@ -51,6 +51,15 @@ def source_graph(*, seeds: Path | str | None = None, graph_file: Path | str | No
     from ..curation import load_graph
 
     return load_graph(seeds)
+
+
+def source_description(*, seeds: Path | str | None = None, graph_file: Path | str | None = None) -> str:
+    """What `source_graph` reads, in words a load records as its source: the file, or the seed folder."""
+    if graph_file is not None:
+        return f"file {Path(graph_file).resolve()}"
+    from ..curation.seeds import default_seed_path
+
+    return f"seeds {Path(seeds if seeds is not None else default_seed_path()).resolve()}"
 
 
 def embedded_backend(*, seeds: Path | str | None = None, graph_file: Path | str | None = None) -> Backend:

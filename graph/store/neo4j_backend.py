@@ -4,18 +4,22 @@ Layout: every entity is a node labelled `:Entity` plus its kind's label (`:Entit
 with a uniqueness constraint on `id`; every edge is a relationship typed by its relation
 (`:PROMOTES`). Evidence stays on the relationship: `evidence_json` holds the records, and
 `refs`, `dois`, `levels`, `species` are lists Cypher can filter on (see mechgraph.props).
-Labels and types come only from mechgraph.schema; every value is a `$parameter`.
+Labels and types come only from mechgraph.schema; every value is a `$parameter`. Names are looked
+up on separate `:MechGraphName` nodes and the meta node records where the graph came from (see
+mechgraph.io.neo4j_layout), so entity nodes carry only the graph's own properties.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import networkx as nx
 
 from .. import props
 from ..errors import BackendUnavailable, QueryError
-from .protocol import Connection, Stats
+from ..io.neo4j_layout import META_GRAPH_ID, META_LABEL, NAME_LABEL
+from .protocol import START_HINT, Connection, Stats
 
 try:  # the driver is a required dependency, imported here so `mechgraph --help` never loads it
     import neo4j
@@ -23,8 +27,27 @@ try:  # the driver is a required dependency, imported here so `mechgraph --help`
 except ImportError as e:  # pragma: no cover - only on a broken install
     raise BackendUnavailable("the neo4j driver is not installed: pip install neo4j") from e
 
-META_LABEL = "MechGraphMeta"
-NAMES_PROP = "names_lc"  # casefolded names for lookup; derived, not part of the graph
+
+
+# The driver logs connection failures at WARNING; with no handler configured Python prints them on
+# stderr as a second line beside the one-line error mechgraph gives. Applications that configure
+# logging still receive them.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
+
+def _unreachable(uri: str, limit: float, e: BaseException, answered: bool) -> str:
+    """One line for a server that is not there, or there and silent, with what to do."""
+    detail = _one_line(e) if isinstance(e, Exception) else type(e).__name__
+    if "refused" in detail.lower():
+        return f"cannot reach Neo4j at {uri}: connection refused, nothing listens there; {START_HINT}, or point NEO4J_URI / --uri at a running server"
+    if answered or any(w in detail.lower() for w in ("handshake", "timed out", "deadline", "defunct")):
+        return _silent(uri, limit)
+    return f"cannot reach Neo4j at {uri} within {limit:g} s ({detail}); {START_HINT}, or point NEO4J_URI / --uri at a running server"
+
+
+def _silent(uri: str, limit: float) -> str:
+    return (f"cannot reach Neo4j at {uri}: it accepted the connection but gave no Neo4j answer within {limit:g} s (a server still starting, "
+            f"or not Neo4j's Bolt port); {START_HINT}, or raise --timeout / NEO4J_TIMEOUT")
 
 
 def _one_line(e: Exception) -> str:
@@ -40,19 +63,78 @@ class Neo4jBackend:
     # what shows that an analysis did not download the graph
     fetched: dict[str, int] | None = None
 
-    def __init__(self, conn: Connection, *, timeout: float = 5.0):
+    def __init__(self, conn: Connection, *, timeout: float | None = None):
         self.conn = conn
+        conn.check_uri()
+        limit = conn.timeout if timeout is None else timeout
+        where = f"Neo4j at {conn.uri}"
+        # connection_timeout bounds the TCP connect; the acquisition timeout bounds the Bolt
+        # handshake too, which a port that accepts but never answers would stall for 60 s.
         try:
             self.driver = neo4j.GraphDatabase.driver(
-                conn.uri, auth=(conn.user, conn.password), connection_timeout=timeout, max_transaction_retry_time=5.0
+                conn.uri, auth=(conn.user, conn.password), connection_timeout=limit,
+                connection_acquisition_timeout=limit, max_transaction_retry_time=limit,
             )
+        except (neo4j_errors.ConfigurationError, ValueError) as e:
+            raise BackendUnavailable(f"cannot use the Neo4j URI {conn.uri!r}: {_one_line(e)}") from None
+        answered = False  # the server shook hands and logged us in
+        try:
             self.driver.verify_connectivity()
-        except neo4j_errors.AuthError as e:
-            raise BackendUnavailable(f"Neo4j at {conn.uri} refused the credentials for user {conn.user!r}: {_one_line(e)}") from None
-        except (neo4j_errors.ServiceUnavailable, neo4j_errors.DriverError, OSError, ValueError) as e:
-            raise BackendUnavailable(f"cannot reach Neo4j at {conn.uri}: {_one_line(e)}") from None
-        except neo4j_errors.Neo4jError as e:
-            raise BackendUnavailable(f"Neo4j at {conn.uri} answered with an error: {_one_line(e)}") from None
+            answered = True
+            self._probe(limit)
+        except BaseException as e:
+            self.driver.close()
+            if isinstance(e, neo4j_errors.AuthError):
+                raise BackendUnavailable(f"{where} refused the credentials for user {conn.user!r}: {_one_line(e)}") from None
+            if isinstance(e, (neo4j_errors.ServiceUnavailable, neo4j_errors.DriverError, OSError)):
+                raise BackendUnavailable(_unreachable(conn.uri, limit, e, answered)) from None
+            if isinstance(e, neo4j_errors.Neo4jError):
+                raise BackendUnavailable(f"{where} answered with an error: {_one_line(e)}") from None
+            raise
+
+    def _probe(self, limit: float) -> None:
+        """The first query, `RETURN 1` on the chosen database, answered within `limit` seconds.
+
+        The driver has no read timeout, so a server that shook hands and then stalls would hang
+        here; the query runs in a daemon thread that is abandoned when the time is up."""
+        import threading
+
+        name = self.conn.database
+        if name is not None and name.lower() == "system":
+            raise BackendUnavailable("'system' is Neo4j's own administration database; choose a graph database such as 'neo4j'")
+        outcome: list[BaseException | None] = []
+
+        def ask() -> None:
+            try:
+                with self.driver.session(database=name) as s:
+                    s.run("RETURN 1").consume()
+                outcome.append(None)
+            except BaseException as e:  # noqa: BLE001 - handed to the waiting thread
+                outcome.append(e)
+
+        worker = threading.Thread(target=ask, name="mechgraph-neo4j-probe", daemon=True)
+        worker.start()
+        worker.join(limit)
+        if not outcome:
+            raise BackendUnavailable(_silent(self.conn.uri, limit))
+        error = outcome[0]
+        if error is None:
+            return
+        if isinstance(error, neo4j_errors.ClientError) and "DatabaseNotFound" in (error.code or ""):
+            raise BackendUnavailable(
+                f"Neo4j at {self.conn.uri} has no database {name!r} (it has: {', '.join(self._databases()) or 'unknown'}); "
+                "Neo4j Community has only 'neo4j' and 'system', Enterprise creates more with CREATE DATABASE"
+            )
+        raise error
+
+    def _databases(self) -> list[str]:
+        """The names of the server's graph databases, for messages; empty when it will not say."""
+        try:
+            with self.driver.session(database="system") as s:
+                rows = s.run("SHOW DATABASES YIELD name, type WHERE type <> 'system' RETURN DISTINCT name ORDER BY name").data()
+            return [r["name"] for r in rows]
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError):
+            return []
 
     # --- plumbing -------------------------------------------------------------------------
     def _session(self, write: bool = False):
@@ -73,7 +155,7 @@ class Neo4jBackend:
 
     # --- the Backend protocol -------------------------------------------------------------
     def to_networkx(self) -> nx.MultiDiGraph:
-        meta = self._read(f"MATCH (m:{META_LABEL} {{id: 'graph'}}) RETURN m.name AS name, m.axes_json AS axes")
+        meta = self._read(f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN m.name AS name, m.axes_json AS axes", id=META_GRAPH_ID)
         g = nx.MultiDiGraph()
         if meta:
             import json
@@ -81,8 +163,7 @@ class Neo4jBackend:
             g.graph["name"] = meta[0]["name"] or "mechgraph"
             g.graph["axes"] = json.loads(meta[0]["axes"] or "{}")
         for row in self._read("MATCH (n:Entity) RETURN properties(n) AS p ORDER BY n.id"):
-            p = {k: v for k, v in row["p"].items() if k != NAMES_PROP}
-            g.add_node(p["id"], **props.from_properties(p))
+            g.add_node(row["p"]["id"], **props.from_properties(row["p"]))
         rows = self._read(
             "MATCH (a:Entity)-[r]->(b:Entity) RETURN a.id AS s, b.id AS t, properties(r) AS p ORDER BY s, t, r.relation"
         )
@@ -122,13 +203,22 @@ class Neo4jBackend:
         rows = self._read("MATCH (n:Entity {id: $id}) RETURN properties(n) AS p", id=eid)
         if not rows:
             return None
-        return props.from_properties({k: v for k, v in rows[0]["p"].items() if k != NAMES_PROP})
+        return props.from_properties(rows[0]["p"])
 
     def lookup(self, text: str) -> list[str]:
+        """Through the name index: the name nodes of the published load (the meta node's `load`)."""
         rows = self._read(
-            f"MATCH (n:Entity) WHERE $key IN n.{NAMES_PROP} RETURN n.id AS id ORDER BY id", key=text.strip().casefold()
+            f"MATCH (m:{META_LABEL} {{id: $meta}}) MATCH (k:{NAME_LABEL} {{key: $key}}) WHERE k.load = m.load "
+            "RETURN DISTINCT k.entity AS id ORDER BY id",
+            meta=META_GRAPH_ID, key=text.strip().casefold(),
         )
         return [r["id"] for r in rows]
+
+    def graph_info(self) -> dict[str, Any] | None:
+        """What the meta node records about the loaded graph (source, fingerprint, version, time,
+        counts), or None when no mechgraph graph was loaded."""
+        rows = self._read(f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN properties(m) AS p", id=META_GRAPH_ID)
+        return rows[0]["p"] if rows else None
 
     def name_index(self) -> list[tuple[str, list[str]]]:
         rows = self._read("MATCH (n:Entity) RETURN n.id AS id, n.name AS name, n.name_zh AS zh, n.synonyms AS syn")
@@ -157,7 +247,7 @@ class Neo4jBackend:
         )
         if not rows:
             return None
-        entity = props.from_properties({k: v for k, v in rows[0]["p"].items() if k != NAMES_PROP})
+        entity = props.from_properties(dict(rows[0]["p"]))  # name lookup lives off :Entity (neo4j_layout)
         edges = []
         for e in rows[0]["edges"]:
             p = props.from_properties(e["p"], edge=True)

@@ -5,14 +5,18 @@ from __future__ import annotations
 import sys
 import time
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 import networkx as nx
 from neo4j import exceptions as neo4j_errors
 
 from .. import props, schema
-from ..errors import BackendUnavailable, QueryError
-from .neo4j_backend import META_LABEL, NAMES_PROP, Neo4jBackend, _one_line
+from ..errors import BackendUnavailable, MechGraphError, QueryError
+from ..io.neo4j_layout import (
+    META_GRAPH_ID, META_LABEL, NAME_LABEL, SCHEMA_STATEMENTS, describe_meta, fingerprint, meta_properties, name_rows,
+)
+from .neo4j_backend import Neo4jBackend, _one_line
 from .protocol import Connection
 
 BATCH = 5_000
@@ -47,6 +51,12 @@ def cypher_stage_rels(relation: str) -> str:
     )
 
 
+def cypher_stage_names() -> str:
+    """Batched creation of name-lookup nodes under this load's token; lookups see them once the
+    swap names this load current on the meta node."""
+    return f"UNWIND $rows AS row CREATE (k:{NAME_LABEL} {{key: row.key, entity: row.entity, load: $owner}})"
+
+
 def cypher_publish(kind: str) -> str:
     """Swap step: give this load's staged nodes of one kind their labels from the schema."""
     labels = ":".join(props.node_labels(kind))
@@ -70,9 +80,7 @@ def _node_rows(g: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]]]:
         kind = a.get("kind")
         if kind not in schema.ENTITY_KINDS:
             raise QueryError(f"entity {n!r} has unknown kind {kind!r}")
-        row = props.to_properties({**a, "id": n})
-        row[NAMES_PROP] = sorted({x.casefold() for x in props.entity_names({**a, "id": n})})
-        by_kind[kind].append(row)
+        by_kind[kind].append(props.to_properties({**a, "id": n}))
     return by_kind
 
 
@@ -162,48 +170,131 @@ def _without_gc(fn: Callable[..., Any]) -> Callable[..., Any]:
     return paused
 
 
+@dataclass
+class Contents:
+    """What a database holds before a load: mechgraph's graph (with its provenance) and anything else."""
+
+    meta: dict[str, Any] | None  # properties of the meta node of the published graph, if any
+    entities: int  # nodes labelled :Entity
+    foreign: int  # nodes with none of mechgraph's labels
+    foreign_labels: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.entities and not self.foreign and not (self.meta and self.meta.get("fingerprint"))
+
+
+OUR_LABELS = ("Entity", META_LABEL, NAME_LABEL, STAGE_LABEL, RETIRED_LABEL)
+
+
+def survey(session) -> Contents:
+    """Read what the database holds; every count comes from Neo4j's count store, so it is instant at any size."""
+    def one(text: str, **params: Any) -> Any:
+        return session.run(text, params).single()[0]
+
+    meta = session.run(f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN properties(m) AS p", id=META_GRAPH_ID).single()
+    total = one("MATCH (n) RETURN count(n)")
+    ours = {label: one(f"MATCH (n:{label}) RETURN count(n)") for label in OUR_LABELS}
+    foreign = max(0, total - sum(ours.values()))
+    labels: list[str] = []
+    if foreign:
+        labels = [r["l"] for r in session.run(
+            "MATCH (n) WHERE none(l IN labels(n) WHERE l IN $ours) WITH n LIMIT 10000 "
+            "UNWIND CASE WHEN labels(n) = [] THEN ['(no label)'] ELSE labels(n) END AS l "
+            "RETURN l, count(*) AS c ORDER BY c DESC, l LIMIT 5",
+            ours=list(OUR_LABELS),
+        )]
+    return Contents(meta["p"] if meta else None, ours["Entity"], foreign, labels)
+
+
+def refusal(contents: Contents, fp: str, source: str, where: str) -> str | None:
+    """Why a load of the graph with fingerprint `fp` must not replace what the database holds
+    without --replace, or None when it may: the database is empty or holds this same graph."""
+    if contents.empty:
+        return None
+    meta = contents.meta or {}
+    if meta.get("fingerprint") == fp:
+        return None  # the same graph again: reload in place
+    what = []
+    if meta.get("fingerprint"):
+        what.append(f"another mechgraph graph ({describe_meta(meta)})")
+    elif contents.entities:
+        what.append(f"{_count(contents.entities, ':Entity node')} with no record of their source "
+                    "(loaded by an earlier mechgraph, or not by mechgraph)")
+    if contents.foreign:
+        what.append(f"{_count(contents.foreign, 'node')} that mechgraph did not write (labels {', '.join(contents.foreign_labels)}), "
+                    "which a load leaves as they are")
+    return (f"{where} holds {' and '.join(what)}; this load is {source} (fingerprint {fp[:12]}). "
+            "Nothing was changed. Pass --replace to load it anyway, or --database NAME for another database "
+            "(Neo4j Enterprise)")
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+def source_description(g: nx.MultiDiGraph) -> str:
+    """The default `source` of a load from Python: the graph's name."""
+    return f"the graph {g.graph.get('name', 'mechgraph')!r} passed from Python"
+
+
+class OtherGraphPresent(MechGraphError):
+    """The database holds a different graph, or nodes that are not mechgraph's; --replace overrides."""
+
+
 @_without_gc
 def load_graph(
     g: nx.MultiDiGraph,
     conn: Connection,
     *,
+    source: str | None = None,
+    replace: bool = False,
     batch_size: int = BATCH,
     workers: int = WORKERS,
     progress: bool | None = None,
     on_batch: Callable[[int], None] | None = None,
     lock_timeout: float = 600.0,
-) -> dict[str, int]:
+) -> dict[str, Any]:
     """Replace the graph in Neo4j with `g`, atomically as users see it, in batched UNWIND statements.
 
     1. Take the load lock (a lease on the meta node, renewed between batches), so concurrent
        loads run one after the other; clear leftovers of crashed loads.
-    2. Stage: write nodes under a private label, tagged with this load's owner token, then the
-       relationships between them, in batches committed by `workers` parallel sessions.
-       Queries on :Entity do not see any of it, and no other load can link or publish it.
-    3. Swap, in ONE transaction that checks the lock and the staged counts: the current graph
-       loses its labels, this load's staged nodes get theirs. A load cut off before this commit
-       (server stopped, connection lost, lock lost) leaves the previous graph exactly as it was.
-    4. Delete the retired graph in batches and release the lock. A failed load deletes what it
-       staged.
-    Returns the counts written.
+    2. Check what is there: an empty database, or the same graph (equal fingerprint), loads;
+       another graph or nodes that are not mechgraph's stop the load with OtherGraphPresent,
+       describing them, unless `replace`.
+    3. Stage: write nodes under a private label, tagged with this load's owner token, their name
+       nodes under this load's token, then the relationships between them, in batches committed
+       by `workers` parallel sessions. Queries on :Entity do not see any of it, and no other load
+       can link or publish it.
+    4. Swap, in ONE transaction that checks the lock and the staged counts: the current graph
+       loses its labels, this load's staged nodes get theirs, and the meta node records the
+       source, fingerprint, version, time and counts, and names this load's name nodes current.
+       A load cut off before this commit (server stopped, connection lost, lock lost) leaves the
+       previous graph exactly as it was.
+    5. Delete the retired graph and the old names in batches and release the lock. A failed load
+       deletes what it staged.
+    `source` says what the graph came from (the CLI passes the seed folder or the --from file).
+    Returns the counts written, the fingerprint, and the provenance of the graph it replaced.
     """
-    import json
     import uuid
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
+    source = source or source_description(g)
     by_kind = _node_rows(g)
     node_rows = [row for kind in sorted(by_kind) for row in by_kind[kind]]
+    names = list(name_rows(g))
     edges = _edges_by_relation(g)
     n_rels = sum(map(len, edges.values()))
     backend = Neo4jBackend(conn)
     driver = backend.driver
     owner = uuid.uuid4().hex
+    where = f"Neo4j at {conn.uri}" + (f", database {conn.database!r}," if conn.database else "")
     show = sys.stderr.isatty() if progress is None else progress
     bar = None
     if show:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(node_rows) + n_rels, unit="row", desc="loading into Neo4j", file=sys.stderr, leave=False)
+        bar = tqdm(total=len(node_rows) + len(names) + n_rels, unit="row", desc="loading into Neo4j", file=sys.stderr, leave=False)
 
     def write(session, text: str, **params: Any) -> Any:
         return session.execute_write(lambda tx: tx.run(text, params).data())
@@ -249,14 +340,19 @@ def load_graph(
     def stage_nodes(chunk):
         return lambda ws: write(ws, cypher_stage_nodes(), rows=chunk, owner=owner)
 
+    def stage_names(chunk):
+        return lambda ws: write(ws, cypher_stage_names(), rows=chunk, owner=owner)
+
     def stage_rels(rel, chunk):
         return lambda ws: write(ws, cypher_stage_rels(rel), rows=_rel_rows(chunk, rel, eids), owner=owner)
 
     eids: dict[str, str] = {}
+    before: Contents | None = None
+    fp = ""
     try:
         with driver.session(database=conn.database) as s:
-            s.run("CREATE CONSTRAINT mechgraph_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE").consume()
-            s.run(f"CREATE CONSTRAINT mechgraph_meta_id IF NOT EXISTS FOR (m:{META_LABEL}) REQUIRE m.id IS UNIQUE").consume()
+            for statement in SCHEMA_STATEMENTS:
+                s.run(statement).consume()
             s.run("DROP INDEX mechgraph_stage_id IF EXISTS").consume()  # staging matched on id before 2026-11
             s.run(f"CREATE INDEX mechgraph_stage_owner IF NOT EXISTS FOR (n:{STAGE_LABEL}) ON (n.{STAGE_OWNER})").consume()
             s.run("CALL db.awaitIndexes(300)").consume()
@@ -268,13 +364,23 @@ def load_graph(
                 time.sleep(0.2)
             swapped = False
             try:
-                clear(s, f"n:{STAGE_LABEL}")  # leftovers of loads that crashed or lost the lock
+                clear(s, f"n:{STAGE_LABEL} OR n:{RETIRED_LABEL}")  # leftovers of loads that crashed or lost the lock
+                before = survey(s)
+                current = (before.meta or {}).get("load")
+                clear(s, f"n:{NAME_LABEL} AND ($current IS NULL OR n.load <> $current)", current=current)
+                fp = fingerprint(g)
+                if not replace:
+                    why = refusal(before, fp, source, where)
+                    if why:
+                        raise OtherGraphPresent(why)
                 for rows in run_parallel(s, [(len(c), stage_nodes(c)) for c in _batches(node_rows, batch_size)]):
                     eids.update((r["id"], r["eid"]) for r in rows)
                 run_parallel(
                     s,
-                    [(len(c), stage_rels(rel, c)) for rel in sorted(edges) for c in _batches(edges[rel], batch_size)],
+                    [(len(c), stage_names(c)) for c in _batches(names, batch_size)]
+                    + [(len(c), stage_rels(rel, c)) for rel in sorted(edges) for c in _batches(edges[rel], batch_size)],
                 )
+                meta = meta_properties(g, source=source, fp=fp, load=owner)
 
                 def swap(tx) -> None:
                     _renew_lock(tx, owner, "lost the load lock before publishing; the previous graph is unchanged")
@@ -283,32 +389,31 @@ def load_graph(
                         "RETURN count(n) AS nodes, sum(COUNT { (n)-->() }) AS rels",
                         owner=owner,
                     ).single()
-                    if (staged["nodes"], staged["rels"] or 0) != (len(node_rows), n_rels):
+                    staged_names = tx.run(f"MATCH (k:{NAME_LABEL}) WHERE k.load = $owner RETURN count(k) AS c", owner=owner).single()["c"]
+                    if (staged["nodes"], staged["rels"] or 0, staged_names) != (len(node_rows), n_rels, len(names)):
                         raise QueryError(
-                            f"the staged graph has {staged['nodes']} nodes and {staged['rels'] or 0} relationships, "
-                            f"expected {len(node_rows)} and {n_rels}; nothing was published, the previous graph is unchanged"
+                            f"the staged graph has {staged['nodes']} nodes, {staged['rels'] or 0} relationships and "
+                            f"{staged_names} names, expected {len(node_rows)}, {n_rels} and {len(names)}; "
+                            "nothing was published, the previous graph is unchanged"
                         )
                     tx.run(cypher_retire()).consume()
                     for kind in schema.ENTITY_KINDS:
                         tx.run(cypher_publish(kind), kind=kind, owner=owner).consume()
-                    tx.run(
-                        f"MERGE (m:{META_LABEL} {{id: 'graph'}}) SET m.name = $name, m.axes_json = $axes, m.loaded_at = timestamp()",
-                        name=g.graph.get("name", "mechgraph"),
-                        axes=json.dumps(g.graph.get("axes") or {}, ensure_ascii=False),
-                    ).consume()
+                    tx.run(f"MERGE (m:{META_LABEL} {{id: $id}}) SET m = $meta", id=META_GRAPH_ID, meta=meta).consume()
 
                 s.execute_write(swap)
                 swapped = True
                 clear(s, f"n:{RETIRED_LABEL}")
+                clear(s, f"n:{NAME_LABEL} AND n.load <> $owner", owner=owner)
             finally:
                 try:
                     if not swapped:  # do not leave half a graph lying around; only ever our own nodes
-                        while write(
-                            s,
-                            f"MATCH (n:{STAGE_LABEL}) WHERE n.{STAGE_OWNER} = $owner WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS c",
-                            owner=owner, n=batch_size,
-                        )[0]["c"]:
-                            pass
+                        for mine in (f"n:{STAGE_LABEL} AND n.{STAGE_OWNER} = $owner", f"n:{NAME_LABEL} AND n.load = $owner"):
+                            while write(
+                                s, f"MATCH (n) WHERE {mine} WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS c",
+                                owner=owner, n=batch_size,
+                            )[0]["c"]:
+                                pass
                     release_lock(s, owner)
                 except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError):
                     pass  # the server is gone; the lease expires and the next load clears the rest
@@ -322,7 +427,9 @@ def load_graph(
         if bar is not None:
             bar.close()
         backend.close()
-    return {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()}
+    previous = before.meta if before and before.meta and before.meta.get("fingerprint") != fp else None
+    return {"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "names": len(names), "fingerprint": fp,
+            "source": source, "replaced": describe_meta(previous) if previous else None}
 
 
 def wait_until_ready(conn: Connection, timeout: float = 60.0) -> None:

@@ -8,6 +8,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import networkx as nx
 
+from ..errors import BackendUnavailable, MechGraphError
+
 
 # An edge as the analyses see it: (source id, target id, relation name).
 EdgeKey = tuple[str, str, str]
@@ -75,20 +77,71 @@ class Backend(Protocol):
         """Release connections."""
 
 
+# URI schemes the Neo4j driver speaks Bolt over; +s / +ssc add TLS (verified / self-signed).
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+DEFAULT_TIMEOUT = 5.0
+START_HINT = "start one with `scripts/neo4j-local.sh start` or `docker compose up -d`"
+
+
 @dataclass
 class Connection:
-    """Neo4j connection settings, named as Neo4j's own tools name them."""
+    """Neo4j connection settings, named as Neo4j's own tools name them.
+
+    `timeout` bounds, in seconds, both reaching the server (TCP connect and Bolt handshake) and
+    its answer to the first query, so a port that accepts connections but never answers fails
+    fast instead of hanging for the driver's 60 s default."""
 
     uri: str = "bolt://localhost:7687"
     user: str = "neo4j"
     password: str = "mechgraph"
     database: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
 
     @classmethod
-    def from_env(cls, uri: str | None = None, user: str | None = None, password: str | None = None) -> "Connection":
+    def from_env(
+        cls,
+        uri: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        timeout: float | None = None,
+    ) -> "Connection":
+        """Settings from the arguments, else NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, NEO4J_TIMEOUT."""
+        if timeout is None:
+            raw = os.environ.get("NEO4J_TIMEOUT")
+            try:
+                timeout = float(raw) if raw else cls.timeout
+            except ValueError:
+                raise MechGraphError(f"NEO4J_TIMEOUT={raw!r} is not a number of seconds") from None
+        if not timeout > 0:
+            raise MechGraphError(f"the Neo4j timeout must be a positive number of seconds, not {timeout}")
         return cls(
             uri=uri or os.environ.get("NEO4J_URI") or cls.uri,
             user=user or os.environ.get("NEO4J_USER") or os.environ.get("NEO4J_USERNAME") or cls.user,
             password=password or os.environ.get("NEO4J_PASSWORD") or cls.password,
-            database=os.environ.get("NEO4J_DATABASE") or None,
+            database=database or os.environ.get("NEO4J_DATABASE") or None,
+            timeout=timeout,
         )
+
+    def check_uri(self) -> None:
+        """Refuse, in one line, a URI the driver cannot use for Bolt (an http:// one above all).
+
+        The driver would otherwise try its experimental HTTP transport and fail on a missing
+        module, or wait for a Bolt answer a web port never gives."""
+        scheme, sep, rest = self.uri.partition("://")
+        scheme = scheme.lower()
+        if not sep or not rest:
+            raise BackendUnavailable(
+                f"{self.uri!r} is not a Neo4j URI; use bolt://HOST:7687 or neo4j://HOST:7687"
+            )
+        if scheme in ("http", "https"):
+            host = rest.split("/")[0].rsplit(":", 1)[0] or "localhost"
+            raise BackendUnavailable(
+                f"{self.uri} is Neo4j's HTTP address (the Browser); mechgraph speaks Bolt: "
+                f"use bolt://{host}:7687 or neo4j://{host}:7687"
+            )
+        if scheme not in BOLT_SCHEMES:
+            raise BackendUnavailable(
+                f"{self.uri}: unknown scheme {scheme + '://'!r}; use bolt:// or neo4j:// "
+                f"(+s or +ssc for TLS), e.g. bolt://localhost:7687"
+            )

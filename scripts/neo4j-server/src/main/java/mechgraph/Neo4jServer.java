@@ -32,6 +32,11 @@
  * at startup and are unavailable) and the S3/GCS cloud-storage URL handlers; all other APOC
  * core procedures/functions (apoc.help, apoc.text.*, apoc.coll.*, apoc.periodic.*, ...) load.
  *
+ * Bulk import (neo4j-local.sh import): when DATA_DIR/mechgraph-init.cypher exists, its statements
+ * (one per line-ending ';', '//' lines skipped) run once, each in its own transaction, after the
+ * default database is up and before READY; the file is then renamed mechgraph-init.cypher.done.
+ * A failing statement stops the server with the statement in the log, and the file stays.
+ *
  * Prints "READY bolt://127.0.0.1:PORT" once the default database is available and the Bolt
  * port accepts TCP connections. SIGTERM/SIGINT shut the DBMS down cleanly (shutdown hook).
  */
@@ -40,9 +45,12 @@ package mechgraph;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -141,6 +149,10 @@ public final class Neo4jServer {
                 System.exit(1);
             }
         }
+        Path init = home.resolve("mechgraph-init.cypher");
+        if (Files.isRegularFile(init)) {
+            runInitStatements(db, init);
+        }
         while (!portOpen(boltPort)) {
             if (System.currentTimeMillis() > deadline) {
                 log("bolt port " + boltPort + " not accepting connections");
@@ -152,6 +164,44 @@ public final class Neo4jServer {
         System.out.println("READY bolt://" + HOST + ":" + boltPort);
         System.out.flush();
         stopped.await();
+    }
+
+    /** The statements of an init file: one per line-ending ';', comment lines skipped. */
+    static List<String> statements(String text) {
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("//")) {
+                continue;
+            }
+            current.append(line).append('\n');
+            if (trimmed.endsWith(";")) {
+                String stmt = current.toString().strip();
+                out.add(stmt.substring(0, stmt.length() - 1));
+                current.setLength(0);
+            }
+        }
+        if (!current.toString().isBlank()) {
+            out.add(current.toString().strip());
+        }
+        return out;
+    }
+
+    private static void runInitStatements(GraphDatabaseService db, Path init) throws IOException {
+        List<String> stmts = statements(Files.readString(init, StandardCharsets.UTF_8));
+        log("running " + stmts.size() + " statements of " + init);
+        long t0 = System.nanoTime();
+        for (String stmt : stmts) {
+            try {
+                db.executeTransactionally(stmt);
+            } catch (RuntimeException e) {
+                log("init statement failed: " + e.getMessage() + " -- statement: " + stmt);
+                System.exit(1);
+            }
+        }
+        Files.move(init, init.resolveSibling(init.getFileName() + ".done"), StandardCopyOption.REPLACE_EXISTING);
+        log(String.format(Locale.ROOT, "init statements done in %.1f s", (System.nanoTime() - t0) / 1e9));
     }
 
     private static boolean portOpen(int port) {

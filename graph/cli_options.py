@@ -1,0 +1,82 @@
+"""Options shared by several commands, defined once: the search options of path, effect, combine
+and targets, and the expression-data options of overlay, targets --data and viz --data.
+"""
+
+from __future__ import annotations
+
+import click
+
+LEVELS = ["clinical_trial", "observational_human", "case_report", "preclinical_in_vivo", "in_vitro", "expert_statement"]
+
+# Search options shared by path, effect, combine and targets (see mechgraph.analysis.paths.PathOptions).
+SEARCH_OPTIONS = {
+    "k": click.option("--k", "k", default=5, show_default=True, type=click.IntRange(min=1), help="How many answers."),
+    "max_len": click.option("--max-len", default=6, show_default=True, type=click.IntRange(1, 12), help="Longest path, in steps."),
+    "sign": click.option("--sign", type=click.Choice(["+", "-"]), default=None, help="Only answers of this net sign (searched, not filtered)."),
+    "via": click.option("--via", default=None, help="Only paths through this entity (any of its names)."),
+    "avoid": click.option("--avoid", multiple=True, help="Never pass through this entity (repeatable)."),
+    "kinds": click.option("--kinds", default=None, metavar="KIND,...", help="Kinds of entity a path may pass through (default: any)."),
+    "max_degree": click.option("--max-degree", type=click.IntRange(min=1), default=None, help="Never pass through entities with more mechanism edges than this."),
+    "hub_penalty": click.option("--hub-penalty", type=click.FloatRange(min=0), default=0.5, show_default=True,
+                                help="Each entity a path passes through multiplies its score by degree**-PENALTY (0: off)."),
+    "min_level": click.option("--min-level", type=click.Choice(LEVELS), default=None, help="Use only evidence at least this strong."),
+    "support": click.option("--support", default=None, metavar="SUPPORT,...",
+                            help="Evidence to use: review_text, curator, reference_title, hypothesis, or all "
+                                 "(default: review_text,curator,reference_title; title-only edges count 0.7)."),
+}
+
+
+# Options of the expression data (overlay, targets --data, viz --data); see mechgraph.omics.
+DATA_OPTIONS = [
+    click.option("--groupby", default=None, metavar="COLUMN", help="AnnData obs column of cell groups (cell type or cluster)."),
+    click.option("--sample", default=None, metavar="COLUMN", help="AnnData obs column of samples (scores per sample too)."),
+    click.option("--layer", default=None, metavar="NAME",
+                 help="Matrix to use: a layer's name, X, or raw (default: .raw when the file has it, else .X)."),
+    click.option("--gene-column", default=None, metavar="COLUMN", help="AnnData var column of gene symbols (default: var_names)."),
+    click.option("--mapping", "mapping_file", default=None, type=click.Path(dir_okay=False),
+                 help="YAML 'group label: entity' lines mapping groups to cell entities (before names and the default mapping)."),
+    click.option("--method", default="lr_mean", show_default=True, type=click.Choice(["lr_mean", "lr_prod"]),
+                 help="Ligand-receptor score: CellPhoneDB's mean or the product of the means (as in LIANA+)."),
+    click.option("--lr-permutations", default=1000, show_default=True, type=click.IntRange(min=0),
+                 help="Cell-label shuffles for each activity's p-value (0: none)."),
+    click.option("--expr-prop", default=0.1, show_default=True, type=click.FloatRange(0, 1),
+                 help="Least fraction of a group's cells expressing the ligand (receptor) for an activity to count."),
+]
+
+
+def data_options(f):
+    """Attach the expression-data options to a command."""
+    for option in reversed(DATA_OPTIONS):
+        f = option(f)
+    return f
+
+
+def overlay_options(method: str, lr_permutations: int, expr_prop: float, seed: int):
+    from .omics.score import OverlayOptions
+
+    return OverlayOptions(method=method, permutations=lr_permutations, seed=seed, expr_prop=expr_prop)
+
+
+def search_options(*names: str):
+    """Attach the named shared search options to a command."""
+    def deco(f):
+        for name in reversed(names):
+            f = SEARCH_OPTIONS[name](f)
+        return f
+    return deco
+
+
+def path_options(backend, *, k=5, max_len=6, sign=None, via=None, avoid=(), kinds=None, max_degree=None,
+                 hub_penalty=0.5, min_level=None, support=None):
+    """PathOptions from CLI values, with entity names resolved to ids."""
+    from .analysis.paths import PathOptions
+    from .analysis.semantics import parse_support
+    from .store.entities import resolve
+
+    return PathOptions(
+        k=k, max_len=max_len, sign=sign,
+        via=(resolve(backend, via),) if via else (),
+        avoid=tuple(resolve(backend, a) for a in avoid),
+        kinds=tuple(x.strip() for x in kinds.split(",") if x.strip()) if kinds else None,
+        max_degree=max_degree, hub_penalty=hub_penalty, min_level=min_level, support=parse_support(support),
+    )
