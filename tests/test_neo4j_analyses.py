@@ -261,3 +261,26 @@ def test_the_hub_penalty_uses_degrees_in_the_whole_graph_not_in_the_fetched_part
         assert backend.fetched["edges"] < g.number_of_edges()  # the y -> h edges were never fetched
     finally:
         backend.close()
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("view", [
+    {"around": "THBS2+ CAF", "depth": 2},
+    {"path": ("THBS2+ CAF", "PD-1 antibody")},
+    {"path": ("THBS2+ CAF", "peritoneal metastasis"), "context": 1},
+])
+def test_viz_views_fetch_a_bounded_part_and_draw_the_same_page(neo4j_conn, seed_graph, tmp_path, view):
+    from mechgraph.store.embedded import NetworkXBackend
+    from mechgraph.store.neo4j_backend import Neo4jBackend
+    from mechgraph.store.neo4j_load import load_graph
+    from mechgraph.viz.views import draw
+
+    load_graph(seed_graph, neo4j_conn, progress=False, replace=True)
+    neo = Neo4jBackend(neo4j_conn)
+    try:
+        neo.fetched = None
+        page = draw(neo, tmp_path / "neo.html", **view).path.read_bytes()
+        assert neo.fetched and neo.fetched["nodes"] < seed_graph.number_of_nodes()  # never the whole graph
+        assert page == draw(NetworkXBackend(seed_graph), tmp_path / "nx.html", **view).path.read_bytes()
+    finally:
+        neo.close()

@@ -172,6 +172,30 @@ class Neo4jBackend:
             g.add_edge(row["s"], row["t"], key=p["relation"], **p)
         return g
 
+    def subgraph(self, ids: list[str]) -> nx.MultiDiGraph:
+        """The entities `ids` with every attribute, and every edge among them: what a picture of a
+        neighbourhood or of paths needs, fetched without the rest of the graph."""
+        meta = self._read(f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN m.name AS name, m.axes_json AS axes", id=META_GRAPH_ID)
+        g = nx.MultiDiGraph()
+        if meta:
+            import json
+
+            g.graph["name"] = meta[0]["name"] or "mechgraph"
+            g.graph["axes"] = json.loads(meta[0]["axes"] or "{}")
+        rows = self._read("MATCH (n:Entity) WHERE n.id IN $ids RETURN properties(n) AS p ORDER BY n.id", ids=list(ids))
+        for row in rows:
+            g.add_node(row["p"]["id"], **props.from_properties(row["p"]))
+        edges = self._read(
+            "MATCH (a:Entity)-[r]->(b:Entity) WHERE a.id IN $ids AND b.id IN $ids "
+            "RETURN a.id AS s, b.id AS t, properties(r) AS p ORDER BY s, t, r.relation",
+            ids=list(ids),
+        )
+        self._count_fetch(len(rows) + len(edges), len(rows), len(edges))
+        for row in edges:
+            p = props.from_properties(row["p"], edge=True)
+            g.add_edge(row["s"], row["t"], key=p["relation"], **p)
+        return g
+
     def analysis_graph(self) -> nx.MultiDiGraph:
         """Only the attributes path search and target ranking read: at 10^5 edges this fetch is
         a fraction of `to_networkx`, which also ships every evidence record."""

@@ -159,10 +159,10 @@ def select_subgraph(
 
     sub = nx.MultiDiGraph()
     sub.graph.update(g.graph)
-    for n, d in g.nodes(data=True):
+    for n, d in sorted(g.nodes(data=True), key=lambda nd: str(nd[0])):  # the store's order must not move the picture
         if n in nodes:
             sub.add_node(n, **d)
-    for u, v, k, d in g.edges(keys=True, data=True):
+    for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2]))):
         if (u, v, k) in edges:
             sub.add_edge(u, v, key=k, **d)
     return sub

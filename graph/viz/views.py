@@ -87,7 +87,11 @@ def draw(
         unknown = [s for s in supports if s not in support_vocabulary()]
         if unknown:
             raise MechGraphError(f"unknown support {unknown[0]!r}; valid supports: {', '.join(support_vocabulary())}")
-    g = graph if graph is not None else backend.to_networkx()  # `graph`: e.g. annotated with a data overlay
+    answer = None
+    if graph is not None:
+        g = graph
+    else:
+        g, answer = _graph_to_draw(backend, around, depth, path, k, max_len, supports, context)
     names = {n: str(a.get("name") or n) for n, a in g.nodes(data=True)}
     centre = resolve(backend, around) if around else None
     highlight = None
@@ -95,7 +99,7 @@ def draw(
     if path:
         s, t = (resolve(backend, x) for x in path)
         opts = PathOptions(k=k, max_len=max_len, support=parse_support(supports) if supports else parse_support(None))
-        answer = find_paths(g, s, t, opts)
+        answer = answer or find_paths(g, s, t, opts)  # the store may have answered it on its side
         found = answer.paths or answer.shared_outcomes or answer.associations
         if not found:
             raise MechGraphError(f"no path from {names[s]} to {names[t]} within {max_len} steps (the search of `mechgraph path`)")
@@ -130,3 +134,28 @@ def draw(
     return Drawn(written, title, sub.number_of_nodes(), sub.number_of_edges(), density_warning(sub))
 
 
+
+
+def _graph_to_draw(backend: Any, around: str | None, depth: int, path: tuple[str, str] | None, k: int, max_len: int,
+                   supports: list[str] | None, context: int):
+    """The graph a view needs, and the --path answer when the store found it. A store that can
+    fetch part of its graph (Neo4j) sends only the neighbourhood of --around, or the nodes of the
+    --path answers (found on its side, as `path` finds them) and their context; the whole graph is
+    fetched for the map (and from the embedded store, which holds it anyway)."""
+    if not hasattr(backend, "subgraph") or not (around or path):
+        return backend.to_networkx(), None
+    from ..analysis.paths import PathOptions  # noqa: PLC0415
+    from ..analysis.regions import find_paths_in  # noqa: PLC0415
+    from ..analysis.semantics import parse_support  # noqa: PLC0415
+    from ..store.entities import resolve  # noqa: PLC0415
+
+    every = list(schema.RELATIONS)
+    if around:
+        return backend.subgraph(list(backend.ball([resolve(backend, around)], depth, along=every, against=every))), None
+    s, t = (resolve(backend, x) for x in path)
+    opts = PathOptions(k=k, max_len=max_len, support=parse_support(supports) if supports else parse_support(None))
+    answer = find_paths_in(backend, s, t, opts)
+    found = answer.paths or answer.shared_outcomes or answer.associations
+    ends = sorted({n["id"] for p in found for n in p.nodes} | {s, t})
+    ids = list(backend.ball(ends, context, along=every, against=every)) if context else ends
+    return backend.subgraph(ids), answer
