@@ -192,14 +192,15 @@ def machine_info() -> dict[str, Any]:
 
 
 def neo4j_clear(driver, database: str | None) -> None:
-    """Delete every :Entity, in auto-committed batches (not timed)."""
+    """Delete everything mechgraph wrote (entities, names, meta, staging), in auto-committed batches (not timed)."""
     from neo4j.exceptions import CypherSyntaxError
 
+    mine = "n:Entity OR n:MechGraphName OR n:MechGraphMeta OR n:MechGraphStage OR n:MechGraphRetired"
     with driver.session(database=database) as s:
         try:  # Neo4j >= 5.23 syntax
-            s.run("MATCH (n:Entity) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
+            s.run(f"MATCH (n) WHERE {mine} CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 5000 ROWS").consume()
         except CypherSyntaxError:
-            s.run("MATCH (n:Entity) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
+            s.run(f"MATCH (n) WHERE {mine} CALL {{ WITH n DETACH DELETE n }} IN TRANSACTIONS OF 5000 ROWS").consume()
 
 
 def neo4j_constraints(driver, database: str | None) -> None:
@@ -460,24 +461,21 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     return r
 
 
-def run_neo4j(g, n: int, args: argparse.Namespace, pairs, embedded_scores, tag: str) -> dict[str, Any]:
-    from mechgraph.store import Connection
+def batched_load(g, conn, reps: int, tag: str) -> dict[str, Any]:
+    """`reps` timed runs of load_graph, each into an empty database; median rate, every run, phases.
+
+    Also the CPU seconds of this process (row preparation, fingerprint, driver) and, when the
+    server is a local process found by its Bolt port, of the server: on a shared 2-core machine
+    their sum bounds what the wall time can reach."""
     from mechgraph.store.neo4j_backend import Neo4jBackend
     from mechgraph.store.neo4j_load import load_graph
-    from mechgraph.analysis.paths import signed_paths
-    from mechgraph.analysis.targets import rank_targets
 
-    r: dict[str, Any] = {}
-    conn = Connection.from_env(uri=args.neo4j_uri)
-    reps = args.reps if n <= 10_000 else 1
-    log(f"{tag} Neo4j naive loader (one auto-commit CREATE per node and per relationship)")
-    r.update(naive_load(g, conn, full_max=args.naive_full_max, sample=args.naive_sample, seed=args.seed))
-
-    log(f"{tag} Neo4j batched load_graph")
-    times = []
+    log(f"{tag} Neo4j batched load_graph ({reps} runs)")
+    times: list[float] = []
     phases: list[dict[str, float]] = []
     n_nodes = g.number_of_nodes()
-    for _ in range(max(1, min(3, reps))):
+    server_pid = _local_server_pid(conn.uri)
+    for _ in range(reps):
         b = Neo4jBackend(conn)
         neo4j_clear(b.driver, conn.database)  # every timed load starts from an empty database
         b.close()
@@ -492,21 +490,79 @@ def run_neo4j(g, n: int, args: argparse.Namespace, pairs, embedded_scores, tag: 
                 marks["nodes_done"] = now
             marks["rels_done"] = now
 
+        server0 = _process_cpu_s(server_pid)
         c = time.process_time()
         t = time.perf_counter()
         load_graph(g, conn, progress=False, on_batch=on_batch, replace=True)
         end = time.perf_counter()
         times.append(end - t)
+        server1 = _process_cpu_s(server_pid)
         phases.append({
             "connect_prepare_first_batch_s": marks["first_batch"] - t,
             "start_to_nodes_written_s": marks.get("nodes_done", marks["first_batch"]) - t,
-            "rels_s": marks["rels_done"] - marks.get("nodes_done", marks["first_batch"]),
-            "meta_commit_s": end - marks["rels_done"],
+            "names_and_rels_s": marks["rels_done"] - marks.get("nodes_done", marks["first_batch"]),
+            "swap_cleanup_s": end - marks["rels_done"],
             "client_cpu_s": time.process_time() - c,
+            "server_cpu_s": (server1 - server0) if server0 is not None and server1 is not None else None,
         })
-    r["neo4j_batched_s"] = med(times)
-    r["neo4j_batched_phases"] = phases[times.index(r["neo4j_batched_s"])] if r["neo4j_batched_s"] in times else phases[0]
-    r["neo4j_batched_rps"] = g.number_of_edges() / r["neo4j_batched_s"]
+    median = statistics.median(times)
+    nearest = min(range(len(times)), key=lambda i: abs(times[i] - median))
+    return {
+        "neo4j_batched_s": median,
+        "neo4j_batched_rps": g.number_of_edges() / median,
+        "neo4j_batched_rps_runs": [round(g.number_of_edges() / x) for x in times],
+        "neo4j_batched_phases": phases[nearest],
+    }
+
+
+def _local_server_pid(uri: str) -> int | None:
+    """The pid of scripts/neo4j-local.sh's server for this URI's port, if it runs on this machine."""
+    port = uri.rsplit(":", 1)[-1].strip("/")
+    home = Path(os.environ.get("MECHGRAPH_NEO4J_HOME") or Path.home() / ".cache" / "mechgraph-neo4j")
+    try:
+        pid = int((home / f"bolt-{port}" / "neo4j.pid").read_text().strip())
+        return pid if _process_cpu_s(pid) is not None else None
+    except (OSError, ValueError):
+        return None
+
+
+def _process_cpu_s(pid: int | None) -> float | None:
+    """User + system CPU seconds of a process (Linux /proc), or None."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def run_load_only(n: int, args: argparse.Namespace) -> dict[str, Any]:
+    """--load-only: generate one synthetic graph and time only the batched Neo4j load."""
+    from mechgraph.store import Connection
+    from synthetic import synthetic_graph
+
+    tag = f"[{label(n)}]"
+    log(f"{tag} generating {n} synthetic edges (seed {args.seed})")
+    g = synthetic_graph(n, seed=args.seed, edges_per_node=args.edges_per_node)
+    r: dict[str, Any] = {"edges_requested": n, "nodes": g.number_of_nodes(), "edges": g.number_of_edges()}
+    r.update(batched_load(g, Connection.from_env(uri=args.neo4j_uri), args.reps, tag))
+    return r
+
+
+def run_neo4j(g, n: int, args: argparse.Namespace, pairs, embedded_scores, tag: str) -> dict[str, Any]:
+    from mechgraph.store import Connection
+    from mechgraph.store.neo4j_backend import Neo4jBackend
+    from mechgraph.analysis.paths import signed_paths
+    from mechgraph.analysis.targets import rank_targets
+
+    r: dict[str, Any] = {}
+    conn = Connection.from_env(uri=args.neo4j_uri)
+    reps = args.reps if n <= 10_000 else 1
+    log(f"{tag} Neo4j naive loader (one auto-commit CREATE per node and per relationship)")
+    r.update(naive_load(g, conn, full_max=args.naive_full_max, sample=args.naive_sample, seed=args.seed))
+
+    r.update(batched_load(g, conn, max(1, min(3, reps)), tag))
     r["neo4j_batched_vs_naive"] = r["neo4j_batched_rps"] / r["neo4j_naive_rps"]
 
     src, dst = pairs[0]
@@ -842,9 +898,10 @@ def print_report(results: dict[str, Any]) -> None:
         v = sizes[lb]
         ph = v["neo4j_batched_phases"]
         lines.append(
-            f"load_graph at {lb}: {v['neo4j_batched_s']:.1f} s = start..nodes written {ph['start_to_nodes_written_s']:.1f} s "
-            f"(row prep alone {v['neo4j_rows_prep_s']:.1f} s) + relationship batches {ph['rels_s']:.1f} s + commit "
-            f"{ph['meta_commit_s']:.1f} s; client CPU {ph['client_cpu_s']:.1f} s; neo4j-rust-ext "
+            f"load_graph at {lb}: {v['neo4j_batched_s']:.1f} s = start..nodes and names written {ph['start_to_nodes_written_s']:.1f} s "
+            f"(row prep alone {v['neo4j_rows_prep_s']:.1f} s) + relationship batches {ph['names_and_rels_s']:.1f} s + swap "
+            f"{ph['swap_cleanup_s']:.1f} s; client CPU {ph['client_cpu_s']:.1f} s"
+            + (f", server CPU {ph['server_cpu_s']:.1f} s" if ph.get("server_cpu_s") is not None else "") + "; neo4j-rust-ext "
             f"{'installed' if results['machine'].get('neo4j_rust_ext') else 'NOT installed (pure-Python PackStream)'}")
     lines.append("")
     lines.append("targets:")
@@ -882,6 +939,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only the overlay benchmark: `mechgraph overlay` on synthetic AnnData (needs the omics extra)")
     p.add_argument("--overlay-cells", type=parse_size, default=100_000, help="cells of the overlay benchmark (default 1e5)")
     p.add_argument("--overlay-genes", type=parse_size, default=2_000, help="genes of the overlay benchmark (default 2000)")
+    p.add_argument("--load-only", action="store_true",
+                   help="only the batched Neo4j load, --reps runs per size into an empty database (e.g. --sizes 1e5 --load-only)")
     p.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     p.add_argument("--worker-out", default=None, help=argparse.SUPPRESS)
     return p
@@ -899,6 +958,8 @@ def spawn(kind: str, args: argparse.Namespace, timeout: float | None = None) -> 
                "--profile-size", str(args.profile_size)]
         if args.quick:
             cmd.append("--quick")
+        if args.load_only:
+            cmd.append("--load-only")
         if args.neo4j_uri:
             cmd += ["--neo4j-uri", args.neo4j_uri]
         else:
@@ -936,6 +997,34 @@ def check_neo4j(uri: str) -> tuple[bool, str, str | None]:
     return True, "", version
 
 
+def load_only_report(sizes: list[int], args: argparse.Namespace, results: dict[str, Any]) -> int:
+    """--load-only: the load rate per size beside the goal, every run, and where the time went."""
+    if not args.neo4j_uri:
+        log("error: --load-only needs a Neo4j server (--neo4j-uri or NEO4J_URI)")
+        return 2
+    print(f"{'size':>6} {'median rel/s':>13} {'runs':>28} {'goal':>8}  phases of the median run (s)")
+    for n in sizes:
+        res = spawn(str(n), args)
+        results["sizes"][label(n)] = res
+        if "error" in res:
+            print(f"{label(n):>6} error: {res['error']}")
+            continue
+        ph = res["neo4j_batched_phases"]
+        runs = ", ".join(f"{x:,}" for x in res["neo4j_batched_rps_runs"])
+        goal = f"{GOALS['batched_rps_1e5']:,.0f}" if n == 100_000 else "-"
+        cpu = f"client cpu {ph['client_cpu_s']:.1f}" + (f", server cpu {ph['server_cpu_s']:.1f}" if ph.get("server_cpu_s") is not None else "")
+        print(f"{label(n):>6} {res['neo4j_batched_rps']:>13,.0f} {runs:>28} {goal:>8}  first batch {ph['connect_prepare_first_batch_s']:.2f}, "
+              f"nodes+names {ph['start_to_nodes_written_s']:.2f}, rels {ph['names_and_rels_s']:.2f}, swap {ph['swap_cleanup_s']:.2f}; {cpu}")
+    if hasattr(os, "getloadavg"):
+        results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        print(f"load average at start {results['machine']['load_average_at_start'][0]:.1f}, at end "
+              f"{results['machine']['load_average_at_end'][0]:.1f}, on {results['machine']['cores_usable']} cores")
+    out = Path(args.out)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=float) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.reps is None:
@@ -946,7 +1035,10 @@ def main(argv: list[str] | None = None) -> int:
         args.neo4j_uri = args.neo4j_uri or os.environ.get("NEO4J_URI")
 
     if args.worker:  # a child process doing one part of the work
-        res = run_viz(args) if args.worker == "viz" else run_size(int(args.worker), args)
+        if args.worker == "viz":
+            res = run_viz(args)
+        else:
+            res = (run_load_only if args.load_only else run_size)(int(args.worker), args)
         Path(args.worker_out).write_text(json.dumps(res, default=float), encoding="utf-8")
         return 0
 
@@ -1010,6 +1102,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.require_neo4j and not args.neo4j_uri:
         log("error: --require-neo4j with --skip-neo4j or no URI")
         return 2
+
+    if args.load_only:
+        return load_only_report(sizes, args, results)
 
     for n in sizes:
         log(f"== size {label(n)} edges ==")

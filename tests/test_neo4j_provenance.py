@@ -36,6 +36,15 @@ def test_fingerprint_is_the_graph_not_the_file(seed_graph, tmp_path):
     assert fingerprint(edited) != fp
 
 
+def test_fingerprint_is_the_sha256_of_the_canonical_node_link_json(seed_graph):
+    import hashlib
+    import json
+
+    for g in (seed_graph, small_graph([("a", "promotes", "b", "in_vitro")])):
+        text = json.dumps(to_node_link(g), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        assert fingerprint(g) == hashlib.sha256(text.encode("utf-8")).hexdigest()  # hashed in slices, same digest
+
+
 def test_name_rows_are_every_casefolded_name_once():
     g = small_graph([("a", "promotes", "b", "in_vitro")])
     g.nodes["a"].update(name="Alpha", name_zh="阿尔法", synonyms=["ALPHA", "α-1"])
