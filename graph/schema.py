@@ -152,6 +152,20 @@ EVIDENCE_LEVELS: dict[str, int] = {
     "expert_statement": 1,
 }
 
+# How much one step of evidence weighs in a path's score and in an export's `score` column: its
+# strongest level, +5% per further reference (at most 1), x0.7 when only a reference's title says it.
+LEVEL_WEIGHT: dict[str, float] = {
+    "clinical_trial": 1.0,
+    "observational_human": 0.9,
+    "case_report": 0.85,
+    "preclinical_in_vivo": 0.8,
+    "in_vitro": 0.7,
+    "expert_statement": 0.6,
+}
+UNKNOWN_LEVEL_WEIGHT = 0.5
+EXTRA_REF_BONUS = 0.05
+REFERENCE_TITLE_DISCOUNT = 0.7
+
 # How an evidence record is known. Every record names exactly one.
 SUPPORTS: dict[str, str] = {
     "review_text": "the review's own sentence states it, for the cited reference (or uncited, with ref: review)",

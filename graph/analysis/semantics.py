@@ -48,18 +48,11 @@ NEVER_WALKED_KINDS = ("publication", "clinical_trial")
 
 SUPPORTS = tuple(schema.SUPPORTS)  # review_text, reference_title, curator, hypothesis, database
 DEFAULT_SUPPORT = frozenset({"review_text", "curator", "reference_title"})
-REFERENCE_TITLE_DISCOUNT = 0.7  # an edge known only from a reference's title weighs this much less
-
-LEVEL_WEIGHT = {
-    "clinical_trial": 1.0,
-    "observational_human": 0.9,
-    "case_report": 0.85,
-    "preclinical_in_vivo": 0.8,
-    "in_vitro": 0.7,
-    "expert_statement": 0.6,
-}
-UNKNOWN_LEVEL_WEIGHT = 0.5
-EXTRA_REF_BONUS = 0.05
+# the evidence weights live with the vocabulary, so exports weigh edges as the analyses do
+REFERENCE_TITLE_DISCOUNT = schema.REFERENCE_TITLE_DISCOUNT  # an edge known only from a reference's title weighs this much less
+LEVEL_WEIGHT = schema.LEVEL_WEIGHT
+UNKNOWN_LEVEL_WEIGHT = schema.UNKNOWN_LEVEL_WEIGHT
+EXTRA_REF_BONUS = schema.EXTRA_REF_BONUS
 STEP_PENALTY = 0.8  # every step after the first multiplies a path's score by this
 DEFAULT_HUB_PENALTY = 0.5  # a path's score x (degree / typical degree)**-0.5 for each hub it passes through
 

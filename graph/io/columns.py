@@ -22,17 +22,11 @@ from typing import Any
 
 from .. import schema
 
-LEVEL_WEIGHT = {
-    "clinical_trial": 1.0,
-    "observational_human": 0.9,
-    "case_report": 0.85,
-    "preclinical_in_vivo": 0.8,
-    "in_vitro": 0.7,
-    "expert_statement": 0.6,
-}
-NO_LEVEL_WEIGHT = 0.5
-EXTRA_REF_BONUS = 0.05
-REFERENCE_TITLE_DISCOUNT = 0.7
+# the same weights as the path search (mechgraph.schema holds them for both)
+LEVEL_WEIGHT = schema.LEVEL_WEIGHT
+NO_LEVEL_WEIGHT = schema.UNKNOWN_LEVEL_WEIGHT
+EXTRA_REF_BONUS = schema.EXTRA_REF_BONUS
+REFERENCE_TITLE_DISCOUNT = schema.REFERENCE_TITLE_DISCOUNT
 
 SIGN_INT = {"+": 1, "-": -1, "0": 0, "=": 0}
 
