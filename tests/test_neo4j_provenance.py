@@ -48,9 +48,10 @@ def test_fingerprint_is_the_sha256_of_the_canonical_node_link_json(seed_graph):
 def test_name_rows_are_every_casefolded_name_once():
     g = small_graph([("a", "promotes", "b", "in_vitro")])
     g.nodes["a"].update(name="Alpha", name_zh="阿尔法", synonyms=["ALPHA", "α-1"])
+    g.add_node("MixedCase", id="MixedCase", name="MixedCase", kind="gene")
     assert sorted((r["key"], r["entity"]) for r in name_rows(g)) == [
-        ("a", "a"), ("alpha", "a"), ("b", "b"), ("α-1", "a"), ("阿尔法", "a"),
-    ]
+        ("alpha", "a"), ("mixedcase", "MixedCase"), ("α-1", "a"), ("阿尔法", "a"),
+    ]  # an id that is its own casefolded key needs no name node: the :Entity(id) index finds it
 
 
 def test_refusal_says_what_is_there_and_allows_the_same_graph():
@@ -101,6 +102,17 @@ def test_every_name_of_every_entity_resolves_as_on_the_embedded_backend(loaded_n
         assert loaded_neo4j.lookup(name) == embedded.lookup(name), name
     assert loaded_neo4j.lookup(" THBS2+ caf ") == ["thbs2_caf"]
     assert loaded_neo4j.lookup("no such thing") == []
+
+
+@neo4j
+def test_lookup_finds_ids_by_index_and_every_other_name_by_name_node(loaded_neo4j, neo4j_conn):
+    g = small_graph([("abc", "promotes", "MixedCase", "in_vitro"), ("MixedCase", "inhibits", "other", "in_vitro")])
+    g.nodes["other"]["synonyms"] = ["ABC", "Mixedcase"]
+    load_graph(g, neo4j_conn, progress=False, replace=True)
+    embedded = NetworkXBackend(g)
+    for text in ("abc", "ABC", "mixedcase", "MIXEDCASE", "MixedCase", "other", "OTHER", "nothing"):
+        assert loaded_neo4j.lookup(text) == embedded.lookup(text), text
+    assert loaded_neo4j.lookup("abc") == ["abc", "other"] and loaded_neo4j.lookup("mixedcase") == ["MixedCase", "other"]
 
 
 @neo4j

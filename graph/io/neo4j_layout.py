@@ -4,7 +4,8 @@ a graph came from, the name-lookup nodes, and the schema. Shared by the online l
 loaded either way is the same database.
 
 Name lookup lives on separate `:MechGraphName {key, id, load}` nodes, one per casefolded name of
-an entity, so entity nodes carry exactly the graph's properties (`RETURN n` and `keys(n)` show
+an entity (its id excepted when already casefolded: the :Entity(id) index finds that), so entity
+nodes carry exactly the graph's properties (`RETURN n` and `keys(n)` show
 nothing derived). `load` is the token of the load that wrote them; the meta node's `load` names
 the current one, so a load publishes its names in the same transaction that publishes its
 entities, without relabelling them.
@@ -59,10 +60,13 @@ def fingerprint(g: nx.MultiDiGraph) -> str:
 
 
 def name_rows(g: nx.MultiDiGraph) -> Iterator[dict[str, str]]:
-    """One {key, entity} per distinct casefolded name (id, name, Chinese name, synonym) of each entity."""
+    """One {key, entity} per distinct casefolded name (id, name, Chinese name, synonym) of each entity,
+    except the id itself when it is already casefolded: lookups find that one through the
+    uniqueness index on :Entity(id), which saves a name node per entity."""
     for n, a in g.nodes(data=True):
         for key in sorted({x.casefold() for x in props.entity_names({**a, "id": n})}):
-            yield {"key": key, "entity": n}
+            if key != n:
+                yield {"key": key, "entity": n}
 
 
 def meta_properties(g: nx.MultiDiGraph, *, source: str, fp: str, load: str, loaded_at: datetime | None = None) -> dict[str, Any]:

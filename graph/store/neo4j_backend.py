@@ -230,10 +230,12 @@ class Neo4jBackend:
         return props.from_properties(rows[0]["p"])
 
     def lookup(self, text: str) -> list[str]:
-        """Through the name index: the name nodes of the published load (the meta node's `load`)."""
+        """Through the indexes: an entity whose id is the casefolded text, and the name nodes of
+        the published load (the meta node's `load`) with that key."""
         rows = self._read(
-            f"MATCH (m:{META_LABEL} {{id: $meta}}) MATCH (k:{NAME_LABEL} {{key: $key}}) WHERE k.load = m.load "
-            "RETURN DISTINCT k.entity AS id ORDER BY id",
+            "CALL () { MATCH (n:Entity {id: $key}) RETURN n.id AS id "
+            f"UNION MATCH (m:{META_LABEL} {{id: $meta}}) MATCH (k:{NAME_LABEL} {{key: $key}}) WHERE k.load = m.load "
+            "RETURN k.entity AS id } RETURN id ORDER BY id",
             meta=META_GRAPH_ID, key=text.strip().casefold(),
         )
         return [r["id"] for r in rows]

@@ -57,6 +57,18 @@ def cypher_stage_names() -> str:
     return f"UNWIND $rows AS row CREATE (k:{NAME_LABEL} {{key: row.key, entity: row.entity, load: $owner}})"
 
 
+def cypher_publish_all() -> str:
+    """Swap step, in one pass (Neo4j >= 5.26, dynamic labels): every staged node of this load gets
+    :Entity and its kind's label, looked up in `$labels` (the schema's kind -> label map)."""
+    return (
+        f"MATCH (n:{STAGE_LABEL}) WHERE n.{STAGE_OWNER} = $owner "
+        f"SET n:Entity, n:$($labels[n.kind]) REMOVE n:{STAGE_LABEL}, n.{STAGE_OWNER}"
+    )
+
+
+KIND_LABELS = {kind: props.node_labels(kind)[1] for kind in schema.ENTITY_KINDS}
+
+
 def cypher_publish(kind: str) -> str:
     """Swap step: give this load's staged nodes of one kind their labels from the schema."""
     labels = ":".join(props.node_labels(kind))
@@ -69,7 +81,7 @@ def cypher_publish(kind: str) -> str:
 def cypher_retire() -> str:
     """Swap step: take every schema label off the current graph's nodes."""
     labels = ":".join(["Entity"] + [k.label for k in schema.ENTITY_KINDS.values()])
-    return f"MATCH (n:Entity) REMOVE n:{labels} SET n:{RETIRED_LABEL}"
+    return f"MATCH (n:Entity) REMOVE n:{labels} SET n:{RETIRED_LABEL} RETURN count(n) AS c"
 
 
 
@@ -191,6 +203,7 @@ class Contents:
     entities: int  # nodes labelled :Entity
     foreign: int  # nodes with none of mechgraph's labels
     foreign_labels: list[str] = field(default_factory=list)
+    ours: dict[str, int] = field(default_factory=dict)  # nodes per mechgraph label (staging and names too)
 
     @property
     def empty(self) -> bool:
@@ -217,7 +230,7 @@ def survey(session) -> Contents:
             "RETURN l, count(*) AS c ORDER BY c DESC, l LIMIT 5",
             ours=list(OUR_LABELS),
         )]
-    return Contents(meta["p"] if meta else None, ours["Entity"], foreign, labels)
+    return Contents(meta["p"] if meta else None, ours["Entity"], foreign, labels, ours)
 
 
 def refusal(contents: Contents, fp: str, source: str, where: str) -> str | None:
@@ -238,7 +251,7 @@ def refusal(contents: Contents, fp: str, source: str, where: str) -> str | None:
         what.append(f"{_count(contents.foreign, 'node')} that mechgraph did not write (labels {', '.join(contents.foreign_labels)}), "
                     "which a load leaves as they are")
     return (f"{where} holds {' and '.join(what)}; this load is {source} (fingerprint {fp[:12]}). "
-            "Nothing was changed. Pass --replace to load it anyway, or --database NAME for another database "
+            "The database is unchanged. Pass --replace to load it anyway, or --database NAME for another database "
             "(Neo4j Enterprise)")
 
 
@@ -366,10 +379,12 @@ def load_graph(
     eids: dict[str, str] = {}
     before: Contents | None = None
     fp = ""
-    # The fingerprint (about 1 s of Python at 10^5 edges) is computed while the server works; a
-    # load onto a database that already holds a graph waits for it before staging anything.
+    # The fingerprint (about 1 s of Python at 10^5 edges) is computed in a thread while the server
+    # writes the relationships: started earlier, it held the interpreter lock while the node
+    # batches, whose element ids everything waits for, were being sent (+1 s at 10^5 edges). A
+    # load onto a database that already holds a graph needs it first, to compare.
     hasher = ThreadPoolExecutor(1, thread_name_prefix="mechgraph-fingerprint")
-    fingerprinting = hasher.submit(fingerprint, g)
+    fingerprinting = None
     try:
         with driver.session(database=conn.database) as s:
             for statement in SCHEMA_STATEMENTS:
@@ -378,6 +393,11 @@ def load_graph(
             s.run(f"CREATE INDEX mechgraph_stage_owner IF NOT EXISTS FOR (n:{STAGE_LABEL}) ON (n.{STAGE_OWNER})").consume()
             s.run("CALL db.awaitIndexes(300)").consume()
             s.run(f"MERGE (m:{META_LABEL} {{id: 'lock'}})").consume()
+            try:  # dynamic labels came with Neo4j 5.26; older servers publish one kind at a time
+                s.run("EXPLAIN " + cypher_publish_all(), labels=KIND_LABELS, owner=owner).consume()
+                one_pass = True
+            except neo4j_errors.CypherSyntaxError:
+                one_pass = False
             deadline = time.monotonic() + lock_timeout
             while not try_lock(s, owner):
                 if time.monotonic() > deadline:
@@ -385,11 +405,14 @@ def load_graph(
                 time.sleep(0.2)
             swapped = False
             try:
-                clear(s, f"n:{STAGE_LABEL} OR n:{RETIRED_LABEL}")  # leftovers of loads that crashed or lost the lock
                 before = survey(s)
-                current = (before.meta or {}).get("load")
-                clear(s, f"n:{NAME_LABEL} AND ($current IS NULL OR n.load <> $current)", current=current)
+                if before.ours[STAGE_LABEL] or before.ours[RETIRED_LABEL]:  # leftovers of loads that crashed or lost the lock
+                    clear(s, f"n:{STAGE_LABEL} OR n:{RETIRED_LABEL}")
+                if before.ours[NAME_LABEL]:  # names of the published graph stay until the swap
+                    current = (before.meta or {}).get("load")
+                    clear(s, f"n:{NAME_LABEL} AND ($current IS NULL OR n.load <> $current)", current=current)
                 if not replace and not before.empty:
+                    fingerprinting = hasher.submit(fingerprint, g)
                     fp = fingerprinting.result()  # needed now: is it the same graph?
                     why = refusal(before, fp, source, where)
                     if why:
@@ -398,6 +421,8 @@ def load_graph(
                 for rows in run_parallel(s, [(len(c), stage_nodes(c)) for c in _batches(node_rows, batch_size)]
                                          + [(len(c), stage_names(c)) for c in _batches(names, batch_size)]):
                     eids.update((r["id"], r["eid"]) for r in rows or ())
+                if fingerprinting is None:  # now, when it slows the waiting for rels least
+                    fingerprinting = hasher.submit(fingerprint, g)
                 run_parallel(s, [(len(c), stage_rels(rel, c)) for rel in sorted(edges) for c in _batches(edges[rel], batch_size)])
                 fp = fingerprinting.result()
                 meta = meta_properties(g, source=source, fp=fp, load=owner)
@@ -409,22 +434,26 @@ def load_graph(
                         "RETURN count(n) AS nodes, sum(COUNT { (n)-->() }) AS rels",
                         owner=owner,
                     ).single()
-                    staged_names = tx.run(f"MATCH (k:{NAME_LABEL}) WHERE k.load = $owner RETURN count(k) AS c", owner=owner).single()["c"]
-                    if (staged["nodes"], staged["rels"] or 0, staged_names) != (len(node_rows), n_rels, len(names)):
+                    if (staged["nodes"], staged["rels"] or 0) != (len(node_rows), n_rels):
                         raise QueryError(
-                            f"the staged graph has {staged['nodes']} nodes, {staged['rels'] or 0} relationships and "
-                            f"{staged_names} names, expected {len(node_rows)}, {n_rels} and {len(names)}; "
-                            "nothing was published, the previous graph is unchanged"
+                            f"the staged graph has {staged['nodes']} nodes and {staged['rels'] or 0} relationships, "
+                            f"expected {len(node_rows)} and {n_rels}; nothing was published, the previous graph is unchanged"
                         )
-                    tx.run(cypher_retire()).consume()
-                    for kind in schema.ENTITY_KINDS:
-                        tx.run(cypher_publish(kind), kind=kind, owner=owner).consume()
+                    retired[0] = tx.run(cypher_retire()).single()["c"]
+                    if one_pass:
+                        tx.run(cypher_publish_all(), labels=KIND_LABELS, owner=owner).consume()
+                    else:
+                        for kind in schema.ENTITY_KINDS:
+                            tx.run(cypher_publish(kind), kind=kind, owner=owner).consume()
                     tx.run(f"MERGE (m:{META_LABEL} {{id: $id}}) SET m = $meta", id=META_GRAPH_ID, meta=meta).consume()
 
+                retired = [0]
                 s.execute_write(swap)
                 swapped = True
-                clear(s, f"n:{RETIRED_LABEL}")
-                clear(s, f"n:{NAME_LABEL} AND n.load <> $owner", owner=owner)
+                if retired[0]:
+                    clear(s, f"n:{RETIRED_LABEL}")
+                if before.ours[NAME_LABEL]:
+                    clear(s, f"n:{NAME_LABEL} AND n.load <> $owner", owner=owner)
             finally:
                 try:
                     if not swapped:  # do not leave half a graph lying around; only ever our own nodes
