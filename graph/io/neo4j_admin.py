@@ -288,16 +288,17 @@ Without Docker (the local server of the mechgraph repository):
 
   imports into a fresh data folder, starts the server on it and runs after-import.cypher.
 
-With docker compose (the repository's docker-compose.yml; the data volume holds the database):
+With docker compose (the repository's docker-compose.yml; its volume holds the database; the
+commands need NEO4J_PASSWORD set, as `docker compose up` does):
 
     docker compose stop neo4j
-    docker compose run --rm --no-deps -v "$PWD/{folder}:/import" neo4j \\
+    docker compose run --rm -v "$PWD/{folder}:/import" neo4j \\
         bash /import/import.sh --overwrite-destination neo4j
-    docker compose start neo4j
+    docker compose up -d --wait neo4j
     docker compose exec -T neo4j cypher-shell -u neo4j -p "$NEO4J_PASSWORD" < {folder}/after-import.cypher
 
-  --overwrite-destination replaces the graph in the volume's `neo4j` database. Stop the server
-  first: neo4j-admin refuses to write a database a running server holds.
+  Stop the server first: neo4j-admin will not write a database a running server holds.
+  --overwrite-destination replaces the graph in the volume's `neo4j` database.
 
 With a Neo4j installation: stop it, then `NEO4J_ADMIN=$NEO4J_HOME/bin/neo4j-admin bash import.sh`,
 start it, and `cypher-shell -f after-import.cypher`.
