@@ -26,6 +26,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
+from .. import schema
 FONT_PX = 14  # node label font, canvas pixels at zoom 1
 LINE_PX = 16  # vis-network draws a label line FONT_PX tall plus 2 px
 LABEL_GAP = 6  # between the symbol and its label (vis-network puts it ~5 px below)
@@ -132,7 +133,7 @@ def boxes_for(g: nx.MultiDiGraph) -> dict[Any, NodeBox]:
 # Groups
 # --------------------------------------------------------------------------------------------
 
-OUTCOME_KINDS = ("phenotype", "disease")
+OUTCOME_KINDS = schema.OUTCOME_KINDS
 FALLBACK_GROUPS = (
     (("phenotype", "disease"), "Disease and outcomes"),
     (("therapy", "therapy_class", "clinical_trial"), "Therapies"),
