@@ -213,7 +213,8 @@ def _tsv(path):
 def test_sif_signed_steps_in_causalpath_names(tmp_path):
     g = known_graph()
     files = export_files(g, tmp_path / "k.sif", "sif")
-    assert [f.name for f in files] == ["k.sif", "k.carnival.tsv", "k.nodes.tsv", "k.edges.tsv"]
+    assert [f.name for f in files] == ["k.sif", "k.carnival.tsv", "k.nodes.tsv", "k.edges.tsv", "k.efficacy_modifiers.tsv",
+                                       "k.markers.tsv"]
     lines = [ln.split("\t") for ln in files[0].read_text(encoding="utf-8").splitlines()]
     assert lines == [
         ["IL6", "upregulates-expression", "peritoneal metastasis"],
@@ -258,12 +259,49 @@ def test_sif_read_by_ndex2(tmp_path):
     assert "peritoneal metastasis" in names.values()  # names with spaces survive: tabs separate
 
 
+def test_sif_holds_causal_steps_only_markers_and_efficacy_modifiers_apart(tmp_path):
+    """A cell's marker and an edge into a therapy that changes its efficacy are no causal steps:
+    they go to their own tables, named so, and never into the SIF or CARNIVAL's network."""
+    g = known_graph()
+    g.add_node("cd8", id="cd8", name="CD8+ T cell", kind="cell_type", xrefs=[], synonyms=[])
+    g.add_node("ptx", id="ptx", name="paclitaxel", kind="therapy", xrefs=[], synonyms=[])
+    g.add_edge("cd8", "pd1", key="expresses", relation="expresses", sign="+", level="in_vitro", refs=["40"], evidence=ev("40", "in_vitro"))
+    g.add_edge("ptx", "nivo", key="enhances", relation="enhances", sign="+", level="in_vitro", refs=["41"], evidence=ev("41", "in_vitro"))
+    g.add_edge("il6", "nivo", key="inhibits", relation="inhibits", sign="-", level="in_vitro", refs=["42"], evidence=ev("42", "in_vitro"))
+    g.add_edge("pd1", "nivo", key="impairs", relation="impairs", sign="-", level="in_vitro", refs=["43"], evidence=ev("43", "in_vitro"))
+    files = export_files(g, tmp_path / "k.sif", "sif")
+    sif = files[0].read_text(encoding="utf-8")
+    assert "CD8+ T cell" not in sif and "paclitaxel" not in sif and "\tnivolumab\n" not in sif
+    assert len(sif.splitlines()) == 5 == len(_tsv(files[1]))  # as without the four edges
+    modifiers = [(r["modifier"], r["effect_on_efficacy"], r["therapy"], r["relations"]) for r in _tsv(files[4])]
+    assert modifiers == [("IL6", "lowers", "nivolumab", "inhibits"), ("PDCD1", "lowers", "nivolumab", "impairs"),
+                         ("paclitaxel", "raises", "nivolumab", "enhances")]
+    assert [(r["cell"], r["marker"], r["refs"], r["cell_id"]) for r in _tsv(files[5])] == [("CD8+ T cell", "PDCD1", "40", "cd8")]
+
+
 def test_sif_of_the_seed_graph(seed_graph, tmp_path):
+    from mechgraph import edges as meaning
+
     files = export_files(seed_graph, tmp_path / "g.sif", "sif")
     lines = [ln.split("\t") for ln in files[0].read_text(encoding="utf-8").splitlines()]
-    signed = {(u, v, columns.sign_int(a["sign"])) for u, v, k, a in seed_graph.edges(keys=True, data=True) if a["sign"] in "+-"}
-    assert len(lines) == len(signed) and all(len(ln) == 3 and ln[1] in CAUSALPATH_NAMES for ln in lines)
+    kind = {n: a.get("kind") for n, a in seed_graph.nodes(data=True)}
+    names = {r["id"]: r["name"] for r in _tsv(files[2])}
+    steps, markers, modifiers = set(), 0, 0
+    for u, v, k in seed_graph.edges(keys=True):
+        if meaning.is_causal_step(k, kind[u], kind[v]):
+            steps.add((u, v, meaning.walk_rule(k, kind[u], kind[v])[0]))
+        markers += meaning.is_marker(k, kind[u], kind[v])
+        modifiers += meaning.is_efficacy_edge(k, kind[u], kind[v])
+    assert len(lines) == len(steps) and all(len(ln) == 3 and ln[1] in CAUSALPATH_NAMES for ln in lines)
+    assert {(names[u], CAUSALPATH_RELATIONS[s], names[v]) for u, v, s in steps} == {tuple(ln) for ln in lines}
     assert len(_tsv(files[1])) == len(lines) == len(_tsv(files[3]))
+    assert markers and modifiers  # the seeds have both; neither is in the SIF
+    assert sum(len(r["relations"].split("|")) for r in _tsv(files[4])) == modifiers
+    marker_rows = _tsv(files[5])
+    assert marker_rows and all(kind[r["cell_id"]] in meaning.CELL_KINDS for r in marker_rows)
+    line_ids = {(r["source_id"], r["target_id"]) for r in _tsv(files[3])}
+    assert not line_ids & {(r["modifier_id"], r["therapy_id"]) for r in _tsv(files[4])}
+    assert not line_ids & {(r["cell_id"], r["marker_id"]) for r in marker_rows}
 
 
 # --------------------------------------------------------------------------------------------
