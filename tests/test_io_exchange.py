@@ -117,17 +117,39 @@ def test_graphml_has_cytoscape_columns_typed(tmp_path):
     flat = nx.read_graphml(path, force_multigraph=True)
     assert flat.nodes["pd1"]["name"] == "PD-1" and flat.nodes["pd1"]["represents"] == "hgnc.symbol:PDCD1"
     assert "represents" not in flat.nodes["pm"]
-    e = flat.edges["nivo", "pd1", "inhibits"]
+    e = flat.edges["nivo", "pd1", "nivo--inhibits--pd1"]
     assert e["interaction"] == "inhibits" and e["sign"] == -1 and isinstance(e["sign"], int)
     assert e["score"] == 1.0 and isinstance(e["score"], float)
     assert e["name"] == "nivolumab (inhibits) PD-1" and e["support"] == "curator"
-    assert flat.edges["caf", "pm", "promotes"]["score"] == pytest.approx(0.945)
-    assert flat.edges["nivo", "pd1", "targets"]["sign"] == 0
-    assert flat.edges["caf", "pm", "promotes"]["support"] == "curator; review_text"
+    assert flat.edges["caf", "pm", "caf--promotes--pm"]["score"] == pytest.approx(0.945)
+    assert flat.edges["nivo", "pd1", "nivo--targets--pd1"]["sign"] == 0
+    assert flat.edges["caf", "pm", "caf--promotes--pm"]["support"] == "curator; review_text"
     # and mechgraph reads its own file back exactly, without the added columns
     again = read_graph(path)
     assert to_node_link(again) == to_node_link(g)
 
+
+
+def test_graphml_edge_ids_are_unique_and_igraph_reads_it_without_warning(seed_graph, tmp_path):
+    """389 edges, 389 distinct GraphML ids; no data key named `id` (igraph's own vertex
+    attribute), so igraph reads every node and edge and warns about nothing."""
+    import warnings
+    import xml.etree.ElementTree as ET
+
+    path = export_files(seed_graph, tmp_path / "g.graphml", "graphml")[0]
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    root = ET.parse(path).getroot()
+    ids = [e.get("id") for e in root.findall(".//g:edge", ns)]
+    assert len(ids) == seed_graph.number_of_edges() == len(set(ids))
+    assert "id" not in {k.get("attr.name") for k in root.findall("g:key", ns)}
+    igraph = need("igraph")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # igraph reports the clash as a RuntimeWarning
+        ig = igraph.Graph.Read_GraphML(str(path))
+    assert ig.is_directed() and (ig.vcount(), ig.ecount()) == (seed_graph.number_of_nodes(), seed_graph.number_of_edges())
+    got = sorted((ig.vs[e.source]["id"], e["interaction"], ig.vs[e.target]["id"]) for e in ig.es)
+    assert got == sorted((u, k, v) for u, v, k in seed_graph.edges(keys=True))
+    assert {v["id"]: v["name"] for v in ig.vs} == {n: a["name"] for n, a in seed_graph.nodes(data=True)}
 
 # --------------------------------------------------------------------------------------------
 # CX2 (ndex2)
