@@ -291,7 +291,8 @@ def export(state: State, fmt: str | None, output_opt: str | None, output: str | 
     SIF writes FILE.sif with FILE.carnival.tsv, FILE.nodes.tsv and FILE.edges.tsv beside it; KGX
     writes PREFIX_nodes.tsv and PREFIX_edges.tsv. CX2 and KGX need `pip install 'mechgraph[exchange]'`.
     """
-    from .io import export_files, format_for
+    from .io import format_for
+    from .pipeline import export_files
 
     if bool(output) == bool(output_opt):
         raise MechGraphError("give the file to write once: `mechgraph export FILE` or `-o FILE`")

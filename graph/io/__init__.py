@@ -35,7 +35,7 @@ from .neo4j_admin import write_neo4j_admin
 from .nodelink import read_json, to_node_link, write_json
 from .sif import SIF_COMPANIONS, sibling, write_sif
 
-WRITERS: dict[str, Callable[[nx.MultiDiGraph, Path], None]] = {
+WRITERS: dict[str, Callable[..., None]] = {
     "json": write_json,
     "graphml": write_graphml,
     "cx2": write_cx2,
@@ -43,11 +43,14 @@ WRITERS: dict[str, Callable[[nx.MultiDiGraph, Path], None]] = {
     "kgx": write_kgx,
 }
 FOLDER_WRITERS: dict[str, Callable[..., Path]] = {"neo4j-admin": write_neo4j_admin}  # write a folder, take a source
+# Formats that record what the graph came from, and that place nodes where the caller says.
+TAKES_SOURCE = ("cx2",)
+TAKES_POSITIONS = ("cx2",)
 READERS: dict[str, Callable[[Path], nx.MultiDiGraph]] = {"json": read_json, "graphml": read_graphml, "cx2": read_cx2}
 FORMATS = (*WRITERS, *FOLDER_WRITERS)
 EXTENSIONS = {".json": "json", ".graphml": "graphml", ".xml": "graphml", ".cx2": "cx2", ".cx": "cx2", ".sif": "sif", ".tsv": "kgx"}
 
-__all__ = ["FORMATS", "READERS", "export_files", "export_graph", "format_for", "output_files", "read_graph", "to_node_link"]
+__all__ = ["FORMATS", "READERS", "TAKES_POSITIONS", "TAKES_SOURCE", "export_files", "export_graph", "format_for", "output_files", "read_graph", "to_node_link"]
 
 
 def output_files(path: Path | str, fmt: str) -> list[Path]:
@@ -60,9 +63,11 @@ def output_files(path: Path | str, fmt: str) -> list[Path]:
     return [path]
 
 
-def export_files(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, source: str | None = None) -> list[Path]:
+def export_files(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, source: str | None = None,
+                 positions: dict | None = None) -> list[Path]:
     """Write the graph to `path` in `fmt`; return every file written (SIF and KGX write several,
-    neo4j-admin a folder). `source` (what the graph came from) is recorded by formats that keep it."""
+    neo4j-admin a folder). `source` (what the graph came from) is recorded by formats that keep it;
+    `positions` (node -> (x, y)) places the nodes of formats that hold a layout (CX2)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt in FOLDER_WRITERS:
@@ -77,7 +82,12 @@ def export_files(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, sou
     except OSError as e:
         raise ExportError(f"{path}: cannot write: {e.strerror or e}") from None
     try:
-        WRITERS[fmt](g, staging / path.name)
+        options: dict = {}
+        if fmt in TAKES_SOURCE and source:
+            options["source"] = source
+        if fmt in TAKES_POSITIONS and positions:
+            options["positions"] = positions
+        WRITERS[fmt](g, staging / path.name, **options)
         for final in targets:
             (staging / final.name).replace(final)
     except OSError as e:
@@ -87,9 +97,10 @@ def export_files(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, sou
     return targets
 
 
-def export_graph(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, source: str | None = None) -> Path:
+def export_graph(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, source: str | None = None,
+                 positions: dict | None = None) -> Path:
     """Write the graph to `path` in `fmt` (see FORMATS); return the main file (or folder) written."""
-    return export_files(g, path, fmt, source=source)[0]
+    return export_files(g, path, fmt, source=source, positions=positions)[0]
 
 
 def format_for(path: Path | str) -> str:
