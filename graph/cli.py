@@ -277,19 +277,22 @@ def audit(state: State, source: str, paragraphs: bool, as_json: bool) -> None:
 
 @cli.command()
 @backend_options
-@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "cx2", "sif", "kgx", "neo4j-admin"]), default=None,
-              help="Default: from the file extension (.json, .graphml, .cx2, .sif, .tsv for KGX); neo4j-admin writes a folder.")
+@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "cx2", "sif", "kgx", "indra", "neo4j-admin"]), default=None,
+              help="Default: from the file extension (.json, .graphml, .cx2, .sif, .tsv for KGX, .indra.json for INDRA); "
+                   "neo4j-admin writes a folder.")
 @click.option("-o", "--output", "output_opt", default=None, type=click.Path(),
               help="File to write (KGX: the prefix; neo4j-admin: the folder).")
 @click.argument("output", required=False, type=click.Path())
 @click.pass_obj
 def export(state: State, fmt: str | None, output_opt: str | None, output: str | None) -> None:
     """Write the graph for other tools: node-link JSON, GraphML (Cytoscape, Gephi), CX2 (NDEx,
-    Cytoscape), SIF (CausalPath, CARNIVAL), KGX TSV (Biolink knowledge graphs), or CSV files for
-    `neo4j-admin database import` (`--format neo4j-admin DIR`; its README.txt says how to import).
+    Cytoscape, laid out as the map), SIF (CausalPath, CARNIVAL), KGX TSV (Biolink knowledge graphs),
+    INDRA Statements JSON, or CSV files for `neo4j-admin database import` (`--format neo4j-admin
+    DIR`; its README.txt says how to import).
 
-    SIF writes FILE.sif with FILE.carnival.tsv, FILE.nodes.tsv and FILE.edges.tsv beside it; KGX
-    writes PREFIX_nodes.tsv and PREFIX_edges.tsv. CX2 and KGX need `pip install 'mechgraph[exchange]'`.
+    SIF writes FILE.sif (causal steps only) with FILE.carnival.tsv, FILE.nodes.tsv, FILE.edges.tsv,
+    FILE.efficacy_modifiers.tsv and FILE.markers.tsv beside it; KGX writes PREFIX_nodes.tsv and
+    PREFIX_edges.tsv. CX2 and KGX need `pip install 'mechgraph[exchange]'`.
     """
     from .io import format_for
     from .pipeline import export_files

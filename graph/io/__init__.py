@@ -7,6 +7,7 @@ graph) a reader, and the dispatch by format name or file extension.
 - `cx2`: CX2 for NDEx and Cytoscape, with a visual style, through ndex2; exact round trip;
 - `sif`: SIF in CausalPath's signed relation names, CARNIVAL's +1/-1 table and attribute tables;
 - `kgx`: KGX TSV (Biolink nodes and edges) through kgx;
+- `indra`: INDRA Statements JSON (the mechanism steps INDRA can hold), for INDRA's assembly;
 - `neo4j_admin`: a folder of CSV files for `neo4j-admin database import` (bulk first loads), in
   the Neo4j layout of `neo4j_layout`, which the online loader shares.
 
@@ -30,6 +31,7 @@ from .. import schema
 from ..errors import ExportError, SeedError
 from .cx2 import read_cx2, write_cx2
 from .graphml import read_graphml, write_graphml
+from .indra import write_indra
 from .kgx import kgx_files, write_kgx
 from .neo4j_admin import write_neo4j_admin
 from .nodelink import read_json, to_node_link, write_json
@@ -41,6 +43,7 @@ WRITERS: dict[str, Callable[..., None]] = {
     "cx2": write_cx2,
     "sif": write_sif,
     "kgx": write_kgx,
+    "indra": write_indra,
 }
 FOLDER_WRITERS: dict[str, Callable[..., Path]] = {"neo4j-admin": write_neo4j_admin}  # write a folder, take a source
 # Formats that record what the graph came from, and that place nodes where the caller says.
@@ -104,7 +107,9 @@ def export_graph(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, sou
 
 
 def format_for(path: Path | str) -> str:
-    """The export format implied by a file name."""
+    """The export format implied by a file name (`.indra.json`: INDRA statements)."""
+    if Path(path).name.lower().endswith(".indra.json"):
+        return "indra"
     suffix = Path(path).suffix.lower()
     if suffix in EXTENSIONS:
         return EXTENSIONS[suffix]
