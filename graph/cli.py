@@ -111,7 +111,9 @@ def backend_options(f):
     show_default="networkx, or $MECHGRAPH_BACKEND",
     help="Graph store: the embedded NetworkX graph (no server), Neo4j, or auto (Neo4j when it answers).",
 )
-@click.option("--seeds", type=click.Path(), default=None, help="Seed folder or file (default: ./seeds or $MECHGRAPH_SEEDS).")
+@click.option("--seeds", type=click.Path(), default=None,
+              help="Seed folder or file (default: $MECHGRAPH_SEEDS, else the curated seeds installed with mechgraph; "
+                   "never ./seeds).")
 @click.option("--from", "graph_file", type=click.Path(), default=None, help="Use an exported .json, .graphml or .cx2 graph instead of the seeds.")
 @click.option("--uri", default=None, help="Neo4j Bolt URI (default: $NEO4J_URI or bolt://localhost:7687).")
 @click.option("--user", default=None, help="Neo4j user (default: $NEO4J_USER or neo4j).")
