@@ -426,7 +426,7 @@ def path(state: State, source: str, target: str, as_json: bool, **search: Any) -
 @click.pass_obj
 def targets(state: State, top: int, permutations: int, seed: int, as_json: bool, data: str | None,
             compare: tuple[str, str] | None, condition: str | None, groupby: str | None, sample: str | None, layer: str | None,
-            gene_column: str | None, mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float,
+            gene_column: str | None, mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float, min_marker_genes: int,
             **search: Any) -> None:
     """Candidate therapeutic targets for GCPM, ranked, each with the reasons for its score.
 
@@ -448,7 +448,7 @@ def targets(state: State, top: int, permutations: int, seed: int, as_json: bool,
 
         result = targets_for_data(
             backend.to_networkx(), data, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column,
-            mapping_file=mapping_file, overlay_options=overlay_options(method, lr_permutations, expr_prop, seed),
+            mapping_file=mapping_file, overlay_options=overlay_options(method, lr_permutations, expr_prop, seed, min_marker_genes),
             compare=compare, condition=condition, top=top, permutations=permutations, seed=seed,
             opts=path_options(backend, **search))
         if as_json:
@@ -583,7 +583,7 @@ def viz(state: State, output: str | None, around: str | None, depth: int, path_e
         max_len: int, context: int, kinds: tuple[str, ...], relations: tuple[str, ...],
         min_level: str | None, axis: str | None, supports: tuple[str, ...], publications: bool, group_by: str,
         title: str | None, data: str | None, groupby: str | None, sample: str | None, layer: str | None,
-        gene_column: str | None, mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float,
+        gene_column: str | None, mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float, min_marker_genes: int,
         seed: int) -> None:
     """Draw the graph as one self-contained interactive HTML page that works offline.
 
@@ -602,7 +602,7 @@ def viz(state: State, output: str | None, around: str | None, depth: int, path_e
 
         g = backend.to_networkx()
         ov = run_overlay(g, data, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column, mapping_file=mapping_file,
-                         options=overlay_options(method, lr_permutations, expr_prop, seed))
+                         options=overlay_options(method, lr_permutations, expr_prop, seed, min_marker_genes))
         graph = annotate(g, ov)
     drawn = draw(
         backend, output, around=around, depth=depth, path=path_ends, k=k, max_len=max_len,
@@ -624,7 +624,7 @@ def viz(state: State, output: str | None, around: str | None, depth: int, path_e
 @json_option
 @click.pass_obj
 def overlay(state: State, data: str, groupby: str | None, sample: str | None, layer: str | None, gene_column: str | None,
-            mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float, seed: int, top: int,
+            mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float, min_marker_genes: int, seed: int, top: int,
             output: str | None, as_json: bool) -> None:
     """Score the graph on expression DATA: genes and cells per group, ligand-receptor activity, mechanisms.
 
@@ -639,7 +639,7 @@ def overlay(state: State, data: str, groupby: str | None, sample: str | None, la
 
     g = state.backend().to_networkx()
     ov = run_overlay(g, data, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column, mapping_file=mapping_file,
-                     options=overlay_options(method, lr_permutations, expr_prop, seed))
+                     options=overlay_options(method, lr_permutations, expr_prop, seed, min_marker_genes))
     if output:
         from .omics.picture import annotate
         from .viz import write_html
