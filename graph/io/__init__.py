@@ -4,9 +4,12 @@ graph) a reader, and the dispatch by format name or file extension.
 - `nodelink`: node-link JSON, every attribute, exact round trip;
 - `graphml`: GraphML with Cytoscape's columns (name, interaction, typed sign and score), exact
   round trip;
-- `cx2`: CX2 for NDEx and Cytoscape, with a visual style, through ndex2; exact round trip;
-- `sif`: SIF in CausalPath's signed relation names, CARNIVAL's +1/-1 table and attribute tables;
-- `kgx`: KGX TSV (Biolink nodes and edges) through kgx;
+- `cx2`: CX2 for NDEx and Cytoscape, with a visual style and the map's layout, through ndex2; exact
+  round trip;
+- `sif`: SIF of the causal steps only, in CausalPath's signed relation names, CARNIVAL's +1/-1 table,
+  attribute tables, and markers and efficacy modifiers in files of their own;
+- `kgx`: KGX TSV (Biolink 4 nodes and qualified statements) through kgx, genes by HGNC id (`hgnc`);
+  `kgx_cli` runs kgx's own command line offline;
 - `indra`: INDRA Statements JSON (the mechanism steps INDRA can hold), for INDRA's assembly;
 - `neo4j_admin`: a folder of CSV files for `neo4j-admin database import` (bulk first loads), in
   the Neo4j layout of `neo4j_layout`, which the online loader shares.
@@ -15,7 +18,8 @@ graph) a reader, and the dispatch by format name or file extension.
 a node represents, how an edge is known). Writes go to a staging folder beside the target and are
 moved into place only when every file of the export is complete, so a failed export never leaves
 half a file. ndex2 and kgx are optional (`pip install 'mechgraph[exchange]'`) and imported only
-when their format is used. This layer imports `schema`, `props` and `errors` only.
+when their format is used. This layer imports `schema`, `edges`, `props` and `errors` only; a
+layout (CX2) comes in as positions from the caller (mechgraph.pipeline), since the pictures sit above.
 """
 
 from __future__ import annotations
