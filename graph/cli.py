@@ -111,7 +111,9 @@ def backend_options(f):
     show_default="networkx, or $MECHGRAPH_BACKEND",
     help="Graph store: the embedded NetworkX graph (no server), Neo4j, or auto (Neo4j when it answers).",
 )
-@click.option("--seeds", type=click.Path(), default=None, help="Seed folder or file (default: ./seeds or $MECHGRAPH_SEEDS).")
+@click.option("--seeds", type=click.Path(), default=None,
+              help="Seed folder or file (default: $MECHGRAPH_SEEDS, else the curated seeds installed with mechgraph; "
+                   "never ./seeds).")
 @click.option("--from", "graph_file", type=click.Path(), default=None, help="Use an exported .json, .graphml or .cx2 graph instead of the seeds.")
 @click.option("--uri", default=None, help="Neo4j Bolt URI (default: $NEO4J_URI or bolt://localhost:7687).")
 @click.option("--user", default=None, help="Neo4j user (default: $NEO4J_USER or neo4j).")
@@ -277,21 +279,25 @@ def audit(state: State, source: str, paragraphs: bool, as_json: bool) -> None:
 
 @cli.command()
 @backend_options
-@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "cx2", "sif", "kgx", "neo4j-admin"]), default=None,
-              help="Default: from the file extension (.json, .graphml, .cx2, .sif, .tsv for KGX); neo4j-admin writes a folder.")
+@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "cx2", "sif", "kgx", "indra", "neo4j-admin"]), default=None,
+              help="Default: from the file extension (.json, .graphml, .cx2, .sif, .tsv for KGX, .indra.json for INDRA); "
+                   "neo4j-admin writes a folder.")
 @click.option("-o", "--output", "output_opt", default=None, type=click.Path(),
               help="File to write (KGX: the prefix; neo4j-admin: the folder).")
 @click.argument("output", required=False, type=click.Path())
 @click.pass_obj
 def export(state: State, fmt: str | None, output_opt: str | None, output: str | None) -> None:
     """Write the graph for other tools: node-link JSON, GraphML (Cytoscape, Gephi), CX2 (NDEx,
-    Cytoscape), SIF (CausalPath, CARNIVAL), KGX TSV (Biolink knowledge graphs), or CSV files for
-    `neo4j-admin database import` (`--format neo4j-admin DIR`; its README.txt says how to import).
+    Cytoscape, laid out as the map), SIF (CausalPath, CARNIVAL), KGX TSV (Biolink knowledge graphs),
+    INDRA Statements JSON, or CSV files for `neo4j-admin database import` (`--format neo4j-admin
+    DIR`; its README.txt says how to import).
 
-    SIF writes FILE.sif with FILE.carnival.tsv, FILE.nodes.tsv and FILE.edges.tsv beside it; KGX
-    writes PREFIX_nodes.tsv and PREFIX_edges.tsv. CX2 and KGX need `pip install 'mechgraph[exchange]'`.
+    SIF writes FILE.sif (causal steps only) with FILE.carnival.tsv, FILE.nodes.tsv, FILE.edges.tsv,
+    FILE.efficacy_modifiers.tsv and FILE.markers.tsv beside it; KGX writes PREFIX_nodes.tsv and
+    PREFIX_edges.tsv. CX2 and KGX need `pip install 'mechgraph[exchange]'`.
     """
-    from .io import export_files, format_for
+    from .io import format_for
+    from .pipeline import export_files
 
     if bool(output) == bool(output_opt):
         raise MechGraphError("give the file to write once: `mechgraph export FILE` or `-o FILE`")
@@ -420,7 +426,7 @@ def path(state: State, source: str, target: str, as_json: bool, **search: Any) -
 @click.pass_obj
 def targets(state: State, top: int, permutations: int, seed: int, as_json: bool, data: str | None,
             compare: tuple[str, str] | None, condition: str | None, groupby: str | None, sample: str | None, layer: str | None,
-            gene_column: str | None, mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float,
+            gene_column: str | None, mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float, min_marker_genes: int,
             **search: Any) -> None:
     """Candidate therapeutic targets for GCPM, ranked, each with the reasons for its score.
 
@@ -442,7 +448,7 @@ def targets(state: State, top: int, permutations: int, seed: int, as_json: bool,
 
         result = targets_for_data(
             backend.to_networkx(), data, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column,
-            mapping_file=mapping_file, overlay_options=overlay_options(method, lr_permutations, expr_prop, seed),
+            mapping_file=mapping_file, overlay_options=overlay_options(method, lr_permutations, expr_prop, seed, min_marker_genes),
             compare=compare, condition=condition, top=top, permutations=permutations, seed=seed,
             opts=path_options(backend, **search))
         if as_json:
@@ -577,7 +583,7 @@ def viz(state: State, output: str | None, around: str | None, depth: int, path_e
         max_len: int, context: int, kinds: tuple[str, ...], relations: tuple[str, ...],
         min_level: str | None, axis: str | None, supports: tuple[str, ...], publications: bool, group_by: str,
         title: str | None, data: str | None, groupby: str | None, sample: str | None, layer: str | None,
-        gene_column: str | None, mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float,
+        gene_column: str | None, mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float, min_marker_genes: int,
         seed: int) -> None:
     """Draw the graph as one self-contained interactive HTML page that works offline.
 
@@ -596,7 +602,7 @@ def viz(state: State, output: str | None, around: str | None, depth: int, path_e
 
         g = backend.to_networkx()
         ov = run_overlay(g, data, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column, mapping_file=mapping_file,
-                         options=overlay_options(method, lr_permutations, expr_prop, seed))
+                         options=overlay_options(method, lr_permutations, expr_prop, seed, min_marker_genes))
         graph = annotate(g, ov)
     drawn = draw(
         backend, output, around=around, depth=depth, path=path_ends, k=k, max_len=max_len,
@@ -618,7 +624,7 @@ def viz(state: State, output: str | None, around: str | None, depth: int, path_e
 @json_option
 @click.pass_obj
 def overlay(state: State, data: str, groupby: str | None, sample: str | None, layer: str | None, gene_column: str | None,
-            mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float, seed: int, top: int,
+            mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float, min_marker_genes: int, seed: int, top: int,
             output: str | None, as_json: bool) -> None:
     """Score the graph on expression DATA: genes and cells per group, ligand-receptor activity, mechanisms.
 
@@ -633,7 +639,7 @@ def overlay(state: State, data: str, groupby: str | None, sample: str | None, la
 
     g = state.backend().to_networkx()
     ov = run_overlay(g, data, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column, mapping_file=mapping_file,
-                     options=overlay_options(method, lr_permutations, expr_prop, seed))
+                     options=overlay_options(method, lr_permutations, expr_prop, seed, min_marker_genes))
     if output:
         from .omics.picture import annotate
         from .viz import write_html

@@ -43,6 +43,8 @@ DATA_OPTIONS = [
                  help="Cell-label shuffles for each activity's p-value (0: none)."),
     click.option("--expr-prop", default=0.1, show_default=True, type=click.FloatRange(0, 1),
                  help="Least fraction of a group's cells expressing the ligand (receptor) for an activity to count."),
+    click.option("--min-marker-genes", default=3, show_default=True, type=click.IntRange(min=1),
+                 help="Least marker genes of a cell in the data for its marker score (with fewer it is withheld, and said)."),
 ]
 
 
@@ -53,10 +55,11 @@ def data_options(f):
     return f
 
 
-def overlay_options(method: str, lr_permutations: int, expr_prop: float, seed: int):
+def overlay_options(method: str, lr_permutations: int, expr_prop: float, seed: int, min_marker_genes: int = 3):
     from .omics.score import OverlayOptions
 
-    return OverlayOptions(method=method, permutations=lr_permutations, seed=seed, expr_prop=expr_prop)
+    return OverlayOptions(method=method, permutations=lr_permutations, seed=seed, expr_prop=expr_prop,
+                          min_marker_genes=min_marker_genes)
 
 
 def search_options(*names: str):

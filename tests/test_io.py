@@ -68,3 +68,25 @@ def test_broken_files_give_one_line_errors(tmp_path):
     xml.write_text("<graphml><oops", encoding="utf-8")
     with pytest.raises(SeedError, match="not a readable GraphML"):
         read_graph(xml)
+
+
+def test_json_is_read_by_networkx_node_link_graph_as_it_is(seed_graph, tmp_path):
+    """networkx's own reader, without options, gives the graph: directed, multi, keyed by relation."""
+    import networkx as nx
+
+    path = export_graph(seed_graph, tmp_path / "g.json", "json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["directed"] is True and data["multigraph"] is True
+    g = nx.node_link_graph(data)
+    assert isinstance(g, nx.MultiDiGraph)
+    assert g.graph["name"] == seed_graph.graph.get("name", "mechgraph") and g.graph["axes"] == seed_graph.graph["axes"]
+    assert set(g.nodes) == set(seed_graph.nodes)
+    assert set(g.edges(keys=True)) == set(seed_graph.edges(keys=True))
+
+    def given(attrs):  # the file writes an absent core attribute as null
+        return {k: v for k, v in attrs.items() if v is not None}
+
+    for n, a in seed_graph.nodes(data=True):
+        assert given(g.nodes[n]) == given({k: v for k, v in a.items() if k != "id"})  # networkx holds the id as the node
+    for u, v, k, a in seed_graph.edges(keys=True, data=True):
+        assert given(g.edges[u, v, k]) == given(a)

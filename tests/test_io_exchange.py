@@ -27,7 +27,7 @@ except ImportError:
 from mechgraph.errors import ExportError
 from mechgraph.io import columns, export_files, read_graph, to_node_link
 from mechgraph.io.cx2 import KIND_LOOK
-from mechgraph.io.kgx import PREDICATE_OVERRIDES, predicate
+from mechgraph.io.kgx import KGX_RULES, predicate, statement
 from mechgraph.io.sif import CAUSALPATH_RELATIONS
 
 # CausalPath's relation names (org.panda.causalpath.network.RelationType, lower case, '-' for '_')
@@ -117,17 +117,39 @@ def test_graphml_has_cytoscape_columns_typed(tmp_path):
     flat = nx.read_graphml(path, force_multigraph=True)
     assert flat.nodes["pd1"]["name"] == "PD-1" and flat.nodes["pd1"]["represents"] == "hgnc.symbol:PDCD1"
     assert "represents" not in flat.nodes["pm"]
-    e = flat.edges["nivo", "pd1", "inhibits"]
+    e = flat.edges["nivo", "pd1", "nivo--inhibits--pd1"]
     assert e["interaction"] == "inhibits" and e["sign"] == -1 and isinstance(e["sign"], int)
     assert e["score"] == 1.0 and isinstance(e["score"], float)
     assert e["name"] == "nivolumab (inhibits) PD-1" and e["support"] == "curator"
-    assert flat.edges["caf", "pm", "promotes"]["score"] == pytest.approx(0.945)
-    assert flat.edges["nivo", "pd1", "targets"]["sign"] == 0
-    assert flat.edges["caf", "pm", "promotes"]["support"] == "curator; review_text"
+    assert flat.edges["caf", "pm", "caf--promotes--pm"]["score"] == pytest.approx(0.945)
+    assert flat.edges["nivo", "pd1", "nivo--targets--pd1"]["sign"] == 0
+    assert flat.edges["caf", "pm", "caf--promotes--pm"]["support"] == "curator; review_text"
     # and mechgraph reads its own file back exactly, without the added columns
     again = read_graph(path)
     assert to_node_link(again) == to_node_link(g)
 
+
+
+def test_graphml_edge_ids_are_unique_and_igraph_reads_it_without_warning(seed_graph, tmp_path):
+    """389 edges, 389 distinct GraphML ids; no data key named `id` (igraph's own vertex
+    attribute), so igraph reads every node and edge and warns about nothing."""
+    import warnings
+    import xml.etree.ElementTree as ET
+
+    path = export_files(seed_graph, tmp_path / "g.graphml", "graphml")[0]
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    root = ET.parse(path).getroot()
+    ids = [e.get("id") for e in root.findall(".//g:edge", ns)]
+    assert len(ids) == seed_graph.number_of_edges() == len(set(ids))
+    assert "id" not in {k.get("attr.name") for k in root.findall("g:key", ns)}
+    igraph = need("igraph")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # igraph reports the clash as a RuntimeWarning
+        ig = igraph.Graph.Read_GraphML(str(path))
+    assert ig.is_directed() and (ig.vcount(), ig.ecount()) == (seed_graph.number_of_nodes(), seed_graph.number_of_edges())
+    got = sorted((ig.vs[e.source]["id"], e["interaction"], ig.vs[e.target]["id"]) for e in ig.es)
+    assert got == sorted((u, k, v) for u, v, k in seed_graph.edges(keys=True))
+    assert {v["id"]: v["name"] for v in ig.vs} == {n: a["name"] for n, a in seed_graph.nodes(data=True)}
 
 # --------------------------------------------------------------------------------------------
 # CX2 (ndex2)
@@ -213,7 +235,8 @@ def _tsv(path):
 def test_sif_signed_steps_in_causalpath_names(tmp_path):
     g = known_graph()
     files = export_files(g, tmp_path / "k.sif", "sif")
-    assert [f.name for f in files] == ["k.sif", "k.carnival.tsv", "k.nodes.tsv", "k.edges.tsv"]
+    assert [f.name for f in files] == ["k.sif", "k.carnival.tsv", "k.nodes.tsv", "k.edges.tsv", "k.efficacy_modifiers.tsv",
+                                       "k.markers.tsv"]
     lines = [ln.split("\t") for ln in files[0].read_text(encoding="utf-8").splitlines()]
     assert lines == [
         ["IL6", "upregulates-expression", "peritoneal metastasis"],
@@ -258,12 +281,49 @@ def test_sif_read_by_ndex2(tmp_path):
     assert "peritoneal metastasis" in names.values()  # names with spaces survive: tabs separate
 
 
+def test_sif_holds_causal_steps_only_markers_and_efficacy_modifiers_apart(tmp_path):
+    """A cell's marker and an edge into a therapy that changes its efficacy are no causal steps:
+    they go to their own tables, named so, and never into the SIF or CARNIVAL's network."""
+    g = known_graph()
+    g.add_node("cd8", id="cd8", name="CD8+ T cell", kind="cell_type", xrefs=[], synonyms=[])
+    g.add_node("ptx", id="ptx", name="paclitaxel", kind="therapy", xrefs=[], synonyms=[])
+    g.add_edge("cd8", "pd1", key="expresses", relation="expresses", sign="+", level="in_vitro", refs=["40"], evidence=ev("40", "in_vitro"))
+    g.add_edge("ptx", "nivo", key="enhances", relation="enhances", sign="+", level="in_vitro", refs=["41"], evidence=ev("41", "in_vitro"))
+    g.add_edge("il6", "nivo", key="inhibits", relation="inhibits", sign="-", level="in_vitro", refs=["42"], evidence=ev("42", "in_vitro"))
+    g.add_edge("pd1", "nivo", key="impairs", relation="impairs", sign="-", level="in_vitro", refs=["43"], evidence=ev("43", "in_vitro"))
+    files = export_files(g, tmp_path / "k.sif", "sif")
+    sif = files[0].read_text(encoding="utf-8")
+    assert "CD8+ T cell" not in sif and "paclitaxel" not in sif and "\tnivolumab\n" not in sif
+    assert len(sif.splitlines()) == 5 == len(_tsv(files[1]))  # as without the four edges
+    modifiers = [(r["modifier"], r["effect_on_efficacy"], r["therapy"], r["relations"]) for r in _tsv(files[4])]
+    assert modifiers == [("IL6", "lowers", "nivolumab", "inhibits"), ("PDCD1", "lowers", "nivolumab", "impairs"),
+                         ("paclitaxel", "raises", "nivolumab", "enhances")]
+    assert [(r["cell"], r["marker"], r["refs"], r["cell_id"]) for r in _tsv(files[5])] == [("CD8+ T cell", "PDCD1", "40", "cd8")]
+
+
 def test_sif_of_the_seed_graph(seed_graph, tmp_path):
+    from mechgraph import edges as meaning
+
     files = export_files(seed_graph, tmp_path / "g.sif", "sif")
     lines = [ln.split("\t") for ln in files[0].read_text(encoding="utf-8").splitlines()]
-    signed = {(u, v, columns.sign_int(a["sign"])) for u, v, k, a in seed_graph.edges(keys=True, data=True) if a["sign"] in "+-"}
-    assert len(lines) == len(signed) and all(len(ln) == 3 and ln[1] in CAUSALPATH_NAMES for ln in lines)
+    kind = {n: a.get("kind") for n, a in seed_graph.nodes(data=True)}
+    names = {r["id"]: r["name"] for r in _tsv(files[2])}
+    steps, markers, modifiers = set(), 0, 0
+    for u, v, k in seed_graph.edges(keys=True):
+        if meaning.is_causal_step(k, kind[u], kind[v]):
+            steps.add((u, v, meaning.walk_rule(k, kind[u], kind[v])[0]))
+        markers += meaning.is_marker(k, kind[u], kind[v])
+        modifiers += meaning.is_efficacy_edge(k, kind[u], kind[v])
+    assert len(lines) == len(steps) and all(len(ln) == 3 and ln[1] in CAUSALPATH_NAMES for ln in lines)
+    assert {(names[u], CAUSALPATH_RELATIONS[s], names[v]) for u, v, s in steps} == {tuple(ln) for ln in lines}
     assert len(_tsv(files[1])) == len(lines) == len(_tsv(files[3]))
+    assert markers and modifiers  # the seeds have both; neither is in the SIF
+    assert sum(len(r["relations"].split("|")) for r in _tsv(files[4])) == modifiers
+    marker_rows = _tsv(files[5])
+    assert marker_rows and all(kind[r["cell_id"]] in meaning.CELL_KINDS for r in marker_rows)
+    line_ids = {(r["source_id"], r["target_id"]) for r in _tsv(files[3])}
+    assert not line_ids & {(r["modifier_id"], r["therapy_id"]) for r in _tsv(files[4])}
+    assert not line_ids & {(r["cell_id"], r["marker_id"]) for r in marker_rows}
 
 
 # --------------------------------------------------------------------------------------------
@@ -296,18 +356,60 @@ def _kgx_errors(graph):
     return errors
 
 
-def test_kgx_predicates_are_biolink_predicates():
+def _toolkit():
     need("kgx")
-    from mechgraph import schema
-
     need("mechgraph.io.kgx").load_kgx()
     from kgx.validator import Validator
 
-    tk = Validator.get_toolkit()
+    return Validator.get_toolkit()
+
+
+def test_every_relation_has_a_kgx_rule_in_biolink_4_terms():
+    """The rules are over the vocabulary: a relation added to schema.RELATIONS without a rule fails
+    here; every predicate, aspect and direction a rule can produce is the Biolink model's own."""
+    from mechgraph import schema
+
+    assert set(KGX_RULES) == set(schema.RELATIONS)
+    tk = _toolkit()
+    aspects = set(tk.view.get_enum("GeneOrGeneProductOrChemicalEntityAspectEnum").permissible_values)
+    directions = set(tk.view.get_enum("DirectionQualifierEnum").permissible_values)
+    kinds = list(schema.ENTITY_KINDS)
+    seen = set()
     for rel in schema.RELATIONS:
-        assert tk.is_predicate(predicate(rel)), (rel, predicate(rel))
-    for rel in PREDICATE_OVERRIDES:
-        assert not tk.is_predicate(schema.RELATIONS[rel].biolink)  # the override is still needed
+        for sk in kinds:
+            for tk_ in kinds:
+                for direction in (None, "positive", "negative", "none"):
+                    said = statement(rel, sk, tk_, {"direction": direction} if direction else {})
+                    seen.add(said["predicate"])
+                    assert tk.is_predicate(said["predicate"]), (rel, sk, tk_, said)
+                    if "object_aspect_qualifier" in said:
+                        assert said["object_aspect_qualifier"] in aspects and said["object_direction_qualifier"] in directions
+                        assert tk.is_predicate(said["qualified_predicate"])
+    # correlations only where the edge is one; affects and regulates carry their qualifiers
+    correlated = {p for p in seen if "correlated" in p or "associated" in p}
+    assert correlated == {"biolink:positively_correlated_with", "biolink:negatively_correlated_with", "biolink:associated_with"}
+    assert {statement(r, "cell_type", "phenotype")["predicate"] for r in ("promotes", "inhibits")} == {"biolink:affects"}
+
+
+def test_kgx_statements_of_known_edges():
+    aff = {"predicate": "biolink:affects", "qualified_predicate": "biolink:causes"}
+    assert statement("promotes", "cell_type", "phenotype") == {**aff, "object_aspect_qualifier": "activity_or_abundance",
+                                                               "object_direction_qualifier": "increased"}
+    assert statement("kills", "therapy", "tumour_cell") == {**aff, "object_aspect_qualifier": "abundance",
+                                                            "object_direction_qualifier": "decreased"}
+    assert statement("recruits", "cytokine", "cell_type")["object_aspect_qualifier"] == "localization"
+    assert statement("secretes", "cell_state", "cytokine")["object_aspect_qualifier"] == "secretion"
+    assert statement("activates", "gene", "gene") == {"predicate": "biolink:regulates", "qualified_predicate": "biolink:causes",
+                                                      "object_aspect_qualifier": "activity", "object_direction_qualifier": "upregulated"}
+    assert statement("inhibits", "therapy", "gene")["object_direction_qualifier"] == "decreased"  # a drug is no evolved control
+    assert predicate("enhances", "therapy", "therapy") == "biolink:increases_sensitivity_to"
+    assert predicate("impairs", "phenotype", "therapy_class") == "biolink:decreases_sensitivity_to"
+    assert predicate("inhibits", "phenotype", "therapy_class") == "biolink:decreases_sensitivity_to"  # an efficacy edge, whatever its relation
+    assert predicate("associated_with", "cell_type", "phenotype", {"direction": "negative"}) == "biolink:negatively_correlated_with"
+    assert statement("associated_with", "therapy", "phenotype", {"direction": "none"}) == {"predicate": "biolink:associated_with",
+                                                                                         "negated": True}
+    assert predicate("expresses", "cell_type", "gene") == "biolink:expresses"
+    assert statement("expresses", "therapy", "cytokine")["object_aspect_qualifier"] == "abundance"  # a transgene it supplies
 
 
 def test_kgx_read_and_validated_by_kgx(tmp_path):
@@ -318,19 +420,26 @@ def test_kgx_read_and_validated_by_kgx(tmp_path):
     graph = _kgx_read(files)
     assert _kgx_errors(graph) == {}
     nodes = dict(graph.nodes(data=True))
-    assert set(nodes) == {"CL:0000057", "MECHGRAPH:pd1", "MECHGRAPH:il6", "MECHGRAPH:pm", "DRUGBANK:DB09035"}
-    assert nodes["MECHGRAPH:pd1"]["category"] == ["biolink:Gene"] and nodes["MECHGRAPH:pd1"]["name"] == "PD-1"
-    assert nodes["MECHGRAPH:pd1"]["xref"] == ["hgnc.symbol:PDCD1"] and nodes["MECHGRAPH:pd1"]["synonym"] == ["PDCD1"]
+    # PD-1's symbol is in the shipped HGNC table; IL6's is not (no seed uses it): it keeps its symbol
+    assert set(nodes) == {"CL:0000057", "HGNC:8760", "MECHGRAPH:il6", "MECHGRAPH:pm", "DRUGBANK:DB09035"}
+    assert nodes["HGNC:8760"]["category"] == ["biolink:Gene"] and nodes["HGNC:8760"]["name"] == "PD-1"
+    assert nodes["HGNC:8760"]["xref"] == ["hgnc.symbol:PDCD1"] and nodes["HGNC:8760"]["synonym"] == ["PDCD1"]
+    assert nodes["MECHGRAPH:il6"]["xref"] == ["hgnc.symbol:IL6"]
     assert nodes["CL:0000057"]["mechgraph_id"] == "caf" and nodes["CL:0000057"]["name_zh"] == "癌相关成纤维细胞"
     edges = {(u, d["predicate"], v): d for u, v, d in graph.edges(data=True)}
-    e = edges[("CL:0000057", "biolink:positively_correlated_with", "MECHGRAPH:pm")]
+    e = edges[("CL:0000057", "biolink:affects", "MECHGRAPH:pm")]
+    assert (e["qualified_predicate"], e["object_aspect_qualifier"], e["object_direction_qualifier"]) == (
+        "biolink:causes", "activity_or_abundance", "increased")
     assert e["publications"] == ["doi:10.1000/18", "doi:10.1000/19"]
     assert e["primary_knowledge_source"] == "infores:mechgraph" and e["knowledge_level"] == "knowledge_assertion"
     assert e["agent_type"] == "manual_agent" and e["evidence_level"] == "observational_human"
     assert str(e["sign"]) == "1" and float(e["score"]) == pytest.approx(0.945)
     assert _as_list(e["supports"]) == ["curator", "review_text"] and _as_list(e["refs"]) == ["18", "19"]
-    assert edges[("MECHGRAPH:pd1", "biolink:negatively_correlated_with", "MECHGRAPH:pm")]["knowledge_level"] == "prediction"
-    assert ("DRUGBANK:DB09035", "biolink:physically_interacts_with", "MECHGRAPH:pd1") in edges
+    assert edges[("CL:0000057", "biolink:affects", "MECHGRAPH:il6")]["object_aspect_qualifier"] == "secretion"
+    down = edges[("HGNC:8760", "biolink:affects", "MECHGRAPH:pm")]
+    assert down["knowledge_level"] == "prediction" and down["object_direction_qualifier"] == "decreased"
+    assert edges[("DRUGBANK:DB09035", "biolink:affects", "HGNC:8760")]["object_direction_qualifier"] == "decreased"
+    assert ("DRUGBANK:DB09035", "biolink:physically_interacts_with", "HGNC:8760") in edges
     assert len(edges) == g.number_of_edges()
 
 
@@ -338,17 +447,75 @@ def _as_list(v):
     return v if isinstance(v, list) else str(v).split("|")
 
 
+def _kgx_rows(files):
+    """Every edge record of the files as kgx's own TSV reader yields it (its graph store keys
+    edges by subject, predicate and object; the reader does not)."""
+    need("mechgraph.io.kgx").load_kgx()
+    from kgx.source.tsv_source import TsvSource
+    from kgx.transformer import Transformer
+
+    src = TsvSource(Transformer())
+    return [rec for f in files for rec in src.parse(str(f), format="tsv") if rec and len(rec) == 4]
+
+
 def test_kgx_of_the_seed_graph_validates(seed_graph, tmp_path):
+    from mechgraph import edges as meaning
+    from mechgraph.io.kgx import QUALIFIERS
+
     need("kgx")
     files = export_files(seed_graph, tmp_path / "gcpm.tsv", "kgx")
     assert [f.name for f in files] == ["gcpm_nodes.tsv", "gcpm_edges.tsv"]
     graph = _kgx_read(files)
     assert _kgx_errors(graph) == {}
     assert graph.number_of_nodes() == seed_graph.number_of_nodes()
-    triples = {(u, predicate(k), v) for u, v, k in seed_graph.edges(keys=True)}
-    assert graph.number_of_edges() == len(triples)  # KGX identifies an edge by subject, predicate, object
-    relations = sorted(r for *_, d in graph.edges(data=True) for r in _as_list(d["mechgraph_relation"]))
+    kind = {n: a["kind"] for n, a in seed_graph.nodes(data=True)}
+    rows = [rec[3] for rec in _kgx_rows(files)]
+    said = {(u, v, tuple(sorted(statement(k, kind[u], kind[v], a).items()))) for u, v, k, a in seed_graph.edges(keys=True, data=True)}
+    assert len(rows) == len(said) and len({r["id"] for r in rows}) == len(rows)
+    relations = sorted(r for d in rows for r in _as_list(d["mechgraph_relation"]))
     assert relations == sorted(k for *_, k in seed_graph.edges(keys=True))  # merged edges list every relation
+    # every gene with an HGNC symbol is its HGNC id; correlations only for associated_with edges
+    genes = {n for n, a in seed_graph.nodes(data=True) if a["kind"] == "gene" and any(str(x).startswith("hgnc.symbol:") for x in a["xrefs"])}
+    assert genes and {d["id"] for _, d in graph.nodes(data=True) if d["mechgraph_id"] in genes} == {
+        "HGNC:" + hgnc_row for hgnc_row in _hgnc_numbers(seed_graph, genes)}
+    for d in rows:
+        rels = set(_as_list(d["mechgraph_relation"]))
+        if "correlated" in d["predicate"]:
+            assert rels == {"associated_with"}
+        if d["predicate"] in ("biolink:affects", "biolink:regulates"):
+            assert d.get("object_direction_qualifier") and d.get("object_aspect_qualifier"), d
+        assert {q for q in QUALIFIERS if d.get(q) not in (None, "")} <= set(QUALIFIERS)
+    efficacy = sum(meaning.is_efficacy_edge(k, kind[u], kind[v]) for u, v, k in seed_graph.edges(keys=True))
+    assert efficacy and sum(len(_as_list(d["mechgraph_relation"])) for d in rows if "sensitivity" in d["predicate"]) == efficacy
+
+
+def _hgnc_numbers(g, genes):
+    from mechgraph.io import hgnc
+
+    return {hgnc.hgnc_id(g.nodes[n]).split(":")[1] for n in genes}
+
+
+def test_kgx_validate_command_runs_offline_with_only_kgx_s_microrna_false_positive(seed_graph, tmp_path):
+    """kgx's own `validate` command, run with no network (a proxy that refuses every connection):
+    the one error it reports is its CamelCase check on biolink:MicroRNA, a class the Biolink model
+    defines (kgx's pattern ^([A-Z][a-z\\d]+)+$ rejects any class name with an acronym)."""
+    import os
+    import subprocess
+    import sys
+
+    need("kgx")
+    files = export_files(seed_graph, tmp_path / "gcpm", "kgx")
+    env = {**os.environ, "https_proxy": "http://127.0.0.1:9", "http_proxy": "http://127.0.0.1:9",
+           "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
+    run = subprocess.run([sys.executable, "-m", "mechgraph.io.kgx_cli", "validate", "-i", "tsv", *map(str, files)],
+                         env=env, capture_output=True, text=True, timeout=600)
+    out = run.stdout + run.stderr  # kgx prints its JSON report and its log line, on stdout or stderr by version
+    errors = json.JSONDecoder().raw_decode(out[out.index("{"):])[0]
+    mirnas = {f"MECHGRAPH:{n}" for n, a in seed_graph.nodes(data=True) if a["kind"] == "mirna"}
+    assert mirnas
+    assert errors == {"ERROR": {"INVALID_CATEGORY": {"Category 'MicroRNA' is not in CamelCase form": sorted(mirnas) * 2}}}, run.stderr
+    assert _toolkit().is_category("biolink:MicroRNA")  # the model has the class kgx's pattern refuses
+    assert run.returncode == 1  # kgx's verdict, as it gives it
 
 
 # --------------------------------------------------------------------------------------------

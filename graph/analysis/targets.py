@@ -251,6 +251,20 @@ def _bh(pvalues: dict[str, float]) -> dict[str, float]:
 AUTO_PERMUTATIONS_UP_TO = 20_000  # mechanism steps; above this the default skips the shuffles
 
 
+PROGRESS_DELAY = 2.0  # seconds of shuffling before the progress bar shows
+
+
+def permutation_progress(total: int):
+    """A progress bar of the shuffles on stderr: only on a terminal, and only once they have run
+    past PROGRESS_DELAY seconds (a quick ranking prints nothing; a pipe or a log never gets one)."""
+    import sys  # noqa: PLC0415
+
+    from tqdm import tqdm  # noqa: PLC0415
+
+    return tqdm(total=total, desc="target permutations", unit="shuffle", file=sys.stderr, leave=False,
+                delay=PROGRESS_DELAY, disable=not sys.stderr.isatty())
+
+
 def rank_targets(
     g: nx.MultiDiGraph,
     *,
@@ -287,10 +301,12 @@ def rank_targets(
         rng = random.Random(seed)
         observed = mean[candidates] - 1e-12
         exceed = np.zeros(len(candidates), dtype=np.int64)
-        for _ in range(permutations):
-            shuffled = shuffled_index(index, rng)
-            perm = mean_influence(influence_table(shuffled, {o: outcome_reach(shuffled, o, cons) for o in outs}), len(index.ids))
-            exceed += perm[candidates] >= observed
+        with permutation_progress(permutations) as bar:
+            for _ in range(permutations):
+                shuffled = shuffled_index(index, rng)
+                perm = mean_influence(influence_table(shuffled, {o: outcome_reach(shuffled, o, cons) for o in outs}), len(index.ids))
+                exceed += perm[candidates] >= observed
+                bar.update(1)
         pvalues = {i: (1 + int(c)) / (1 + permutations) for i, c in zip(candidates, exceed)}
     qvalues = _bh({index.ids[i]: p for i, p in pvalues.items()}) if pvalues else {}
 

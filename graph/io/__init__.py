@@ -4,9 +4,13 @@ graph) a reader, and the dispatch by format name or file extension.
 - `nodelink`: node-link JSON, every attribute, exact round trip;
 - `graphml`: GraphML with Cytoscape's columns (name, interaction, typed sign and score), exact
   round trip;
-- `cx2`: CX2 for NDEx and Cytoscape, with a visual style, through ndex2; exact round trip;
-- `sif`: SIF in CausalPath's signed relation names, CARNIVAL's +1/-1 table and attribute tables;
-- `kgx`: KGX TSV (Biolink nodes and edges) through kgx;
+- `cx2`: CX2 for NDEx and Cytoscape, with a visual style and the map's layout, through ndex2; exact
+  round trip;
+- `sif`: SIF of the causal steps only, in CausalPath's signed relation names, CARNIVAL's +1/-1 table,
+  attribute tables, and markers and efficacy modifiers in files of their own;
+- `kgx`: KGX TSV (Biolink 4 nodes and qualified statements) through kgx, genes by HGNC id (`hgnc`);
+  `kgx_cli` runs kgx's own command line offline;
+- `indra`: INDRA Statements JSON (the mechanism steps INDRA can hold), for INDRA's assembly;
 - `neo4j_admin`: a folder of CSV files for `neo4j-admin database import` (bulk first loads), in
   the Neo4j layout of `neo4j_layout`, which the online loader shares.
 
@@ -14,7 +18,8 @@ graph) a reader, and the dispatch by format name or file extension.
 a node represents, how an edge is known). Writes go to a staging folder beside the target and are
 moved into place only when every file of the export is complete, so a failed export never leaves
 half a file. ndex2 and kgx are optional (`pip install 'mechgraph[exchange]'`) and imported only
-when their format is used. This layer imports `schema`, `props` and `errors` only.
+when their format is used. This layer imports `schema`, `edges`, `props` and `errors` only; a
+layout (CX2) comes in as positions from the caller (mechgraph.pipeline), since the pictures sit above.
 """
 
 from __future__ import annotations
@@ -30,24 +35,29 @@ from .. import schema
 from ..errors import ExportError, SeedError
 from .cx2 import read_cx2, write_cx2
 from .graphml import read_graphml, write_graphml
+from .indra import write_indra
 from .kgx import kgx_files, write_kgx
 from .neo4j_admin import write_neo4j_admin
 from .nodelink import read_json, to_node_link, write_json
 from .sif import SIF_COMPANIONS, sibling, write_sif
 
-WRITERS: dict[str, Callable[[nx.MultiDiGraph, Path], None]] = {
+WRITERS: dict[str, Callable[..., None]] = {
     "json": write_json,
     "graphml": write_graphml,
     "cx2": write_cx2,
     "sif": write_sif,
     "kgx": write_kgx,
+    "indra": write_indra,
 }
 FOLDER_WRITERS: dict[str, Callable[..., Path]] = {"neo4j-admin": write_neo4j_admin}  # write a folder, take a source
+# Formats that record what the graph came from, and that place nodes where the caller says.
+TAKES_SOURCE = ("cx2",)
+TAKES_POSITIONS = ("cx2",)
 READERS: dict[str, Callable[[Path], nx.MultiDiGraph]] = {"json": read_json, "graphml": read_graphml, "cx2": read_cx2}
 FORMATS = (*WRITERS, *FOLDER_WRITERS)
 EXTENSIONS = {".json": "json", ".graphml": "graphml", ".xml": "graphml", ".cx2": "cx2", ".cx": "cx2", ".sif": "sif", ".tsv": "kgx"}
 
-__all__ = ["FORMATS", "READERS", "export_files", "export_graph", "format_for", "output_files", "read_graph", "to_node_link"]
+__all__ = ["FORMATS", "READERS", "TAKES_POSITIONS", "TAKES_SOURCE", "export_files", "export_graph", "format_for", "output_files", "read_graph", "to_node_link"]
 
 
 def output_files(path: Path | str, fmt: str) -> list[Path]:
@@ -60,9 +70,11 @@ def output_files(path: Path | str, fmt: str) -> list[Path]:
     return [path]
 
 
-def export_files(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, source: str | None = None) -> list[Path]:
+def export_files(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, source: str | None = None,
+                 positions: dict | None = None) -> list[Path]:
     """Write the graph to `path` in `fmt`; return every file written (SIF and KGX write several,
-    neo4j-admin a folder). `source` (what the graph came from) is recorded by formats that keep it."""
+    neo4j-admin a folder). `source` (what the graph came from) is recorded by formats that keep it;
+    `positions` (node -> (x, y)) places the nodes of formats that hold a layout (CX2)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt in FOLDER_WRITERS:
@@ -77,7 +89,12 @@ def export_files(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, sou
     except OSError as e:
         raise ExportError(f"{path}: cannot write: {e.strerror or e}") from None
     try:
-        WRITERS[fmt](g, staging / path.name)
+        options: dict = {}
+        if fmt in TAKES_SOURCE and source:
+            options["source"] = source
+        if fmt in TAKES_POSITIONS and positions:
+            options["positions"] = positions
+        WRITERS[fmt](g, staging / path.name, **options)
         for final in targets:
             (staging / final.name).replace(final)
     except OSError as e:
@@ -87,13 +104,16 @@ def export_files(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, sou
     return targets
 
 
-def export_graph(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, source: str | None = None) -> Path:
+def export_graph(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, source: str | None = None,
+                 positions: dict | None = None) -> Path:
     """Write the graph to `path` in `fmt` (see FORMATS); return the main file (or folder) written."""
-    return export_files(g, path, fmt, source=source)[0]
+    return export_files(g, path, fmt, source=source, positions=positions)[0]
 
 
 def format_for(path: Path | str) -> str:
-    """The export format implied by a file name."""
+    """The export format implied by a file name (`.indra.json`: INDRA statements)."""
+    if Path(path).name.lower().endswith(".indra.json"):
+        return "indra"
     suffix = Path(path).suffix.lower()
     if suffix in EXTENSIONS:
         return EXTENSIONS[suffix]

@@ -15,6 +15,15 @@ has the same table), green arrows for activation (+1), red T-bars for inhibition
 arrows for unsigned steps, wider lines for stronger evidence, and dotted lines for an edge no
 record of which the review itself states (curator knowledge, a reference's title, a hypothesis).
 
+The layout: each node's `x` and `y`, when the caller gives positions (`mechgraph export` passes
+the map's own, the grouped layout `mechgraph viz` draws, with publications and trials in rows
+below it), so Cytoscape and NDEx open the network as the map draws it. This layer cannot import
+the pictures (mechgraph.viz sits above it), so the positions come in as an argument.
+
+The network is named (`name`: the graph's name, or NETWORK_NAME for a graph that has none of its
+own), with `description`, `version` (the mechgraph version that wrote it) and `source` (what the
+graph was built from) attributes.
+
 ndex2 is optional (`pip install 'mechgraph[exchange]'`) and imported only when CX2 is written or
 read.
 """
@@ -33,6 +42,9 @@ from . import columns
 from .nodelink import SCHEMA_VERSION
 
 INSTALL_HINT = "pip install 'mechgraph[exchange]' (or: pip install ndex2)"
+DEFAULT_GRAPH_NAME = "mechgraph"  # the name curation gives every graph it builds
+NETWORK_NAME = "GCPM immunology mechanism graph (mechgraph)"
+Positions = dict[Any, tuple[float, float]]
 
 # kind -> (colour, CX2 node shape); the colours are the pictures' (mechgraph.viz.style)
 KIND_LOOK: dict[str, tuple[str, str]] = {
@@ -121,8 +133,18 @@ def _encode(row: dict[str, Any], as_json: set[str], decl: dict[str, dict[str, st
     return out
 
 
-def to_cx2(g: nx.MultiDiGraph) -> list[dict[str, Any]]:
-    """The graph as CX2 (a list of aspects), built with ndex2's CX2Network."""
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    try:
+        return version("mechgraph")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def to_cx2(g: nx.MultiDiGraph, positions: Positions | None = None, source: str | None = None) -> list[dict[str, Any]]:
+    """The graph as CX2 (a list of aspects), built with ndex2's CX2Network; each node at its
+    position where `positions` gives one."""
     cx2 = _ndex2_cx2()
     node_ids = {n: i for i, n in enumerate(sorted(g.nodes, key=str))}
     node_keys = {k for _, a in g.nodes(data=True) for k in a}
@@ -167,20 +189,29 @@ def to_cx2(g: nx.MultiDiGraph) -> list[dict[str, Any]]:
     node_decl, node_json = _declare(node_rows)
     edge_decl, edge_json = _declare(edge_rows)
     net = cx2.CX2Network()
-    net.set_attribute_declarations({"nodes": node_decl, "edges": edge_decl, "networkAttributes": {
-        "name": {"d": "string"}, "description": {"d": "string"}, "mechgraph_schema_version": {"d": "integer"},
-        "mechgraph_axes": {"d": "string"}, "mechgraph_added_columns": {"d": "list_of_string"},
-    }})
-    net.set_network_attributes({
-        "name": str(g.graph.get("name") or "mechgraph"),
+    graph_name = str(g.graph.get("name") or DEFAULT_GRAPH_NAME)
+    meta: dict[str, Any] = {
+        "name": NETWORK_NAME if graph_name == DEFAULT_GRAPH_NAME else graph_name,
         "description": "Signed, evidence-backed mechanism graph written by mechgraph "
-                       "(sign: +1 activation, -1 inhibition, 0 unsigned; score: weight of the evidence).",
+                       "(sign: +1 activation, -1 inhibition, 0 unsigned; score: weight of the evidence; "
+                       "node positions: the map mechgraph draws).",
+        "version": _version(),
+        "mechgraph_graph_name": graph_name,
         "mechgraph_schema_version": SCHEMA_VERSION,
         "mechgraph_axes": json.dumps(g.graph.get("axes") or {}, ensure_ascii=False, sort_keys=True),
         "mechgraph_added_columns": [f"node:{c}" for c in node_cols] + [f"edge:{c}" for c in edge_cols],
-    })
-    for i, row in enumerate(node_rows):
-        net.add_node(node_id=i, attributes=_encode(row, node_json, node_decl))
+    }
+    if source:
+        meta["source"] = source
+    net.set_attribute_declarations({"nodes": node_decl, "edges": edge_decl, "networkAttributes": {
+        k: {"d": "list_of_string" if isinstance(v, list) else "integer" if isinstance(v, int) else "string"}
+        for k, v in meta.items()
+    }})
+    net.set_network_attributes(meta)
+    positions = positions or {}
+    for i, (n, row) in enumerate(zip(node_ids, node_rows)):
+        x, y = positions.get(n, (None, None))
+        net.add_node(node_id=i, attributes=_encode(row, node_json, node_decl), x=x, y=y)
     for i, (row, (s, t)) in enumerate(zip(edge_rows, ends)):
         net.add_edge(edge_id=i, source=s, target=t, attributes=_encode(row, edge_json, edge_decl))
     net.set_visual_properties(visual_style())
@@ -228,9 +259,9 @@ def visual_style() -> dict[str, Any]:
     }
 
 
-def write_cx2(g: nx.MultiDiGraph, path: Path) -> None:
-    """Write CX2 JSON (NDEx, Cytoscape), through ndex2."""
-    data = to_cx2(g)
+def write_cx2(g: nx.MultiDiGraph, path: Path, *, positions: Positions | None = None, source: str | None = None) -> None:
+    """Write CX2 JSON (NDEx, Cytoscape), through ndex2, with the node positions given."""
+    data = to_cx2(g, positions, source)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
@@ -250,7 +281,7 @@ def read_cx2(path: Path) -> nx.MultiDiGraph:
         axes = json.loads(meta.get("mechgraph_axes") or "{}")
     except json.JSONDecodeError:
         raise SeedError([f"{path}:1: network attributes are not mechgraph's"]) from None
-    g = nx.MultiDiGraph(name=meta.get("name", "mechgraph"), axes=axes)
+    g = nx.MultiDiGraph(name=meta.get("mechgraph_graph_name") or meta.get("name", DEFAULT_GRAPH_NAME), axes=axes)
     keys: dict[int, str] = {}
     for nid, node in net.get_nodes().items():
         v = dict(node.get("v") or {})

@@ -8,6 +8,11 @@ graph's own attributes (lists and mappings travel as JSON text) each file carrie
   integer (+1, -1, 0; the graph's own symbol in `sign_symbol`), `score` as a double (the weight
   of the evidence, see mechgraph.io.columns) and `support` (how the edge is known).
 
+Each edge's GraphML id is unique, `SOURCE--RELATION--TARGET` (a graph has one edge of a relation
+between two nodes), so tools that key edges by id (igraph, Gephi) keep all of them. A node's `id`
+attribute, always its GraphML id, is not written again as a data column: igraph takes node ids
+into a vertex attribute named `id` and would warn about the clash. Reading the file back restores it.
+
 The graph records which attributes are JSON text and which columns were added, so reading the
 file back gives the graph exactly as it was written.
 """
@@ -54,7 +59,10 @@ def _graphml_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     names = {n: str(a.get("name") or n) for n, a in g.nodes(data=True)}
 
     for n in sorted(g.nodes):
-        attrs = flatten("node", dict(g.nodes[n]))
+        node = dict(g.nodes[n])
+        if node.get("id") == n:  # the GraphML id says it; a data key `id` clashes in igraph
+            del node["id"]
+        attrs = flatten("node", node)
         if "represents" in node_cols:
             curie = columns.represents(g.nodes[n])
             if curie:
@@ -77,13 +85,18 @@ def _graphml_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
         for c in edge_cols:
             if c in derived and (c != "support" or derived[c]):
                 attrs[c] = derived[c]
-        flat.add_edge(u, v, key=k, **attrs)
+        flat.add_edge(u, v, key=edge_id(u, k, v), **attrs)  # networkx writes the key as the edge's id
     flat.graph["name"] = g.graph.get("name", "mechgraph")
     flat.graph["schema_version"] = SCHEMA_VERSION
     flat.graph["axes"] = json.dumps(g.graph.get("axes", {}), ensure_ascii=False, sort_keys=True)
     flat.graph["mechgraph_json_keys"] = json.dumps(sorted(json_keys))
     flat.graph["mechgraph_added_columns"] = json.dumps([f"node:{c}" for c in node_cols] + [f"edge:{c}" for c in edge_cols])
     return flat
+
+
+def edge_id(u: Any, relation: str, v: Any) -> str:
+    """An edge's GraphML id: unique, since a graph has one edge of a relation between two nodes."""
+    return f"{u}--{relation}--{v}"
 
 
 def write_graphml(g: nx.MultiDiGraph, path: Path) -> None:
@@ -123,7 +136,7 @@ def read_graphml(path: Path) -> nx.MultiDiGraph:
         return out
 
     for n, a in flat.nodes(data=True):
-        g.add_node(n, **unflatten("node", a))
+        g.add_node(n, **{"id": n, **unflatten("node", a)})
     for u, v, k, a in flat.edges(keys=True, data=True):
         attrs = unflatten("edge", a)
         attrs.pop("id", None)

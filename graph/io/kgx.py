@@ -1,24 +1,49 @@
-"""KGX TSV: the graph as Biolink nodes and edges, written through the kgx library.
+"""KGX TSV: the graph as Biolink 4 nodes and edges, written through the kgx library.
 
 `write_kgx(g, "gcpm")` writes `gcpm_nodes.tsv` and `gcpm_edges.tsv` (kgx's own file names) with
 kgx's `TsvSink`; lists are joined with `|`, as KGX reads them.
 
-- nodes: `id` (a CURIE: the node's own identifier where the seeds give one that Biolink knows,
-  CL:, GO:, MONDO:, ..., else `MECHGRAPH:<id>`), `category` (Biolink), `name`,
+- nodes: `id` (a CURIE: a gene's HGNC id, from its HGNC symbol through the shipped table of
+  `mechgraph.io.hgnc`; else the node's own identifier where the seeds give one that Biolink
+  knows, CL:, GO:, MONDO:, DRUGBANK:, ...; else `MECHGRAPH:<id>`), `category` (Biolink), `name`,
   `description`, `synonym`, `xref`, `provided_by`, and `mechgraph_id`, `kind`, `name_zh`;
-- edges: one per (subject, predicate, object), as KGX identifies an association; two relations
-  of the graph that share a Biolink predicate between the same nodes (IL-33 activates and recruits
-  peritoneal immune cells: both `biolink:affects`) become one edge listing both in `mechgraph_relation`.
-  Columns: `id`, `subject`, `predicate` (the relation's Biolink predicate), `object`, `category`
-  (biolink:Association), `knowledge_level` (`knowledge_assertion`; `statistical_association` for
-  associations; `prediction` for hypotheses), `agent_type` (`manual_agent`: curated by hand),
-  `primary_knowledge_source` (`infores:mechgraph`), `publications` (the DOIs of the evidence as
-  `doi:` CURIEs), and mechgraph's own `mechgraph_relation`, `sign` (+1, -1, 0), `score`, `evidence_level`,
+- edges: Biolink 4 statements, the predicate and qualifiers chosen by the rules of `KGX_RULES`
+  (one per relation of `schema.RELATIONS`; a test fails when a relation has none) and by what
+  an edge means (`mechgraph.edges`):
+  - a signed effect (promotes, inhibits, activates, recruits, secretes, polarizes, kills) is
+    `biolink:affects` with `qualified_predicate` `biolink:causes`, `object_aspect_qualifier`
+    (what of the object changes: activity_or_abundance for promotes/inhibits, activity for
+    activates, localization for recruits, secretion for secretes, abundance for polarizes and
+    kills) and `object_direction_qualifier` (increased, decreased); between two molecules of
+    the body (genes, cytokines, complexes, microRNAs) it is `biolink:regulates`, a biologically
+    evolved control, directed upregulated or downregulated;
+  - an edge into a therapy that changes its efficacy (enhances, impairs; `edges.is_efficacy_edge`)
+    is `biolink:increases_sensitivity_to` or `biolink:decreases_sensitivity_to`: the source
+    changes how the patient responds to the therapy, not the therapy itself;
+  - a correlation (associated_with) is `biolink:positively_correlated_with` or
+    `biolink:negatively_correlated_with` by its `direction`; a null result (`direction: none`) is
+    `biolink:associated_with` with `negated` true; nothing else is a correlation;
+  - a cell's marker is `biolink:expresses` (a therapy expressing a transgene supplies it:
+    affects, abundance, increased); binds `biolink:binds`, targets
+    `biolink:physically_interacts_with`, characterized_by `biolink:has_phenotype`, subtype_of and
+    form_of `biolink:subclass_of`, part_of `biolink:part_of`, reported_in `biolink:mentioned_by`,
+    tested_in and bypasses `biolink:related_to`.
+  Relations of the graph that become the same statement between the same nodes (same predicate
+  and qualifiers) are one edge listing both in `mechgraph_relation`. Two statements that differ
+  only in qualifiers (IL-33 activates, and recruits, peritoneal immune cells) are two rows with
+  their own ids; kgx's in-memory graph keys an edge by subject, predicate and object, so `kgx
+  transform` keeps one of the two. Columns: `id`, `subject`, `predicate`, `object`, the
+  qualifiers, `negated`, `category` (biolink:Association), `knowledge_level`
+  (`knowledge_assertion`; `statistical_association` for correlations; `prediction` for
+  hypotheses), `agent_type` (`manual_agent`: curated by hand), `primary_knowledge_source`
+  (`infores:mechgraph`), `publications` (the DOIs of the evidence as `doi:` CURIEs), and
+  mechgraph's own `mechgraph_relation`, `sign` (+1, -1, 0), `score`, `evidence_level`,
   `supports` and `refs`.
 
 kgx reads the Biolink model when it is imported and, by default, fetches it from the web;
 mechgraph points it at the copy the `biolink-model` package installs, so exports and checks
-never reach the network and always use the installed model version. kgx is optional (`pip
+never reach the network and always use the installed model version (`python -m
+mechgraph.io.kgx_cli validate ...` runs kgx's own command line that way). kgx is optional (`pip
 install 'mechgraph[exchange]'`) and imported only here.
 """
 
@@ -26,14 +51,16 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from .. import edges as meaning
 from .. import schema
 from ..errors import ExportError
-from . import columns
+from . import columns, hgnc
 
 INSTALL_HINT = "pip install 'mechgraph[exchange]' (or: pip install kgx biolink-model)"
 LOCAL_PREFIX = "MECHGRAPH"
@@ -42,16 +69,52 @@ KNOWLEDGE_SOURCE = "infores:mechgraph"
 # Not doi: kgx takes a CURIE's local part to have no "/", so a publication is MECHGRAPH:<id>
 # with its DOI in `xref`.
 BIOLINK_PREFIXES = {"CL": "CL", "GO": "GO", "MONDO": "MONDO", "DRUGBANK": "DRUGBANK", "HGNC": "HGNC", "mirbase": "mirbase"}
-# schema.RELATIONS names `biolink:targets`, `biolink:studied_in` and `biolink:published_in`, which
-# the Biolink model (4.x) does not define as predicates; KGX gets the nearest ones it does.
-PREDICATE_OVERRIDES = {
-    "targets": "biolink:physically_interacts_with",
-    "tested_in": "biolink:related_to",
-    "reported_in": "biolink:mentioned_by",
+
+
+@dataclass(frozen=True)
+class KgxRule:
+    """How one relation becomes a Biolink 4 statement: its predicate and, for a signed effect, the
+    aspect of the object it changes (`object_aspect_qualifier`); the direction follows the sign."""
+
+    predicate: str
+    aspect: str | None = None
+
+
+AFFECTS, REGULATES, CAUSES = "biolink:affects", "biolink:regulates", "biolink:causes"
+# One rule per relation of schema.RELATIONS (tests/test_io_exchange.py fails on a relation without one).
+KGX_RULES: dict[str, KgxRule] = {
+    "promotes": KgxRule(AFFECTS, "activity_or_abundance"),
+    "inhibits": KgxRule(AFFECTS, "activity_or_abundance"),
+    "activates": KgxRule(AFFECTS, "activity"),
+    "recruits": KgxRule(AFFECTS, "localization"),  # draws cells to the site
+    "secretes": KgxRule(AFFECTS, "secretion"),
+    "polarizes": KgxRule(AFFECTS, "abundance"),  # more cells in the target state
+    "kills": KgxRule(AFFECTS, "abundance"),
+    "expresses": KgxRule("biolink:expresses"),
+    "characterized_by": KgxRule("biolink:has_phenotype"),  # Biolink: "disorders 'characterized by'"
+    "enhances": KgxRule("biolink:increases_sensitivity_to"),
+    "impairs": KgxRule("biolink:decreases_sensitivity_to"),
+    "bypasses": KgxRule("biolink:related_to"),
+    "binds": KgxRule("biolink:binds"),
+    "targets": KgxRule("biolink:physically_interacts_with"),
+    "associated_with": KgxRule("biolink:associated_with"),  # refined by the edge's direction
+    "tested_in": KgxRule("biolink:related_to"),
+    "subtype_of": KgxRule("biolink:subclass_of"),
+    "part_of": KgxRule("biolink:part_of"),
+    "form_of": KgxRule("biolink:subclass_of"),  # a recombinant form of a molecule is a kind of it
+    "reported_in": KgxRule("biolink:mentioned_by"),
 }
+# Molecules of the body: a signed effect between two of them is regulation (Biolink: "gene-affects-gene
+# relationships will almost always involve regulation"); anything a therapy or a cell does is an effect.
+MOLECULE_KINDS = ("gene", "cytokine", "complex", "mirna")
+EFFICACY_PREDICATES = {1: "biolink:increases_sensitivity_to", -1: "biolink:decreases_sensitivity_to",
+                       0: "biolink:affects_sensitivity_to"}
+CORRELATION_PREDICATES = {"positive": "biolink:positively_correlated_with", "negative": "biolink:negatively_correlated_with"}
+DIRECTIONS = {AFFECTS: {1: "increased", -1: "decreased"}, REGULATES: {1: "upregulated", -1: "downregulated"}}
+QUALIFIERS = ("qualified_predicate", "object_aspect_qualifier", "object_direction_qualifier", "negated")
 NODE_PROPERTIES = ("id", "category", "name", "description", "synonym", "xref", "provided_by", "mechgraph_id", "kind", "name_zh")
 EDGE_PROPERTIES = (
-    "id", "subject", "predicate", "object", "category", "knowledge_level", "agent_type", "primary_knowledge_source",
+    "id", "subject", "predicate", "object", *QUALIFIERS, "category", "knowledge_level", "agent_type", "primary_knowledge_source",
     "publications", "mechgraph_relation", "sign", "score", "evidence_level", "supports", "refs",
 )
 
@@ -97,8 +160,8 @@ def node_curies(g: nx.MultiDiGraph) -> dict[Any, str]:
     """Each node's KGX id: its own CURIE where Biolink knows the prefix and no other node has it."""
     chosen: dict[Any, str | None] = {}
     for n, a in g.nodes(data=True):
-        curie = None
-        for x in a.get("xrefs") or []:
+        curie = hgnc.hgnc_id(a) if a.get("kind") in MOLECULE_KINDS else None
+        for x in [] if curie else a.get("xrefs") or []:
             prefix, _, local = str(x).partition(":")
             if prefix in BIOLINK_PREFIXES and local:
                 curie = f"{BIOLINK_PREFIXES[prefix]}:{local}"
@@ -120,9 +183,32 @@ def knowledge_level(relations: list[str], supports: list[str]) -> str:
     return "knowledge_assertion"
 
 
-def predicate(relation: str) -> str:
-    """The Biolink predicate of a relation: the schema's, where the Biolink model has it."""
-    return PREDICATE_OVERRIDES.get(relation) or columns.biolink_predicate(relation)
+def statement(relation: str, source_kind: str | None = None, target_kind: str | None = None,
+              attrs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The Biolink predicate and qualifiers of one edge (see the module docstring)."""
+    attrs = attrs or {}
+    rule = KGX_RULES.get(relation, KgxRule("biolink:related_to"))
+    sign = columns.sign_int(columns.sign_symbol(attrs, relation))
+    if meaning.is_efficacy_edge(relation, source_kind, target_kind):
+        return {"predicate": EFFICACY_PREDICATES[sign]}
+    if relation == "associated_with":
+        direction = attrs.get("direction")
+        if direction in CORRELATION_PREDICATES:
+            return {"predicate": CORRELATION_PREDICATES[direction]}
+        return {"predicate": rule.predicate, **({"negated": True} if direction == "none" else {})}
+    if relation == "expresses" and source_kind in schema.THERAPY_KINDS:  # supplies a transgene
+        rule = KgxRule(AFFECTS, "abundance")
+    if rule.aspect is None or sign == 0:
+        return {"predicate": rule.predicate}
+    predicate = REGULATES if source_kind in MOLECULE_KINDS and target_kind in MOLECULE_KINDS else AFFECTS
+    return {"predicate": predicate, "qualified_predicate": CAUSES, "object_aspect_qualifier": rule.aspect,
+            "object_direction_qualifier": DIRECTIONS[predicate][sign]}
+
+
+def predicate(relation: str, source_kind: str | None = None, target_kind: str | None = None,
+              attrs: dict[str, Any] | None = None) -> str:
+    """The Biolink predicate of an edge (its qualifiers: `statement`)."""
+    return statement(relation, source_kind, target_kind, attrs)["predicate"]
 
 
 def kgx_records(g: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -149,12 +235,14 @@ def kgx_records(g: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str
         if a.get("name_zh"):
             rec["name_zh"] = _clean(a["name_zh"])
         nodes.append(rec)
-    merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    kinds = {n: g.nodes[n].get("kind") for n in g.nodes}
     for u, v, k in sorted(g.edges(keys=True), key=lambda e: (ids[e[0]], str(e[2]), ids[e[1]])):
         a = g.edges[u, v, k]
-        triple = (ids[u], predicate(k), ids[v])
-        rec = merged.setdefault(triple, {"relation": [], "sign": set(), "score": 0.0, "levels": set(), "supports": set(),
-                                         "refs": [], "publications": set(), "u": u, "v": v})
+        said = statement(k, kinds[u], kinds[v], a)
+        key = (ids[u], ids[v], *(said.get(q) for q in ("predicate", *QUALIFIERS)))
+        rec = merged.setdefault(key, {"statement": said, "relation": [], "sign": set(), "score": 0.0, "levels": set(),
+                                      "supports": set(), "refs": [], "publications": set(), "u": u, "v": v})
         rec["relation"].append(k)
         rec["sign"].add(columns.sign_int(columns.sign_symbol(a, k)))
         rec["score"] = max(rec["score"], columns.evidence_weight(a))
@@ -164,12 +252,12 @@ def kgx_records(g: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str
         rec["refs"].extend(r for r in columns.edge_refs(a) if r not in rec["refs"])
         rec["publications"].update(f"doi:{d}" for d in columns.edge_dois(a))
     edges = []
-    for (s, p, o), m in merged.items():
+    for (s, o, *_), m in merged.items():
         supports = sorted(m["supports"])
         rec = {
             "id": f"{LOCAL_PREFIX}:{m['u']}--{'+'.join(m['relation'])}--{m['v']}",
             "subject": s,
-            "predicate": p,
+            **m["statement"],
             "object": o,
             "category": ["biolink:Association"],
             "knowledge_level": knowledge_level(m["relation"], supports),

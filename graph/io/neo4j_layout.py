@@ -51,9 +51,11 @@ def fingerprint(g: nx.MultiDiGraph) -> str:
         for i in range(0, len(rows), 1000):
             h.update(((b"," if i else b"") + encode(rows[i : i + 1000])[1:-1].encode("utf-8")))
 
-    h.update(b'{"edges":[')  # the keys of the top-level object, sorted
+    # the keys of the top-level object, sorted: directed, edges, graph, multigraph, nodes
+    h.update(b'{"directed":' + encode(data["directed"]).encode("utf-8") + b',"edges":[')
     items(data["edges"])
-    h.update(b'],"graph":' + encode(data["graph"]).encode("utf-8") + b',"nodes":[')
+    h.update(b'],"graph":' + encode(data["graph"]).encode("utf-8") + b',"multigraph":'
+             + encode(data["multigraph"]).encode("utf-8") + b',"nodes":[')
     items(data["nodes"])
     h.update(b"]}")
     return h.hexdigest()

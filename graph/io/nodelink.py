@@ -1,4 +1,10 @@
-"""Node-link JSON: the graph with every attribute, nodes and edges in a fixed order, and back."""
+"""Node-link JSON: the graph with every attribute, nodes and edges in a fixed order, and back.
+
+The file is networkx's node-link format as `networkx.node_link_graph` reads it without options:
+`directed` and `multigraph` are true, each edge carries its `key` (the relation, which is also
+its `relation`), so `nx.node_link_graph(json.load(f))` gives the same MultiDiGraph as
+`mechgraph --from FILE` (less the `id` networkx moves out of each node's attributes).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ import networkx as nx
 from ..errors import SeedError
 
 NODE_CORE = ("id", "name", "kind", "name_zh", "synonyms", "xrefs", "category", "description")
-EDGE_CORE = ("source", "target", "relation", "sign", "evidence", "refs", "level")
+EDGE_CORE = ("source", "target", "key", "relation", "sign", "evidence", "refs", "level")
 SCHEMA_VERSION = 1
 
 
@@ -27,14 +33,14 @@ def to_node_link(g: nx.MultiDiGraph) -> dict[str, Any]:
     edges = []
     for u, v, k in sorted(g.edges(keys=True)):
         a = g.edges[u, v, k]
-        row = {"source": u, "target": v, "relation": k}
-        row.update({key: a.get(key) for key in EDGE_CORE[3:]})
+        row = {"source": u, "target": v, "key": k, "relation": k}
+        row.update({key: a.get(key) for key in EDGE_CORE[4:]})
         row.update({key: a[key] for key in sorted(a) if key not in EDGE_CORE})
         edges.append(row)
     axes = g.graph.get("axes") or {}
     axes = {k: dict(sorted(axes[k].items())) for k in sorted(axes)}
     meta = {"name": g.graph.get("name", "mechgraph"), "schema_version": SCHEMA_VERSION, "axes": axes}
-    return {"graph": meta, "nodes": nodes, "edges": edges}
+    return {"directed": True, "multigraph": True, "graph": meta, "nodes": nodes, "edges": edges}
 
 
 def write_json(g: nx.MultiDiGraph, path: Path) -> None:
@@ -63,7 +69,7 @@ def read_json(path: Path) -> nx.MultiDiGraph:
         if not isinstance(row, dict) or not all(isinstance(row.get(k), str) for k in ("source", "target", "relation")):
             problems.append(f"{path}:1: edge #{i} needs string 'source', 'target' and 'relation'")
             continue
-        attrs = {k: v for k, v in row.items() if k not in ("source", "target") and v is not None}
+        attrs = {k: v for k, v in row.items() if k not in ("source", "target", "key") and v is not None}
         for end in ("source", "target"):
             if row[end] not in g:
                 problems.append(f"{path}:1: edge #{i} {end} {row[end]!r} is not a node")

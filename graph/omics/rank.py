@@ -42,7 +42,7 @@ from ..analysis.targets import rank_targets
 from . import genes as gm
 from .errors import DataError, require
 from .read import Expression, open_expression
-from .score import Overlay, OverlayOptions, compute_overlay
+from .score import NOT_MEASURED, SILENT, STATUSES, Overlay, OverlayOptions, compute_overlay
 
 FACTOR_FLOOR = 0.5  # data score = graph score x (FACTOR_FLOOR + d)
 NEUTRAL = 0.5  # d of a target the data cannot measure
@@ -102,10 +102,11 @@ def data_part(target_id: str, kind: str, ov: Overlay, scale: dict[str, float] | 
                            f"{pair['rank']} of {pair['of']} ({r['sender']} -> {r['receiver']}, {ov.method} {r['score']:.3g}{p_txt})")
         else:
             activity = 0.0
-            reasons.append("its ligand-receptor pairs are silent in the data")
+            reasons.append(f"its ligand-receptor pairs: {SILENT} (measured, no expressed activity)")
     parts = [x for x in (expression, activity) if x is not None]
     if not parts:
-        return {"d": None, "factor": 1.0, "expression": None, "activity": None, "reason": "not measured in the data"}
+        why = "no group of the data stands for it" if kind in gm.CELL_KINDS else "its gene is not in the data"
+        return {"d": None, "factor": 1.0, "expression": None, "activity": None, "reason": f"{NOT_MEASURED} ({why})"}
     d = float(np.mean(parts))
     return {"d": round(d, 4), "factor": round(FACTOR_FLOOR + d, 4), "expression": None if expression is None else round(expression, 4),
             "activity": None if activity is None else round(activity, 4), "reason": "; ".join(reasons)}
@@ -115,8 +116,8 @@ def _activities_of(target_id: str, kind: str, ov: Overlay) -> list[dict[str, Any
     """The activity records the target takes part in (best first), or None when it is in no measured pair."""
     if kind in gm.CELL_KINDS:
         groups = set(ov.entities.get(target_id, {}).get("groups") or [])
-        if not groups:
-            return None
+        if not groups or not any(p["measured"] for p in ov.pairs):
+            return None  # no pair of the graph is in the data: its activities are not measured, not silent
         return [r for r in ov.lr if r["sender"] in groups or r["receiver"] in groups]
     pairs = [p for p in ov.pairs if p["measured"] and target_id in (p["ligand"], p["receptor"], p["complex"])]
     if not pairs:
@@ -139,7 +140,8 @@ def rank_with_data(g: nx.MultiDiGraph, ov: Overlay, *, top: int = 20, permutatio
         ranking["targets"] = ranking["targets"][:top]
     ranking["data"] = {"path": ov.path, "kind": ov.kind, "genes_found": ov.gene_map.found, "genes_total": ov.gene_map.total,
                        "method": ov.method, "formula": f"data score = graph score x ({FACTOR_FLOOR} + d); d = mean(expression, activity) "
-                                                     f"where measured, {NEUTRAL} where not", "notes": ov.notes}
+                                                     f"where measured, {NEUTRAL} where not", "notes": ov.notes,
+                       "units": ov.units, "statuses": STATUSES}
     return ranking
 
 

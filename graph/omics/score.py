@@ -22,9 +22,12 @@ being 0. Groups with fewer than `min_cells` (5) cells are left out of the activi
 A table of group means has no cells: activities there have no fractions and no p-value.
 
 Mechanisms: each ligand -> receptor edge and each cell -expresses/secretes-> gene edge of the
-graph is `supported` by the data (an expressed activity with p <= alpha; a gene expressed by at
-least `expr_prop` of a group standing for the cell), `silent` (measured but not so), or
-`not measured` (a gene missing from the data, a cell with no group).
+graph is `supported`, `silent` or `not measured` (STATUSES below, the one vocabulary `overlay`,
+`targets --data` and `viz --data` use). A cell's marker score needs at least `min_marker_genes`
+(3) of its marker genes in the data; with fewer it is withheld and the output says so (one gene
+high in a group says little about which cell the group is). The output states the units of the
+values (`value_units`: the matrix as stored, integer counts or not, and its range) and, when no
+ligand -> receptor pair of the graph has both genes in the data, a hint on why.
 """
 
 from __future__ import annotations
@@ -46,6 +49,15 @@ METHODS = {
     "lr_prod": "product of ligand and receptor means (NATMI's and Connectome's magnitude, as in LIANA+)",
 }
 DEFAULT_PERMUTATIONS = 1000
+MIN_MARKER_GENES = 3
+# What the data says about a part of the graph, defined once for every command that reports it.
+SUPPORTED, SILENT, NOT_MEASURED = "supported", "silent", "not measured"
+STATUSES = {
+    SUPPORTED: "the data has the genes and shows it (an expressed activity, p <= alpha; a marker expressed by enough "
+               "of the cell's cells)",
+    SILENT: "the data has the genes but does not show it (expressed by too few cells, or not significant)",
+    NOT_MEASURED: "the data cannot tell: a gene is not in it, or no group of it stands for the cell",
+}
 EXPR_PROP = 0.1
 MIN_CELLS = 5
 ALPHA = 0.05
@@ -62,6 +74,7 @@ class OverlayOptions:
     min_cells: int = MIN_CELLS
     alpha: float = ALPHA
     progress: bool | None = None  # None: a bar on stderr when it is a terminal
+    min_marker_genes: int = MIN_MARKER_GENES
 
     def check(self) -> None:
         if self.method not in METHODS:
@@ -70,6 +83,8 @@ class OverlayOptions:
             raise DataError("--lr-permutations must be 0 or more")
         if not 0 <= self.expr_prop <= 1:
             raise DataError("--expr-prop must be between 0 and 1")
+        if self.min_marker_genes < 1:
+            raise DataError("--min-marker-genes must be 1 or more")
 
 
 # --- group statistics ---------------------------------------------------------------------------
@@ -223,6 +238,7 @@ class Overlay:
     mechanisms: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
+    units: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         gmap = self.gene_map
@@ -231,7 +247,9 @@ class Overlay:
             "method": {"name": self.method, "description": METHODS[self.method],
                        "permutations": self.options.permutations if self.kind == "cells" else 0,
                        "seed": self.options.seed, "expr_prop": self.options.expr_prop,
-                       "min_cells": self.options.min_cells, "alpha": self.options.alpha},
+                       "min_cells": self.options.min_cells, "alpha": self.options.alpha,
+                       "min_marker_genes": self.options.min_marker_genes},
+            "units": self.units, "statuses": STATUSES,
             "genes_found": gmap.found, "genes_total": gmap.total,
             "genes": {"found": {e: {"symbol": s, "route": gmap.routes[e]} for e, s in gmap.columns.items()},
                       "missing": gmap.missing, "no_symbol": gmap.no_symbol},
@@ -244,7 +262,7 @@ class Overlay:
 
 
 def mechanism_summary(mechanisms: list[dict[str, Any]]) -> dict[str, int]:
-    out = {"supported": 0, "silent": 0, "not measured": 0}
+    out = {SUPPORTED: 0, SILENT: 0, NOT_MEASURED: 0}
     for m in mechanisms:
         out[m["status"]] = out.get(m["status"], 0) + 1
     return out
@@ -321,19 +339,19 @@ def pair_summary(pairs: list[gm.LRPair], records: list[dict[str, Any]], measured
 
 def _lr_status(measured: bool, best: dict[str, Any] | None, alpha: float) -> str:
     if not measured:
-        return "not measured"
+        return NOT_MEASURED
     if best is None:
-        return "silent"
+        return SILENT
     if best["expressed"] is False:
-        return "silent"
+        return SILENT
     if best["p_value"] is not None and best["p_value"] > alpha:
-        return "silent"
-    return "supported"
+        return SILENT
+    return SUPPORTED
 
 
 def entity_scores(g: nx.MultiDiGraph, gmap: gm.GeneMap, cmap: gm.CellMap, stats: GroupStats, labels: list[str],
                   col: dict[str, int], markers: dict[str, list[tuple[str, str]]], has_cells: bool,
-                  pairs_out: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+                  pairs_out: list[dict[str, Any]], min_marker_genes: int = MIN_MARKER_GENES) -> dict[str, dict[str, Any]]:
     """Each measured entity's score per group: genes and complexes their mean (and fraction), cells their marker
     score and abundance; a ligand-receptor complex its pair's best activity."""
     out: dict[str, dict[str, Any]] = {}
@@ -368,7 +386,9 @@ def entity_scores(g: nx.MultiDiGraph, gmap: gm.GeneMap, cmap: gm.CellMap, stats:
             continue
         rec: dict[str, Any] = {"name": a.get("name", c), "kind": a.get("kind"), "measure": "marker score (0-1)",
                                "markers": [m for m, _ in mk], "groups": groups, "by_group": {}}
-        if mk:
+        if mk and len(mk) < min_marker_genes:
+            rec["marker_score_withheld"] = {"marker_genes": len(mk), "minimum": min_marker_genes}
+        elif mk:
             scaled = []
             for m, _ in mk:
                 means, _ = values(m)
@@ -403,20 +423,20 @@ def mechanisms(g: nx.MultiDiGraph, cmap: gm.CellMap, pairs_out: list[dict[str, A
             continue
         groups = cmap.groups_of.get(u, [])
         if v not in entities:
-            status, why = "not measured", "the gene is not in the data"
+            status, why = NOT_MEASURED, "the gene is not in the data"
         elif not groups:
-            status, why = "not measured", "no group of the data stands for the cell"
+            status, why = NOT_MEASURED, "no group of the data stands for the cell"
         else:
             by = entities[v]["by_group"]
             best = max(groups, key=lambda x: (by[x]["fraction"] if has_cells else by[x]["score"]) or 0.0)
             if has_cells:
                 frac = by[best]["fraction"] or 0.0
-                status = "supported" if frac >= opts.expr_prop else "silent"
+                status = SUPPORTED if frac >= opts.expr_prop else SILENT
                 why = f"{frac:.0%} of {best} cells"
             else:  # a table: expressed in the cell's column, at least as much as in the median column
                 median = float(np.median([by[x]["score"] or 0.0 for x in labels]))
                 val = by[best]["score"] or 0.0
-                status = "supported" if val > 0 and val >= median else "silent"
+                status = SUPPORTED if val > 0 and val >= median else SILENT
                 why = f"mean {val:.3g} in {best} (median over columns {median:.3g})"
         out.append({"source": u, "relation": k, "target": v, "type": "marker", "status": status, "why": why})
     return out
@@ -446,18 +466,35 @@ def compute_overlay(g: nx.MultiDiGraph, expr: Expression, *, mapping: dict[str, 
         notes.append(f"groups with fewer than {opts.min_cells} cells are left out of the activities: {', '.join(small)}")
     all_pairs = gm.lr_pairs(g)
     pairs, sides = _sides(all_pairs, gmap, col)
+    if all_pairs and not pairs:
+        notes.append(f"none of the graph's {len(all_pairs)} ligand -> receptor pairs has both genes in the data, so no "
+                     "activity can be scored; a matrix cut down to selected (e.g. highly variable) genes often lacks the "
+                     "receptors: give the full matrix (--layer, or the file before gene selection)")
     act = lr_activity(expr, stats, expr.group_codes, pairs, sides, opts)
     records = lr_records(act, labels, opts, expr.has_cells)
     summary = pair_summary(all_pairs, records, {p.key for p in pairs}, opts.alpha)
     markers = gm.cell_markers(g, gmap)
-    ents = entity_scores(g, gmap, cmap, stats, labels, col, markers, expr.has_cells, summary)
+    ents = entity_scores(g, gmap, cmap, stats, labels, col, markers, expr.has_cells, summary, opts.min_marker_genes)
     if expr.sample_labels is not None and expr.sample_codes is not None:
         _by_sample(expr, ents, gmap, col, cmap)
     mechs = mechanisms(g, cmap, summary, ents, labels, opts, expr.has_cells)
     names = {n: str(a.get("name", n)) for n, a in g.nodes(data=True)}
     counts = [int(c) for c in stats.counts] if expr.has_cells else [0] * len(labels)
     return Overlay(expr.path, expr.kind, expr.matrix_name, opts.method, opts, gmap, cmap, labels, counts, records, summary,
-                   ents, mechs, notes, names)
+                   ents, mechs, notes, names, value_units(expr))
+
+
+def value_units(expr: Expression) -> str:
+    """What the expression numbers are, as far as the file shows: the matrix, as stored (mechgraph does
+    not transform it), integer counts or not, and the range over the graph's genes."""
+    where = f"{expr.matrix_name} as stored (not transformed by mechgraph)" if expr.has_cells else "the table's numbers as given"
+    v = expr.values
+    if v is None or not v.size:
+        return where
+    top = float(v.max())
+    if bool(np.all(v == np.round(v))) and top > 0:
+        return f"{where}: integer counts, 0 to {top:.3g} (raw counts: means are counts per cell, not normalised)"
+    return f"{where}: non-integer values, 0 to {top:.3g}"
 
 
 def _by_sample(expr: Expression, ents: dict[str, dict[str, Any]], gmap: gm.GeneMap, col: dict[str, int], cmap: gm.CellMap) -> None:

@@ -36,6 +36,8 @@ def overlay_text(d: dict[str, Any], names: dict[str, str], *, top: int = TOP_LR)
     n_cells = sum(g["cells"] or 0 for g in d["groups"])
     out = [f"data: {d['data']} ({'single cells, ' + d['matrix'] if cells else 'table of group means'}): "
            + (f"{n_cells} cells in " if cells else "") + f"{len(d['groups'])} groups"]
+    if d.get("units"):
+        out.append(_wrap(f"values: {d['units']}"))
     found = d["genes"]["found"]
     symbols = sorted(v["symbol"] for v in found.values())
     out.append(_wrap(f"graph genes found: {d['genes_found']} of {d['genes_total']} ({_some(symbols)})"))
@@ -70,6 +72,7 @@ def overlay_text(d: dict[str, Any], names: dict[str, str], *, top: int = TOP_LR)
     out.append("")
     s = d["mechanisms_summary"]
     out.append(f"mechanisms of the graph in the data: {s['supported']} supported, {s['silent']} silent, {s['not measured']} not measured")
+    out += _statuses(d.get("statuses"))
     for status in ("supported", "silent"):
         rows = [x for x in d["mechanisms"] if x["status"] == status]
         for x in rows:
@@ -81,7 +84,7 @@ def overlay_text(d: dict[str, Any], names: dict[str, str], *, top: int = TOP_LR)
     gene_rows = [(e, v) for e, v in d["entities"].items() if v["kind"] not in ("cell_type", "cell_state", "tumour_cell") and v["by_group"]]
     if gene_rows:
         out.append("")
-        out.append("genes: the group where each is highest" + (" (mean, fraction of cells)" if cells else " (mean)"))
+        out.append("genes: the group where each is highest" + (" (mean of the values, fraction of cells)" if cells else " (mean)"))
         for e, v in gene_rows:
             by = v["by_group"]
             best = max(by, key=lambda gname: by[gname]["score"] or 0.0)
@@ -100,6 +103,10 @@ def overlay_text(d: dict[str, Any], names: dict[str, str], *, top: int = TOP_LR)
             if v["by_group"]:
                 best = max(v["by_group"], key=lambda gname: v["by_group"][gname]["score"] or 0.0)
                 parts.append(f"markers {', '.join(nm(x) for x in v['markers'])} highest in {best} ({_fmt(v['by_group'][best]['score'])})")
+            elif v.get("marker_score_withheld"):
+                w = v["marker_score_withheld"]
+                parts.append(f"marker score withheld: {w['marker_genes']} marker gene{'s' if w['marker_genes'] != 1 else ''} in the "
+                             f"data ({', '.join(nm(x) for x in v['markers'])}), fewer than {w['minimum']} (--min-marker-genes)")
             out.append(_wrap(f"{v['name']}: " + "; ".join(parts), "  "))
     if d["notes"]:
         out.append("")
@@ -108,11 +115,18 @@ def overlay_text(d: dict[str, Any], names: dict[str, str], *, top: int = TOP_LR)
     return "\n".join(out)
 
 
+def _statuses(statuses: dict[str, str] | None) -> list[str]:
+    """The status words, as defined once in mechgraph.omics.score.STATUSES."""
+    return [_wrap(f'"{word}" means {meaning}', "  ") for word, meaning in (statuses or {}).items()]
+
+
 def data_targets_text(r: dict[str, Any]) -> str:
     """`targets --data`: the re-weighted ranking, the data's part first in each target's reasons."""
     rows = r["targets"]
     dd = r["data"]
     out = [f"targets re-weighted by {dd['path']} ({dd['genes_found']} of {dd['genes_total']} graph genes found)"]
+    if dd.get("units"):
+        out.append(_wrap(f"values: {dd['units']}"))
     if not rows:
         out.append("no candidate target reaches an outcome")
         return "\n".join(out)
@@ -128,6 +142,7 @@ def data_targets_text(r: dict[str, Any]) -> str:
     out.append("")
     out.append(_wrap(f"{dd['formula']}; graph score = 0.50 influence + 0.30 evidence + 0.20 druggability "
                      f"(mechgraph targets); {r['candidates']} candidates; --json gives every path and reference."))
+    out += _statuses({k: v for k, v in (dd.get("statuses") or {}).items() if k != "supported"})
     for n in dd["notes"]:
         out.append(_wrap(f"note: {n}"))
     return "\n".join(out)

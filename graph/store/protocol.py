@@ -80,7 +80,7 @@ class Backend(Protocol):
 # URI schemes the Neo4j driver speaks Bolt over; +s / +ssc add TLS (verified / self-signed).
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 DEFAULT_TIMEOUT = 5.0
-START_HINT = "start one with `scripts/neo4j-local.sh start` or `docker compose up -d`"
+START_HINT = "start one with `scripts/neo4j-local.sh start` or `docker compose up -d --wait`"
 
 
 @dataclass
