@@ -20,7 +20,7 @@ from mechgraph.errors import MechGraphError
 from mechgraph.store.embedded import NetworkXBackend
 from mechgraph.viz import layout, render_html, select_subgraph
 from mechgraph.viz.scene import page_data
-from mechgraph.viz.views import default_name, draw
+from mechgraph.views import default_name, draw
 
 MAP_KINDS = ["cell_type", "cell_state", "gene", "complex", "mirna", "cytokine", "chemical", "process", "disease",
              "phenotype", "therapy", "therapy_class"]

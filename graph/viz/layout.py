@@ -26,16 +26,16 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-FONT_PX = 14  # node label font, canvas pixels at zoom 1
-LINE_PX = 16  # vis-network draws a label line FONT_PX tall plus 2 px
+FONT_PX = 16  # node label font, canvas pixels at zoom 1
+LINE_PX = 18  # vis-network draws a label line FONT_PX tall plus 2 px
 LABEL_GAP = 6  # between the symbol and its label (vis-network puts it ~5 px below)
 LABEL_CHARS = 16  # wrap labels at this many characters
-EDGE_FONT_PX = 12
+EDGE_FONT_PX = 13
 PAD_X, PAD_Y = 12, 10  # free space around each box
-GROUP_TITLE_PX = 26  # band above a group's nodes for a one-line title
-TITLE_PX, TITLE_LINE_PX = 13, 16  # group titles: font size and line height
-GROUP_PAD = 10
-GROUP_GAP = 22
+GROUP_TITLE_PX = 28  # band above a group's nodes for a one-line title
+TITLE_PX, TITLE_LINE_PX = 15, 18  # group titles: font size and line height
+GROUP_PAD = 8
+GROUP_GAP = 16
 
 # DejaVu Sans advance widths in em, measured in headless Chromium (canvas measureText, 14 px)
 _ADVANCE = {
@@ -219,7 +219,7 @@ def _incident(g: nx.MultiDiGraph, n: Any) -> Iterable[tuple[Any, Any, Any, dict]
     yield from g.in_edges(n, keys=True, data=True)
 
 
-def grouped_layout(g: nx.MultiDiGraph, boxes: dict[Any, NodeBox], *, by: str = "axis", aspect: float = 1.3,
+def grouped_layout(g: nx.MultiDiGraph, boxes: dict[Any, NodeBox], *, by: str = "axis", aspect: float = 1.38,
                    titles: bool = True) -> tuple[dict[Any, tuple[float, float]], list[dict[str, Any]]]:
     """Positions for every node and the group frames (title, x, y, w, h).
 
@@ -235,22 +235,13 @@ def grouped_layout(g: nx.MultiDiGraph, boxes: dict[Any, NodeBox], *, by: str = "
     for n in sorted(g.nodes, key=lambda x: (-deg.get(x, 0), str(x))):
         members[group_of[n]].append(n)
     seqs = {t: _bfs_order(g, ns) for t, ns in members.items()}
-    need = {t: _need(t, ns, boxes, titles) for t, ns in seqs.items()}
-    total = sum(need.values())
-    order = sorted(seqs, key=lambda t: (-need[t], t))
-    lo, hi = 1.0, 1.0
-    while _fit(seqs, boxes, order, need, total * hi, aspect, titles) is None:
-        lo, hi = hi, hi * 1.25
-    for _ in range(14):  # the smallest canvas (within 1%) on which every group fits
-        mid = (lo + hi) / 2
-        if _fit(seqs, boxes, order, need, total * mid, aspect, titles) is None:
-            lo = mid
-        else:
-            hi = mid
-        if hi / lo < 1.01:
-            break
-    placed = _fit(seqs, boxes, order, need, total * hi, aspect, titles)
-    assert placed is not None
+    weight: Counter[tuple[str, str]] = Counter()  # lines between two groups
+    for u, v in g.edges():
+        a, b = group_of[u], group_of[v]
+        if a != b:
+            weight[(min(a, b), max(a, b))] += 1
+    placed = _rows(seqs, boxes, aspect, titles, weight)
+    order = list(seqs)
     pos, frames = placed
     for t in order:
         if len(seqs[t]) <= 40:
@@ -258,6 +249,226 @@ def grouped_layout(g: nx.MultiDiGraph, boxes: dict[Any, NodeBox], *, by: str = "
     for f in frames:
         f.pop("key")
     return pos, [f for f in frames if f["title"]]
+
+
+def _rows(seqs: dict[str, list[Any]], boxes: dict[Any, NodeBox], aspect: float, titles: bool,
+          weight: Counter[tuple[str, str]] | None = None) -> tuple[dict[Any, tuple[float, float]], list[dict[str, Any]]]:
+    """Groups in rows of frames, each row as tall as its groups need at the width they share
+    (like a justified gallery of pictures): for a number of rows and a canvas width, groups go to
+    rows with the least work so far (largest first), each row takes the smallest height at which
+    its groups, each at the narrowest width it can flow in, fill the canvas width; the canvas
+    whose shape best fits the window's (`aspect`) wins."""
+    order = sorted(seqs, key=lambda t: (-_need(t, seqs[t], boxes, titles), t))
+    need = {t: _need(t, seqs[t], boxes, titles) for t in order}
+    profiles = {t: _profile(t, seqs[t], boxes, titles) for t in order}
+
+    def width_for(t: str, h: float) -> float | None:
+        """The narrowest tile in which group t flows within height h (None: none does)."""
+        for w, fh in profiles[t]:  # narrowest first, each taller than the next
+            if fh <= h:
+                return w
+        return None
+
+    tallest = max(boxes[n].h for ns in seqs.values() for n in ns) + PAD_Y + 2 * GROUP_PAD + GROUP_GAP + (GROUP_TITLE_PX * 3 if titles else 0)
+    most = sum(boxes[n].h + PAD_Y for ns in seqs.values() for n in ns) + len(seqs) * (tallest + 10)
+
+    def row_height(row: list[str], width: float) -> float | None:
+        def fits(h: float) -> bool:
+            total = 0.0
+            for t in row:
+                w = width_for(t, h)
+                if w is None:
+                    return False
+                total += w
+                if total > width:
+                    return False
+            return True
+
+        lo, hi = tallest / 3, most
+        if not fits(hi):
+            return None
+        for _ in range(16):
+            mid = (lo + hi) / 2
+            if fits(mid):
+                hi = mid
+            else:
+                lo = mid
+            if hi - lo < 1:
+                break
+        return float(math.ceil(hi))
+
+    total = sum(need.values())
+    best: tuple[float, float, list[list[str]], list[float]] | None = None
+    partitions = []
+    for n_rows in range(1, min(len(order), 12) + 1):
+        rows: list[list[str]] = [[] for _ in range(n_rows)]
+        work = [0.0] * n_rows
+        for t in order:  # largest first, each to the row with the least work so far
+            i = min(range(n_rows), key=lambda k: (work[k], k))
+            rows[i].append(t)
+            work[i] += need[t]
+        partitions.append([r for r in rows if r])
+    for reach in (32, 80, 200):  # canvas widths around the window's shape; wider when none fits
+        for rows in partitions:
+            for f in range(10, reach + 1):
+                width = math.sqrt(total * aspect) * f / 20
+                heights = [row_height(r, width) for r in rows]
+                if any(h is None for h in heights):
+                    continue
+                side = max(width / aspect, sum(heights))  # type: ignore[arg-type]
+                if best is None or side < best[0] - 1e-6:
+                    best = (side, width, rows, heights)  # type: ignore[assignment]
+        if best is not None:
+            break
+    assert best is not None
+    _, width, rows, heights = best
+    rows = [list(r) for r in rows]
+
+    def tiles() -> dict[str, tuple[float, float, float, float]]:
+        out = {}
+        y = 0.0
+        for row, h in zip(rows, heights):
+            widths = [width_for(t, h) or 0.0 for t in row]
+            spare = (width - sum(widths)) / len(row)
+            x = 0.0
+            for t, w in zip(row, widths):
+                out[t] = (x, y, w + spare, h)
+                x += w + spare
+            y += h
+        return out
+
+    def cost() -> float:  # groups joined by many lines close together
+        at = {t: (x + w / 2, y + h / 2) for t, (x, y, w, h) in tiles().items()}
+        return sum(k * math.dist(at[a], at[b]) for (a, b), k in (weight or {}).items() if a in at and b in at)
+
+    current = cost()
+    for _ in range(6):  # swap groups within a row, and whole rows, while the lines get shorter
+        improved = False
+        for row in rows:
+            for i in range(len(row)):
+                for j in range(i + 1, len(row)):
+                    row[i], row[j] = row[j], row[i]
+                    c = cost()
+                    if c < current - 1e-6:
+                        current, improved = c, True
+                    else:
+                        row[i], row[j] = row[j], row[i]
+        for i in range(len(rows)):
+            for j in range(i + 1, len(rows)):
+                rows[i], rows[j], heights[i], heights[j] = rows[j], rows[i], heights[j], heights[i]
+                c = cost()
+                if c < current - 1e-6:
+                    current, improved = c, True
+                else:
+                    rows[i], rows[j], heights[i], heights[j] = rows[j], rows[i], heights[j], heights[i]
+        if not improved:
+            break
+    pos: dict[Any, tuple[float, float]] = {}
+    frames: list[dict[str, Any]] = []
+    y = 0.0
+    for row, h in zip(rows, heights):
+        widths = [width_for(t, h) or 0.0 for t in row]
+        spare = (width - sum(widths)) / len(row)
+        x = 0.0
+        for t, w in zip(row, widths):
+            placed = _place(t, seqs[t], boxes, (x, y, w + spare, h), titles)
+            assert placed is not None
+            pos.update(placed[0])
+            frames.append(placed[1])
+            x += w + spare
+        y += h
+    return pos, frames
+
+
+def _profile(t: str, nodes: list[Any], boxes: dict[Any, NodeBox], titles: bool) -> list[tuple[float, float]]:
+    """A group's possible tiles, (width, height) from narrowest (tallest) to widest (flattest):
+    one per way its nodes break into rows (every width at which a row's run of boxes just fits;
+    sampled for very large groups)."""
+    widths = [boxes[n].w + PAD_X for n in nodes]
+    least = max(widths)
+    if titles and t:  # the frame is at least as wide as the title's longest word
+        least = max(least, max(text_width(word, TITLE_PX) for word in t.split()) + 21 - 2 * GROUP_PAD)
+    if len(nodes) <= 60:
+        cands = {least}
+        for i in range(len(widths)):
+            run = 0.0
+            for j in range(i, len(widths)):
+                run += widths[j]
+                if run >= least:
+                    cands.add(run)
+    else:
+        top = sum(widths)
+        cands = {least * (top / least) ** (k / 80) for k in range(81)}
+    out: list[tuple[float, float]] = []
+    for inner in sorted(cands):
+        rows_h = 0.0
+        row_top = row_below = used = 0.0
+        for n, bw in zip(nodes, widths):
+            if used and used + bw > inner + 1e-6:
+                rows_h += row_top + row_below + PAD_Y
+                row_top = row_below = used = 0.0
+            row_top, row_below, used = max(row_top, boxes[n].size), max(row_below, boxes[n].below), used + bw
+        rows_h += row_top + row_below + PAD_Y
+        fw = inner + 2 * GROUP_PAD
+        head = 0.0
+        if titles and t:
+            lines = _title_lines(t, fw)
+            if not lines:
+                continue
+            head = TITLE_LINE_PX * len(lines) + 10
+        w, h = fw + GROUP_GAP + 0.5, rows_h + head + 2 * GROUP_PAD + GROUP_GAP + 0.5
+        if not out or h < out[-1][1] - 1e-6:
+            out.append((w, h))
+    return out
+
+
+def _canvas(area: float, aspect: float) -> tuple[float, float]:
+    width = math.sqrt(area * aspect)
+    return width, area / width
+
+
+def _smallest(seqs: dict[str, list[Any]], boxes: dict[Any, NodeBox], order: list[str], need: dict[str, float],
+              total: float, aspect: float, titles: bool) -> float:
+    """The smallest canvas (as a multiple of `total`, within 1%) on which every group fits."""
+    lo, hi = 1.0, 1.0
+    while _fit(seqs, boxes, order, need, total * hi, aspect, titles) is None:
+        lo, hi = hi, hi * 1.25
+    if lo == hi:
+        lo = hi / 1.25
+        while lo > 0.05 and _fit(seqs, boxes, order, need, total * lo, aspect, titles) is not None:
+            hi, lo = lo, lo / 1.25
+    for _ in range(14):
+        mid = (lo + hi) / 2
+        if _fit(seqs, boxes, order, need, total * mid, aspect, titles) is None:
+            lo = mid
+        else:
+            hi = mid
+        if hi / lo < 1.01:
+            break
+    return hi
+
+
+def _slack(title: str, nodes: list[Any], boxes: dict[Any, NodeBox], rect: tuple[float, float, float, float],
+           titles: bool) -> float:
+    """How much of its tile a group needs (area, <= 1 when it has room to spare, > 1 when not)."""
+    def fits(f: float) -> bool:
+        x, y, w, h = rect
+        k = math.sqrt(f)
+        return _place(title, nodes, boxes, (x, y, w * k, h * k), titles) is not None
+
+    lo, hi = 0.2, 1.0
+    if not fits(hi):
+        while hi < 8 and not fits(hi):
+            lo, hi = hi, hi * 1.3
+    elif fits(lo):
+        return lo
+    for _ in range(10):
+        mid = (lo + hi) / 2
+        if fits(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi * 1.02
 
 
 def _need(title: str, nodes: list[Any], boxes: dict[Any, NodeBox], titles: bool) -> float:
@@ -273,24 +484,33 @@ def _need(title: str, nodes: list[Any], boxes: dict[Any, NodeBox], titles: bool)
 def _fit(seqs: dict[str, list[Any]], boxes: dict[Any, NodeBox], order: list[str], need: dict[str, float],
          area: float, aspect: float, titles: bool) -> tuple[dict[Any, tuple[float, float]], list[dict[str, Any]]] | None:
     """Tile a canvas of `area` and flow each group into its tile; None if some group overflows."""
-    width = math.sqrt(area * aspect)
-    height = area / width
-    rects = _squarify([need[t] for t in order], 0.0, 0.0, width, height)
+    rects = _squarify([need[t] for t in order], 0.0, 0.0, *_canvas(area, aspect))
     pos: dict[Any, tuple[float, float]] = {}
     frames = []
-    for t, (x, y, w, h) in zip(order, rects):
-        fx, fy, fw, fh = x + GROUP_GAP / 2, y + GROUP_GAP / 2, w - GROUP_GAP, h - GROUP_GAP
-        title_lines = _title_lines(t, fw) if titles and t else []
-        if titles and t and not title_lines:
+    for t, rect in zip(order, rects):
+        placed = _place(t, seqs[t], boxes, rect, titles)
+        if placed is None:
             return None
-        head = TITLE_LINE_PX * len(title_lines) + 10 if title_lines else 0
-        inner = (fx + GROUP_PAD, fy + GROUP_PAD + head, fw - 2 * GROUP_PAD, fh - 2 * GROUP_PAD - head)
-        flowed = _flow(seqs[t], boxes, inner)
-        if flowed is None:
-            return None
-        pos.update(flowed)
-        frames.append({"key": t, "title": "\n".join(title_lines), "x": round(fx, 1), "y": round(fy, 1), "w": round(fw, 1), "h": round(fh, 1)})
+        pos.update(placed[0])
+        frames.append(placed[1])
     return pos, frames
+
+
+def _place(t: str, nodes: list[Any], boxes: dict[Any, NodeBox], rect: tuple[float, float, float, float],
+           titles: bool) -> tuple[dict[Any, tuple[float, float]], dict[str, Any]] | None:
+    """A group's frame in its tile and its nodes flowed inside; None if they do not fit."""
+    x, y, w, h = rect
+    fx, fy, fw, fh = x + GROUP_GAP / 2, y + GROUP_GAP / 2, w - GROUP_GAP, h - GROUP_GAP
+    title_lines = _title_lines(t, fw) if titles and t else []
+    if titles and t and not title_lines:
+        return None
+    head = TITLE_LINE_PX * len(title_lines) + 10 if title_lines else 0
+    inner = (fx + GROUP_PAD, fy + GROUP_PAD + head, fw - 2 * GROUP_PAD, fh - 2 * GROUP_PAD - head)
+    flowed = _flow(nodes, boxes, inner)
+    if flowed is None:
+        return None
+    return flowed, {"key": t, "title": "\n".join(title_lines), "x": round(fx, 1), "y": round(fy, 1), "w": round(fw, 1),
+                    "h": round(fh, 1)}
 
 
 def _title_lines(title: str, width: float) -> list[str]:
@@ -440,94 +660,149 @@ def _bfs_order(g: nx.MultiDiGraph, nodes: list[Any]) -> list[Any]:
 # --------------------------------------------------------------------------------------------
 
 
-def _column(nodes: list[Any], boxes: dict[Any, NodeBox], x_edge: float, side: int, rows: int) -> tuple[dict[Any, tuple[float, float]], float]:
-    """Nodes in sub-columns of at most `rows`, growing away from `x_edge` (side -1: left, +1:
+ROWS_MAX = 9  # a column of a neighbourhood holds at most this many nodes, then splits
+ROW_AIR = 16  # extra room between the nodes of a column, for lines to pass
+
+
+def _column(nodes: list[Any], boxes: dict[Any, NodeBox], x_edge: float, side: int) -> tuple[dict[Any, tuple[float, float]], float]:
+    """Nodes in sub-columns of at most ROWS_MAX, growing away from `x_edge` (side -1: left, +1:
     right), centred on y = 0, every other sub-column shifted half a row; returns positions and
     the outer x edge."""
     if not nodes:
         return {}, x_edge
     pos = {}
-    cell_h = max(boxes[n].h for n in nodes) + PAD_Y
+    cell_h = max(boxes[n].h for n in nodes) + PAD_Y + ROW_AIR
     x = x_edge
-    for c, start in enumerate(range(0, len(nodes), rows)):
-        chunk = nodes[start:start + rows]
+    per = math.ceil(len(nodes) / math.ceil(len(nodes) / ROWS_MAX))
+    for c, start in enumerate(range(0, len(nodes), per)):
+        chunk = nodes[start:start + per]
         w = max(boxes[n].w for n in chunk) + PAD_X
         shift = cell_h / 2 if c % 2 else 0.0
         y = -cell_h * len(chunk) / 2 + shift
         for n in chunk:
             pos[n] = (round(x + side * w / 2, 1), round(y + PAD_Y / 2 + boxes[n].size, 1))
             y += cell_h
-        x += side * w
+        x += side * w + (side * ROW_AIR if c + 1 < math.ceil(len(nodes) / per) else 0)
     return pos, x
 
 
-def _row(nodes: list[Any], boxes: dict[Any, NodeBox], y_edge: float, side: int) -> dict[Any, tuple[float, float]]:
-    """Nodes side by side, centred on x = 0, above (side -1) or below (+1) `y_edge`."""
-    if not nodes:
-        return {}
-    widths = [boxes[n].w + PAD_X for n in nodes]
-    h = max(boxes[n].h for n in nodes) + PAD_Y
-    top = y_edge if side > 0 else y_edge - h
-    size = max(boxes[m].size for m in nodes)
-    x = -sum(widths) / 2
-    pos = {}
-    for n, w in zip(nodes, widths):
-        pos[n] = (round(x + w / 2, 1), round(top + PAD_Y / 2 + size, 1))
-        x += w
-    return pos
+def _layers(g: nx.MultiDiGraph, centre: Any, members: set[Any], ring: dict[Any, int], inward: bool) -> dict[Any, int]:
+    """Each node's column on one side of a neighbourhood: the longest chain of edges between
+    members that leads to the centre (inward: what acts on it) or from it (what it acts on), at
+    least its ring and at most one more; cycles are cut where a depth-first walk from the centre
+    meets them."""
+    d = nx.DiGraph()
+    d.add_node(centre)
+    for u, v in g.edges():
+        if u == v:
+            continue
+        a, b = (v, u) if inward else (u, v)  # walk away from the centre
+        if (a == centre or a in members) and b in members:
+            d.add_edge(a, b)
+    order = {n: i for i, n in enumerate(nx.dfs_preorder_nodes(d, centre))}
+    back = [(a, b) for a, b in d.edges() if b in order and a in order and order[b] <= order[a] and nx.has_path(d, b, a)]
+    d.remove_edges_from(back)
+    while not nx.is_directed_acyclic_graph(d):  # what the walk did not reach may still loop
+        d.remove_edge(*nx.find_cycle(d)[0][:2])
+    layer = {centre: 0}
+    for n in nx.topological_sort(d):
+        if n != centre:
+            layer[n] = max([layer.get(p, 0) + 1 for p in d.predecessors(n)] + [ring.get(n, 1)])
+    # at most one column more than the ring: long chains inside a ring do not stretch the picture
+    return {n: max(ring.get(n, 1), min(layer.get(n, 0), ring.get(n, 1) + 1)) for n in members}
 
 
 def focus_layout(g: nx.MultiDiGraph, centre: Any, boxes: dict[Any, NodeBox], gap: float = 90) -> dict[Any, tuple[float, float]]:
-    """The centre in the middle; upstream nodes (acting on it) left, downstream right, both-way
-    above and below; nodes further away in outer columns on the side they are reached from,
-    each column ordered by the height of the nodes it links to."""
+    """The centre in the middle; what acts on it to the left, what it acts on to the right, both-way
+    neighbours on the side with fewer nodes. Each side is layered: a node's column is the longest chain of
+    edges that leads from it to the centre (or from the centre to it), so a drug that also belongs
+    to a drug class acting on the centre sits beyond the class, and its own line to the centre
+    passes the class's column; each column is ordered by the height of the nodes it links to."""
     pos: dict[Any, tuple[float, float]] = {centre: (0.0, 0.0)}
     if centre not in g:
         return pos
     side: dict[Any, str] = {}
     ring: dict[Any, int] = {centre: 0}
+    parent: dict[Any, Any] = {}
+    reached = []
     queue = deque([centre])
     while queue:
         x = queue.popleft()
         for m in sorted(set(g.successors(x)) | set(g.predecessors(x)), key=str):
             if m in ring:
                 continue
-            ring[m] = ring[x] + 1
+            ring[m], parent[m] = ring[x] + 1, x
+            reached.append(m)
             if x == centre:
                 into, out_of = g.has_edge(m, centre), g.has_edge(centre, m)
                 side[m] = "both" if into and out_of else "in" if into else "out"
-            else:
-                side[m] = side[x] if side[x] != "both" else "out"
             queue.append(m)
+    # both-way neighbours join the side with fewer nodes (a row above or below the centre would
+    # put their own labels between them and it); what is reached through a node follows it
+    count = {s: sum(1 for n in side if side[n] == s) for s in ("in", "out")}
+    lean = "in" if count["in"] < count["out"] else "out"
+    for m in reached:
+        side[m] = (lean if side[m] == "both" else side[m]) if ring[m] == 1 else side[parent[m]]
     for n in g.nodes:  # nodes the filters cut off from the centre: outside, on the right
         if n not in ring:
             ring[n], side[n] = max(ring.values()) + 1, "out"
     deg = dict(g.degree())
+    nbrs = {n: set(g.successors(n)) | set(g.predecessors(n)) for n in g.nodes}
 
-    def members(s: str, r: int) -> list[Any]:
-        group = [n for n in g.nodes if n != centre and side.get(n) == s and ring[n] == r]
-
-        def near_y(n: Any) -> float:  # the mean height of the already placed nodes it links to
-            ys = [pos[m][1] for m in set(g.successors(n)) | set(g.predecessors(n)) if m in pos]
-            return sum(ys) / len(ys) if ys else 0.0
-
-        return sorted(group, key=lambda n: (round(near_y(n), 1), -deg[n], str(n)))
-
+    both: list[Any] = []
     c = boxes[centre]
-    both = members("both", 1)
-    pos.update(_row(both[: (len(both) + 1) // 2], boxes, -c.size - PAD_Y, -1))
-    pos.update(_row(both[(len(both) + 1) // 2:], boxes, c.below + PAD_Y, +1))
-    spread = max([abs(x) + boxes[n].w / 2 for n, (x, _) in pos.items() if n != centre] + [c.w / 2 + PAD_X])
-    edges_at = {"in": -(spread + gap), "out": spread + gap}
-    for r in sorted({r for r in ring.values() if r > 0}):
-        for s, direction in (("in", -1), ("out", +1)):
-            group = members(s, r)
-            if not group:
-                continue
-            rows = max(4, min(12, round(math.sqrt(len(group) * 2.2))))
-            p, outer = _column(group, boxes, edges_at[s], direction, rows)
+    spread = c.w / 2 + PAD_X
+    columns: list[tuple[int, list[Any]]] = []  # (direction, nodes), from the centre outwards on each side
+    for s, direction in (("in", -1), ("out", +1)):
+        members = {n for n in g.nodes if side.get(n) == s}
+        layer = _layers(g, centre, members, ring, inward=(s == "in"))
+        for k in sorted(set(layer.values())):
+            columns.append((direction, sorted((n for n in members if layer[n] == k), key=lambda n: (-deg[n], str(n)))))
+
+    def place() -> None:
+        edges_at = {-1: -(spread + gap), +1: spread + gap}
+        for direction, group in columns:
+            p, outer = _column(group, boxes, edges_at[direction], direction)
             pos.update(p)
-            edges_at[s] = outer + direction * gap
+            edges_at[direction] = outer + direction * gap
+
+    place()
+    # order the columns to cross few lines: barycentre sweeps out from the centre and back, each
+    # column ordered by the mean height of its neighbours in the column before it; the best kept
+    sides = {d: [grp for dd, grp in columns if dd == d] for d in (-1, +1)}
+
+    def crossings() -> int:
+        count = 0
+        for cols in sides.values():
+            seq = [[centre]] + cols
+            for a, b in zip(seq, seq[1:]):
+                ins = set(b)
+                pairs = sorted((pos[u][1], pos[v][1]) for u in a for v in nbrs[u] if v in ins)
+                count += sum(1 for i, p in enumerate(pairs) for q in pairs[i + 1:] if q[0] > p[0] and q[1] < p[1])
+        return count
+
+    def mean_y(n: Any, ref: set[Any]) -> float:
+        ys = [pos[m][1] for m in nbrs[n] if m in ref]
+        return sum(ys) / len(ys) if ys else pos[n][1]
+
+    best = (crossings(), [list(grp) for _, grp in columns])
+    for _ in range(4):
+        for cols in sides.values():
+            seq = [[centre] + [n for n in both]] + cols
+            for k in range(1, len(seq)):  # outwards
+                ref = set(seq[k - 1])
+                seq[k].sort(key=lambda n: round(mean_y(n, ref), 1))
+                place()
+            for k in range(len(seq) - 2, 0, -1):  # and back
+                ref = set(seq[k + 1])
+                seq[k].sort(key=lambda n: round(mean_y(n, ref), 1))
+                place()
+        now = crossings()
+        if now < best[0]:
+            best = (now, [list(grp) for _, grp in columns])
+    for (_, grp), kept in zip(columns, best[1]):
+        grp[:] = kept
+    place()
     return pos
 
 

@@ -76,6 +76,11 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath("assets", name).read_text(encoding="utf-8")
 
 
+def page_script() -> str:
+    """The page's own script: the router, the exporter and the page, in one inline script."""
+    return "\n".join(_asset(name) for name in ("route.js", "export.js", "page.js"))
+
+
 def _sha256(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
@@ -166,7 +171,7 @@ def render_html(
     data = page_data(g, highlight=highlight, centre=centre, group_by=group_by, physics=physics)
     add_overlay(data, g)  # expression data laid over the graph (viz --data), when the graph carries it
     vis_js = _vis_js() if vis_source is None else vis_source
-    page_js = _asset("page.js")
+    page_js = page_script()
     csp = (
         "default-src 'none'; "
         f"script-src '{_sha256(vis_js)}' '{_sha256(page_js)}'; "
@@ -189,7 +194,9 @@ def render_html(
         f'<h1 id="mg-title">{t}<span id="mg-count">{html.escape(count)}</span></h1>'
         '<div id="mg-bar"><input id="mg-search" type="search" placeholder="find a node by name or synonym" '
         'autocomplete="off" spellcheck="false" aria-label="find a node">'
-        '<button id="mg-fit" type="button" title="fit the whole picture">fit</button></div>'
+        '<button id="mg-fit" type="button" title="fit the whole picture">fit</button>'
+        '<button id="mg-svg" type="button" title="save the picture as SVG (vector, for slides and papers)">SVG</button>'
+        '<button id="mg-png" type="button" title="save the picture as PNG (2x resolution)">PNG</button></div>'
         '<ul id="mg-results" role="listbox"></ul></div>\n'
         f"{_legend_html(data)}\n"
         '<aside id="mg-details" hidden><button id="mg-close" type="button" aria-label="close">×</button>'
