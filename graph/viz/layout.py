@@ -32,8 +32,8 @@ LABEL_GAP = 6  # between the symbol and its label (vis-network puts it ~5 px bel
 LABEL_CHARS = 16  # wrap labels at this many characters
 EDGE_FONT_PX = 13
 PAD_X, PAD_Y = 12, 10  # free space around each box
-GROUP_TITLE_PX = 28  # band above a group's nodes for a one-line title
-TITLE_PX, TITLE_LINE_PX = 15, 18  # group titles: font size and line height
+GROUP_TITLE_PX = 29  # band above a group's nodes for a one-line title
+TITLE_PX, TITLE_LINE_PX = 16, 19  # group titles: font size and line height (as large as node labels)
 GROUP_PAD = 8
 GROUP_GAP = 16
 
@@ -308,10 +308,10 @@ def _rows(seqs: dict[str, list[Any]], boxes: dict[Any, NodeBox], aspect: float, 
             rows[i].append(t)
             work[i] += need[t]
         partitions.append([r for r in rows if r])
-    for reach in (32, 80, 200):  # canvas widths around the window's shape; wider when none fits
+    for reach in (64, 160, 400):  # canvas widths around the window's shape; wider when none fits
         for rows in partitions:
-            for f in range(10, reach + 1):
-                width = math.sqrt(total * aspect) * f / 20
+            for f in range(20, reach + 1):
+                width = math.sqrt(total * aspect) * f / 40
                 heights = [row_height(r, width) for r in rows]
                 if any(h is None for h in heights):
                     continue

@@ -237,12 +237,13 @@
   }
   // a polyline with rounded corners (the path only), and its points as drawn
   var CORNER = 22;
-  function corners(poly) {
+  function corners(poly, radii) {  // radii: the router's, kept off the obstacles; else CORNER
     var out = [];  // segments: ["L", x, y] or ["Q", cx, cy, x, y]
     for (var k = 1; k < poly.length - 1; k++) {
       var p = poly[k - 1], c = poly[k], q = poly[k + 1];
       var d1 = Math.hypot(c[0] - p[0], c[1] - p[1]), d2 = Math.hypot(q[0] - c[0], q[1] - c[1]);
-      var r = Math.min(CORNER, d1 / 2, d2 / 2);
+      var r = Math.min(radii ? radii[k - 1] : CORNER, d1 / 2, d2 / 2);
+      if (r <= 0) { out.push(["L", c[0], c[1]]); continue; }
       var a = [c[0] + (p[0] - c[0]) * r / (d1 || 1), c[1] + (p[1] - c[1]) * r / (d1 || 1)];
       var b = [c[0] + (q[0] - c[0]) * r / (d2 || 1), c[1] + (q[1] - c[1]) * r / (d2 || 1)];
       out.push(["L", a[0], a[1]], ["Q", c[0], c[1], b[0], b[1]]);
@@ -250,15 +251,15 @@
     out.push(["L", poly[poly.length - 1][0], poly[poly.length - 1][1]]);
     return out;
   }
-  function tracePath(ctx, poly) {
+  function tracePath(ctx, poly, radii) {
     ctx.moveTo(poly[0][0], poly[0][1]);
-    corners(poly).forEach(function (s) {
+    corners(poly, radii).forEach(function (s) {
       if (s[0] === "L") ctx.lineTo(s[1], s[2]); else ctx.quadraticCurveTo(s[1], s[2], s[3], s[4]);
     });
   }
-  function samples(poly) {  // the drawn curve as points (for hit tests and measurements)
+  function samples(poly, radii) {  // the drawn curve as points (for hit tests and measurements)
     var pts = [poly[0]], last = poly[0];
-    corners(poly).forEach(function (s) {
+    corners(poly, radii).forEach(function (s) {
       if (s[0] === "L") {
         var n = Math.max(1, Math.ceil(Math.hypot(s[1] - last[0], s[2] - last[1]) / 4));
         for (var i = 1; i <= n; i++) pts.push([last[0] + (s[1] - last[0]) * i / n, last[1] + (s[2] - last[1]) * i / n]);
@@ -312,7 +313,7 @@
     var ra = (na ? na.options.size : 10) + 2, rb = (nb ? nb.options.size : 10) + 2;
     return [[a.x + dx / L * ra, a.y + dy / L * ra], [b.x - dx / L * rb, b.y - dy / L * rb]];
   }
-  function stroke(ctx, poly, lk, width, alpha) {
+  function stroke(ctx, poly, lk, width, alpha, radii) {
     ctx.strokeStyle = hexA(lk.colour, alpha);
     ctx.fillStyle = hexA(lk.colour, alpha);
     ctx.lineWidth = width;
@@ -320,7 +321,7 @@
     ctx.lineJoin = "round";
     ctx.setLineDash(lk.dashes);
     ctx.beginPath();
-    tracePath(ctx, poly);
+    tracePath(ctx, poly, radii);
     ctx.stroke();
   }
   var selectedNode = null;
@@ -350,13 +351,13 @@
         stroke(ctx, poly, lk, width, alpha);
         head(ctx, poly, lk, width);
       } else {
-        stroke(ctx, poly, lk, width, alpha);
+        stroke(ctx, poly, lk, width, alpha, r.radii);
         if (r.trunk) {
           var t = trunkOf(r.trunk);
           if (!trunkDone[t.id] || em) {
             trunkDone[t.id] = 1;
             var tw = Math.max(width, lk.width * 1.35 + 0.4);
-            stroke(ctx, t.poly, lk, tw, alpha);
+            stroke(ctx, t.poly, lk, tw, alpha, t.radii);
             head(ctx, t.poly, lk, tw);
           }
         } else {
@@ -414,7 +415,9 @@
       return { id: l.id, from: l.from, to: l.to, label: l.label || null, prio: l.prio || 0,
                bundle: l.from === l.to ? null : [l.sign, l.dashed ? 1 : 0, l.unstated ? 1 : 0, l.hl ? 1 : 0, l.hub ? 1 : 0].join("|") };
     });
-    var r = window.MechgraphRoute.route(obstacles(), links, { measure: measure, labelH: EDGE_FONT + 4, bundleMin: S.bundleMin || 3 });
+    var input = obstacles();
+    var r = window.MechgraphRoute.route(input, links, { measure: measure, labelH: EDGE_FONT + 4, bundleMin: S.bundleMin || 3 });
+    window.__mechgraphRouteInput = { nodes: input, links: links, widths: links.map(function (l) { return l.label ? measure(l.label) : 0; }) };
     r.trunkById = {};
     r.trunks.forEach(function (t) {
       r.trunkById[t.id] = t;
@@ -423,6 +426,7 @@
     });
     ROUTES = r;
     window.__mechgraphRouteMs = r.ms;
+    window.__mechgraphRouteFailed = r.failed;
   }
 
   var status = document.getElementById("mg-status");
@@ -490,6 +494,14 @@
       var a = network.canvasToDOM({ x: sz.left, y: sz.top }), b = network.canvasToDOM({ x: sz.left + sz.width, y: sz.top + sz.height });
       out.push({ kind: "node", id: n.id, text: n.label, x0: a.x, y0: a.y, x1: b.x, y1: b.y, px: FONT * scale });
     });
+    probe.font = "600 " + S.titlePx + "px " + FACE;
+    (DATA.frames || []).forEach(function (f, i) {  // group titles
+      f.title.split("\n").forEach(function (line, k) {
+        var w = probe.measureText(line).width, y = f.y + 7 + S.titleLinePx * k;
+        var a = network.canvasToDOM({ x: f.x + 10, y: y }), b = network.canvasToDOM({ x: f.x + 10 + w, y: y + S.titlePx });
+        out.push({ kind: "frame", id: "f" + i, text: line, x0: a.x, y0: a.y, x1: b.x, y1: b.y, px: S.titlePx * scale });
+      });
+    });
     probe.font = LABEL_FONT;
     labelSpots().forEach(function (s) {
       var w = probe.measureText(s.text).width, h = EDGE_FONT;
@@ -506,11 +518,12 @@
     DATA.links.forEach(function (l) {
       var r = ROUTES.lines[l.id];
       if (!r || r.loop) return;
-      var poly = linePoly(l) || straight(l);
-      out.push({ id: l.id, from: l.from, to: l.to, points: samples(poly), label: l.label || null });
+      var routedPoly = linePoly(l);
+      out.push({ id: l.id, from: l.from, to: l.to, points: routedPoly ? samples(routedPoly, r.radii) : samples(straight(l)),
+                 label: l.label || null });
     });
     ROUTES.trunks.forEach(function (t) {
-      out.push({ id: t.id, from: null, to: t.to, points: samples(t.poly), trunk: t.links.map(function (l) { return l.id; }) });
+      out.push({ id: t.id, from: null, to: t.to, points: samples(t.poly, t.radii), trunk: t.links.map(function (l) { return l.id; }) });
     });
     return out;
   };

@@ -99,7 +99,7 @@
       x0 = Math.min(x0, n.x - n.r, l[0]); x1 = Math.max(x1, n.x + n.r, l[2]);
       y0 = Math.min(y0, n.y - n.r, l[1]); y1 = Math.max(y1, n.y + n.r, l[3]);
     });
-    var pad = opts.pad || 30;
+    var pad = opts.pad || 16;
     x0 -= pad; y0 -= pad; x1 += pad; y1 += pad;
     var cell = opts.cell || Math.max(3, Math.min(6, Math.sqrt((x1 - x0) * (y1 - y0) / 150000)));
     var g = this.grid = new Grid(x0, y0, x1, y1, cell);
@@ -216,6 +216,7 @@
     }
     var cells = this.search(from, to, a, b);
     if (!cells) {  // shut in by labels: let it pass over labels rather than over everything
+      this.failed = (this.failed || 0) + 1;
       var saved = this.grid.label;
       this.grid.label = new Uint8Array(saved.length);
       cells = this.search(from, to, a, b);
@@ -228,6 +229,12 @@
   // a straight segment is kept when it passes every obstacle at a distance
   Router.prototype.straightClear = function (p, q, a, b) {
     return this.visible(p, q, a, b, Math.min(2, this.opts.clearance || 4));
+  };
+
+  // does every segment of a polyline keep off the obstacles (but its ends' symbols)?
+  Router.prototype.clearPoly = function (poly, a, b) {
+    for (var k = 0; k + 1 < poly.length; k++) if (!this.visible(poly[k], poly[k + 1], a, b, 0)) return false;
+    return true;
   };
 
   // a label box centred at c: free of every symbol, label and line (but its own line's cells)
@@ -281,16 +288,50 @@
     var d = dist([n.x, n.y], p) || 1, r = n.r + (extra || 0);
     return [n.x + (p[0] - n.x) * r / d, n.y + (p[1] - n.y) * r / d];
   }
-  // cut a polyline at the borders of its end symbols
+  // the corner radius at each bend of a polyline: as round as CORNER allows while the curve
+  // keeps off every symbol and label the straight bend keeps off
+  var CORNER = 22;
+  Router.prototype.radii = function (poly, a, b) {
+    var out = [], g = this.grid, self = this;
+    for (var k = 1; k < poly.length - 1; k++) {
+      var p = poly[k - 1], c = poly[k], q = poly[k + 1];
+      var d1 = dist(p, c), d2 = dist(c, q), r = Math.min(CORNER, d1 / 2, d2 / 2);
+      for (; r > 1; r *= 0.6) {
+        var s = [c[0] + (p[0] - c[0]) * r / (d1 || 1), c[1] + (p[1] - c[1]) * r / (d1 || 1)];
+        var e = [c[0] + (q[0] - c[0]) * r / (d2 || 1), c[1] + (q[1] - c[1]) * r / (d2 || 1)];
+        var ok = true;
+        for (var t = 1; t < 8 && ok; t++) {
+          var u = t / 8, v = 1 - u;
+          var x = v * v * s[0] + 2 * u * v * c[0] + u * u * e[0], y = v * v * s[1] + 2 * u * v * c[1] + u * u * e[1];
+          if (!self.free(g.idx(x, y), a, b)) ok = false;
+        }
+        if (ok) break;
+      }
+      out.push(r > 1 ? Math.round(r * 10) / 10 : 0);
+    }
+    return out;
+  };
+
+  // where the segment p-q (p outside, q inside) enters the circle (c, r)
+  function enter(p, q, c, r) {
+    var dx = q[0] - p[0], dy = q[1] - p[1], fx = p[0] - c[0], fy = p[1] - c[1];
+    var A = dx * dx + dy * dy, B = 2 * (fx * dx + fy * dy), C = fx * fx + fy * fy - r * r;
+    var disc = Math.max(0, B * B - 4 * A * C), t = A ? (-B - Math.sqrt(disc)) / (2 * A) : 0;
+    t = Math.max(0, Math.min(1, t));
+    return [p[0] + dx * t, p[1] + dy * t];
+  }
+  // cut a polyline where it enters its end symbols (the route is kept as it is up to there)
   function clipEnds(poly, a, b, gapA, gapB) {
     var out = poly.slice();
-    if (a) {
-      while (out.length > 2 && dist(out[1], [a.x, a.y]) <= a.r + gapA) out.splice(1, 1);
-      out[0] = border(a, out[1], gapA);
-    }
     if (b) {
-      while (out.length > 2 && dist(out[out.length - 2], [b.x, b.y]) <= b.r + gapB) out.splice(out.length - 2, 1);
-      out[out.length - 1] = border(b, out[out.length - 2], gapB);
+      var cb = [b.x, b.y], rb = b.r + gapB, k = out.length - 1;
+      while (k > 0 && dist(out[k - 1], cb) <= rb) k--;
+      if (k > 0) { out = out.slice(0, k); out.push(enter(out[k - 1], poly[k], cb, rb)); }
+    }
+    if (a) {
+      var ca = [a.x, a.y], ra = a.r + gapA, j = 0;
+      while (j < out.length - 1 && dist(out[j + 1], ca) <= ra) j++;
+      if (j < out.length - 1) { var first = enter(out[j + 1], out[j], ca, ra); out = [first].concat(out.slice(j + 1)); }
     }
     return out;
   }
@@ -388,6 +429,7 @@
       var poly = R.line(J, [t.x, t.y], -1, ti);
       var own = R.mark(poly);
       b.poly = clipEnds(poly, null, t, 0, GAP);
+      b.radii = R.radii(b.poly, -1, ti);
       b.junction = J;
       result.trunks.push(b);
       if (text) {
@@ -415,11 +457,14 @@
         poly = clipEnds(poly, a, null, GAP, 0);
       } else if (twoWay(l)) {
         if (!pairDone[pair]) {
-          var raw0 = R.line([a.x, a.y], [b.x, b.y], ai, bi);
-          pairDone[pair] = { from: l.from, raw: raw0 };
+          var raw0 = R.line([a.x, a.y], [b.x, b.y], ai, bi), side = SIDE;
+          // side by side where both shifted lines stay clear, else closer together
+          while (side > 0.5 && !(R.clearPoly(clipEnds(offset(raw0, side), a, b, GAP, GAP), ai, bi) &&
+                                 R.clearPoly(clipEnds(offset(raw0.slice().reverse(), side), b, a, GAP, GAP), ai, bi))) side -= 1;
+          pairDone[pair] = { from: l.from, raw: raw0, side: Math.max(0, side) };
         }
         var raw = pairDone[pair].from === l.from ? pairDone[pair].raw : pairDone[pair].raw.slice().reverse();
-        var shifted = offset(raw, SIDE);
+        var shifted = offset(raw, pairDone[pair].side);
         own = R.mark(shifted);
         poly = clipEnds(shifted, a, b, GAP, GAP);
       } else {
@@ -427,7 +472,7 @@
         own = R.mark(straightRaw);
         poly = clipEnds(straightRaw, a, b, GAP, GAP);
       }
-      var line = { poly: poly, trunk: trunk ? trunk.id : null };
+      var line = { poly: poly, trunk: trunk ? trunk.id : null, radii: R.radii(poly, ai, trunk ? -1 : bi) };
       result.lines[l.id] = line;
       if (l.label && !trunk) {
         var w = width(l.label);
@@ -436,6 +481,7 @@
         else result.unlabelled.push(l.id);
       }
     });
+    result.failed = R.failed || 0;
     result.ms = (typeof performance !== "undefined" ? performance : Date).now() - t0;
     result.cell = R.grid.cell;
     return result;
