@@ -25,6 +25,7 @@ from .. import schema
 from ..errors import MechGraphError
 from . import edgeinfo
 from . import layout
+from .frames import grouped_layout
 from .style import (
     _DEFAULT_STYLE,
     HIGHLIGHT_COLOUR,
@@ -110,46 +111,7 @@ def page_data(
     edge_list = sorted(g.edges(keys=True, data=True), key=lambda e: (_node_sort_key(e[0]), _node_sort_key(e[1]), str(e[2])))
     is_hl = {(u, v, k): (u, v, k) in hl_edges or (u, v) in hl_pairs for u, v, k, _ in edge_list}
     labelled = any_hl or around  # relation labels: on the steps of paths, on every line of a neighbourhood
-    widest = 0.0
-    if labelled:
-        widest = max((layout.text_width(str(d.get("relation") or k), layout.EDGE_FONT_PX)
-                      for u, v, k, d in edge_list if is_hl[(u, v, k)] or not any_hl), default=0.0)
-
-    frames: list[dict[str, Any]] = []
-    if any_hl:
-        paths = [[tuple(s) for s in p if tuple(s)[0] in g and tuple(s)[1] in g] for p in highlight or []]
-        positions = layout.path_layout(g, [p for p in paths if p], boxes, edge_label_w=widest)
-    elif around:
-        positions = layout.focus_layout(g, centre, boxes, gap=max(90.0, widest + 60))
-    else:
-        positions, frames = layout.grouped_layout(g, boxes, by=group_by, titles=not large)
-
     degree = dict(g.degree())
-    nodes = []
-    for n in order:
-        d = g.nodes[n]
-        box = boxes[n]
-        rec: dict[str, Any] = {"id": ids[n], "name": str(d.get("name") or n), "kind": str(d.get("kind") or "")}
-        for k in ("name_zh", "description"):
-            s = _opt_str(d.get(k))
-            if s:
-                rec[k] = s
-        for k in ("synonyms", "xrefs", "axes"):
-            lst = _str_list(d.get(k))
-            if lst:
-                rec[k] = lst
-        rec["deg"] = degree.get(n, 0)
-        rec["label"] = "\n".join(box.lines)
-        rec["size"] = box.size
-        rec["box"] = [round(box.w, 1), round(box.below, 1)]
-        if n in hl_nodes:
-            rec["hl"] = 1
-        if n == centre:
-            rec["centre"] = 1
-        x, y = positions[n]
-        rec["x"], rec["y"] = x, y
-        nodes.append(rec)
-
     pair_count: dict[frozenset, int] = defaultdict(int)
     for u, v, _, _ in edge_list:
         pair_count[frozenset((ids[u], ids[v]))] += 1
@@ -187,6 +149,41 @@ def page_data(
 
     hubs = set() if (any_hl or around) else {ids[n] for n in order if degree.get(n, 0) >= HUB_DEGREE}
     links = _links(edges, labelled=labelled, path_view=any_hl, centre=ids.get(centre), hubs=hubs)
+    frames: list[dict[str, Any]] = []
+    widest = max((layout.text_width(ln["label"], layout.EDGE_FONT_PX) for ln in links if ln.get("label")), default=0.0)
+    if any_hl:
+        paths = [[tuple(s) for s in p if tuple(s)[0] in g and tuple(s)[1] in g] for p in highlight or []]
+        positions = layout.path_layout(g, [p for p in paths if p], boxes, edge_label_w=widest)
+    elif around:
+        positions = layout.focus_layout(g, centre, boxes, gap=max(90.0, min(widest, 140.0) + 40))
+    else:
+        positions, frames = grouped_layout(g, boxes, by=group_by, titles=not large)
+
+    nodes = []
+    for n in order:
+        d = g.nodes[n]
+        box = boxes[n]
+        rec: dict[str, Any] = {"id": ids[n], "name": str(d.get("name") or n), "kind": str(d.get("kind") or "")}
+        for k in ("name_zh", "description"):
+            s = _opt_str(d.get(k))
+            if s:
+                rec[k] = s
+        for k in ("synonyms", "xrefs", "axes"):
+            lst = _str_list(d.get(k))
+            if lst:
+                rec[k] = lst
+        rec["deg"] = degree.get(n, 0)
+        rec["label"] = "\n".join(box.lines)
+        rec["size"] = box.size
+        rec["box"] = [round(box.w, 1), round(box.below, 1)]
+        if n in hl_nodes:
+            rec["hl"] = 1
+        if n == centre:
+            rec["centre"] = 1
+        x, y = positions[n]
+        rec["x"], rec["y"] = x, y
+        nodes.append(rec)
+
     use_physics = bool(physics)
     return {
         "nodes": nodes,
@@ -251,7 +248,10 @@ def _links(edges: list[dict[str, Any]], *, labelled: bool, path_view: bool, cent
             shown = hl if path_view else members
             if labelled and shown:
                 ordered = sorted(shown, key=lambda e: (e["sign"] not in ("+", "-"), e["relation"]))
-                link["label"] = " / ".join(dict.fromkeys(e["relation"] for e in ordered))
+                names = list(dict.fromkeys(e["relation"] for e in ordered))
+                if len(names) > 1 and "associated_with" in names:  # a causal relation says more (the tooltip has both)
+                    names.remove("associated_with")
+                link["label"] = " / ".join(names)
             link["prio"] = 3 if hl else 2 if centre in (u, v) else 1 if link.get("label") else 0
             for e in members:
                 e["link"] = link["id"]

@@ -372,10 +372,12 @@
     if (!ROUTES) return out;
     DATA.links.forEach(function (l) {
       var r = ROUTES.lines[l.id];
-      if (r && r.labelAt && linePoly(l)) out.push({ id: l.id, text: l.label, x: r.labelAt[0], y: r.labelAt[1], sign: l.sign, w: r.labelW });
+      if (r && r.labelAt && linePoly(l)) out.push({ id: l.id, text: l.label, x: r.labelAt[0], y: r.labelAt[1], sign: l.sign, w: r.labelW,
+                                                    font: LABEL_FONT, px: EDGE_FONT });
     });
     ROUTES.trunks.forEach(function (t) {
-      if (t.labelAt && !dragged[t.to]) out.push({ id: t.id, text: t.label, x: t.labelAt[0], y: t.labelAt[1], sign: t.sign, w: t.labelW });
+      if (t.labelAt && !dragged[t.to]) out.push({ id: t.id, text: t.label, x: t.labelAt[0], y: t.labelAt[1], sign: t.sign, w: t.labelW,
+                                                 font: LABEL_FONT, px: EDGE_FONT });
     });
     return out;
   }
@@ -511,7 +513,8 @@
     });
     return out;
   };
-  // every drawn line as the points it passes through (canvas units), with the nodes it joins
+  // every drawn line as the points it passes through (canvas units), with the nodes it joins and
+  // whether it ends in a head (a line into a bundle ends at the junction; its trunk has the head)
   window.mechgraphLines = function () {
     var out = [];
     if (!ROUTES) return out;
@@ -520,10 +523,11 @@
       if (!r || r.loop) return;
       var routedPoly = linePoly(l);
       out.push({ id: l.id, from: l.from, to: l.to, points: routedPoly ? samples(routedPoly, r.radii) : samples(straight(l)),
-                 label: l.label || null });
+                 label: l.label || null, head: !(routedPoly && r.trunk) });
     });
     ROUTES.trunks.forEach(function (t) {
-      out.push({ id: t.id, from: null, to: t.to, points: samples(t.poly, t.radii), trunk: t.links.map(function (l) { return l.id; }) });
+      out.push({ id: t.id, from: null, to: t.to, points: samples(t.poly, t.radii), trunk: t.links.map(function (l) { return l.id; }),
+                 head: true });
     });
     return out;
   };
@@ -546,7 +550,8 @@
     }
     if (settled) markReady();
   });
-  network.on("resize", function () { fitView(false); });
+  // vis-network restores its camera right after it reports a resize: refit after that
+  network.on("resize", function () { setTimeout(function () { fitView(false); }, 0); });
   if (!physics) fitView(false);
 
   // ---- dragging: a node's lines follow it straight, and are routed again where it lands ----

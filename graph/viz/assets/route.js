@@ -256,9 +256,10 @@
     if (total <= 0) return null;
     var cands = [], step = Math.max(4, this.grid.cell);
     for (var s = skipStart; s <= total - skipEnd; s += step) cands.push(s);
+    if (!cands.length) cands.push(total / 2);
     var mid = (skipStart + total - skipEnd) / 2;
     cands.sort(function (x, y) { return Math.abs(x - mid) - Math.abs(y - mid); });
-    var shifts = [0, 1, -1];
+    var shifts = [0, 1, -1, 1.8, -1.8, 2.6, -2.6];
     for (var pass = 0; pass < shifts.length; pass++) {
       for (var ci = 0; ci < cands.length; ci++) {
         var s2 = cands[ci], acc = 0, seg = 0;
@@ -461,12 +462,15 @@
           // side by side where both shifted lines stay clear, else closer together
           while (side > 0.5 && !(R.clearPoly(clipEnds(offset(raw0, side), a, b, GAP, GAP), ai, bi) &&
                                  R.clearPoly(clipEnds(offset(raw0.slice().reverse(), side), b, a, GAP, GAP), ai, bi))) side -= 1;
-          pairDone[pair] = { from: l.from, raw: raw0, side: Math.max(0, side) };
+          side = Math.max(0, side);
+          // both lines are marked now, so that the first one's label keeps off the second line
+          var there = offset(raw0, side), back = offset(raw0.slice().reverse(), side);
+          pairDone[pair] = { from: l.from, raw: raw0, side: side, own: [R.mark(there), R.mark(back)] };
         }
-        var raw = pairDone[pair].from === l.from ? pairDone[pair].raw : pairDone[pair].raw.slice().reverse();
-        var shifted = offset(raw, pairDone[pair].side);
-        own = R.mark(shifted);
-        poly = clipEnds(shifted, a, b, GAP, GAP);
+        var forward = pairDone[pair].from === l.from;
+        var raw = forward ? pairDone[pair].raw : pairDone[pair].raw.slice().reverse();
+        own = pairDone[pair].own[forward ? 0 : 1];
+        poly = clipEnds(offset(raw, pairDone[pair].side), a, b, GAP, GAP);
       } else {
         var straightRaw = R.line([a.x, a.y], [b.x, b.y], ai, bi);
         own = R.mark(straightRaw);
