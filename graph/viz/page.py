@@ -120,6 +120,16 @@ def _legend_edge(colour: str, end: str, dash: str = "", width: float = 2.0, opac
     )
 
 
+def _legend_bundle() -> str:
+    c = html.escape(SIGN_COLOURS["-"])
+    return (
+        '<svg width="34" height="16" viewBox="0 0 34 16" aria-hidden="true">'
+        f'<path d="M2 2 Q12 2 16 8 M2 8 L16 8 M2 14 Q12 14 16 8" fill="none" stroke="{c}" stroke-width="1.3"/>'
+        f'<line x1="16" y1="8" x2="29" y2="8" stroke="{c}" stroke-width="2"/>'
+        f'<line x1="29" y1="3" x2="29" y2="13" stroke="{c}" stroke-width="2.5"/></svg>'
+    )
+
+
 def _legend_html(data: dict[str, Any]) -> str:
     present = {n["kind"] or "other" for n in data["nodes"]}
     rows = []
@@ -141,6 +151,11 @@ def _legend_html(data: dict[str, Any]) -> str:
             "<span>dotted, pale: not stated by the review (curator, reference title or hypothesis)</span></li>"
         )
     signs.append(f"<li>{_legend_edge('#666666', '', width=4)}<span>thicker: stronger evidence</span></li>")
+    if data.get("routed"):
+        signs.append(f"<li>{_legend_bundle()}<span>lines of one kind into one node from one side share one head</span></li>")
+    if data.get("hubs"):
+        signs.append(f"<li>{_legend_edge(SIGN_COLOURS['+'], 'arrow', opacity=0.4)}"
+                     "<span>pale: a line of a hub (hover or click the hub to bring them forward)</span></li>")
     if data["dim"]:
         signs.append(f"<li>{_legend_edge(SIGN_COLOURS['-'], 'bar', width=5)}"
                      "<span>bold, labelled: a step of the highlighted paths, coloured by its sign</span></li>")

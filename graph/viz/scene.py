@@ -251,7 +251,7 @@ def _links(edges: list[dict[str, Any]], *, labelled: bool, path_view: bool, cent
                 names = list(dict.fromkeys(e["relation"] for e in ordered))
                 if len(names) > 1 and "associated_with" in names:  # a causal relation says more (the tooltip has both)
                     names.remove("associated_with")
-                link["label"] = " / ".join(names)
+                link["label"] = " / ".join(name.replace("_", " ") for name in names)  # "subtype of", as read aloud
             link["prio"] = 3 if hl else 2 if centre in (u, v) else 1 if link.get("label") else 0
             for e in members:
                 e["link"] = link["id"]

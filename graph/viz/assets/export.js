@@ -189,6 +189,8 @@
     var items = kinds.map(function (k) { return { kind: k, text: KIND_NAMES[k] || k.replace(/_/g, " ") }; });
     items.push({ sign: "+", text: "promotes / activates (+)" }, { sign: "-", text: "inhibits / kills (\u2212)" },
                { sign: "0", text: "binds, targets, structural" });
+    if (data.links.some(function (l) { return l.dashed; })) items.push({ sign: "0", dash: [6, 4], text: "dashed: association or structural link" });
+    if (data.links.some(function (l) { return l.unstated; })) items.push({ sign: "+", dash: [1.5, 3.5], text: "dotted: the review itself does not say so" });
     ctx.save();
     ctx.font = "13px " + face;
     ctx.textBaseline = "middle";
@@ -204,8 +206,9 @@
         ctx.fill();
       } else {
         var c = style.signs[it.sign];
-        ctx.strokeStyle = c; ctx.fillStyle = c; ctx.lineWidth = 2; ctx.setLineDash([]);
+        ctx.strokeStyle = c; ctx.fillStyle = c; ctx.lineWidth = 2; ctx.setLineDash(it.dash || []);
         ctx.beginPath(); ctx.moveTo(cx, cy); ctx.lineTo(cx + 24, cy); ctx.stroke();
+        ctx.setLineDash([]);
         ctx.beginPath();
         if (it.sign === "-") { ctx.moveTo(cx + 25, cy - 6); ctx.lineTo(cx + 25, cy + 6); ctx.lineWidth = 2.5; ctx.stroke(); }
         else { ctx.moveTo(cx + 28, cy); ctx.lineTo(cx + 20, cy - 4.5); ctx.lineTo(cx + 20, cy + 4.5); ctx.closePath(); ctx.fill(); }

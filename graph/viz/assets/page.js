@@ -523,7 +523,7 @@
       if (!r || r.loop) return;
       var routedPoly = linePoly(l);
       out.push({ id: l.id, from: l.from, to: l.to, points: routedPoly ? samples(routedPoly, r.radii) : samples(straight(l)),
-                 label: l.label || null, head: !(routedPoly && r.trunk) });
+                 label: l.label || null, head: !(routedPoly && r.trunk), bends: routedPoly ? routedPoly.length - 2 : 0 });
     });
     ROUTES.trunks.forEach(function (t) {
       out.push({ id: t.id, from: null, to: t.to, points: samples(t.poly, t.radii), trunk: t.links.map(function (l) { return l.id; }),
