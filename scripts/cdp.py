@@ -87,8 +87,8 @@ def non_white_fraction(png: bytes) -> float:
 # --------------------------------------------------------------------------------------------
 
 # Every drawn line (the points the page draws it through) against every node's symbol (the
-# square vis-network draws it in) and label box (as vis-network laid it out), and every relation
-# label drawn on the picture: a line crosses an obstacle when one of its points falls inside it
+# square vis-network draws it in) and label box (as vis-network laid it out), every group title
+# and every relation label drawn on the picture: a line crosses an obstacle when one of its points falls inside it
 # by more than half a unit. A line's own two symbols and its own label are not obstacles to it;
 # its own nodes' labels are.
 CROSSINGS_JS = r"""
@@ -100,6 +100,7 @@ CROSSINGS_JS = r"""
     const s = n.labelModule && n.labelModule.size;
     if (s && s.width) obst.push({id, what: 'label', b: [s.left, s.top, s.left + s.width, s.top + s.height]});
   }
+  mechgraphFrameTitles().forEach((b, i) => obst.push({id: 'title:' + i, what: 'group title', b}));
   const probe = document.createElement('canvas').getContext('2d');
   for (const s of mechgraphRelationLabels()) {
     probe.font = s.font;

@@ -411,6 +411,19 @@
       return { id: n.id, x: p.x, y: p.y, r: n.size + 1.5, label: label };
     });
   }
+  // the group titles' boxes, in canvas units
+  function frameTitles() {
+    var out = [];
+    probe.font = "600 " + S.titlePx + "px " + FACE;
+    (DATA.frames || []).forEach(function (f) {
+      f.title.split("\n").forEach(function (line, k) {
+        var y = f.y + 7 + S.titleLinePx * k;
+        out.push([f.x + 10, y, f.x + 10 + probe.measureText(line).width, y + S.titlePx]);
+      });
+    });
+    return out;
+  }
+  window.mechgraphFrameTitles = frameTitles;
   function reroute() {
     if (!routed) return;
     var links = DATA.links.map(function (l) {
@@ -418,7 +431,8 @@
                bundle: l.from === l.to ? null : [l.sign, l.dashed ? 1 : 0, l.unstated ? 1 : 0, l.hl ? 1 : 0, l.hub ? 1 : 0].join("|") };
     });
     var input = obstacles();
-    var r = window.MechgraphRoute.route(input, links, { measure: measure, labelH: EDGE_FONT + 4, bundleMin: S.bundleMin || 3 });
+    var r = window.MechgraphRoute.route(input, links, { measure: measure, labelH: EDGE_FONT + 4, bundleMin: S.bundleMin || 3,
+                                                        blocks: frameTitles() });
     window.__mechgraphRouteInput = { nodes: input, links: links, widths: links.map(function (l) { return l.label ? measure(l.label) : 0; }) };
     r.trunkById = {};
     r.trunks.forEach(function (t) {

@@ -104,6 +104,9 @@
     var cell = opts.cell || Math.max(3, Math.min(6, Math.sqrt((x1 - x0) * (y1 - y0) / 150000)));
     var g = this.grid = new Grid(x0, y0, x1, y1, cell);
     var m = opts.margin === undefined ? 1.5 : opts.margin;  // hard margin; the clearance cost keeps lines further off
+    (opts.blocks || []).forEach(function (b) {  // other text on the drawing (group titles)
+      g.markRect([b[0] - m, b[1] - m, b[2] + m, b[3] + m], function (c) { g.label[c] = 1; });
+    });
     nodes.forEach(function (n, i) {
       g.markRect([n.x - n.r - m, n.y - n.r - m, n.x + n.r + m, n.y + n.r + m], function (c) {
         g.owner[c] = g.owner[c] === -1 || g.owner[c] === i ? i : -2;
