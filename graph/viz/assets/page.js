@@ -71,6 +71,9 @@
   DATA.nodes.forEach(function (n) { nodeById[n.id] = n; });
   DATA.edges.forEach(function (e) { edgeById[e.id] = e; });
   DATA.links.forEach(function (l) { linkById[l.id] = l; });
+  DATA.links.forEach(function (l) {  // a line's overlay value (viz --data): the largest of its edges'
+    l.edges.forEach(function (id) { var e = edgeById[id]; if (e.ov !== undefined && !(l.ov >= e.ov)) l.ov = e.ov; });
+  });
 
   function nodeInfo(n, full) {
     var box = el("div");
@@ -324,10 +327,11 @@
     tracePath(ctx, poly, radii);
     ctx.stroke();
   }
-  var selectedNode = null;
+  var selectedNode = null, hoveredNode = null;
   function emphasis(l) {  // lines of the hovered or selected node, or the hovered line, stand out
     if (hoverIds && hoverIds.indexOf(l.id) !== -1) return 2;
     if (selectedNode && (l.from === selectedNode || l.to === selectedNode)) return 1;
+    if (hoveredNode && (l.from === hoveredNode || l.to === hoveredNode)) return 1;
     return 0;
   }
   function drawLines(ctx) {
@@ -433,7 +437,6 @@
     var input = obstacles();
     var r = window.MechgraphRoute.route(input, links, { measure: measure, labelH: EDGE_FONT + 4, bundleMin: S.bundleMin || 3,
                                                         blocks: frameTitles() });
-    window.__mechgraphRouteInput = { nodes: input, links: links, widths: links.map(function (l) { return l.label ? measure(l.label) : 0; }) };
     r.trunkById = {};
     r.trunks.forEach(function (t) {
       r.trunkById[t.id] = t;
@@ -621,11 +624,13 @@
   network.on("hoverNode", function (p) {
     var n = nodeById[p.node];
     overNode = p.node;
-    if (hoverIds) { hoverIds = null; network.redraw(); }
+    hoverIds = null;
+    hoveredNode = p.node;
+    network.redraw();
     if (n) showTip(nodeInfo(n, false));
   });
   network.on("hoverEdge", function (p) { var e = edgeById[p.edge]; if (e) showTip(edgeInfo(e, false)); });
-  network.on("blurNode", function () { overNode = null; hideTip(); });
+  network.on("blurNode", function () { overNode = null; hoveredNode = null; hideTip(); network.redraw(); });
   network.on("blurEdge", hideTip);
   network.on("zoom", hideTip);
 
