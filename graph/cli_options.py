@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import click
 
-LEVELS = ["clinical_trial", "observational_human", "case_report", "preclinical_in_vivo", "in_vitro", "expert_statement"]
+from . import schema
+
+LEVELS = list(schema.EVIDENCE_LEVELS)
 
 # Search options shared by path, effect, combine and targets (see mechgraph.analysis.paths.PathOptions).
 SEARCH_OPTIONS = {

@@ -76,6 +76,13 @@ ENTITY_KINDS: dict[str, EntityKind] = {
         EntityKind("process", "Process", "biolink:BiologicalProcess", "a biological process (EMT, angiogenesis)"),
         EntityKind("disease", "Disease", "biolink:Disease", "a disease (gastric cancer)"),
         EntityKind(
+            "disease_subtype",
+            "DiseaseSubtype",
+            "biolink:Disease",
+            "a subtype of the disease that the review distinguishes to choose therapy (T-cell-exhausted GCPM); "
+            "its characterized_by edges name what is high in it",
+        ),
+        EntityKind(
             "phenotype",
             "Phenotype",
             "biolink:PhenotypicFeature",
@@ -97,6 +104,13 @@ ENTITY_KINDS: dict[str, EntityKind] = {
         EntityKind("publication", "Publication", "biolink:Publication", "a publication cited by the source review"),
     ]
 }
+
+# Groups of kinds the rules read (one definition each): cells (abundance x activity), therapies
+# (what acts), outcomes (what a disease does to the patient), and bookkeeping kinds no path walks.
+CELL_KINDS = ("cell_type", "cell_state", "tumour_cell")
+THERAPY_KINDS = ("therapy", "therapy_class")
+OUTCOME_KINDS = ("phenotype", "disease")
+NEVER_WALKED_KINDS = ("publication", "clinical_trial")
 
 # Therapy modality refines the Biolink category of a therapy: drugs are biolink:Drug,
 # procedures biolink:Procedure, the rest biolink:Treatment.
@@ -125,6 +139,22 @@ RELATIONS: dict[str, Relation] = {
         Relation("expresses", 1, "EXPRESSES", "biolink:expresses", "expresses a gene, receptor or antigen"),
         Relation("polarizes", 1, "POLARIZES", "biolink:affects", "converts or polarizes into another state"),
         Relation("kills", -1, "KILLS", "biolink:affects", "kills cells"),
+        Relation(
+            "characterized_by", 1, "CHARACTERIZED_BY", "biolink:has_phenotype",
+            "a disease subtype shows this feature at a high level (what sets it apart)",
+        ),
+        Relation(
+            "enhances", 1, "ENHANCES", "biolink:affects",
+            "raises the efficacy of a therapy (a modifier of the therapy, not a step of the source's mechanism)",
+        ),
+        Relation(
+            "impairs", -1, "IMPAIRS", "biolink:affects",
+            "lowers the efficacy of a therapy (a modifier of the therapy, not a step of the source's mechanism)",
+        ),
+        Relation(
+            "bypasses", 0, "BYPASSES", "biolink:related_to",
+            "reaches its site around an obstacle (intraperitoneal delivery around the peritoneal-plasma barrier)",
+        ),
         Relation("binds", 0, "BINDS", "biolink:physically_interacts_with", "binds physically"),
         Relation("targets", 0, "TARGETS", "biolink:targets", "therapy aimed at a molecule or cell"),
         Relation(
@@ -137,14 +167,23 @@ RELATIONS: dict[str, Relation] = {
         Relation("tested_in", None, "TESTED_IN", "biolink:studied_in", "therapy tested in a trial", structural=True),
         Relation("subtype_of", None, "SUBTYPE_OF", "biolink:subclass_of", "is a subtype or member of", structural=True),
         Relation("part_of", None, "PART_OF", "biolink:part_of", "is a component of", structural=True),
+        Relation(
+            "form_of", None, "FORM_OF", "biolink:subclass_of",
+            "is a recombinant or engineered form of a molecule (a therapy that supplies it and acts as it does)",
+            structural=True,
+        ),
         Relation("reported_in", None, "REPORTED_IN", "biolink:published_in", "study results reported in", structural=True),
     ]
 }
 
 EVIDENCE_LEVELS: dict[str, int] = {
-    # name -> strength (higher is stronger); used by path and target scores. A record's level is
-    # derived from the design of the study it rests on (STUDY_DESIGNS below), never set by hand.
-    "clinical_trial": 6,
+    # name -> strength (higher is stronger), the hierarchy of the Oxford CEBM levels and GRADE's
+    # starting certainty: randomised trial > non-randomised trial (single arm, most phase I) >
+    # observational human study > case report > animal > in vitro > expert statement. A record's
+    # level is derived from the design of the study it rests on (STUDY_DESIGNS below), never set
+    # by hand, and never from how strong the claim sounds.
+    "randomised_trial": 7,
+    "nonrandomised_trial": 6,
     "observational_human": 5,
     "case_report": 4,
     "preclinical_in_vivo": 3,
@@ -152,10 +191,25 @@ EVIDENCE_LEVELS: dict[str, int] = {
     "expert_statement": 1,
 }
 
+# How each level reads in an answer ("decided by a randomised trial").
+LEVEL_LABELS: dict[str, str] = {
+    "randomised_trial": "randomised trial",
+    "nonrandomised_trial": "non-randomised trial",
+    "observational_human": "observational study in patients",
+    "case_report": "case report",
+    "preclinical_in_vivo": "animal study",
+    "in_vitro": "in vitro study",
+    "expert_statement": "expert statement",
+}
+# Levels that are trials (only these may be called "trials" in an answer), and levels that rest on patients.
+TRIAL_LEVELS = ("randomised_trial", "nonrandomised_trial")
+HUMAN_LEVELS = ("randomised_trial", "nonrandomised_trial", "observational_human", "case_report")
+
 # How much one step of evidence weighs in a path's score and in an export's `score` column: its
 # strongest level, +5% per further reference (at most 1), x0.7 when only a reference's title says it.
 LEVEL_WEIGHT: dict[str, float] = {
-    "clinical_trial": 1.0,
+    "randomised_trial": 1.0,
+    "nonrandomised_trial": 0.95,
     "observational_human": 0.9,
     "case_report": 0.85,
     "preclinical_in_vivo": 0.8,
@@ -191,9 +245,9 @@ class StudyDesign:
 STUDY_DESIGNS: dict[str, StudyDesign] = {
     d.name: d
     for d in [
-        StudyDesign("randomised_trial", "clinical_trial", "randomised controlled trial"),
-        StudyDesign("single_arm_trial", "clinical_trial", "interventional trial with one arm (incl. most phase I trials)"),
-        StudyDesign("interventional_trial", "clinical_trial", "registered interventional trial whose allocation (single arm or randomised) the curators have not confirmed"),
+        StudyDesign("randomised_trial", "randomised_trial", "randomised controlled trial"),
+        StudyDesign("single_arm_trial", "nonrandomised_trial", "interventional trial with one arm (incl. most phase I trials)"),
+        StudyDesign("interventional_trial", "nonrandomised_trial", "registered interventional trial whose allocation (single arm or randomised) the curators have not confirmed; counted as non-randomised until confirmed"),
         StudyDesign("prospective_cohort", "observational_human", "prospective observational cohort of patients"),
         StudyDesign("retrospective_cohort", "observational_human", "retrospective cohort or real-world study of patients"),
         StudyDesign("cross_sectional", "observational_human", "human tissue, blood, ascites or lavage samples profiled at one time point"),
@@ -318,6 +372,8 @@ EDGE_FIELDS = {
     "evidence": "non-empty list of evidence records",
     "direction": "associated_with only: positive, negative or none",
     "context": "where or under what condition the relation holds",
+    "chain": "entity ids of the molecular chain this edge summarises, in order, without its two ends "
+             "(THBS2+ CAF -polarizes-> SPP1+ TAM through [c3, c3ar1]); each link must be an edge of the graph",
     "axes": "axis ids",
     "caveats": "inconsistencies in the source",
 }
@@ -331,6 +387,8 @@ EVIDENCE_FIELDS = {
     "summary": "one sentence in the curator's own words",
     "model": "the model or sample (cell line, mouse strain, cohort)",
     "figures": "reported numbers",
+    "observation": "key naming one observation (one comparison in one study); records sharing a key, on any edges, "
+                   "count once in every score",
     "caveats": "caveats on this piece of evidence",
 }
 REFERENCE_FIELDS = {
@@ -349,6 +407,21 @@ REFERENCE_FIELDS = {
     "doi": "DOI without the doi: prefix",
     "cited_for": "what the review cites it for, in the curator's words",
     "caveats": "citation problems",
+}
+# A proposal the review makes (a target to pursue, a way to stratify patients, a combination to
+# test): not an observed mechanism, so never a path step; answers cite it ("the review proposes
+# it as a target, 1.3 ¶2"). Loaded onto every entity it names as the node attribute `proposals`.
+PROPOSAL_KINDS = {
+    "target": "the review proposes acting on these entities as a therapeutic target",
+    "stratification": "the review proposes choosing patients for a therapy by these entities",
+    "combination": "the review proposes combining these therapies",
+}
+PROPOSAL_FIELDS = {
+    "proposes": "one of PROPOSAL_KINDS",
+    "entities": "entity ids the proposal names (targets, markers, or therapies to combine)",
+    "therapy": "stratification: the therapy the patients would be chosen for",
+    "evidence": "non-empty list of evidence records (the review's sentence, with its locator)",
+    "caveats": "caveats",
 }
 AXIS_FIELDS = {
     "id": "axis identifier",

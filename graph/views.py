@@ -34,7 +34,7 @@ from .analysis.paths import DEFAULT_K as PATH_K  # the same defaults as `mechgra
 from .analysis.paths import DEFAULT_MAX_LEN as PATH_MAX_LEN
 from .analysis.paths import PathAnswer, PathOptions, SignedPath, find_paths, path_ids
 from .analysis.regions import find_paths_in
-from .analysis.semantics import parse_support
+from .edges import SUPPORTS, parse_support
 from .errors import MechGraphError
 from .store.entities import resolve
 from .viz import FORMATS, density_warning, select_subgraph, write_picture
@@ -55,8 +55,8 @@ class Drawn:
 
 
 def support_vocabulary() -> list[str]:
-    """The supports an evidence record may carry (the schema's)."""
-    return list(schema.SUPPORTS)
+    """The supports an evidence record may carry."""
+    return list(SUPPORTS)
 
 
 def default_name(view: str, *ids: str, fmt: str = "html") -> str:

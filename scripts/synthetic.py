@@ -63,14 +63,16 @@ CAUSAL_SHARES: list[tuple[str, float]] = [
 ]
 ACTING_SHARES: list[tuple[str, float]] = [("targets", 0.5), ("inhibits", 0.3), ("activates", 0.1), ("kills", 0.05), ("binds", 0.05)]
 LEVEL_SHARES: list[tuple[str, float]] = [
-    ("clinical_trial", 0.08),
+    ("randomised_trial", 0.04),
+    ("nonrandomised_trial", 0.04),
     ("observational_human", 0.30),
     ("preclinical_in_vivo", 0.30),
     ("in_vitro", 0.25),
     ("expert_statement", 0.07),
 ]
 SPECIES_FOR_LEVEL = {
-    "clinical_trial": ("patients",),
+    "randomised_trial": ("patients",),
+    "nonrandomised_trial": ("patients",),
     "observational_human": ("patients", "human_samples"),
     "preclinical_in_vivo": ("mouse_model",),
     "in_vitro": ("cell_line", "human_samples"),

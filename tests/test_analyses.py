@@ -17,7 +17,7 @@ from mechgraph.analysis.semantics import LEVEL_WEIGHT, STEP_PENALTY
 from mechgraph.analysis.targets import MARKER_WEIGHT, rank_targets, shuffled_index
 from mechgraph.errors import MechGraphError
 
-OBS, TRIAL, VITRO = "observational_human", "clinical_trial", "in_vitro"
+OBS, TRIAL, VITRO = "observational_human", "randomised_trial", "in_vitro"
 PM = "peritoneal_metastasis"
 OUT = (PM, "poor_survival")
 
@@ -79,7 +79,7 @@ def test_a_marker_of_a_driving_cell_is_a_handle_to_deplete_it():
 
 
 def test_disagreeing_evidence_is_reported():
-    g = small_graph([("x", "promotes", PM, OBS), ("x", "activates", "b", OBS), ("b", "inhibits", PM, "clinical_trial")],
+    g = small_graph([("x", "promotes", PM, OBS), ("x", "activates", "b", OBS), ("b", "inhibits", PM, "randomised_trial")],
                     {PM: "phenotype"})
     x = {t.id: t for t in rank_targets(g, top=0, outcomes=(PM,), permutations=0).targets}["x"]
     assert x.disagreements and "both signs" in x.disagreements[0]

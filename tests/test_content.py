@@ -146,7 +146,7 @@ def test_levels_follow_the_study_not_the_claim(seed_graph):
         assert seed_graph.nodes[cohort]["design"] == "retrospective_cohort"
         for u, _, k, a in seed_graph.in_edges(cohort, keys=True, data=True):
             assert k == "tested_in" and a["level"] == "observational_human", (u, cohort)
-    assert seed_graph.edges["nivolumab", "checkmate_649", "tested_in"]["level"] == "clinical_trial"
+    assert seed_graph.edges["nivolumab", "checkmate_649", "tested_in"]["level"] == "randomised_trial"
     for u, v, k, a in seed_graph.edges(keys=True, data=True):
         for e in a["evidence"]:
             if e.get("ref") in ("37", "39", "27"):  # a review, a guideline, a consensus

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from conftest import ev, small_graph
-from mechgraph import schema
+from mechgraph import edges, schema
 from mechgraph.analysis.semantics import ACTING_RELATIONS, THERAPY_KINDS
 from mechgraph.analysis.targets import TARGET_KINDS
 from mechgraph.cypher.named import named_query
@@ -34,10 +34,10 @@ def drivers_graph():
     g = graph_with_refs([
         ("x1", "promotes", "pm", "observational_human", ["1", "2"]),  # driver, one step
         ("x2", "inhibits", "y", "in_vitro", ["3"]),  # - then - : a driver over two steps
-        ("y", "inhibits", "pm", "clinical_trial", ["4"]),
-        ("x3", "inhibits", "pm", "clinical_trial", ["5"]),  # a brake, not a driver
-        ("x4", "promotes", "pm", "clinical_trial", ["6"]),  # a driver, but a therapy targets it
-        ("drug", "targets", "x4", "clinical_trial", ["7"]),
+        ("y", "inhibits", "pm", "randomised_trial", ["4"]),
+        ("x3", "inhibits", "pm", "randomised_trial", ["5"]),  # a brake, not a driver
+        ("x4", "promotes", "pm", "randomised_trial", ["6"]),  # a driver, but a therapy targets it
+        ("drug", "targets", "x4", "randomised_trial", ["7"]),
         ("x5", "part_of", "cpx", "expert_statement", ["review"]),  # the sign passes through part_of
         ("cpx", "promotes", "pm", "preclinical_in_vivo", ["8"]),
         ("far", "promotes", "a", "in_vitro", ["9"]),  # four steps away: beyond the bound
@@ -94,8 +94,9 @@ def test_named_queries_use_the_schemas_vocabulary():
     for name in ("untargeted_drivers", "therapies_upstream_of"):
         q = named_query(name).text
         signed = re.search(r"\[:((?:[A-Z_]+\|)+[A-Z_]+)\*1\.\.3\]", q).group(1).split("|")
-        want = [r.neo4j_type for r in schema.RELATIONS.values()
-                if (r.sign in (1, -1) and r.name != "expresses") or r.name in ("subtype_of", "part_of")]  # as analysis.semantics
+        want = [r.neo4j_type for r in schema.RELATIONS.values()  # the steps mechgraph.edges walks
+                if (r.sign in (1, -1) and r.name != "expresses" and r.name not in edges.EFFICACY_RELATIONS)
+                or r.name in edges.PASS_THROUGH_RELATIONS]
         assert sorted(signed) == sorted(want), name
     acting = re.search(r"\(t:Entity\)-\[:([A-Z|]+)\]->\(x\)", text).group(1).split("|")
     assert sorted(acting) == sorted(schema.RELATIONS[r].neo4j_type for r in ACTING_RELATIONS)

@@ -75,8 +75,8 @@ def known_graph() -> nx.MultiDiGraph:
     edge("caf", "promotes", "pm", "observational_human", ["18", "19"], ["review_text", "curator"], "+")
     edge("caf", "secretes", "il6", "in_vitro", ["20"], ["reference_title"], "+")
     edge("il6", "activates", "pm", "preclinical_in_vivo", ["21"], ["review_text"], "+")
-    edge("nivo", "inhibits", "pd1", "clinical_trial", ["28"], ["curator"], "-")
-    edge("nivo", "targets", "pd1", "clinical_trial", ["28"], ["curator"], "0")
+    edge("nivo", "inhibits", "pd1", "randomised_trial", ["28"], ["curator"], "-")
+    edge("nivo", "targets", "pd1", "randomised_trial", ["28"], ["curator"], "0")
     edge("pd1", "inhibits", "pm", "expert_statement", ["review"], ["hypothesis"], "-")
     return g
 

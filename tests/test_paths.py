@@ -40,8 +40,8 @@ def test_unsigned_associations_and_markers_are_not_mechanism_steps():
 
 
 def test_score_is_step_weights_times_penalty_per_extra_step():
-    g = small_graph([("a", "promotes", "z", "in_vitro"), ("a", "promotes", "m", "clinical_trial"),
-                     ("m", "promotes", "z", "clinical_trial")])
+    g = small_graph([("a", "promotes", "z", "in_vitro"), ("a", "promotes", "m", "randomised_trial"),
+                     ("m", "promotes", "z", "randomised_trial")])
     paths = signed_paths(g, "a", "z", k=5, hub_penalty=0.0)
     assert [len(p.steps) for p in paths] == [2, 1]
     assert math.isclose(paths[0].score, 1.0 * 1.0 * STEP_PENALTY)
@@ -64,8 +64,8 @@ def test_hub_penalty_demotes_paths_through_hubs():
 
 
 def test_sign_is_searched_not_filtered_after_the_fact():
-    edges = [("a", "promotes", f"p{i}", "clinical_trial") for i in range(4)]
-    edges += [(f"p{i}", "promotes", "t", "clinical_trial") for i in range(4)]
+    edges = [("a", "promotes", f"p{i}", "randomised_trial") for i in range(4)]
+    edges += [(f"p{i}", "promotes", "t", "randomised_trial") for i in range(4)]
     edges += [("a", "inhibits", "q", "in_vitro"), ("q", "promotes", "r", "in_vitro"), ("r", "promotes", "t", "in_vitro")]
     g = small_graph(edges)
     top = signed_paths(g, "a", "t", k=3)
@@ -77,7 +77,7 @@ def test_sign_is_searched_not_filtered_after_the_fact():
 
 def test_via_avoid_kinds_and_max_len():
     kinds = {"proc": "process"}
-    g = small_graph([("a", "promotes", "proc", "clinical_trial"), ("proc", "promotes", "t", "clinical_trial"),
+    g = small_graph([("a", "promotes", "proc", "randomised_trial"), ("proc", "promotes", "t", "randomised_trial"),
                      ("a", "promotes", "g", "in_vitro"), ("g", "promotes", "t", "in_vitro"),
                      ("a", "promotes", "h", "in_vitro"), ("h", "promotes", "g2", "in_vitro"), ("g2", "promotes", "t", "in_vitro")], kinds)
     assert chain_ids(signed_paths(g, "a", "t", k=1)[0]) == ["a", "proc", "t"]

@@ -40,9 +40,9 @@ def test_level_is_derived_from_the_design_and_a_contradiction_is_refused(tmp_pat
     data = read_seeds(write_seeds(tmp_path, **{"edges.yaml": EDGE.replace("        level: observational_human\n", "")}))
     ev = data.edges[0]["evidence"][0]
     assert (ev["design"], ev["level"]) == ("cross_sectional", "observational_human")
-    out = problems(tmp_path, **{"edges.yaml": EDGE.replace("level: observational_human", "level: clinical_trial")})
+    out = problems(tmp_path, **{"edges.yaml": EDGE.replace("level: observational_human", "level: randomised_trial")})
     assert any(
-        ":10: level 'clinical_trial' contradicts design 'cross_sectional', which gives 'observational_human'; drop 'level' (it is derived) or fix the design" in p
+        ":10: level 'randomised_trial' contradicts design 'cross_sectional', which gives 'observational_human'; drop 'level' (it is derived) or fix the design" in p
         for p in out
     ), out
 
@@ -130,7 +130,7 @@ def test_trial_edges_take_their_level_from_the_study_design(tmp_path):
     g = build_graph(read_seeds(write_seeds(tmp_path, **{"trials.yaml": TRIAL})))
     [trial] = g.edges["drug", "t1", "tested_in"]["evidence"]
     assert (trial["ref"], trial["support"], trial["locator"], trial["design"], trial["level"]) == (
-        "review", "review_text", "table 1 row 4", "single_arm_trial", "clinical_trial")
+        "review", "review_text", "table 1 row 4", "single_arm_trial", "nonrandomised_trial")
     [cohort] = g.edges["drug", "c1", "tested_in"]["evidence"]
     assert (cohort["ref"], cohort["locator"], cohort["design"], cohort["level"]) == ("1", "2.1 ¶2", "retrospective_cohort", "observational_human")
     assert g.edges["c1", "ref_1", "reported_in"]["level"] == "observational_human"

@@ -54,7 +54,7 @@ def small() -> nx.MultiDiGraph:
     _edge(g, "c", "d", "promotes", "preclinical_in_vivo", ["y"])  # 3
     _edge(g, "d", "e", "associated_with", "expert_statement")  # 4
     _edge(g, "b", "d", "binds", "observational_human")  # 5
-    _edge(g, "h", "a", "activates", "clinical_trial")  # 6
+    _edge(g, "h", "a", "activates", "randomised_trial")  # 6
     _edge(g, "h", "e", "promotes", "in_vitro", ["y"])  # 7
     return g
 
@@ -118,7 +118,7 @@ def test_min_level(small):
     sub = select_subgraph(small, min_level="observational_human")
     assert edges(sub) == {E1, E5, E6}
     assert nodes(sub) == {"a", "b", "d", "h", "f"}
-    assert edges(select_subgraph(small, min_level="clinical_trial")) == {E6}
+    assert edges(select_subgraph(small, min_level="randomised_trial")) == {E6}
     assert edges(select_subgraph(small, min_level="expert_statement")) == edges(small)
 
 
@@ -154,7 +154,7 @@ def test_paths(small):
     [
         ({"kinds": ["cell"]}, ["unknown kind 'cell'", "cell_type", "publication"]),
         ({"relations": ["causes"]}, ["unknown relation 'causes'", "promotes", "reported_in"]),
-        ({"min_level": "strong"}, ["unknown level 'strong'", "clinical_trial", "expert_statement"]),
+        ({"min_level": "strong"}, ["unknown level 'strong'", "randomised_trial", "expert_statement"]),
         ({"axis": "zzz"}, ["unknown axis 'zzz'", "valid axes: x, y"]),
         ({"around": "nope"}, ["nope"]),
         ({"paths": [[("a", "c", "promotes")]]}, ["no edge a -promotes-> c"]),

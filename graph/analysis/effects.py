@@ -30,6 +30,7 @@ from typing import Any
 import networkx as nx
 
 from .. import schema
+from ..edges import sorted_refs
 from ..errors import MechGraphError
 from . import semantics as sem
 from .index import MechanismIndex
@@ -37,7 +38,7 @@ from .paths import PathOptions, SignedPath, _node, therapy_classes, to_signed_pa
 from .search import k_best_paths
 
 DEFAULT_OUTCOME = "peritoneal_metastasis"
-HUMAN_LEVELS = ("clinical_trial", "observational_human", "case_report")
+HUMAN_LEVELS = schema.HUMAN_LEVELS
 MAX_STRENGTH = 0.9
 RELATED_THERAPY_DISCOUNT = 0.8
 PATHS_PER_SIGN = 10
@@ -123,7 +124,7 @@ def clinical_results(g: nx.MultiDiGraph, index: MechanismIndex, therapy: int, ou
             else:
                 sign = schema.RELATIONS[relation].sign if relation in schema.RELATIONS else 0
                 direction = "lowers" if sign == -1 else "raises" if sign == 1 else "null"
-            refs = sorted({str(r["ref"]) for r in records if r.get("ref")}, key=lambda r: (not r.isdigit(), int(r) if r.isdigit() else 0, r))
+            refs = sorted_refs(r.get("ref") for r in records)
             strength = sem.step_weight_of(records, refs) * (1.0 if th == therapy else RELATED_THERAPY_DISCOUNT)
             levels = [r["level"] for r in records]
             out.append(ClinicalResult(

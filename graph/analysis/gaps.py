@@ -11,7 +11,7 @@ from .. import schema
 from . import semantics as sem
 
 PRECLINICAL = ("preclinical_in_vivo", "in_vitro")
-CELL_KINDS = ("cell_type", "cell_state")
+CELL_KINDS = tuple(k for k in schema.CELL_KINDS if k != "tumour_cell")  # the malignant cells are not a grouping of mechanisms
 
 
 def evidence_gaps(g: nx.MultiDiGraph, *, by: str = "axis", support: frozenset[str] = sem.DEFAULT_SUPPORT) -> dict[str, list[dict[str, Any]]]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from .. import edges as _edges
 from .. import schema
 from ..errors import MechGraphError
 from . import semantics as sem
@@ -96,10 +97,7 @@ class MechanismIndex:
         self.acted_on: dict[int, list[int]] = {}
         levels = schema.EVIDENCE_LEVELS
         floor = levels.get(min_level, 0) if min_level else 0
-        weight_of = sem.LEVEL_WEIGHT
-        unknown_w = sem.UNKNOWN_LEVEL_WEIGHT
-        bonus = sem.EXTRA_REF_BONUS
-        discount = sem.REFERENCE_TITLE_DISCOUNT
+        weigh = _edges.weigh
         rules: dict[tuple[str, str, str], tuple] = {}
         pos, kind, degree, best_level, node_refs = self.pos, self.kind, self.degree, self.best_level, self.refs
         out, inc, rows, eff_rows = self.out, self.inc, self.edges.rows, self.efficacy_edges.rows
@@ -129,21 +127,7 @@ class MechanismIndex:
                         recs = sem.usable_records(attrs, support, min_level)
                     if not recs:
                         continue
-                    best_s, best_w, title_only = 0, 0.0, True
-                    edge_refs = set()
-                    for x in recs:
-                        lvl = x.get("level") or ""
-                        st = levels.get(lvl, 0)
-                        if st > best_s:
-                            best_s = st
-                        w = weight_of.get(lvl, unknown_w)
-                        if w > best_w:
-                            best_w = w
-                        ref = x.get("ref")
-                        if ref:
-                            edge_refs.add(str(ref))
-                        if (x.get("support") or "review_text") != "reference_title":
-                            title_only = False
+                    best_s, weight, edge_refs, _ = weigh(recs, None if evidence else len(attrs.get("refs") or ()))
                     for i in (iu, iv):
                         if best_s > best_level[i]:
                             best_level[i] = best_s
@@ -161,11 +145,7 @@ class MechanismIndex:
                             lst.append(iu)
                     if rule is None and not efficacy and not marker:
                         continue
-                    n_refs = len(edge_refs) if evidence else len(attrs.get("refs") or ())
-                    weight = min(1.0, best_w * (1 + bonus * max(0, n_refs - 1)))
-                    if title_only:
-                        weight *= discount
-                    row = (u, v, relation, bool(rule and rule[1]), rule[0] if rule else _plain_sign(relation), weight)
+                    row = (u, v, relation, bool(rule and rule[1]), rule[0] if rule else _edges.relation_sign(relation), weight)
                     if marker:
                         marker_rows.append((iv, iu, row))
                         continue
@@ -244,19 +224,14 @@ class MechanismIndex:
 
 def _classify(relation: str, ku: str, kv: str) -> tuple:
     """(counts for degree, a therapy acting on its target, walk rule, efficacy edge, marker edge)."""
-    rule = sem.walk_rule(relation, ku, kv)
+    rule = _edges.walk_rule(relation, ku, kv)
     return (
-        sem.counts_for_degree(relation, ku, kv),
-        relation in sem.ACTING_RELATIONS and ku in sem.THERAPY_KINDS and kv not in sem.THERAPY_KINDS,
+        _edges.counts_for_degree(relation, ku, kv),
+        _edges.is_acting(relation, ku, kv),
         rule,
-        rule is None and sem.is_efficacy_edge(ku, kv),
-        rule is None and relation == "expresses" and ku in sem.CELL_KINDS,
+        rule is None and _edges.is_efficacy_edge(relation, ku, kv),
+        rule is None and _edges.is_marker(relation, ku, kv),
     )
-
-
-def _plain_sign(relation: str) -> int:
-    rel = schema.RELATIONS.get(relation)
-    return (rel.sign or 0) if rel else 0
 
 
 class _Edges:
@@ -283,17 +258,12 @@ class _Edges:
         attrs = ix.g.edges[u, v, relation] if ix.g.has_edge(u, v, relation) else next(
             a for k, a in ix.g[u][v].items() if a.get("relation", k) == relation)
         records = sem.usable_records(attrs, ix.support, ix.min_level)
-        refs = sorted({str(r["ref"]) for r in records if r.get("ref")}, key=_ref_key)
+        refs = _edges.sorted_refs(r.get("ref") for r in records)
         if not refs and not attrs.get("evidence"):
             refs = [str(r) for r in attrs.get("refs") or ()]
-        levels = [r.get("level") for r in records if r.get("level") in schema.EVIDENCE_LEVELS]
-        level = max(levels, key=schema.EVIDENCE_LEVELS.__getitem__) if levels else attrs.get("level")
+        level = _edges.best_level(records) or attrs.get("level")
         supports = tuple(sorted({sem.record_support(r) for r in records}))
         return EdgeInfo(u, v, relation, rev, sign, weight, tuple(refs), level, supports)
-
-
-def _ref_key(ref: str) -> tuple[int, int, str]:
-    return (0, int(ref), "") if ref.isdigit() else (1, 0, ref)
 
 
 _CACHE: "weakref.WeakKeyDictionary[nx.MultiDiGraph, dict]" = weakref.WeakKeyDictionary()

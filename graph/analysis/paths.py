@@ -15,8 +15,8 @@ Two kinds of question, chosen by what the target is (the rules of each step are 
   changes the therapy's efficacy, such as peritoneal metastasis lowering the response to PD-1
   antibodies) in a section of their own: neither is ranked as a mechanism.
 
-Scores: each step weighs its best usable evidence level (clinical trial 1.0, observational human
-0.9, case report 0.85, preclinical in vivo 0.8, in vitro 0.7, expert statement 0.6), +5% per
+Scores: each step weighs its best usable evidence level (randomised trial 1.0, non-randomised
+trial 0.95, observational human 0.9, case report 0.85, preclinical in vivo 0.8, in vitro 0.7, expert statement 0.6), +5% per
 further reference, x0.7 when only a reference's title supports it; a path multiplies its step
 weights, 0.8 per step after the first, and degree**-0.5 for each node it passes through, so that
 generic hubs do not flood the answers (`hub_penalty`, `max_degree`). Options: `sign`, `via`,

@@ -39,6 +39,7 @@ import networkx as nx
 import numpy as np
 
 from .. import schema
+from ..edges import ref_sort_key
 from ..errors import MechGraphError
 from . import semantics as sem
 from .index import MechanismIndex
@@ -176,17 +177,13 @@ def therapies_of(g: nx.MultiDiGraph, node: str, support: frozenset[str]) -> list
         if u in merged:
             m = merged[u]
             m["relation"] = f"{m['relation']}, {k}"
-            m["refs"] = sorted(set(m["refs"]) | set(refs), key=_ref_key)
+            m["refs"] = sorted(set(m["refs"]) | set(refs), key=ref_sort_key)
         else:
             merged[u] = {
                 "id": u, "name": str(g.nodes[u].get("name", u)), "relation": k, "refs": refs, "trials": trials,
                 "furthest_phase": _furthest([g.nodes[t].get("phase") for t in trials]),
             }
     return list(merged.values())
-
-
-def _ref_key(r: str) -> tuple[int, int, str]:
-    return (0, int(r), "") if r.isdigit() else (1, 0, r)
 
 
 def _evidence(index: MechanismIndex, node: int) -> tuple[float, int, str | None]:
@@ -347,7 +344,7 @@ def _reasons(index: MechanismIndex, reaches: dict[int, Reach], table: dict[int, 
         reasons.append({
             "outcome": index.ids[o], "outcome_name": index.name(o), "sign": sem.sign_symbol(sign), "route": kind,
             "do": do, "score": round(score, 4), "path": [s.as_dict() for s in steps],
-            "refs": sorted({r for s in steps for r in s.refs}, key=_ref_key),
+            "refs": sorted({r for s in steps for r in s.refs}, key=ref_sort_key),
             "support": sorted({x for s in steps for x in s.support}),
             "walk": len({st.source for st in steps} | {st.target for st in steps}) < len(steps) + 1,
         })

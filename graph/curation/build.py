@@ -14,6 +14,7 @@ from typing import Any
 
 import networkx as nx
 
+from .. import edges as _edges
 from .. import schema
 from .provenance import edge_supports
 from .seeds import SeedData, read_seeds
@@ -36,8 +37,8 @@ def best_level(evidence: list[dict]) -> str | None:
     return max(levels, key=schema.EVIDENCE_LEVELS.__getitem__) if levels else None
 
 
-def ref_sort_key(ref: str) -> tuple[int, str]:
-    return (int(ref), "") if ref.isdigit() else (10**9, ref)
+def ref_sort_key(ref: str) -> tuple[int, int, str]:
+    return _edges.ref_sort_key(ref)
 
 
 def build_graph(data: SeedData) -> nx.MultiDiGraph:

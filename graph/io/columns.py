@@ -8,8 +8,8 @@ in every file:
 - `sign`: +1 (activates, promotes, ...), -1 (inhibits, kills), 0 (unsigned or structural); the
   graph's own symbol ("+", "-", "0", "=") travels as `sign_symbol` where a format keeps it;
 - `score`: the weight of the edge's evidence, the number the path search gives one step with
-  all of its records: the strongest level (clinical trial 1.0, observational human 0.9, case
-  report 0.85, preclinical in vivo 0.8, in vitro 0.7, expert statement 0.6, none 0.5), raised 5%
+  all of its records: the strongest level (randomised trial 1.0, non-randomised trial 0.95, observational human
+  0.9, case report 0.85, preclinical in vivo 0.8, in vitro 0.7, expert statement 0.6, none 0.5), raised 5%
   per further reference, at most 1.0, and x0.7 when only a reference's title supports it; a test
   holds it equal to the path search's step weight on every seed edge;
 - `supports`: how the edge is known (review_text, reference_title, curator, hypothesis), read from
@@ -22,23 +22,18 @@ from typing import Any
 
 from .. import schema
 
-# the same weights as the path search (mechgraph.schema holds them for both)
-LEVEL_WEIGHT = schema.LEVEL_WEIGHT
-NO_LEVEL_WEIGHT = schema.UNKNOWN_LEVEL_WEIGHT
-EXTRA_REF_BONUS = schema.EXTRA_REF_BONUS
-REFERENCE_TITLE_DISCOUNT = schema.REFERENCE_TITLE_DISCOUNT
-
-SIGN_INT = {"+": 1, "-": -1, "0": 0, "=": 0}
-
-# How an edge is known (issue 11): the review's own text, only a cited reference's title, a
-# curator's background knowledge, or a proposal. Read from the data, never required by it.
-REVIEW_SUPPORT = "review_text"
-SUPPORT_LABELS = {
-    "review_text": "the review states it",
-    "reference_title": "only a cited reference's title or abstract says it, not the review",
-    "curator": "curators' background knowledge; the review does not state it",
-    "hypothesis": "the review proposes or speculates it",
-}
+# edge meaning (signs, weights, supports) is defined once, in mechgraph.edges
+from ..edges import (  # noqa: E402,F401  (re-exported for the formats)
+    REVIEW_SUPPORT,
+    SIGN_INT,
+    SUPPORT_LABELS,
+    edge_dois,
+    edge_refs,
+    edge_supports,
+    evidence_weight,
+    sign_int,
+    sign_symbol,
+)
 
 # Which of a node's CURIEs it `represents`, best first (a gene's HGNC symbol before a DOI).
 CURIE_PREFERENCE = (
@@ -47,54 +42,10 @@ CURIE_PREFERENCE = (
 )
 
 
-def evidence_weight(attrs: dict[str, Any]) -> float:
-    """Weight in (0, 1] of one edge's evidence: its strongest level (of its records, else the
-    edge's), +5% per further reference, x0.7 when every record rests on a reference's title only."""
-    records = _records(attrs)
-    levels = [str(r["level"]) for r in records if r.get("level")] or ([str(attrs["level"])] if attrs.get("level") else [])
-    w = max((LEVEL_WEIGHT.get(lv, NO_LEVEL_WEIGHT) for lv in levels), default=NO_LEVEL_WEIGHT)
-    n_refs = len(attrs.get("refs") or [])
-    w = min(1.0, w * (1 + EXTRA_REF_BONUS * max(0, n_refs - 1)))
-    if records and all(r.get("support") == "reference_title" for r in records):
-        w *= REFERENCE_TITLE_DISCOUNT
-    return w
 
 
-def sign_symbol(attrs: dict[str, Any], relation: str) -> str:
-    """The edge's sign as the graph writes it: '+', '-', '0', or '=' for a structural step."""
-    given = attrs.get("sign")
-    if given in SIGN_INT:
-        return str(given)
-    rel = schema.RELATIONS.get(relation)
-    return rel.sign_symbol if rel else "0"
 
 
-def sign_int(symbol: str) -> int:
-    """+1, -1 or 0 for a sign symbol; structural steps ('=') count as unsigned."""
-    return SIGN_INT.get(symbol, 0)
-
-
-def edge_supports(attrs: dict[str, Any]) -> list[str]:
-    """How an edge is known, sorted: the edge's `supports`, else its evidence records' `support`."""
-    given = attrs.get("supports")
-    if isinstance(given, str):
-        return [given]
-    if given:
-        return sorted({str(s) for s in given})
-    return sorted({str(ev["support"]) for ev in _records(attrs) if ev.get("support")})
-
-
-def edge_dois(attrs: dict[str, Any]) -> list[str]:
-    """The DOIs of an edge's evidence records, sorted, without repeats."""
-    return sorted({str(ev["doi"]) for ev in _records(attrs) if ev.get("doi")})
-
-
-def edge_refs(attrs: dict[str, Any]) -> list[str]:
-    """The reference numbers behind an edge, as text, in the order the graph keeps them."""
-    refs = attrs.get("refs")
-    if refs:
-        return [str(r) for r in refs]
-    return list(dict.fromkeys(str(ev["ref"]) for ev in _records(attrs) if ev.get("ref") is not None))
 
 
 def represents(attrs: dict[str, Any]) -> str | None:
@@ -124,6 +75,3 @@ def edge_name(source_name: str, relation: str, target_name: str) -> str:
     """An edge's name as Cytoscape writes it: `source (interaction) target`."""
     return f"{source_name} ({relation}) {target_name}"
 
-
-def _records(attrs: dict[str, Any]) -> list[dict[str, Any]]:
-    return [ev for ev in attrs.get("evidence") or [] if isinstance(ev, dict)]

@@ -53,7 +53,7 @@ KIND_LOOK: dict[str, tuple[str, str]] = {
     "publication": ("#b4b4b4", "parallelogram"),
 }
 SIGN_LOOK = {1: ("#2b9348", "triangle"), -1: ("#d62828", "tee"), 0: ("#9aa0a6", "triangle")}
-LEVEL_WIDTH = {"clinical_trial": 4.0, "observational_human": 3.0, "preclinical_in_vivo": 2.5, "in_vitro": 2.0, "expert_statement": 1.5}
+LEVEL_WIDTH = {"randomised_trial": 4.5, "nonrandomised_trial": 4.0, "observational_human": 3.0, "case_report": 2.75, "preclinical_in_vivo": 2.5, "in_vitro": 2.0, "expert_statement": 1.5}
 
 NODE_COLUMNS = ("represents",)
 EDGE_COLUMNS = ("interaction", "sign", "sign_symbol", "score", "supports", "stated_by_review")

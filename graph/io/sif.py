@@ -31,6 +31,7 @@ from typing import Any
 
 import networkx as nx
 
+from .. import schema
 from . import columns
 
 CAUSALPATH_RELATIONS = {1: "upregulates-expression", -1: "downregulates-expression"}
@@ -39,7 +40,7 @@ EDGE_TABLE_COLUMNS = (
     "name", "source", "interaction", "target", "sign", "relations", "score", "level", "supports", "refs", "dois",
     "source_id", "target_id",
 )
-LEVEL_ORDER = ("clinical_trial", "observational_human", "preclinical_in_vivo", "in_vitro", "expert_statement")
+LEVEL_ORDER = tuple(sorted(schema.EVIDENCE_LEVELS, key=schema.EVIDENCE_LEVELS.__getitem__, reverse=True))
 
 
 @dataclass

@@ -31,12 +31,13 @@ from typing import Any, Iterable
 
 import networkx as nx
 
+from .. import schema
 from ..props import entity_names
 from .errors import DataError
 
 GENE_KINDS = ("gene", "cytokine", "mirna")
 MOLECULE_KINDS = ("gene", "cytokine", "complex")  # what can be a ligand or a receptor
-CELL_KINDS = ("cell_type", "cell_state", "tumour_cell")
+CELL_KINDS = schema.CELL_KINDS
 LR_RELATIONS = ("binds", "activates")
 SYMBOL_PREFIX = "hgnc.symbol:"
 DEFAULT_MAPPING = "default_mapping.yaml"

@@ -7,13 +7,13 @@ neighbourhood, an axis, paths, filters by kind, relation, level or support) and 
 would be too dense to read; `layout` places every node in Python with room for its wrapped
 label (groups by axis, a neighbourhood, paths in columns); `scene` turns a graph into the page's
 data (positions, the lines to draw and how each looks, which carry relation labels); `style`
-holds the look (colour and shape per kind, colour per sign); `edgeinfo` reads an edge's sign and
-how it is known; `page` writes the HTML with vis-network from the installed pyvis package and
-the page's own scripts (`assets/route.js` routes every line round the nodes and labels,
+holds the look (colour and shape per kind, colour per sign); `page` writes the HTML with
+vis-network from the installed pyvis package and the page's own scripts (`assets/route.js` routes every line round the nodes and labels,
 `assets/export.js` exports the drawing, `assets/page.js` is the page) and stylesheet; `export`
 writes html, or svg/png through `browser` (headless Chromium over the DevTools pipe);
 `notebook` shows pictures in Jupyter, sending vis-network once per notebook. This layer
-imports only `schema` and `errors` from the rest of the package.
+imports only `schema`, `edges` (an edge's sign and how it is known) and `errors` from the rest of
+the package.
 """
 
 from .export import FORMATS, write_picture

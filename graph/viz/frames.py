@@ -17,6 +17,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
+from .. import schema
 from .layout import (
     GROUP_GAP,
     GROUP_PAD,
@@ -33,7 +34,7 @@ from .layout import (
 # Groups
 # --------------------------------------------------------------------------------------------
 
-OUTCOME_KINDS = ("phenotype", "disease")
+OUTCOME_KINDS = schema.OUTCOME_KINDS
 FALLBACK_GROUPS = (
     (("phenotype", "disease"), "Disease and outcomes"),
     (("therapy", "therapy_class", "clinical_trial"), "Therapies"),

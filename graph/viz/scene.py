@@ -23,7 +23,7 @@ import networkx as nx
 
 from .. import schema
 from ..errors import MechGraphError
-from . import edgeinfo
+from .. import edges as edge_meaning
 from . import layout
 from .frames import grouped_layout
 from .style import (
@@ -120,7 +120,7 @@ def page_data(
     for i, (u, v, k, d) in enumerate(edge_list):
         relation = str(d.get("relation") or k)
         rel = schema.RELATIONS.get(relation)
-        sign = edgeinfo.sign_symbol(d, relation)
+        sign = edge_meaning.sign_symbol(d, relation)
         rec = {"id": f"e{i}", "from": ids[u], "to": ids[v], "relation": relation, "sign": sign}
         for key in ("level", "context", "direction"):
             s = _opt_str(d.get(key))
@@ -132,10 +132,10 @@ def page_data(
         evidence = _evidence_items(d)
         if evidence:
             rec["evidence"] = evidence
-        supports = edgeinfo.edge_supports(d)
+        supports = edge_meaning.edge_supports(d)
         if supports:
             rec["supports"] = supports
-            if edgeinfo.REVIEW_SUPPORT not in supports:
+            if edge_meaning.REVIEW_SUPPORT not in supports:
                 rec["unstated"] = 1
         if (rel and rel.structural) or relation == "associated_with":
             rec["dashed"] = 1
@@ -197,7 +197,7 @@ def page_data(
             "highlight": HIGHLIGHT_COLOUR,
             "levels": schema.EVIDENCE_LEVELS,
             "species": getattr(schema, "SPECIES", {}),
-            "supports": edgeinfo.SUPPORT_LABELS,
+            "supports": edge_meaning.SUPPORT_LABELS,
             "fontPx": layout.FONT_PX,
             "edgeFontPx": layout.EDGE_FONT_PX,
             "titlePx": layout.TITLE_PX,
