@@ -1,10 +1,11 @@
 """The page: one self-contained HTML document per picture.
 
 `render_html` turns a graph into one HTML document that works offline: vis-network is inlined
-from the installed pyvis distribution's own asset file, and the page's script and stylesheet
-from `assets/page.js` and `assets/page.css`; the page makes no request to any host. What is
-drawn and where comes from `scene.page_data`. `write_html` writes the page; the notebook form
-is in `notebook`.
+from the installed pyvis distribution's own asset file, and the page's script (`assets/route.js`,
+the line router; `assets/export.js`, the SVG/PNG export; `assets/page.js`, the page itself) and
+stylesheet (`assets/page.css`); the page makes no request to any host. What is drawn and where
+comes from `scene.page_data`. `write_html` writes the page (the one place a page is written);
+SVG and PNG are in `export`, the notebook form in `notebook`.
 
 Safety: every string taken from the data reaches the page only as JSON inside
 `<script type="application/json">` (with `<`, `>` and `&` escaped as `\\u003c` etc.) and is put into

@@ -1,16 +1,19 @@
 """What a picture holds, as data for the page: nodes with their place and wrapped label, edges
-with their look and evidence, group frames, and the labels of highlighted steps.
+with their evidence, the lines that draw them and how each looks, and group frames.
 
 The layout is chosen by what is drawn: paths (`highlight`) get `path_layout`, a neighbourhood
-(`centre`) gets `focus_layout`, anything else `grouped_layout` (mechgraph.viz.layout). Every
-position is computed here, in Python, so the same graph always gives the same picture and
-labels have room; the browser only draws (physics stays off unless asked for).
+(`centre`) gets `focus_layout` (mechgraph.viz.layout), anything else `grouped_layout`
+(mechgraph.viz.frames). Every position is computed here, in Python, so the same graph always
+gives the same picture and labels have room; the page routes the lines between them
+(assets/route.js) and physics stays off unless asked for.
 
-An edge's look says how it is known: the sign gives its colour and head (green arrow +, red
-bar -, grey arrow unsigned); structural links and associations are dashed; an edge none of whose
-records the review itself states (only curator knowledge, a reference's title or a hypothesis)
-is dotted and lighter, and its tooltip says which. Highlighted steps keep their sign colour,
-drawn thicker, and carry their relation as a label placed where it covers no node.
+The edges between two nodes in one direction share one drawn line (`links`) unless their signs
+disagree. A line's look says how it is known: the sign gives its colour and head (green arrow
++, red bar -, grey arrow unsigned); structural links and associations are dashed; a line none of
+whose records the review itself states (only curator knowledge, a reference's title or a
+hypothesis) is dotted and lighter, and its tooltip says which; on the map, lines of a hub are
+pale. Path steps keep their sign colour, drawn thicker; they, and every line of a neighbourhood,
+carry their relation as a label, which the page places where it covers nothing.
 """
 
 from __future__ import annotations
