@@ -129,18 +129,24 @@
     var g = this.grid, W = g.w, N = W * g.h;
     var start = g.idx(from[0], from[1]), goal = g.idx(to[0], to[1]);
     if (start === goal) return [start];
-    var cost = new Float32Array(N).fill(Infinity), prev = new Int32Array(N).fill(-1), pdir = new Int8Array(N).fill(-1);
-    var closed = new Uint8Array(N);
-    var heap = new Heap(4096);
+    // the search's arrays are kept between searches; a cell counts as touched only when its stamp is this search's
+    if (!this.work || this.work.n !== N) {
+      this.work = { n: N, cost: new Float32Array(N), prev: new Int32Array(N), pdir: new Int8Array(N), stamp: new Uint32Array(N),
+                    closed: new Uint32Array(N), run: 0, heap: new Heap(4096) };
+    }
+    var wk = this.work, run = ++wk.run, cost = wk.cost, prev = wk.prev, pdir = wk.pdir, stamp = wk.stamp, closed = wk.closed;
+    var heap = wk.heap;
+    heap.size = 0;
+    function touch(i) { if (stamp[i] !== run) { stamp[i] = run; cost[i] = Infinity; prev[i] = -1; pdir[i] = -1; } }
     var gx = goal % W, gy = (goal / W) | 0;
     function h(i) { var dx = Math.abs(i % W - gx), dy = Math.abs(((i / W) | 0) - gy); return (dx + dy) + (SQRT2 - 2) * Math.min(dx, dy); }
-    cost[start] = 0; heap.push(start, h(start));
+    touch(start); cost[start] = 0; heap.push(start, h(start));
     var CL = this.opts.clearance || 4, used = this.opts.usedCost === undefined ? 0.25 : this.opts.usedCost;
     var found = false, budget = this.opts.budget || 400000;
     while (heap.size) {
       var c = heap.pop();
-      if (closed[c]) continue;
-      closed[c] = 1;
+      if (closed[c] === run) continue;
+      closed[c] = run;
       if (c === goal) { found = true; break; }
       if (--budget < 0) break;
       var cx = c % W, cy = (c / W) | 0;
@@ -148,7 +154,7 @@
         var nx = cx + DIRS[d][0], ny = cy + DIRS[d][1];
         if (nx < 0 || ny < 0 || nx >= W || ny >= g.h) continue;
         var n = ny * W + nx;
-        if (closed[n] || !(n === goal || this.free(n, a, b))) continue;
+        if (closed[n] === run || !(n === goal || this.free(n, a, b))) continue;
         if (d & 1) {  // no corner cutting past a blocked cell
           if (!this.free(cy * W + nx, a, b) || !this.free(ny * W + cx, a, b)) continue;
         }
@@ -158,12 +164,15 @@
         var pd = pdir[c];
         if (pd >= 0 && pd !== d) { var turn = Math.abs(pd - d); turn = Math.min(turn, 8 - turn); k += 0.35 * turn; }
         var nc = cost[c] + k;
-        if (nc < cost[n]) { cost[n] = nc; prev[n] = c; pdir[n] = d; heap.push(n, nc + h(n) * 1.05); }
+        touch(n);
+        // (the heuristic weighed 1.5: a little less than the shortest route, several times faster)
+        if (nc < cost[n]) { cost[n] = nc; prev[n] = c; pdir[n] = d; heap.push(n, nc + h(n) * 1.5); }
       }
     }
     if (!found) return null;
     var out = [];
-    for (var i = goal; i !== -1; i = prev[i]) out.push(i);
+    for (var i = goal; i !== -1 && i !== start; i = prev[i]) out.push(i);
+    out.push(start);
     return out.reverse();
   };
 
