@@ -260,3 +260,17 @@ def test_png_without_chromium_is_one_line_error(tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert code != 0 and err.startswith("error: ") and "chromium" in err.lower() and err.count("\n") == 1
     assert not (tmp_path / "x.png").exists()
+
+
+def test_a_large_picture_exports_its_edges_too(browser, tmp_path):
+    """Above 300 nodes vis-network draws the edges itself (no routing); the export draws them too."""
+    from mechgraph.viz import write_picture
+
+    g = nx.MultiDiGraph(axes={})
+    for i in range(320):
+        g.add_node(f"n{i}", id=f"n{i}", name=f"n{i}", kind="gene", synonyms=[], xrefs=[], axes=[])
+    for i in range(1, 320):
+        g.add_edge(f"n{i // 2}", f"n{i}", key="promotes", relation="promotes", sign="+", evidence=[], refs=[], level="in_vitro")
+    root = ET.fromstring(write_picture(g, tmp_path / "large.svg", "svg", title="large").read_bytes())
+    green = [p for p in root.iter(SVG + "path") if {p.get("stroke"), p.get("fill")} & {"#2b9348", "rgb(43,147,72)"}]
+    assert len(green) >= 319  # every edge's line (and its head)

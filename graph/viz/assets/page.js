@@ -706,6 +706,10 @@
   window.mechgraphDrawAll = function (ctx) {  // everything the canvas shows, in canvas units, onto any 2D context
     drawFrames(ctx);
     drawLines(ctx);
+    var body = network.body;
+    if (!routed) {  // a large page: vis-network draws the edges (as _drawEdges and _drawArrows do)
+      body.edgeIndices.forEach(function (id) { if (body.edges[id].connected) body.edges[id].draw(ctx); });
+    }
     var later = [];
     network.body.nodeIndices.forEach(function (id) {
       var n = network.body.nodes[id];
@@ -713,6 +717,7 @@
       if (d && d.drawExternalLabel) later.push(d.drawExternalLabel);
     });
     later.forEach(function (f) { f(); });
+    if (!routed) body.edgeIndices.forEach(function (id) { if (body.edges[id].connected) body.edges[id].drawArrows(ctx); });
     drawLabels(ctx);
   };
   window.mechgraphExtent = extent;
