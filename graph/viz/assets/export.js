@@ -191,6 +191,7 @@
                { sign: "0", text: "binds, targets, structural" });
     if (data.links.some(function (l) { return l.dashed; })) items.push({ sign: "0", dash: [6, 4], text: "dashed: association or structural link" });
     if (data.links.some(function (l) { return l.unstated; })) items.push({ sign: "+", dash: [1.5, 3.5], text: "dotted: the review itself does not say so" });
+    if (data.dim) items.push({ sign: "-", width: 4.5, text: "bold, labelled: a step of the paths" });
     ctx.save();
     ctx.font = "13px " + face;
     ctx.textBaseline = "middle";
@@ -206,7 +207,7 @@
         ctx.fill();
       } else {
         var c = style.signs[it.sign];
-        ctx.strokeStyle = c; ctx.fillStyle = c; ctx.lineWidth = 2; ctx.setLineDash(it.dash || []);
+        ctx.strokeStyle = c; ctx.fillStyle = c; ctx.lineWidth = it.width || 2; ctx.setLineDash(it.dash || []);
         ctx.beginPath(); ctx.moveTo(cx, cy); ctx.lineTo(cx + 24, cy); ctx.stroke();
         ctx.setLineDash([]);
         ctx.beginPath();
