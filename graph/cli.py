@@ -554,7 +554,10 @@ def _split_words(values: tuple[str, ...]) -> list[str] | None:
 @cli.command()
 @backend_options
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
-              help="HTML file to write (default: mechgraph-<view>.html here, e.g. mechgraph-map.html).")
+              help="File to write (default: mechgraph-<view>.<format> here, e.g. mechgraph-map.html).")
+@click.option("--format", "fmt", type=click.Choice(["html", "svg", "png"]), default=None,
+              help="html: the interactive page (default); svg or png: the same drawing as a file for a slide, drawn by "
+                   "headless Chromium (default: from the -o file's ending).")
 @click.option("--around", default=None, help="Draw this entity's neighbourhood (any of its names).")
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(min=0), help="Hops around --around.")
 @click.option("--path", "path_ends", nargs=2, default=None, metavar="FROM TO",
@@ -579,7 +582,7 @@ def _split_words(values: tuple[str, ...]) -> list[str] | None:
 @data_options
 @click.option("--seed", default=0, show_default=True, type=int, help="With --data: seed of the label shuffles.")
 @click.pass_obj
-def viz(state: State, output: str | None, around: str | None, depth: int, path_ends: tuple[str, str] | None, k: int,
+def viz(state: State, output: str | None, fmt: str | None, around: str | None, depth: int, path_ends: tuple[str, str] | None, k: int,
         max_len: int, context: int, kinds: tuple[str, ...], relations: tuple[str, ...],
         min_level: str | None, axis: str | None, supports: tuple[str, ...], publications: bool, group_by: str,
         title: str | None, data: str | None, groupby: str | None, sample: str | None, layer: str | None,
@@ -590,10 +593,15 @@ def viz(state: State, output: str | None, around: str | None, depth: int, path_e
     Without options: the map, grouped by axis. --around NAME: a neighbourhood, what acts on it on
     the left, what it acts on on the right. --path FROM TO: the best paths, each step coloured by
     its sign and labelled with its relation. Edges the review itself does not state are dotted.
-    Tooltips give the evidence with DOI links; a search box finds nodes by any name.
+    Tooltips give the evidence with DOI links; a search box finds nodes by any name. Every line
+    is routed round the nodes and labels; nodes can be dragged; SVG and PNG buttons save the
+    drawing, as --format svg|png does.
     """
-    from .viz.views import draw
+    from .views import draw
 
+    if fmt is None:
+        suffix = os.path.splitext(output or "")[1].lower().lstrip(".")
+        fmt = suffix if suffix in ("svg", "png") else "html"
     backend = state.backend()
     graph = None
     if data is not None:
@@ -608,6 +616,7 @@ def viz(state: State, output: str | None, around: str | None, depth: int, path_e
         backend, output, around=around, depth=depth, path=path_ends, k=k, max_len=max_len,
         context=context, kinds=list(kinds) or None, relations=list(relations) or None, min_level=min_level, axis=axis,
         supports=_split_words(supports), publications=publications, group_by=group_by, title=title, graph=graph,
+        fmt=fmt,
     )
     if drawn.warning:
         click.echo(f"warning: {drawn.warning}", err=True)

@@ -42,7 +42,7 @@ def build_all(seeds: Path | str | None = None, out_dir: Path | str = "out", *, p
     report.files.append(export_graph(g, out / "gcpm.graphml", "graphml"))
     if picture:  # the same map `mechgraph viz` draws without options
         from .store.embedded import NetworkXBackend
-        from .viz.views import draw
+        from .views import draw
 
         drawn = draw(NetworkXBackend(g), out / "gcpm-map.html")
         if drawn.warning:

@@ -1,232 +1,21 @@
-"""A small Chrome DevTools Protocol client for Debian's headless Chromium, stdlib only.
+"""The browser tests' and scripts/screenshots.py's view of Debian's headless Chromium.
 
-Chromium is driven over its debugging pipe (`--remote-debugging-pipe`: fd 3 carries commands in,
-fd 4 replies out), so no Python package and no network port is needed. Used by the browser tests
-(tests/test_viz_browser.py) and by scripts/screenshots.py, which regenerates docs/img/*.png.
+The Chrome DevTools Protocol client itself lives in the package (`mechgraph.viz.browser`: `viz
+--format png|svg` drives the same browser); this module re-exports it and adds what only the
+checks need: a stdlib PNG decoder for "is anything drawn", and the measurements of a drawn
+picture (lines crossing nodes and labels, label sizes).
 """
 
 from __future__ import annotations
 
-import base64
 import json
-import os
-import queue
-import shutil
 import struct
-import subprocess
-import tempfile
-import threading
-import time
 import zlib
-from pathlib import Path
-from typing import Any
 
-WIDTH, HEIGHT = 1600, 1000
+from mechgraph.viz.browser import CHROMIUM_FLAGS, HEIGHT, WIDTH, Browser, CDPError, PageRun, find_chromium
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-extensions",
-    "--disable-dev-shm-usage",
-    "--mute-audio",
-    "--hide-scrollbars",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-]
-
-
-# --------------------------------------------------------------------------------------------
-# A tiny CDP client over chromium's debugging pipe (fd 3: commands in, fd 4: replies out)
-# --------------------------------------------------------------------------------------------
-
-
-class CDPError(RuntimeError):
-    pass
-
-
-class Browser:
-    """One headless Chromium process; `PageRun` opens pages in it."""
-
-    def __init__(self, exe: str = "/usr/bin/chromium"):
-        self.profile = tempfile.mkdtemp(prefix="mechgraph-chromium-")
-        cmd_r, self._cmd_w = os.pipe()  # we write commands, chromium reads fd 3
-        self._resp_r, resp_w = os.pipe()  # chromium writes fd 4, we read
-
-        def child_fds() -> None:  # runs in the child before exec
-            import fcntl
-
-            a = fcntl.fcntl(cmd_r, fcntl.F_DUPFD, 100)
-            b = fcntl.fcntl(resp_w, fcntl.F_DUPFD, 100)
-            os.dup2(a, 3)
-            os.dup2(b, 4)
-
-        self.proc = subprocess.Popen(
-            [exe, *CHROMIUM_FLAGS, f"--user-data-dir={self.profile}", "--remote-debugging-pipe", "about:blank"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            close_fds=False,
-            preexec_fn=child_fds,  # noqa: PLW1509 - single-threaded at this point
-        )
-        os.close(cmd_r)
-        os.close(resp_w)
-        self._next_id = 0
-        self._inbox: queue.Queue[dict | None] = queue.Queue()
-        self._pending: list[dict] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        self.call("Browser.getVersion", timeout=30)
-
-    def _read(self) -> None:
-        buf = b""
-        while True:
-            try:
-                chunk = os.read(self._resp_r, 1 << 20)
-            except OSError:
-                chunk = b""
-            if not chunk:
-                self._inbox.put(None)
-                return
-            buf += chunk
-            while b"\0" in buf:
-                msg, buf = buf.split(b"\0", 1)
-                self._inbox.put(json.loads(msg))
-
-    def send(self, method: str, params: dict | None = None, session: str | None = None) -> int:
-        self._next_id += 1
-        msg: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
-        if session:
-            msg["sessionId"] = session
-        os.write(self._cmd_w, json.dumps(msg).encode() + b"\0")
-        return self._next_id
-
-    def _get(self, timeout: float) -> dict | None:
-        msg = self._inbox.get(timeout=timeout)
-        if msg is None:
-            raise CDPError("chromium closed the debugging pipe")
-        return msg
-
-    def call(self, method: str, params: dict | None = None, session: str | None = None, timeout: float = 30) -> dict:
-        mid = self.send(method, params, session)
-        deadline = time.monotonic() + timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise CDPError(f"{method}: no reply in {timeout}s")
-            try:
-                msg = self._get(left)
-            except queue.Empty:
-                continue
-            if msg.get("id") == mid:
-                if "error" in msg:
-                    raise CDPError(f"{method}: {msg['error']}")
-                return msg.get("result", {})
-            if "method" in msg:
-                self._pending.append(msg)
-
-    def events(self, timeout: float = 0.0) -> list[dict]:
-        """Events received so far (and any arriving within `timeout`)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                msg = self._get(max(0.0, deadline - time.monotonic()) or 0.01)
-            except queue.Empty:
-                break
-            if "method" in msg:
-                self._pending.append(msg)
-        out, self._pending = self._pending, []
-        return out
-
-    def close(self) -> None:
-        try:
-            self.send("Browser.close")
-            self.proc.wait(timeout=10)
-        except Exception:  # noqa: BLE001
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-        for fd in (self._cmd_w, self._resp_r):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        shutil.rmtree(self.profile, ignore_errors=True)
-
-
-class PageRun:
-    """One page load in a fresh tab, with everything CDP reported while it loaded."""
-
-    def __init__(self, browser: Browser, path: Path, timeout: float = 60, width: int = WIDTH, height: int = HEIGHT):
-        self.b = browser
-        self.url = path.resolve().as_uri()
-        target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        self.target = target
-        self.session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        for domain in ("Page", "Runtime", "Network", "Log"):
-            self.cmd(f"{domain}.enable")
-        self.cmd(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
-        )
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        start = time.monotonic()
-        self.cmd("Page.navigate", {"url": self.url})
-        while True:
-            self._collect(0.1)
-            ready = self.eval("document.body !== null && document.body.getAttribute('data-ready') === '1'")
-            if ready:
-                break
-            if time.monotonic() - start > timeout or (self.errors and time.monotonic() - start > 3):
-                raise AssertionError(f"page not drawn; errors: {self.errors}")
-        self.seconds = time.monotonic() - start
-        self.info = self.eval("JSON.stringify(window.__mechgraph || null)")
-        self.info = json.loads(self.info) if self.info else None
-        self._collect(0.3)
-
-    def cmd(self, method: str, params: dict | None = None, timeout: float = 60) -> dict:
-        return self.b.call(method, params, self.session, timeout=timeout)
-
-    def eval(self, expr: str) -> Any:
-        r = self.cmd("Runtime.evaluate", {"expression": expr, "returnByValue": True})
-        if "exceptionDetails" in r:
-            raise AssertionError(f"evaluating {expr!r} failed: {r['exceptionDetails']}")
-        return r["result"].get("value")
-
-    def _collect(self, timeout: float) -> None:
-        for ev in self.b.events(timeout):
-            if ev.get("sessionId") != self.session:
-                continue
-            m, p = ev["method"], ev.get("params", {})
-            if m == "Network.requestWillBeSent":
-                self.requests.append(p["request"]["url"])
-            elif m == "Runtime.exceptionThrown":
-                d = p["exceptionDetails"]
-                self.errors.append(f"exception: {d.get('exception', {}).get('description') or d.get('text')}")
-            elif m == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
-                self.errors.append("console: " + " ".join(str(a.get("value", a.get("description"))) for a in p["args"]))
-            elif m == "Log.entryAdded" and p["entry"].get("level") == "error":
-                self.errors.append(f"log: {p['entry'].get('text')}")
-            elif m == "Page.javascriptDialogOpening":
-                self.dialogs.append(p.get("message", ""))
-                self.b.send("Page.handleJavaScriptDialog", {"accept": False}, self.session)
-
-    def screenshot(self, clip: dict | None = None) -> bytes:
-        params: dict[str, Any] = {"format": "png", "captureBeyondViewport": False}
-        if clip:
-            params["clip"] = clip
-        return base64.b64decode(self.cmd("Page.captureScreenshot", params)["data"])
-
-    def close(self) -> None:
-        self._collect(0.05)
-        self.b.call("Target.closeTarget", {"targetId": self.target})
-
+__all__ = ["CHROMIUM_FLAGS", "CROSSINGS_JS", "HEIGHT", "WIDTH", "Browser", "CDPError", "PageRun", "crossings", "decode_png",
+           "find_chromium", "label_boxes", "non_white_fraction", "overlapping"]
 
 # --------------------------------------------------------------------------------------------
 # PNG decoding (stdlib only) for the "is anything drawn" check
@@ -291,3 +80,64 @@ def non_white_fraction(png: bytes) -> float:
     return count / (w * h)
 
 
+
+
+# --------------------------------------------------------------------------------------------
+# Measuring a drawn picture (tests/test_viz_browser.py, tests/test_viz_routes.py, scripts/screenshots.py)
+# --------------------------------------------------------------------------------------------
+
+# Every drawn line (the points the page draws it through) against every node's symbol (the
+# square vis-network draws it in) and label box (as vis-network laid it out), every group title
+# and every relation label drawn on the picture: a line crosses an obstacle when one of its points falls inside it
+# by more than half a unit. A line's own two symbols and its own label are not obstacles to it;
+# its own nodes' labels are.
+CROSSINGS_JS = r"""
+(() => {
+  const net = mechgraphNetwork, body = net.body, obst = [];
+  for (const id of body.nodeIndices) {
+    const n = body.nodes[id], r = n.options.size || 10;
+    obst.push({id, what: 'symbol', b: [n.x - r, n.y - r, n.x + r, n.y + r]});
+    const s = n.labelModule && n.labelModule.size;
+    if (s && s.width) obst.push({id, what: 'label', b: [s.left, s.top, s.left + s.width, s.top + s.height]});
+  }
+  mechgraphFrameTitles().forEach((b, i) => obst.push({id: 'title:' + i, what: 'group title', b}));
+  const probe = document.createElement('canvas').getContext('2d');
+  for (const s of mechgraphRelationLabels()) {
+    probe.font = s.font;
+    const w = probe.measureText(s.text).width, h = s.px;
+    obst.push({id: 'label:' + s.id, what: 'relation', b: [s.x - w / 2, s.y - h / 2, s.x + w / 2, s.y + h / 2]});
+  }
+  const out = [];
+  for (const line of mechgraphLines()) {
+    const mine = new Set(['label:' + line.id]);
+    for (const o of obst) {
+      if ((o.what === 'symbol' && (o.id === line.from || o.id === line.to)) || mine.has(o.id)) continue;
+      const [x0, y0, x1, y1] = o.b;
+      if (line.points.some(p => p[0] > x0 + 0.5 && p[0] < x1 - 0.5 && p[1] > y0 + 0.5 && p[1] < y1 - 0.5)) {
+        out.push({line: line.id, from: line.from, to: line.to, over: o.id, what: o.what});
+      }
+    }
+  }
+  return JSON.stringify(out);
+})()
+"""
+
+
+def crossings(run: PageRun) -> list[dict]:
+    """Each (line, obstacle) pair where a drawn line crosses a node's symbol or label, or a relation label."""
+    return json.loads(run.eval(CROSSINGS_JS))
+
+
+def label_boxes(run: PageRun) -> list[dict]:
+    """Every label drawn (node, relation, group title), in window pixels, with its font size on screen."""
+    return json.loads(run.eval("JSON.stringify(mechgraphLabelBoxes())"))
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[dict, dict]]:
+    """Pairs of label boxes that overlap by more than half a pixel each way."""
+    out = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if a["x0"] < b["x1"] - 0.5 and b["x0"] < a["x1"] - 0.5 and a["y0"] < b["y1"] - 0.5 and b["y0"] < a["y1"] - 0.5:
+                out.append((a, b))
+    return out

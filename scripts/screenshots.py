@@ -3,15 +3,17 @@
     python scripts/screenshots.py [--out docs/img] [--seeds seeds]
 
 Each view is written by the `mechgraph viz` command exactly as a user runs it, opened in Debian's
-headless Chromium at 1600x1000, and saved as a PNG:
+headless Chromium at 1600x1000, and saved as a PNG (a screenshot of the page, as a person sees it):
 
     gcpm-map.png                 mechgraph viz                         (the map `build` writes too)
     graph-around-thbs2_caf.png   mechgraph viz --around "THBS2+ CAF" --depth 2
+    graph-around-pd1.png         mechgraph viz --around PD-1
     graph-path.png               mechgraph viz --path "THBS2+ CAF" "PD-1 antibody"
 
-For each it prints how many labels were drawn and how many pairs of them overlap (the boxes
-vis-network laid out for node labels and those of the highlighted steps' labels, in window
-pixels); it exits 1 if any overlap.
+For each it prints how many labels were drawn, how many pairs of them overlap, the smallest
+label on screen, and how many times a line crosses a node's symbol or label or a relation label
+(all measured where the page drew them, in window pixels); it exits 1 if labels overlap, a label
+is under 12 px, or lines cross anything in a neighbourhood or path picture (50 or more on the map).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import json
 import shlex
 import sys
 import tempfile
@@ -28,23 +29,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from cdp import HEIGHT, WIDTH, Browser, PageRun  # noqa: E402
+from cdp import HEIGHT, WIDTH, Browser, PageRun, crossings, label_boxes, overlapping  # noqa: E402
 
 VIEWS = [
     ("gcpm-map.png", []),
     ("graph-around-thbs2_caf.png", ["--around", "THBS2+ CAF", "--depth", "2"]),
+    ("graph-around-pd1.png", ["--around", "PD-1"]),
     ("graph-path.png", ["--path", "THBS2+ CAF", "PD-1 antibody"]),
 ]
-
-
-def label_overlaps(boxes: list[dict]) -> list[tuple[dict, dict]]:
-    """Pairs of label boxes that overlap by more than half a pixel each way."""
-    out = []
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            if a["x0"] < b["x1"] - 0.5 and b["x0"] < a["x1"] - 0.5 and a["y0"] < b["y1"] - 0.5 and b["y0"] < a["y1"] - 0.5:
-                out.append((a, b))
-    return out
+MIN_PX = 12.0
+MAP_CROSSINGS = 50
 
 
 def visible(box: dict) -> bool:
@@ -85,16 +79,19 @@ def main(argv: list[str] | None = None) -> int:
                     if run.errors:
                         print(f"{png}: page errors: {run.errors}", file=sys.stderr)
                         failed = True
-                    boxes = [b for b in json.loads(run.eval("JSON.stringify(mechgraphLabelBoxes())")) if visible(b)]
-                    pairs = label_overlaps(boxes)
-                    smallest = min((b["y1"] - b["y0"]) / max(1, b["text"].count("\n") + 1) for b in boxes) if boxes else 0
+                    boxes = [b for b in label_boxes(run) if visible(b)]
+                    pairs = overlapping(boxes)
+                    smallest = min((b["px"] for b in boxes), default=0.0)
+                    crossed = crossings(run)
                     (out / png).write_bytes(run.screenshot())
                     command = " ".join(["mechgraph viz", *map(shlex.quote, view)])
-                    print(f"{_shown(out / png)}: {command}: {len(boxes)} labels, "
-                          f"{len(pairs)} overlapping pairs, smallest label line {smallest:.1f} px")
+                    print(f"{_shown(out / png)}: {command}: {len(boxes)} labels, {len(pairs)} overlapping pairs, "
+                          f"smallest label {smallest:.1f} px, {len(crossed)} line crossings")
                     for a, b in pairs[:10]:
                         print(f"    overlap: {a['text']!r} / {b['text']!r}")
-                    failed |= bool(pairs)
+                    for c in crossed[:10]:
+                        print(f"    crossing: {c['from']} -> {c['to']} over {c['what']} of {c['over']}")
+                    failed |= bool(pairs) or smallest < MIN_PX or len(crossed) >= (MAP_CROSSINGS if not view else 1)
                 finally:
                     run.close()
     finally:

@@ -22,7 +22,7 @@ LAYERS = {
     "analysis": 5,
     "omics": 6,
     "viz": 7,
-    "pipeline": 8, "report": 8, "explain": 8,
+    "pipeline": 8, "report": 8, "explain": 8, "views": 8,
     "cli": 9, "cli_options": 9,
     "__main__": 10,
 }
@@ -128,3 +128,16 @@ def test_nothing_imports_a_top_level_graph_package():
             elif isinstance(node, ast.Import) and any(a.name.split(".")[0] == "graph" for a in node.names):
                 offenders.append(str(path))
     assert offenders == []
+
+
+def test_viz_draws_what_it_is_given():
+    """The pictures import no store, analysis, export or curation: `mechgraph.views` (above them)
+    chooses what to draw and hands `viz` a graph; viz reads only the vocabulary, what an edge
+    means (graph/edges.py) and the errors."""
+    allowed = {"mechgraph", "mechgraph.schema", "mechgraph.edges", "mechgraph.errors"}  # (`from .. import x` names the package too)
+    reaching_out = sorted(
+        (a, b) for a, b in import_graph().edges
+        if a.startswith("mechgraph.viz") and not b.startswith("mechgraph.viz") and b not in allowed
+    )
+    assert reaching_out == []
+    assert "mechgraph.viz.views" not in modules()  # the application service lives above viz now

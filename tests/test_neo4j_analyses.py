@@ -273,7 +273,7 @@ def test_viz_views_fetch_a_bounded_part_and_draw_the_same_page(neo4j_conn, seed_
     from mechgraph.store.embedded import NetworkXBackend
     from mechgraph.store.neo4j_backend import Neo4jBackend
     from mechgraph.store.neo4j_load import load_graph
-    from mechgraph.viz.views import draw
+    from mechgraph.views import draw
 
     load_graph(seed_graph, neo4j_conn, progress=False, replace=True)
     neo = Neo4jBackend(neo4j_conn)

@@ -1,9 +1,10 @@
-"""Layouts computed in Python, labels that fit, how edges look, and the views `viz` draws.
+"""Layouts computed in Python, labels that fit, how lines look, and the views `viz` draws.
 
 Checked without a browser: boxes never overlap, labels wrap and never cut, groups follow the
-axes, the path view labels each step with its relation in its sign's colour, edges the review
-does not state are marked, and the `viz` command's defaults, names and titles. The browser
-tests (test_viz_browser.py) measure the drawn labels.
+axes, a neighbourhood is layered, the lines merge the edges they should, path steps carry their
+relation in their sign's colour, edges the review does not state are marked, and the `viz`
+command's defaults, names and verdict titles. The browser tests (test_viz_browser.py,
+test_viz_routes.py) measure the drawn lines and labels.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from conftest import SEEDS, ev
 from mechgraph.cli import cli, main
 from mechgraph.errors import MechGraphError
 from mechgraph.store.embedded import NetworkXBackend
-from mechgraph.viz import layout, render_html, select_subgraph
+from mechgraph.viz import frames, layout, render_html, select_subgraph
 from mechgraph.viz.scene import page_data
-from mechgraph.viz.views import default_name, draw
+from mechgraph.analysis.paths import PathAnswer, SignedPath, find_paths
+from mechgraph.views import default_name, draw, path_title
 
 MAP_KINDS = ["cell_type", "cell_state", "gene", "complex", "mirna", "cytokine", "chemical", "process", "disease",
              "phenotype", "therapy", "therapy_class"]
@@ -33,10 +35,6 @@ def data_of(page: str) -> dict:
 
 def rects(d: dict) -> list[tuple[float, float, float, float]]:
     return [(n["x"] - n["box"][0] / 2, n["y"] - n["size"], n["x"] + n["box"][0] / 2, n["y"] + n["box"][1]) for n in d["nodes"]]
-
-
-def step_rects(d: dict) -> list[tuple[float, float, float, float]]:
-    return [layout.label_box(e["label"], tuple(e["label_at"])) for e in d["edges"] if e.get("label_at")]
 
 
 def graph_with_support() -> nx.MultiDiGraph:
@@ -92,22 +90,22 @@ def test_map_of_the_seed_graph_has_no_overlapping_boxes(seed_graph):
     d = page_data(sub)
     assert layout.overlapping_boxes(rects(d)) == []
     assert d["physics"] is False
-    frames = d["frames"]
-    assert frames and len({f["title"] for f in frames}) == len(frames)
-    for i, f in enumerate(frames):  # frames tile the canvas without overlapping
-        for g2 in frames[i + 1:]:
+    boxes_ = d["frames"]
+    assert boxes_ and len({f["title"] for f in boxes_}) == len(boxes_)
+    for i, f in enumerate(boxes_):  # frames tile the canvas without overlapping
+        for g2 in boxes_[i + 1:]:
             assert not (f["x"] < g2["x"] + g2["w"] and g2["x"] < f["x"] + f["w"] and f["y"] < g2["y"] + g2["h"] and g2["y"] < f["y"] + f["h"])
-    titles = {f["title"].replace("\n", " ") for f in frames}
+    titles = {f["title"].replace("\n", " ") for f in boxes_}
     assert "CAF-TAM axis" in titles and "Disease and outcomes" in titles
     # every node sits inside its group's frame
-    groups = layout.node_groups(sub)
-    by_title = {f["title"].replace("\n", " "): f for f in frames}
+    groups = frames.node_groups(sub)
+    by_title = {f["title"].replace("\n", " "): f for f in boxes_}
     for n in d["nodes"]:
         f = by_title[groups[n["id"]]]
         assert f["x"] <= n["x"] <= f["x"] + f["w"] and f["y"] <= n["y"] <= f["y"] + f["h"], n["id"]
     # the map has the window's shape, so it is drawn large: boxes fill a good part of it
-    w = max(f["x"] + f["w"] for f in frames) - min(f["x"] for f in frames)
-    h = max(f["y"] + f["h"] for f in frames) - min(f["y"] for f in frames)
+    w = max(f["x"] + f["w"] for f in boxes_) - min(f["x"] for f in boxes_)
+    h = max(f["y"] + f["h"] for f in boxes_) - min(f["y"] for f in boxes_)
     assert 1.0 < w / h < 1.7
     used = sum((r[2] - r[0]) * (r[3] - r[1]) for r in rects(d))
     assert used / (w * h) > 0.25
@@ -127,8 +125,7 @@ def test_around_and_path_views_have_no_overlapping_labels(seed_graph):
     answer = find_paths(seed_graph, "thbs2_caf", "pd1_antibody", k=5)
     hl = path_ids(answer.paths)
     d = page_data(select_subgraph(seed_graph, paths=hl, path_context=0), highlight=hl)
-    all_rects = rects(d) + step_rects(d)
-    assert layout.overlapping_boxes(all_rects) == []
+    assert layout.overlapping_boxes(rects(d)) == []
     xs = {n["id"]: n["x"] for n in d["nodes"]}
     chain = [n["id"] for n in answer.paths[0].nodes]  # the cell's leg, the meeting node, the therapy's leg
     assert [xs[n] for n in chain] == sorted(xs[n] for n in chain)  # columns along the path
@@ -136,12 +133,12 @@ def test_around_and_path_views_have_no_overlapping_labels(seed_graph):
 
 def test_grouping_by_axis_edges_and_cells():
     g = graph_with_support()
-    groups = layout.node_groups(g)
+    groups = frames.node_groups(g)
     assert groups["a"] == groups["b"] == "Axis X"  # the axis, without its parenthesis
     assert groups["c"] == "Axis X"  # untagged, but its edge b -| c is tagged
     assert groups["d"] == "Other cells, molecules and processes"  # untagged, and so are its edges
     assert groups["e"] == "Disease and outcomes"
-    cells = layout.node_groups(g, by="cell")
+    cells = frames.node_groups(g, by="cell")
     assert cells["a"] == cells["b"] == "node a"
 
 
@@ -181,13 +178,57 @@ def test_path_steps_keep_their_sign_colour_and_carry_their_relation():
     g = graph_with_support()
     hl = [[("a", "b", "promotes"), ("b", "c", "inhibits")]]
     d = page_data(g, highlight=hl)
-    steps = {(e["from"], e["to"]): e for e in d["edges"] if e.get("hl")}
+    steps = {(e["from"], e["to"]): e for e in d["links"] if e.get("hl")}
     assert set(steps) == {("a", "b"), ("b", "c")}
     assert steps["a", "b"]["sign"] == "+" and steps["a", "b"]["label"] == "promotes"
     assert steps["b", "c"]["sign"] == "-" and steps["b", "c"]["label"] == "inhibits"
-    assert all("label" not in e for e in d["edges"] if not e.get("hl"))
+    assert all("label" not in e for e in d["links"] if not e.get("hl"))  # on a path picture only the steps
+    assert {e["id"] for e in d["edges"] if e.get("hl")} == {e for ln in steps.values() for e in ln["edges"]}
     js = open(layout.__file__.replace("layout.py", "assets/page.js"), encoding="utf-8").read()
     assert "S.highlight : (faded" not in js  # highlighted edges are no longer one colour
+
+
+def two_way_graph() -> nx.MultiDiGraph:
+    """d inhibits and targets t (one red line), p promotes and inhibits t (two lines), t binds d
+    back (a line of its own the other way), and three more inhibitors of t."""
+    g = nx.MultiDiGraph(axes={})
+    for n, kind in [("d", "therapy"), ("p", "gene"), ("t", "gene"), ("x1", "therapy"), ("x2", "therapy"), ("x3", "therapy")]:
+        g.add_node(n, id=n, name=f"node {n}", kind=kind, synonyms=[], xrefs=[], axes=[])
+    for u, rel, v in [("d", "inhibits", "t"), ("d", "targets", "t"), ("p", "promotes", "t"), ("p", "inhibits", "t"),
+                      ("t", "binds", "d"), ("x1", "inhibits", "t"), ("x2", "inhibits", "t"), ("x3", "inhibits", "t")]:
+        g.add_edge(u, v, key=rel, relation=rel, level="in_vitro", refs=["1"], evidence=ev("1", "in_vitro"))
+    return g
+
+
+def test_edges_between_two_nodes_share_a_line_unless_their_signs_disagree():
+    d = page_data(two_way_graph(), centre="t")
+    lines = {(ln["from"], ln["to"], ln["sign"]): ln for ln in d["links"]}
+    rel = {e["id"]: e["relation"] for e in d["edges"]}
+    assert sorted(rel[e] for e in lines["d", "t", "-"]["edges"]) == ["inhibits", "targets"]  # one red line
+    assert lines["d", "t", "-"]["label"] == "inhibits / targets"  # signed relation first
+    assert {k for k in lines if k[:2] == ("p", "t")} == {("p", "t", "+"), ("p", "t", "-")}  # they disagree: two
+    assert lines["t", "d", "0"]["label"] == "binds"  # the other way is a line of its own
+    assert len(d["links"]) == 7 and sum(len(ln["edges"]) for ln in d["links"]) == 8
+    assert all(e["link"] in {ln["id"] for ln in d["links"]} for e in d["edges"])
+    # a neighbourhood labels every line; lines touching the centre are routed first
+    assert all(ln.get("label") and ln["prio"] == 2 for ln in d["links"])
+    assert d["routed"] is True and d["style"]["bundleMin"] == 3
+
+
+def test_a_neighbourhood_is_layered_and_hubs_pale_only_on_the_map(seed_graph):
+    sub = select_subgraph(seed_graph, around="pd1", depth=1)
+    d = page_data(sub, centre="pd1")
+    x = {n["id"]: n["x"] for n in d["nodes"]}
+    # the drugs act on PD-1 and are members of the PD-1 antibody class, which acts on PD-1 too:
+    # the class's column is between them and PD-1, so their own lines pass it
+    members = [u for u, v, k in sub.edges(keys=True) if k == "subtype_of" and v == "pd1_antibody" and sub.has_edge(u, "pd1")]
+    assert members and all(x[m] < x["pd1_antibody"] < x["pd1"] for m in members)
+    assert not any(ln.get("hub") for ln in d["links"])
+    whole = page_data(select_subgraph(seed_graph, kinds=MAP_KINDS))
+    hubs = set(whole["hubs"])
+    assert "peritoneal_metastasis" in hubs and all(
+        bool(ln.get("hub")) == (ln["from"] in hubs or ln["to"] in hubs) for ln in whole["links"])
+    assert not any(ln.get("label") for ln in whole["links"])  # the map has no relation labels
 
 
 # --------------------------------------------------------------------------------------------
@@ -208,8 +249,8 @@ def test_views_are_named_and_titled_by_names(backend, tmp_path, monkeypatch):
     assert d.path.name == "mechgraph-around-thbs2_caf.html" and d.title == "around THBS2+ cancer-associated fibroblast"
     d = draw(backend, path=("THBS2+ CAF", "PD-1 antibody"))
     assert d.path.name == "mechgraph-path-thbs2_caf-pd1_antibody.html"
-    assert d.title in ("THBS2+ cancer-associated fibroblast to PD-1 antibody: 1 best path",
-                       *(f"THBS2+ cancer-associated fibroblast to PD-1 antibody: {n} best paths" for n in range(2, 6)))
+    answer = find_paths(backend.to_networkx(), "thbs2_caf", "pd1_antibody")
+    assert d.title == path_title(answer) and "best path" not in d.title  # titled by the verdict of `path`
     d = draw(backend)
     assert d.path.name == "mechgraph-map.html" and d.nodes == 144  # no publications, no trials on the map
     kinds = {n["kind"] for n in data_of(d.path.read_text(encoding="utf-8"))["nodes"]}
@@ -218,6 +259,7 @@ def test_views_are_named_and_titled_by_names(backend, tmp_path, monkeypatch):
     pubs = sum(1 for _, a in backend.to_networkx().nodes(data=True) if a.get("kind") == "publication")
     assert with_pubs.nodes == 144 + pubs and pubs >= 46
     assert default_name("around", "a b/c") == "mechgraph-around-a_b_c.html"
+    assert default_name("path", "a", "b", fmt="png") == "mechgraph-path-a-b.png"
 
 
 def test_viz_path_searches_like_path(backend, tmp_path):
@@ -258,36 +300,71 @@ def test_viz_command_default_output_and_support_option(capsys, tmp_path, monkeyp
     ("thbs2_caf", "pd1_antibody"), ("cd8_t_cell", "nivolumab"), ("nivolumab", "peritoneal_metastasis"),
     ("catumaxomab", "malignant_ascites"), ("caf", "cd8_t_cell"), ("thbs2_caf", "peritoneal_metastasis"),
 ])
-def test_path_views_leave_every_label_clear(seed_graph, source, target):
+def test_path_views_label_every_step(seed_graph, source, target):
     from mechgraph.analysis.paths import find_paths, path_ids
 
     answer = find_paths(seed_graph, source, target, k=5)
     hl = path_ids(answer.paths or answer.shared_outcomes)
     assert hl
     d = page_data(select_subgraph(seed_graph, paths=hl, path_context=0), highlight=hl)
-    assert layout.overlapping_boxes(rects(d) + step_rects(d)) == []
-    labelled = {(e["from"], e["to"]) for e in d["edges"] if e.get("label_at")}
-    pairs = {(u, v) for p in hl for u, v, _ in p}
-    assert {frozenset(x) for x in labelled} == {frozenset(x) for x in pairs}  # one label per step's pair
-    nodes = {n["id"]: n for n in d["nodes"]}
-    for e in d["edges"]:  # no step runs over a node it does not join (parallel steps bow apart anyway)
-        if not e.get("hl") or (e.get("curve") and not e.get("label_at")):
-            continue
-        a, b = (nodes[e["from"]]["x"], nodes[e["from"]]["y"]), (nodes[e["to"]]["x"], nodes[e["to"]]["y"])
-        shape = (e.get("curve", 0.0), not e.get("ccw"))
-        points = [layout.curve_point(a, b, k / 20, *shape) for k in range(2, 19)]
-        for n in d["nodes"]:
-            if n["id"] in (e["from"], e["to"]):
-                continue
-            x0, x1 = n["x"] - n["size"], n["x"] + n["size"]
-            y0, y1 = n["y"] - n["size"], n["y"] + n["size"]
-            assert not any(x0 <= x <= x1 and y0 <= y <= y1 for x, y in points), (e["from"], e["to"], n["id"])
+    assert layout.overlapping_boxes(rects(d)) == []
+    labelled = {(ln["from"], ln["to"]) for ln in d["links"] if ln.get("label")}
+    assert labelled == {(u, v) for p in hl for u, v, _ in p}  # one label per step's line
+    assert all(ln["prio"] == 3 for ln in d["links"] if ln.get("hl"))  # the steps are routed first
 
 
-def test_curve_point_follows_vis_network():
-    # a straight edge, and vis-network's curvedCW bowing to the left of the direction of travel
-    assert layout.curve_point((0, 0), (100, 0), 0.5) == (50, 0)
-    x, y = layout.curve_point((0, 0), (100, 0), 0.5, 0.3, True)
-    assert 40 < x < 60 and y < -10  # (the browser test checks the curve against vis-network's own)
-    x2, y2 = layout.curve_point((0, 0), (100, 0), 0.5, 0.3, False)
-    assert (x2, y2) == pytest.approx((x, -y)) and layout.curve_point((0, 0), (100, 0), 1.0, 0.3) == pytest.approx((100, 0))
+# --------------------------------------------------------------------------------------------
+# titles that state the verdict of `path`
+# --------------------------------------------------------------------------------------------
+
+
+def _answer(mode: str, paths=(), shared=(), assoc=()) -> PathAnswer:
+    return PathAnswer({"id": "a", "name": "entity A"}, {"id": "t", "name": "drug T"}, mode, list(paths), list(shared),
+                      list(assoc), {"max_len": 6})
+
+
+def _meeting(where: str, relation: str, sign: str = "-") -> SignedPath:
+    nodes = [{"id": "a", "name": "entity A"}, {"id": where, "name": where}, {"id": "t", "name": "drug T"}]
+    return SignedPath(nodes, [], sign, 0.5, 0.0, {"id": where, "name": where}, relation, {"from": 1, "to": 1})
+
+
+def _path(sign: str) -> SignedPath:
+    return SignedPath([{"id": "a", "name": "entity A"}, {"id": "t", "name": "drug T"}], [], sign, 0.5)
+
+
+def test_path_titles_state_the_verdict():
+    t = path_title(_answer("mechanism", [_meeting("CD8+ T cell", "against"), _meeting("IFN", "with")]))
+    assert t == "entity A works against drug T, meeting at CD8+ T cell (best of 2 meeting points)"
+    assert path_title(_answer("mechanism", [_meeting("x", "with")])) == "entity A works with drug T, meeting at x"
+    assert path_title(_answer("mechanism", [_meeting("entity A", "effector")])) == "drug T acts through entity A: entity A is its effector"
+    assert path_title(_answer("mechanism", [_meeting("entity A", "target")])) == "drug T acts against entity A: entity A is its target"
+    shared = path_title(_answer("mechanism", shared=[_meeting("poor survival", "against"), _meeting("metastasis", "with"),
+                                                    _meeting("ascites", "with")]))
+    assert shared == ("entity A and drug T: no mechanistic meeting point, only shared outcomes "
+                      "(poor survival: against; metastasis: with; 1 more)")
+    assoc = path_title(_answer("mechanism", assoc=[_path("-")]))
+    assert assoc == ("entity A and drug T: no mechanistic meeting point, only clinical associations "
+                     "(entity A lowers the efficacy of drug T)")
+    assert path_title(_answer("mechanism")) == "entity A and drug T: no mechanistic meeting point"
+    assert path_title(_answer("directed", [_path("+"), _path("+")])) == "entity A raises drug T (all 2 paths +)"
+    assert path_title(_answer("directed", [_path("-")])) == "entity A lowers drug T (the only path -)"
+    assert path_title(_answer("directed", [_path("-"), _path("+"), _path("+")])) == (
+        "entity A lowers drug T by the best path; 3 paths: 2 raise, 1 lower")
+
+
+def test_a_path_picture_never_claims_paths_that_path_does_not_find(backend, tmp_path):
+    """`path "M2 macrophage" nivolumab` finds no mechanistic meeting point: the picture says so
+    (and draws the shared outcomes it found), as the text answer does."""
+    from mechgraph.explain import path_text
+
+    g = backend.to_networkx()
+    answer = find_paths(g, "m2_tam", "nivolumab")
+    text = path_text(answer.as_dict())
+    d = draw(backend, tmp_path / "m2.html", path=("M2 macrophage", "nivolumab"))
+    if not answer.paths:
+        assert "no mechanistic meeting point" in text and "no mechanistic meeting point" in d.title
+        assert "best path" not in d.title
+    else:
+        assert (answer.paths[0].meeting or {})["name"] in d.title
+    page = data_of(d.path.read_text(encoding="utf-8"))
+    assert d.title in d.path.read_text(encoding="utf-8") and page["dim"] is True

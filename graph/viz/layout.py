@@ -6,37 +6,36 @@ take, from the advance widths of DejaVu Sans (the widest common sans-serif, and 
 Debian's browsers fall back to), so on any machine the real label is no wider than the box.
 The layouts place boxes so that no two overlap; a browser test measures the drawn labels.
 
-- `grouped_layout` (the map, an axis, any filtered view): nodes grouped by axis (or by cell
-  type), the groups' frames tiling a rectangle of the window's shape (a squarified treemap,
-  each frame as large as its nodes need), each group's nodes flowing in rows under its title;
-  inside a frame, nodes are swapped while that shortens the edges.
 - `focus_layout` (`--around`): the centre in the middle, what acts on it to the left, what it
-  acts on to the right, both-way neighbours above and below, the next ring further out.
+  acts on to the right, each side in layered columns ordered to cross few lines.
 - `path_layout` (`--path`): one column per step along the paths, the best path on the middle
-  row; each highlighted step's relation label is placed on its edge where it covers no node.
+  row, columns far enough apart for the steps' relation labels.
+- the map's groups in frames are in `mechgraph.viz.frames`.
+
+Where the lines go between the nodes (and their relation labels) is decided in the page
+(assets/route.js), round the labels as the browser measures them.
 """
 
 from __future__ import annotations
 
 import math
 import textwrap
-from collections import Counter, defaultdict, deque
+from collections import defaultdict, deque
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import networkx as nx
 
-from .. import schema
-FONT_PX = 14  # node label font, canvas pixels at zoom 1
-LINE_PX = 16  # vis-network draws a label line FONT_PX tall plus 2 px
+FONT_PX = 16  # node label font, canvas pixels at zoom 1
+LINE_PX = 18  # vis-network draws a label line FONT_PX tall plus 2 px
 LABEL_GAP = 6  # between the symbol and its label (vis-network puts it ~5 px below)
 LABEL_CHARS = 16  # wrap labels at this many characters
-EDGE_FONT_PX = 12
+EDGE_FONT_PX = 14
 PAD_X, PAD_Y = 12, 10  # free space around each box
-GROUP_TITLE_PX = 26  # band above a group's nodes for a one-line title
-TITLE_PX, TITLE_LINE_PX = 13, 16  # group titles: font size and line height
-GROUP_PAD = 10
-GROUP_GAP = 22
+GROUP_TITLE_PX = 29  # band above a group's nodes for a one-line title
+TITLE_PX, TITLE_LINE_PX = 16, 19  # group titles: font size and line height (as large as node labels)
+GROUP_PAD = 8
+GROUP_GAP = 16
 
 # DejaVu Sans advance widths in em, measured in headless Chromium (canvas measureText, 14 px)
 _ADVANCE = {
@@ -130,405 +129,153 @@ def boxes_for(g: nx.MultiDiGraph) -> dict[Any, NodeBox]:
 
 
 # --------------------------------------------------------------------------------------------
-# Groups
-# --------------------------------------------------------------------------------------------
-
-OUTCOME_KINDS = schema.OUTCOME_KINDS
-FALLBACK_GROUPS = (
-    (("phenotype", "disease"), "Disease and outcomes"),
-    (("therapy", "therapy_class", "clinical_trial"), "Therapies"),
-    (("publication",), "Publications"),
-)
-OTHER_GROUP = "Other cells, molecules and processes"
-
-
-def _fallback_group(kind: str) -> str:
-    for kinds, title in FALLBACK_GROUPS:
-        if kind in kinds:
-            return title
-    return OTHER_GROUP
-
-
-def node_groups(g: nx.MultiDiGraph, by: str = "axis") -> dict[Any, str]:
-    """The group each node is drawn in.
-
-    by="axis": the node's first axis (in the order the seeds list axes); an untagged node takes
-    the axis most of its edges carry, and one whose edges carry none goes by kind (disease and
-    outcomes, cells, processes, therapies, molecules). Untagged outcomes stay together.
-    by="cell": each cell type or state is a group with the nodes it is most linked to.
-    """
-    if by == "cell":
-        return _cell_groups(g)
-    axes = g.graph.get("axes") or {}
-    order = {a: i for i, a in enumerate(axes)}
-    title = {a: str((axes.get(a) or {}).get("name") or a) for a in axes}
-
-    def axis_title(a: str) -> str:
-        return short_title(title.get(a, a))
-
-    out: dict[Any, str] = {}
-    for n, d in g.nodes(data=True):
-        tagged = [a for a in d.get("axes") or []]
-        if tagged:
-            out[n] = axis_title(min(tagged, key=lambda a: (order.get(a, len(order)), a)))
-    for n, d in g.nodes(data=True):
-        if n in out:
-            continue
-        kind = str(d.get("kind") or "")
-        if kind in OUTCOME_KINDS:
-            out[n] = _fallback_group(kind)
-            continue
-        votes: Counter[str] = Counter()
-        for u, v, _, ed in _incident(g, n):
-            for a in ed.get("axes") or []:
-                votes[a] += 1
-        if votes:
-            best = max(votes.items(), key=lambda kv: (kv[1], -order.get(kv[0], len(order)), kv[0]))[0]
-            out[n] = axis_title(best)
-        else:
-            out[n] = _fallback_group(kind)
-    return out
-
-
-def short_title(name: str) -> str:
-    """A group's title on its frame: the name without its parenthesis ("CAF-TAM axis")."""
-    head = name.split(" (", 1)[0].strip()
-    return head or name
-
-
-def _cell_groups(g: nx.MultiDiGraph) -> dict[Any, str]:
-    cells = [n for n, d in g.nodes(data=True) if d.get("kind") in ("cell_type", "cell_state", "tumour_cell")]
-    out = {n: str(g.nodes[n].get("name") or n) for n in cells}
-    for n, d in g.nodes(data=True):
-        if n in out:
-            continue
-        votes: Counter[Any] = Counter()
-        for u, v, _, _ in _incident(g, n):
-            other = v if u == n else u
-            if other in out and other in cells:
-                votes[other] += 1
-        if votes and d.get("kind") not in OUTCOME_KINDS:
-            best = max(votes.items(), key=lambda kv: (kv[1], str(kv[0])))[0]
-            out[n] = out[best]
-        else:
-            out[n] = _fallback_group(str(d.get("kind") or ""))
-    return out
-
-
-def _incident(g: nx.MultiDiGraph, n: Any) -> Iterable[tuple[Any, Any, Any, dict]]:
-    yield from g.out_edges(n, keys=True, data=True)
-    yield from g.in_edges(n, keys=True, data=True)
-
-
-def grouped_layout(g: nx.MultiDiGraph, boxes: dict[Any, NodeBox], *, by: str = "axis", aspect: float = 1.3,
-                   titles: bool = True) -> tuple[dict[Any, tuple[float, float]], list[dict[str, Any]]]:
-    """Positions for every node and the group frames (title, x, y, w, h).
-
-    The groups tile a rectangle of the window's shape (a squarified treemap, each group's area
-    in proportion to what its nodes need); inside its frame a group's nodes flow in rows,
-    linked nodes next to each other. The rectangle grows until every group fits.
-    """
-    if g.number_of_nodes() == 0:
-        return {}, []
-    group_of = node_groups(g, by) if titles else {n: "" for n in g.nodes}
-    members: dict[str, list[Any]] = defaultdict(list)
-    deg = dict(g.degree())
-    for n in sorted(g.nodes, key=lambda x: (-deg.get(x, 0), str(x))):
-        members[group_of[n]].append(n)
-    seqs = {t: _bfs_order(g, ns) for t, ns in members.items()}
-    need = {t: _need(t, ns, boxes, titles) for t, ns in seqs.items()}
-    total = sum(need.values())
-    order = sorted(seqs, key=lambda t: (-need[t], t))
-    lo, hi = 1.0, 1.0
-    while _fit(seqs, boxes, order, need, total * hi, aspect, titles) is None:
-        lo, hi = hi, hi * 1.25
-    for _ in range(14):  # the smallest canvas (within 1%) on which every group fits
-        mid = (lo + hi) / 2
-        if _fit(seqs, boxes, order, need, total * mid, aspect, titles) is None:
-            lo = mid
-        else:
-            hi = mid
-        if hi / lo < 1.01:
-            break
-    placed = _fit(seqs, boxes, order, need, total * hi, aspect, titles)
-    assert placed is not None
-    pos, frames = placed
-    for t in order:
-        if len(seqs[t]) <= 40:
-            _improve(g, seqs[t], boxes, pos, next(f for f in frames if f["key"] == t))
-    for f in frames:
-        f.pop("key")
-    return pos, [f for f in frames if f["title"]]
-
-
-def _need(title: str, nodes: list[Any], boxes: dict[Any, NodeBox], titles: bool) -> float:
-    """The area a group's tile should have: its boxes, their row slack, its frame and title."""
-    inner = 1.2 * sum((boxes[n].w + PAD_X) * (boxes[n].h + PAD_Y) for n in nodes)
-    side = math.sqrt(inner)
-    head = GROUP_TITLE_PX if titles and title else 0
-    extra = 2 * GROUP_PAD + GROUP_GAP
-    area = (side + extra) * (side + extra + head)
-    return area
-
-
-def _fit(seqs: dict[str, list[Any]], boxes: dict[Any, NodeBox], order: list[str], need: dict[str, float],
-         area: float, aspect: float, titles: bool) -> tuple[dict[Any, tuple[float, float]], list[dict[str, Any]]] | None:
-    """Tile a canvas of `area` and flow each group into its tile; None if some group overflows."""
-    width = math.sqrt(area * aspect)
-    height = area / width
-    rects = _squarify([need[t] for t in order], 0.0, 0.0, width, height)
-    pos: dict[Any, tuple[float, float]] = {}
-    frames = []
-    for t, (x, y, w, h) in zip(order, rects):
-        fx, fy, fw, fh = x + GROUP_GAP / 2, y + GROUP_GAP / 2, w - GROUP_GAP, h - GROUP_GAP
-        title_lines = _title_lines(t, fw) if titles and t else []
-        if titles and t and not title_lines:
-            return None
-        head = TITLE_LINE_PX * len(title_lines) + 10 if title_lines else 0
-        inner = (fx + GROUP_PAD, fy + GROUP_PAD + head, fw - 2 * GROUP_PAD, fh - 2 * GROUP_PAD - head)
-        flowed = _flow(seqs[t], boxes, inner)
-        if flowed is None:
-            return None
-        pos.update(flowed)
-        frames.append({"key": t, "title": "\n".join(title_lines), "x": round(fx, 1), "y": round(fy, 1), "w": round(fw, 1), "h": round(fh, 1)})
-    return pos, frames
-
-
-def _title_lines(title: str, width: float) -> list[str]:
-    """A group title wrapped to the frame's width (at spaces); [] if a word is too wide."""
-    room = width - 20
-    lines: list[str] = []
-    for word in title.split():
-        if text_width(word, TITLE_PX) > room:
-            return []
-        if lines and text_width(lines[-1] + " " + word, TITLE_PX) <= room:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return lines
-
-
-def _flow(nodes: list[Any], boxes: dict[Any, NodeBox], inner: tuple[float, float, float, float]) -> dict[Any, tuple[float, float]] | None:
-    """Nodes left to right in rows inside `inner` (x, y, w, h); rows spread to fill it, each row's
-    nodes spread across its width. None if they do not fit."""
-    x0, y0, w, h = inner
-    if w <= 0 or h <= 0:
-        return None
-    rows: list[list[Any]] = [[]]
-    used = 0.0
-    for n in nodes:
-        bw = boxes[n].w + PAD_X
-        if bw > w:
-            return None
-        if rows[-1] and used + bw > w:
-            rows.append([])
-            used = 0.0
-        rows[-1].append(n)
-        used += bw
-    heights = [max(boxes[n].size for n in r) + max(boxes[n].below for n in r) + PAD_Y for r in rows]
-    if sum(heights) > h:
-        return None
-    spare_y = (h - sum(heights)) / len(rows)
-    pos = {}
-    y = y0 + spare_y / 2
-    for r, rh in zip(rows, heights):
-        top = max(boxes[n].size for n in r)
-        widths = [boxes[n].w + PAD_X for n in r]
-        spare_x = (w - sum(widths)) / len(r)
-        x = x0 + spare_x / 2
-        for n, bw in zip(r, widths):
-            pos[n] = (round(x + bw / 2, 1), round(y + PAD_Y / 2 + top, 1))
-            x += bw + spare_x
-        y += rh + spare_y
-    return pos
-
-
-def _improve(g: nx.MultiDiGraph, seq: list[Any], boxes: dict[Any, NodeBox], pos: dict[Any, tuple[float, float]],
-             frame: dict[str, Any], passes: int = 2) -> None:
-    """Swap nodes of a group in its flow order while that shortens the edges touching them."""
-    if len(seq) < 3:
-        return
-    head = TITLE_LINE_PX * len(frame["title"].split("\n")) + 10 if frame["title"] else 0
-    inner = (frame["x"] + GROUP_PAD, frame["y"] + GROUP_PAD + head, frame["w"] - 2 * GROUP_PAD, frame["h"] - 2 * GROUP_PAD - head)
-    nbrs = {n: [m for m in set(g.successors(n)) | set(g.predecessors(n)) if m != n] for n in seq}
-
-    def cost(p: dict[Any, tuple[float, float]]) -> float:
-        return sum(math.dist(p[n], p.get(m, pos[m])) for n in seq for m in nbrs[n])
-
-    best = cost(pos)
-    for _ in range(passes):
-        changed = False
-        for i in range(len(seq)):
-            for j in range(i + 1, len(seq)):
-                seq[i], seq[j] = seq[j], seq[i]
-                trial = _flow(seq, boxes, inner)
-                c = cost(trial) if trial is not None else math.inf
-                if c < best - 1e-6:
-                    best = c
-                    pos.update(trial)
-                    changed = True
-                else:
-                    seq[i], seq[j] = seq[j], seq[i]
-        if not changed:
-            break
-
-
-def _squarify(areas: list[float], x: float, y: float, w: float, h: float) -> list[tuple[float, float, float, float]]:
-    """Rectangles tiling (x, y, w, h) with the given areas (scaled to fill it), as square as can
-    be (Bruls, Huizing and van Wijk's squarified treemap), in the order given."""
-    total = sum(areas)
-    scaled = [a * w * h / total for a in areas] if total > 0 else [0.0 for _ in areas]
-    out: list[tuple[float, float, float, float]] = []
-    i = 0
-    while i < len(scaled):
-        short = min(w, h)
-        row = [scaled[i]]
-        j = i + 1
-        while j < len(scaled) and _worst(row + [scaled[j]], short) <= _worst(row, short):
-            row.append(scaled[j])
-            j += 1
-        s = sum(row)
-        if w >= h:  # a column on the left
-            cw = s / h if h else 0
-            cy = y
-            for a in row:
-                ch = a / cw if cw else 0
-                out.append((x, cy, cw, ch))
-                cy += ch
-            x, w = x + cw, w - cw
-        else:  # a row on top
-            rh = s / w if w else 0
-            cx = x
-            for a in row:
-                cw2 = a / rh if rh else 0
-                out.append((cx, y, cw2, rh))
-                cx += cw2
-            y, h = y + rh, h - rh
-        i = j
-    return out
-
-
-def _worst(row: list[float], short: float) -> float:
-    s = sum(row)
-    if s <= 0 or short <= 0:
-        return math.inf
-    return max(max(short * short * a / (s * s), (s * s) / (short * short * a)) for a in row if a > 0)
-
-
-def _bfs_order(g: nx.MultiDiGraph, nodes: list[Any]) -> list[Any]:
-    """Nodes of a group, linked ones next to each other: breadth-first from the best connected."""
-    inside = set(nodes)
-    rank = {n: i for i, n in enumerate(nodes)}
-    seen: set[Any] = set()
-    out = []
-    for start in nodes:
-        if start in seen:
-            continue
-        seen.add(start)
-        queue = deque([start])
-        while queue:
-            x = queue.popleft()
-            out.append(x)
-            near = {m for m in set(g.successors(x)) | set(g.predecessors(x)) if m in inside and m not in seen}
-            for m in sorted(near, key=rank.__getitem__):
-                seen.add(m)
-                queue.append(m)
-    return out
-
-
-# --------------------------------------------------------------------------------------------
 # Around one node
 # --------------------------------------------------------------------------------------------
 
 
-def _column(nodes: list[Any], boxes: dict[Any, NodeBox], x_edge: float, side: int, rows: int) -> tuple[dict[Any, tuple[float, float]], float]:
-    """Nodes in sub-columns of at most `rows`, growing away from `x_edge` (side -1: left, +1:
+ROWS_MAX = 9  # a column of a neighbourhood holds at most this many nodes, then splits
+ROW_AIR = 16  # extra room between the nodes of a column, for lines to pass
+
+
+def _column(nodes: list[Any], boxes: dict[Any, NodeBox], x_edge: float, side: int) -> tuple[dict[Any, tuple[float, float]], float]:
+    """Nodes in sub-columns of at most ROWS_MAX, growing away from `x_edge` (side -1: left, +1:
     right), centred on y = 0, every other sub-column shifted half a row; returns positions and
     the outer x edge."""
     if not nodes:
         return {}, x_edge
     pos = {}
-    cell_h = max(boxes[n].h for n in nodes) + PAD_Y
+    cell_h = max(boxes[n].h for n in nodes) + PAD_Y + ROW_AIR
     x = x_edge
-    for c, start in enumerate(range(0, len(nodes), rows)):
-        chunk = nodes[start:start + rows]
+    per = math.ceil(len(nodes) / math.ceil(len(nodes) / ROWS_MAX))
+    for c, start in enumerate(range(0, len(nodes), per)):
+        chunk = nodes[start:start + per]
         w = max(boxes[n].w for n in chunk) + PAD_X
         shift = cell_h / 2 if c % 2 else 0.0
         y = -cell_h * len(chunk) / 2 + shift
         for n in chunk:
             pos[n] = (round(x + side * w / 2, 1), round(y + PAD_Y / 2 + boxes[n].size, 1))
             y += cell_h
-        x += side * w
+        x += side * w + (side * ROW_AIR if c + 1 < math.ceil(len(nodes) / per) else 0)
     return pos, x
 
 
-def _row(nodes: list[Any], boxes: dict[Any, NodeBox], y_edge: float, side: int) -> dict[Any, tuple[float, float]]:
-    """Nodes side by side, centred on x = 0, above (side -1) or below (+1) `y_edge`."""
-    if not nodes:
-        return {}
-    widths = [boxes[n].w + PAD_X for n in nodes]
-    h = max(boxes[n].h for n in nodes) + PAD_Y
-    top = y_edge if side > 0 else y_edge - h
-    size = max(boxes[m].size for m in nodes)
-    x = -sum(widths) / 2
-    pos = {}
-    for n, w in zip(nodes, widths):
-        pos[n] = (round(x + w / 2, 1), round(top + PAD_Y / 2 + size, 1))
-        x += w
-    return pos
+def _layers(g: nx.MultiDiGraph, centre: Any, members: set[Any], ring: dict[Any, int], inward: bool) -> dict[Any, int]:
+    """Each node's column on one side of a neighbourhood: the longest chain of edges between
+    members that leads to the centre (inward: what acts on it) or from it (what it acts on), at
+    least its ring and at most one more; cycles are cut where a depth-first walk from the centre
+    meets them."""
+    d = nx.DiGraph()
+    d.add_node(centre)
+    for u, v in g.edges():
+        if u == v:
+            continue
+        a, b = (v, u) if inward else (u, v)  # walk away from the centre
+        if (a == centre or a in members) and b in members:
+            d.add_edge(a, b)
+    order = {n: i for i, n in enumerate(nx.dfs_preorder_nodes(d, centre))}
+    back = [(a, b) for a, b in d.edges() if b in order and a in order and order[b] <= order[a] and nx.has_path(d, b, a)]
+    d.remove_edges_from(back)
+    while not nx.is_directed_acyclic_graph(d):  # what the walk did not reach may still loop
+        d.remove_edge(*nx.find_cycle(d)[0][:2])
+    layer = {centre: 0}
+    for n in nx.topological_sort(d):
+        if n != centre:
+            layer[n] = max([layer.get(p, 0) + 1 for p in d.predecessors(n)] + [ring.get(n, 1)])
+    # at most one column more than the ring: long chains inside a ring do not stretch the picture
+    return {n: max(ring.get(n, 1), min(layer.get(n, 0), ring.get(n, 1) + 1)) for n in members}
 
 
 def focus_layout(g: nx.MultiDiGraph, centre: Any, boxes: dict[Any, NodeBox], gap: float = 90) -> dict[Any, tuple[float, float]]:
-    """The centre in the middle; upstream nodes (acting on it) left, downstream right, both-way
-    above and below; nodes further away in outer columns on the side they are reached from,
-    each column ordered by the height of the nodes it links to."""
+    """The centre in the middle; what acts on it to the left, what it acts on to the right, both-way
+    neighbours on the side with fewer nodes. Each side is layered: a node's column is the longest chain of
+    edges that leads from it to the centre (or from the centre to it), so a drug that also belongs
+    to a drug class acting on the centre sits beyond the class, and its own line to the centre
+    passes the class's column; each column is ordered by the height of the nodes it links to."""
     pos: dict[Any, tuple[float, float]] = {centre: (0.0, 0.0)}
     if centre not in g:
         return pos
     side: dict[Any, str] = {}
     ring: dict[Any, int] = {centre: 0}
+    parent: dict[Any, Any] = {}
+    reached = []
     queue = deque([centre])
     while queue:
         x = queue.popleft()
         for m in sorted(set(g.successors(x)) | set(g.predecessors(x)), key=str):
             if m in ring:
                 continue
-            ring[m] = ring[x] + 1
+            ring[m], parent[m] = ring[x] + 1, x
+            reached.append(m)
             if x == centre:
                 into, out_of = g.has_edge(m, centre), g.has_edge(centre, m)
                 side[m] = "both" if into and out_of else "in" if into else "out"
-            else:
-                side[m] = side[x] if side[x] != "both" else "out"
             queue.append(m)
+    # both-way neighbours join the side with fewer nodes (a row above or below the centre would
+    # put their own labels between them and it); what is reached through a node follows it
+    count = {s: sum(1 for n in side if side[n] == s) for s in ("in", "out")}
+    lean = "in" if count["in"] < count["out"] else "out"
+    for m in reached:
+        side[m] = (lean if side[m] == "both" else side[m]) if ring[m] == 1 else side[parent[m]]
     for n in g.nodes:  # nodes the filters cut off from the centre: outside, on the right
         if n not in ring:
             ring[n], side[n] = max(ring.values()) + 1, "out"
     deg = dict(g.degree())
+    nbrs = {n: set(g.successors(n)) | set(g.predecessors(n)) for n in g.nodes}
 
-    def members(s: str, r: int) -> list[Any]:
-        group = [n for n in g.nodes if n != centre and side.get(n) == s and ring[n] == r]
-
-        def near_y(n: Any) -> float:  # the mean height of the already placed nodes it links to
-            ys = [pos[m][1] for m in set(g.successors(n)) | set(g.predecessors(n)) if m in pos]
-            return sum(ys) / len(ys) if ys else 0.0
-
-        return sorted(group, key=lambda n: (round(near_y(n), 1), -deg[n], str(n)))
-
+    both: list[Any] = []
     c = boxes[centre]
-    both = members("both", 1)
-    pos.update(_row(both[: (len(both) + 1) // 2], boxes, -c.size - PAD_Y, -1))
-    pos.update(_row(both[(len(both) + 1) // 2:], boxes, c.below + PAD_Y, +1))
-    spread = max([abs(x) + boxes[n].w / 2 for n, (x, _) in pos.items() if n != centre] + [c.w / 2 + PAD_X])
-    edges_at = {"in": -(spread + gap), "out": spread + gap}
-    for r in sorted({r for r in ring.values() if r > 0}):
-        for s, direction in (("in", -1), ("out", +1)):
-            group = members(s, r)
-            if not group:
-                continue
-            rows = max(4, min(12, round(math.sqrt(len(group) * 2.2))))
-            p, outer = _column(group, boxes, edges_at[s], direction, rows)
+    spread = c.w / 2 + PAD_X
+    columns: list[tuple[int, list[Any]]] = []  # (direction, nodes), from the centre outwards on each side
+    for s, direction in (("in", -1), ("out", +1)):
+        members = {n for n in g.nodes if side.get(n) == s}
+        layer = _layers(g, centre, members, ring, inward=(s == "in"))
+        for k in sorted(set(layer.values())):
+            columns.append((direction, sorted((n for n in members if layer[n] == k), key=lambda n: (-deg[n], str(n)))))
+
+    def place() -> None:
+        edges_at = {-1: -(spread + gap), +1: spread + gap}
+        for direction, group in columns:
+            p, outer = _column(group, boxes, edges_at[direction], direction)
             pos.update(p)
-            edges_at[s] = outer + direction * gap
+            edges_at[direction] = outer + direction * gap
+
+    place()
+    # order the columns to cross few lines: barycentre sweeps out from the centre and back, each
+    # column ordered by the mean height of its neighbours in the column before it; the best kept
+    sides = {d: [grp for dd, grp in columns if dd == d] for d in (-1, +1)}
+
+    def crossings() -> int:
+        count = 0
+        for cols in sides.values():
+            seq = [[centre]] + cols
+            for a, b in zip(seq, seq[1:]):
+                ins = set(b)
+                pairs = sorted((pos[u][1], pos[v][1]) for u in a for v in nbrs[u] if v in ins)
+                count += sum(1 for i, p in enumerate(pairs) for q in pairs[i + 1:] if q[0] > p[0] and q[1] < p[1])
+        return count
+
+    def mean_y(n: Any, ref: set[Any]) -> float:
+        ys = [pos[m][1] for m in nbrs[n] if m in ref]
+        return sum(ys) / len(ys) if ys else pos[n][1]
+
+    best = (crossings(), [list(grp) for _, grp in columns])
+    for _ in range(4):
+        for cols in sides.values():
+            seq = [[centre] + [n for n in both]] + cols
+            for k in range(1, len(seq)):  # outwards
+                ref = set(seq[k - 1])
+                seq[k].sort(key=lambda n: round(mean_y(n, ref), 1))
+                place()
+            for k in range(len(seq) - 2, 0, -1):  # and back
+                ref = set(seq[k + 1])
+                seq[k].sort(key=lambda n: round(mean_y(n, ref), 1))
+                place()
+        now = crossings()
+        if now < best[0]:
+            best = (now, [list(grp) for _, grp in columns])
+    for (_, grp), kept in zip(columns, best[1]):
+        grp[:] = kept
+    place()
     return pos
 
 
@@ -606,13 +353,8 @@ def path_layout(g: nx.MultiDiGraph, paths: list[list[tuple[Any, Any, Any]]], box
 
 
 # --------------------------------------------------------------------------------------------
-# Labels on highlighted steps
+# Checks
 # --------------------------------------------------------------------------------------------
-
-
-def label_box(text: str, at: tuple[float, float], px: float = EDGE_FONT_PX) -> tuple[float, float, float, float]:
-    w, h = text_width(text, px) + 6, px + 4
-    return (at[0] - w / 2, at[1] - h / 2, at[0] + w / 2, at[1] + h / 2)
 
 
 def node_rect(pos: tuple[float, float], box: NodeBox) -> tuple[float, float, float, float]:
@@ -622,73 +364,6 @@ def node_rect(pos: tuple[float, float], box: NodeBox) -> tuple[float, float, flo
 
 def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def curve_point(a: tuple[float, float], b: tuple[float, float], t: float, roundness: float = 0.0,
-                clockwise: bool = True) -> tuple[float, float]:
-    """The point at `t` on an edge from a to b as vis-network draws it: straight, or its
-    `curvedCW`/`curvedCCW` quadratic curve of the given roundness (vis-network's own formula)."""
-    if not roundness:
-        return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
-    o, r = b[0] - a[0], a[1] - b[1]
-    length = math.hypot(o, r)
-    turn = (0.5 * roundness + 0.5) if clockwise else (-0.5 * roundness + 0.5)
-    angle = (math.atan2(r, o) + turn * math.pi) % (2 * math.pi)
-    via = (a[0] + (0.5 * roundness + 0.5) * length * math.sin(angle), a[1] + (0.5 * roundness + 0.5) * length * math.cos(angle))
-    u = 1 - t
-    return (u * u * a[0] + 2 * t * u * via[0] + t * t * b[0], u * u * a[1] + 2 * t * u * via[1] + t * t * b[1])
-
-
-Curve = tuple[float, bool]  # (roundness, clockwise); roundness 0 is a straight edge
-
-
-def clear_curve(a: tuple[float, float], b: tuple[float, float], obstacles: list[tuple[float, float, float, float]]) -> Curve:
-    """The straightest edge shape from a to b that passes over none of the `obstacles`: straight,
-    else bowed one way or the other, more and more; straight when none is clear."""
-    for curve in ((0.0, True), (0.25, True), (0.25, False), (0.45, True), (0.45, False), (0.7, True), (0.7, False)):
-        points = [curve_point(a, b, k / 20, *curve) for k in range(1, 20)]
-        if not any(r[0] <= x <= r[2] and r[1] <= y <= r[3] for x, y in points for r in obstacles):
-            return curve
-    return (0.0, True)
-
-
-def place_edge_labels(steps: list[tuple[Any, Any, str]], pos: dict[Any, tuple[float, float]],
-                      boxes: dict[Any, NodeBox], curves: dict[tuple[Any, Any], Curve] | None = None
-                      ) -> dict[tuple[Any, Any], tuple[float, float]]:
-    """For each (from, to, text), a point on the edge (straight, or curved as `curves` says)
-    where the text covers no node box and no label placed before it, and, where possible, lies
-    on no other step's line (so it is not read as that step's label); the midpoint when nothing
-    is free."""
-    curves = curves or {}
-    taken = [node_rect(pos[n], boxes[n]) for n in pos]
-    lines = {(u, v): [curve_point(pos[u], pos[v], k / 20, *curves.get((u, v), (0.0, True))) for k in range(21)]
-             for u, v, _ in steps}
-    out: dict[tuple[Any, Any], tuple[float, float]] = {}
-    ts = (0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75, 0.2, 0.8, 0.35, 0.65, 0.45, 0.55)
-    for u, v, text in steps:
-        shape = curves.get((u, v), (0.0, True))
-        others = [pts for key, pts in lines.items() if key != (u, v)]
-        free, clear = None, None
-        for t in ts:
-            at = curve_point(pos[u], pos[v], t, *shape)
-            box = label_box(text, at)
-            if any(_overlaps(box, r) for r in taken):
-                continue
-            free = free or at
-            if all(_point_segment(at, p, q) > EDGE_FONT_PX for pts in others for p, q in zip(pts, pts[1:])):
-                clear = at
-                break
-        chosen = clear or free or curve_point(pos[u], pos[v], 0.5, *shape)
-        taken.append(label_box(text, chosen))
-        out[(u, v)] = (round(chosen[0], 1), round(chosen[1], 1))
-    return out
-
-
-def _point_segment(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    length = dx * dx + dy * dy
-    t = 0.0 if length == 0 else max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length))
-    return math.dist(p, (a[0] + t * dx, a[1] + t * dy))
 
 
 def overlapping_boxes(rects: list[tuple[float, float, float, float]]) -> list[tuple[int, int]]:

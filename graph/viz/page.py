@@ -1,10 +1,11 @@
 """The page: one self-contained HTML document per picture.
 
 `render_html` turns a graph into one HTML document that works offline: vis-network is inlined
-from the installed pyvis distribution's own asset file, and the page's script and stylesheet
-from `assets/page.js` and `assets/page.css`; the page makes no request to any host. What is
-drawn and where comes from `scene.page_data`. `write_html` writes the page; the notebook form
-is in `notebook`.
+from the installed pyvis distribution's own asset file, and the page's script (`assets/route.js`,
+the line router; `assets/export.js`, the SVG/PNG export; `assets/page.js`, the page itself) and
+stylesheet (`assets/page.css`); the page makes no request to any host. What is drawn and where
+comes from `scene.page_data`. `write_html` writes the page (the one place a page is written);
+SVG and PNG are in `export`, the notebook form in `notebook`.
 
 Safety: every string taken from the data reaches the page only as JSON inside
 `<script type="application/json">` (with `<`, `>` and `&` escaped as `\\u003c` etc.) and is put into
@@ -76,6 +77,11 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath("assets", name).read_text(encoding="utf-8")
 
 
+def page_script() -> str:
+    """The page's own script: the router, the exporter and the page, in one inline script."""
+    return "\n".join(_asset(name) for name in ("route.js", "export.js", "page.js"))
+
+
 def _sha256(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
@@ -115,6 +121,16 @@ def _legend_edge(colour: str, end: str, dash: str = "", width: float = 2.0, opac
     )
 
 
+def _legend_bundle() -> str:
+    c = html.escape(SIGN_COLOURS["-"])
+    return (
+        '<svg width="34" height="16" viewBox="0 0 34 16" aria-hidden="true">'
+        f'<path d="M2 2 Q12 2 16 8 M2 8 L16 8 M2 14 Q12 14 16 8" fill="none" stroke="{c}" stroke-width="1.3"/>'
+        f'<line x1="16" y1="8" x2="29" y2="8" stroke="{c}" stroke-width="2"/>'
+        f'<line x1="29" y1="3" x2="29" y2="13" stroke="{c}" stroke-width="2.5"/></svg>'
+    )
+
+
 def _legend_html(data: dict[str, Any]) -> str:
     present = {n["kind"] or "other" for n in data["nodes"]}
     rows = []
@@ -136,6 +152,11 @@ def _legend_html(data: dict[str, Any]) -> str:
             "<span>dotted, pale: not stated by the review (curator, reference title or hypothesis)</span></li>"
         )
     signs.append(f"<li>{_legend_edge('#666666', '', width=4)}<span>thicker: stronger evidence</span></li>")
+    if data.get("routed"):
+        signs.append(f"<li>{_legend_bundle()}<span>lines of one kind into one node from one side share one head</span></li>")
+    if data.get("hubs"):
+        signs.append(f"<li>{_legend_edge(SIGN_COLOURS['+'], 'arrow', opacity=0.4)}"
+                     "<span>pale: a line of a hub (hover or click the hub to bring them forward)</span></li>")
     if data["dim"]:
         signs.append(f"<li>{_legend_edge(SIGN_COLOURS['-'], 'bar', width=5)}"
                      "<span>bold, labelled: a step of the highlighted paths, coloured by its sign</span></li>")
@@ -166,7 +187,7 @@ def render_html(
     data = page_data(g, highlight=highlight, centre=centre, group_by=group_by, physics=physics)
     add_overlay(data, g)  # expression data laid over the graph (viz --data), when the graph carries it
     vis_js = _vis_js() if vis_source is None else vis_source
-    page_js = _asset("page.js")
+    page_js = page_script()
     csp = (
         "default-src 'none'; "
         f"script-src '{_sha256(vis_js)}' '{_sha256(page_js)}'; "
@@ -189,7 +210,9 @@ def render_html(
         f'<h1 id="mg-title">{t}<span id="mg-count">{html.escape(count)}</span></h1>'
         '<div id="mg-bar"><input id="mg-search" type="search" placeholder="find a node by name or synonym" '
         'autocomplete="off" spellcheck="false" aria-label="find a node">'
-        '<button id="mg-fit" type="button" title="fit the whole picture">fit</button></div>'
+        '<button id="mg-fit" type="button" title="fit the whole picture">fit</button>'
+        '<button id="mg-svg" type="button" title="save the picture as SVG (vector, for slides and papers)">SVG</button>'
+        '<button id="mg-png" type="button" title="save the picture as PNG (2x resolution)">PNG</button></div>'
         '<ul id="mg-results" role="listbox"></ul></div>\n'
         f"{_legend_html(data)}\n"
         '<aside id="mg-details" hidden><button id="mg-close" type="button" aria-label="close">×</button>'

@@ -1,16 +1,19 @@
 """What a picture holds, as data for the page: nodes with their place and wrapped label, edges
-with their look and evidence, group frames, and the labels of highlighted steps.
+with their evidence, the lines that draw them and how each looks, and group frames.
 
 The layout is chosen by what is drawn: paths (`highlight`) get `path_layout`, a neighbourhood
-(`centre`) gets `focus_layout`, anything else `grouped_layout` (mechgraph.viz.layout). Every
-position is computed here, in Python, so the same graph always gives the same picture and
-labels have room; the browser only draws (physics stays off unless asked for).
+(`centre`) gets `focus_layout` (mechgraph.viz.layout), anything else `grouped_layout`
+(mechgraph.viz.frames). Every position is computed here, in Python, so the same graph always
+gives the same picture and labels have room; the page routes the lines between them
+(assets/route.js) and physics stays off unless asked for.
 
-An edge's look says how it is known: the sign gives its colour and head (green arrow +, red
-bar -, grey arrow unsigned); structural links and associations are dashed; an edge none of whose
-records the review itself states (only curator knowledge, a reference's title or a hypothesis)
-is dotted and lighter, and its tooltip says which. Highlighted steps keep their sign colour,
-drawn thicker, and carry their relation as a label placed where it covers no node.
+The edges between two nodes in one direction share one drawn line (`links`) unless their signs
+disagree. A line's look says how it is known: the sign gives its colour and head (green arrow
++, red bar -, grey arrow unsigned); structural links and associations are dashed; a line none of
+whose records the review itself states (only curator knowledge, a reference's title or a
+hypothesis) is dotted and lighter, and its tooltip says which; on the map, lines of a hub are
+pale. Path steps keep their sign colour, drawn thicker; they, and every line of a neighbourhood,
+carry their relation as a label, which the page places where it covers nothing.
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ import networkx as nx
 
 from .. import schema
 from ..errors import MechGraphError
-from ..io import columns
+from .. import edges as edge_meaning
 from . import layout
+from .frames import grouped_layout
 from .style import (
     _DEFAULT_STYLE,
     HIGHLIGHT_COLOUR,
@@ -34,6 +38,9 @@ from .style import (
     PHYSICS_SMALL,
     SIGN_COLOURS,
     SMALL_GRAPH,
+    BUNDLE_MIN,
+    HUB_DEGREE,
+    MAX_ZOOM,
 )
 
 
@@ -102,32 +109,59 @@ def page_data(
     large = len(order) > LARGE_GRAPH
     hl_edges, hl_pairs, hl_nodes = highlight_sets(g, highlight)
     any_hl = bool(hl_edges or hl_pairs or hl_nodes)
+    around = centre is not None and centre in g and not any_hl
     boxes = layout.boxes_for(g)
+    edge_list = sorted(g.edges(keys=True, data=True), key=lambda e: (_node_sort_key(e[0]), _node_sort_key(e[1]), str(e[2])))
+    is_hl = {(u, v, k): (u, v, k) in hl_edges or (u, v) in hl_pairs for u, v, k, _ in edge_list}
+    labelled = any_hl or around  # relation labels: on the steps of paths, on every line of a neighbourhood
+    degree = dict(g.degree())
+    pair_count: dict[frozenset, int] = defaultdict(int)
+    for u, v, _, _ in edge_list:
+        pair_count[frozenset((ids[u], ids[v]))] += 1
+    pair_seen: dict[frozenset, int] = defaultdict(int)
+    edges = []
+    for i, (u, v, k, d) in enumerate(edge_list):
+        relation = str(d.get("relation") or k)
+        rel = schema.RELATIONS.get(relation)
+        sign = edge_meaning.sign_symbol(d, relation)
+        rec = {"id": f"e{i}", "from": ids[u], "to": ids[v], "relation": relation, "sign": sign}
+        for key in ("level", "context", "direction"):
+            s = _opt_str(d.get(key))
+            if s:
+                rec[key] = s
+        refs = _str_list(d.get("refs"))
+        if refs:
+            rec["refs"] = refs
+        evidence = _evidence_items(d)
+        if evidence:
+            rec["evidence"] = evidence
+        supports = edge_meaning.edge_supports(d)
+        if supports:
+            rec["supports"] = supports
+            if edge_meaning.REVIEW_SUPPORT not in supports:
+                rec["unstated"] = 1
+        if (rel and rel.structural) or relation == "associated_with":
+            rec["dashed"] = 1
+        pair = frozenset((ids[u], ids[v]))
+        if pair_count[pair] > 1 or u == v:  # (drawn by vis-network only on large pages: bowed apart)
+            pair_seen[pair] += 1
+            rec["curve"] = round(0.12 + 0.18 * (pair_seen[pair] - 1), 2)
+        if is_hl[(u, v, k)]:
+            rec["hl"] = 1
+        edges.append(rec)
 
+    hubs = set() if (any_hl or around) else {ids[n] for n in order if degree.get(n, 0) >= HUB_DEGREE}
+    links = _links(edges, labelled=labelled, path_view=any_hl, centre=ids.get(centre), hubs=hubs)
     frames: list[dict[str, Any]] = []
-    step_labels: list[tuple[Any, Any, str]] = []
-    label_text = _step_label_texts(g, hl_edges, hl_pairs) if any_hl else {}
+    widest = max((layout.text_width(ln["label"], layout.EDGE_FONT_PX) for ln in links if ln.get("label")), default=0.0)
     if any_hl:
-        step_labels = [(u, v, t) for (u, v), t in sorted(label_text.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1])))]
-        widest = max((layout.text_width(t, layout.EDGE_FONT_PX) for *_, t in step_labels), default=0.0)
         paths = [[tuple(s) for s in p if tuple(s)[0] in g and tuple(s)[1] in g] for p in highlight or []]
         positions = layout.path_layout(g, [p for p in paths if p], boxes, edge_label_w=widest)
-    elif centre is not None and centre in g:
-        positions = layout.focus_layout(g, centre, boxes)
+    elif around:
+        positions = layout.focus_layout(g, centre, boxes, gap=max(90.0, min(widest, 140.0) + 40))
     else:
-        positions, frames = layout.grouped_layout(g, boxes, by=group_by, titles=not large)
-    # a highlighted step that would run over another node bows round it, its label on the curve
-    step_curves: dict[tuple[Any, Any], tuple[float, bool]] = {}
-    for u, v, _ in step_labels:
-        others = [_symbol_rect(layout.node_rect(positions[n], boxes[n])) for n in g.nodes if n not in (u, v)]
-        parallel = len(g[u][v]) if g.has_edge(u, v) else 0
-        parallel += len(g[v][u]) if g.has_edge(v, u) else 0
-        if parallel == 1:
-            step_curves[(u, v)] = layout.clear_curve(positions[u], positions[v], others)
-    label_at = layout.place_edge_labels(step_labels, positions, boxes, step_curves) if step_labels else {}
+        positions, frames = grouped_layout(g, boxes, by=group_by, titles=not large)
 
-    rects = {n: layout.node_rect(positions[n], boxes[n]) for n in g.nodes} if not large else {}
-    degree = dict(g.degree())
     nodes = []
     for n in order:
         d = g.nodes[n]
@@ -153,60 +187,11 @@ def page_data(
         rec["x"], rec["y"] = x, y
         nodes.append(rec)
 
-    edge_list = sorted(g.edges(keys=True, data=True), key=lambda e: (_node_sort_key(e[0]), _node_sort_key(e[1]), str(e[2])))
-    pair_count: dict[frozenset, int] = defaultdict(int)
-    for u, v, _, _ in edge_list:
-        pair_count[frozenset((ids[u], ids[v]))] += 1
-    pair_seen: dict[frozenset, int] = defaultdict(int)
-    labelled: set[tuple[Any, Any]] = set()
-    edges = []
-    for i, (u, v, k, d) in enumerate(edge_list):
-        relation = str(d.get("relation") or k)
-        rel = schema.RELATIONS.get(relation)
-        sign = columns.sign_symbol(d, relation)
-        rec = {"id": f"e{i}", "from": ids[u], "to": ids[v], "relation": relation, "sign": sign}
-        for key in ("level", "context", "direction"):
-            s = _opt_str(d.get(key))
-            if s:
-                rec[key] = s
-        refs = _str_list(d.get("refs"))
-        if refs:
-            rec["refs"] = refs
-        evidence = _evidence_items(d)
-        if evidence:
-            rec["evidence"] = evidence
-        supports = columns.edge_supports(d)
-        if supports:
-            rec["supports"] = supports
-            if columns.REVIEW_SUPPORT not in supports:
-                rec["unstated"] = 1
-        if (rel and rel.structural) or relation == "associated_with":
-            rec["dashed"] = 1
-        pair = frozenset((ids[u], ids[v]))
-        if pair_count[pair] > 1 or u == v:
-            pair_seen[pair] += 1
-            rec["curve"] = round(0.12 + 0.18 * (pair_seen[pair] - 1), 2)
-        elif not large and (u, v, k) not in hl_edges and (u, v) not in hl_pairs and _aligned(positions[u], positions[v]) \
-                and _runs_through_nodes(positions[u], positions[v], [r for n, r in rects.items() if n not in (u, v)]):
-            rec["curve"] = 0.3  # along a row or column: bow round the nodes on the straight line
-        if (u, v, k) in hl_edges or (u, v) in hl_pairs:
-            rec["hl"] = 1
-            roundness, clockwise = step_curves.get((u, v), (0.0, True))
-            if roundness:
-                rec["curve"] = roundness
-                if not clockwise:
-                    rec["ccw"] = 1
-            pair_key = (u, v) if (u, v) in label_at else (v, u)
-            if pair_key in label_at and pair_key not in labelled:
-                labelled.add(pair_key)
-                rec["label_at"] = list(label_at[pair_key])
-                rec["label"] = label_text[pair_key]
-        edges.append(rec)
-
     use_physics = bool(physics)
     return {
         "nodes": nodes,
         "edges": edges,
+        "links": links,
         "frames": frames,
         "style": {
             "kinds": {k: {"color": c, "shape": s} for k, (c, s) in KIND_STYLE.items()},
@@ -215,66 +200,66 @@ def page_data(
             "highlight": HIGHLIGHT_COLOUR,
             "levels": schema.EVIDENCE_LEVELS,
             "species": getattr(schema, "SPECIES", {}),
-            "supports": columns.SUPPORT_LABELS,
+            "supports": edge_meaning.SUPPORT_LABELS,
             "fontPx": layout.FONT_PX,
             "edgeFontPx": layout.EDGE_FONT_PX,
+            "titlePx": layout.TITLE_PX,
+            "titleLinePx": layout.TITLE_LINE_PX,
+            "bundleMin": BUNDLE_MIN,
+            "maxZoom": MAX_ZOOM,
         },
         "physics": use_physics,
         "large": large,
+        "routed": not large and not use_physics,
         "dim": any_hl,
+        "hubs": sorted(hubs),
         "physicsOptions": _physics_options(len(order)),
     }
 
 
-def _step_label_texts(g: nx.MultiDiGraph, hl_edges: set, hl_pairs: set) -> dict[tuple[Any, Any], str]:
-    """One label per highlighted pair of nodes: its relations (both ways), e.g. `inhibits / targets`."""
-    texts: dict[tuple[Any, Any], list[str]] = defaultdict(list)
-    for u, v, k in sorted(hl_edges, key=lambda e: tuple(map(str, e))):
-        key = (u, v) if (v, u) not in texts else (v, u)
-        texts[key].append(str(g.edges[u, v, k].get("relation") or k))
-    for u, v in sorted(hl_pairs, key=lambda e: tuple(map(str, e))):
-        for k in sorted(g[u][v], key=str):
-            texts[(u, v)].append(str(g.edges[u, v, k].get("relation") or k))
-    return {key: " / ".join(dict.fromkeys(vals)) for key, vals in texts.items()}
-
-
-def _symbol_rect(r: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    """The part of a node box an edge must not cross: the symbol and the label's upper lines."""
-    x0, y0, x1, y1 = r
-    return (x0 + (x1 - x0) * 0.15, y0, x1 - (x1 - x0) * 0.15, y0 + (y1 - y0) * 0.8)
-
-
-def _aligned(a: tuple[float, float], b: tuple[float, float]) -> bool:
-    return abs(a[0] - b[0]) < 12 or abs(a[1] - b[1]) < 12
-
-
-def _runs_through_nodes(a: tuple[float, float], b: tuple[float, float], rects: list[tuple[float, float, float, float]]) -> bool:
-    """Whether the straight segment a-b passes over the symbol of another node (its box's top
-    part), as an edge between two nodes of one row or column does."""
-    for x0, y0, x1, y1 in rects:
-        sym = (x0 + (x1 - x0) * 0.25, y0, x1 - (x1 - x0) * 0.25, y0 + min(y1 - y0, 2 * (y1 - y0) / 3))
-        if _segment_hits(a, b, sym):
-            return True
-    return False
-
-
-def _segment_hits(a: tuple[float, float], b: tuple[float, float], r: tuple[float, float, float, float]) -> bool:
-    """Liang-Barsky: does the segment a-b meet the rectangle r?"""
-    t0, t1 = 0.0, 1.0
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    for p, q in ((-dx, a[0] - r[0]), (dx, r[2] - a[0]), (-dy, a[1] - r[1]), (dy, r[3] - a[1])):
-        if p == 0:
-            if q < 0:
-                return False
-            continue
-        t = q / p
-        if p < 0:
-            t0 = max(t0, t)
-        else:
-            t1 = min(t1, t)
-        if t0 > t1:
-            return False
-    return True
+def _links(edges: list[dict[str, Any]], *, labelled: bool, path_view: bool, centre: str | None,
+           hubs: set[str]) -> list[dict[str, Any]]:
+    """The lines the page draws: the edges between two nodes in one direction share one line,
+    unless they disagree in sign (promotes and inhibits stay two lines); an unsigned edge joins
+    the signed line beside it (nivolumab inhibits and targets PD-1: one red line). A line is
+    dashed or dotted only when all its edges are; its label lists its relations (on a path
+    picture, those of the path's steps)."""
+    by_pair: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for e in edges:
+        by_pair[(e["from"], e["to"])].append(e)
+    links: list[dict[str, Any]] = []
+    for (u, v), group in by_pair.items():
+        signed = sorted({e["sign"] for e in group if e["sign"] in ("+", "-")})
+        parts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for e in group:
+            key = e["sign"] if e["sign"] in ("+", "-") else (signed[0] if len(signed) == 1 else "0")
+            parts[key].append(e)
+        for key in sorted(parts):
+            members = parts[key]
+            link: dict[str, Any] = {"id": f"l{len(links)}", "from": u, "to": v, "edges": [e["id"] for e in members],
+                                    "sign": key}
+            if all(e.get("dashed") for e in members):
+                link["dashed"] = 1
+            if all(e.get("unstated") for e in members):
+                link["unstated"] = 1
+            link["strength"] = max(schema.EVIDENCE_LEVELS.get(e.get("level", ""), 1) for e in members)
+            hl = [e for e in members if e.get("hl")]
+            if hl:
+                link["hl"] = 1
+            if u in hubs or v in hubs:
+                link["hub"] = 1
+            shown = hl if path_view else members
+            if labelled and shown:
+                ordered = sorted(shown, key=lambda e: (e["sign"] not in ("+", "-"), e["relation"]))
+                names = list(dict.fromkeys(e["relation"] for e in ordered))
+                if len(names) > 1 and "associated_with" in names:  # a causal relation says more (the tooltip has both)
+                    names.remove("associated_with")
+                link["label"] = " / ".join(name.replace("_", " ") for name in names)  # "subtype of", as read aloud
+            link["prio"] = 3 if hl else 2 if centre in (u, v) else 1 if link.get("label") else 0
+            for e in members:
+                e["link"] = link["id"]
+            links.append(link)
+    return links
 
 
 def _physics_options(n: int) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import networkx as nx
 
 from .. import schema
 from ..errors import MechGraphError
-from ..io import columns
+from .. import edges as edge_meaning
 from .style import DENSE_EDGES, DENSE_NODES, DENSE_RATIO
 
 # --------------------------------------------------------------------------------------------
@@ -151,7 +151,7 @@ def select_subgraph(
         }
     if supports is not None:
         wanted_support = set(supports)
-        edges = {e for e in edges if e in keep_edges or wanted_support & set(columns.edge_supports(g.edges[e]))}
+        edges = {e for e in edges if e in keep_edges or wanted_support & set(edge_meaning.edge_supports(g.edges[e]))}
     edges |= keep_edges
     if relations is not None or min_level is not None or supports is not None:
         after = {x for u, v, _ in edges for x in (u, v)}

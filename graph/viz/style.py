@@ -49,3 +49,8 @@ PHYSICS = {
 PHYSICS_SMALL = {**PHYSICS, "centralGravity": 0.012, "springLength": 110}
 SMALL_GRAPH = 80
 
+
+# Lines drawn by the page (assets/route.js)
+BUNDLE_MIN = 3  # this many lines of one look into one node, from one side, share a trunk and one head
+HUB_DEGREE = 15  # on the map, lines into a node with this many links are drawn paler and thinner
+MAX_ZOOM = 1.6  # the fit never enlarges a small picture beyond this
