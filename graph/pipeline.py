@@ -60,7 +60,7 @@ def map_positions(g: nx.MultiDiGraph) -> dict[Any, tuple[float, float]]:
     nodes the map leaves out (publications, trials) in rows below it, by kind then name."""
     from .viz.scene import page_data
     from .viz.select import select_subgraph
-    from .viz.views import MAP_LEAVES_OUT
+    from .views import MAP_LEAVES_OUT
 
     kinds = sorted({str(a.get("kind")) for _, a in g.nodes(data=True)} - set(MAP_LEAVES_OUT))
     sub = select_subgraph(g, kinds=kinds)

@@ -24,7 +24,7 @@ def test_cx2_nodes_sit_where_the_map_draws_them(seed_graph, tmp_path):
     cx2 = _ndex2()
     from mechgraph.pipeline import export_files
     from mechgraph.store.embedded import NetworkXBackend
-    from mechgraph.viz.views import draw
+    from mechgraph.views import draw
 
     page = draw(NetworkXBackend(seed_graph), tmp_path / "map.html").path.read_text(encoding="utf-8")
     drawn = json.loads(re.search(r'<script type="application/json" id="mg-data">(.*?)</script>', page, re.S).group(1))
