@@ -101,8 +101,12 @@ class Compiler:
         return f"{HIDDEN}{self.n_hidden}"
 
     # ----- query
-    def query(self, clauses: list) -> Callable[[], Iterator[dict]]:
-        scope: dict[str, str] = {}  # variable -> 'node' | 'rel' | 'any'
+    def query(self, clauses: list, scope: dict[str, str] | None = None, *, open_end: bool = False) -> Callable[..., Iterator[dict]]:
+        """The query as a function of its input rows (default: one empty row). `scope` names the
+        variables the input rows bind (a subquery's outer variables); with `open_end` the query
+        may end with another clause than RETURN (the body of EXISTS { }, a test's setup). The
+        variables in scope at the end are left in `self.out_scope`."""
+        scope = dict(scope or {})
         stages: list[Callable[[Iterable[dict]], Iterator[dict]]] = []
         for i, c in enumerate(clauses):
             last = i == len(clauses) - 1
@@ -125,11 +129,12 @@ class Compiler:
                 stage, scope = self.projection(c, scope)
                 stages.append(stage)
         last = clauses[-1]
-        if not (isinstance(last, Projection) and last.kind == "RETURN"):
+        if not open_end and not (isinstance(last, Projection) and last.kind == "RETURN"):
             raise QueryError(f"Query cannot conclude with {_clause_name(last)} (must be a RETURN clause)")
+        self.out_scope = scope
 
-        def run() -> Iterator[dict]:
-            rows: Iterable[dict] = iter(({},))
+        def run(rows: Iterable[dict] | None = None) -> Iterator[dict]:
+            rows = iter(({},)) if rows is None else rows
             for st in stages:
                 rows = st(rows)
             return iter(rows)

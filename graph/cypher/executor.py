@@ -8,11 +8,13 @@ selective node, and turns results into plain values.
 from __future__ import annotations
 
 import math
+import time
 from typing import Any, Iterable, Iterator
 
 from ..errors import QueryError
 from .compiler import CMatch, CNode, Compiler, CPath, CRel
 from .parser import parse
+from .temporal import TEMPORAL_TYPES, component, from_python
 from .values import INT_MAX, INT_MIN, Node, Path, Rel, equals, mismatch, truth
 
 
@@ -38,6 +40,11 @@ def param_value(name: str, v: Any, depth: int = 0) -> Any:
         if not all(isinstance(k, str) for k in v):
             raise QueryError(f"parameter ${name}: map keys must be strings")
         return {k: param_value(name, x, depth + 1) for k, x in v.items()}
+    if type(v) in TEMPORAL_TYPES:
+        return v
+    t = from_python(v)
+    if type(t) in TEMPORAL_TYPES:
+        return t
     raise QueryError(f"parameter ${name} has an unsupported type {type(v).__name__}")
 
 
@@ -118,6 +125,7 @@ class CypherEngine:
             if type(pid) is str:
                 self.id_index.setdefault(pid, []).append(n)
         self.n_nodes = len(self.nattr)
+        self.clock_ns: int | None = None
 
     # ----- graph views
     def node_props(self, n) -> dict:
@@ -149,7 +157,9 @@ class CypherEngine:
             return self.rel_props(v.rid()).get(key)
         if t is dict:
             return v.get(key)
-        raise mismatch("a Node, Relationship or Map", v, f"property access .{key}")
+        if t in TEMPORAL_TYPES:
+            return component(v, key)
+        raise mismatch("a Node, Relationship, Map or temporal value", v, f"property access .{key}")
 
     def index(self, c: Any, i: Any) -> Any:
         if c is None or i is None:
@@ -159,7 +169,7 @@ class CypherEngine:
             if type(i) is not int:
                 raise mismatch("Integer", i, "a list index")
             return c[i] if -len(c) <= i < len(c) else None
-        if tc in (dict, Node, Rel):
+        if tc in (dict, Node, Rel) or tc in TEMPORAL_TYPES:
             if type(i) is not str:
                 raise mismatch("String", i, "a property key")
             return self.prop(c, i)
@@ -176,6 +186,7 @@ class CypherEngine:
         if params is not None and not isinstance(params, dict):
             raise QueryError("query parameters must be a mapping of names to values")
         try:
+            self.clock_ns = time.time_ns()  # the statement's instant: date() and datetime() agree within a query
             ps = {str(k): param_value(str(k), v) for k, v in (params or {}).items()}
             clauses = parse(text)
             run = Compiler(self, ps, raw=raw).query(clauses)

@@ -13,6 +13,8 @@ import re
 from typing import Any, Callable, Iterator
 
 from ..errors import QueryError
+from . import temporal
+from .temporal_functions import FUNCTIONS as TEMPORAL_FUNCTIONS
 from .values import (
     INT_MAX, INT_MIN, NUM, Node, Path, Rel, as_bool, canon, check_int, java_float_str, mismatch, order_key, to_string,
 )
@@ -110,7 +112,7 @@ def _f_tostring(eng, a, ornull=False):
     v = a[0]
     if v is None:
         return None
-    if ornull and type(v) not in (str, bool, int, float):
+    if ornull and type(v) not in (str, bool, int, float, *temporal.TEMPORAL_TYPES):
         return None
     return to_string(v)
 
@@ -424,6 +426,7 @@ FUNCTIONS: dict[str, tuple[int, int, Callable]] = {
     "nodes": (1, 1, _f_path("nodes")),
     "relationships": (1, 1, _f_path("relationships")),
     "length": (1, 1, _f_path("length")),
+    **TEMPORAL_FUNCTIONS,
 }
 
 
@@ -455,8 +458,11 @@ class Aggregator:
         if k == "collect":
             self.acc.append(v)
         elif k in ("sum", "avg"):
-            if type(v) not in NUM:
-                raise mismatch("a Number", v, f"{k}()")
+            if type(v) is temporal.Duration and (self.n == 1 or type(self.acc) is temporal.Duration):
+                self.acc = v if self.n == 1 else temporal.duration_plus(self.acc, v)
+                return
+            if type(v) not in NUM or type(self.acc) is temporal.Duration:
+                raise mismatch("a Number or Duration" if self.n == 1 else "a Number" if type(self.acc) is not temporal.Duration else "a Duration", v, f"{k}()")
             self.acc = self.acc + v
             if k == "sum":
                 check_int(self.acc)
@@ -472,6 +478,8 @@ class Aggregator:
         if k in ("count*", "count"):
             return self.n
         if k == "avg":
+            if self.n and type(self.acc) is temporal.Duration:
+                return temporal.duration_divided(self.acc, self.n)
             return None if self.n == 0 else self.acc / self.n
         return self.acc
 
