@@ -171,9 +171,9 @@ class Compiler:
                         if rv in rel_vars:
                             raise QueryError(f"Cannot use the same relationship variable `{rv}` for multiple relationships")
                         kind = scope.get(rv, new.get(rv))
-                        if rp.hops is not None and kind is not None:
-                            raise unsupported(f"a variable-length relationship variable `{rv}` that is already bound")
-                        if kind in ("node", "rels", "path"):
+                        if rp.hops is not None and kind == "rel":
+                            raise QueryError(f"Type mismatch: `{rv}` is a relationship, not a list of relationships")
+                        if kind in ("node", "path") or (kind == "rels" and rp.hops is None):
                             raise QueryError(f"Type mismatch: `{rv}` is a {_KIND_NAMES[kind]}, not a relationship")
                         rel_vars.add(rv)
                         if rv not in scope:

@@ -70,7 +70,6 @@ AFTER_VARIABLE_PUNCT = {")", "[", "]", "}", ",", ".", "=", "<>", "<", ">", "<=",
 NARROW_AFTER_PUNCT = {")", "]", "}", ",", ";", "=", "<>", "<", ">", "<=", ">=", "=~", "."}
 NARROW_AFTER_WORDS = {"AS", "AND", "OR", "XOR", "IS", *CLAUSE_WORDS}
 LITERAL_WORDS = {"TRUE": True, "FALSE": False, "NULL": None, "NAN": float("nan"), "INF": float("inf"), "INFINITY": float("inf")}
-MAX_HOPS_HINT = "give an upper bound, e.g. *1..3"
 
 
 class Parser:
@@ -314,15 +313,9 @@ class Parser:
         direction = "out" if right and not left else "in" if left and not right else "both"
         return RelPat(var, tuple(types) if types else None, props, direction, hops)
 
-    def hops(self) -> tuple[int, int]:
-        """`*n`, `*lo..hi` or `*..hi` (lo defaults to 1); an unbounded `*` or `*lo..` is refused."""
-        star = self.peek()
-        self.i += 1
-
-        def unbounded() -> QueryError:
-            written = self.text[star.s : self.peek().s].strip()
-            return unsupported(f"variable-length relationships without an upper bound [{written}] ({MAX_HOPS_HINT})")
-
+    def hops(self) -> tuple[int, int | None]:
+        """`*`, `*n`, `*lo..hi`, `*..hi`, `*lo..` (lo defaults to 1; hi None: no upper bound)."""
+        self.i += 1  # *
         lo = None
         if self.peek().kind == "int":
             lo = self.peek().val
@@ -331,14 +324,14 @@ class Parser:
                 return lo, lo
         elif not self.accept_p(".."):
             if self.is_p("]") or self.is_p("{"):
-                raise unbounded()
-            raise self.error("expected a number of hops (*2, *1..3, *..3)")
-        if self.peek().kind != "int":
-            if self.is_p("]") or self.is_p("{"):
-                raise unbounded()
+                return 1, None
+            raise self.error("expected a number of hops (*, *2, *1..3, *..3, *2..)")
+        hi = None
+        if self.peek().kind == "int":
+            hi = self.peek().val
+            self.i += 1
+        elif not (self.is_p("]") or self.is_p("{")):
             raise self.error("expected an upper bound after '..'")
-        hi = self.peek().val
-        self.i += 1
         return (1 if lo is None else lo), hi
 
     def looks_like_pattern(self) -> bool:
