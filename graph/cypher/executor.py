@@ -407,9 +407,7 @@ class CypherEngine:
         rbound = rvar in b
 
         def arrive(x) -> Iterator[dict]:
-            if tbound and x != target:
-                return
-            if not tbound and not self._node_ok(x, cn, b):
+            if (tbound and x != target) or not self._node_ok(x, cn, b):
                 return
             if not rbound:
                 rids = trail if fwd else trail[::-1]

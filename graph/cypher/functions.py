@@ -2,7 +2,8 @@
 
 `FUNCTIONS` maps a lower-cased name to (min args, max args, implementation(engine, args)); the
 engine argument gives access to labels, types and properties of matched nodes and relationships.
-`Aggregator` accumulates one aggregate (count, collect, sum, avg, min, max) for one group.
+The list predicates, comprehensions and reduce() are here too (they bind a variable of their
+own while they run); the aggregates are in `aggregates`.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from ..errors import QueryError
 from . import temporal
 from .temporal_functions import FUNCTIONS as TEMPORAL_FUNCTIONS
 from .values import (
-    INT_MAX, INT_MIN, NUM, Node, Path, Rel, as_bool, canon, check_int, java_float_str, mismatch, order_key, to_string,
+    INT_MAX, INT_MIN, NUM, Node, Path, Rel, as_bool, check_int, java_float_str, mismatch, to_string,
 )
 
-RANGE_MAX = 1_000_000
+RANGE_MAX = 1_000_000  # replace() with an empty search string: the longest result
 FLOAT_RE = re.compile(r"[ \t\n\r]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\r]*")
 INT_RE = re.compile(r"[ \t\n\r]*[+-]?[0-9]+[ \t\n\r]*")
 
@@ -277,19 +278,21 @@ def _f_leftright(which):
     return f
 
 
-def _f_range(eng, a):
+def range_values(a: list) -> range:
+    """range(start, end[, step]) as a Python range, the arguments checked as Neo4j checks them."""
     if any(x is None for x in a):
         raise QueryError("range() arguments must not be null")
     start, end = _int_arg(a[0], "range"), _int_arg(a[1], "range")
     step = _int_arg(a[2], "range") if len(a) == 3 else 1
     if step == 0:
         raise QueryError("range(): step must not be 0")
-    count = (end - start) // step + 1
-    if count > RANGE_MAX:
-        raise QueryError(f"range() would produce {count} values (the limit is {RANGE_MAX})")
-    if count <= 0:
-        return []
-    return list(range(start, end + (1 if step > 0 else -1), step))
+    return range(start, end + (1 if step > 0 else -1), step)
+
+
+def _f_range(eng, a):
+    r = range_values(a)
+    eng.guard.items(len(r), "range()")  # a list only this long is built (UNWIND range(...) builds none)
+    return list(r)
 
 
 def _f_num(fn, fname):
@@ -430,70 +433,18 @@ FUNCTIONS: dict[str, tuple[int, int, Callable]] = {
 }
 
 
-class Aggregator:
-    __slots__ = ("kind", "distinct", "seen", "n", "acc", "isfloat")
-
-    def __init__(self, kind: str, distinct: bool):
-        self.kind, self.distinct = kind, distinct
-        self.seen: set | None = set() if distinct else None
-        self.n = 0
-        self.acc: Any = [] if kind == "collect" else None if kind in ("min", "max") else 0
-        self.isfloat = False
-
-    def add(self, v: Any) -> None:
-        k = self.kind
-        if k == "count*":
-            self.n += 1
-            return
-        if v is None:
-            return
-        if self.seen is not None:
-            c = canon(v)
-            if c in self.seen:
-                return
-            self.seen.add(c)
-        self.n += 1
-        if k == "count":
-            return
-        if k == "collect":
-            self.acc.append(v)
-        elif k in ("sum", "avg"):
-            if type(v) is temporal.Duration and (self.n == 1 or type(self.acc) is temporal.Duration):
-                self.acc = v if self.n == 1 else temporal.duration_plus(self.acc, v)
-                return
-            if type(v) not in NUM or type(self.acc) is temporal.Duration:
-                raise mismatch("a Number or Duration" if self.n == 1 else "a Number" if type(self.acc) is not temporal.Duration else "a Duration", v, f"{k}()")
-            self.acc = self.acc + v
-            if k == "sum":
-                check_int(self.acc)
-        elif k == "min":
-            if self.acc is None or order_key(v) < order_key(self.acc):
-                self.acc = v
-        elif k == "max":
-            if self.acc is None or order_key(v) > order_key(self.acc):
-                self.acc = v
-
-    def result(self) -> Any:
-        k = self.kind
-        if k in ("count*", "count"):
-            return self.n
-        if k == "avg":
-            if self.n and type(self.acc) is temporal.Duration:
-                return temporal.duration_divided(self.acc, self.n)
-            return None if self.n == 0 else self.acc / self.n
-        return self.acc
-
-
 # --------------------------------------------------------------------------- list predicates, comprehensions, reduce
 
 _MISSING = object()
 
 
-def _each(var: str, items: list, r: dict) -> Iterator[Any]:
-    """Bind `var` in row r to each item in turn, restoring what it was bound to before."""
+def _each(var: str, items: list, r: dict, tick: Callable[[], None]) -> Iterator[Any]:
+    """Bind `var` in row r to each item in turn, restoring what it was bound to before; each
+    item counts as work for the query's time limit (`tick`)."""
     saved = r.get(var, _MISSING)
     try:
         for x in items:
+            tick()
             r[var] = x
             yield x
     finally:
@@ -509,7 +460,7 @@ def _list_arg(v: Any, where: str) -> list | None:
     raise mismatch("List", v, where)
 
 
-def quantifier(kind: str, var: str, fl: Callable, fp: Callable) -> Callable[[dict], Any]:
+def quantifier(kind: str, var: str, fl: Callable, fp: Callable, tick: Callable[[], None]) -> Callable[[dict], Any]:
     """any/all/none/single(var IN list WHERE pred) with Cypher's null rules: a null predicate
     makes the answer null unless a definite true (any, none) or false (all) decides it."""
     where = f"{kind}()"
@@ -519,7 +470,7 @@ def quantifier(kind: str, var: str, fl: Callable, fp: Callable) -> Callable[[dic
         if lst is None:
             return None
         n_true = n_null = n_false = 0
-        items = _each(var, lst, r)
+        items = _each(var, lst, r, tick)
         try:
             for _ in items:
                 v = as_bool(fp(r), where)
@@ -550,7 +501,7 @@ def quantifier(kind: str, var: str, fl: Callable, fp: Callable) -> Callable[[dic
     return quantifier
 
 
-def comprehension(var: str, fl: Callable, fp: Callable | None, fx: Callable | None) -> Callable[[dict], Any]:
+def comprehension(var: str, fl: Callable, fp: Callable | None, fx: Callable | None, tick: Callable[[], None]) -> Callable[[dict], Any]:
     """[var IN list WHERE pred | expr]: the items for which pred is true, mapped through expr."""
 
     def comprehension(r):
@@ -558,7 +509,7 @@ def comprehension(var: str, fl: Callable, fp: Callable | None, fx: Callable | No
         if lst is None:
             return None
         out = []
-        items = _each(var, lst, r)
+        items = _each(var, lst, r, tick)
         try:
             for x in items:
                 if fp is not None and as_bool(fp(r), "a list comprehension") is not True:
@@ -571,7 +522,7 @@ def comprehension(var: str, fl: Callable, fp: Callable | None, fx: Callable | No
     return comprehension
 
 
-def reduce_list(acc: str, finit: Callable, var: str, fl: Callable, fb: Callable) -> Callable[[dict], Any]:
+def reduce_list(acc: str, finit: Callable, var: str, fl: Callable, fb: Callable, tick: Callable[[], None]) -> Callable[[dict], Any]:
     """reduce(acc = init, var IN list | expr): folds the list left to right."""
 
     def reduce_(r):
@@ -582,7 +533,7 @@ def reduce_list(acc: str, finit: Callable, var: str, fl: Callable, fb: Callable)
         saved = r.get(acc, _MISSING)
         try:
             r[acc] = value
-            items = _each(var, lst, r)
+            items = _each(var, lst, r, tick)
             try:
                 for _ in items:
                     r[acc] = fb(r)

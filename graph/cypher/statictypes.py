@@ -182,8 +182,13 @@ class TypeChecker:
         if k == "agg":
             arg = self.infer(e[3]) if e[3] is not None else None
             if e[1] in ("sum", "avg"):
+                check(arg, NUMBER | {TEMPORAL}, f"{e[1]}()")
+            if e[1] in ("stdev", "stdevp", "percentilecont", "percentiledisc"):
                 check(arg, NUMBER, f"{e[1]}()")
-            return {"count": T_INT, "collect": list_of(arg), "avg": T_FLOAT}.get(e[1], arg if e[1] in ("min", "max") else None)
+                if len(e) > 4:
+                    check(self.infer(e[4]), NUMBER, f"{e[1]}()")
+            return {"count": T_INT, "collect": list_of(arg), "avg": None, "stdev": T_FLOAT, "stdevp": T_FLOAT,
+                    "percentilecont": T_FLOAT}.get(e[1], arg if e[1] in ("min", "max", "percentiledisc") else None)
         if k == "not":
             self.predicate(e[1], "NOT")
             return T_BOOL
@@ -229,8 +234,10 @@ class TypeChecker:
             return _lub(results)
         if k in ("quant", "listcomp", "reduce"):
             return self._binder(e)
-        if k in ("exists", "countsub"):
-            return T_BOOL if k == "exists" else T_INT
+        if k in ("exists", "countsub", "patexp"):
+            return T_INT if k == "countsub" else T_BOOL
+        if k in ("collectsub", "patcomp"):
+            return list_of(None)
         for c in children(e):  # pragma: no cover - every node kind is handled above
             self.infer(c)
         return None
