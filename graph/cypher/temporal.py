@@ -636,9 +636,14 @@ def arith(op: str, a: Any, b: Any) -> Any:
     elif op == "/":
         if ta is Duration and tb in (int, float):
             return duration_divided(a, b)
-    from .values import type_name
+    raise QueryError(f"Type mismatch: cannot use {op} on {_name(a)} and {_name(b)}")
 
-    raise QueryError(f"Type mismatch: cannot use {op} on {type_name(a)} and {type_name(b)}")
+
+def _name(v: Any) -> str:
+    if v is None:
+        return "Null"
+    return getattr(v, "KIND", None) or {bool: "Boolean", int: "Integer", float: "Float", str: "String", list: "List",
+                                         dict: "Map"}.get(type(v), type(v).__name__)
 
 
 def negate(d: Duration) -> Duration:
