@@ -383,6 +383,104 @@ def _f_path(which):
     return f
 
 
+def _trim_chars(side: str, fname: str) -> Callable:
+    """trim/ltrim/rtrim/btrim(s[, characters]): whitespace, or any of the given characters."""
+    def f(eng, a):
+        if any(x is None for x in a):
+            return None
+        for x in a:
+            _need(x, (str,), "String", fname)
+        chars = a[1] if len(a) > 1 else None
+        return a[0].strip(chars) if side == "both" else a[0].lstrip(chars) if side == "left" else a[0].rstrip(chars)
+
+    return f
+
+
+def _java_math(fn: Callable[[float], float]) -> Callable[[float], float]:
+    """A math function with Java's answers where Python raises: NaN outside the domain, ±Infinity
+    on overflow or at a pole (log(0) is -Infinity)."""
+    def f(x):
+        try:
+            return fn(float(x))
+        except OverflowError:
+            return math.inf
+        except ValueError:
+            if fn in (math.log, math.log10) and x == 0:
+                return -math.inf
+            return math.nan
+
+    return f
+
+
+def _cot(x: float) -> float:
+    t = math.tan(x)
+    return math.inf if t == 0 else 1.0 / t
+
+
+def _f_atan2(eng, a):
+    if any(x is None for x in a):
+        return None
+    for x in a:
+        _need(x, NUM, "a Number", "atan2")
+    return math.atan2(float(a[0]), float(a[1]))
+
+
+def _f_isnan(eng, a):
+    v = a[0]
+    if v is None:
+        return None
+    _need(v, NUM, "a Number", "isNaN")
+    return v != v
+
+
+def _f_nullif(eng, a):
+    from .values import equals
+
+    return None if equals(a[0], a[1]) is True else a[0]
+
+
+def _f_to_list(convert: Callable, fname: str) -> Callable:
+    """toIntegerList() and the like: each element converted, or null where it cannot be."""
+    def f(eng, a):
+        v = a[0]
+        if v is None:
+            return None
+        _need(v, (list,), "List", fname)
+        return [convert(eng, [x]) for x in v]
+
+    return f
+
+
+def _f_normalize(eng, a):
+    import unicodedata
+
+    if any(x is None for x in a):
+        return None
+    _need(a[0], (str,), "String", "normalize")
+    form = a[1].upper() if len(a) > 1 and type(a[1]) is str else "NFC"
+    if form not in ("NFC", "NFD", "NFKC", "NFKD"):
+        raise QueryError(f"Unknown normal form. Valid values are: NFC, NFD, NFKC, NFKD. Got: {a[1]}")
+    return unicodedata.normalize(form, a[0])
+
+
+def _f_timestamp(eng, a):
+    from .temporal_functions import statement_now
+
+    return statement_now(eng) // 1_000_000
+
+
+def _f_uuid(eng, a):
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+_MATH = {
+    "sin": math.sin, "cos": math.cos, "tan": math.tan, "cot": _cot, "asin": math.asin, "acos": math.acos,
+    "atan": math.atan, "degrees": math.degrees, "radians": math.radians, "exp": math.exp, "log": math.log,
+    "log10": math.log10, "haversin": lambda x: (1.0 - math.cos(x)) / 2.0,
+}
+
 # name -> (min args, max args, implementation(engine, args))
 FUNCTIONS: dict[str, tuple[int, int, Callable]] = {
     "coalesce": (1, 64, _f_coalesce),
@@ -405,8 +503,24 @@ FUNCTIONS: dict[str, tuple[int, int, Callable]] = {
     "lower": (1, 1, _f_str(str.lower, "lower")),
     "upper": (1, 1, _f_str(str.upper, "upper")),
     "trim": (1, 1, _f_str(_trim("both"), "trim")),
-    "ltrim": (1, 1, _f_str(_trim("left"), "ltrim")),
-    "rtrim": (1, 1, _f_str(_trim("right"), "rtrim")),
+    "ltrim": (1, 2, _trim_chars("left", "ltrim")),
+    "rtrim": (1, 2, _trim_chars("right", "rtrim")),
+    "btrim": (1, 2, _trim_chars("both", "btrim")),
+    "char_length": (1, 1, _f_str(len, "char_length")),
+    "character_length": (1, 1, _f_str(len, "character_length")),
+    "normalize": (1, 2, _f_normalize),
+    "nullif": (2, 2, _f_nullif),
+    "tostringlist": (1, 1, _f_to_list(lambda e, a: _f_tostring(e, a, True), "toStringList")),
+    "tointegerlist": (1, 1, _f_to_list(lambda e, a: _f_tointeger(e, a, True), "toIntegerList")),
+    "tofloatlist": (1, 1, _f_to_list(lambda e, a: _f_tofloat(e, a, True), "toFloatList")),
+    "tobooleanlist": (1, 1, _f_to_list(lambda e, a: _f_toboolean(e, a, True), "toBooleanList")),
+    "isnan": (1, 1, _f_isnan),
+    "atan2": (2, 2, _f_atan2),
+    "e": (0, 0, lambda eng, a: math.e),
+    "pi": (0, 0, lambda eng, a: math.pi),
+    "timestamp": (0, 0, _f_timestamp),
+    "randomuuid": (0, 0, _f_uuid),
+    **{name: (1, 1, _f_num(_java_math(fn), name)) for name, fn in _MATH.items()},
     "size": (1, 1, _f_size),
     "isempty": (1, 1, _f_isempty),
     "head": (1, 1, _f_list(lambda v: v[0] if v else None, "head")),

@@ -48,6 +48,13 @@ UNSUPPORTED_FUNCS = {
     "shortestpath": "shortestPath()",
     "allshortestpaths": "allShortestPaths()",
 }
+# Neo4j 5's built-in functions the engine does not have (`SHOW FUNCTIONS` on 5.26, lower case):
+# refused as unsupported; any other unknown name is an error, as on Neo4j.
+NEO4J_FUNCTIONS = {
+    "file", "linenumber", "graph.byelementid", "graph.byname", "point", "point.distance", "point.withinbbox",
+    "valuetype", "vector.similarity.cosine", "vector.similarity.euclidean", "distance",
+}
+BUILTIN_NAMESPACES = {"date", "datetime", "localdatetime", "localtime", "time", "duration", "point", "graph", "vector"}
 AGGREGATES = {"count", "collect", "sum", "avg", "min", "max", "stdev", "stdevp", "percentiledisc", "percentilecont"}
 TWO_ARGUMENT_AGGREGATES = {"percentiledisc", "percentilecont"}
 QUANTIFIERS = ("any", "all", "none", "single")
@@ -691,7 +698,11 @@ class Parser:
             return ("agg", lname, distinct, args[0])
         spec = FUNCTIONS.get(lname)
         if spec is None:
-            raise unsupported(f"unknown function {name}()")
+            if lname in NEO4J_FUNCTIONS or ("." in lname and lname.split(".")[0] not in BUILTIN_NAMESPACES):
+                raise unsupported(f"the function {name}()")  # Neo4j (or a plugin such as APOC) has it; this engine not
+            raise syntax_error(self.text, t0.s, f"Unknown function '{name}'")
+        if lname == "normalize" and len(args) == 2 and args[1][0] == "var" and args[1][1].upper() in ("NFC", "NFD", "NFKC", "NFKD"):
+            args[1] = ("lit", args[1][1].upper())  # normalize(s, NFD): the form is a keyword
         if distinct:
             raise syntax_error(self.text, t0.s, f"DISTINCT is only allowed in aggregating functions, not {name}()")
         lo, hi, _ = spec

@@ -85,8 +85,19 @@ _FN: dict[str, tuple[tuple, Any]] = {
     "length": ((t(PATH),), T_INT),
     "rand": ((), T_FLOAT),
 }
-for _name in ("tolower", "toupper", "lower", "upper", "trim", "ltrim", "rtrim"):
+for _name in ("tolower", "toupper", "lower", "upper", "trim"):
     _FN[_name] = ((t(STR),), T_STR)
+for _name in ("ltrim", "rtrim", "btrim"):
+    _FN[_name] = ((t(STR), t(STR)), T_STR)
+for _name in ("sin", "cos", "tan", "cot", "asin", "acos", "atan", "degrees", "radians", "exp", "log", "log10", "haversin"):
+    _FN[_name] = ((NUMBER,), T_FLOAT)
+_FN.update({
+    "atan2": ((NUMBER, NUMBER), T_FLOAT), "isnan": ((NUMBER,), T_BOOL), "e": ((), T_FLOAT), "pi": ((), T_FLOAT),
+    "char_length": ((t(STR),), T_INT), "character_length": ((t(STR),), T_INT), "normalize": ((t(STR), t(STR)), T_STR),
+    "timestamp": ((), T_INT), "randomuuid": ((), T_STR),
+    "tostringlist": ((t(LIST),), list_of(T_STR)), "tointegerlist": ((t(LIST),), list_of(T_INT)),
+    "tofloatlist": ((t(LIST),), list_of(T_FLOAT)), "tobooleanlist": ((t(LIST),), list_of(T_BOOL)),
+})
 
 
 def show(ty: Any) -> str:
