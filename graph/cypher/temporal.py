@@ -141,12 +141,22 @@ def zone(name: str) -> Any:
     return z
 
 
+_CYCLE_DAYS = 146_097  # 400 Gregorian years: dates and weekdays repeat, and so do rule-based offsets
+_FIRST_DAY, _LAST_DAY = days_from_civil(1, 1, 2), days_from_civil(9999, 12, 30)  # inside Python's datetime
+
+
+def _in_python_range(days: int) -> int:
+    """A day Python's datetime can hold with the same zone offset: years after 9999 move back by
+    whole 400-year cycles (the zones' yearly rules then give the same offsets, as in Java);
+    years before 1 take year 1's offset (local mean time)."""
+    if days > _LAST_DAY:
+        return days - ((days - _LAST_DAY) // _CYCLE_DAYS + 1) * _CYCLE_DAYS
+    return max(days, _FIRST_DAY)
+
+
 def _py_local(days: int, nanos: int) -> _pydt:
-    """A naive Python datetime for looking up a zone's offset (years clamped to Python's range)."""
-    y, m, d = civil_from_days(days)
-    if not 1 <= y <= 9999:
-        y = min(max(y, 1), 9999)
-        d = min(d, month_length(y, m))
+    """A naive Python datetime for looking up a zone's offset."""
+    y, m, d = civil_from_days(_in_python_range(days))
     s = nanos // NS
     return _pydt(y, m, d, s // 3600, s // 60 % 60, s % 60)
 
@@ -154,9 +164,9 @@ def _py_local(days: int, nanos: int) -> _pydt:
 def offset_at_instant(zone_name: str, epoch_s: int) -> int:
     """The zone's UTC offset in seconds at an instant."""
     z = zone(zone_name)
-    lo, hi = -62135596800, 253402300799  # Python's datetime range
-    t = min(max(epoch_s, lo + DAY_S), hi - DAY_S)
-    dt = _pydt(1970, 1, 1, tzinfo=_pytz.utc) + _pytd(seconds=t)
+    days, secs = divmod(epoch_s, DAY_S)
+    days = _in_python_range(days)
+    dt = _pydt(1970, 1, 1, tzinfo=_pytz.utc) + _pytd(days=days, seconds=secs)
     return int(dt.astimezone(z).utcoffset().total_seconds())
 
 
@@ -270,7 +280,7 @@ class DateTime(Temporal):
 
 
 class Duration(Temporal):
-    """months, days, seconds, nanos; seconds and nanos share a sign (|nanos| < 10^9), as in Neo4j."""
+    """months, days, seconds, nanos; seconds rounded down, 0 <= nanos < 10^9 (see `duration`)."""
 
     __slots__ = ("months", "days", "seconds", "nanos")
     KIND = "Duration"
@@ -307,16 +317,9 @@ def _check_long(*xs: int) -> None:
 
 
 def duration(months: int, days: int, seconds: int, nanos: int) -> Duration:
-    """A Duration normalised as Neo4j's DurationValue: nanoseconds carried into seconds, and
-    seconds and nanoseconds given the same sign."""
-    seconds = seconds + _trunc_div(nanos, NS)
-    nanos = _java_rem(nanos, NS)
-    if seconds < 0 < nanos:
-        seconds += 1
-        nanos -= NS
-    elif seconds > 0 > nanos:
-        seconds -= 1
-        nanos += NS
+    """A Duration normalised as Neo4j's DurationValue: whole seconds rounded down and the
+    nanoseconds between 0 and 10^9 (PT-0.5S is -1 s + 500,000,000 ns), checked to fit 64 bits."""
+    seconds, nanos = divmod(seconds * NS + nanos, NS)
     _check_long(months, days, seconds)
     return Duration(months, days, seconds, nanos)
 
@@ -376,7 +379,8 @@ def time_string(nanos: int, java: bool) -> str:
 
 
 def duration_string(d: Duration) -> str:
-    """Neo4j's form of a duration: P1Y2M3DT4H5M6.5S, PT-0.5S, PT0S."""
+    """Neo4j's form of a duration: P1Y2M3DT4H5M6.5S, PT-0.5S, PT0S (the time part written with
+    one sign: seconds and their fraction both negative when the time part is)."""
     out = ["P"]
 
     def part(n, unit):
@@ -387,16 +391,19 @@ def duration_string(d: Duration) -> str:
     part(_java_rem(d.months, 12), "M")
     part(d.days, "D")
     if d.seconds or d.nanos:
+        s, n = d.seconds, d.nanos
+        if s < 0 and n:
+            s, n = s + 1, n - NS
         out.append("T")
-        part(_trunc_div(d.seconds, 3600), "H")
-        s = _java_rem(d.seconds, 3600)
+        part(_trunc_div(s, 3600), "H")
+        s = _java_rem(s, 3600)
         part(_trunc_div(s, 60), "M")
         s = _java_rem(s, 60)
-        frac = ("." + f"{abs(d.nanos):09d}".rstrip("0")) if d.nanos else ""
+        frac = ("." + f"{abs(n):09d}".rstrip("0")) if n else ""
         if s:
             out.append(f"{s}{frac}S")
-        elif d.nanos:
-            out.append(f"{'-' if d.nanos < 0 else ''}0{frac}S")
+        elif n:
+            out.append(f"{'-' if n < 0 else ''}0{frac}S")
     if len(out) == 1:
         out.append("T0S")
     return "".join(out)
@@ -472,7 +479,8 @@ def component(v: Temporal, key: str) -> Any:
             return offset_string(v.offset)
         return v.offset // 60 if k == "offsetminutes" else v.offset
     if k in ("epochseconds", "epochmillis") and t is DateTime:
-        return v.epoch_ns() // NS if k == "epochseconds" else v.epoch_ns() // 1_000_000
+        # as Neo4j answers: seconds rounded toward zero, milliseconds down
+        return _trunc_div(v.epoch_ns(), NS) if k == "epochseconds" else v.epoch_ns() // 1_000_000
     if k in _DATE_FIELDS | _TIME_FIELDS | _ZONE_FIELDS | {"epochseconds", "epochmillis"}:
         raise QueryError(f"Unsupported field: {key} of a {t.KIND}")
     raise QueryError(f"No such field: {key}")
@@ -497,10 +505,9 @@ def _date_component(days: int, k: str) -> int:
 
 
 def _duration_component(v: Duration, k: str) -> int:
-    """Neo4j reads the time part as whole seconds rounded down and a positive fraction
-    (PT-1.5S: seconds -2, nanosecondsOfSecond 500000000), the rest with Java's integer division."""
-    mo, d = v.months, v.days
-    s, n = divmod(v.seconds * NS + v.nanos, NS)
+    """As Neo4j reads them: from whole seconds rounded down and a positive fraction (PT-1.5S:
+    seconds -2, nanosecondsOfSecond 500000000), with Java's integer division."""
+    mo, d, s, n = v.months, v.days, v.seconds, v.nanos
     td, tr = _trunc_div, _java_rem
     return {
         "years": td(mo, 12), "quarters": td(mo, 3), "months": mo, "weeks": td(d, 7), "days": d,

@@ -423,7 +423,7 @@ def _truncate_days(days: int, unit: str) -> int:
     y, m, _ = civil_from_days(days)
     if unit in ("millennium", "century", "decade"):
         step = {"millennium": 1000, "century": 100, "decade": 10}[unit]
-        return days_from_civil(y // step * step, 1, 1)
+        return days_from_civil(_trunc_div(y, step) * step, 1, 1)  # toward year 0, as Neo4j does
     if unit == "year":
         return days_from_civil(y, 1, 1)
     if unit == "weekyear":
@@ -460,6 +460,10 @@ def _truncate(kind: str) -> Callable:
         if kind in ("localtime", "time") and u not in _TIME_UNITS:
             raise QueryError(f"Unit too large for truncating a time: {unit}")
         fields = {k.lower(): x for k, x in (extra or {}).items()}
+        if "timezone" in fields and kind in ("date", "localtime", "localdatetime"):
+            raise QueryError("Cannot assign time zone if also assigning other fields.")
+        if kind in ("datetime", "localdatetime") and t not in HAS_TIME and u in _TIME_UNITS and u != "day":
+            raise QueryError(f"Cannot truncate {v} to {'local ' if kind == 'localdatetime' else ''}date time with a time based unit.")
         days = _truncate_days(v.days, u) if kind not in ("localtime", "time") else None
         nanos = 0
         if t in HAS_TIME and u in _UNIT_NS:
