@@ -8,6 +8,7 @@ the id index rather than a label scan.
 
 from __future__ import annotations
 
+import sys
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator
 
@@ -486,13 +487,15 @@ class Compiler(ExpressionCompiler):
         out = (lambda _eng, v: v) if self.raw else out_value
         scope_needed = bool(order) or where is not None
 
+        tick = self.eng.guard.tick
+
         def values(rows):
             if not aggregating:
                 for row in rows:
+                    tick()
                     yield [f(row) for f in key_fs], row
                 return
             groups: dict = {}
-            tick = self.eng.guard.tick
             max_items = self.eng.guard.max_items
             for row in rows:
                 tick()
@@ -532,7 +535,9 @@ class Compiler(ExpressionCompiler):
                     lst.sort(key=lambda vr: order_key(f(vr[1])), reverse=desc)
                 it = lst
             if skip or limit is not None:
-                it = islice(it, skip or 0, None if limit is None else (skip or 0) + limit)
+                # a SKIP or LIMIT beyond what islice takes (2^63 - 1) means "all of them" here
+                start = min(skip or 0, sys.maxsize)
+                it = islice(it, start, None if limit is None else min(start + limit, sys.maxsize))
             if where is not None:
                 it = ((v, s) for v, s in it if truth(where(s)))
             if is_return:

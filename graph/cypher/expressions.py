@@ -173,6 +173,17 @@ class ExpressionCompiler:
             op, fa, fb = e[1], self.expr(e[2], scope), self.expr(e[3], scope)
             if e[2][0] == e[3][0] == "lit":
                 return lambda r: arith(op, fa(r), fb(r), folded=True)
+            if op == "+":  # concatenation is where a small query can build a huge list or string
+                guard = eng.guard
+
+                def plus(r):
+                    a, b = fa(r), fb(r)
+                    ta, tb = type(a), type(b)
+                    if (ta is list or ta is str) and (tb is list or tb is str):
+                        guard.items(len(a) + len(b), "a list" if ta is list or tb is list else "a string")
+                    return arith("+", a, b)
+
+                return plus
             return lambda r: arith(op, fa(r), fb(r))
         if t in ("neg", "pos"):
             f = self.expr(e[1], scope)

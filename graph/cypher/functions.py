@@ -20,7 +20,6 @@ from .values import (
     INT_MAX, INT_MIN, NUM, Node, Path, Rel, as_bool, check_int, java_float_str, mismatch, to_string,
 )
 
-RANGE_MAX = 1_000_000  # replace() with an empty search string: the longest result
 FLOAT_RE = re.compile(r"[ \t\n\r]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\r]*")
 INT_RE = re.compile(r"[ \t\n\r]*[+-]?[0-9]+[ \t\n\r]*")
 
@@ -233,8 +232,8 @@ def _f_replace(eng, a):
         return None
     for v in a:
         _need(v, (str,), "String", "replace")
-    if old == "" and len(s) * len(new) > RANGE_MAX:
-        raise QueryError("replace() result too large")
+    n = len(s) + 1 if old == "" else s.count(old)
+    eng.guard.items(len(s) + n * (len(new) - len(old)), "the string replace() makes")
     return s.replace(old, new)
 
 

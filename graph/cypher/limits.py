@@ -82,7 +82,9 @@ def resident_bytes() -> int:
 
 
 class QueryStopped(QueryError):
-    """A query stopped by its time or memory limit."""
+    """A query stopped by its time or memory limit (exit status 2 on the command line: input that asks too much)."""
+
+    exit_code = 2
 
 
 class Guard:
@@ -129,11 +131,12 @@ class Guard:
             )
 
     def items(self, n: int, what: str = "a list") -> None:
-        """Refuse to build a list or string of n items beyond the size limit."""
+        """Refuse to build a list or string of n items (characters) beyond the size limit."""
         if self.max_items is not None and n > self.max_items:
+            unit = "characters" if "string" in what else "items"
             raise QueryStopped(
-                f"query stopped: {what} of {n:,} items is more than the embedded engine's limit of {self.max_items:,} "
-                f"(it grows with --query-memory MB: {ITEMS_PER_MB:,} items per MB)"
+                f"query stopped: {what} of {n:,} {unit} is more than the embedded engine's limit of {self.max_items:,} "
+                f"(it grows with --query-memory MB: {ITEMS_PER_MB:,} per MB)"
             )
 
     @staticmethod

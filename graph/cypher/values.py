@@ -304,10 +304,6 @@ def arith(op: str, a: Any, b: Any, folded: bool = False) -> Any:
     if a is None or b is None:
         return None
     ta, tb = type(a), type(b)
-    if ta in TEMPORAL_TYPES or tb in TEMPORAL_TYPES:
-        if op == "+" and (ta is list or tb is list):
-            return a + [b] if ta is list else [a] + b
-        return temporal.arith(op, a, b)
     anum, bnum = ta in NUM, tb in NUM
     if op == "+":
         if anum and bnum:
@@ -320,8 +316,12 @@ def arith(op: str, a: Any, b: Any, folded: bool = False) -> Any:
             return a + to_string(b)
         if tb is str and anum:
             return to_string(a) + b
+        if ta in TEMPORAL_TYPES or tb in TEMPORAL_TYPES:
+            return temporal.arith(op, a, b)
         raise QueryError(f"Type mismatch: cannot add {type_name(a)} and {type_name(b)}")
     if not (anum and bnum):
+        if ta in TEMPORAL_TYPES or tb in TEMPORAL_TYPES:
+            return temporal.arith(op, a, b)
         raise QueryError(f"Type mismatch: operator {op} needs numbers, got {type_name(a)} and {type_name(b)}")
     if op == "-":
         return check_int(a - b)
