@@ -14,6 +14,7 @@ from typing import Any, Callable
 from ..errors import QueryError
 from .functions import FUNCTIONS, comprehension, quantifier, reduce_list
 from .regex import regex_match
+from .statictypes import SIZE_OF_PATTERN
 from .tree import MatchClause, PathPat, Subquery, agg_text
 from .values import INT_MAX, INT_MIN, NUM, Node, Rel, arith, as_bool, check_int, equals, in_list, mismatch, order_op
 
@@ -93,8 +94,7 @@ class ExpressionCompiler:
             return lambda r: {k: f(r) for k, f in fs}
         if t == "fn":
             if e[1] == "size" and e[2] and e[2][0][0] == "patexp":
-                raise QueryError("A pattern expression should only be used in order to test the existence of a pattern. It can no "
-                                 "longer be used inside the function size(), an alternative is to replace size() with COUNT {}.")
+                raise QueryError(SIZE_OF_PATTERN)
             impl = FUNCTIONS[e[1]][2]
             fs = [self.expr(x, scope) for x in e[2]]
             return lambda r: impl(eng, [f(r) for f in fs])
@@ -253,7 +253,7 @@ class ExpressionCompiler:
         return self.expr(e, scope)
 
     def pattern_predicate(self, pat: PathPat, scope: dict[str, str]) -> Callable[[dict], Any]:
-        named = [np.var for np in pat.nodes] + [rp.var for rp in pat.rels] + [pat.name]
+        named = [pat.name] + [x for i, np in enumerate(pat.nodes) for x in (np.var, pat.rels[i].var if i < len(pat.rels) else None)]
         new = [v for v in named if v is not None and v not in scope]
         if new:
             raise QueryError(f"PatternExpressions are not allowed to introduce new variables: '{new[0]}'.")

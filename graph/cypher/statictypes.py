@@ -31,6 +31,10 @@ STRICT_ANY, STRICT_NUMBER = "Any", "Number"  # see the module docstring
 TEMPORAL = "Temporal"  # points, dates, times and durations: not modelled, but property values may be them
 
 
+SIZE_OF_PATTERN = ("A pattern expression should only be used in order to test the existence of a pattern. It can no "
+                   "longer be used inside the function size(), an alternative is to replace size() with COUNT {}.")
+
+
 def t(*atoms) -> frozenset:
     return frozenset(atoms)
 
@@ -186,6 +190,8 @@ class TypeChecker:
                 self.infer(x)
             return T_MAP
         if k == "fn":
+            if e[1] == "size" and e[2] and e[2][0][0] == "patexp":
+                raise QueryError(SIZE_OF_PATTERN)
             args = [self.infer(x) for x in e[2]]
             if e[1] == "coalesce" and any(x[0] == "param" for x in e[2]):
                 return None  # Neo4j does not carry a parameter's type through coalesce()
