@@ -124,5 +124,5 @@ class Aggregator:
         f = p * (n - 1)
         lo, hi = int(f), int(math.ceil(f))
         if lo == hi or lo == n - 1:
-            return float(vals[lo])
+            return vals[lo]  # a value of the list itself, as Neo4j returns it (an Integer stays one)
         return vals[lo] * (hi - f) + vals[hi] * (f - lo)

@@ -699,7 +699,8 @@ def _from_driver(v: Any) -> Any:
         if v.tzinfo is None:
             return LocalDateTime(d, n)
         key = getattr(v.tzinfo, "key", None) or getattr(v.tzinfo, "zone", None)
-        return DateTime(d, n, int(v.utcoffset().total_seconds()), key if isinstance(key, str) else None)
+        # the driver gives an offset of 0 the zone "UTC" too: read it as the offset Z, the usual case
+        return DateTime(d, n, int(v.utcoffset().total_seconds()), key if isinstance(key, str) and key != "UTC" else None)
     if isinstance(v, nt.Date):
         return Date(days_from_civil(v.year, v.month, v.day))
     if isinstance(v, nt.Time):
