@@ -155,9 +155,12 @@ def test_the_script_skips_without_the_tck(tmp_path, capsys):
 
 
 @pytest.mark.skipif(not os.environ.get("MECHGRAPH_TCK_FEATURES"), reason="MECHGRAPH_TCK_FEATURES is not set (a checkout's tck/features folder)")
-def test_the_tck_scenarios_pass_or_are_refused(tmp_path):
+def test_the_tck_scenarios_pass_or_are_refused(tmp_path, monkeypatch):
+    monkeypatch.delenv("NEO4J_URI", raising=False)  # the runner's own setups (with Neo4j it empties the database)
     out = tmp_path / "tck.md"
     assert tck.main([os.environ["MECHGRAPH_TCK_FEATURES"], "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
-    assert ", 0 wrong," in text and ", 0 crash," in text, text[:600]
+    for zero in (", 0 wrong,", ", 0 false error,", ", 0 crash,", ", 0 invalid accepted,"):
+        assert zero in text, text[:600]
+    assert int(text.split(" pass,")[0].rsplit(" ", 1)[-1]) >= 3500, text[:600]
     assert Path(os.environ["MECHGRAPH_TCK_FEATURES"]).is_dir()
