@@ -220,7 +220,7 @@ def test_percentiles_and_deviation(eng):
 
 def test_unbounded_variable_length_patterns():
     g = nx.MultiDiGraph()
-    n = 3000  # longer than Python's recursion limit: the walk keeps its own stack
+    n = 2000  # longer than Python's recursion limit: the walk keeps its own stack
     for i in range(n):
         g.add_node(i, id=str(i), kind="gene", name=str(i))
     for i in range(n - 1):

@@ -405,11 +405,14 @@ class CypherEngine:
         tick = self.guard.tick
         trail: list[tuple] = []
         rbound = rvar in b
+        # an anonymous -[*]- outside a named path needs no list of its relationships (building one
+        # at every node of a long trail would cost the square of its length)
+        keep = not rbound and (not rvar.startswith("\x00") or path.name is not None or bool(cm.post))
 
         def arrive(x) -> Iterator[dict]:
             if (tbound and x != target) or not self._node_ok(x, cn, b):
                 return
-            if not rbound:
+            if keep:
                 rids = trail if fwd else trail[::-1]
                 b[rvar] = [Rel(*r) for r in rids]
             if not tbound:
@@ -418,7 +421,7 @@ class CypherEngine:
             yield from self._expand(b, cm, pi, path, steps, si + 1, pos, used)
             if not tbound:
                 del b[tvar]
-            if not rbound:
+            if keep:
                 del b[rvar]
 
         def step_ok(rid) -> bool:
