@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from .errors import MechGraphError, SeedError, UnknownEntity
-from .cli_options import data_options, overlay_options, path_options, search_options
+from .cli_options import data_options, overlay_options, path_options, query_limit_options, search_options
 from .report import counts_line, format_evidence, gaps_text, node_names, paragraph_table, provenance_lines, table, to_json, wrap_line
 
 
@@ -347,15 +347,21 @@ def load(state: State, batch_size: int, replace: bool) -> None:
 @click.option("--list", "list_named", is_flag=True, help="List the named queries and their parameters.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Query parameter (repeatable); NAME:=JSON for numbers and lists.")
 @click.option("--write", is_flag=True, help="Allow the query to write (Neo4j only). Without it queries run read-only.")
+@query_limit_options
 @json_option
 @click.pass_obj
-def query(state: State, cypher: str | None, named: str | None, list_named: bool, params: tuple[str, ...], write: bool, as_json: bool) -> None:
+def query(state: State, cypher: str | None, named: str | None, list_named: bool, params: tuple[str, ...], write: bool,
+          query_timeout: float, query_memory: int, as_json: bool) -> None:
     """Run Cypher (read-only by default) or a named query, and print a table or JSON rows.
 
-    On the embedded backend a documented subset of Cypher runs (see mechgraph.cypher).
+    On the embedded backend a documented subset of Cypher runs (see mechgraph.cypher), within
+    --query-timeout and --query-memory (see mechgraph.cypher.limits).
     """
+    from .cypher.limits import QueryLimits
     from .cypher.named import named_queries, parse_params
     from .store.queries import run_named, run_query
+
+    limits = QueryLimits(timeout=query_timeout or None, memory_mb=query_memory or None)
 
     if list_named:
         rows = [
@@ -373,9 +379,9 @@ def query(state: State, cypher: str | None, named: str | None, list_named: bool,
     if named:
         if write:
             raise MechGraphError("named queries only read; --write is for raw Cypher")
-        rows = run_named(state.backend(), named, values)
+        rows = run_named(state.backend(), named, values, limits=limits)
     else:
-        rows = run_query(state.backend(), cypher, values, write=write)
+        rows = run_query(state.backend(), cypher, values, write=write, limits=limits)
     if as_json:
         emit_json(rows)
     else:

@@ -48,6 +48,19 @@ DATA_OPTIONS = [
 ]
 
 
+def query_limit_options(f):
+    """--query-timeout and --query-memory: the embedded Cypher engine's limits (mechgraph.cypher.limits),
+    range-checked here so that a typo (1e308, -1) is one clear error."""
+    from .cypher.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
+
+    f = click.option("--query-memory", type=click.IntRange(0, 1_048_576), default=DEFAULT_MEMORY_MB, show_default=True, metavar="MB",
+                     help="Embedded backend: stop a query that needs more memory than this (0: no limit); one list or "
+                          "string may hold 10,000 items per MB.")(f)
+    return click.option("--query-timeout", type=click.FloatRange(0, 86_400), default=DEFAULT_TIMEOUT, show_default=True,
+                        metavar="SECONDS", help="Embedded backend: stop a query after this many seconds (0: no limit), like "
+                                                "Neo4j's db.transaction.timeout, which applies on --backend neo4j.")(f)
+
+
 def data_options(f):
     """Attach the expression-data options to a command."""
     for option in reversed(DATA_OPTIONS):

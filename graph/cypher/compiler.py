@@ -8,23 +8,21 @@ the id index rather than a label scan.
 
 from __future__ import annotations
 
+import sys
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator
 
 from ..errors import QueryError
-from .functions import FUNCTIONS, Aggregator, comprehension, quantifier, reduce_list
-from .regex import regex_match
-from .statictypes import T_NODE, T_PATH, T_REL, TypeChecker, elem_type, list_of
+from .expressions import AGG_SLOT, COLS_SLOT, KEYS_SLOT, ExpressionCompiler
+from .aggregates import Aggregator
+from .functions import range_values
+from .statictypes import T_NODE, T_PATH, T_REL, TypeChecker, elem_type, list_of, show
 from .tree import (
-    MatchClause, Projection, ProjItem, Subquery, UnwindClause, agg_text, bound_here, children, contains_agg, free_vars,
+    SUBQUERIES, MatchClause, Projection, ProjItem, UnionQuery, UnwindClause, agg_text, bound_here, children, contains_agg, free_vars,
     map_children, map_expr, walk,
 )
-from .values import (
-    INT_MAX, INT_MIN, NUM, Node, arith, as_bool, canon, check_int, equals, in_list, mismatch, order_key, order_op,
-    out_value, to_string, truth, type_name, unsupported,
-)
+from .values import canon, equals, order_key, out_value, to_string, truth, type_name
 
-AGG_SLOT, KEYS_SLOT, COLS_SLOT = "\x00agg", "\x00keys", "\x00cols"
 HIDDEN = "\x00"
 
 
@@ -82,7 +80,7 @@ class CMatch:
         self.hints, self.new_vars, self.pre = hints, new_vars, pre
 
 
-class Compiler:
+class Compiler(ExpressionCompiler):
     """Turns the clauses of one query into a pipeline of stages, for one engine and parameter set."""
 
     def __init__(self, eng: Any, params: dict[str, Any], raw: bool = False):
@@ -101,8 +99,14 @@ class Compiler:
         return f"{HIDDEN}{self.n_hidden}"
 
     # ----- query
-    def query(self, clauses: list) -> Callable[[], Iterator[dict]]:
-        scope: dict[str, str] = {}  # variable -> 'node' | 'rel' | 'any'
+    def query(self, clauses: list, scope: dict[str, str] | None = None, *, open_end: bool = False) -> Callable[..., Iterator[dict]]:
+        """The query as a function of its input rows (default: one empty row). `scope` names the
+        variables the input rows bind (a subquery's outer variables); with `open_end` the query
+        may end with another clause than RETURN (the body of EXISTS { }, a test's setup). The
+        variables in scope at the end are left in `self.out_scope`."""
+        if isinstance(clauses, UnionQuery):
+            return self.union(clauses, scope, open_end)
+        scope = dict(scope or {})
         stages: list[Callable[[Iterable[dict]], Iterator[dict]]] = []
         for i, c in enumerate(clauses):
             last = i == len(clauses) - 1
@@ -116,6 +120,9 @@ class Compiler:
                     ty if ty and not any(isinstance(a, tuple) for a in ty) else None)
                 if c.alias in scope:
                     raise QueryError(f"Variable `{c.alias}` already declared")
+                if c.expr[0] == "fn" and c.expr[1] == "range":  # counted lazily, never built as a list
+                    arg_fs = [self.expr(x, scope) for x in c.expr[2]]
+                    f = lambda r, fs=arg_fs: range_values([g(r) for g in fs])  # noqa: E731
                 stages.append(self._unwind_stage(f, c.alias))
                 scope = {**scope, c.alias: "any"}
             else:
@@ -125,15 +132,56 @@ class Compiler:
                 stage, scope = self.projection(c, scope)
                 stages.append(stage)
         last = clauses[-1]
-        if not (isinstance(last, Projection) and last.kind == "RETURN"):
+        if not open_end and not (isinstance(last, Projection) and last.kind == "RETURN"):
             raise QueryError(f"Query cannot conclude with {_clause_name(last)} (must be a RETURN clause)")
+        self.out_scope = scope
 
-        def run() -> Iterator[dict]:
-            rows: Iterable[dict] = iter(({},))
+        def run(rows: Iterable[dict] | None = None) -> Iterator[dict]:
+            rows = iter(({},)) if rows is None else rows
             for st in stages:
                 rows = st(rows)
             return iter(rows)
 
+        return run
+
+    def union(self, u: UnionQuery, scope: dict[str, str] | None, open_end: bool) -> Callable[..., Iterator[dict]]:
+        """Queries joined by UNION (duplicate rows removed) or UNION ALL: each part is compiled on
+        its own (raw values, so that DISTINCT compares nodes, not their properties), with the
+        same column names, which keep the order of the first part."""
+        raw, types = self.raw, dict(self.vtypes)
+        runs, columns = [], None
+        try:
+            self.raw = True
+            for part in u.parts:
+                self.vtypes = dict(types)
+                last = part[-1]
+                if not (isinstance(last, Projection) and last.kind == "RETURN"):
+                    raise QueryError(f"Query cannot conclude with {_clause_name(last)} (must be a RETURN clause)")
+                runs.append(self.query(part, scope, open_end=open_end))
+                names = [it.name for it in last.items] if not last.star else sorted(v for v in self.out_scope if not v.startswith(HIDDEN))
+                if columns is None:
+                    columns = names
+                elif sorted(names) != sorted(columns):
+                    raise QueryError("All sub queries in an UNION must have the same return column names")
+        finally:
+            self.raw = raw
+        eng, distinct = self.eng, not u.all
+        out = (lambda _eng, v: v) if raw else out_value
+
+        def run(rows: Iterable[dict] | None = None) -> Iterator[dict]:
+            rows = list(({},) if rows is None else rows)
+            seen: set = set()
+            for part_run in runs:
+                for row in part_run(iter([dict(r) for r in rows])):
+                    eng.guard.tick()
+                    if distinct:
+                        key = tuple(canon(row[c]) for c in columns)
+                        if key in seen:
+                            continue
+                        seen.add(key)
+                    yield {c: out(eng, row[c]) for c in columns}
+
+        self.out_scope = {c: "any" for c in columns}
         return run
 
     # ----- MATCH
@@ -154,6 +202,7 @@ class Compiler:
                     kind = scope.get(v, new.get(v))
                     if kind in ("rel", "rels", "path"):
                         raise QueryError(f"Type mismatch: `{v}` is a {_KIND_NAMES[kind]}, not a node")
+                    self._bound_as(v, kind, T_NODE)
                     if v not in scope:
                         new[v] = "node"
                 named.append((np, v, False))
@@ -166,9 +215,10 @@ class Compiler:
                         if rv in rel_vars:
                             raise QueryError(f"Cannot use the same relationship variable `{rv}` for multiple relationships")
                         kind = scope.get(rv, new.get(rv))
-                        if rp.hops is not None and kind is not None:
-                            raise unsupported(f"a variable-length relationship variable `{rv}` that is already bound")
-                        if kind in ("node", "rels", "path"):
+                        if rp.hops is not None and kind == "rel":
+                            raise QueryError(f"Type mismatch: `{rv}` is a relationship, not a list of relationships")
+                        self._bound_as(rv, kind, T_REL if rp.hops is None else list_of(T_REL))
+                        if kind in ("node", "path") or (kind == "rels" and rp.hops is None):
                             raise QueryError(f"Type mismatch: `{rv}` is a {_KIND_NAMES[kind]}, not a relationship")
                         rel_vars.add(rv)
                         if rv not in scope:
@@ -205,7 +255,7 @@ class Compiler:
         if m.where is not None:
             self.no_agg(m.where, "WHERE")
             TypeChecker(self.vtypes, self.params).predicate(m.where, "WHERE")
-            where = self.expr(m.where, full)
+            where = self.cond(m.where, full)
             self._hints(m.where, new, full, paths, hints)
             outer = [c for c in _conjuncts(m.where) if (fv := free_vars(c)) is not None and fv <= scope.keys()]
             if outer:
@@ -216,6 +266,17 @@ class Compiler:
         vis = {v: k for v, k in full.items()}
         cm = CMatch(m.optional, paths, post, where, hints, [v for v in new], pre)
         return cm, vis
+
+    def _bound_as(self, v: str, kind: str | None, want: frozenset) -> None:
+        """A variable bound by WITH or UNWIND to a value that can never be a node (relationship,
+        list of relationships) cannot stand in a pattern (Neo4j: VariableTypeConflict)."""
+        ty = self.vtypes.get(v) if kind == "any" else None
+        if not ty:
+            return
+        (atom,) = want
+        fits = any(a == atom or (isinstance(a, tuple) and isinstance(atom, tuple) and a[1] in (None, atom[1])) for a in ty)
+        if not fits:
+            raise QueryError(f"Type mismatch: {v} defined with conflicting type {show(ty)} (expected {show(want)})")
 
     def _deferred_check(self, var: str, is_rel: bool, key: str, f: Callable) -> Callable[[dict], bool]:
         eng = self.eng
@@ -284,14 +345,16 @@ class Compiler:
 
         return stage
 
-    @staticmethod
-    def _unwind_stage(f, alias):
+    def _unwind_stage(self, f, alias):
+        tick = self.eng.guard.tick
+
         def stage(rows):
             for row in rows:
                 v = f(row)
                 if v is None:
                     continue
-                for x in v if type(v) is list else (v,):
+                for x in v if type(v) in (list, range) else (v,):
+                    tick()
                     r = dict(row)
                     r[alias] = x
                     yield r
@@ -318,6 +381,8 @@ class Compiler:
         var_names: list[str | None] = []
         new_scope: dict[str, str] = {}
         for it in items:
+            if it.aliased and it.name in self.outer_vars and it.expr != ("var", it.name):
+                raise QueryError(f"The variable `{it.name}` is shadowing a variable with the same name from the outer scope and needs to be renamed")
             if it.aliased or it.expr[0] == "var":
                 var_names.append(it.name)
                 new_scope[it.name] = scope.get(it.expr[1], "any") if it.expr[0] == "var" else "any"
@@ -341,7 +406,7 @@ class Compiler:
         # item evaluation
         key_pos = [j for j, a in enumerate(agg_flags) if not a]
         key_fs = [self.expr(items[j].expr, scope) for j in key_pos]
-        aggs: list[tuple[str, bool, Callable | None]] = []
+        aggs: list[tuple[str, bool, Callable | None, Callable | None]] = []
         item_eval: list[tuple[str, Any]] = []
         if aggregating:
             key_exprs = [items[j].expr for j in key_pos]
@@ -353,15 +418,19 @@ class Compiler:
                     inner = local | {n for names in bound_here(node).values() for n in names}
                     return map_children(node, lambda c: map_expr(c, lambda x: sub(x, inner)))
                 if node[0] == "agg":
-                    if node[3] is not None:
-                        self.no_agg(node[3], f"the argument of {node[1]}()")
+                    for arg in node[3:]:
+                        if arg is not None:
+                            self.no_agg(arg, f"the argument of {node[1]}()")
+                            if any(x[0] == "fn" and x[1] == "rand" for x in walk(arg)):
+                                raise QueryError("Can't use non-deterministic (random) functions inside of aggregate functions.")
                     argf = None if node[3] is None else self.expr(node[3], scope)
-                    aggs.append(("count*" if node[3] is None else node[1], node[2], argf))
+                    pf = self.expr(node[4], scope) if len(node) > 4 else None
+                    aggs.append(("count*" if node[3] is None else node[1], node[2], argf, pf))
                     return ("aggref", len(aggs) - 1)
-                for kk, ke in enumerate(key_exprs):
-                    if node == ke and not (local and (free_vars(ke) or frozenset()) & local):
+                for kk, ke in enumerate(key_exprs):  # Neo4j 5 reuses only a grouping variable or its property
+                    if node == ke and _simple_key(ke) and not (local and (free_vars(ke) or frozenset()) & local):
                         return ("keyref", kk)
-                if node[0] in ("var", "exists", "countsub"):
+                if node[0] == "var" or node[0] in SUBQUERIES:
                     raise QueryError(
                         "Aggregation column contains implicit grouping expressions: "
                         "every value outside an aggregate must also be returned as a grouping key"
@@ -387,14 +456,19 @@ class Compiler:
         self.vtypes = new_types
         item_exprs = [it.expr for it in items]
 
-        def osub(node):
+        def osub(node, top=None):
+            # in an ORDER BY that aggregates, only aggregates, variables and their properties
+            # may stand for returned columns (as for grouping keys above)
+            if top is not None and node is not top and node[0] != "agg" and not _simple_key(node):
+                return None
             for j, ie in enumerate(item_exprs):
                 if node == ie:
                     return ("colref", j)
             return None
 
-        def after(e: tuple, what: str) -> Callable:
-            e2 = map_expr(e, osub)
+        def after(e: tuple, what: str, condition: bool = False) -> Callable:
+            top = e if aggregating and contains_agg(e) else None
+            e2 = map_expr(e, lambda node: osub(node, top))
             self.no_agg(e2, what)
             for v in sorted(free_vars(e2) or ()):
                 if hide_old and v in scope and v not in oscope:
@@ -402,10 +476,10 @@ class Compiler:
                         f"In a {p.kind} with DISTINCT or an aggregation, {what} cannot use `{v}`, "
                         f"declared before the {p.kind} (project it, or use a returned column)"
                     )
-            return self.expr(e2, oscope)
+            return (self.cond if condition else self.expr)(e2, oscope)
 
         order = [(after(e, "ORDER BY"), desc) for e, desc in p.order]
-        where = after(p.where, "WHERE") if p.where is not None else None
+        where = after(p.where, "WHERE", condition=True) if p.where is not None else None
         skip = self.count_value(p.skip, "SKIP")
         limit = self.count_value(p.limit, "LIMIT")
         is_return = p.kind == "RETURN"
@@ -413,22 +487,30 @@ class Compiler:
         out = (lambda _eng, v: v) if self.raw else out_value
         scope_needed = bool(order) or where is not None
 
+        tick = self.eng.guard.tick
+
         def values(rows):
             if not aggregating:
                 for row in rows:
+                    tick()
                     yield [f(row) for f in key_fs], row
                 return
             groups: dict = {}
+            max_items = self.eng.guard.max_items
             for row in rows:
+                tick()
                 kv = [f(row) for f in key_fs]
                 key = tuple(canon(x) for x in kv)
                 g = groups.get(key)
                 if g is None:
-                    g = groups[key] = (kv, [Aggregator(kind, d) for kind, d, _ in aggs])
-                for st, (_, _, af) in zip(g[1], aggs):
-                    st.add(None if af is None else af(row))
+                    g = groups[key] = (kv, [Aggregator(kind, d, max_items) for kind, d, _, _ in aggs])
+                for st, (_, _, af, pf) in zip(g[1], aggs):
+                    if pf is None:
+                        st.add(None if af is None else af(row))
+                    else:
+                        st.add(af(row), pf(row))
             if not groups and not key_fs:
-                groups[()] = ([], [Aggregator(kind, d) for kind, d, _ in aggs])
+                groups[()] = ([], [Aggregator(kind, d, max_items) for kind, d, _, _ in aggs])
             for kv, states in groups.values():
                 ctx = {KEYS_SLOT: kv, AGG_SLOT: [s.result() for s in states]}
                 yield [kv[x] if kind == "key" else x(ctx) for kind, x in item_eval], None
@@ -453,7 +535,9 @@ class Compiler:
                     lst.sort(key=lambda vr: order_key(f(vr[1])), reverse=desc)
                 it = lst
             if skip or limit is not None:
-                it = islice(it, skip or 0, None if limit is None else (skip or 0) + limit)
+                # a SKIP or LIMIT beyond what islice takes (2^63 - 1) means "all of them" here
+                start = min(skip or 0, sys.maxsize)
+                it = islice(it, start, None if limit is None else min(start + limit, sys.maxsize))
             if where is not None:
                 it = ((v, s) for v, s in it if truth(where(s)))
             if is_return:
@@ -477,220 +561,6 @@ class Compiler:
             raise QueryError(f"{what} must be a non-negative integer, got {to_string(v) if type(v) in (str, int, float, bool) else type_name(v)}")
         return v
 
-    # ----- expressions
-    def expr(self, e: tuple, scope: dict[str, str]) -> Callable[[dict], Any]:
-        t = e[0]
-        eng = self.eng
-        if t == "lit":
-            v = e[1]
-            if type(v) is int and not INT_MIN <= v <= INT_MAX:
-                raise QueryError(f"integer literal {v} is too large (64-bit integers only)")
-            return lambda r: v
-        if t == "param":
-            name = e[1]
-            if name not in self.params:
-                raise QueryError(f"missing parameter ${name}")
-            v = self.params[name]
-            return lambda r: v
-        if t == "var":
-            name = e[1]
-            if name not in scope:
-                raise QueryError(f"Variable `{name}` not defined")
-            return lambda r: r[name]
-        if t in ("aggref", "keyref", "colref"):
-            key = {"aggref": AGG_SLOT, "keyref": KEYS_SLOT, "colref": COLS_SLOT}[t]
-            i = e[1]
-            return lambda r: r[key][i]
-        if t == "agg":
-            raise QueryError(f"Invalid use of aggregating function {agg_text(e)} in this context")
-        if t == "prop":
-            f, key = self.expr(e[1], scope), e[2]
-            return lambda r: eng.prop(f(r), key)
-        if t == "idx":
-            f, fi = self.expr(e[1], scope), self.expr(e[2], scope)
-            return lambda r: eng.index(f(r), fi(r))
-        if t == "slice":
-            f = self.expr(e[1], scope)
-            flo = self.expr(e[2], scope) if e[2] is not None else None
-            fhi = self.expr(e[3], scope) if e[3] is not None else None
-            return lambda r: _slice(f(r), flo and flo(r), fhi and fhi(r), flo is not None, fhi is not None)
-        if t == "labels":
-            f, labels = self.expr(e[1], scope), frozenset(e[2])
-
-            def has_labels(r):
-                v = f(r)
-                if v is None:
-                    return None
-                if type(v) is not Node:
-                    raise mismatch("Node", v, "a label predicate")
-                return labels <= eng.labels[v.k]
-
-            return has_labels
-        if t == "list":
-            fs = [self.expr(x, scope) for x in e[1]]
-            return lambda r: [f(r) for f in fs]
-        if t == "map":
-            fs = [(k, self.expr(x, scope)) for k, x in e[1]]
-            return lambda r: {k: f(r) for k, f in fs}
-        if t == "fn":
-            impl = FUNCTIONS[e[1]][2]
-            fs = [self.expr(x, scope) for x in e[2]]
-            return lambda r: impl(eng, [f(r) for f in fs])
-        if t == "not":
-            f = self.expr(e[1], scope)
-
-            def not_(r):
-                v = as_bool(f(r), "NOT")
-                return None if v is None else not v
-
-            return not_
-        if t in ("and", "or", "xor"):
-            fa, fb = self.expr(e[1], scope), self.expr(e[2], scope)
-            op = t.upper()
-            if t == "and":
-
-                def and_(r):
-                    a = as_bool(fa(r), op)
-                    if a is False:
-                        return False
-                    b = as_bool(fb(r), op)
-                    if b is False:
-                        return False
-                    return None if a is None or b is None else True
-
-                return and_
-            if t == "or":
-
-                def or_(r):
-                    a = as_bool(fa(r), op)
-                    if a is True:
-                        return True
-                    b = as_bool(fb(r), op)
-                    if b is True:
-                        return True
-                    return None if a is None or b is None else False
-
-                return or_
-
-            def xor_(r):
-                a, b = as_bool(fa(r), op), as_bool(fb(r), op)
-                return None if a is None or b is None else a != b
-
-            return xor_
-        if t == "cmp":
-            ops = e[1]
-            fs = [self.expr(x, scope) for x in e[2]]
-
-            def one(op, a, b):
-                if op == "=":
-                    return equals(a, b)
-                if op == "<>":
-                    x = equals(a, b)
-                    return None if x is None else not x
-                if op == "=~":
-                    return regex_match(a, b)
-                return order_op(op, a, b)
-
-            if len(ops) == 1:
-                op, fa, fb = ops[0], fs[0], fs[1]
-                return lambda r: one(op, fa(r), fb(r))
-
-            def chain(r):
-                vals = [f(r) for f in fs]
-                res: bool | None = True
-                for op, a, b in zip(ops, vals, vals[1:]):
-                    x = one(op, a, b)
-                    if x is False:
-                        return False
-                    if x is None:
-                        res = None
-                return res
-
-            return chain
-        if t == "bin":
-            op, fa, fb = e[1], self.expr(e[2], scope), self.expr(e[3], scope)
-            if e[2][0] == e[3][0] == "lit":
-                return lambda r: arith(op, fa(r), fb(r), folded=True)
-            return lambda r: arith(op, fa(r), fb(r))
-        if t in ("neg", "pos"):
-            f = self.expr(e[1], scope)
-            neg = t == "neg"
-
-            def unary(r):
-                v = f(r)
-                if v is None:
-                    return None
-                if type(v) not in NUM:
-                    raise mismatch("a Number", v, "unary minus" if neg else "unary plus")
-                return check_int(-v) if neg else v
-
-            return unary
-        if t == "isnull":
-            f, negated = self.expr(e[1], scope), e[2]
-            return lambda r: (f(r) is None) != negated
-        if t == "in":
-            fa, fb = self.expr(e[1], scope), self.expr(e[2], scope)
-            return lambda r: in_list(fa(r), fb(r))
-        if t == "strop":
-            op, fa, fb = e[1], self.expr(e[2], scope), self.expr(e[3], scope)
-
-            def strop(r):
-                a, b = fa(r), fb(r)
-                if type(a) is not str or type(b) is not str:
-                    return None
-                return a.startswith(b) if op == "STARTS" else a.endswith(b) if op == "ENDS" else b in a
-
-            return strop
-        if t == "case":
-            ft = self.expr(e[1], scope) if e[1] is not None else None
-            whens = [(self.expr(w, scope), self.expr(th, scope)) for w, th in e[2]]
-            fe = self.expr(e[3], scope) if e[3] is not None else None
-
-            def case(r):
-                if ft is None:
-                    for fw, fth in whens:
-                        if as_bool(fw(r), "CASE WHEN") is True:
-                            return fth(r)
-                else:
-                    v = ft(r)
-                    for fw, fth in whens:
-                        if equals(v, fw(r)) is True:
-                            return fth(r)
-                return fe(r) if fe is not None else None
-
-            return case
-        if t in ("quant", "listcomp", "reduce"):
-            return self.binder(e, scope)
-        if t in ("exists", "countsub"):
-            sub: Subquery = e[1]
-            what = "EXISTS { }" if t == "exists" else "COUNT { }"
-            if sub.match.where is not None:
-                self.no_agg(sub.match.where, what)
-            saved = dict(self.vtypes)
-            cm, _ = self.match(sub.match, scope)
-            self.vtypes = saved
-            if t == "exists":
-                return lambda r: next(eng.match_rows(r, cm), None) is not None
-            return lambda r: sum(1 for _ in eng.match_rows(r, cm))
-        raise QueryError(f"internal: cannot compile {t}")  # pragma: no cover
-
-    def binder(self, e: tuple, scope: dict[str, str]) -> Callable[[dict], Any]:
-        """List predicates, list comprehensions and reduce(): each binds a variable of its own
-        while it evaluates its inner expressions (bound in the row and restored afterwards)."""
-        t = e[0]
-        if t == "quant":
-            _, kind, var, lst, pred = e
-            return quantifier(kind, var, self.expr(lst, scope), self.expr(pred, {**scope, var: "any"}))
-        if t == "listcomp":
-            _, var, lst, pred, proj = e
-            inner = {**scope, var: "any"}
-            return comprehension(var, self.expr(lst, scope), pred and self.expr(pred, inner), proj and self.expr(proj, inner))
-        _, acc, init, var, lst, body = e
-        if acc == var:
-            raise QueryError(f"Variable `{var}` already declared")
-        return reduce_list(acc, self.expr(init, scope), var, self.expr(lst, scope), self.expr(body, {**scope, acc: "any", var: "any"}))
-
-
 _KIND_NAMES = {"node": "node", "rel": "relationship", "rels": "list of relationships", "path": "path"}
 
 
@@ -704,6 +574,11 @@ def _conjuncts(e: tuple) -> list[tuple]:
         else:
             out.append(x)
     return out
+
+
+def _simple_key(e: tuple) -> bool:
+    """A variable or a property of one: what an aggregation expression may share with a grouping key."""
+    return e[0] == "var" or (e[0] == "prop" and e[1][0] == "var")
 
 
 def _clause_name(c) -> str:
@@ -721,14 +596,3 @@ def _distinct(it):
         if k not in seen:
             seen.add(k)
             yield vals, row
-
-
-def _slice(c, lo, hi, has_lo, has_hi):
-    if c is None or (has_lo and lo is None) or (has_hi and hi is None):
-        return None
-    if type(c) is not list:
-        raise mismatch("List", c, "a slice")
-    for x in (lo, hi):
-        if x is not None and type(x) is not int:
-            raise mismatch("Integer", x, "a slice")
-    return c[lo:hi]

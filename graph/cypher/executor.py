@@ -8,12 +8,18 @@ selective node, and turns results into plain values.
 from __future__ import annotations
 
 import math
+import time
 from typing import Any, Iterable, Iterator
 
 from ..errors import QueryError
+from .limits import NO_LIMITS, Guard, QueryLimits
 from .compiler import CMatch, CNode, Compiler, CPath, CRel
 from .parser import parse
+from .temporal import TEMPORAL_TYPES, component, from_python
 from .values import INT_MAX, INT_MIN, Node, Path, Rel, equals, mismatch, truth
+
+
+_UNGUARDED = Guard(NO_LIMITS)  # outside run(): the compiler used directly (tests, the TCK runner's setups)
 
 
 def param_value(name: str, v: Any, depth: int = 0) -> Any:
@@ -38,6 +44,11 @@ def param_value(name: str, v: Any, depth: int = 0) -> Any:
         if not all(isinstance(k, str) for k in v):
             raise QueryError(f"parameter ${name}: map keys must be strings")
         return {k: param_value(name, x, depth + 1) for k, x in v.items()}
+    if type(v) in TEMPORAL_TYPES:
+        return v
+    t = from_python(v)
+    if type(t) in TEMPORAL_TYPES:
+        return t
     raise QueryError(f"parameter ${name} has an unsupported type {type(v).__name__}")
 
 
@@ -118,6 +129,8 @@ class CypherEngine:
             if type(pid) is str:
                 self.id_index.setdefault(pid, []).append(n)
         self.n_nodes = len(self.nattr)
+        self.clock_ns: int | None = None
+        self.guard: Guard = _UNGUARDED
 
     # ----- graph views
     def node_props(self, n) -> dict:
@@ -149,7 +162,9 @@ class CypherEngine:
             return self.rel_props(v.rid()).get(key)
         if t is dict:
             return v.get(key)
-        raise mismatch("a Node, Relationship or Map", v, f"property access .{key}")
+        if t in TEMPORAL_TYPES:
+            return component(v, key)
+        raise mismatch("a Node, Relationship, Map or temporal value", v, f"property access .{key}")
 
     def index(self, c: Any, i: Any) -> Any:
         if c is None or i is None:
@@ -159,27 +174,33 @@ class CypherEngine:
             if type(i) is not int:
                 raise mismatch("Integer", i, "a list index")
             return c[i] if -len(c) <= i < len(c) else None
-        if tc in (dict, Node, Rel):
+        if tc in (dict, Node, Rel) or tc in TEMPORAL_TYPES:
             if type(i) is not str:
                 raise mismatch("String", i, "a property key")
             return self.prop(c, i)
         raise mismatch("a List, Map, Node or Relationship", c, "an index")
 
     # ----- running
-    def run(self, text: str, params: dict[str, Any] | None = None, *, raw: bool = False) -> list[dict[str, Any]]:
+    def run(self, text: str, params: dict[str, Any] | None = None, *, raw: bool = False,
+            limits: QueryLimits | None = None) -> list[dict[str, Any]]:
         """Run one read-only Cypher query; rows are dicts keyed by Neo4j's column names.
 
         Nodes, relationships and paths come back as plain data (`values.out_value`), or, with
-        `raw`, as the engine's own Node, Rel and Path values."""
+        `raw`, as the engine's own Node, Rel and Path values. `limits` bounds the query's time
+        and memory (default: `limits.DEFAULT_LIMITS`, 10 s and 1024 MB)."""
         if not isinstance(text, str):
             raise QueryError("the query must be a string")
         if params is not None and not isinstance(params, dict):
             raise QueryError("query parameters must be a mapping of names to values")
+        guard = Guard(limits)
         try:
-            ps = {str(k): param_value(str(k), v) for k, v in (params or {}).items()}
-            clauses = parse(text)
-            run = Compiler(self, ps, raw=raw).query(clauses)
-            return list(run())
+            with guard:
+                self.guard = guard
+                self.clock_ns = time.time_ns()  # the statement's instant: date() and datetime() agree within a query
+                ps = {str(k): param_value(str(k), v) for k, v in (params or {}).items()}
+                clauses = parse(text)
+                run = Compiler(self, ps, raw=raw).query(clauses)
+                return list(run())
         except QueryError as e:
             msg = str(e)
             if "\n" in msg or "\r" in msg:
@@ -188,9 +209,11 @@ class CypherEngine:
         except RecursionError:
             raise QueryError("query is nested too deeply for the embedded backend") from None
         except MemoryError:
-            raise QueryError("query needs more memory than is available") from None
+            raise QueryError("query needs more memory than is available (its limit is --query-memory MB)") from None
         except Exception as e:  # a bug in this module: still one line for the user
             raise QueryError(f"internal error in the embedded Cypher engine: {type(e).__name__}: {e}") from e
+        finally:
+            self.guard = _UNGUARDED
 
     # ----- matching
     def _ids(self, val: Any) -> list | tuple | None:
@@ -274,7 +297,9 @@ class CypherEngine:
         steps = path.steps(s)
         pos = [None] * len(path.nodes)
         nattr = self.nattr
+        tick = self.guard.tick
         for n in cands:
+            tick()
             if n not in nattr or not self._node_ok(n, cn, b):
                 continue
             if not bound:
@@ -319,6 +344,7 @@ class CypherEngine:
         dirs = (True, False) if d == "both" else ((d == "out") == fwd,)
         types = cr.types
         rtype = self.rtype
+        tick = self.guard.tick
         for outward in dirs:
             adj = (self.succ if outward else self.pred)[u]
             if tbound:
@@ -331,6 +357,7 @@ class CypherEngine:
                     continue  # a self-loop is one relationship, met once
                 vok = None
                 for k in kd:
+                    tick()
                     rid = (u, v, k) if outward else (v, u, k)
                     if types is not None and rtype(k) not in types:
                         continue
@@ -357,8 +384,11 @@ class CypherEngine:
 
 
     def _expand_hops(self, b, cm, pi, path, steps, si, pos, used, cr, cn, u, to, fwd) -> Iterator[dict]:
-        """A variable-length step: every trail of lo..hi relationships from u (no relationship twice,
-        and none already used in this MATCH), binding the relationship list in pattern order."""
+        """A variable-length step: every trail of lo..hi relationships from u (hi None: no bound),
+        no relationship twice and none already used in this MATCH, binding the relationship list
+        in pattern order. A trail uses each relationship once, so even an unbounded one ends; the
+        query's limits (`limits`) stop one that would take too long. The walk keeps its own stack,
+        so a trail may be longer than Python's recursion limit."""
         lo, hi = cr.hops
         tvar, rvar = cn.var, cr.var
         tbound = tvar in b
@@ -372,45 +402,92 @@ class CypherEngine:
         dirs = (True, False) if d == "both" else ((d == "out") == fwd,)
         types = cr.types
         rtype = self.rtype
+        tick = self.guard.tick
         trail: list[tuple] = []
+        rbound = rvar in b
+        # an anonymous -[*]- outside a named path needs no list of its relationships (building one
+        # at every node of a long trail would cost the square of its length)
+        keep = not rbound and (not rvar.startswith("\x00") or path.name is not None or bool(cm.post))
 
         def arrive(x) -> Iterator[dict]:
-            if tbound and x != target:
+            if (tbound and x != target) or not self._node_ok(x, cn, b):
                 return
-            if not tbound and not self._node_ok(x, cn, b):
-                return
-            rids = trail if fwd else trail[::-1]
-            b[rvar] = [Rel(*r) for r in rids]
+            if keep:
+                rids = trail if fwd else trail[::-1]
+                b[rvar] = [Rel(*r) for r in rids]
             if not tbound:
                 b[tvar] = Node(x)
             pos[to] = x
             yield from self._expand(b, cm, pi, path, steps, si + 1, pos, used)
             if not tbound:
                 del b[tvar]
-            del b[rvar]
+            if keep:
+                del b[rvar]
 
-        def walk(x, depth) -> Iterator[dict]:
-            if depth >= lo:
-                yield from arrive(x)
-            if depth >= hi:
+        def step_ok(rid) -> bool:
+            if rid in used or (types is not None and rtype(rid[2]) not in types):
+                return False
+            return not (cr.checks and not self._rel_ok(rid, cr, b))
+
+        if rbound:  # the list bound before: the trail must be exactly its relationships
+            given = b[rvar]
+            if type(given) is not list or any(type(r) is not Rel for r in given) or not lo <= len(given) <= (hi if hi is not None else len(given)):
                 return
+            x = u
+            seq = given if fwd else given[::-1]
+            for r in seq:
+                tick()
+                if True in dirs and r.u == x:
+                    nxt = r.v
+                elif False in dirs and r.v == x:
+                    nxt = r.u
+                else:
+                    return
+                rid = r.rid()
+                if rid in trail or not step_ok(rid):
+                    return
+                trail.append(rid)
+                x = nxt
+            for rid in trail:
+                used.add(rid)
+            yield from arrive(x)
+            for rid in trail:
+                used.discard(rid)
+            return
+
+        def neighbours(x) -> Iterator[tuple]:
             for outward in dirs:
                 for v, kd in (self.succ if outward else self.pred)[x].items():
                     if d == "both" and not outward and v == x:
                         continue  # a self-loop is one relationship, met once
                     for k in kd:
+                        tick()
                         rid = (x, v, k) if outward else (v, x, k)
-                        if rid in used or (types is not None and rtype(k) not in types):
-                            continue
-                        if cr.checks and not self._rel_ok(rid, cr, b):
-                            continue
-                        used.add(rid)
-                        trail.append(rid)
-                        yield from walk(v, depth + 1)
-                        trail.pop()
-                        used.discard(rid)
+                        if step_ok(rid):
+                            yield v, rid
 
-        yield from walk(u, 0)
+        if lo == 0:
+            yield from arrive(u)
+        if hi == 0:
+            return
+        stack = [neighbours(u)]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                stack.pop()
+                if trail:
+                    used.discard(trail.pop())
+                continue
+            v, rid = nxt
+            used.add(rid)
+            trail.append(rid)
+            if len(trail) >= lo:
+                yield from arrive(v)
+            if hi is None or len(trail) < hi:
+                stack.append(neighbours(v))
+            else:
+                trail.pop()
+                used.discard(rid)
 
     def _path_value(self, b: dict, path: CPath, pos: list) -> Path:
         """The matched path in pattern order; the inner nodes of variable-length steps follow

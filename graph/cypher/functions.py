@@ -2,7 +2,8 @@
 
 `FUNCTIONS` maps a lower-cased name to (min args, max args, implementation(engine, args)); the
 engine argument gives access to labels, types and properties of matched nodes and relationships.
-`Aggregator` accumulates one aggregate (count, collect, sum, avg, min, max) for one group.
+The list predicates, comprehensions and reduce() are here too (they bind a variable of their
+own while they run); the aggregates are in `aggregates`.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import re
 from typing import Any, Callable, Iterator
 
 from ..errors import QueryError
+from . import temporal
+from .temporal_functions import FUNCTIONS as TEMPORAL_FUNCTIONS
 from .values import (
-    INT_MAX, INT_MIN, NUM, Node, Path, Rel, as_bool, canon, check_int, java_float_str, mismatch, order_key, to_string,
+    INT_MAX, INT_MIN, NUM, Node, Path, Rel, as_bool, check_int, java_float_str, mismatch, to_string,
 )
 
-RANGE_MAX = 1_000_000
 FLOAT_RE = re.compile(r"[ \t\n\r]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\r]*")
 INT_RE = re.compile(r"[ \t\n\r]*[+-]?[0-9]+[ \t\n\r]*")
 
@@ -110,7 +112,7 @@ def _f_tostring(eng, a, ornull=False):
     v = a[0]
     if v is None:
         return None
-    if ornull and type(v) not in (str, bool, int, float):
+    if ornull and type(v) not in (str, bool, int, float, *temporal.TEMPORAL_TYPES):
         return None
     return to_string(v)
 
@@ -230,8 +232,8 @@ def _f_replace(eng, a):
         return None
     for v in a:
         _need(v, (str,), "String", "replace")
-    if old == "" and len(s) * len(new) > RANGE_MAX:
-        raise QueryError("replace() result too large")
+    n = len(s) + 1 if old == "" else s.count(old)
+    eng.guard.items(len(s) + n * (len(new) - len(old)), "the string replace() makes")
     return s.replace(old, new)
 
 
@@ -275,19 +277,21 @@ def _f_leftright(which):
     return f
 
 
-def _f_range(eng, a):
+def range_values(a: list) -> range:
+    """range(start, end[, step]) as a Python range, the arguments checked as Neo4j checks them."""
     if any(x is None for x in a):
         raise QueryError("range() arguments must not be null")
     start, end = _int_arg(a[0], "range"), _int_arg(a[1], "range")
     step = _int_arg(a[2], "range") if len(a) == 3 else 1
     if step == 0:
         raise QueryError("range(): step must not be 0")
-    count = (end - start) // step + 1
-    if count > RANGE_MAX:
-        raise QueryError(f"range() would produce {count} values (the limit is {RANGE_MAX})")
-    if count <= 0:
-        return []
-    return list(range(start, end + (1 if step > 0 else -1), step))
+    return range(start, end + (1 if step > 0 else -1), step)
+
+
+def _f_range(eng, a):
+    r = range_values(a)
+    eng.guard.items(len(r), "range()")  # a list only this long is built (UNWIND range(...) builds none)
+    return list(r)
 
 
 def _f_num(fn, fname):
@@ -378,6 +382,104 @@ def _f_path(which):
     return f
 
 
+def _trim_chars(side: str, fname: str) -> Callable:
+    """trim/ltrim/rtrim/btrim(s[, characters]): whitespace, or any of the given characters."""
+    def f(eng, a):
+        if any(x is None for x in a):
+            return None
+        for x in a:
+            _need(x, (str,), "String", fname)
+        chars = a[1] if len(a) > 1 else None
+        return a[0].strip(chars) if side == "both" else a[0].lstrip(chars) if side == "left" else a[0].rstrip(chars)
+
+    return f
+
+
+def _java_math(fn: Callable[[float], float]) -> Callable[[float], float]:
+    """A math function with Java's answers where Python raises: NaN outside the domain, ±Infinity
+    on overflow or at a pole (log(0) is -Infinity)."""
+    def f(x):
+        try:
+            return fn(float(x))
+        except OverflowError:
+            return math.inf
+        except ValueError:
+            if fn in (math.log, math.log10) and x == 0:
+                return -math.inf
+            return math.nan
+
+    return f
+
+
+def _cot(x: float) -> float:
+    t = math.tan(x)
+    return math.inf if t == 0 else 1.0 / t
+
+
+def _f_atan2(eng, a):
+    if any(x is None for x in a):
+        return None
+    for x in a:
+        _need(x, NUM, "a Number", "atan2")
+    return math.atan2(float(a[0]), float(a[1]))
+
+
+def _f_isnan(eng, a):
+    v = a[0]
+    if v is None:
+        return None
+    _need(v, NUM, "a Number", "isNaN")
+    return v != v
+
+
+def _f_nullif(eng, a):
+    from .values import equals
+
+    return None if equals(a[0], a[1]) is True else a[0]
+
+
+def _f_to_list(convert: Callable, fname: str) -> Callable:
+    """toIntegerList() and the like: each element converted, or null where it cannot be."""
+    def f(eng, a):
+        v = a[0]
+        if v is None:
+            return None
+        _need(v, (list,), "List", fname)
+        return [convert(eng, [x]) for x in v]
+
+    return f
+
+
+def _f_normalize(eng, a):
+    import unicodedata
+
+    if any(x is None for x in a):
+        return None
+    _need(a[0], (str,), "String", "normalize")
+    form = a[1].upper() if len(a) > 1 and type(a[1]) is str else "NFC"
+    if form not in ("NFC", "NFD", "NFKC", "NFKD"):
+        raise QueryError(f"Unknown normal form. Valid values are: NFC, NFD, NFKC, NFKD. Got: {a[1]}")
+    return unicodedata.normalize(form, a[0])
+
+
+def _f_timestamp(eng, a):
+    from .temporal_functions import statement_now
+
+    return statement_now(eng) // 1_000_000
+
+
+def _f_uuid(eng, a):
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+_MATH = {
+    "sin": math.sin, "cos": math.cos, "tan": math.tan, "cot": _cot, "asin": math.asin, "acos": math.acos,
+    "atan": math.atan, "degrees": math.degrees, "radians": math.radians, "exp": math.exp, "log": math.log,
+    "log10": math.log10, "haversin": lambda x: (1.0 - math.cos(x)) / 2.0,
+}
+
 # name -> (min args, max args, implementation(engine, args))
 FUNCTIONS: dict[str, tuple[int, int, Callable]] = {
     "coalesce": (1, 64, _f_coalesce),
@@ -400,8 +502,24 @@ FUNCTIONS: dict[str, tuple[int, int, Callable]] = {
     "lower": (1, 1, _f_str(str.lower, "lower")),
     "upper": (1, 1, _f_str(str.upper, "upper")),
     "trim": (1, 1, _f_str(_trim("both"), "trim")),
-    "ltrim": (1, 1, _f_str(_trim("left"), "ltrim")),
-    "rtrim": (1, 1, _f_str(_trim("right"), "rtrim")),
+    "ltrim": (1, 2, _trim_chars("left", "ltrim")),
+    "rtrim": (1, 2, _trim_chars("right", "rtrim")),
+    "btrim": (1, 2, _trim_chars("both", "btrim")),
+    "char_length": (1, 1, _f_str(len, "char_length")),
+    "character_length": (1, 1, _f_str(len, "character_length")),
+    "normalize": (1, 2, _f_normalize),
+    "nullif": (2, 2, _f_nullif),
+    "tostringlist": (1, 1, _f_to_list(lambda e, a: _f_tostring(e, a, True), "toStringList")),
+    "tointegerlist": (1, 1, _f_to_list(lambda e, a: _f_tointeger(e, a, True), "toIntegerList")),
+    "tofloatlist": (1, 1, _f_to_list(lambda e, a: _f_tofloat(e, a, True), "toFloatList")),
+    "tobooleanlist": (1, 1, _f_to_list(lambda e, a: _f_toboolean(e, a, True), "toBooleanList")),
+    "isnan": (1, 1, _f_isnan),
+    "atan2": (2, 2, _f_atan2),
+    "e": (0, 0, lambda eng, a: math.e),
+    "pi": (0, 0, lambda eng, a: math.pi),
+    "timestamp": (0, 0, _f_timestamp),
+    "randomuuid": (0, 0, _f_uuid),
+    **{name: (1, 1, _f_num(_java_math(fn), name)) for name, fn in _MATH.items()},
     "size": (1, 1, _f_size),
     "isempty": (1, 1, _f_isempty),
     "head": (1, 1, _f_list(lambda v: v[0] if v else None, "head")),
@@ -424,56 +542,8 @@ FUNCTIONS: dict[str, tuple[int, int, Callable]] = {
     "nodes": (1, 1, _f_path("nodes")),
     "relationships": (1, 1, _f_path("relationships")),
     "length": (1, 1, _f_path("length")),
+    **TEMPORAL_FUNCTIONS,
 }
-
-
-class Aggregator:
-    __slots__ = ("kind", "distinct", "seen", "n", "acc", "isfloat")
-
-    def __init__(self, kind: str, distinct: bool):
-        self.kind, self.distinct = kind, distinct
-        self.seen: set | None = set() if distinct else None
-        self.n = 0
-        self.acc: Any = [] if kind == "collect" else None if kind in ("min", "max") else 0
-        self.isfloat = False
-
-    def add(self, v: Any) -> None:
-        k = self.kind
-        if k == "count*":
-            self.n += 1
-            return
-        if v is None:
-            return
-        if self.seen is not None:
-            c = canon(v)
-            if c in self.seen:
-                return
-            self.seen.add(c)
-        self.n += 1
-        if k == "count":
-            return
-        if k == "collect":
-            self.acc.append(v)
-        elif k in ("sum", "avg"):
-            if type(v) not in NUM:
-                raise mismatch("a Number", v, f"{k}()")
-            self.acc = self.acc + v
-            if k == "sum":
-                check_int(self.acc)
-        elif k == "min":
-            if self.acc is None or order_key(v) < order_key(self.acc):
-                self.acc = v
-        elif k == "max":
-            if self.acc is None or order_key(v) > order_key(self.acc):
-                self.acc = v
-
-    def result(self) -> Any:
-        k = self.kind
-        if k in ("count*", "count"):
-            return self.n
-        if k == "avg":
-            return None if self.n == 0 else self.acc / self.n
-        return self.acc
 
 
 # --------------------------------------------------------------------------- list predicates, comprehensions, reduce
@@ -481,11 +551,13 @@ class Aggregator:
 _MISSING = object()
 
 
-def _each(var: str, items: list, r: dict) -> Iterator[Any]:
-    """Bind `var` in row r to each item in turn, restoring what it was bound to before."""
+def _each(var: str, items: list, r: dict, tick: Callable[[], None]) -> Iterator[Any]:
+    """Bind `var` in row r to each item in turn, restoring what it was bound to before; each
+    item counts as work for the query's time limit (`tick`)."""
     saved = r.get(var, _MISSING)
     try:
         for x in items:
+            tick()
             r[var] = x
             yield x
     finally:
@@ -501,7 +573,7 @@ def _list_arg(v: Any, where: str) -> list | None:
     raise mismatch("List", v, where)
 
 
-def quantifier(kind: str, var: str, fl: Callable, fp: Callable) -> Callable[[dict], Any]:
+def quantifier(kind: str, var: str, fl: Callable, fp: Callable, tick: Callable[[], None]) -> Callable[[dict], Any]:
     """any/all/none/single(var IN list WHERE pred) with Cypher's null rules: a null predicate
     makes the answer null unless a definite true (any, none) or false (all) decides it."""
     where = f"{kind}()"
@@ -511,7 +583,7 @@ def quantifier(kind: str, var: str, fl: Callable, fp: Callable) -> Callable[[dic
         if lst is None:
             return None
         n_true = n_null = n_false = 0
-        items = _each(var, lst, r)
+        items = _each(var, lst, r, tick)
         try:
             for _ in items:
                 v = as_bool(fp(r), where)
@@ -542,7 +614,7 @@ def quantifier(kind: str, var: str, fl: Callable, fp: Callable) -> Callable[[dic
     return quantifier
 
 
-def comprehension(var: str, fl: Callable, fp: Callable | None, fx: Callable | None) -> Callable[[dict], Any]:
+def comprehension(var: str, fl: Callable, fp: Callable | None, fx: Callable | None, tick: Callable[[], None]) -> Callable[[dict], Any]:
     """[var IN list WHERE pred | expr]: the items for which pred is true, mapped through expr."""
 
     def comprehension(r):
@@ -550,7 +622,7 @@ def comprehension(var: str, fl: Callable, fp: Callable | None, fx: Callable | No
         if lst is None:
             return None
         out = []
-        items = _each(var, lst, r)
+        items = _each(var, lst, r, tick)
         try:
             for x in items:
                 if fp is not None and as_bool(fp(r), "a list comprehension") is not True:
@@ -563,7 +635,7 @@ def comprehension(var: str, fl: Callable, fp: Callable | None, fx: Callable | No
     return comprehension
 
 
-def reduce_list(acc: str, finit: Callable, var: str, fl: Callable, fb: Callable) -> Callable[[dict], Any]:
+def reduce_list(acc: str, finit: Callable, var: str, fl: Callable, fb: Callable, tick: Callable[[], None]) -> Callable[[dict], Any]:
     """reduce(acc = init, var IN list | expr): folds the list left to right."""
 
     def reduce_(r):
@@ -574,7 +646,7 @@ def reduce_list(acc: str, finit: Callable, var: str, fl: Callable, fb: Callable)
         saved = r.get(acc, _MISSING)
         try:
             r[acc] = value
-            items = _each(var, lst, r)
+            items = _each(var, lst, r, tick)
             try:
                 for _ in items:
                     r[acc] = fb(r)

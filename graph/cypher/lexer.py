@@ -70,7 +70,10 @@ def _number(text: str, s: int, m: re.Match) -> Token:
             raise syntax_error(text, s, "invalid number literal")
         return Token("int", int(digits.replace("_", ""), 16 if m["hex"] is not None else 8), s, m.end())
     if m["float"] is not None:
-        return Token("float", float(m["float"].replace("_", "")), s, m.end())
+        v = float(m["float"].replace("_", ""))
+        if v == float("inf"):
+            raise syntax_error(text, s, f"floating point number is too large: {m['float']}")
+        return Token("float", v, s, m.end())
     digits = m["int"]
     if len(digits) > 1 and digits[0] == "0":
         if digits.isdigit():

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..errors import QueryError
 from .functions import FUNCTIONS
 from .lexer import Token, lex, syntax_error
-from .tree import MatchClause, NodePat, PathPat, Projection, ProjItem, RelPat, Subquery, UnwindClause
+from .tree import MatchClause, NodePat, PathPat, Projection, ProjItem, RelPat, Subquery, UnionQuery, UnwindClause
 from .values import NUM, unsupported
 
 READ_ONLY = "(the embedded backend is read-only; use --backend neo4j --write)"
@@ -25,7 +25,6 @@ UNSUPPORTED_CLAUSES = {
     "INSERT": f"INSERT {READ_ONLY}",
     "CALL": "CALL (procedures and subqueries)",
     "LOAD": "LOAD CSV",
-    "UNION": "UNION",
     "USE": "USE",
     "USING": "USING (planner hints)",
     "EXPLAIN": "EXPLAIN",
@@ -46,11 +45,18 @@ UNSUPPORTED_CLAUSES = {
 UNSUPPORTED_FUNCS = {
     "id": "id() (use n.id, the entity id property)",
     "elementid": "elementId() (use n.id, the entity id property)",
-    "exists": "exists() (removed in Neo4j 5; use n.prop IS NOT NULL, or EXISTS { MATCH ... })",
     "shortestpath": "shortestPath()",
     "allshortestpaths": "allShortestPaths()",
 }
-AGGREGATES = {"count", "collect", "sum", "avg", "min", "max"}
+# Neo4j 5's built-in functions the engine does not have (`SHOW FUNCTIONS` on 5.26, lower case):
+# refused as unsupported; any other unknown name is an error, as on Neo4j.
+NEO4J_FUNCTIONS = {
+    "file", "linenumber", "graph.byelementid", "graph.byname", "point", "point.distance", "point.withinbbox",
+    "valuetype", "vector.similarity.cosine", "vector.similarity.euclidean", "distance",
+}
+BUILTIN_NAMESPACES = {"date", "datetime", "localdatetime", "localtime", "time", "duration", "point", "graph", "vector"}
+AGGREGATES = {"count", "collect", "sum", "avg", "min", "max", "stdev", "stdevp", "percentiledisc", "percentilecont"}
+TWO_ARGUMENT_AGGREGATES = {"percentiledisc", "percentilecont"}
 QUANTIFIERS = ("any", "all", "none", "single")
 # Neo4j 5 reserves almost no word: `start`, `end`, `filter`, `count` and even `match` are valid
 # variable names. A word is read as a keyword where the grammar expects one; in the place of an
@@ -58,7 +64,7 @@ QUANTIFIERS = ("any", "all", "none", "single")
 # ("if a snippet can be both a keyword and an identifier, it is a keyword").
 CLAUSE_WORDS = {
     "MATCH", "OPTIONAL", "WHERE", "WITH", "RETURN", "ORDER", "SKIP", "OFFSET", "LIMIT", "UNWIND",
-    "WHEN", "THEN", "ELSE", "END", *UNSUPPORTED_CLAUSES,
+    "WHEN", "THEN", "ELSE", "END", "UNION", *UNSUPPORTED_CLAUSES,
 }
 # Words that may follow a variable (operators and clause or sub-clause keywords).
 AFTER_VARIABLE_WORDS = {
@@ -70,7 +76,6 @@ AFTER_VARIABLE_PUNCT = {")", "[", "]", "}", ",", ".", "=", "<>", "<", ">", "<=",
 NARROW_AFTER_PUNCT = {")", "]", "}", ",", ";", "=", "<>", "<", ">", "<=", ">=", "=~", "."}
 NARROW_AFTER_WORDS = {"AS", "AND", "OR", "XOR", "IS", *CLAUSE_WORDS}
 LITERAL_WORDS = {"TRUE": True, "FALSE": False, "NULL": None, "NAN": float("nan"), "INF": float("inf"), "INFINITY": float("inf")}
-MAX_HOPS_HINT = "give an upper bound, e.g. *1..3"
 
 
 class Parser:
@@ -146,16 +151,33 @@ class Parser:
         return t.kind == "id" and t.val.upper() in (NARROW_AFTER_WORDS if narrow else AFTER_VARIABLE_WORDS)
 
     # query
-    def query(self) -> list:
+    def query(self) -> list | UnionQuery:
+        """The whole statement: one query, or queries joined by UNION / UNION ALL."""
+        q = self.union(inside=False)
+        if self.is_p(";"):
+            self.i += 1
+            if self.peek().kind != "eof":
+                raise unsupported("multiple statements")
+        return q
+
+    def union(self, inside: bool) -> list | UnionQuery:
+        parts = [self.clauses(inside)]
+        kinds = []
+        while self.word() == "UNION":
+            t = self.peek()
+            self.i += 1
+            kinds.append(self.accept_kw("ALL"))
+            if len(set(kinds)) > 1:
+                raise syntax_error(self.text, t.s, "Invalid combination of UNION and UNION ALL")
+            parts.append(self.clauses(inside))
+        return parts[0] if len(parts) == 1 else UnionQuery(parts, kinds[0])
+
+    def clauses(self, inside: bool) -> list:
+        """The clauses of one query, up to the end (or the closing brace of a subquery, or UNION)."""
         clauses: list = []
         while True:
             t = self.peek()
-            if t.kind == "eof":
-                break
-            if self.is_p(";"):
-                self.i += 1
-                if self.peek().kind != "eof":
-                    raise unsupported("multiple statements")
+            if t.kind == "eof" or self.is_p(";") or (inside and self.is_p("}")):
                 break
             w = self.word()
             if w == "MATCH":
@@ -175,6 +197,8 @@ class Parser:
             elif w in ("WITH", "RETURN"):
                 self.i += 1
                 clauses.append(self.projection(w))
+            elif w == "UNION" and clauses:
+                break
             elif w in UNSUPPORTED_CLAUSES:
                 raise unsupported(UNSUPPORTED_CLAUSES[w])
             elif w == "WHERE":
@@ -270,7 +294,7 @@ class Parser:
         if self.is_p("{"):
             return self.map_literal()[1]
         if self.peek().kind == "param":
-            raise unsupported("parameter maps in patterns ($map); write {key: $value}")
+            raise self.error("Parameter maps cannot be used in MATCH patterns (use a literal map instead, e.g. {id: $param.id})", found=False)
         return None
 
     def node_pat(self) -> NodePat:
@@ -314,15 +338,9 @@ class Parser:
         direction = "out" if right and not left else "in" if left and not right else "both"
         return RelPat(var, tuple(types) if types else None, props, direction, hops)
 
-    def hops(self) -> tuple[int, int]:
-        """`*n`, `*lo..hi` or `*..hi` (lo defaults to 1); an unbounded `*` or `*lo..` is refused."""
-        star = self.peek()
-        self.i += 1
-
-        def unbounded() -> QueryError:
-            written = self.text[star.s : self.peek().s].strip()
-            return unsupported(f"variable-length relationships without an upper bound [{written}] ({MAX_HOPS_HINT})")
-
+    def hops(self) -> tuple[int, int | None]:
+        """`*`, `*n`, `*lo..hi`, `*..hi`, `*lo..` (lo defaults to 1; hi None: no upper bound)."""
+        self.i += 1  # *
         lo = None
         if self.peek().kind == "int":
             lo = self.peek().val
@@ -331,14 +349,14 @@ class Parser:
                 return lo, lo
         elif not self.accept_p(".."):
             if self.is_p("]") or self.is_p("{"):
-                raise unbounded()
-            raise self.error("expected a number of hops (*2, *1..3, *..3)")
-        if self.peek().kind != "int":
-            if self.is_p("]") or self.is_p("{"):
-                raise unbounded()
+                return 1, None
+            raise self.error("expected a number of hops (*, *2, *1..3, *..3, *2..)")
+        hi = None
+        if self.peek().kind == "int":
+            hi = self.peek().val
+            self.i += 1
+        elif not (self.is_p("]") or self.is_p("{")):
             raise self.error("expected an upper bound after '..'")
-        hi = self.peek().val
-        self.i += 1
         return (1 if lo is None else lo), hi
 
     def looks_like_pattern(self) -> bool:
@@ -505,7 +523,7 @@ class Parser:
         if k == "p":
             if t.val == "(":
                 if self.looks_like_pattern():
-                    raise unsupported("pattern expressions; use EXISTS { MATCH ... } or COUNT { MATCH ... }")
+                    return ("patexp", self.pattern())
                 self.i += 1
                 e = self.expr()
                 self.expect_p(")")
@@ -552,10 +570,13 @@ class Parser:
             proj = self.expr() if self.accept_p("|") else None
             self.expect_p("]")
             return ("listcomp", var, lst, pred, proj)
-        if self.peek().kind in ("id", "qid") and self.is_p("=", 1):
-            raise unsupported("pattern comprehensions [p = (...) | ...]")
-        if self.is_p("(") and self.looks_like_pattern():
-            raise unsupported("pattern comprehensions [(a)-->(b) | ...]")
+        if (self.peek().kind in ("id", "qid") and self.is_p("=", 1) and self.is_p("(", 2)) or (self.is_p("(") and self.looks_like_pattern()):
+            pat = self.pattern()
+            where = self.expr() if self.accept_kw("WHERE") else None
+            self.expect_p("|")
+            proj = self.expr()
+            self.expect_p("]")
+            return ("patcomp", pat, where, proj)
         items = []
         if not self.is_p("]"):
             items.append(self.expr())
@@ -596,22 +617,23 @@ class Parser:
         return ("case", test, tuple(whens), other)
 
     def subquery(self, w: str) -> tuple:
-        if w == "COLLECT":
-            raise unsupported("COLLECT { ... } subqueries")
+        """EXISTS { ... }, COUNT { ... } or COLLECT { ... }: a bare pattern with an optional WHERE,
+        or a query (which may end without RETURN, except in COLLECT)."""
+        kind = {"EXISTS": "exists", "COUNT": "countsub", "COLLECT": "collectsub"}[w]
         self.i += 2  # EXISTS {
-        self.accept_kw("MATCH")
-        if self.word() in ("OPTIONAL", "WITH", "UNWIND", "RETURN", "CALL", "MATCH"):
-            raise unsupported(f"{w} {{ ... }} with clauses other than one MATCH ... WHERE")
-        pats = [self.pattern()]
-        while self.accept_p(","):
-            pats.append(self.pattern())
-        where = self.expr() if self.accept_kw("WHERE") else None
+        if self.is_p("(") or (self.peek().kind in ("id", "qid") and self.is_p("=", 1)):
+            pats = [self.pattern()]
+            while self.accept_p(","):
+                pats.append(self.pattern())
+            where = self.expr() if self.accept_kw("WHERE") else None
+            body: list | UnionQuery = [MatchClause(False, pats, where)]
+            simple = True
+        else:
+            body, simple = self.union(inside=True), False
         if not self.is_p("}"):
-            if self.peek().kind == "id":
-                raise unsupported(f"{w} {{ ... }} with clauses other than one MATCH ... WHERE")
             raise self.error("expected '}'")
         self.i += 1
-        return ("exists" if w == "EXISTS" else "countsub", Subquery(MatchClause(False, pats, where)))
+        return (kind, Subquery(body, simple))
 
     def in_list_where(self, required: bool) -> tuple:
         """`x IN list [WHERE pred]` of list predicates and comprehensions: (x, list, pred or None)."""
@@ -633,6 +655,13 @@ class Parser:
         self.i = j + 1
         if lname in UNSUPPORTED_FUNCS:
             raise unsupported(UNSUPPORTED_FUNCS[lname])
+        if lname == "exists":  # exists(pattern) is a pattern predicate; exists(n.prop) is gone in Neo4j 5
+            arg = self.expr()
+            self.expect_p(")")
+            if arg[0] != "patexp":
+                raise syntax_error(self.text, t0.s, "The property existence syntax `exists(variable.property)` is no longer "
+                                   "supported. Please use `variable.property IS NOT NULL` instead.")
+            return ("patexp", arg[1], "exists")
         if lname in QUANTIFIERS and self.peek().kind in ("id", "qid") and self.word(1) == "IN":
             var, lst, pred = self.in_list_where(required=True)
             self.expect_p(")")
@@ -661,12 +690,19 @@ class Parser:
                 args.append(self.expr())
         self.expect_p(")")
         if lname in AGGREGATES:
-            if len(args) != 1:
-                raise QueryError(f"{name}() takes exactly one argument, got {len(args)}")
+            want = 2 if lname in TWO_ARGUMENT_AGGREGATES else 1
+            if len(args) != want:
+                raise QueryError(f"{name}() takes exactly {'two arguments' if want == 2 else 'one argument'}, got {len(args)}")
+            if want == 2:
+                return ("agg", lname, distinct, args[0], args[1])
             return ("agg", lname, distinct, args[0])
         spec = FUNCTIONS.get(lname)
         if spec is None:
-            raise unsupported(f"unknown function {name}()")
+            if lname in NEO4J_FUNCTIONS or ("." in lname and lname.split(".")[0] not in BUILTIN_NAMESPACES):
+                raise unsupported(f"the function {name}()")  # Neo4j (or a plugin such as APOC) has it; this engine not
+            raise syntax_error(self.text, t0.s, f"Unknown function '{name}'")
+        if lname == "normalize" and len(args) == 2 and args[1][0] == "var" and args[1][1].upper() in ("NFC", "NFD", "NFKC", "NFKD"):
+            args[1] = ("lit", args[1][1].upper())  # normalize(s, NFD): the form is a keyword
         if distinct:
             raise syntax_error(self.text, t0.s, f"DISTINCT is only allowed in aggregating functions, not {name}()")
         lo, hi, _ = spec

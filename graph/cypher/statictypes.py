@@ -31,6 +31,10 @@ STRICT_ANY, STRICT_NUMBER = "Any", "Number"  # see the module docstring
 TEMPORAL = "Temporal"  # points, dates, times and durations: not modelled, but property values may be them
 
 
+SIZE_OF_PATTERN = ("A pattern expression should only be used in order to test the existence of a pattern. It can no "
+                   "longer be used inside the function size(), an alternative is to replace size() with COUNT {}.")
+
+
 def t(*atoms) -> frozenset:
     return frozenset(atoms)
 
@@ -85,8 +89,19 @@ _FN: dict[str, tuple[tuple, Any]] = {
     "length": ((t(PATH),), T_INT),
     "rand": ((), T_FLOAT),
 }
-for _name in ("tolower", "toupper", "lower", "upper", "trim", "ltrim", "rtrim"):
+for _name in ("tolower", "toupper", "lower", "upper", "trim"):
     _FN[_name] = ((t(STR),), T_STR)
+for _name in ("ltrim", "rtrim", "btrim"):
+    _FN[_name] = ((t(STR), t(STR)), T_STR)
+for _name in ("sin", "cos", "tan", "cot", "asin", "acos", "atan", "degrees", "radians", "exp", "log", "log10", "haversin"):
+    _FN[_name] = ((NUMBER,), T_FLOAT)
+_FN.update({
+    "atan2": ((NUMBER, NUMBER), T_FLOAT), "isnan": ((NUMBER,), T_BOOL), "e": ((), T_FLOAT), "pi": ((), T_FLOAT),
+    "char_length": ((t(STR),), T_INT), "character_length": ((t(STR),), T_INT), "normalize": ((t(STR), t(STR)), T_STR),
+    "timestamp": ((), T_INT), "randomuuid": ((), T_STR),
+    "tostringlist": ((t(LIST),), list_of(T_STR)), "tointegerlist": ((t(LIST),), list_of(T_INT)),
+    "tofloatlist": ((t(LIST),), list_of(T_FLOAT)), "tobooleanlist": ((t(LIST),), list_of(T_BOOL)),
+})
 
 
 def show(ty: Any) -> str:
@@ -175,6 +190,8 @@ class TypeChecker:
                 self.infer(x)
             return T_MAP
         if k == "fn":
+            if e[1] == "size" and e[2] and e[2][0][0] == "patexp":
+                raise QueryError(SIZE_OF_PATTERN)
             args = [self.infer(x) for x in e[2]]
             if e[1] == "coalesce" and any(x[0] == "param" for x in e[2]):
                 return None  # Neo4j does not carry a parameter's type through coalesce()
@@ -182,8 +199,13 @@ class TypeChecker:
         if k == "agg":
             arg = self.infer(e[3]) if e[3] is not None else None
             if e[1] in ("sum", "avg"):
+                check(arg, NUMBER | {TEMPORAL}, f"{e[1]}()")
+            if e[1] in ("stdev", "stdevp", "percentilecont", "percentiledisc"):
                 check(arg, NUMBER, f"{e[1]}()")
-            return {"count": T_INT, "collect": list_of(arg), "avg": T_FLOAT}.get(e[1], arg if e[1] in ("min", "max") else None)
+                if len(e) > 4:
+                    check(self.infer(e[4]), NUMBER, f"{e[1]}()")
+            return {"count": T_INT, "collect": list_of(arg), "avg": None, "stdev": T_FLOAT, "stdevp": T_FLOAT,
+                    "percentilecont": T_FLOAT}.get(e[1], arg if e[1] in ("min", "max", "percentiledisc") else None)
         if k == "not":
             self.predicate(e[1], "NOT")
             return T_BOOL
@@ -229,8 +251,10 @@ class TypeChecker:
             return _lub(results)
         if k in ("quant", "listcomp", "reduce"):
             return self._binder(e)
-        if k in ("exists", "countsub"):
-            return T_BOOL if k == "exists" else T_INT
+        if k in ("exists", "countsub", "patexp"):
+            return T_INT if k == "countsub" else T_BOOL
+        if k in ("collectsub", "patcomp"):
+            return list_of(None)
         for c in children(e):  # pragma: no cover - every node kind is handled above
             self.infer(c)
         return None

@@ -15,7 +15,8 @@ from ..errors import QueryError
 # ('slice', e, lo, hi) ('labels', e, labels) ('list', items) ('map', ((k, e), ...))
 # ('fn', name, args) ('agg', name, distinct, arg|None) ('not', e) ('and'|'or'|'xor', a, b)
 # ('cmp', ops, operands) ('bin', op, a, b) ('neg', e) ('isnull', e, negated) ('in', a, b)
-# ('strop', op, a, b) ('case', test, whens, else) ('exists'|'countsub', Subquery)
+# ('strop', op, a, b) ('case', test, whens, else) ('exists'|'countsub'|'collectsub', Subquery)
+# ('patexp', PathPat) (a pattern used as a predicate) ('patcomp', PathPat, where|None, proj)
 # and the forms that bind a variable of their own (`var` is local to them):
 # ('quant', 'any'|'all'|'none'|'single', var, list, pred)  ('listcomp', var, list, pred|None, proj|None)
 # ('reduce', acc, init, var, list, body)
@@ -59,12 +60,22 @@ class MatchClause:
 
 
 class Subquery:
-    """The body of EXISTS { ... } or COUNT { ... }: one MATCH with an optional WHERE."""
+    """The body of EXISTS { ... }, COUNT { ... } or COLLECT { ... }: a list of clauses (or a
+    UnionQuery) that sees the outer variables; `simple` when written as a bare pattern."""
 
-    __slots__ = ("match",)
+    __slots__ = ("body", "simple")
 
-    def __init__(self, match):
-        self.match = match
+    def __init__(self, body, simple=False):
+        self.body, self.simple = body, simple
+
+
+class UnionQuery:
+    """Queries joined by UNION (`all` False: duplicates removed) or UNION ALL."""
+
+    __slots__ = ("parts", "all")
+
+    def __init__(self, parts, all_):
+        self.parts, self.all = parts, all_
 
 
 class UnwindClause:
@@ -95,10 +106,16 @@ class Projection:
         self.order, self.skip, self.limit, self.where = order, skip, limit, where
 
 
+# Nodes without sub-expressions to walk: leaves, and the forms that hold patterns or clauses
+# (their inner expressions see variables of their own; free_vars() does not analyse them).
+SUBQUERIES = ("exists", "countsub", "collectsub", "patexp", "patcomp")
+OPAQUE = ("lit", "param", "var", "aggref", "keyref", "colref", *SUBQUERIES)
+
+
 def children(e: tuple) -> list:
     """The sub-expressions of an expression node, in a fixed order."""
     t = e[0]
-    if t in ("lit", "param", "var", "aggref", "keyref", "colref", "exists", "countsub"):
+    if t in OPAQUE:
         return []
     if t in ("prop", "labels", "not", "neg", "pos", "isnull"):
         return [e[1]]
@@ -112,8 +129,8 @@ def children(e: tuple) -> list:
         return [v for _, v in e[1]]
     if t == "fn":
         return list(e[2])
-    if t == "agg":
-        return [e[3]] if e[3] is not None else []
+    if t == "agg":  # ('agg', name, distinct, arg|None[, percentile])
+        return [x for x in e[3:] if x is not None]
     if t in ("bin", "strop"):
         return [e[2], e[3]]
     if t == "cmp":
@@ -147,7 +164,7 @@ def map_children(e: tuple, m: Callable[[tuple], tuple]) -> tuple:
         return None if x is None else m(x)
 
     t = e[0]
-    if t in ("lit", "param", "var", "aggref", "keyref", "colref", "exists", "countsub"):
+    if t in OPAQUE:
         return e
     if t in ("prop", "labels", "isnull"):
         return (t, mm(e[1]), e[2])
@@ -164,7 +181,7 @@ def map_children(e: tuple, m: Callable[[tuple], tuple]) -> tuple:
     if t == "fn":
         return (t, e[1], tuple(mm(x) for x in e[2]))
     if t == "agg":
-        return (t, e[1], e[2], mm(e[3]))
+        return (t, e[1], e[2], *(mm(x) for x in e[3:]))
     if t in ("bin", "strop"):
         return (t, e[1], mm(e[2]), mm(e[3]))
     if t == "cmp":
@@ -212,7 +229,7 @@ def free_vars(e: tuple) -> frozenset | None:
     t = e[0]
     if t == "var":
         return frozenset((e[1],))
-    if t in ("exists", "countsub"):
+    if t in SUBQUERIES:
         return None
     out: set = set()
     local = bound_here(e)

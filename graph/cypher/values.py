@@ -11,6 +11,8 @@ import math
 from typing import Any
 
 from ..errors import QueryError
+from . import temporal
+from .temporal import TEMPORAL_TYPES
 
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 NUM = (int, float)
@@ -75,7 +77,7 @@ def type_name(v: Any) -> str:
     return {
         bool: "Boolean", int: "Integer", float: "Float", str: "String", list: "List", dict: "Map",
         Node: "Node", Rel: "Relationship", Path: "Path",
-    }.get(type(v), type(v).__name__)
+    }.get(type(v)) or getattr(v, "KIND", None) or type(v).__name__
 
 
 def mismatch(expected: str, v: Any, where: str = "") -> QueryError:
@@ -119,7 +121,9 @@ def to_string(v: Any) -> str:
         return str(v)
     if t is float:
         return java_float_str(v)
-    raise mismatch("a String, Number or Boolean", v, "toString()")
+    if t in TEMPORAL_TYPES:
+        return temporal.to_string(v)
+    raise mismatch("a String, Number, Boolean or temporal value", v, "toString()")
 
 
 def canon(v: Any) -> Any:
@@ -143,11 +147,14 @@ def canon(v: Any) -> Any:
         return ("r", v.u, v.v, v.k)
     if t is Path:
         return ("p", v.nodes, tuple(r.rid() for r in v.rels))
+    if t in TEMPORAL_TYPES:
+        return ("t", t.KIND, v.fields())
     return ("?", repr(v))
 
 
 def order_key(v: Any) -> tuple:
-    """Sort key of Cypher's global order: map < node < rel < list < path < string < boolean < number < null."""
+    """Sort key of Cypher's global order: map < node < rel < list < path < temporal values (datetime,
+    local datetime, date, time, local time, duration) < string < boolean < number < null."""
     t = type(v)
     if v is None:
         return (9,)
@@ -166,7 +173,9 @@ def order_key(v: Any) -> tuple:
     if t is Rel:
         return (2, repr((v.u, v.v, v.k)))
     if t is Path:
-        return (4, tuple(repr(n) for n in v.nodes), tuple(repr(r.rid()) for r in v.rels))
+        return (4, 0, tuple(repr(n) for n in v.nodes), tuple(repr(r.rid()) for r in v.rels))
+    if t in TEMPORAL_TYPES:
+        return (4, 1, temporal.order_key(v))
     return (8, repr(v))
 
 
@@ -227,7 +236,7 @@ def compare(a: Any, b: Any) -> int | None:
         if a != a or b != b:
             return None
     elif not (ta is tb and ta in (str, bool, list)):
-        return None
+        return temporal.compare(a, b) if ta in TEMPORAL_TYPES else None
     if ta is list:
         return _list_cmp(a, b)
     return (a > b) - (a < b)
@@ -307,8 +316,12 @@ def arith(op: str, a: Any, b: Any, folded: bool = False) -> Any:
             return a + to_string(b)
         if tb is str and anum:
             return to_string(a) + b
+        if ta in TEMPORAL_TYPES or tb in TEMPORAL_TYPES:
+            return temporal.arith(op, a, b)
         raise QueryError(f"Type mismatch: cannot add {type_name(a)} and {type_name(b)}")
     if not (anum and bnum):
+        if ta in TEMPORAL_TYPES or tb in TEMPORAL_TYPES:
+            return temporal.arith(op, a, b)
         raise QueryError(f"Type mismatch: operator {op} needs numbers, got {type_name(a)} and {type_name(b)}")
     if op == "-":
         return check_int(a - b)

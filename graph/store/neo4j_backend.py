@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 
 from .. import props
+from ..cypher.temporal import from_driver
 from ..errors import BackendUnavailable, QueryError
 from ..io.neo4j_layout import META_GRAPH_ID, META_LABEL, NAME_LABEL
 from .protocol import START_HINT, Connection, Stats
@@ -493,6 +494,8 @@ def _plain(v: Any) -> Any:
         return out
     if isinstance(v, dict):
         return {k: _plain(x) for k, x in v.items()}
+    if type(v).__module__.startswith("neo4j.time"):  # as the embedded engine's values (a Duration is a tuple too)
+        return from_driver(v)
     if isinstance(v, (list, tuple)):
         return [_plain(x) for x in v]
     return v
