@@ -14,7 +14,7 @@ MAX_LINES = 800
 
 # Lower numbers sit lower; a module may import its own layer's modules and any lower layer.
 LAYERS = {
-    "errors": 0, "schema": 0, "props": 0,
+    "errors": 0, "schema": 0, "props": 0, "fsio": 0,
     "curation": 1,
     "cypher": 2,
     "io": 3,

@@ -12,15 +12,13 @@ graph) a reader, and the dispatch by format name or file extension.
 
 `columns` derives the values these formats share (sign as +1/-1/0, the evidence score, the CURIE
 a node represents, how an edge is known). Writes go to a staging folder beside the target and are
-moved into place only when every file of the export is complete, so a failed export never leaves
-half a file. ndex2 and kgx are optional (`pip install 'mechgraph[exchange]'`) and imported only
+renamed into place together only when every file of the export is complete (mechgraph.fsio), so a
+failed or interrupted export never leaves half a file and never writes through a link. ndex2 and kgx are optional (`pip install 'mechgraph[exchange]'`) and imported only
 when their format is used. This layer imports `schema`, `props` and `errors` only.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -28,6 +26,7 @@ import networkx as nx
 
 from .. import schema
 from ..errors import ExportError, SeedError
+from ..fsio import Publication
 from .cx2 import read_cx2, write_cx2
 from .graphml import read_graphml, write_graphml
 from .kgx import kgx_files, write_kgx
@@ -60,36 +59,31 @@ def output_files(path: Path | str, fmt: str) -> list[Path]:
     return [path]
 
 
-def export_files(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, source: str | None = None) -> list[Path]:
+def export_files(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, source: str | None = None,
+                 publication: Publication | None = None) -> list[Path]:
     """Write the graph to `path` in `fmt`; return every file written (SIF and KGX write several,
-    neo4j-admin a folder). `source` (what the graph came from) is recorded by formats that keep it."""
+    neo4j-admin a folder). `source` (what the graph came from) is recorded by formats that keep it.
+    With `publication`, the files are staged in it and published with its other outputs."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if publication is None:
+        with Publication(create_folders=fmt in FOLDER_WRITERS) as pub:
+            return export_files(g, path, fmt, source=source, publication=pub)
     if fmt in FOLDER_WRITERS:
-        return [FOLDER_WRITERS[fmt](g, path, source=source)]
+        return [FOLDER_WRITERS[fmt](g, path, source=source, publication=publication)]
     path = Path(path)
     targets = output_files(path, fmt)
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise ExportError(f"{path}: cannot write: folder {parent} does not exist")
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent))
-    except OSError as e:
-        raise ExportError(f"{path}: cannot write: {e.strerror or e}") from None
-    try:
-        WRITERS[fmt](g, staging / path.name)
-        for final in targets:
-            (staging / final.name).replace(final)
-    except OSError as e:
-        raise ExportError(f"{path}: cannot write: {e.strerror or e}") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    staging = publication.staging(path)
+    WRITERS[fmt](g, staging / path.name)
+    for final in targets:
+        publication.adopt(staging / final.name, final)
     return targets
 
 
-def export_graph(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, source: str | None = None) -> Path:
+def export_graph(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, source: str | None = None,
+                 publication: Publication | None = None) -> Path:
     """Write the graph to `path` in `fmt` (see FORMATS); return the main file (or folder) written."""
-    return export_files(g, path, fmt, source=source)[0]
+    return export_files(g, path, fmt, source=source, publication=publication)[0]
 
 
 def format_for(path: Path | str) -> str:

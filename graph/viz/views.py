@@ -73,8 +73,10 @@ def draw(
     group_by: str = "axis",
     title: str | None = None,
     graph: Any = None,
+    publication: Any = None,
 ) -> Drawn:
-    """Write the view and return what was drawn (see the module docstring)."""
+    """Write the view and return what was drawn (see the module docstring); with `publication`
+    (mechgraph.fsio) the page is staged there and published with its other outputs."""
     from ..analysis.paths import PathOptions, find_paths, path_ids  # noqa: PLC0415 - only needed here
     from ..analysis.semantics import parse_support  # noqa: PLC0415
     from ..store.entities import resolve  # noqa: PLC0415
@@ -130,7 +132,7 @@ def draw(
         default_title = MAP_TITLE
     out = Path(output) if output else Path(default_name(view, *ids))
     title = title or default_title
-    written = write_html(sub, out, title=title, highlight=highlight, centre=centre, group_by=group_by)
+    written = write_html(sub, out, title=title, highlight=highlight, centre=centre, group_by=group_by, publication=publication)
     return Drawn(written, title, sub.number_of_nodes(), sub.number_of_edges(), density_warning(sub))
 
 
