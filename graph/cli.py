@@ -14,7 +14,8 @@ from typing import Any
 import click
 
 from .errors import MechGraphError, SeedError, UnknownEntity
-from .cli_options import data_options, overlay_options, path_options, search_options
+from .cli_options import (MAX_HOPS, MAX_K, MAX_PERMUTATIONS, FiniteRange, data_options, overlay_options, path_options,
+                          search_options, seconds_range)
 from .report import counts_line, format_evidence, gaps_text, node_names, paragraph_table, provenance_lines, table, to_json, wrap_line
 
 
@@ -93,7 +94,7 @@ BACKEND_OPTIONS = [
     click.option("--user", default=None, expose_value=False, callback=_override("user"), help="Neo4j user."),
     click.option("--password", default=None, expose_value=False, callback=_override("password"), help="Neo4j password."),
     click.option("--database", default=None, expose_value=False, callback=_override("database"), help="Neo4j database."),
-    click.option("--timeout", type=float, default=None, expose_value=False, callback=_override("timeout"),
+    click.option("--timeout", type=seconds_range(), default=None, expose_value=False, callback=_override("timeout"),
                  help="Seconds to wait for Neo4j to connect and answer."),
 ]
 
@@ -119,7 +120,7 @@ def backend_options(f):
 @click.option("--user", default=None, help="Neo4j user (default: $NEO4J_USER or neo4j).")
 @click.option("--password", default=None, help="Neo4j password (default: $NEO4J_PASSWORD).")
 @click.option("--database", default=None, help="Neo4j database (default: $NEO4J_DATABASE or the server's default, neo4j).")
-@click.option("--timeout", type=float, default=None,
+@click.option("--timeout", type=seconds_range(), default=None,
               help="Seconds to wait for Neo4j to connect and answer the first query (default: $NEO4J_TIMEOUT or 5).")
 @click.version_option(package_name="mechgraph")
 @click.pass_context
@@ -309,7 +310,7 @@ def export(state: State, fmt: str | None, output_opt: str | None, output: str | 
 
 @cli.command()
 @backend_options
-@click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(min=1), help="Rows per UNWIND statement.")
+@click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1, 1_000_000), help="Rows per UNWIND statement.")
 @click.option("--replace", is_flag=True, help="Replace a graph from another source (or nodes that are not mechgraph's).")
 @click.pass_obj
 def load(state: State, batch_size: int, replace: bool) -> None:
@@ -410,9 +411,9 @@ def path(state: State, source: str, target: str, as_json: bool, **search: Any) -
 @cli.command()
 @backend_options
 @click.option("--top", default=20, show_default=True, type=click.IntRange(min=0), help="How many targets (0 for all).")
-@click.option("--permutations", default=100, show_default=True, type=click.IntRange(min=0),
+@click.option("--permutations", default=100, show_default=True, type=click.IntRange(0, MAX_PERMUTATIONS),
               help="Degree-preserving shuffles for each target's p-value (0: skip).")
-@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the shuffles.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0), help="Seed of the shuffles.")
 @search_options("max_degree", "hub_penalty", "min_level", "support")
 @click.option("--data", default=None, type=click.Path(), help="Re-weight the ranking by this expression file (.h5ad, .csv, .tsv).")
 @data_options
@@ -466,7 +467,7 @@ def targets(state: State, top: int, permutations: int, seed: int, as_json: bool,
 @click.option("--on", "outcome", default="peritoneal_metastasis", show_default=True, help="Outcome entity.")
 @search_options("k", "avoid", "kinds", "max_degree", "min_level", "support")
 @click.option("--max-len", default=5, show_default=True, type=click.IntRange(1, 12), help="Longest path, in steps.")
-@click.option("--hub-penalty", type=click.FloatRange(min=0), default=0.0, show_default=True,
+@click.option("--hub-penalty", type=FiniteRange(0, 10), default=0.0, show_default=True,
               help="Degree damping of paths (default off: it ranks by specificity, it is not evidence).")
 @json_option
 @click.pass_obj
@@ -552,12 +553,12 @@ def _split_words(values: tuple[str, ...]) -> list[str] | None:
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
               help="HTML file to write (default: mechgraph-<view>.html here, e.g. mechgraph-map.html).")
 @click.option("--around", default=None, help="Draw this entity's neighbourhood (any of its names).")
-@click.option("--depth", default=1, show_default=True, type=click.IntRange(min=0), help="Hops around --around.")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(0, MAX_HOPS), help="Hops around --around.")
 @click.option("--path", "path_ends", nargs=2, default=None, metavar="FROM TO",
               help="Draw the best paths from FROM to TO, found as `mechgraph path` finds them.")
-@click.option("--k", "k", default=5, show_default=True, type=click.IntRange(min=1), help="Paths to draw with --path (as `path`).")
+@click.option("--k", "k", default=5, show_default=True, type=click.IntRange(1, MAX_K), help="Paths to draw with --path (as `path`).")
 @click.option("--max-len", default=6, show_default=True, type=click.IntRange(1, 12), help="Longest path, in steps (as `path`).")
-@click.option("--context", default=0, show_default=True, type=click.IntRange(min=0),
+@click.option("--context", default=0, show_default=True, type=click.IntRange(0, MAX_HOPS),
               help="With --path: also draw nodes this many hops from the paths.")
 @click.option("--kind", "kinds", multiple=True, help="Keep only entities of this kind (repeatable).")
 @click.option("--relation", "relations", multiple=True, help="Keep only edges of this relation (repeatable).")
@@ -573,7 +574,7 @@ def _split_words(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--data", default=None, type=click.Path(),
               help="Colour nodes by expression and widen ligand-receptor edges by activity in this file (.h5ad, .csv, .tsv).")
 @data_options
-@click.option("--seed", default=0, show_default=True, type=int, help="With --data: seed of the label shuffles.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0), help="With --data: seed of the label shuffles.")
 @click.pass_obj
 def viz(state: State, output: str | None, around: str | None, depth: int, path_ends: tuple[str, str] | None, k: int,
         max_len: int, context: int, kinds: tuple[str, ...], relations: tuple[str, ...],
@@ -614,7 +615,7 @@ def viz(state: State, output: str | None, around: str | None, depth: int, path_e
 @backend_options
 @click.argument("data", type=click.Path())
 @data_options
-@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the label shuffles.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0), help="Seed of the label shuffles.")
 @click.option("--top", default=15, show_default=True, type=click.IntRange(min=1), help="Activities to print (--json gives all).")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="Also write the overlay as an HTML picture.")
 @json_option

@@ -43,7 +43,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Callable, Iterator
 
-from .errors import MechGraphError
+from .errors import InputError, MechGraphError
 
 TAG = "mechgraph"
 _TEMP_RE = re.compile(r"^\..*\." + TAG + r"-(\d+)-[0-9a-f]{12}\.tmp$")
@@ -57,10 +57,8 @@ class OutputError(MechGraphError):
     exit_code = 2
 
 
-class InputTooLarge(MechGraphError):
+class InputTooLarge(InputError):
     """An input over one of mechgraph's size limits (the message names the option that raises it)."""
-
-    exit_code = 2
 
 
 class Terminated(KeyboardInterrupt):

@@ -16,7 +16,7 @@ from typing import Any
 from .. import schema
 from ..errors import SeedError
 from .provenance import check_record, read_designs
-from .yaml_tree import Node, parse_file
+from .yaml_tree import Node, parse_file, yaml_files
 
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 MAX_TEXT = 5_000
@@ -46,7 +46,7 @@ def seed_files(path: Path) -> list[Path]:
         return [path]
     if not path.is_dir():
         raise SeedError([f"{path}:1: no such seed file or folder"])
-    files = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    files = yaml_files(path)
     if not files:
         raise SeedError([f"{path}:1: no .yaml seed files in this folder"])
     return files
@@ -198,7 +198,7 @@ def read_seeds(path: Path | str | None = None) -> SeedData:
             data.source_files[rel] = f.resolve().relative_to(base).as_posix()
         except ValueError:
             data.source_files[rel] = f.name
-        tree = parse_file(f, rel, chk.problems)
+        tree = parse_file(f, rel, chk.problems, inside=root)
         if tree is None:
             continue
         if not isinstance(tree.value, dict):

@@ -10,11 +10,13 @@ graph) a reader, and the dispatch by format name or file extension.
 - `neo4j_admin`: a folder of CSV files for `neo4j-admin database import` (bulk first loads), in
   the Neo4j layout of `neo4j_layout`, which the online loader shares.
 
+`verify` checks a graph read back (types, kinds, relations, levels) before anything uses it.
 `columns` derives the values these formats share (sign as +1/-1/0, the evidence score, the CURIE
 a node represents, how an edge is known). Writes go to a staging folder beside the target and are
 renamed into place together only when every file of the export is complete (mechgraph.fsio), so a
-failed or interrupted export never leaves half a file and never writes through a link. ndex2 and kgx are optional (`pip install 'mechgraph[exchange]'`) and imported only
-when their format is used. This layer imports `schema`, `props` and `errors` only.
+failed or interrupted export never leaves half a file and never writes through a link. ndex2 and
+kgx are optional (`pip install 'mechgraph[exchange]'`) and imported only when their format is used.
+This layer imports `schema`, `props`, `errors` and `fsio` only.
 """
 
 from __future__ import annotations
@@ -24,8 +26,7 @@ from typing import Callable
 
 import networkx as nx
 
-from .. import schema
-from ..errors import ExportError, SeedError
+from ..errors import ExportError
 from ..fsio import Publication
 from .cx2 import read_cx2, write_cx2
 from .graphml import read_graphml, write_graphml
@@ -33,6 +34,7 @@ from .kgx import kgx_files, write_kgx
 from .neo4j_admin import write_neo4j_admin
 from .nodelink import read_json, to_node_link, write_json
 from .sif import SIF_COMPANIONS, sibling, write_sif
+from .verify import check_graph
 
 WRITERS: dict[str, Callable[[nx.MultiDiGraph, Path], None]] = {
     "json": write_json,
@@ -104,24 +106,5 @@ def read_graph(path: Path | str) -> nx.MultiDiGraph:
     if not path.is_file():
         raise ExportError(f"{path}: no such file")
     g = READERS[fmt](path)
-    _check(g, str(path))
+    check_graph(g, str(path))
     return g
-
-
-def _check(g: nx.MultiDiGraph, where: str) -> None:
-    problems = []
-    for n, a in g.nodes(data=True):
-        kind = a.get("kind")
-        if kind not in schema.ENTITY_KINDS:
-            problems.append(f"{where}:1: node {n!r} has unknown kind {kind!r}")
-        if not a.get("name"):
-            problems.append(f"{where}:1: node {n!r} has no name")
-        a.setdefault("id", n)
-    for u, v, k, a in g.edges(keys=True, data=True):
-        if k not in schema.RELATIONS:
-            problems.append(f"{where}:1: edge {u} -{k}-> {v} has unknown relation {k!r}")
-        ev = a.get("evidence")
-        if not isinstance(ev, list) or not ev:
-            problems.append(f"{where}:1: edge {u} -{k}-> {v} has no evidence")
-    if problems:
-        raise SeedError(problems[:50])

@@ -39,7 +39,7 @@ import numpy as np
 
 from . import genes as gm
 from .errors import DataError
-from .read import Expression, open_expression
+from .read import MAX_GROUPS, MAX_TABLE_MB, Expression, open_expression
 
 METHODS = {
     "lr_mean": "CellPhoneDB's mean of ligand and receptor means (as LIANA+ computes it)",
@@ -62,6 +62,8 @@ class OverlayOptions:
     min_cells: int = MIN_CELLS
     alpha: float = ALPHA
     progress: bool | None = None  # None: a bar on stderr when it is a terminal
+    max_groups: int = MAX_GROUPS  # limits of reading the data (see mechgraph.omics.read)
+    max_table_mb: int = MAX_TABLE_MB
 
     def check(self) -> None:
         if self.method not in METHODS:
@@ -485,5 +487,7 @@ def run_overlay(g: nx.MultiDiGraph, data: str | Path, *, groupby: str | None = N
                 options: OverlayOptions | None = None) -> Overlay:
     """Read DATA and score the graph on it: what `mechgraph overlay` runs."""
     mapping = gm.read_mapping(mapping_file, g) if mapping_file else None
-    expr = open_expression(data, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column)
+    limits = options or OverlayOptions()
+    expr = open_expression(data, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column,
+                           max_groups=limits.max_groups, max_table_mb=limits.max_table_mb)
     return compute_overlay(g, expr, mapping=mapping, options=options)
