@@ -335,6 +335,8 @@ def load(state: State, batch_size: int, replace: bool) -> None:
     click.echo(f"source: {done['source']}, fingerprint {done['fingerprint'][:12]}")
     if done["replaced"]:
         click.echo(f"replaced the graph {done['replaced']}")
+    if done.get("warning"):
+        click.echo(f"warning: {done['warning']}", err=True)
 
 
 @cli.command()

@@ -37,6 +37,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from ..fsio import unfiltered
 from . import genes as gm
 from .errors import DataError
 from .read import MAX_GROUPS, MAX_TABLE_MB, Expression, open_expression
@@ -165,7 +166,7 @@ def _progress(total: int, enabled: bool | None, desc: str):
     from tqdm import tqdm
 
     show = sys.stderr.isatty() if enabled is None else enabled
-    return tqdm(total=total, desc=desc, unit="perm", disable=not show, file=sys.stderr, leave=False)
+    return tqdm(total=total, desc=desc, unit="perm", disable=not show, file=unfiltered(sys.stderr), leave=False)
 
 
 def lr_activity(expr: Expression, stats: GroupStats, codes: np.ndarray, pairs: list[gm.LRPair], sides: list[tuple[list[int], list[int]]],
