@@ -515,7 +515,7 @@ def size_text(n: float) -> str:
     return f"{int(n)} bytes"
 
 
-def read_limited(path: Path | str, limit: int, *, what: str = "file", raise_with: str = "") -> bytes:
+def read_limited(path: Path | str, limit: int, *, what: str = "file", raise_with: str = "") -> bytes | bytearray:
     """The bytes of `path`, refusing (before reading) a file over `limit` bytes; a FIFO or device is
     read only up to the limit. `raise_with` says how to raise the limit, for the message."""
     path = Path(path)
@@ -532,34 +532,30 @@ def read_limited(path: Path | str, limit: int, *, what: str = "file", raise_with
             raise InputTooLarge(f"{path}: {what} is {size_text(st.st_size)}, over the limit of {size_text(limit)}{hint}")
         if not stat.S_ISREG(st.st_mode):
             os.set_blocking(fd, True)
-        chunks, total = [], 0
+        data = bytearray()
         while True:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            chunk = os.read(fd, min(1 << 20, limit + 1 - len(data)))
             if not chunk:
                 break
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > limit:
+            data += chunk
+            if len(data) > limit:
                 raise InputTooLarge(f"{path}: {what} is over the limit of {size_text(limit)}{hint}")
-        return b"".join(chunks)
+        return bytes(data) if len(data) < (1 << 20) else data
     finally:
         os.close(fd)
 
 
-def gunzip_limited(data: bytes, limit: int, *, where: str = "", raise_with: str = "") -> bytes:
+def gunzip_limited(data: bytes | bytearray, limit: int, *, where: str = "", raise_with: str = "") -> bytearray:
     """Decompress gzip `data` (several members allowed), refusing output over `limit` bytes without
     ever producing more than that."""
     hint = f"; {raise_with}" if raise_with else ""
-    out: list[bytes] = []
-    total = 0
-    rest = data
+    out = bytearray()
+    rest = bytes(data)
     while rest:
         d = zlib.decompressobj(16 + zlib.MAX_WBITS)
         while True:
-            piece = d.decompress(rest, max(1, limit + 1 - total))
-            out.append(piece)
-            total += len(piece)
-            if total > limit:
+            out += d.decompress(rest, max(1, limit + 1 - len(out)))
+            if len(out) > limit:
                 raise InputTooLarge(f"{where}: unpacks to over {size_text(limit)}, the limit for a gzipped input{hint}")
             rest = d.unconsumed_tail
             if d.eof:
@@ -567,9 +563,8 @@ def gunzip_limited(data: bytes, limit: int, *, where: str = "", raise_with: str 
                 break
             if not rest:
                 raise zlib.error("the gzip stream is truncated")
-        while rest[:1] == b"\x00":  # padding after the last member
-            rest = rest[1:]
-    return b"".join(out)
+        rest = rest.lstrip(b"\x00")  # padding after the last member
+    return out
 
 
 # --- text on the terminal -------------------------------------------------------------------------

@@ -57,8 +57,10 @@ class _Reader:
 
     def expanded_size(self, root: yaml.Node) -> int:
         """How many values the tree holds once aliases are expanded, computed without expanding
-        them (each distinct node once, iteratively: no recursion limit to hit)."""
+        them (each distinct node once, iteratively: no recursion limit to hit); -1 when an alias
+        refers to a value that contains it (a loop, which libyaml composes without complaint)."""
         size: dict[int, int] = {}
+        open_: set[int] = set()  # nodes whose children are still being sized: the current path
         stack: list[tuple[yaml.Node, bool]] = [(root, False)]
         while stack:
             node, done = stack.pop()
@@ -68,7 +70,11 @@ class _Reader:
                         else list(node.value) if isinstance(node, yaml.SequenceNode) else [])
             if done or not children:
                 size[id(node)] = min(1 + sum(size[id(c)] for c in children), MAX_VALUES + 1)
+                open_.discard(id(node))
                 continue
+            if any(id(c) in open_ or c is node for c in children):
+                return -1
+            open_.add(id(node))
             stack.append((node, True))
             stack.extend((c, False) for c in children if id(c) not in size)
         return size[id(root)]
@@ -181,7 +187,11 @@ def parse_file(path: Path, rel: str, problems: list[str], *, inside: Path | None
     if tree is None:
         return Node({}, 1)
     reader = _Reader(rel, problems)
-    if reader.expanded_size(tree) > MAX_VALUES:
+    values = reader.expanded_size(tree)
+    if values < 0:
+        problems.append(f"{rel}:1: a YAML alias refers to a value that contains it (a loop)")
+        return None
+    if values > MAX_VALUES:
         problems.append(f"{rel}:1: YAML aliases expand to more than {MAX_VALUES} values (nested aliases, a \"billion laughs\"?); "
                         "seed files may share values with aliases, not multiply them")
         return None

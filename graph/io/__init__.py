@@ -75,6 +75,9 @@ def export_files(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, sou
         return [FOLDER_WRITERS[fmt](g, path, source=source, publication=publication)]
     path = Path(path)
     targets = output_files(path, fmt)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not publication.create_folders and not parent.exists():
+        raise ExportError(f"{path}: cannot write: folder {parent} does not exist")
     staging = publication.staging(path)
     WRITERS[fmt](g, staging / path.name)
     for final in targets:
