@@ -50,7 +50,7 @@ LIMIT_WALL_SECONDS = 60.0  # generous: the test machine is shared with other job
 TEMP_RE = re.compile(r"^\..*\.mechgraph-\d+-[0-9a-f]{12}\.tmp$")
 MECHGRAPH = [sys.executable, "-m", "mechgraph"]
 TALLY: dict = {"cases": 0, "tracebacks": 0, "lost_or_partial": 0, "outside_touched": 0, "temporaries_left": 0,
-               "limits": {}, "signal_trials": 0, "load_trials": []}
+               "limits": {}, "signal_trials": 0, "signal_outcomes": {}, "load_trials": []}
 
 
 # --- running mechgraph ----------------------------------------------------------------------------
@@ -632,6 +632,8 @@ def test_signals_mid_write_leave_old_or_new_outputs(tmp_path, reference, job):
         assert code in (0, -signal.SIGKILL, 128 + sig, -sig), (code, err)
         states = {rel: ("old" if (box.root / rel).read_bytes() == b"old\n" else
                         "new" if (box.root / rel).read_bytes() == reference[ref] else "broken") for rel, ref in outputs.items()}
+        outcome = f"{job} {signal.Signals(sig).name} -> {'+'.join(sorted(set(states.values())))}"
+        TALLY["signal_outcomes"][outcome] = TALLY["signal_outcomes"].get(outcome, 0) + 1
         broken = [r for r, s in states.items() if s == "broken"] + ([] if len(set(states.values())) == 1 else ["mixed generation"])
         TALLY["lost_or_partial"] += len(broken)
         assert not broken, (sig, states)
@@ -652,8 +654,9 @@ def test_signals_during_start_up_give_one_word(tmp_path):
         TALLY["signal_trials"] += 1
         TALLY["tracebacks"] += "Traceback" in err or "internal error" in err
         assert "Traceback" not in err and "internal error" not in err, err
-        assert code in (0, 128 + sig), (code, err)
-        if code:
+        # -sig: the signal came as the interpreter was exiting, after mechgraph's work and handlers were done
+        assert code in (0, 128 + sig, -sig), (code, err)
+        if code > 0:
             assert err.strip().splitlines()[-1] in ("interrupted", "terminated"), err
         seen.add(code)
     assert seen - {0}, "no trial was interrupted"
@@ -705,47 +708,48 @@ def test_with_write_the_project_server_stays_in_its_import_folder(neo4j_conn, ur
 
 @pytest.mark.neo4j
 @pytest.mark.slow
-def test_a_load_cut_off_after_staging_reports_what_the_server_holds(private_server, seed_graph):
-    """The server is killed at several moments after staging (swap, cleanup) and restarted; the
-    load's answer must match what the restarted server holds."""
+def test_a_load_cut_off_after_staging_reports_what_the_server_holds(private_server, seed_graph, monkeypatch):
+    """The server is killed at several moments from the start of the swap (publishing, committing,
+    deleting the old graph) and restarted; what the load says must be what the restarted server holds."""
     import networkx as nx
 
     from mechgraph.errors import MechGraphError
-    from mechgraph.io.neo4j_layout import fingerprint, name_rows
+    from mechgraph.io.neo4j_layout import fingerprint
+    from mechgraph.store import neo4j_load
     from mechgraph.store.neo4j_backend import Neo4jBackend
-    from mechgraph.store.neo4j_load import load_graph, wait_until_ready
 
     conn, ctl = private_server
-    old_fp = load_graph(seed_graph, conn, progress=False)["fingerprint"]
-    for trial, delay in enumerate((0.0, 0.2, 0.4)):
+    old_fp = neo4j_load.load_graph(seed_graph, conn, progress=False)["fingerprint"]
+    renew = neo4j_load._renew_lock
+    for trial, delay in enumerate((0.0, 0.5, 1.0, 2.0, 4.0)):
         bigger = nx.MultiDiGraph(seed_graph)
-        for i in range(2000):
+        for i in range(3000):
             bigger.add_node(f"t{trial}_{i}", id=f"t{trial}_{i}", name=f"t{trial} {i}", kind="gene", synonyms=[], xrefs=[], axes=[], caveats=[])
-        per_relation = {}
-        for _, _, k in bigger.edges(keys=True):
-            per_relation[k] = per_relation.get(k, 0) + 1
-        batches = lambda n: -(-n // 500)  # noqa: E731
-        total = batches(bigger.number_of_nodes()) + batches(len(list(name_rows(bigger)))) + sum(map(batches, per_relation.values()))
-        count = {"n": 0}
         restarted = threading.Event()
+        armed = {"on": True}
 
         def kill_then_restart() -> None:
             ctl("kill")
             ctl("start")
             restarted.set()
 
-        def on_batch(_n: int) -> None:
-            count["n"] += 1
-            if count["n"] == total:
+        def renew_then_arm(tx, owner, message=None):  # the swap's first statement: the kill is timed from here
+            if armed["on"] and message and "before publishing" in message:
+                armed["on"] = False
                 threading.Timer(delay, kill_then_restart).start()
+            return renew(tx, owner, message)
 
+        monkeypatch.setattr(neo4j_load, "_renew_lock", renew_then_arm)
         try:
-            done = load_graph(bigger, conn, progress=False, replace=True, batch_size=500, on_batch=on_batch, reconnect_timeout=300)
+            done = neo4j_load.load_graph(bigger, conn, progress=False, replace=True, batch_size=1000, reconnect_timeout=300)
             said = "published" + (" (warning)" if done.get("warning") else "")
         except MechGraphError as e:
             said = "unknown" if "unknown" in str(e) else "nothing" if "nothing was published" in str(e) else f"other: {e}"
+            if "checked after reconnecting" in str(e):
+                said += " (checked after reconnecting)"
+        assert not armed["on"], "the swap never started"
         assert restarted.wait(400)
-        wait_until_ready(conn, timeout=300)
+        neo4j_load.wait_until_ready(conn, timeout=300)
         backend = Neo4jBackend(conn)
         try:
             held = (backend.graph_info() or {}).get("fingerprint")
@@ -755,12 +759,11 @@ def test_a_load_cut_off_after_staging_reports_what_the_server_holds(private_serv
         TALLY["load_trials"].append((delay, said, "new" if held == new_fp else "old" if held == old_fp else "other"))
         if said.startswith("published"):
             assert held == new_fp, (delay, said)
-            old_fp = new_fp
-        elif said == "nothing":
+        elif said.startswith("nothing"):
             assert held == old_fp, (delay, said)
         else:
-            assert said == "unknown", said
-            old_fp = held
+            assert said == "unknown", said  # honest, when the server stayed away; counted
+        old_fp = held
 
 
 from test_neo4j_hardening import private_server  # noqa: E402,F401 - the private, killable server fixture
@@ -776,7 +779,8 @@ def test_fault_tally():
     line = (f"fault suite: {TALLY['cases']} cases ({TALLY['signal_trials']} signal trials), {TALLY['tracebacks']} tracebacks, "
             f"{TALLY['lost_or_partial']} files lost or partial, {TALLY['outside_touched']} files outside the output path touched, "
             f"{TALLY['temporaries_left']} temporaries left; {len(limits)} limits hit, the slowest {worst[0]!r} in {worst[1][0]} s CPU "
-            f"({worst[1][1]} s wall)" + (f"; load trials {TALLY['load_trials']}" if TALLY["load_trials"] else ""))
+            f"({worst[1][1]} s wall)" + (f"; signal trials {TALLY['signal_outcomes']}" if TALLY["signal_outcomes"] else "")
+            + (f"; load trials {TALLY['load_trials']}" if TALLY["load_trials"] else ""))
     print("\n" + line)
     Path(os.environ.get("MECHGRAPH_FAULT_REPORT", "/dev/null")).write_text(json.dumps({**TALLY, "line": line}, indent=1) + "\n")
     assert TALLY["tracebacks"] == TALLY["lost_or_partial"] == TALLY["outside_touched"] == TALLY["temporaries_left"] == 0
