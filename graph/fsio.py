@@ -29,11 +29,9 @@ This module imports only `errors`; every layer may use it.
 from __future__ import annotations
 
 import atexit
-import ctypes
 import errno
 import os
 import re
-import secrets
 import shutil
 import signal
 import stat
@@ -43,7 +41,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Callable, Iterator
 
-from .errors import InputError, MechGraphError
+from .errors import ExportError, InputError, MechGraphError
 
 TAG = "mechgraph"
 _TEMP_RE = re.compile(r"^\..*\." + TAG + r"-(\d+)-[0-9a-f]{12}\.tmp$")
@@ -51,10 +49,8 @@ _MAX_NAME_IN_TEMP = 120  # a 255-byte name still leaves room for the temporary's
 HELD_SIGNALS = tuple(s for s in (getattr(signal, n, None) for n in ("SIGINT", "SIGTERM", "SIGHUP")) if s is not None)
 
 
-class OutputError(MechGraphError):
-    """An output that cannot be written: a read-only folder, a full disk, a link at its name."""
-
-    exit_code = 2
+class OutputError(ExportError):
+    """An output that cannot be written: a read-only folder, a full disk, a link at its name (exit 2)."""
 
 
 class InputTooLarge(InputError):
@@ -188,7 +184,7 @@ def sweep_stale(folder: Path, name: str) -> None:
 
 def temp_name(dest: Path) -> Path:
     """A fresh hidden name beside `dest` that says which process made it."""
-    return dest.with_name(f".{dest.name[:_MAX_NAME_IN_TEMP]}.{TAG}-{os.getpid()}-{secrets.token_hex(6)}.tmp")
+    return dest.with_name(f".{dest.name[:_MAX_NAME_IN_TEMP]}.{TAG}-{os.getpid()}-{os.urandom(6).hex()}.tmp")
 
 
 # --- destinations ---------------------------------------------------------------------------------
@@ -312,6 +308,8 @@ _AT_FDCWD = -100
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    import ctypes  # only a folder swap needs it
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         fn = libc.renameat2
@@ -372,6 +370,8 @@ class Publication:
         dest = Path(dest)
         if not dest.name or dest.name in (".", ".."):
             raise OutputError(f"cannot write {dest}: give a file name")
+        if any(d == dest for _, d, _ in self._moves):
+            raise OutputError(f"cannot write {dest} twice in one command; give each output its own name")
         ensure_folder(dest.parent, create=self.create_folders)
         check_destination(dest, folder=folder)
         sweep_stale(dest.parent if str(dest.parent) else Path("."), dest.name)

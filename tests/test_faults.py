@@ -246,6 +246,15 @@ def test_impossible_outputs_are_one_line(box, args, says, form):
     box.check()
 
 
+def test_one_output_named_twice_is_refused(box):
+    pytest.importorskip("liana")
+    (box.root / "same.json").write_bytes(b"old\n")
+    box.before = snapshot(box.root)
+    record(cli("import", "omnipath-lr", "-o", str(box.root / "same.json"), "--report", str(box.root / "same.json")),
+           code=2, says="twice")
+    box.check(old={"same.json": b"old\n"})
+
+
 def test_an_earlier_export_folder_is_swapped_whole_and_a_linked_one_refused(box):
     bulk = box.root / "bulk"
     record(cli("export", "--format", "neo4j-admin", str(bulk)), code=0, form=None)
@@ -438,7 +447,7 @@ def test_options_out_of_range_are_refused(args):
 
 
 def test_an_environment_timeout_out_of_range_is_refused():
-    record(cli("--backend", "neo4j", "stats", env={"NEO4J_TIMEOUT": "1e308"}), code=2, says="at most 3600 seconds",
+    record(cli("--backend", "neo4j", "stats", env={"NEO4J_TIMEOUT": "1e308"}), code=2, says="at most 3600",
            limit="NEO4J_TIMEOUT=1e308")
 
 

@@ -115,7 +115,7 @@ class Connection:
             except ValueError:
                 raise MechGraphError(f"NEO4J_TIMEOUT={raw!r} is not a number of seconds") from None
         if not 0 < timeout <= MAX_TIMEOUT:
-            raise InputError(f"the Neo4j timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds, not {timeout}")
+            raise InputError(f"the Neo4j timeout must be a positive number of seconds, at most {MAX_TIMEOUT:g}, not {timeout}")
         return cls(
             uri=uri or os.environ.get("NEO4J_URI") or cls.uri,
             user=user or os.environ.get("NEO4J_USER") or os.environ.get("NEO4J_USERNAME") or cls.user,
