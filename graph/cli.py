@@ -5,14 +5,17 @@ Heavy modules (neo4j, pyvis) are imported inside commands so `mechgraph --help` 
 
 from __future__ import annotations
 
+import errno
 import os
+import signal
 import sys
 from typing import Any
 
 import click
 
 from .errors import MechGraphError, SeedError, UnknownEntity
-from .cli_options import data_options, overlay_options, path_options, query_limit_options, search_options
+from .cli_options import (MAX_HOPS, MAX_K, MAX_PERMUTATIONS, FiniteRange, data_options, overlay_options, path_options,
+                          query_limit_options, search_options, seconds_range)
 from .report import counts_line, format_evidence, gaps_text, node_names, paragraph_table, provenance_lines, table, to_json, wrap_line
 
 
@@ -91,7 +94,7 @@ BACKEND_OPTIONS = [
     click.option("--user", default=None, expose_value=False, callback=_override("user"), help="Neo4j user."),
     click.option("--password", default=None, expose_value=False, callback=_override("password"), help="Neo4j password."),
     click.option("--database", default=None, expose_value=False, callback=_override("database"), help="Neo4j database."),
-    click.option("--timeout", type=float, default=None, expose_value=False, callback=_override("timeout"),
+    click.option("--timeout", type=seconds_range(), default=None, expose_value=False, callback=_override("timeout"),
                  help="Seconds to wait for Neo4j to connect and answer."),
 ]
 
@@ -119,7 +122,7 @@ def backend_options(f):
 @click.option("--user", default=None, help="Neo4j user (default: $NEO4J_USER or neo4j).")
 @click.option("--password", default=None, help="Neo4j password (default: $NEO4J_PASSWORD).")
 @click.option("--database", default=None, help="Neo4j database (default: $NEO4J_DATABASE or the server's default, neo4j).")
-@click.option("--timeout", type=float, default=None,
+@click.option("--timeout", type=seconds_range(), default=None,
               help="Seconds to wait for Neo4j to connect and answer the first query (default: $NEO4J_TIMEOUT or 5).")
 @click.version_option(package_name="mechgraph")
 @click.pass_context
@@ -313,7 +316,7 @@ def export(state: State, fmt: str | None, output_opt: str | None, output: str | 
 
 @cli.command()
 @backend_options
-@click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(min=1), help="Rows per UNWIND statement.")
+@click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1, 1_000_000), help="Rows per UNWIND statement.")
 @click.option("--replace", is_flag=True, help="Replace a graph from another source (or nodes that are not mechgraph's).")
 @click.pass_obj
 def load(state: State, batch_size: int, replace: bool) -> None:
@@ -338,6 +341,8 @@ def load(state: State, batch_size: int, replace: bool) -> None:
     click.echo(f"source: {done['source']}, fingerprint {done['fingerprint'][:12]}")
     if done["replaced"]:
         click.echo(f"replaced the graph {done['replaced']}")
+    if done.get("warning"):
+        click.echo(f"warning: {done['warning']}", err=True)
 
 
 @cli.command()
@@ -420,9 +425,9 @@ def path(state: State, source: str, target: str, as_json: bool, **search: Any) -
 @cli.command()
 @backend_options
 @click.option("--top", default=20, show_default=True, type=click.IntRange(min=0), help="How many targets (0 for all).")
-@click.option("--permutations", default=100, show_default=True, type=click.IntRange(min=0),
+@click.option("--permutations", default=100, show_default=True, type=click.IntRange(0, MAX_PERMUTATIONS),
               help="Degree-preserving shuffles for each target's p-value (0: skip).")
-@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the shuffles.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0), help="Seed of the shuffles.")
 @search_options("max_degree", "hub_penalty", "min_level", "support")
 @click.option("--data", default=None, type=click.Path(), help="Re-weight the ranking by this expression file (.h5ad, .csv, .tsv).")
 @data_options
@@ -476,7 +481,7 @@ def targets(state: State, top: int, permutations: int, seed: int, as_json: bool,
 @click.option("--on", "outcome", default="peritoneal_metastasis", show_default=True, help="Outcome entity.")
 @search_options("k", "avoid", "kinds", "max_degree", "min_level", "support")
 @click.option("--max-len", default=5, show_default=True, type=click.IntRange(1, 12), help="Longest path, in steps.")
-@click.option("--hub-penalty", type=click.FloatRange(min=0), default=0.0, show_default=True,
+@click.option("--hub-penalty", type=FiniteRange(0, 10), default=0.0, show_default=True,
               help="Degree damping of paths (default off: it ranks by specificity, it is not evidence).")
 @json_option
 @click.pass_obj
@@ -565,12 +570,12 @@ def _split_words(values: tuple[str, ...]) -> list[str] | None:
               help="html: the interactive page (default); svg or png: the same drawing as a file for a slide, drawn by "
                    "headless Chromium (default: from the -o file's ending).")
 @click.option("--around", default=None, help="Draw this entity's neighbourhood (any of its names).")
-@click.option("--depth", default=1, show_default=True, type=click.IntRange(min=0), help="Hops around --around.")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(0, MAX_HOPS), help="Hops around --around.")
 @click.option("--path", "path_ends", nargs=2, default=None, metavar="FROM TO",
               help="Draw the best paths from FROM to TO, found as `mechgraph path` finds them.")
-@click.option("--k", "k", default=5, show_default=True, type=click.IntRange(min=1), help="Paths to draw with --path (as `path`).")
+@click.option("--k", "k", default=5, show_default=True, type=click.IntRange(1, MAX_K), help="Paths to draw with --path (as `path`).")
 @click.option("--max-len", default=6, show_default=True, type=click.IntRange(1, 12), help="Longest path, in steps (as `path`).")
-@click.option("--context", default=0, show_default=True, type=click.IntRange(min=0),
+@click.option("--context", default=0, show_default=True, type=click.IntRange(0, MAX_HOPS),
               help="With --path: also draw nodes this many hops from the paths.")
 @click.option("--kind", "kinds", multiple=True, help="Keep only entities of this kind (repeatable).")
 @click.option("--relation", "relations", multiple=True, help="Keep only edges of this relation (repeatable).")
@@ -586,7 +591,7 @@ def _split_words(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--data", default=None, type=click.Path(),
               help="Colour nodes by expression and widen ligand-receptor edges by activity in this file (.h5ad, .csv, .tsv).")
 @data_options
-@click.option("--seed", default=0, show_default=True, type=int, help="With --data: seed of the label shuffles.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0), help="With --data: seed of the label shuffles.")
 @click.pass_obj
 def viz(state: State, output: str | None, fmt: str | None, around: str | None, depth: int, path_ends: tuple[str, str] | None, k: int,
         max_len: int, context: int, kinds: tuple[str, ...], relations: tuple[str, ...],
@@ -633,7 +638,7 @@ def viz(state: State, output: str | None, fmt: str | None, around: str | None, d
 @backend_options
 @click.argument("data", type=click.Path())
 @data_options
-@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the label shuffles.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0), help="Seed of the label shuffles.")
 @click.option("--top", default=15, show_default=True, type=click.IntRange(min=1), help="Activities to print (--json gives all).")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="Also write the overlay as an HTML picture.")
 @json_option
@@ -708,9 +713,33 @@ def import_omnipath_lr_cmd(state: State, output: str, neighbours: bool, resource
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: runs the CLI and turns every mechgraph error into one line and an exit status."""
+    """Entry point: runs the CLI and turns every mechgraph error into one line and an exit status.
+
+    Around the command: SIGINT, SIGTERM and SIGHUP unwind like Ctrl-C so outputs being written are
+    discarded (mechgraph.fsio), and everything printed passes through `fsio.SanitizedStream`, so
+    control characters in the data cannot reach the terminal as escape sequences."""
+    from . import fsio
+
+    handlers = {s: signal.getsignal(s) for s in fsio.HELD_SIGNALS}
+    fsio.reset_signals()
+    fsio.install_signal_handlers()
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = fsio.SanitizedStream(sys.stdout), fsio.SanitizedStream(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+        for s, h in handlers.items():
+            if h is not None:
+                signal.signal(s, h)
+
+
+def _main(argv: list[str] | None) -> int:
+    from . import fsio
+
     try:
         cli.main(args=argv, prog_name="mechgraph", standalone_mode=False)
+        sys.stdout.flush()  # a full disk or closed pipe shows here, not at interpreter exit
     except SeedError as e:
         for p in e.problems:
             click.echo(p, err=True)
@@ -726,25 +755,63 @@ def main(argv: list[str] | None = None) -> int:
     except MechGraphError as e:
         click.echo(f"error: {e}", err=True)
         return e.exit_code
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return 130
+    except (click.exceptions.Abort, KeyboardInterrupt) as e:
+        return _interrupted(e)
     except click.ClickException as e:
         e.show()
         return e.exit_code
     except click.exceptions.Exit as e:
         return e.exit_code
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        return 130
     except BrokenPipeError:
+        _silence_stdout()  # the reader (`| head`) has what it wanted: stop quietly
         return 0
-    except Exception as e:  # a bug: one line for the user, the traceback on request
-        if os.environ.get("MECHGRAPH_DEBUG"):
+    except SystemExit:  # click answers a closed pipe by wrapping stdout in a _PacifyFlushWrapper and sys.exit(1)
+        if "PacifyFlushWrapper" in type(sys.stdout).__name__:
+            _silence_stdout()
+            return 0
+        raise
+    except Exception as e:
+        if fsio.interrupted():  # e.g. an import cut short by Ctrl-C fails again later ("cannot load module more than once")
+            return _interrupted(e)
+        if isinstance(e, OSError):  # the environment, not a bug: a full disk, a closed terminal, a vanished file
+            where = e.filename or ("the output" if e.errno in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT) else None)
+            if where == "the output":
+                _silence_stdout()
+            click.echo(f"error: {'cannot write ' if where == 'the output' else ''}{where + ': ' if where else ''}{fsio.reason(e)}", err=True)
+            return 2
+        if isinstance(e, MemoryError):
+            click.echo("error: out of memory; the input is larger than this machine can hold", err=True)
+            return 2
+        if os.environ.get("MECHGRAPH_DEBUG"):  # a bug: one line for the user, the traceback on request
             raise
         click.echo(f"internal error: {type(e).__name__}: {e} (set MECHGRAPH_DEBUG=1 for the traceback)", err=True)
         return 70
     return 0
+
+
+def _interrupted(e: BaseException) -> int:
+    """Ctrl-C (130), SIGTERM (143) or SIGHUP (129): one word, and the shell's status for the signal."""
+    from . import fsio
+
+    signum = getattr(e, "signum", None) or fsio.interrupted() or signal.SIGINT
+    try:
+        click.echo("interrupted" if signum == signal.SIGINT else "terminated", err=True)
+    except OSError:
+        pass
+    return 128 + int(signum)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush of a dead pipe or full disk is quiet."""
+    from . import fsio
+
+    try:
+        fd = fsio.unfiltered(sys.stdout).fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError):
+        pass
 
 
 def run() -> None:

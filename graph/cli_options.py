@@ -4,28 +4,64 @@ and targets, and the expression-data options of overlay, targets --data and viz 
 
 from __future__ import annotations
 
+import math
+
 import click
 
 from . import schema
+
+# Upper bounds of the numeric options: each keeps one run within minutes on a laptop; the README's
+# "Safety and limits" lists them.
+MAX_PERMUTATIONS = 10_000  # target p-value shuffles: p resolves to 1/10001; ~20 s on the seed graph
+MAX_LR_PERMUTATIONS = 10_000  # cell-label shuffles per activity (LIANA+'s default is 1000)
+MAX_K = 1_000  # answers of one path search
+MAX_HOPS = 12  # --depth, --context: steps around an entity (the longest path is 12 too)
+
+
+class FiniteRange(click.FloatRange):
+    """A FloatRange that also refuses nan and infinity (click's range lets nan through)."""
+
+    name = "float range"
+
+    def convert(self, value, param, ctx):  # noqa: ANN001 - click's signature
+        rv = super().convert(value, param, ctx)
+        if not math.isfinite(rv):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return rv
+
+
+def seconds_range() -> FiniteRange:
+    from .store.protocol import MAX_TIMEOUT
+
+    return FiniteRange(0, MAX_TIMEOUT, min_open=True)
+
 
 LEVELS = list(schema.EVIDENCE_LEVELS)
 
 # Search options shared by path, effect, combine and targets (see mechgraph.analysis.paths.PathOptions).
 SEARCH_OPTIONS = {
-    "k": click.option("--k", "k", default=5, show_default=True, type=click.IntRange(min=1), help="How many answers."),
+    "k": click.option("--k", "k", default=5, show_default=True, type=click.IntRange(1, MAX_K), help="How many answers."),
     "max_len": click.option("--max-len", default=6, show_default=True, type=click.IntRange(1, 12), help="Longest path, in steps."),
     "sign": click.option("--sign", type=click.Choice(["+", "-"]), default=None, help="Only answers of this net sign (searched, not filtered)."),
     "via": click.option("--via", default=None, help="Only paths through this entity (any of its names)."),
     "avoid": click.option("--avoid", multiple=True, help="Never pass through this entity (repeatable)."),
     "kinds": click.option("--kinds", default=None, metavar="KIND,...", help="Kinds of entity a path may pass through (default: any)."),
     "max_degree": click.option("--max-degree", type=click.IntRange(min=1), default=None, help="Never pass through entities with more mechanism edges than this."),
-    "hub_penalty": click.option("--hub-penalty", type=click.FloatRange(min=0), default=0.5, show_default=True,
+    "hub_penalty": click.option("--hub-penalty", type=FiniteRange(0, 10), default=0.5, show_default=True,
                                 help="Each entity a path passes through multiplies its score by degree**-PENALTY (0: off)."),
     "min_level": click.option("--min-level", type=click.Choice(LEVELS), default=None, help="Use only evidence at least this strong."),
     "support": click.option("--support", default=None, metavar="SUPPORT,...",
                             help="Evidence to use: review_text, curator, reference_title, hypothesis, or all "
                                  "(default: review_text,curator,reference_title; title-only edges count 0.7)."),
 }
+
+
+def _remember(name: str):
+    """Keep a limit option on the click context, where overlay_options finds it (no command signature changes)."""
+    def callback(ctx: click.Context, _param: click.Parameter, value):  # noqa: ANN001, ANN202
+        if value is not None:
+            ctx.meta[f"mechgraph.{name}"] = value
+    return callback
 
 
 # Options of the expression data (overlay, targets --data, viz --data); see mechgraph.omics.
@@ -39,12 +75,16 @@ DATA_OPTIONS = [
                  help="YAML 'group label: entity' lines mapping groups to cell entities (before names and the default mapping)."),
     click.option("--method", default="lr_mean", show_default=True, type=click.Choice(["lr_mean", "lr_prod"]),
                  help="Ligand-receptor score: CellPhoneDB's mean or the product of the means (as in LIANA+)."),
-    click.option("--lr-permutations", default=1000, show_default=True, type=click.IntRange(min=0),
+    click.option("--lr-permutations", default=1000, show_default=True, type=click.IntRange(0, MAX_LR_PERMUTATIONS),
                  help="Cell-label shuffles for each activity's p-value (0: none)."),
-    click.option("--expr-prop", default=0.1, show_default=True, type=click.FloatRange(0, 1),
+    click.option("--expr-prop", default=0.1, show_default=True, type=FiniteRange(0, 1),
                  help="Least fraction of a group's cells expressing the ligand (receptor) for an activity to count."),
     click.option("--min-marker-genes", default=3, show_default=True, type=click.IntRange(min=1),
                  help="Least marker genes of a cell in the data for its marker score (with fewer it is withheld, and said)."),
+    click.option("--max-groups", type=click.IntRange(min=1), default=None, expose_value=False, callback=_remember("max_groups"),
+                 help="Most cell groups (table columns) to score; the cost grows with their square (default 200)."),
+    click.option("--max-table-mb", type=click.IntRange(min=1), default=None, expose_value=False, callback=_remember("max_table_mb"),
+                 help="Largest CSV/TSV table in MB, after unpacking a .gz (default 500)."),
 ]
 
 
@@ -71,8 +111,13 @@ def data_options(f):
 def overlay_options(method: str, lr_permutations: int, expr_prop: float, seed: int, min_marker_genes: int = 3):
     from .omics.score import OverlayOptions
 
-    return OverlayOptions(method=method, permutations=lr_permutations, seed=seed, expr_prop=expr_prop,
+    opts = OverlayOptions(method=method, permutations=lr_permutations, seed=seed, expr_prop=expr_prop,
                           min_marker_genes=min_marker_genes)
+    meta = ctx.meta if (ctx := click.get_current_context(silent=True)) is not None else {}
+    for name in ("max_groups", "max_table_mb"):
+        if f"mechgraph.{name}" in meta:
+            setattr(opts, name, meta[f"mechgraph.{name}"])
+    return opts
 
 
 def search_options(*names: str):

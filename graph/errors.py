@@ -9,6 +9,12 @@ class MechGraphError(Exception):
     exit_code = 1
 
 
+class InputError(MechGraphError):
+    """A value or file the user gave that mechgraph refuses: out of range, over a limit, malformed."""
+
+    exit_code = 2
+
+
 class SeedError(MechGraphError):
     """One or more problems in seed files, each as `FILE:LINE: message`."""
 

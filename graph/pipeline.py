@@ -15,6 +15,7 @@ from typing import Any
 import networkx as nx
 
 from .curation import build_graph, read_seeds
+from .fsio import Publication
 from .io import TAKES_POSITIONS, export_graph
 from .io import export_files as write_export
 from .store.embedded import graph_stats
@@ -32,22 +33,24 @@ class BuildReport:
 
 
 def build_all(seeds: Path | str | None = None, out_dir: Path | str = "out", *, picture: bool = True) -> BuildReport:
-    """Validate and build the seed graph, then write out/gcpm.json, out/gcpm.graphml and out/gcpm-map.html."""
+    """Validate and build the seed graph, then write out/gcpm.json, out/gcpm.graphml and out/gcpm-map.html,
+    all three together or none (mechgraph.fsio.Publication)."""
     data = read_seeds(seeds)
     g = build_graph(data)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     report = BuildReport(graph_stats(g), len(data.references))
-    report.files.append(export_graph(g, out / "gcpm.json", "json"))
-    report.files.append(export_graph(g, out / "gcpm.graphml", "graphml"))
-    if picture:  # the same map `mechgraph viz` draws without options
-        from .store.embedded import NetworkXBackend
-        from .views import draw
+    # staged beside their destinations and renamed together: all three are published, or none
+    with Publication() as pub:
+        report.files.append(export_graph(g, out / "gcpm.json", "json", publication=pub))
+        report.files.append(export_graph(g, out / "gcpm.graphml", "graphml", publication=pub))
+        if picture:  # the same map `mechgraph viz` draws without options
+            from .store.embedded import NetworkXBackend
+            from .views import draw
 
-        drawn = draw(NetworkXBackend(g), out / "gcpm-map.html")
-        if drawn.warning:
-            report.warnings.append(drawn.warning)
-        report.files.append(drawn.path)
+            drawn = draw(NetworkXBackend(g), out / "gcpm-map.html", publication=pub)
+            if drawn.warning:
+                report.warnings.append(drawn.warning)
+            report.files.append(drawn.path)
     return report
 
 

@@ -147,8 +147,11 @@ def draw(
     title: str | None = None,
     graph: Any = None,
     fmt: str = "html",
+    publication: Any = None,
 ) -> Drawn:
-    """Write the view as `fmt` (html, svg or png) and return what was drawn (see the module docstring)."""
+    """Write the view as `fmt` (html, svg or png) and return what was drawn (see the module
+    docstring); with `publication` (mechgraph.fsio) the file is staged there and published with
+    its other outputs."""
     if depth < 0 or context < 0:
         raise MechGraphError("depth and context must be 0 or more")
     if k < 1 or max_len < 1:
@@ -190,7 +193,8 @@ def draw(
         view, ids, default_title = "map", [], MAP_TITLE
     out = Path(output) if output else Path(default_name(view, *ids, fmt=fmt))
     title = title or default_title
-    written = write_picture(sub, out, fmt, title=title, highlight=highlight, centre=centre, group_by=group_by)
+    written = write_picture(sub, out, fmt, title=title, highlight=highlight, centre=centre, group_by=group_by,
+                            publication=publication)
     return Drawn(written, title, sub.number_of_nodes(), sub.number_of_edges(), density_warning(sub))
 
 

@@ -28,6 +28,11 @@
 #   NEO4J_START_TIMEOUT   seconds to wait for Bolt (default 180)
 #   NEO4J_STOP_TIMEOUT    seconds to wait for clean shutdown before SIGKILL (default 30)
 #   NEO4J_JAVA_OPTS       extra JVM options
+#   NEO4J_IMPORT_DIR      the only folder LOAD CSV file URLs reach (default $DATA_DIR/import):
+#                         file:///x.csv means that folder's x.csv, never a file elsewhere
+#   NEO4J_APOC_FILES      true: APOC may read and write files (inside the import folder); default false
+#   NEO4J_ALLOW_NETWORK   true: LOAD CSV and APOC may fetch http(s) URLs; default false (every
+#                         address is on Neo4j's Cypher URL block list)
 # Auth is disabled: clients may use any basic auth (e.g. neo4j/password) or none.
 set -euo pipefail
 
@@ -116,7 +121,9 @@ cmd_start() {
         ${NEO4J_JAVA_OPTS:-}  # word-split on purpose
         -cp "$JAR:$TARGET/lib/*" "$MAIN_CLASS"
         --bolt-port "$PORT" --http-port "$HTTP_PORT" --data-dir "$DATA_DIR"
-        --plugins-dir "$TARGET/plugins" --pagecache "$PAGECACHE")
+        --plugins-dir "$TARGET/plugins" --pagecache "$PAGECACHE"
+        --import-dir "${NEO4J_IMPORT_DIR:-$DATA_DIR/import}" --apoc-files "${NEO4J_APOC_FILES:-false}"
+        --allow-network "${NEO4J_ALLOW_NETWORK:-false}")
     # own session (survives the caller's Ctrl-C); the shell records its pid then execs java
     setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" "${cmd[@]}" \
         >"$LOG_FILE" 2>&1 </dev/null 9>&- &

@@ -14,7 +14,7 @@ MAX_LINES = 800
 
 # Lower numbers sit lower; a module may import its own layer's modules and any lower layer.
 LAYERS = {
-    "errors": 0, "schema": 0, "props": 0, "edges": 0,
+    "errors": 0, "schema": 0, "props": 0, "edges": 0, "fsio": 0,
     "curation": 1,
     "cypher": 2,
     "io": 3,
@@ -133,8 +133,8 @@ def test_nothing_imports_a_top_level_graph_package():
 def test_viz_draws_what_it_is_given():
     """The pictures import no store, analysis, export or curation: `mechgraph.views` (above them)
     chooses what to draw and hands `viz` a graph; viz reads only the vocabulary, what an edge
-    means (graph/edges.py) and the errors."""
-    allowed = {"mechgraph", "mechgraph.schema", "mechgraph.edges", "mechgraph.errors"}  # (`from .. import x` names the package too)
+    means (graph/edges.py), the errors, and the atomic writer every output goes through (fsio)."""
+    allowed = {"mechgraph", "mechgraph.schema", "mechgraph.edges", "mechgraph.errors", "mechgraph.fsio"}  # (`from .. import x` names the package too)
     reaching_out = sorted(
         (a, b) for a, b in import_graph().edges
         if a.startswith("mechgraph.viz") and not b.startswith("mechgraph.viz") and b not in allowed

@@ -541,7 +541,7 @@ def test_failed_export_leaves_no_file(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setitem(mio.WRITERS, "json", broken)
-    with pytest.raises(ExportError, match="No space left"):
+    with pytest.raises(ExportError, match="(?i)no space left"):
         export_files(known_graph(), tmp_path / "k.json", "json")
     assert list(tmp_path.iterdir()) == []
 

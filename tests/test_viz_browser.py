@@ -19,6 +19,7 @@ import networkx as nx
 import pytest
 
 from cdp import Browser, PageRun, non_white_fraction  # scripts/, on sys.path through conftest
+from conftest import IN_CI
 from mechgraph.curation import load_graph
 from mechgraph.viz import select_subgraph, write_html
 
@@ -297,7 +298,10 @@ def test_labels_do_not_overlap_at_the_default_zoom(browser, tmp_path, view):
 
 
 def test_chinese_names_render(browser, tmp_path):
-    """A CJK font is installed (fonts-noto-cjk), so Chinese labels are drawn as glyphs, not boxes."""
+    """A CJK font is installed (fonts-noto-cjk), so Chinese labels are drawn as glyphs, not boxes.
+
+    Where chromium has no CJK font (an ordinary machine without fonts-noto-cjk) there is nothing to
+    test, so it skips with the reason; CI installs the font, and there its absence fails."""
     g = nx.MultiDiGraph(axes={})
     g.add_node("a", id="a", name="腹膜转移", kind="phenotype", synonyms=[], xrefs=[], axes=[])
     g.add_node("b", id="b", name="肿瘤相关成纤维细胞", kind="cell_state", synonyms=[], xrefs=[], axes=[])
@@ -309,7 +313,12 @@ def test_chinese_names_render(browser, tmp_path):
                          " c.font = '14px system-ui, sans-serif'; return c.measureText('腹膜转移').width; })()")
         tofu = run.eval("(() => { const c = document.createElement('canvas').getContext('2d');"
                         " c.font = '14px system-ui, sans-serif'; return c.measureText('\\uFFFF\\uFFFE\\uFFFD\\uFFFF').width; })()")
-        assert width > 40 and width != tofu
+        if width == tofu:
+            reason = "chromium has no CJK font here (Chinese glyphs measure as the missing-glyph box); install fonts-noto-cjk"
+            if IN_CI:
+                pytest.fail(reason)
+            pytest.skip(reason)
+        assert width > 40
     finally:
         run.close()
 

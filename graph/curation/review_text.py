@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import MechGraphError
+from ..fsio import read_limited
 
 PART_RE = re.compile(r"^([一二三四五六七八九十]+)、")
 ITEM_RE = re.compile(r"^(\d{1,2})\s*[.．]\s*(?![0-9])")
@@ -59,6 +60,7 @@ CITATION_RE = re.compile(r"[［\[]\s*([0-9][0-9\s,，、\-‐‑‒–—⁃~～
 DASHES = "-‐‑‒–—⁃~～"
 REGISTRY_RE = re.compile(r"^(NCT\d{8}|ChiCTR\d{10})$")
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+MAX_REVIEW_BYTES = 20_000_000  # the review's text is ~100 kB; checked before reading (a FIFO or /dev/zero too)
 NUMERALS = "一二三四五六七八九十"
 SHORT_MARGIN = 6
 INDENT_MARGIN = 3
@@ -265,7 +267,7 @@ def read_review(path: Path | str) -> ReviewText:
     """Read and split the review's text file; a missing or unreadable file is one clear error."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_limited(p, MAX_REVIEW_BYTES, what="review text").decode("utf-8")  # over it: InputTooLarge, exit 2
     except FileNotFoundError:
         raise MechGraphError(f"review text {p} not found; pass the review's extracted text with --source") from None
     except IsADirectoryError:

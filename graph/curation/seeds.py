@@ -16,7 +16,7 @@ from typing import Any
 from .. import schema
 from ..errors import SeedError
 from .provenance import check_record, read_designs
-from .yaml_tree import Node, parse_file
+from .yaml_tree import Node, parse_file, yaml_files
 
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 MAX_TEXT = 5_000
@@ -46,7 +46,7 @@ def seed_files(path: Path) -> list[Path]:
         return [path]
     if not path.is_dir():
         raise SeedError([f"{path}:1: no such seed file or folder"])
-    files = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    files = yaml_files(path)
     if not files:
         raise SeedError([f"{path}:1: no .yaml seed files in this folder"])
     return files
@@ -198,7 +198,7 @@ def read_seeds(path: Path | str | None = None) -> SeedData:
             data.source_files[rel] = f.resolve().relative_to(base).as_posix()
         except ValueError:
             data.source_files[rel] = f.name
-        tree = parse_file(f, rel, chk.problems)
+        tree = parse_file(f, rel, chk.problems, inside=root)
         if tree is None:
             continue
         if not isinstance(tree.value, dict):
@@ -222,6 +222,7 @@ def read_seeds(path: Path | str | None = None) -> SeedData:
             chk.err(r["_file"], r["_line"], f"reference {ref} clashes with entity id {pid!r}")
             continue
         data.entities[pid] = _publication_entity(ref, r)
+    _check_synonyms(chk, data)
     for rel, line, rec in raw_edges:
         _read_edge(chk, rel, line, rec, data)
     _derive_trial_edges(chk, data)
@@ -595,6 +596,24 @@ def _derive_trial_edges(chk: _Checker, data: SeedData) -> None:
                 continue
             summary_ref = f"Results of {ent['name']} are reported in reference {ref}."
             data.edges.append(_derived_edge(data, ent, ent["id"], "reported_in", publication_id(ref), ref, summary_ref, (ent["_file"], ent["_line"])))
+
+
+def _check_synonyms(chk: _Checker, data: SeedData) -> None:
+    """A synonym may not be a name (id, name, Chinese name or synonym) of another entity: a name
+    typed on the command line must lead to one entity, not to whichever was read first."""
+    owner: dict[str, str] = {}
+    for eid, ent in data.entities.items():
+        for name in (eid, ent.get("name"), ent.get("name_zh")):
+            if name:
+                owner.setdefault(name.strip().casefold(), eid)
+    for eid, ent in data.entities.items():
+        for syn in ent.get("synonyms") or []:
+            key = syn.strip().casefold()
+            other = owner.setdefault(key, eid)
+            if other != eid:
+                first = data.entities[other]
+                chk.err(ent["_file"], ent["_line"], f"synonym {syn!r} of {eid!r} is also a name of {other!r} "
+                        f"({first['_file']}:{first['_line']}); a name must lead to one entity")
 
 
 def _check_edge_uniqueness(chk: _Checker, data: SeedData) -> None:

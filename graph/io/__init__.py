@@ -14,25 +14,25 @@ graph) a reader, and the dispatch by format name or file extension.
 - `neo4j_admin`: a folder of CSV files for `neo4j-admin database import` (bulk first loads), in
   the Neo4j layout of `neo4j_layout`, which the online loader shares.
 
+`verify` checks a graph read back (types, kinds, relations, levels) before anything uses it.
 `columns` derives the values these formats share (sign as +1/-1/0, the evidence score, the CURIE
 a node represents, how an edge is known). Writes go to a staging folder beside the target and are
-moved into place only when every file of the export is complete, so a failed export never leaves
-half a file. ndex2 and kgx are optional (`pip install 'mechgraph[exchange]'`) and imported only
-when their format is used. This layer imports `schema`, `edges`, `props` and `errors` only; a
-layout (CX2) comes in as positions from the caller (mechgraph.pipeline), since the pictures sit above.
+renamed into place together only when every file of the export is complete (mechgraph.fsio), so a
+failed or interrupted export never leaves half a file and never writes through a link. ndex2 and
+kgx are optional (`pip install 'mechgraph[exchange]'`) and imported only when their format is used.
+This layer imports `schema`, `edges`, `props`, `errors` and `fsio` only; a layout (CX2) comes in as
+positions from the caller (mechgraph.pipeline), since the pictures sit above.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Callable
 
 import networkx as nx
 
-from .. import schema
-from ..errors import ExportError, SeedError
+from ..errors import ExportError
+from ..fsio import Publication
 from .cx2 import read_cx2, write_cx2
 from .graphml import read_graphml, write_graphml
 from .indra import write_indra
@@ -40,6 +40,7 @@ from .kgx import kgx_files, write_kgx
 from .neo4j_admin import write_neo4j_admin
 from .nodelink import read_json, to_node_link, write_json
 from .sif import SIF_COMPANIONS, sibling, write_sif
+from .verify import check_graph
 
 WRITERS: dict[str, Callable[..., None]] = {
     "json": write_json,
@@ -71,43 +72,39 @@ def output_files(path: Path | str, fmt: str) -> list[Path]:
 
 
 def export_files(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, source: str | None = None,
-                 positions: dict | None = None) -> list[Path]:
+                 positions: dict | None = None, publication: Publication | None = None) -> list[Path]:
     """Write the graph to `path` in `fmt`; return every file written (SIF and KGX write several,
     neo4j-admin a folder). `source` (what the graph came from) is recorded by formats that keep it;
-    `positions` (node -> (x, y)) places the nodes of formats that hold a layout (CX2)."""
+    `positions` (node -> (x, y)) places the nodes of formats that hold a layout (CX2). With
+    `publication`, the files are staged in it and published with its other outputs."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if publication is None:
+        with Publication(create_folders=fmt in FOLDER_WRITERS) as pub:
+            return export_files(g, path, fmt, source=source, positions=positions, publication=pub)
     if fmt in FOLDER_WRITERS:
-        return [FOLDER_WRITERS[fmt](g, path, source=source)]
+        return [FOLDER_WRITERS[fmt](g, path, source=source, publication=publication)]
     path = Path(path)
     targets = output_files(path, fmt)
     parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
+    if not publication.create_folders and not parent.exists():
         raise ExportError(f"{path}: cannot write: folder {parent} does not exist")
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent))
-    except OSError as e:
-        raise ExportError(f"{path}: cannot write: {e.strerror or e}") from None
-    try:
-        options: dict = {}
-        if fmt in TAKES_SOURCE and source:
-            options["source"] = source
-        if fmt in TAKES_POSITIONS and positions:
-            options["positions"] = positions
-        WRITERS[fmt](g, staging / path.name, **options)
-        for final in targets:
-            (staging / final.name).replace(final)
-    except OSError as e:
-        raise ExportError(f"{path}: cannot write: {e.strerror or e}") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    staging = publication.staging(path)
+    options: dict = {}
+    if fmt in TAKES_SOURCE and source:
+        options["source"] = source
+    if fmt in TAKES_POSITIONS and positions:
+        options["positions"] = positions
+    WRITERS[fmt](g, staging / path.name, **options)
+    for final in targets:
+        publication.adopt(staging / final.name, final)
     return targets
 
 
 def export_graph(g: nx.MultiDiGraph, path: Path | str, fmt: str = "json", *, source: str | None = None,
-                 positions: dict | None = None) -> Path:
+                 positions: dict | None = None, publication: Publication | None = None) -> Path:
     """Write the graph to `path` in `fmt` (see FORMATS); return the main file (or folder) written."""
-    return export_files(g, path, fmt, source=source, positions=positions)[0]
+    return export_files(g, path, fmt, source=source, positions=positions, publication=publication)[0]
 
 
 def format_for(path: Path | str) -> str:
@@ -130,24 +127,5 @@ def read_graph(path: Path | str) -> nx.MultiDiGraph:
     if not path.is_file():
         raise ExportError(f"{path}: no such file")
     g = READERS[fmt](path)
-    _check(g, str(path))
+    check_graph(g, str(path))
     return g
-
-
-def _check(g: nx.MultiDiGraph, where: str) -> None:
-    problems = []
-    for n, a in g.nodes(data=True):
-        kind = a.get("kind")
-        if kind not in schema.ENTITY_KINDS:
-            problems.append(f"{where}:1: node {n!r} has unknown kind {kind!r}")
-        if not a.get("name"):
-            problems.append(f"{where}:1: node {n!r} has no name")
-        a.setdefault("id", n)
-    for u, v, k, a in g.edges(keys=True, data=True):
-        if k not in schema.RELATIONS:
-            problems.append(f"{where}:1: edge {u} -{k}-> {v} has unknown relation {k!r}")
-        ev = a.get("evidence")
-        if not isinstance(ev, list) or not ev:
-            problems.append(f"{where}:1: edge {u} -{k}-> {v} has no evidence")
-    if problems:
-        raise SeedError(problems[:50])

@@ -273,37 +273,71 @@ def read_cx2(path: Path) -> nx.MultiDiGraph:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         net = cx2.RawCX2NetworkFactory().get_cx2network(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError, NDExError, TypeError, KeyError, AttributeError) as e:
+    except (UnicodeDecodeError, json.JSONDecodeError, NDExError, TypeError, KeyError, AttributeError, ValueError) as e:
         raise SeedError([f"{path}:1: not a readable CX2 file: {str(e).splitlines()[0] if str(e) else type(e).__name__}"]) from None
+    except RecursionError:
+        raise SeedError([f"{path}:1: not a readable CX2 file: nested too deeply"]) from None
     meta = net.get_network_attributes()
-    added = set(meta.get("mechgraph_added_columns") or [])
+    if not isinstance(meta, dict):
+        raise SeedError([f"{path}:1: network attributes are not mechgraph's"])
+    added_columns = meta.get("mechgraph_added_columns") or []
+    added = set(added_columns) if isinstance(added_columns, list) and all(isinstance(c, str) for c in added_columns) else set()
     try:
         axes = json.loads(meta.get("mechgraph_axes") or "{}")
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, TypeError, RecursionError):
         raise SeedError([f"{path}:1: network attributes are not mechgraph's"]) from None
     g = nx.MultiDiGraph(name=meta.get("mechgraph_graph_name") or meta.get("name", DEFAULT_GRAPH_NAME), axes=axes)
     keys: dict[int, str] = {}
+    problems: list[str] = []
     for nid, node in net.get_nodes().items():
-        v = dict(node.get("v") or {})
+        v = dict(node.get("v") or {}) if isinstance(node, dict) else {}
         key = v.pop("mechgraph_id", None)
         if key is None:
             raise SeedError([f"{path}:1: node {nid} has no mechgraph_id; not a CX2 file mechgraph wrote"])
+        if not isinstance(key, str) or not key:
+            problems.append(f"{path}:1: node {nid}: mechgraph_id must be text, not {key!r}")
+            continue
+        if key in g:
+            problems.append(f"{path}:1: node {nid}: mechgraph_id {key!r} is given twice")
+            continue
         for c in NODE_COLUMNS:
             if f"node:{c}" in added:
                 v.pop(c, None)
         keys[nid] = key
-        g.add_node(key, id=key, **props.from_properties(v))
+        g.add_node(key)
+        g.nodes[key].update(_from_properties(v, path, f"node {nid}"))
+        g.nodes[key]["id"] = key
     for eid, edge in net.get_edges().items():
-        v = dict(edge.get("v") or {})
+        v = dict(edge.get("v") or {}) if isinstance(edge, dict) else {}
         symbol = v.pop("sign_symbol", None) if "edge:sign_symbol" in added else None
         for c in EDGE_COLUMNS:
             if f"edge:{c}" in added:
                 v.pop(c, None)
-        attrs = props.from_properties(v, edge=True)
+        attrs = _from_properties(v, path, f"edge {eid}", edge=True)
         if symbol is not None:
             attrs["sign"] = symbol
         relation = attrs.get("relation")
-        if relation not in schema.RELATIONS:
+        if not isinstance(relation, str) or relation not in schema.RELATIONS:
             raise SeedError([f"{path}:1: edge {eid} has unknown relation {relation!r}"])
-        g.add_edge(keys[edge["s"]], keys[edge["t"]], key=relation, **attrs)
+        ends = [edge.get(end) for end in ("s", "t")]
+        missing = [str(x) for x in ends if x not in keys]
+        if missing:
+            problems.append(f"{path}:1: edge {eid} joins node {', '.join(missing)}, which is not in the file")
+            continue
+        u, t = keys[ends[0]], keys[ends[1]]
+        if g.has_edge(u, t, key=relation):
+            problems.append(f"{path}:1: edge {eid} {u} -{relation}-> {t} is given twice")
+            continue
+        g.add_edge(u, t, key=relation)
+        g.edges[u, t, relation].update(attrs)
+    if problems:
+        raise SeedError(problems[:50])
     return g
+
+
+def _from_properties(v: dict, path: Path, what: str, *, edge: bool = False) -> dict:
+    """props.from_properties, with JSON text that does not parse as one clear problem."""
+    try:
+        return props.from_properties(v, edge=edge)
+    except (json.JSONDecodeError, RecursionError, TypeError):
+        raise SeedError([f"{path}:1: {what} has an attribute that is not the JSON mechgraph writes"]) from None

@@ -114,7 +114,7 @@ def read_graphml(path: Path) -> nx.MultiDiGraph:
         json_keys = set(json.loads(flat.graph.get("mechgraph_json_keys", "[]")))
         added = set(json.loads(flat.graph.get("mechgraph_added_columns", "[]")))
         axes = json.loads(flat.graph.get("axes", "{}"))
-    except (TypeError, json.JSONDecodeError):
+    except (TypeError, json.JSONDecodeError, RecursionError):
         raise SeedError([f"{path}:1: graph attributes are not mechgraph's"]) from None
     g = nx.MultiDiGraph(name=flat.graph.get("name", "mechgraph"), axes=axes)
 
@@ -127,7 +127,7 @@ def read_graphml(path: Path) -> nx.MultiDiGraph:
             if f"{prefix}:{k}" in json_keys and isinstance(v, str):
                 try:
                     out[k] = json.loads(v)
-                except json.JSONDecodeError:
+                except (json.JSONDecodeError, RecursionError):
                     raise SeedError([f"{path}:1: attribute {k!r} is not valid JSON"]) from None
             else:
                 out[k] = v

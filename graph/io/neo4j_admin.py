@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import math
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -32,6 +30,7 @@ import networkx as nx
 
 from .. import props, schema
 from ..errors import ExportError
+from ..fsio import Publication
 from .neo4j_layout import META_LABEL, NAME_LABEL, SCHEMA_STATEMENTS, fingerprint, meta_properties, name_rows
 
 ENTITY_SPACE = "Entity"
@@ -156,10 +155,15 @@ def _array_delimiter(rows: Iterable[dict[str, Any]], where: str) -> str:
     raise ExportError(f"{where}: every array delimiter neo4j-admin could use ({', '.join(map(repr, ARRAY_DELIMITERS))}) occurs in the data")
 
 
-def write_neo4j_admin(g: nx.MultiDiGraph, folder: Path | str, *, source: str | None = None) -> Path:
+def write_neo4j_admin(g: nx.MultiDiGraph, folder: Path | str, *, source: str | None = None,
+                      publication: Publication | None = None) -> Path:
     """Write the bulk-import folder (see the module docstring); a failed write leaves no folder behind.
 
-    An existing folder is replaced only when it is an earlier export (it holds import.sh)."""
+    The folder is written as a hidden temporary beside it and swapped in whole (mechgraph.fsio);
+    an existing folder is replaced only when it is an earlier export (it holds import.sh)."""
+    if publication is None:
+        with Publication() as pub:
+            return write_neo4j_admin(g, folder, source=source, publication=pub)
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or (any(folder.iterdir()) and not (folder / MARKER).is_file())):
         raise ExportError(f"{folder}: exists and is not an earlier neo4j-admin export; choose a new folder")
@@ -197,30 +201,14 @@ def write_neo4j_admin(g: nx.MultiDiGraph, folder: Path | str, *, source: str | N
     meta_id = meta.pop("id")
     tables.add("meta", "mechgraph", f"(x:{META_LABEL})", [f"id:ID({META_LABEL})", ":LABEL"], [meta_id, META_LABEL], meta, "meta")
 
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
-        files = tables.write(tmp)
-        nodes = [f for f in files if not f.startswith("relationships-")]
-        rels = [f for f in files if f.startswith("relationships-")]
-        (tmp / MARKER).write_text(import_script(nodes, rels, delimiter), encoding="utf-8")
-        (tmp / MARKER).chmod(0o755)
-        (tmp / "after-import.cypher").write_text(after_import_cypher(tables), encoding="utf-8")
-        (tmp / "README.txt").write_text(README.format(folder=folder.name), encoding="utf-8")
-        if folder.exists():
-            old = folder.with_name(f".{folder.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            folder.rename(old)
-            tmp.rename(folder)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(folder)
-    except OSError as e:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise ExportError(f"{folder}: cannot write: {e.strerror or e}") from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    tmp = publication.folder(folder)
+    files = tables.write(tmp)
+    nodes = [f for f in files if not f.startswith("relationships-")]
+    rels = [f for f in files if f.startswith("relationships-")]
+    (tmp / MARKER).write_text(import_script(nodes, rels, delimiter), encoding="utf-8")
+    (tmp / MARKER).chmod(0o755)
+    (tmp / "after-import.cypher").write_text(after_import_cypher(tables), encoding="utf-8")
+    (tmp / "README.txt").write_text(README.format(folder=folder.name), encoding="utf-8")
     return folder
 
 

@@ -49,12 +49,16 @@ def write_json(g: nx.MultiDiGraph, path: Path) -> None:
 
 
 def read_json(path: Path) -> nx.MultiDiGraph:
+    """Read node-link JSON back; a node id or an edge (source, relation, target) given twice is an
+    error, not a silent merge (mechgraph.io.verify checks the types afterwards)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise SeedError([f"{path}:1: not valid UTF-8"]) from None
     except json.JSONDecodeError as e:
         raise SeedError([f"{path}:{e.lineno}: invalid JSON: {e.msg}"]) from None
+    except RecursionError:
+        raise SeedError([f"{path}:1: JSON nested too deeply to be a mechgraph export"]) from None
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list) or not isinstance(data.get("edges"), list):
         raise SeedError([f"{path}:1: not a mechgraph export: expected an object with 'nodes' and 'edges' lists"])
     meta = data.get("graph") if isinstance(data.get("graph"), dict) else {}
@@ -64,18 +68,26 @@ def read_json(path: Path) -> nx.MultiDiGraph:
         if not isinstance(row, dict) or not isinstance(row.get("id"), str):
             problems.append(f"{path}:1: node #{i} has no string 'id'")
             continue
-        g.add_node(row["id"], **{k: v for k, v in row.items() if v is not None})
+        if row["id"] in g:
+            problems.append(f"{path}:1: node #{i}: id {row['id']!r} is given twice")
+            continue
+        g.add_node(row["id"])
+        g.nodes[row["id"]].update({k: v for k, v in row.items() if v is not None})
     for i, row in enumerate(data["edges"]):
         if not isinstance(row, dict) or not all(isinstance(row.get(k), str) for k in ("source", "target", "relation")):
             problems.append(f"{path}:1: edge #{i} needs string 'source', 'target' and 'relation'")
             continue
         attrs = {k: v for k, v in row.items() if k not in ("source", "target", "key") and v is not None}
-        for end in ("source", "target"):
-            if row[end] not in g:
-                problems.append(f"{path}:1: edge #{i} {end} {row[end]!r} is not a node")
-        if problems and problems[-1].startswith(f"{path}:1: edge #{i} "):
+        missing = [end for end in ("source", "target") if row[end] not in g]
+        for end in missing:
+            problems.append(f"{path}:1: edge #{i} {end} {row[end]!r} is not a node")
+        if missing:
             continue
-        g.add_edge(row["source"], row["target"], key=row["relation"], **attrs)
+        if g.has_edge(row["source"], row["target"], key=row["relation"]):
+            problems.append(f"{path}:1: edge #{i} {row['source']} -{row['relation']}-> {row['target']} is given twice")
+            continue
+        g.add_edge(row["source"], row["target"], key=row["relation"])
+        g.edges[row["source"], row["target"], row["relation"]].update(attrs)
     if problems:
         raise SeedError(problems[:50])
     return g

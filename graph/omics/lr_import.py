@@ -339,6 +339,7 @@ def _add_edge(g: nx.MultiDiGraph, lig: str, rec: str, pair: ResourcePair, added:
 
 def write_outputs(result: ImportResult, graph_file: str | Path, report_file: str | Path | None = None) -> list[str]:
     """Write the merged graph (node-link JSON) and the conflict report (TSV), each whole or not at all."""
+    from ..fsio import Publication
     from ..io.nodelink import write_json
 
     out = Path(graph_file)
@@ -348,27 +349,17 @@ def write_outputs(result: ImportResult, graph_file: str | Path, report_file: str
     for t in targets:
         if t.parent and not t.parent.is_dir():
             raise DataError(f"{t}: no such folder {t.parent}")
-    tmp = out.with_name(f".{out.name}.tmp")
     written = []
-    try:
-        write_json(result.graph, tmp)
-        tmp.replace(out)
+    with Publication() as pub:  # both files whole, published together, never through a planted link
+        write_json(result.graph, pub.file(out))
         written.append(str(out))
         if report_file:
             rep = Path(report_file)
-            rtmp = rep.with_name(f".{rep.name}.tmp")
             cols = ["status", "ligand", "receptor", "ligand_entity", "receptor_entity", "curated", "resources", "note"]
-            with rtmp.open("w", newline="", encoding="utf-8") as fh:
+            with pub.file(rep).open("w", newline="", encoding="utf-8") as fh:
                 w = csv.writer(fh, delimiter="\t", lineterminator="\n")
                 w.writerow(cols)
                 for row in result.report_rows():
                     w.writerow([",".join(v) if isinstance(v, list) else ("" if v is None else v) for v in (row.get(c) for c in cols)])
-            rtmp.replace(rep)
             written.append(str(rep))
-    except OSError as e:
-        raise DataError(f"cannot write {e.filename or graph_file}: {e.strerror}") from None
-    finally:
-        for t in (tmp, Path(report_file).with_name(f".{Path(report_file).name}.tmp") if report_file else None):
-            if t is not None and t.exists():
-                t.unlink()
     return written

@@ -155,7 +155,9 @@ def targets_for_data(g: nx.MultiDiGraph, data: str, *, groupby: str | None = Non
         raise DataError("--compare needs --sample COLUMN: conditions are compared over replicate samples")
     if compare and not condition:
         raise DataError("--compare needs --condition COLUMN: the obs column whose values A and B are")
-    expr = open_expression(data, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column, condition=condition)
+    limits = overlay_options or OverlayOptions()
+    expr = open_expression(data, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column, condition=condition,
+                           max_groups=limits.max_groups, max_table_mb=limits.max_table_mb)
     if compare:
         return compare_conditions(g, expr, compare, mapping=mapping, overlay_options=overlay_options, top=top,
                                   permutations=permutations, seed=seed, opts=opts)

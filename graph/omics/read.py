@@ -14,6 +14,12 @@ Tables (.csv, .tsv, .txt, optionally gzipped): the first row names the columns, 
 holds gene symbols, every other column is one cell group (or one bulk sample) and holds its mean
 expression. There are no cells, so no expression fractions and no permutations; the scores say so.
 Tables need only numpy, not the omics extra.
+
+Limits, each raised by an option: a table (after unpacking a .gz) may hold at most
+`max_table_mb` megabytes (`--max-table-mb`), checked before reading and while unpacking, so a
+small .gz cannot unpack to gigabytes; the data may have at most `max_groups` cell groups
+(`--max-groups`), because the ligand-receptor scores cost grows with the square of the groups.
+A file with no cells, or whose --groupby column labels no cell, is refused.
 """
 
 from __future__ import annotations
@@ -23,18 +29,22 @@ import gzip
 import io
 import math
 import warnings
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..fsio import InputTooLarge, gunzip_limited, read_limited
 from ..schema import did_you_mean
 from .errors import DataError, require
 
 TABLE_SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": "\t", ".tab": "\t"}
 H5AD_SUFFIXES = (".h5ad",)
 MAX_LABELS_SHOWN = 12
+MAX_GROUPS = 200  # cell groups (table columns): ligand-receptor scores cost groups squared
+MAX_TABLE_MB = 500  # a table's size after unpacking; the parsed table takes several times as much memory
 
 
 def _one_line(e: BaseException) -> str:
@@ -91,9 +101,19 @@ class Expression:
 
 
 def open_expression(path: str | Path, *, groupby: str | None = None, sample: str | None = None,
-                    layer: str | None = None, gene_column: str | None = None, condition: str | None = None) -> Expression:
+                    layer: str | None = None, gene_column: str | None = None, condition: str | None = None,
+                    max_groups: int = MAX_GROUPS, max_table_mb: int = MAX_TABLE_MB) -> Expression:
     """Read an expression file and check the options against it (see the module docstring)."""
-    p = Path(path)
+    expr = _open(Path(path), groupby=groupby, sample=sample, layer=layer, gene_column=gene_column, condition=condition,
+                 max_table_mb=max_table_mb)
+    if len(expr.group_labels) > max_groups:
+        what = "columns (groups)" if expr.kind == "table" else f"{groupby!r} groups"
+        raise DataError(f"{expr.path}: {len(expr.group_labels)} {what}, over the limit of {max_groups}: the ligand-receptor "
+                        "scores cost grows with the square of the groups; group the cells more coarsely, or raise --max-groups")
+    return expr
+
+
+def _open(p: Path, *, groupby, sample, layer, gene_column, condition, max_table_mb: int) -> Expression:
     if not p.exists():
         raise DataError(f"{p}: no such file")
     if p.is_dir():
@@ -107,7 +127,7 @@ def open_expression(path: str | Path, *, groupby: str | None = None, sample: str
                            ("--condition", condition)):
             if value is not None:
                 raise DataError(f"{p}: {opt} is for AnnData files; in a table every column is one group and the first column holds the genes")
-        return _open_table(p, TABLE_SUFFIXES[base])
+        return _open_table(p, TABLE_SUFFIXES[base], max_table_mb)
     raise DataError(f"{p}: unknown file type {''.join(p.suffixes) or '(no suffix)'}; expected .h5ad, .csv or .tsv (optionally .gz)")
 
 
@@ -169,7 +189,11 @@ def _open_h5ad(path: Path, *, groupby, sample, layer, gene_column, condition) ->
         symbols = [str(s) for s in var[gene_column]]
     else:
         symbols = [str(s) for s in var.index]
+    if adata.n_obs == 0:
+        raise DataError(f"{path}: the file holds no cells")
     labels, codes = _codes(_obs_column(adata, path, groupby, "--groupby"))
+    if not labels or not (codes >= 0).any():
+        raise DataError(f"{path}: no cell has a {groupby!r} label (the column is empty or all missing)")
     expr = Expression(str(path), "cells", symbols, labels, codes, name, _matrix=matrix)
     if sample is not None:
         expr.sample_labels, expr.sample_codes = _codes(_obs_column(adata, path, sample, "--sample"))
@@ -214,13 +238,16 @@ def _first_columns(symbols: list[str], expr: Expression) -> dict[str, int]:
 # --- tables -------------------------------------------------------------------------------------
 
 
-def _open_table(path: Path, delimiter: str) -> Expression:
+def _open_table(path: Path, delimiter: str, max_table_mb: int = MAX_TABLE_MB) -> Expression:
+    limit = max_table_mb * 1_000_000
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path, limit, what="table", raise_with="raise --max-table-mb")
         if path.suffix.lower() == ".gz":
-            raw = gzip.decompress(raw)
+            raw = gunzip_limited(raw, limit, where=str(path), raise_with="raise --max-table-mb")
         text = raw.decode("utf-8-sig")
-    except (OSError, EOFError, gzip.BadGzipFile) as e:
+    except InputTooLarge as e:
+        raise DataError(str(e)) from None
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as e:
         raise DataError(f"{path}: cannot read the file: {_one_line(e)}") from None
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1

@@ -40,9 +40,10 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from ..fsio import unfiltered
 from . import genes as gm
 from .errors import DataError
-from .read import Expression, open_expression
+from .read import MAX_GROUPS, MAX_TABLE_MB, Expression, open_expression
 
 METHODS = {
     "lr_mean": "CellPhoneDB's mean of ligand and receptor means (as LIANA+ computes it)",
@@ -75,6 +76,8 @@ class OverlayOptions:
     alpha: float = ALPHA
     progress: bool | None = None  # None: a bar on stderr when it is a terminal
     min_marker_genes: int = MIN_MARKER_GENES
+    max_groups: int = MAX_GROUPS  # limits of reading the data (see mechgraph.omics.read)
+    max_table_mb: int = MAX_TABLE_MB
 
     def check(self) -> None:
         if self.method not in METHODS:
@@ -178,7 +181,7 @@ def _progress(total: int, enabled: bool | None, desc: str):
     from tqdm import tqdm
 
     show = sys.stderr.isatty() if enabled is None else enabled
-    return tqdm(total=total, desc=desc, unit="perm", disable=not show, file=sys.stderr, leave=False)
+    return tqdm(total=total, desc=desc, unit="perm", disable=not show, file=unfiltered(sys.stderr), leave=False)
 
 
 def lr_activity(expr: Expression, stats: GroupStats, codes: np.ndarray, pairs: list[gm.LRPair], sides: list[tuple[list[int], list[int]]],
@@ -522,5 +525,7 @@ def run_overlay(g: nx.MultiDiGraph, data: str | Path, *, groupby: str | None = N
                 options: OverlayOptions | None = None) -> Overlay:
     """Read DATA and score the graph on it: what `mechgraph overlay` runs."""
     mapping = gm.read_mapping(mapping_file, g) if mapping_file else None
-    expr = open_expression(data, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column)
+    limits = options or OverlayOptions()
+    expr = open_expression(data, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column,
+                           max_groups=limits.max_groups, max_table_mb=limits.max_table_mb)
     return compute_overlay(g, expr, mapping=mapping, options=options)

@@ -20,6 +20,7 @@ from .. import props
 from ..cypher.temporal import from_driver
 from ..errors import BackendUnavailable, QueryError
 from ..io.neo4j_layout import META_GRAPH_ID, META_LABEL, NAME_LABEL
+from . import readonly
 from .protocol import START_HINT, Connection, Stats
 
 try:  # the driver is a required dependency, imported here so `mechgraph --help` never loads it
@@ -453,12 +454,12 @@ class Neo4jBackend:
         params = params or {}
         try:
             with self._session(write=write) as s:
-                if not write:
-                    kind = s.run("EXPLAIN " + text, params).consume().query_type
-                    if kind in ("w", "rw", "s"):
-                        raise QueryError(
-                            "this query writes to the database; mechgraph runs queries read-only unless you pass --write"
-                        )
+                if not write:  # three layers, see mechgraph.store.readonly
+                    summary = s.run("EXPLAIN " + text, params).consume()
+                    why = readonly.by_query_type(summary.query_type, summary.plan) or readonly.refusal(
+                        summary.plan, lambda name: self._procedure_modes(s).get(name))
+                    if why:
+                        raise QueryError(why)
                     return s.execute_read(lambda tx: [_row(r) for r in tx.run(text, params)])
                 return s.execute_write(lambda tx: [_row(r) for r in tx.run(text, params)])
         except neo4j_errors.CypherSyntaxError as e:
@@ -470,6 +471,13 @@ class Neo4jBackend:
             if "AccessMode" in code or "ForbiddenOnReadOnly" in code:
                 raise QueryError("this query writes to the database; mechgraph runs queries read-only unless you pass --write") from None
             raise QueryError(_one_line(e)) from None
+
+
+    def _procedure_modes(self, session) -> dict[str, str]:
+        """Each procedure's mode (READ, WRITE, SCHEMA, DBMS) as the server declares it, asked once."""
+        if getattr(self, "_modes", None) is None:
+            self._modes = {r["name"]: r["mode"] for r in session.run("SHOW PROCEDURES YIELD name, mode RETURN name, mode")}
+        return self._modes
 
 
 def _rel_types(relations) -> str:

@@ -13,6 +13,7 @@ from neo4j import exceptions as neo4j_errors
 
 from .. import props, schema
 from ..errors import BackendUnavailable, MechGraphError, QueryError
+from ..fsio import unfiltered
 from ..io.neo4j_layout import (
     META_GRAPH_ID, META_LABEL, NAME_LABEL, SCHEMA_STATEMENTS, describe_meta, fingerprint, meta_properties, name_rows,
 )
@@ -280,6 +281,7 @@ def load_graph(
     progress: bool | None = None,
     on_batch: Callable[[int], None] | None = None,
     lock_timeout: float = 600.0,
+    reconnect_timeout: float | None = None,
 ) -> dict[str, Any]:
     """Replace the graph in Neo4j with `g`, atomically as users see it, in batched UNWIND statements.
 
@@ -300,12 +302,20 @@ def load_graph(
     5. Delete the retired graph and the old names in batches and release the lock. A failed load
        deletes what it staged.
     `source` says what the graph came from (the CLI passes the seed folder or the --from file).
-    Returns the counts written, the fingerprint, and the provenance of the graph it replaced.
+    Returns the counts written, the fingerprint, the provenance of the graph it replaced, and a
+    `warning` when the connection broke after the swap committed.
+
+    What a failure reports is what the server holds: before the swap, "nothing was published";
+    if the connection breaks while the swap is in flight, the loader reconnects (waiting up to
+    `reconnect_timeout` s, default 6 x the connection timeout, for a restarted server) and reads
+    the meta node: published (a warning, not an error), not published, or, when the server stays
+    silent, that it cannot know yet.
     """
     import uuid
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
     source = source or source_description(g)
+    reconnect_timeout = 6 * conn.timeout if reconnect_timeout is None else reconnect_timeout
     by_kind = _node_rows(g)
     node_rows = [row for kind in sorted(by_kind) for row in by_kind[kind]]
     names = list(name_rows(g))
@@ -320,7 +330,8 @@ def load_graph(
     if show:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(node_rows) + len(names) + n_rels, unit="row", desc="loading into Neo4j", file=sys.stderr, leave=False)
+        bar = tqdm(total=len(node_rows) + len(names) + n_rels, unit="row", desc="loading into Neo4j", file=unfiltered(sys.stderr),
+                   leave=False)
 
     def write(session, text: str, **params: Any) -> Any:
         return session.execute_write(lambda tx: tx.run(text, params).data())
@@ -379,6 +390,8 @@ def load_graph(
     eids: dict[str, str] = {}
     before: Contents | None = None
     fp = ""
+    phase = ["staging"]  # staging -> publishing (the swap sent) -> published (the swap committed)
+    warning = None
     # The fingerprint (about 1 s of Python at 10^5 edges) is computed in a thread while the server
     # writes the relationships: started earlier, it held the interpreter lock while the node
     # batches, whose element ids everything waits for, were being sent (+1 s at 10^5 edges). A
@@ -428,6 +441,9 @@ def load_graph(
                 meta = meta_properties(g, source=source, fp=fp, load=owner)
 
                 def swap(tx) -> None:
+                    current = tx.run(f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN m.load AS load", id=META_GRAPH_ID).single()
+                    if current is not None and current["load"] == owner:
+                        return  # an earlier attempt committed and its answer was lost with the connection
                     _renew_lock(tx, owner, "lost the load lock before publishing; the previous graph is unchanged")
                     staged = tx.run(
                         f"MATCH (n:{STAGE_LABEL}) WHERE n.{STAGE_OWNER} = $owner "
@@ -448,7 +464,9 @@ def load_graph(
                     tx.run(f"MERGE (m:{META_LABEL} {{id: $id}}) SET m = $meta", id=META_GRAPH_ID, meta=meta).consume()
 
                 retired = [0]
+                phase[0] = "publishing"  # from here a lost connection may or may not have published
                 s.execute_write(swap)
+                phase[0] = "published"
                 swapped = True
                 if retired[0]:
                     clear(s, f"n:{RETIRED_LABEL}")
@@ -466,12 +484,25 @@ def load_graph(
                     release_lock(s, owner)
                 except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError):
                     pass  # the server is gone; the lease expires and the next load clears the rest
-    except neo4j_errors.ServiceUnavailable as e:
-        raise BackendUnavailable(
-            f"lost Neo4j at {conn.uri} during the load; nothing was published, the previous graph is unchanged ({_one_line(e)})"
-        ) from None
-    except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as e:
-        raise QueryError(f"the load failed; nothing was published, the previous graph is unchanged: {_one_line(e)}") from None
+    except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, QueryError) as e:
+        lost = isinstance(e, (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired))
+        what = f"lost Neo4j at {conn.uri} during the load" if lost else "the load failed"
+        detail = _one_line(e) if isinstance(e, Exception) else type(e).__name__
+        published = phase[0] == "published" or (phase[0] == "publishing" and _published(conn, owner, reconnect_timeout))
+        if published is True:  # the new graph is there: say so, and what is left to tidy
+            warning = (f"{what} after the new graph was published ({detail}); the previous graph's nodes, invisible to "
+                       "queries, are deleted by the next load")
+        elif published is None:
+            raise BackendUnavailable(
+                f"{what} while publishing the new graph ({detail}), and Neo4j did not answer again within {reconnect_timeout:g} s: "
+                f"whether the new graph was published is unknown. When the server is back, `mechgraph --backend neo4j stats` "
+                f"shows which graph it holds (this load's source: {source})") from None
+        elif isinstance(e, QueryError):
+            raise
+        else:
+            checked = " (checked after reconnecting)" if phase[0] == "publishing" else ""
+            error = BackendUnavailable if lost else QueryError
+            raise error(f"{what}; nothing was published, the previous graph is unchanged{checked}: {detail}") from None
     finally:
         hasher.shutdown(wait=True)
         if bar is not None:
@@ -479,7 +510,26 @@ def load_graph(
         backend.close()
     previous = before.meta if before and before.meta and before.meta.get("fingerprint") != fp else None
     return {"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "names": len(names), "fingerprint": fp,
-            "source": source, "replaced": describe_meta(previous) if previous else None}
+            "source": source, "replaced": describe_meta(previous) if previous else None, "warning": warning}
+
+
+def _published(conn: Connection, owner: str, within: float) -> bool | None:
+    """After the connection broke while the swap was in flight: did it commit? Reconnects (waiting
+    up to `within` seconds for a restarted server) and reads which load the meta node names;
+    None when the server does not answer in time."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            backend = Neo4jBackend(conn, timeout=max(1.0, min(conn.timeout, deadline - time.monotonic())))
+            try:
+                info = backend.graph_info() or {}
+            finally:
+                backend.close()
+            return info.get("load") == owner
+        except (MechGraphError, neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError):
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.5)
 
 
 def wait_until_ready(conn: Connection, timeout: float = 60.0) -> None:

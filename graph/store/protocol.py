@@ -8,7 +8,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import networkx as nx
 
-from ..errors import BackendUnavailable, MechGraphError
+from ..errors import BackendUnavailable, InputError, MechGraphError
 
 
 # An edge as the analyses see it: (source id, target id, relation name).
@@ -80,6 +80,7 @@ class Backend(Protocol):
 # URI schemes the Neo4j driver speaks Bolt over; +s / +ssc add TLS (verified / self-signed).
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 DEFAULT_TIMEOUT = 5.0
+MAX_TIMEOUT = 3600.0  # the longest --timeout / NEO4J_TIMEOUT (beyond it the driver's clock overflows)
 START_HINT = "start one with `scripts/neo4j-local.sh start` or `docker compose up -d --wait`"
 
 
@@ -113,8 +114,8 @@ class Connection:
                 timeout = float(raw) if raw else cls.timeout
             except ValueError:
                 raise MechGraphError(f"NEO4J_TIMEOUT={raw!r} is not a number of seconds") from None
-        if not timeout > 0:
-            raise MechGraphError(f"the Neo4j timeout must be a positive number of seconds, not {timeout}")
+        if not 0 < timeout <= MAX_TIMEOUT:
+            raise InputError(f"the Neo4j timeout must be a positive number of seconds, at most {MAX_TIMEOUT:g}, not {timeout}")
         return cls(
             uri=uri or os.environ.get("NEO4J_URI") or cls.uri,
             user=user or os.environ.get("NEO4J_USER") or os.environ.get("NEO4J_USERNAME") or cls.user,

@@ -31,9 +31,10 @@ def write_picture(g: nx.MultiDiGraph, path: str | Path, fmt: str = "html", **kw:
     """Write the picture of `g` to `path` as html, svg or png (see the module docstring)."""
     if fmt not in FORMATS:
         raise MechGraphError(f"unknown picture format {fmt!r}; choose from {', '.join(FORMATS)}")
+    publication = kw.pop("publication", None)
     if fmt == "html":
-        return write_html(g, path, **kw)
-    return _write_bytes(path, export_bytes(render_html(g, **kw), fmt))
+        return write_html(g, path, publication=publication, **kw)
+    return _write_bytes(path, export_bytes(render_html(g, **kw), fmt), publication)
 
 
 def export_bytes(page: str, fmt: str, *, browser: Browser | None = None, scale: float = PNG_SCALE) -> bytes:
@@ -67,9 +68,15 @@ def export_bytes(page: str, fmt: str, *, browser: Browser | None = None, scale: 
     return base64.b64decode(out[len(prefix):])
 
 
-def _write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write a picture file (parent folders created) and return its path."""
+def _write_bytes(path: str | Path, data: bytes, publication: Any = None) -> Path:
+    """Write a picture file whole or not at all (mechgraph.fsio; parent folders created) and return
+    its path; with `publication` it is staged there and published with its other outputs."""
+    from ..fsio import Publication
+
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_bytes(data)
+    if publication is not None:
+        Path(publication.file(p)).write_bytes(data)
+        return p
+    with Publication() as pub:
+        Path(pub.file(p)).write_bytes(data)
     return p

@@ -225,9 +225,18 @@ def render_html(
     )
 
 
-def write_html(g: nx.MultiDiGraph, path: str | Path, **kw: Any) -> Path:
-    """Write `render_html(g, **kw)` to `path` (parent folders created) and return the path."""
+def write_html(g: nx.MultiDiGraph, path: str | Path, *, publication: Any = None, **kw: Any) -> Path:
+    """Write `render_html(g, **kw)` to `path` (parent folders created) and return the path.
+
+    The page is written whole or not at all (mechgraph.fsio); with `publication` it is staged there
+    and published with that publication's other outputs."""
+    from ..fsio import Publication
+
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(render_html(g, **kw), encoding="utf-8")
+    page = render_html(g, **kw)
+    if publication is not None:
+        Path(publication.file(p)).write_text(page, encoding="utf-8")
+        return p
+    with Publication() as pub:
+        Path(pub.file(p)).write_text(page, encoding="utf-8")
     return p

@@ -19,7 +19,18 @@
  *   --data-dir    NEO4J_DATA_DIR    target/data (relative to the working dir)
  *   --plugins-dir NEO4J_PLUGINS_DIR directory of APOC jars (target/plugins next to the jar)
  *   --pagecache   NEO4J_PAGECACHE   512m
+ *   --import-dir  NEO4J_IMPORT_DIR  DATA_DIR/import   the only folder LOAD CSV (and APOC, when allowed) may read
+ *   --apoc-files  NEO4J_APOC_FILES  false  true: APOC may read and write files, inside the import folder
+ *   --allow-network NEO4J_ALLOW_NETWORK false  true: LOAD CSV and APOC may fetch http(s) URLs
  * Heap is a JVM option (-Xmx), set by neo4j-local.sh from NEO4J_HEAP (default 2g).
+ *
+ * File and network access (what `LOAD CSV FROM 'file:///etc/passwd'` reaches): an embedded DBMS has
+ * no server.directories.import unless one is set, and then file URLs may name ANY file. Here it is
+ * always set, so file:///x means IMPORT_DIR/x and nothing outside it; every IP address is on the
+ * Cypher URL block list (internal.dbms.cypher_ip_blocklist, which APOC's URL loaders obey too)
+ * unless --allow-network true; and DATA_DIR/conf/apoc.conf is written at each start with
+ * apoc.import.file.enabled and apoc.export.file.enabled set to --apoc-files (default false) and
+ * apoc.import.file.use_neo4j_config=true (APOC's files, when on, stay inside the import folder).
  *
  * Authentication is DISABLED (dbms.security.auth_enabled=false): clients may send any basic
  * auth (e.g. neo4j/password) or none; the Python driver's auth=("neo4j","password") works.
@@ -27,7 +38,8 @@
  * APOC core 5.26.x: the shaded "core" classifier jar is not published for 5.26, so the plain
  * apoc-core + apoc-common jars and their dependencies are on the classpath (for APOC's
  * extension factories) and apoc-core/apoc-common are also copied to the plugin dir, because
- * Neo4j registers procedures only from jars in its plugin dir. apoc.* is unrestricted.
+ * Neo4j registers procedures only from jars in its plugin dir. apoc.* is unrestricted (its file and
+ * URL access is governed by the settings below).
  * Left out: Apache Arrow (apoc.export.arrow.*, apoc.load.arrow* log "Failed to load" warnings
  * at startup and are unavailable) and the S3/GCS cloud-storage URL handlers; all other APOC
  * core procedures/functions (apoc.help, apoc.text.*, apoc.coll.*, apoc.periodic.*, ...) load.
@@ -68,6 +80,8 @@ import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.io.ByteUnit;
 
+import inet.ipaddr.IPAddressString;
+
 public final class Neo4jServer {
     private static final String HOST = "127.0.0.1";
 
@@ -93,11 +107,18 @@ public final class Neo4jServer {
         String pluginsOpt = setting(opts, "plugins-dir", "NEO4J_PLUGINS_DIR", null);
         Path plugins = pluginsOpt != null ? Paths.get(pluginsOpt) : defaultPluginsDir();
         long pageCache = parseBytes(setting(opts, "pagecache", "NEO4J_PAGECACHE", "512m"));
+        Path importDir = Paths.get(setting(opts, "import-dir", "NEO4J_IMPORT_DIR", home.resolve("import").toString()))
+                .toAbsolutePath().normalize();
+        boolean apocFiles = Boolean.parseBoolean(setting(opts, "apoc-files", "NEO4J_APOC_FILES", "false"));
+        boolean allowNetwork = Boolean.parseBoolean(setting(opts, "allow-network", "NEO4J_ALLOW_NETWORK", "false"));
 
         Files.createDirectories(home);
+        Files.createDirectories(importDir);
+        writeApocConf(home.resolve("conf"), apocFiles);
         log("starting Neo4j " + neo4jVersion() + " home=" + home + " bolt=" + HOST + ":" + boltPort
                 + " http=" + (httpPort > 0 ? HOST + ":" + httpPort : "off")
-                + " plugins=" + (plugins != null ? plugins : "none") + " pagecache=" + pageCache);
+                + " plugins=" + (plugins != null ? plugins : "none") + " pagecache=" + pageCache
+                + " import=" + importDir + " apoc-files=" + apocFiles + " network=" + (allowNetwork ? "allowed" : "blocked"));
 
         DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home)
                 .setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress(HOST))
@@ -111,6 +132,9 @@ public final class Neo4jServer {
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
                 .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("apoc.*"))
+                // LOAD CSV file URLs resolve inside the import folder only
+                .setConfig(GraphDatabaseSettings.load_csv_file_url_root, importDir)
+                .setConfig(GraphDatabaseSettings.allow_file_urls, true)
                 // dev/CI-sized transaction logs: no 256 MiB preallocation per log file, and
                 // prune old logs by size instead of keeping 2 days (recovery still has what it needs)
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
@@ -121,6 +145,10 @@ public final class Neo4jServer {
         if (httpPort > 0) {
             builder.setConfig(HttpConnector.listen_address, new SocketAddress(HOST, httpPort))
                     .setConfig(HttpConnector.advertised_address, new SocketAddress(HOST, httpPort));
+        }
+        if (!allowNetwork) { // no http(s) fetches by LOAD CSV or APOC: every address is blocked
+            builder.setConfig(GraphDatabaseInternalSettings.cypher_ip_blocklist,
+                    List.of(new IPAddressString("0.0.0.0/0"), new IPAddressString("::/0")));
         }
         if (plugins != null && Files.isDirectory(plugins)) {
             builder.setConfig(GraphDatabaseSettings.plugin_dir, plugins.toAbsolutePath().normalize());
@@ -164,6 +192,18 @@ public final class Neo4jServer {
         System.out.println("READY bolt://" + HOST + ":" + boltPort);
         System.out.flush();
         stopped.await();
+    }
+
+    /** APOC reads DATA_DIR/conf/apoc.conf (its NEO4J_CONF); written at every start so the file matches the flags. */
+    private static void writeApocConf(Path confDir, boolean files) throws IOException {
+        Files.createDirectories(confDir);
+        String text = "# written by mechgraph's Neo4jServer at each start (--apoc-files / NEO4J_APOC_FILES)\n"
+                + "apoc.import.file.enabled=" + files + "\n"
+                + "apoc.export.file.enabled=" + files + "\n"
+                + "apoc.import.file.use_neo4j_config=true\n";
+        Path tmp = confDir.resolve("apoc.conf.tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, confDir.resolve("apoc.conf"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The statements of an init file: one per line-ending ';', comment lines skipped. */
