@@ -78,6 +78,10 @@ def read_json(path: Path) -> nx.MultiDiGraph:
             problems.append(f"{path}:1: edge #{i} needs string 'source', 'target' and 'relation'")
             continue
         attrs = {k: v for k, v in row.items() if k not in ("source", "target", "key") and v is not None}
+        if row.get("key") is not None and row["key"] != row["relation"]:
+            problems.append(f"{path}:1: edge #{i} has key {row['key']!r}, not its relation {row['relation']!r} "
+                            "(an edge is keyed by its relation)")
+            continue
         missing = [end for end in ("source", "target") if row[end] not in g]
         for end in missing:
             problems.append(f"{path}:1: edge #{i} {end} {row[end]!r} is not a node")
