@@ -76,7 +76,7 @@ def edge_properties(attrs: dict[str, Any]) -> dict[str, Any]:
 
 
 DERIVED_EDGE_PROPS = ("dois", "levels", "species", "n_evidence")
-JSON_ATTRS = ("evidence", "results")  # attributes stored as JSON text (lists of mappings)
+JSON_ATTRS = ("evidence", "results", "proposals")  # attributes stored as JSON text (lists of mappings)
 
 
 def stored_name(attr: str) -> str:
