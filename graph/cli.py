@@ -516,7 +516,7 @@ def combine(state: State, therapies: tuple[str, ...], outcome: str, as_json: boo
     opts = path_options(backend, **search)
     sid = resolve(backend, stratum) if stratum else None
     if len(ids) == 2:
-        data = combine_therapies(combine_graph(backend, ids[0], ids[1], opts), ids[0], ids[1], opts, stratum=sid).as_dict()
+        data = combine_therapies(combine_graph(backend, ids[0], ids[1], opts, sid), ids[0], ids[1], opts, stratum=sid).as_dict()
         text = combination_text
     else:
         data = escape_routes(backend.analysis_graph(), ids[0], resolve(backend, outcome), opts, stratum=sid).as_dict()

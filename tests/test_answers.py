@@ -151,6 +151,14 @@ def test_via_a_chain_entity_finds_the_step_explained_through_it():
     answer = find_paths(g, "caf", "nivo", via=("c3",))
     assert answer.paths and all(any(s.chain for s in p.steps) for p in answer.paths)
     assert answer.paths[0].meeting["id"] == "cd8"
+    # a cheaper leg to the same meeting that does not pass C3: --via still finds the one that does
+    for u, v, rel in (("caf", "y", "promotes"), ("y", "cd8", "inhibits")):
+        g.add_edge(u, v, key=rel, relation=rel, sign="+" if rel == "promotes" else "-",
+                   evidence=[{"ref": "2", "level": "randomised_trial", "support": "review_text"}])
+        g.nodes[v].update(name=v.upper(), kind=KINDS.get(v, "gene"))
+    assert ids(find_paths(g, "caf", "nivo").paths[0])[:3] == ["caf", "y", "cd8"]
+    [p] = find_paths(g, "caf", "nivo", via=("c3",)).paths
+    assert ids(p) == ["caf", "spp1_tam", "cd8", "pd1", "nivo"] and p.steps[0].chain
 
 
 # --- modifiers and forms --------------------------------------------------------------------

@@ -157,13 +157,14 @@ def bellman_ford(
 ) -> list[np.ndarray]:
     """D[0..max_len]: the cost of the cheapest signed walk of at most k steps from `start`
     (forward) or to it (backward), for every state; inf where there is none. States are rows:
-    0 = sign +, 1 = sign -; with `via` (backward only) rows 0 and 1 are walks that still pass
-    `via` on their way (a node of it, or a step whose recorded chain runs through one), rows 2
-    and 3 walks with no such condition left. `goal_signs` are the signs the walk must have at
-    the start node (backward: the net sign wanted). `sources` (forward only) are further starting
-    nodes with their starting costs (the members of a therapy class: a class acts through its
-    members). A walk passes only through nodes the constraints allow, never enters an avoided
-    node or re-enters `start`, and (when `allowed` is given) stays on the allowed nodes."""
+    0 = sign +, 1 = sign -; with `via`, rows 0 and 1 are walks that pass `via` (a node of it, or
+    a step whose recorded chain runs through one; forward: up to and including the walk's last
+    node; backward: after the walk's first node), rows 2 and 3 any walk. `goal_signs` are the
+    signs the walk must have at the start node (backward: the net sign wanted). `sources`
+    (forward only) are further starting nodes with their starting costs (the members of a
+    therapy class: a class acts through its members). A walk passes only through nodes the
+    constraints allow, never enters an avoided node or re-enters `start`, and (when `allowed` is
+    given) stays on the allowed nodes."""
     a = index_arrays(index)
     if backward:  # a state at `new` (where the walk starts) comes from a state at `head` (its next node)
         new, head, sign, cost, edge, starts, nodes = a.out_src, a.out_dst, a.out_sign, a.out_cost, a.out_edge, a.out_starts, a.out_nodes
@@ -183,8 +184,12 @@ def bellman_ford(
         d[(0 if gs > 0 else 1) + (2 if masks is not None else 0), start] = 0.0
     if sources and not backward:
         for s, c in sources.items():
-            d[0, s] = min(d[0, s], c)
-    at_via = (masks[0][head] | masks[1][edge]) if masks is not None else None
+            d[2 if masks is not None else 0, s] = min(d[2 if masks is not None else 0, s], c)
+    if masks is not None and not backward:
+        for s in np.flatnonzero(origin & masks[0]):  # a walk that starts at via has passed it
+            d[0, s] = d[2, s]
+    # the node whose passing counts: backward the walk's next node, forward the node it reaches
+    at_via = (masks[0][head if backward else new] | masks[1][edge]) if masks is not None else None
     out = [d]
     for _ in range(max_len):
         nxt = d.copy()
@@ -223,8 +228,8 @@ def walk_chain(index: MechanismIndex, dists: list[np.ndarray], start: int, node:
                via: Via | None = None, through: bool = True, sources=None) -> tuple[list[int], list[int]]:
     """Nodes and edge numbers of a cheapest walk between `start` (or, forward, one of `sources`)
     and the state (node, sign), listed from where it starts; ties go to the successor with the
-    smaller id and relation, preferring nodes not yet on the walk. With `via` (backward), the
-    walk passes it when `through`, else it is any walk."""
+    smaller id and relation, preferring nodes not yet on the walk. With `via`, the walk passes
+    it when `through`, else it is any walk."""
     si = (0 if sign > 0 else 1) + (2 if via and not through else 0)
     k = steps_needed(dists, si, node)
     if k is None:
@@ -239,7 +244,7 @@ def walk_chain(index: MechanismIndex, dists: list[np.ndarray], start: int, node:
         for w, step_sign, c, e in walks:
             prev = (s % 2 if step_sign >= 0 else 1 - s % 2)
             if via:
-                prev += 2 if s >= 2 or w in via.nodes or e in via.edges else 0
+                prev += 2 if s >= 2 or (w if backward else u) in via.nodes or e in via.edges else 0
             cost = dists[k - 1][prev, w] + c + (index.hub[w] if w not in origin else 0.0)
             if abs(cost - target_cost) <= TOL * max(1.0, abs(target_cost)):
                 info = index.edges[e]

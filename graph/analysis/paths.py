@@ -256,11 +256,12 @@ class Meeting:
     from_sign: int
     to_sign: int
     cost: float
+    through: tuple[bool, bool] = (False, False)  # which leg passes `via` (when one is asked for)
 
 
-def therapy_reach(index: MechanismIndex, start: int, leg_len: int, cons: Constraints) -> Reach:
+def therapy_reach(index: MechanismIndex, start: int, leg_len: int, cons: Constraints, via: Via | None = None) -> Reach:
     """The signed walks from `start`; a therapy's start at its members too (`therapies.descents`)."""
-    return Reach(index, start, leg_len, cons, descents=descents(index, start) if index.is_therapy(start) else None)
+    return Reach(index, start, leg_len, cons, descents=descents(index, start) if index.is_therapy(start) else None, via=via)
 
 
 def _membership_only(index: MechanismIndex, edges: list[int]) -> bool:
@@ -281,18 +282,25 @@ def meetings(
     `b`'s leg ends in a signed step, never in membership (what a node belongs to is not what the
     therapy does); `a`'s leg may be membership only when `a` is not a therapy: `a` is then one of
     what the therapy acts on (M2 macrophages are among the accessory cells catumaxomab recruits).
-    `b` is never a meeting node; `a` may be (a leg of no steps). The meetings are produced
-    lazily: the combined costs of all nodes are computed at once, and legs are only traced for
-    the candidates a caller asks for."""
-    reach_a = therapy_reach(index, a, leg_len, cons)
-    reach_b = therapy_reach(index, b, leg_len, cons)
+    `b` is never a meeting node; `a` may be (a leg of no steps). With `via`, one of the legs
+    passes it (the cheaper way). The meetings are produced lazily: the combined costs of all
+    nodes are computed at once, and legs are only traced for the candidates a caller asks for."""
+    reach_a = therapy_reach(index, a, leg_len, cons, via)
+    reach_b = therapy_reach(index, b, leg_len, cons, via)
     hub = np.asarray(index.hub)
     hub_at = hub.copy()
     hub_at[a] = 0.0
-    costs, nodes_all, sa_all, sb_all = [], [], [], []
+    costs, nodes_all, sa_all, sb_all, side_all = [], [], [], [], []
     for ra, sa in ((0, 1), (1, -1)):
         for rb, sb in ((0, 1), (1, -1)):
-            total = reach_a.final[ra] + reach_b.final[rb] + hub_at
+            if via:
+                by_a = reach_a.final_through[ra] + reach_b.final[rb]
+                by_b = reach_a.final[ra] + reach_b.final_through[rb]
+                side = by_a <= by_b  # True: a's leg passes via
+                total = np.minimum(by_a, by_b) + hub_at
+            else:
+                total = reach_a.final[ra] + reach_b.final[rb] + hub_at
+                side = np.zeros(len(total), dtype=bool)
             total[b] = np.inf
             if cons.avoid:
                 total[list(cons.avoid)] = np.inf
@@ -301,16 +309,18 @@ def meetings(
             nodes_all.append(nodes)
             sa_all.append(np.full(len(nodes), sa))
             sb_all.append(np.full(len(nodes), sb))
+            side_all.append(side[nodes])
     cost_v, node_v = np.concatenate(costs), np.concatenate(nodes_all)
-    sa_v, sb_v = np.concatenate(sa_all), np.concatenate(sb_all)
+    sa_v, sb_v, side_v = np.concatenate(sa_all), np.concatenate(sb_all), np.concatenate(side_all)
     order = np.lexsort((-sb_v, -sa_v, index.id_rank()[node_v], np.round(cost_v, 9)))
-    combined = ((float(cost_v[i]), int(sa_v[i]), int(sb_v[i]), int(node_v[i])) for i in order)
+    combined = ((float(cost_v[i]), int(sa_v[i]), int(sb_v[i]), int(node_v[i]), bool(side_v[i])) for i in order)
     a_is_therapy = index.is_therapy(a)
 
     def generate() -> Iterator[Meeting]:
-        for cost, sa, sb, m in combined:
-            nodes_a, edges_a = reach_a.chain(m, sa)
-            nodes_b, edges_b = reach_b.chain(m, sb)
+        for cost, sa, sb, m, side in combined:
+            through = (bool(via) and side, bool(via) and not side)
+            nodes_a, edges_a = reach_a.chain(m, sa, through=through[0])
+            nodes_b, edges_b = reach_b.chain(m, sb, through=through[1])
             if edges_b and index.edges[edges_b[-1]].sign == 0:
                 continue  # the therapy's leg ends in membership: it says what its last node belongs to
             if edges_a and index.edges[edges_a[-1]].sign == 0 and (a_is_therapy or not _membership_only(index, edges_a)):
@@ -321,15 +331,15 @@ def meetings(
                 continue  # a leg that passes a node twice is not a mechanism
             if via and not via.passed(nodes_a + nodes_b, edges_a + edges_b):
                 continue
-            yield Meeting(m, sa, sb, cost)
+            yield Meeting(m, sa, sb, cost, through)
 
     return generate(), reach_a, reach_b
 
 
 def meeting_path(index: MechanismIndex, mt: Meeting, reach_a: Reach, reach_b: Reach) -> SignedPath:
     """A meeting as one path: the first leg walked forward, the second walked back to its start."""
-    nodes_a, edges_a = reach_a.chain(mt.node, mt.from_sign)
-    nodes_b, edges_b = reach_b.chain(mt.node, mt.to_sign)
+    nodes_a, edges_a = reach_a.chain(mt.node, mt.from_sign, through=mt.through[0])
+    nodes_b, edges_b = reach_b.chain(mt.node, mt.to_sign, through=mt.through[1])
     nodes = nodes_a + nodes_b[::-1][1:]
     edges = edges_a + edges_b[::-1]
     as_member = not index.is_therapy(nodes_a[0]) and _membership_only(index, edges_a)
@@ -362,8 +372,9 @@ def _mechanism_answer(index: MechanismIndex, s: int, t: int, opts: PathOptions) 
             break
         if want is not None and mt.from_sign * mt.to_sign != want:
             continue
-        to_nodes, to_edges = reach_t.chain(mt.node, mt.to_sign)
-        steps = len(reach_s.chain(mt.node, mt.from_sign)[1]) + len(to_edges) - reach_t.descent_steps(to_nodes)
+        to_nodes, to_edges = reach_t.chain(mt.node, mt.to_sign, through=mt.through[1])
+        steps = len(reach_s.chain(mt.node, mt.from_sign, through=mt.through[0])[1]) + len(to_edges) \
+            - reach_t.descent_steps(to_nodes)
         if steps > opts.max_len:
             continue
         group = outcomes if index.is_outcome(mt.node) and mt.node != s else mech

@@ -291,16 +291,27 @@ def find_paths_in(backend: Any, source: str, target: str, opts: PathOptions) -> 
     return find_paths(path_graph(backend, source, target, opts), source, target, opts)
 
 
-def combine_graph(backend: Any, a: str, b: str, opts: PathOptions) -> nx.MultiDiGraph:
-    """The graph `combine.combine(_, a, b, opts)` needs: every meeting leg has at most
-    `min(max_len, LEG_MAX_LEN)` steps from either therapy, so on a backend that can search on
-    its server, the entities within that many steps of each (with every edge among them and
-    whole-graph degrees); else the whole analysis graph."""
+def combine_graph(backend: Any, a: str, b: str, opts: PathOptions, stratum: str | None = None) -> nx.MultiDiGraph:
+    """The graph `combine.combine(_, a, b, opts, stratum=...)` needs: every meeting leg has at
+    most `min(max_len, LEG_MAX_LEN)` steps from either therapy (or one of its members), so on a
+    backend that can search on its server, the entities within that many steps of each (with
+    every edge among them and whole-graph degrees), and the subtype with its features; else the
+    whole analysis graph."""
     if not _bounded(backend):
         return backend.analysis_graph()
     opts.check()
     leg = min(opts.max_len, LEG_MAX_LEN)
-    keep = {a, b, *opts.via, *opts.avoid}
+    keep = {a, b, *opts.via, *opts.avoid, *([stratum] if stratum else [])}
     if a == b:
         return backend.induced_analysis_graph(sorted(keep), degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
-    return legs_graph(backend, [a, b], leg, keep)
+    g = legs_graph(backend, [a, b], leg, keep)
+    if stratum:
+        backend.grow_analysis_graph(g, [stratum], **_fetch(backend))
+    # what one does to the other's efficacy: the edges into each therapy, its classes and members
+    kinds = list(sem.THERAPY_KINDS)
+    family = sorted({x for t in (a, b) for x in (t, *backend.therapy_chain(t, "subtype_of", kinds),
+                                                   *backend.therapy_chain(t, "subtype_of", kinds, reverse=True))})
+    backend.grow_analysis_graph(g, family, along=sorted(schema.RELATIONS), reverse=True, degree_relations=degree_relations(),
+                                degree_skip_kinds=_DEGREE_SKIP)
+    forget(g)
+    return g

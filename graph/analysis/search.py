@@ -57,7 +57,7 @@ class Reach:
     """The cheapest signed walk of at most `max_len` steps between `start` and every node: from
     `start` (forward) or to it (backward). The sign of a state is that of the walk. Forward, the
     walk may also start at a member of `start` (`descents`: a class acts through its members);
-    backward, `via` asks for walks that pass it (`cost(..., through=True)`, `chain(..., through=True)`)."""
+    `via` also keeps the best walks that pass it (`cost(..., through=True)`, `chain(..., through=True)`)."""
 
     def __init__(self, index: MechanismIndex, start: int, max_len: int, cons: Constraints, *, backward: bool = False,
                  descents: dict[int, Descent] | None = None, via: Via | None = None):
@@ -86,7 +86,7 @@ class Reach:
     def chain(self, node: int, sign: int, *, through: bool = False) -> tuple[list[int], list[int]]:
         """Nodes and edges of the cheapest walk, listed from the start (a member's walk after its
         descent from the start)."""
-        if node == self.start and sign > 0 and not through:
+        if node == self.start and sign > 0 and (not through or (not self.backward and self.via is not None and node in self.via.nodes)):
             return [node], []
         nodes, edges = walk_chain(self.index, self.dists, self.start, node, sign, backward=self.backward,
                                   via=self.via, through=through, sources=self.descents or None)
