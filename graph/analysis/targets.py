@@ -292,6 +292,9 @@ def proposals_of(g: nx.MultiDiGraph, ids: list[str]) -> list[dict[str, Any]]:
             key = (prop.get("proposes"), tuple(prop.get("entities") or ()), prop.get("therapy"), prop.get("locator"))
             if key not in seen:
                 seen.add(key)
+                therapy = prop.get("therapy")
+                if therapy and therapy in g:
+                    prop = {**prop, "therapy_name": str(g.nodes[therapy].get("name", therapy))}
                 out.append(prop)
     out.sort(key=lambda p: (p.get("proposes") != "target", str(p.get("locator")), str(p.get("entities"))))
     return out
