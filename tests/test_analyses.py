@@ -135,7 +135,7 @@ def test_effect_is_bounded_and_counts_lines_both_ways():
     assert e.tiers[1]["level"] == VITRO and e.tiers[1]["role"] == "contradicts"
     assert e.raising[0].role == "contradicts" and {p.role for p in e.lowering} == {"decides"}
     assert e.counts["supporting"] == 0 and e.counts["contradicting"] == 1
-    assert any("in vitro study says it raises" in d for d in e.disagreements)
+    assert any("in vitro study evidence (1 line) says it raises" in d for d in e.disagreements)
 
 
 def test_null_trial_results_decide_and_mechanisms_below_them_do_not_outvote_them():
@@ -149,7 +149,7 @@ def test_null_trial_results_decide_and_mechanisms_below_them_do_not_outvote_them
     assert [c.direction for c in e.results] == ["null"] and e.results[0].figures == ["OS 13.2 vs 13.0 months"]
     assert e.net == 0.0 and abs(alone.net) > 0.1
     assert e.verdict == "no clear effect, decided by a randomised trial (ref 9): OS 13.2 vs 13.0 months"
-    assert any("expert statement says it lowers" in d for d in e.disagreements)
+    assert any("expert statement evidence (1 line) says it lowers" in d for d in e.disagreements)
     assert e.as_dict()["results"][0]["direction"] == "null"
 
 

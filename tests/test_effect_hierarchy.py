@@ -54,7 +54,7 @@ def test_a_randomised_null_decides_and_mouse_and_case_report_lines_never_outvote
     assert roles == {("randomised_trial", "decides"), ("case_report", "contradicts"), ("preclinical_in_vivo", "contradicts")}
     assert [t["role"] for t in e.tiers] == ["decides", "contradicts", "contradicts"]
     assert e.counts["contradicting"] == 2 and e.counts["supporting"] == 0
-    assert any("case report says it lowers" in d for d in e.disagreements)
+    assert any("case report evidence (1 line) says it lowers; the randomised trial evidence decides: no clear effect" in d for d in e.disagreements)
     # without the trial, the case report decides, and the animal line supports it
     g.remove_edge("drug", PM, "associated_with")
     e2 = therapy_effect(g, "drug", PM)

@@ -263,12 +263,12 @@ def _decide(results: list[Result], lowering: list[Mechanism], raising: list[Mech
         role = roles.pop() if len(roles) == 1 else "mixed"
         tiers.append({"level": level, "label": hi.label(level), "role": role, "net": None, "belief": None,
                       "lines": {d: sum(x.direction == d for x in group) for d in ("lowers", "raises", "null")}})
-        against = sorted({x.direction for x in group if x.role == "contradicts"})
+        against = [x for x in group if x.role == "contradicts"]
         if against:
-            said = "/".join("finds no effect" if d == "null" else d for d in against)
-            disagreements.append(f"{hi.label(level, 2) if len(group) > 1 else hi.with_article(level)} "
-                                 f"{'say' if len(group) > 1 else 'says'} it {said}; the {hi.label(top_level)} "
-                                 f"evidence decides ({head})")
+            said = "/".join("finds no effect" if d == "null" else d for d in sorted({x.direction for x in against}))
+            n = len(against)
+            disagreements.append(f"{hi.label(level)} evidence ({n} line{'s' if n != 1 else ''}) says it {said}; "
+                                 f"the {hi.label(top_level)} evidence decides: {head}")
     decided = _decided_by(top_level, deciding, verdict_dir, head)
     verdict = f"{head}, {decided['text']}"
     return hi.placed(level_net, top_level), verdict, decided, tiers, disagreements
