@@ -35,7 +35,8 @@ MECHANISMS = [
     ("t_cell_exhausted_subtype", "associated_with", "vista"), ("t_cell_exhausted_subtype", "associated_with", "tgfb1"),
     ("icam2", "activates", "nk_cell"), ("car_nk_mesothelin", "targets", "mesothelin"),
     ("treg", "inhibits", "cd8_t_cell"), ("treg", "inhibits", "antigen_presenting_cell"),
-    ("nivolumab", "targets", "pd1"), ("pembrolizumab", "targets", "pd1"), ("tislelizumab", "targets", "pd1"),
+    ("pd1_antibody", "inhibits", "pd1"), ("nivolumab", "subtype_of", "pd1_antibody"), ("pembrolizumab", "subtype_of", "pd1_antibody"),
+    ("tislelizumab", "subtype_of", "pd1_antibody"),
     ("car_t_cea", "targets", "cea"), ("car_t_her2", "targets", "her2"), ("car_t_icam1", "targets", "icam1"),
     ("car_t_cldn18_2", "targets", "cldn18_2"), ("car_t_epcam", "targets", "epcam"),
     ("catumaxomab", "targets", "epcam"), ("catumaxomab", "targets", "cd3"), ("catumaxomab", "binds", "fcgr"),
@@ -43,7 +44,9 @@ MECHANISMS = [
     ("oncolytic_adenovirus", "inhibits", "peritoneal_metastasis"), ("herpesvirus_g207_nv1020", "promotes", "apoptosis"),
     ("il33", "activates", "macrophage"), ("il33_therapy", "inhibits", "peritoneal_metastasis"),
     ("nivolumab", "tested_in", "checkmate_649"), ("tislelizumab", "tested_in", "rationale_305"),
-    ("peritoneal_metastasis", "inhibits", "nivolumab"),
+    ("peritoneal_metastasis", "impairs", "nivolumab"), ("paclitaxel", "enhances", "oncolytic_adenovirus"),
+    ("rmhtnf", "form_of", "tnf"), ("aldesleukin", "form_of", "il2"), ("intraperitoneal_therapy", "bypasses", "peritoneal_plasma_barrier"),
+    ("dense_stroma", "impairs", "car_t"),
 ]
 
 
@@ -157,7 +160,7 @@ def test_levels_follow_the_study_not_the_claim(seed_graph):
 
 
 def test_the_pd1_mechanism_cites_the_review_not_the_consensus(seed_graph):
-    for u, v, k in [("pd1_antibody", "pd1", "targets"), ("pd1_pdl1", "t_cell_activation", "inhibits"),
+    for u, v, k in [("pd1_antibody", "pd1", "inhibits"), ("pd1_pdl1", "t_cell_activation", "inhibits"),
                     ("nivolumab", "pd1_antibody", "subtype_of"), ("pd1_antibody", "t_cell_activation", "promotes")]:
         assert seed_graph.edges[u, v, k]["refs"] == ["review"], (u, k, v)
     assert seed_graph.edges["nivolumab", "msi_h_dmmr", "associated_with"]["refs"] == ["27"]
@@ -172,12 +175,13 @@ def test_supports_other_than_the_review_text_are_marked(seed_graph):
     assert supports("arsenic_trioxide", "treg", "inhibits") == ["reference_title"]
     assert not seed_graph.has_edge("cxcl1", "tam", "recruits")
     assert not seed_graph.has_edge("arsenic_trioxide", "immune_activator", "subtype_of")
-    for drug in ("camrelizumab", "cadonilimab"):
-        assert supports(drug, "pd1", "targets") == ["curator"]
-        assert all(e.get("ref") for e in seed_graph.edges[drug, "pd1", "targets"]["evidence"]), drug
-    assert supports("bevacizumab", "vegf", "targets") == ["curator"]
+    assert supports("camrelizumab", "pd1_antibody", "subtype_of") == ["curator"]
+    assert supports("cadonilimab", "pd1", "inhibits") == ["curator"]
+    for u, v, k in [("camrelizumab", "pd1_antibody", "subtype_of"), ("cadonilimab", "pd1", "inhibits")]:
+        assert all(e.get("ref") for e in seed_graph.edges[u, v, k]["evidence"]), u
+    assert supports("bevacizumab", "vegf", "inhibits") == ["curator"]
     for drug in ("nivolumab", "pembrolizumab", "tislelizumab", "toripalimab", "sintilimab"):
-        assert supports(drug, "pd1", "targets") == ["review_text"], drug
+        assert supports(drug, "pd1_antibody", "subtype_of") == ["review_text"], drug
 
 
 def test_curator_references_stay_out_of_the_review_numbering(seed_graph):
@@ -195,3 +199,22 @@ def test_every_study_has_a_design_and_its_trial_edges_a_locator(seed_graph):
                 [record] = e["evidence"]
                 assert record["support"] == "review_text" and record["locator"] == a["locator"], (n, k)
                 assert record["level"] == schema.design_level(a["design"]), n
+
+
+# --- modifiers, forms and one signed action per drug (issue 18)
+
+
+def test_edges_into_a_therapy_are_efficacy_modifiers_or_membership(seed_graph):
+    for u, v, k in seed_graph.edges(keys=True):
+        if seed_graph.nodes[v]["kind"] in schema.THERAPY_KINDS:
+            ok = k in ("enhances", "impairs") or (k in ("subtype_of", "part_of") and seed_graph.nodes[u]["kind"] in schema.THERAPY_KINDS)
+            assert ok, (u, k, v)
+
+
+def test_a_drug_acts_on_its_target_once_and_members_inherit_the_class(seed_graph):
+    for u, v, k in seed_graph.edges(keys=True):
+        if k == "targets":
+            assert not any(schema.RELATIONS[r].sign in (1, -1) for r in seed_graph[u][v]), (u, v)
+    for drug in ("nivolumab", "pembrolizumab", "tislelizumab", "toripalimab", "sintilimab", "camrelizumab"):
+        assert not seed_graph.has_edge(drug, "pd1"), drug  # stated of the PD-1 antibody class, which they are members of
+    assert not seed_graph.has_edge("nivolumab", "icb", "subtype_of")  # a member of ICB through the PD-1 antibodies

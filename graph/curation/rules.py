@@ -4,6 +4,10 @@ Each rule reports `FILE:LINE: message` naming the record to fix:
 
 - `chain`: each link of an explained chain is an edge with a walkable sign, and the product of the
   links' signs is the summary edge's sign (mechgraph.edges.walk_rule decides what walks).
+- edges into a therapy are efficacy modifiers (`enhances`/`impairs`) or membership (`subtype_of`,
+  regimen `part_of`); `enhances`/`impairs` go only into therapies; `form_of` runs from a therapy
+  to a molecule; `characterized_by` runs from a disease subtype; `targets` is only for a therapy
+  whose direction of action is not stated (no signed action beside it).
 - a mis-cited reference (`cited_as`) says so in its caveats.
 """
 
@@ -13,13 +17,55 @@ from collections import defaultdict
 from typing import Any, Iterable
 
 from .. import edges as edge_rules
+from .. import schema
 from .checker import Checker, SeedData
+
+MEMBERSHIP = ("subtype_of", "part_of")
+MOLECULE_KINDS = ("gene", "cytokine", "complex", "chemical", "mirna")
 
 def check_rules(chk: Checker, data: SeedData) -> None:
     """Run every rule over validated records, reporting into `chk`."""
     kinds = {eid: e["kind"] for eid, e in data.entities.items()}
+    check_relation_kinds(chk, data.edges, kinds)
+    check_targets(chk, data.edges)
     check_chains(chk, data.edges, kinds)
     check_citations(chk, data)
+
+
+# --- which relations may join which kinds ---------------------------------------------------
+
+
+def check_relation_kinds(chk: Checker, edges: list[dict], kinds: dict[str, str]) -> None:
+    for e in edges:
+        rel, src, tgt = e["relation"], kinds.get(e["source"]), kinds.get(e["target"])
+        what = f"{e['source']} -{rel}-> {e['target']}"
+        into_therapy = tgt in schema.THERAPY_KINDS
+        if into_therapy and rel not in edge_rules.EFFICACY_RELATIONS:
+            membership = rel in MEMBERSHIP and src in schema.THERAPY_KINDS
+            if not membership:
+                chk.err(e["_file"], e["_line"], f"{what}: an edge into a therapy says how its source changes the therapy's "
+                                                f"efficacy; write 'enhances' or 'impairs' (only a therapy's subtype_of or part_of "
+                                                f"may be anything else)")
+        elif rel in edge_rules.EFFICACY_RELATIONS and not into_therapy:
+            chk.err(e["_file"], e["_line"], f"{what}: '{rel}' modifies a therapy's efficacy, but {e['target']} is a {tgt}")
+        if rel == "form_of" and (src not in schema.THERAPY_KINDS or tgt not in MOLECULE_KINDS):
+            chk.err(e["_file"], e["_line"], f"{what}: 'form_of' runs from a therapy to the molecule it is a form of "
+                                            f"({', '.join(MOLECULE_KINDS)}), not from a {src} to a {tgt}")
+        if rel == "characterized_by" and src != "disease_subtype":
+            chk.err(e["_file"], e["_line"], f"{what}: 'characterized_by' runs from a disease_subtype, not from a {src}")
+
+
+def check_targets(chk: Checker, edges: list[dict]) -> None:
+    """`targets` only where no signed action between the same pair says which way the therapy acts."""
+    signed = {(e["source"], e["target"]): e for e in edges if schema.RELATIONS[e["relation"]].sign in (1, -1)}
+    for e in edges:
+        if e["relation"] != "targets":
+            continue
+        other = signed.get((e["source"], e["target"]))
+        if other is not None:
+            chk.err(e["_file"], e["_line"], f"{e['source']} -targets-> {e['target']} beside {e['source']} -{other['relation']}-> "
+                                            f"{e['target']} ({other['_file']}:{other['_line']}): a drug's action on its target is one "
+                                            f"signed edge; drop the 'targets' edge")
 
 
 # --- explained chains -----------------------------------------------------------------------
