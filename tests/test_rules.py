@@ -50,3 +50,36 @@ def test_targets_is_only_for_an_unstated_direction(tmp_path):
     out = run(tmp_path, CHAIN_EDGES + edge("drug", "targets", "marker") + edge("drug", "inhibits", "marker", locator="2.1 ¶1"))
     assert any(":40: drug -targets-> marker beside drug -inhibits-> marker (" in p and ":49): a drug's action on its target is "
                "one signed edge; drop the 'targets' edge" in p for p in out), out
+
+
+def test_one_observation_on_a_class_edge_and_its_members_edge_is_refused(tmp_path):
+    both = CHAIN_EDGES + edge("drug", "subtype_of", "klass") + edge("pm", "impairs", "klass", locator="2.1 ¶2") \
+        + edge("pm", "impairs", "drug", locator="2.1 ¶2")
+    out = run(tmp_path, both)
+    assert any(":58: one observation on two edges: the reference 1 at 2.1 ¶2 on pm -impairs-> drug is already on pm -impairs-> klass"
+               in p and "(drug is a member or part of klass); encode it once" in p for p in out), out
+    # distinct observations say so with distinct keys; the same key is the same observation
+    keyed = CHAIN_EDGES + edge("drug", "subtype_of", "klass") + edge("pm", "impairs", "klass", locator="2.1 ¶2", extra="observation: a\n") \
+        + edge("pm", "impairs", "drug", locator="2.1 ¶2", extra="observation: b\n")
+    assert run(tmp_path, keyed) == []
+    out = run(tmp_path, keyed.replace("observation: b", "observation: a"))
+    assert any("one observation on two edges: the observation 'a' on pm -impairs-> drug" in p for p in out), out
+
+
+def test_one_observation_on_two_relations_between_one_pair_is_refused(tmp_path):
+    out = run(tmp_path, CHAIN_EDGES + edge("c3", "binds", "c3ar1"))
+    assert any("one observation on two edges: the reference 1 at 1.3 ¶1 on c3 -binds-> c3ar1 is already on c3 -activates-> c3ar1"
+               in p and "(the same pair)" in p for p in out), out
+
+
+def test_different_figures_or_kinds_of_data_are_different_observations(tmp_path):
+    class_and_member = CHAIN_EDGES + edge("drug", "subtype_of", "klass")
+    two_figures = class_and_member + edge("pm", "impairs", "klass", locator="2.1 ¶2", extra='figures: "OS 5.5 vs 6.0"\n') \
+        + edge("pm", "impairs", "drug", locator="2.1 ¶2", extra='figures: "RR 7% vs 22%"\n')
+    assert run(tmp_path, two_figures) == []
+    two_designs = class_and_member + edge("pm", "impairs", "klass", ref="2", locator="2.1 ¶2", extra="design: cross_sectional\n") \
+        + edge("pm", "impairs", "drug", ref="2", locator="2.1 ¶2", extra="design: animal_model\n")
+    assert run(tmp_path, two_designs) == []
+    siblings = CHAIN_EDGES + edge("drug", "subtype_of", "klass") + edge("marker", "subtype_of", "c3") \
+        + edge("pm", "associated_with", "marker", body="direction: positive\n") + edge("pm", "associated_with", "c3ar1", body="direction: positive\n")
+    assert run(tmp_path, siblings) == []  # c3ar1 and marker are not member and class
