@@ -28,22 +28,25 @@ MECHANISMS = [
     ("m2_tam", "secretes", "il10"), ("m2_tam", "secretes", "tgfb"), ("m2_tam", "secretes", "vegf"), ("m2_tam", "secretes", "egf"),
     ("m2_tam", "promotes", "angiogenesis"), ("m2_tam", "promotes", "emt"), ("emt", "recruits", "tam"),
     ("m2_tam", "associated_with", "poor_survival"), ("tam", "associated_with", "poor_survival"),
-    ("thbs2_caf", "recruits", "tam"), ("thbs2_caf", "polarizes", "spp1_tam"), ("c3", "binds", "c3ar1"), ("c3ar1", "polarizes", "spp1_tam"),
+    ("thbs2_caf", "recruits", "tam"), ("thbs2_caf", "polarizes", "spp1_tam"), ("c3", "activates", "c3ar1"), ("c3ar1", "polarizes", "spp1_tam"),
     ("caf", "inhibits", "cd8_t_cell"), ("caf", "inhibits", "mir_200b"), ("caf", "promotes", "mir200b_methylation"),
     ("caf", "secretes", "gas6"), ("gas6", "activates", "axl"), ("axl", "promotes", "emt"), ("axl", "promotes", "peritoneal_metastasis"),
     ("t_cell_exhausted_subtype", "associated_with", "tim3"), ("t_cell_exhausted_subtype", "associated_with", "galectin9"),
     ("t_cell_exhausted_subtype", "associated_with", "vista"), ("t_cell_exhausted_subtype", "associated_with", "tgfb1"),
     ("icam2", "activates", "nk_cell"), ("car_nk_mesothelin", "targets", "mesothelin"),
     ("treg", "inhibits", "cd8_t_cell"), ("treg", "inhibits", "antigen_presenting_cell"),
-    ("nivolumab", "targets", "pd1"), ("pembrolizumab", "targets", "pd1"), ("tislelizumab", "targets", "pd1"),
+    ("pd1_antibody", "inhibits", "pd1"), ("nivolumab", "subtype_of", "pd1_antibody"), ("pembrolizumab", "subtype_of", "pd1_antibody"),
+    ("tislelizumab", "subtype_of", "pd1_antibody"),
     ("car_t_cea", "targets", "cea"), ("car_t_her2", "targets", "her2"), ("car_t_icam1", "targets", "icam1"),
     ("car_t_cldn18_2", "targets", "cldn18_2"), ("car_t_epcam", "targets", "epcam"),
     ("catumaxomab", "targets", "epcam"), ("catumaxomab", "targets", "cd3"), ("catumaxomab", "binds", "fcgr"),
     ("catumaxomab", "inhibits", "malignant_ascites"), ("reovirus", "inhibits", "malignant_ascites"),
     ("oncolytic_adenovirus", "inhibits", "peritoneal_metastasis"), ("herpesvirus_g207_nv1020", "promotes", "apoptosis"),
-    ("il33", "activates", "macrophage"), ("il33_therapy", "inhibits", "peritoneal_metastasis"),
+    ("il33", "recruits", "peritoneal_macrophage"), ("il33", "activates", "peritoneal_macrophage"), ("il33_therapy", "inhibits", "peritoneal_metastasis"),
     ("nivolumab", "tested_in", "checkmate_649"), ("tislelizumab", "tested_in", "rationale_305"),
-    ("peritoneal_metastasis", "inhibits", "nivolumab"),
+    ("peritoneal_metastasis", "impairs", "nivolumab"), ("paclitaxel", "enhances", "oncolytic_adenovirus"),
+    ("rmhtnf", "form_of", "tnf"), ("aldesleukin", "form_of", "il2"), ("intraperitoneal_therapy", "bypasses", "peritoneal_plasma_barrier"),
+    ("dense_stroma", "impairs", "car_t"),
 ]
 
 
@@ -59,14 +62,20 @@ def test_all_45_references_with_dois(seed_graph):
 
 
 def test_every_table1_row(seed_graph):
-    rows = {a["table1_row"]: a for _, a in seed_graph.nodes(data=True) if a.get("table1_row")}
+    rows = {r: (n, a) for n, a in seed_graph.nodes(data=True) for r in a.get("table1_rows") or []}
     assert set(rows) == set(TABLE1)
     for row, (registry, phase, country) in TABLE1.items():
-        t = rows[row]
+        n, t = rows[row]
         assert (t["registry_id"], t["phase"], t["country"]) == (registry, phase, country), row
         assert t["title"] and t["name_zh"] and t["interventions_text"] and t["expected_completion"], row
-        assert any(seed_graph.has_edge(i, next(n for n, a in seed_graph.nodes(data=True) if a.get("table1_row") == row), "tested_in") for i in t["interventions"])
-    assert any("NCT05802056" in c for c in rows[6]["caveats"] + rows[13]["caveats"])
+        assert any(seed_graph.has_edge(i, n, "tested_in") for i in t["interventions"])
+    # rows 6 and 13 are one registered trial: one entity, each tested_in edge citing both rows as one observation
+    assert rows[6][0] == rows[13][0] == "nct05802056" and rows[6][1]["table1_rows"] == [6, 13]
+    assert len([n for n, a in seed_graph.nodes(data=True) if a.get("table1_rows")]) == 13
+    for u, _, k, a in seed_graph.in_edges("nct05802056", keys=True, data=True):
+        assert k == "tested_in" and [e["locator"] for e in a["evidence"]] == ["table 1 row 6", "table 1 row 13"], u
+        assert {e["observation"] for e in a["evidence"]} == {"nct05802056"}
+    assert any("rows 6 and 13" in c for c in rows[6][1]["caveats"])
 
 
 @pytest.mark.parametrize("source, relation, target", MECHANISMS)
@@ -157,7 +166,7 @@ def test_levels_follow_the_study_not_the_claim(seed_graph):
 
 
 def test_the_pd1_mechanism_cites_the_review_not_the_consensus(seed_graph):
-    for u, v, k in [("pd1_antibody", "pd1", "targets"), ("pd1_pdl1", "t_cell_activation", "inhibits"),
+    for u, v, k in [("pd1_antibody", "pd1", "inhibits"), ("pd1_pdl1", "t_cell_activation", "inhibits"),
                     ("nivolumab", "pd1_antibody", "subtype_of"), ("pd1_antibody", "t_cell_activation", "promotes")]:
         assert seed_graph.edges[u, v, k]["refs"] == ["review"], (u, k, v)
     assert seed_graph.edges["nivolumab", "msi_h_dmmr", "associated_with"]["refs"] == ["27"]
@@ -172,12 +181,13 @@ def test_supports_other_than_the_review_text_are_marked(seed_graph):
     assert supports("arsenic_trioxide", "treg", "inhibits") == ["reference_title"]
     assert not seed_graph.has_edge("cxcl1", "tam", "recruits")
     assert not seed_graph.has_edge("arsenic_trioxide", "immune_activator", "subtype_of")
-    for drug in ("camrelizumab", "cadonilimab"):
-        assert supports(drug, "pd1", "targets") == ["curator"]
-        assert all(e.get("ref") for e in seed_graph.edges[drug, "pd1", "targets"]["evidence"]), drug
-    assert supports("bevacizumab", "vegf", "targets") == ["curator"]
+    assert supports("camrelizumab", "pd1_antibody", "subtype_of") == ["curator"]
+    assert supports("cadonilimab", "pd1", "inhibits") == ["curator"]
+    for u, v, k in [("camrelizumab", "pd1_antibody", "subtype_of"), ("cadonilimab", "pd1", "inhibits")]:
+        assert all(e.get("ref") for e in seed_graph.edges[u, v, k]["evidence"]), u
+    assert supports("bevacizumab", "vegf", "inhibits") == ["curator"]
     for drug in ("nivolumab", "pembrolizumab", "tislelizumab", "toripalimab", "sintilimab"):
-        assert supports(drug, "pd1", "targets") == ["review_text"], drug
+        assert supports(drug, "pd1_antibody", "subtype_of") == ["review_text"], drug
 
 
 def test_curator_references_stay_out_of_the_review_numbering(seed_graph):
@@ -192,6 +202,46 @@ def test_every_study_has_a_design_and_its_trial_edges_a_locator(seed_graph):
         if a["kind"] == "clinical_trial":
             assert a["design"] in schema.STUDY_DESIGNS, n
             for _, _, k, e in seed_graph.in_edges(n, keys=True, data=True):
-                [record] = e["evidence"]
-                assert record["support"] == "review_text" and record["locator"] == a["locator"], (n, k)
-                assert record["level"] == schema.design_level(a["design"]), n
+                assert [r["locator"] for r in e["evidence"]] == a.get("locators", [a["locator"]]), (n, k)
+                for record in e["evidence"]:
+                    assert record["support"] == "review_text", (n, k)
+                    assert record["level"] == schema.design_level(a["design"]), n
+
+
+# --- modifiers, forms and one signed action per drug (issue 18)
+
+
+def test_edges_into_a_therapy_are_efficacy_modifiers_or_membership(seed_graph):
+    for u, v, k in seed_graph.edges(keys=True):
+        if seed_graph.nodes[v]["kind"] in schema.THERAPY_KINDS:
+            ok = k in ("enhances", "impairs") or (k in ("subtype_of", "part_of") and seed_graph.nodes[u]["kind"] in schema.THERAPY_KINDS)
+            assert ok, (u, k, v)
+
+
+def test_a_drug_acts_on_its_target_once_and_members_inherit_the_class(seed_graph):
+    for u, v, k in seed_graph.edges(keys=True):
+        if k == "targets":
+            assert not any(schema.RELATIONS[r].sign in (1, -1) for r in seed_graph[u][v]), (u, v)
+    for drug in ("nivolumab", "pembrolizumab", "tislelizumab", "toripalimab", "sintilimab", "camrelizumab"):
+        assert not seed_graph.has_edge(drug, "pd1"), drug  # stated of the PD-1 antibody class, which they are members of
+    assert not seed_graph.has_edge("nivolumab", "icb", "subtype_of")  # a member of ICB through the PD-1 antibodies
+
+
+# --- one observation counted once (issue 22)
+
+
+def test_the_ref30_subgroup_is_encoded_once_at_the_pd1_antibody_class(seed_graph):
+    holders = [(u, v, k) for u, v, k, a in seed_graph.edges(keys=True, data=True)
+               if any(e.get("ref") == "30" and "without peritoneal" in e.get("summary", "") for e in a["evidence"])]
+    assert holders == [("peritoneal_metastasis", "pd1_antibody", "impairs")]
+    assert not seed_graph.has_edge("peritoneal_metastasis", "pembrolizumab")  # the pooled study dropped its comparator
+    for u, v, k, a in seed_graph.edges(keys=True, data=True):
+        if v in ("icb", "pd1_antibody", "nivolumab", "pembrolizumab") and u == "peritoneal_metastasis":
+            refs = [e.get("ref") for e in a["evidence"]]
+            assert len(refs) == len(set(refs)), (u, k, v)
+
+
+def test_il33_acts_on_macrophages_as_the_review_says_not_through_the_generic_node(seed_graph):
+    assert not seed_graph.has_edge("il33", "macrophage")
+    assert seed_graph.has_edge("il33", "peritoneal_macrophage", "recruits")  # infiltration, 2.5
+    assert not any(v == "macrophage" for _, v in seed_graph.out_edges("peritoneal_macrophage"))
