@@ -102,7 +102,8 @@ def test_every_edge_carries_full_evidence(seed_graph):
 
 
 def test_every_reference_is_used(seed_graph):
-    cited = {e.get("ref") for _, _, a in seed_graph.edges(data=True) for e in a["evidence"]}
+    """Each of the review's references is cited by a record, or named as the one the review mis-cites (cited_as)."""
+    cited = {e.get(k) for _, _, a in seed_graph.edges(data=True) for e in a["evidence"] for k in ("ref", "cited_as")}
     assert {str(i) for i in range(1, 46)} <= cited
 
 
@@ -162,7 +163,11 @@ def test_levels_follow_the_study_not_the_claim(seed_graph):
                 assert e["level"] == "expert_statement", (u, k, v, e["ref"])
             if e.get("ref") == "35":
                 assert e["level"] == "case_report", (u, k, v)
-    assert seed_graph.edges["catumaxomab", "malignant_ascites", "inhibits"]["level"] == "expert_statement"
+            if e.get("cited_as") == "39":  # the catumaxomab phase I the review mis-cites: the level of the trial it describes
+                assert (e["ref"], e["level"]) == ("review", "nonrandomised_trial"), (u, k, v)
+            if e.get("cited_as") == "34":  # the HER2 CAR-T mouse study the review mis-cites
+                assert (e["ref"], e["level"]) == ("review", "preclinical_in_vivo"), (u, k, v)
+    assert not any(e.get("ref") in ("34", "39") for _, _, a in seed_graph.edges(data=True) for e in a["evidence"])
 
 
 def test_the_pd1_mechanism_cites_the_review_not_the_consensus(seed_graph):
@@ -245,3 +250,22 @@ def test_il33_acts_on_macrophages_as_the_review_says_not_through_the_generic_nod
     assert not seed_graph.has_edge("il33", "macrophage")
     assert seed_graph.has_edge("il33", "peritoneal_macrophage", "recruits")  # infiltration, 2.5
     assert not any(v == "macrophage" for _, v in seed_graph.out_edges("peritoneal_macrophage"))
+
+
+# --- labels that say exactly how a statement is known (issue 22)
+
+
+def test_labels_say_how_it_is_known(seed_graph):
+    def supports(u, v, k):
+        return seed_graph.edges[u, v, k]["supports"]
+
+    assert supports("inflammation", "tumour_growth", "promotes") == ["curator"]  # ref 6's title is only 'Cancer-related inflammation'
+    assert supports("cd8_t_cell", "pd1", "expresses") == ["curator"]  # the review says 'immune cells'
+    for u, v, k in [("dendritic_cell", "antigen_presenting_cell", "subtype_of"), ("dendritic_cell", "antigen_presentation", "promotes"),
+                    ("antigen_presentation", "antitumour_immunity", "promotes")]:
+        assert seed_graph.edges[u, v, k]["level"] == "expert_statement", (u, k, v)  # textbook, not ref 42's mouse data
+    for u, v, k, a in seed_graph.edges(keys=True, data=True):
+        for e in a["evidence"]:
+            if e["support"] == "curator" and str(e.get("ref") or "").isdigit():
+                assert e["design"] in ("review", "guideline", "consensus", "database"), (u, k, v)
+    assert not seed_graph.has_edge("cxcl1", "poor_survival")  # ref 9's title gives no direction; the review says nothing

@@ -83,3 +83,44 @@ def test_different_figures_or_kinds_of_data_are_different_observations(tmp_path)
     siblings = CHAIN_EDGES + edge("drug", "subtype_of", "klass") + edge("marker", "subtype_of", "c3") \
         + edge("pm", "associated_with", "marker", body="direction: positive\n") + edge("pm", "associated_with", "c3ar1", body="direction: positive\n")
     assert run(tmp_path, siblings) == []  # c3ar1 and marker are not member and class
+
+
+def test_mentions_allows_only_spelling_punctuation_greek_and_plurals():
+    from mechgraph.curation.rules import mentions
+
+    title = "Tumor-associated macrophages induce TNF-α and IL33 via the C3/C3aR1 axis in tumour cells"
+    for name in ("tumour-associated macrophage", "tumor associated macrophages", "TNF-alpha", "TNFα",
+                 "IL-33", "C3aR1", "C3", "tumour cell"):
+        assert mentions(title, name), name
+    for name in ("TAM", "IL-3", "macrophage polarization", "C3a", "tumour growth", ""):
+        assert not mentions(title, name), name
+
+
+def title_edge(src: str, rel: str, tgt: str) -> str:
+    """An edge resting only on the title of reference 2: 'Complement C3 from fibroblasts converts macrophages'."""
+    return edge(src, rel, tgt, ref="2", extra="design: cross_sectional\n").replace("support: review_text", "support: reference_title")
+
+
+def test_a_reference_title_record_needs_a_title_that_names_the_edges_entities(tmp_path):
+    assert run(tmp_path, CHAIN_EDGES + title_edge("caf", "promotes", "c3")) == []  # fibroblast and C3 are in the title
+    out = run(tmp_path, CHAIN_EDGES + title_edge("caf", "promotes", "c3ar1"))
+    assert any(":44: a reference_title record on caf -promotes-> c3ar1, but the title of reference 2 names no c3ar1 ("
+               in p and "support: curator" in p for p in out), out
+
+
+def test_a_part_is_named_by_its_whole_and_membership_checks_only_the_member(tmp_path):
+    ents = ENTITIES + "  - id: complement\n    kind: complex\n    name: complement C3 from fibroblasts\n"
+    whole = CHAIN_EDGES + title_edge("caf", "promotes", "c3ar1") + edge("c3ar1", "part_of", "complement")
+    assert run(tmp_path, whole, entities=ents) == []
+    assert run(tmp_path, CHAIN_EDGES + title_edge("caf", "subtype_of", "marker")) == []  # the member is named
+    out = run(tmp_path, CHAIN_EDGES + title_edge("marker", "subtype_of", "caf"))
+    assert any("a reference_title record on marker -subtype_of-> caf, but the title of reference 2 names no marker" in p for p in out), out
+
+
+def test_a_curator_record_does_not_borrow_a_primary_studys_level(tmp_path):
+    curator = CHAIN_EDGES + edge("marker", "promotes", "pm", ref="2", extra="design: animal_model\n").replace(
+        "support: review_text\n        locator: 1.3 ¶1\n        species: human_samples\n        summary: A statement.\n        design",
+        "support: curator\n        species: human_samples\n        summary: A statement.\n        design")
+    out = run(tmp_path, curator)
+    assert any(":44: a curator record cites reference 2 and so borrows the level of its animal_model design (preclinical_in_vivo)"
+               in p for p in out), out

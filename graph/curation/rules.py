@@ -7,15 +7,18 @@ Each rule reports `FILE:LINE: message` naming the record to fix:
 - one observation, one edge: the same observation (a shared `observation` key, or the same
   reference, locator and figures) may not sit on two edges that imply each other (a class's edge
   and its member's, a complex's and its part's, or two relations between the same pair).
+- `reference_title` records: the reference's title must name the edge's entities (see `mentions`).
 - edges into a therapy are efficacy modifiers (`enhances`/`impairs`) or membership (`subtype_of`,
   regimen `part_of`); `enhances`/`impairs` go only into therapies; `form_of` runs from a therapy
   to a molecule; `characterized_by` runs from a disease subtype; `targets` is only for a therapy
   whose direction of action is not stated (no signed action beside it).
-- a mis-cited reference (`cited_as`) says so in its caveats.
+- a mis-cited reference (`cited_as`) says so in its caveats; a `curator` record never borrows the
+  level of a primary study of the review's list (background knowledge is not that study's finding).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any, Iterable
 
@@ -25,6 +28,7 @@ from .checker import Checker, SeedData
 
 MEMBERSHIP = ("subtype_of", "part_of")
 MOLECULE_KINDS = ("gene", "cytokine", "complex", "chemical", "mirna")
+SECONDARY_DESIGNS = ("review", "guideline", "consensus", "database")
 
 def check_rules(chk: Checker, data: SeedData) -> None:
     """Run every rule over validated records, reporting into `chk`."""
@@ -33,6 +37,7 @@ def check_rules(chk: Checker, data: SeedData) -> None:
     check_targets(chk, data.edges)
     check_chains(chk, data.edges, kinds)
     check_observations(chk, data.edges)
+    check_title_mentions(chk, data)
     check_citations(chk, data)
 
 
@@ -217,6 +222,71 @@ def check_observations(chk: Checker, edges: list[dict]) -> None:
                     break
 
 
+# --- reference titles -----------------------------------------------------------------------
+
+# The small allowance of `mentions`: Greek letters spelled out, British spelling, any punctuation.
+GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "ɣ": "gamma", "δ": "delta", "κ": "kappa"}
+SPELLING = (("tumour", "tumor"), ("oesophag", "esophag"))
+
+
+def name_tokens(text: str) -> list[str]:
+    """Lower-case word tokens of a name or title: Greek letters spelled out, British spelling
+    made American, every other character (hyphens, slashes, +, spaces) a separator."""
+    s = text.lower()
+    for g, word in GREEK.items():
+        s = s.replace(g, f" {word} ")
+    for uk, us in SPELLING:
+        s = s.replace(uk, us)
+    return re.findall(r"[a-z0-9]+", s)
+
+
+def mentions(title: str, name: str) -> bool:
+    """Whether `title` names `name`: the name's tokens, run together, equal a run of the title's
+    tokens run together, allowing a plural s on either side ('IL-33' = 'IL33', 'TAMs' = 'TAM',
+    'tumour-associated macrophage' = 'Tumor-associated macrophages', 'TNF-α' = 'TNF-alpha')."""
+    words = name_tokens(title)
+    want = "".join(name_tokens(name))
+    if not want:
+        return False
+    for i in range(len(words)):
+        acc = ""
+        for w in words[i:]:
+            acc += w
+            if acc in (want, want + "s") or acc + "s" == want:
+                return True
+            if len(acc) > len(want) + 1:
+                break
+    return False
+
+
+def entity_names(eid: str, data: SeedData, wholes: dict[str, set[str]]) -> list[str]:
+    """The names an entity is mentioned by: its own name and synonyms, and those of what it is part_of."""
+    out: list[str] = []
+    for x in [eid, *sorted(wholes.get(eid, ()))]:
+        ent = data.entities[x]
+        out += [ent["name"], *ent.get("synonyms", [])]
+    return [n for n in out if n]
+
+
+def check_title_mentions(chk: Checker, data: SeedData) -> None:
+    wholes: dict[str, set[str]] = defaultdict(set)
+    for e in data.edges:
+        if e["relation"] == "part_of":
+            wholes[e["source"]].add(e["target"])
+    for e in data.edges:
+        ends = [e["source"]] if e["relation"] in MEMBERSHIP else [e["source"], e["target"]]
+        for ev in e["evidence"]:
+            if ev.get("support") != "reference_title" or not ev.get("ref") or ev["ref"] not in data.references:
+                continue
+            title = data.references[ev["ref"]].get("title") or ""
+            missing = [x for x in ends if not any(mentions(title, n) for n in entity_names(x, data, wholes))]
+            if missing:
+                chk.err(e["_file"], ev.get("_line", e["_line"]),
+                        f"a reference_title record on {e['source']} -{e['relation']}-> {e['target']}, but the title of "
+                        f"reference {ev['ref']} names no {' and no '.join(missing)} ({title!r}); if the title does not "
+                        f"say it, it is the curators' reading (support: curator) or not in the sources")
+
+
 # --- citations ------------------------------------------------------------------------------
 
 
@@ -237,3 +307,8 @@ def check_citations(chk: Checker, data: SeedData) -> None:
             ref = data.references[cited]
             chk.err(*where, f"the record says the review mis-cites reference {cited}, but reference {cited} "
                             f"({ref['_file']}:{ref['_line']}) records no caveat saying so")
+        ref = ev.get("ref")
+        if ev.get("support") == "curator" and ref and ref.isdigit() and ev.get("design") not in SECONDARY_DESIGNS:
+            chk.err(*where, f"a curator record cites reference {ref} and so borrows the level of its {ev.get('design')} design "
+                            f"({ev.get('level')}); background knowledge is not that study's finding: cite a textbook or review "
+                            f"(a curator reference) or none")
