@@ -228,7 +228,8 @@ def walk_chain(index: MechanismIndex, dists: list[np.ndarray], start: int, node:
                via: Via | None = None, through: bool = True, sources=None) -> tuple[list[int], list[int]]:
     """Nodes and edge numbers of a cheapest walk between `start` (or, forward, one of `sources`)
     and the state (node, sign), listed from where it starts; ties go to the successor with the
-    smaller id and relation, preferring nodes not yet on the walk. With `via`, the walk passes
+    smaller id and relation, preferring nodes not yet on the walk and therapy classes (a class's
+    own statement is more general than one member's). With `via`, the walk passes
     it when `through`, else it is any walk."""
     si = (0 if sign > 0 else 1) + (2 if via and not through else 0)
     k = steps_needed(dists, si, node)
@@ -248,10 +249,10 @@ def walk_chain(index: MechanismIndex, dists: list[np.ndarray], start: int, node:
             cost = dists[k - 1][prev, w] + c + (index.hub[w] if w not in origin else 0.0)
             if abs(cost - target_cost) <= TOL * max(1.0, abs(target_cost)):
                 info = index.edges[e]
-                options.append((w in nodes, index.ids[w], info.relation, w, e, prev))
+                options.append((w in nodes, index.kind[w] != "therapy_class", index.ids[w], info.relation, w, e, prev))
         if not options:
             raise ValueError("inconsistent distances")
-        _, _, _, w, e, prev_row = min(options)
+        *_, w, e, prev_row = min(options)
         nodes.append(w)
         edges.append(e)
         u, s = w, prev_row
