@@ -276,3 +276,15 @@ def test_every_row_of_a_trial_listed_twice_is_checked(review_path, tmp_path):
     folder = _write(tmp_path, dict(MISCITED, **{"entities.yaml": MISCITED["entities.yaml"].replace("[6, 13]", "[6, 12]")}))
     local = [p for p in audit_seeds(folder, review_path).problems if "entities.yaml" in p]
     assert local == [f"{folder / 'entities.yaml'}:9: trial 'aldesleukin_trial' has registry id 'NCT05802056' but table 1 row 12 gives 'NCT06675136'"]
+
+
+def test_a_chinese_name_is_the_reviews_wording_or_marked_as_the_curators(review_path, tmp_path):
+    named = MISCITED["entities.yaml"].replace("    name: catumaxomab\n", "    name: catumaxomab\n    name_zh: 卡 妥 索 单 抗\n")
+    folder = _write(tmp_path, dict(MISCITED, **{"entities.yaml": named}))
+    assert [p for p in audit_seeds(folder, review_path).problems if "entities.yaml" in p] == []  # spaces aside, the review's words
+    _write(tmp_path, {"entities.yaml": named.replace("卡 妥 索 单 抗", "卡妥索单克隆抗体")})
+    local = [p for p in audit_seeds(folder, review_path).problems if "entities.yaml" in p]
+    assert local == [f"{folder / 'entities.yaml'}:2: the Chinese name '卡妥索单克隆抗体' of catumaxomab is not the review's wording; "
+                     "use the review's words or mark it 'name_zh_source: curator'"]
+    _write(tmp_path, {"entities.yaml": named.replace("卡 妥 索 单 抗", "卡妥索单克隆抗体\n    name_zh_source: curator")})
+    assert [p for p in audit_seeds(folder, review_path).problems if "entities.yaml" in p] == []

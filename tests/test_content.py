@@ -32,7 +32,7 @@ MECHANISMS = [
     ("caf", "inhibits", "cd8_t_cell"), ("caf", "inhibits", "mir_200b"), ("caf", "promotes", "mir200b_methylation"),
     ("caf", "secretes", "gas6"), ("gas6", "activates", "axl"), ("axl", "promotes", "emt"), ("axl", "promotes", "peritoneal_metastasis"),
     ("t_cell_exhausted_subtype", "associated_with", "tim3"), ("t_cell_exhausted_subtype", "associated_with", "galectin9"),
-    ("t_cell_exhausted_subtype", "associated_with", "vista"), ("t_cell_exhausted_subtype", "associated_with", "tgfb1"),
+    ("t_cell_exhausted_subtype", "associated_with", "vista"), ("t_cell_exhausted_subtype", "associated_with", "tgfb"),
     ("icam2", "activates", "nk_cell"), ("car_nk_mesothelin", "targets", "mesothelin"),
     ("treg", "inhibits", "cd8_t_cell"), ("treg", "inhibits", "antigen_presenting_cell"),
     ("pd1_antibody", "inhibits", "pd1"), ("nivolumab", "subtype_of", "pd1_antibody"), ("pembrolizumab", "subtype_of", "pd1_antibody"),
@@ -269,3 +269,21 @@ def test_labels_say_how_it_is_known(seed_graph):
             if e["support"] == "curator" and str(e.get("ref") or "").isdigit():
                 assert e["design"] in ("review", "guideline", "consensus", "database"), (u, k, v)
     assert not seed_graph.has_edge("cxcl1", "poor_survival")  # ref 9's title gives no direction; the review says nothing
+
+
+# --- names (issue 22)
+
+
+def test_names_are_the_reviews_and_belong_to_one_entity(seed_graph):
+    n = seed_graph.nodes
+    assert "tgfb1" not in n and {"TGF-β1", "TGFB1"} <= set(n["tgfb"]["synonyms"])  # one factor in the review
+    assert not {"TME", "tumour microenvironment"} & set(n["immunosuppressive_tme"]["synonyms"])
+    assert n["axl"]["name_zh_source"] == "curator" and n["car_t"]["name_zh_source"] == "curator"
+    assert "name_zh_source" not in n["caf"]  # the review's own wording
+    assert n["car_t"]["name"] == "CAR-T cell therapy" and "chimeric antigen receptor T cell" not in n["car_t"]["synonyms"]
+    assert n["ref_27"]["name"].startswith("Gastric Cancer Professional Committee of the China Anti-Cancer Association 2023")
+    assert n["ref_1"]["name"] == "Bray 2024 [ref 1]" and n["ref_3"]["name"] == "Thomassen 2014 [ref 3]"
+    owners: dict[str, str] = {}
+    for node, a in seed_graph.nodes(data=True):
+        for name in {x.casefold() for x in [node, a["name"], a.get("name_zh") or "", *a["synonyms"]] if x}:
+            assert owners.setdefault(name, node) == node, (name, node, owners[name])

@@ -124,3 +124,10 @@ def test_a_curator_record_does_not_borrow_a_primary_studys_level(tmp_path):
     out = run(tmp_path, curator)
     assert any(":44: a curator record cites reference 2 and so borrows the level of its animal_model design (preclinical_in_vivo)"
                in p for p in out), out
+
+
+def test_a_name_belongs_to_one_entity(tmp_path):
+    shared = ENTITIES.replace("    name: C3AR1\n", "    name: C3AR1\n    synonyms: [c3]\n")
+    out = run(tmp_path, CHAIN_EDGES, entities=shared)
+    assert any(":8: the name 'c3' of c3ar1 is also a name of c3 (" in p and ":5); a name or synonym belongs to one entity" in p
+               for p in out), out

@@ -7,8 +7,10 @@ review_text.py splits it, and that it cites the record's reference (［n］, ［
 unless the record cites `review` (an uncited sentence of the review itself) or a curator
 reference (not in the review's numbering); a record that says the review mis-cites a reference
 (`cited_as: N`) must sit in a paragraph that cites N. It also checks that each table 1 trial
-names the registry id the table gives for each of its rows, and that the review's reference list
-and the seeds' numbered references agree. Each problem is
+names the registry id the table gives for each of its rows, that every Chinese name (`name_zh`)
+is the review's own wording unless it is marked as the curators' translation
+(`name_zh_source: curator`), and that the review's reference list and the seeds' numbered
+references agree. Each problem is
 `FILE:LINE: message`, naming the seed file and the line of the record (or of the review's text).
 """
 
@@ -125,6 +127,19 @@ def check_table(data: SeedData, review: ReviewText, report: AuditReport) -> None
                 )
 
 
+def check_chinese_names(data: SeedData, review: ReviewText, report: AuditReport) -> None:
+    """A name_zh not marked as the curators' is the review's own wording (spaces and dashes aside)."""
+    for eid, ent in data.entities.items():
+        zh = ent.get("name_zh")
+        if not zh or ent.get("kind") == "publication" or ent.get("name_zh_source") == "curator":
+            continue
+        if not review.has_wording(zh):
+            report.problems.append(
+                f"{ent['_file']}:{ent['_line']}: the Chinese name {zh!r} of {eid} is not the review's wording; "
+                f"use the review's words or mark it 'name_zh_source: curator'"
+            )
+
+
 def check_reference_list(data: SeedData, review: ReviewText, report: AuditReport) -> None:
     """The review's citations and the seeds' numbered references agree (curator references aside)."""
     cited = review.cited_references()
@@ -147,5 +162,6 @@ def audit_seeds(seeds: Path | str | None, source: Path | str) -> AuditReport:
     report = AuditReport(str(source), paragraphs=len(review.paragraphs), table_rows=len(review.table_rows))
     check_located(data, review, report)
     check_table(data, review, report)
+    check_chinese_names(data, review, report)
     check_reference_list(data, review, report)
     return report

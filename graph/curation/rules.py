@@ -8,6 +8,7 @@ Each rule reports `FILE:LINE: message` naming the record to fix:
   reference, locator and figures) may not sit on two edges that imply each other (a class's edge
   and its member's, a complex's and its part's, or two relations between the same pair).
 - `reference_title` records: the reference's title must name the edge's entities (see `mentions`).
+- names: a name or synonym belongs to one entity only.
 - edges into a therapy are efficacy modifiers (`enhances`/`impairs`) or membership (`subtype_of`,
   regimen `part_of`); `enhances`/`impairs` go only into therapies; `form_of` runs from a therapy
   to a molecule; `characterized_by` runs from a disease subtype; `targets` is only for a therapy
@@ -38,6 +39,7 @@ def check_rules(chk: Checker, data: SeedData) -> None:
     check_chains(chk, data.edges, kinds)
     check_observations(chk, data.edges)
     check_title_mentions(chk, data)
+    check_shared_names(chk, data)
     check_citations(chk, data)
 
 
@@ -285,6 +287,25 @@ def check_title_mentions(chk: Checker, data: SeedData) -> None:
                         f"a reference_title record on {e['source']} -{e['relation']}-> {e['target']}, but the title of "
                         f"reference {ev['ref']} names no {' and no '.join(missing)} ({title!r}); if the title does not "
                         f"say it, it is the curators' reading (support: curator) or not in the sources")
+
+
+# --- names ----------------------------------------------------------------------------------
+
+
+def check_shared_names(chk: Checker, data: SeedData) -> None:
+    """A name (id, English or Chinese name, synonym) belongs to one entity."""
+    owner: dict[str, str] = {}
+    for eid, ent in data.entities.items():
+        names = dict.fromkeys(n.strip().casefold() for n in [eid, ent.get("name") or "", ent.get("name_zh") or "",
+                                                               *ent.get("synonyms", [])] if n and n.strip())
+        for n in names:
+            prev = owner.get(n)
+            if prev is None:
+                owner[n] = eid
+                continue
+            other = data.entities[prev]
+            chk.err(ent["_file"], ent["_line"], f"the name {n!r} of {eid} is also a name of {prev} ({other['_file']}:{other['_line']}); "
+                                                f"a name or synonym belongs to one entity")
 
 
 # --- citations ------------------------------------------------------------------------------
