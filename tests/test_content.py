@@ -31,8 +31,8 @@ MECHANISMS = [
     ("thbs2_caf", "recruits", "tam"), ("thbs2_caf", "polarizes", "spp1_tam"), ("c3", "activates", "c3ar1"), ("c3ar1", "polarizes", "spp1_tam"),
     ("caf", "inhibits", "cd8_t_cell"), ("caf", "inhibits", "mir_200b"), ("caf", "promotes", "mir200b_methylation"),
     ("caf", "secretes", "gas6"), ("gas6", "activates", "axl"), ("axl", "promotes", "emt"), ("axl", "promotes", "peritoneal_metastasis"),
-    ("t_cell_exhausted_subtype", "associated_with", "tim3"), ("t_cell_exhausted_subtype", "associated_with", "galectin9"),
-    ("t_cell_exhausted_subtype", "associated_with", "vista"), ("t_cell_exhausted_subtype", "associated_with", "tgfb"),
+    ("t_cell_exhausted_subtype", "characterized_by", "tim3"), ("t_cell_exhausted_subtype", "characterized_by", "galectin9"),
+    ("t_cell_exhausted_subtype", "characterized_by", "vista"), ("t_cell_exhausted_subtype", "characterized_by", "tgfb"),
     ("icam2", "activates", "nk_cell"), ("car_nk_mesothelin", "targets", "mesothelin"),
     ("treg", "inhibits", "cd8_t_cell"), ("treg", "inhibits", "antigen_presenting_cell"),
     ("pd1_antibody", "inhibits", "pd1"), ("nivolumab", "subtype_of", "pd1_antibody"), ("pembrolizumab", "subtype_of", "pd1_antibody"),
@@ -104,6 +104,7 @@ def test_every_edge_carries_full_evidence(seed_graph):
 def test_every_reference_is_used(seed_graph):
     """Each of the review's references is cited by a record, or named as the one the review mis-cites (cited_as)."""
     cited = {e.get(k) for _, _, a in seed_graph.edges(data=True) for e in a["evidence"] for k in ("ref", "cited_as")}
+    cited |= {r for _, a in seed_graph.nodes(data=True) for p in a.get("proposals") or [] for r in p["refs"]}
     assert {str(i) for i in range(1, 46)} <= cited
 
 
@@ -139,7 +140,7 @@ def test_an_association_is_not_encoded_as_a_cause(seed_graph):
     """A signed causal edge resting only on observational human data must say why it stays causal."""
     offenders = []
     for u, v, k, a in seed_graph.edges(keys=True, data=True):
-        if schema.RELATIONS[k].sign not in (1, -1) or k == "expresses":  # expression is measured, not inferred
+        if schema.RELATIONS[k].sign not in (1, -1) or k in ("expresses", "characterized_by"):  # measured, not inferred
             continue
         read = [e for e in a["evidence"] if e["support"] in ("review_text", "reference_title")]  # not background knowledge
         designs = {e.get("design") for e in read}
@@ -174,14 +175,17 @@ def test_the_pd1_mechanism_cites_the_review_not_the_consensus(seed_graph):
     for u, v, k in [("pd1_antibody", "pd1", "inhibits"), ("pd1", "t_cell_activation", "inhibits"),
                     ("nivolumab", "pd1_antibody", "subtype_of"), ("pd1_antibody", "t_cell_activation", "promotes")]:
         assert seed_graph.edges[u, v, k]["refs"] == ["review"], (u, k, v)
-    assert seed_graph.edges["nivolumab", "msi_h_dmmr", "associated_with"]["refs"] == ["27"]
+    # the consensus's recommendation is a way to choose patients, not an association: a proposal citing ref 27
+    assert not seed_graph.has_edge("nivolumab", "msi_h_dmmr")
+    assert {(p["therapy"], tuple(p["refs"])) for p in seed_graph.nodes["msi_h_dmmr"]["proposals"]} == {("nivolumab", ("27",)), ("pembrolizumab", ("27",))}
 
 
 def test_supports_other_than_the_review_text_are_marked(seed_graph):
     def supports(u, v, k):
         return seed_graph.edges[u, v, k]["supports"]
 
-    assert supports("m2_tam", "m1_tam", "polarizes") == ["hypothesis"]
+    assert not seed_graph.has_edge("m2_tam", "m1_tam")  # the review's M2 -> M1 repolarisation is a proposal (target), not an edge
+    assert any(p["proposes"] == "target" for p in seed_graph.nodes["m2_tam"]["proposals"])
     assert supports("tam", "foxq1", "activates") == ["reference_title"]
     assert supports("arsenic_trioxide", "treg", "inhibits") == ["reference_title"]
     assert not seed_graph.has_edge("cxcl1", "tam", "recruits")
@@ -346,3 +350,36 @@ def test_catumaxomab_recruits_fc_receptor_bearing_accessory_cells_macrophages_am
     for cell in ("macrophage", "nk_cell", "dendritic_cell"):
         assert seed_graph.has_edge(cell, "immune_accessory_cell", "subtype_of"), cell
     assert seed_graph.edges["dense_stroma", "car_t", "impairs"]["supports"] == ["review_text"]  # 2.2 states it
+
+
+# --- the review's proposals and the strata (issue 18)
+
+
+def test_the_reviews_proposals_are_on_the_entities_they_name(seed_graph):
+    def kinds(node):
+        return {(p["proposes"], p.get("therapy"), p["locator"]) for p in seed_graph.nodes[node].get("proposals") or []}
+
+    assert ("target", None, "1.3 ¶2") in kinds("c3_c3ar1")  # the C3 pathway as a target
+    assert ("target", None, "1.1 ¶3") in kinds("tam") and ("target", None, "1.1 ¶3") in kinds("snail")  # TAM signalling, EMT factors
+    assert ("stratification", "catumaxomab", "2.3 ¶1") in kinds("epcam") == kinds("cd3")  # EpCAM/CD3 for catumaxomab
+    assert ("stratification", "catumaxomab", "2.3 ¶1") in kinds("catumaxomab")
+    assert ("stratification", "immunotherapy", "1.2 ¶1; 3 ¶1") in kinds("t_cell_exhausted_subtype")
+    for node in ("gas6_axl", "mir200b_methylation", "caf", "treg", "nk_cell", "cd8_t_cell", "peritoneal_immune_cell"):
+        assert kinds(node), node
+    for _, a in seed_graph.nodes(data=True):
+        for p in a.get("proposals") or []:
+            assert p["support"] in ("hypothesis", "review_text") and p["locator"] and p["summary"]
+
+
+def test_the_two_strata_are_characterized_by_what_the_review_says_is_high_in_them(seed_graph):
+    def features(node):
+        return {v for _, v, k in seed_graph.out_edges(node, keys=True) if k == "characterized_by"}
+
+    for s in ("t_cell_exhausted_subtype", "t_cell_excluded_subtype"):
+        assert seed_graph.nodes[s]["kind"] == "disease_subtype" and seed_graph.has_edge(s, "peritoneal_metastasis", "subtype_of")
+    assert features("t_cell_exhausted_subtype") == {"exhausted_t_cell", "tim3", "galectin9", "vista", "tgfb"}
+    assert features("t_cell_excluded_subtype") == {"t_cell_exclusion"}
+    # the features act: TIM-3/galectin-9 and VISTA hold T cells back, TGF-beta suppresses, exclusion keeps CD8+ T cells out
+    assert seed_graph.has_edge("tim3_galectin9", "t_cell_activation", "inhibits") and seed_graph.has_edge("vista", "t_cell_activation", "inhibits")
+    assert seed_graph.has_edge("tgfb", "immunosuppressive_tme", "promotes")
+    assert seed_graph.has_edge("t_cell_exclusion", "cd8_t_cell", "inhibits") and seed_graph.has_edge("caf", "t_cell_exclusion", "promotes")
