@@ -383,3 +383,19 @@ def test_the_two_strata_are_characterized_by_what_the_review_says_is_high_in_the
     assert seed_graph.has_edge("tim3_galectin9", "t_cell_activation", "inhibits") and seed_graph.has_edge("vista", "t_cell_activation", "inhibits")
     assert seed_graph.has_edge("tgfb", "immunosuppressive_tme", "promotes")
     assert seed_graph.has_edge("t_cell_exclusion", "cd8_t_cell", "inhibits") and seed_graph.has_edge("caf", "t_cell_exclusion", "promotes")
+
+
+# --- re-audit of issue 22 (a fresh sample; see the commit message)
+
+
+def test_cd68_macrophages_express_vegf_and_egf_on_the_tam_node(seed_graph):
+    for f in ("vegf", "egf"):
+        assert [e["ref"] for e in seed_graph.edges["tam", f, "secretes"]["evidence"]] == ["8"]
+        assert "8" not in seed_graph.edges["m2_tam", f, "secretes"]["refs"]  # the lavage study measured CD68+ macrophages, not M2
+    keys = {e["observation"] for f in ("vegf", "egf") for e in seed_graph.edges["tam", f, "secretes"]["evidence"]}
+    assert keys == {"ref8_cd68_vegf_egf"}  # one flow-cytometry observation
+
+
+def test_a_ratio_is_one_observation_on_both_of_its_cells(seed_graph):
+    keys = [e.get("observation") for u in ("cd8_t_cell", "treg") for e in seed_graph.edges[u, "poor_survival", "associated_with"]["evidence"]]
+    assert keys == ["ref15_cd8_treg_ratio", "ref15_cd8_treg_ratio"]
