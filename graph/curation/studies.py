@@ -27,7 +27,7 @@ from .checker import Checker, SeedData, ref_key, publication_id
 from .yaml_tree import Node
 
 # Every result row names the edge it bears on (switched on with the curation of issue 18).
-REQUIRE_RESULT_EDGES = False
+REQUIRE_RESULT_EDGES = True
 TEXT_FIELDS = ("registry_id", "title", "phase", "expected_completion", "completion_note", "country", "design_note", "evidence_summary")
 
 
