@@ -74,8 +74,8 @@ RELATION_TEXT = {
     "against": "they push it opposite ways: works against the therapy",
 }
 MEMBER_TEXT = {
-    "effector": "the therapy raises it, and {src} is one of it (effector)",
-    "target": "the therapy lowers it, and {src} is one of it (target)",
+    "effector": "the therapy raises it, of which {src} is one (effector)",
+    "target": "the therapy lowers it, of which {src} is one (target)",
 }
 
 

@@ -101,7 +101,7 @@ def test_an_entity_that_is_a_member_of_what_the_therapy_acts_on_is_its_effector(
     [p] = answer.paths
     assert p.meeting["id"] == "accessory" and p.relation == "effector" and p.as_member
     assert ids(p) == ["m2", "macrophage", "accessory", "catu"]
-    assert answer.verdict() == "CATU raises ACCESSORY, which M2 is one of: its effector"
+    assert answer.verdict() == "CATU raises ACCESSORY, of which M2 is one: its effector"
 
 
 def test_combine_a_class_answers_through_its_members():

@@ -32,6 +32,7 @@ import networkx as nx
 
 from .. import edges as _edges
 from .. import schema
+from ..curation.studies import slug  # the loader's key for a study's result row
 from ..errors import MechGraphError
 from . import hierarchy as hi
 from . import semantics as sem
@@ -125,12 +126,30 @@ def _direction(relation: str, attrs: dict[str, Any]) -> str:
     return "lowers" if sign == -1 else "raises" if sign == 1 else "null"
 
 
+def endpoints(g: nx.MultiDiGraph, therapies: list[str]) -> dict[str, str]:
+    """Observation key -> the endpoint it measured ('median overall survival'), from the results
+    of the studies these therapies are tested in (a study's result rows are recorded on the
+    edges they bear on under the key `<study>_<endpoint>`, or the row's own `observation`)."""
+    out: dict[str, str] = {}
+    for t in therapies:
+        for _, study, key in g.out_edges(t, keys=True):
+            if key != "tested_in":
+                continue
+            for row in g.nodes[study].get("results") or ():
+                if isinstance(row, dict) and row.get("endpoint"):
+                    endpoint = str(row["endpoint"])
+                    out[str(row.get("observation") or f"{study}_{slug(endpoint)}")] = endpoint
+    return out
+
+
 def reported_results(g: nx.MultiDiGraph, index: MechanismIndex, therapy: int, outcome: int, support: frozenset[str],
                      min_level: str | None = None) -> list[Result]:
-    """Every observation of the therapy, its classes and its members on the outcome, each once."""
+    """Every observation of the therapy, its classes and its members on the outcome, each once;
+    figures name the endpoint they measured where the study says it."""
     out: list[Result] = []
     seen: set[str] = set()
     o = index.ids[outcome]
+    named = endpoints(g, [index.ids[th] for th in related_therapies(index, therapy)])
     for th in related_therapies(index, therapy):
         t = index.ids[th]
         if not g.has_edge(t, o):
@@ -157,9 +176,11 @@ def reported_results(g: nx.MultiDiGraph, index: MechanismIndex, therapy: int, ou
                 refs = _edges.sorted_refs(r.get("ref") for r in recs)
                 own = th == therapy
                 strength = sem.step_weight_of(recs, refs) * (1.0 if own else RELATED_THERAPY_DISCOUNT)
+                figures = [f"{named[r['observation']]}, {r['figures']}" if r.get("observation") in named else str(r["figures"])
+                           for r in recs if r.get("figures")]
                 out.append(Result(
                     _node(index, th), relation, _direction(relation, a), min(MAX_STRENGTH, strength), _edges.best_level(recs),
-                    refs, sorted({sem.record_support(r) for r in recs}), [str(r["figures"]) for r in recs if r.get("figures")],
+                    refs, sorted({sem.record_support(r) for r in recs}), figures,
                     a.get("context"), k[4:] if k.startswith("key:") else None, own=own,
                 ))
     out.sort(key=lambda c: (-hi.rank(c.level), not c.own, -c.strength, c.therapy["id"], c.relation, c.refs))
@@ -283,7 +304,7 @@ def _decided_by(level: str, deciding: list, direction: str, head: str) -> dict[s
     agreeing = [x for x in res if x.direction == direction] or res
     figures = [f for x in agreeing for f in x.figures]
     if res and not mech:
-        n = len({(tuple(x.refs), x.observation) for x in res})
+        n = len({tuple(x.refs) for x in res})  # studies; one study's endpoints are one study
         who = hi.with_article(level) if n == 1 else hi.label(level, n)
         text = f"decided by {who} (ref {', '.join(refs) or '-'})"
         if figures:

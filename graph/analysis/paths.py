@@ -382,31 +382,32 @@ def _mechanism_answer(index: MechanismIndex, s: int, t: int, opts: PathOptions) 
             group.append(mt)
     paths = [meeting_path(index, mt, reach_s, reach_t) for mt in mech]
     shared = [meeting_path(index, mt, reach_s, reach_t) for mt in outcomes]
-    assoc = efficacy_associations(index, s, t, reach_s)[: opts.k]
+    assoc = efficacy_associations(index, s, t, cons=cons, leg_len=leg_len, k=opts.k, via=_via(index, opts))[: opts.k]
     return PathAnswer(_node(index, s), _node(index, t), "mechanism", paths, shared, assoc, opts.as_dict())
 
 
-def efficacy_associations(index: MechanismIndex, s: int, therapy: int, reach_s: Reach) -> list[SignedPath]:
+def efficacy_associations(index: MechanismIndex, s: int, therapy: int, *, cons: Constraints, leg_len: int, k: int,
+                          via: Via | None = None) -> list[SignedPath]:
     """How `s` bears on the therapy's efficacy through edges into the therapy or its classes:
     `s` changes X (or is X), and X raises or lowers the efficacy (enhances, impairs: a modifier of
-    the therapy, never a step of a mechanism)."""
+    the therapy, never a step of a mechanism). Up to `k` routes to each X (its own mechanism may
+    reach X several ways: THBS2+ CAF raises the immunosuppressive microenvironment as a CAF and
+    through SPP1+ TAMs), the best first."""
     out = []
     for th in therapy_classes(index, therapy):
-        for k in index.efficacy.get(th, ()):
-            info = index.efficacy_edges[k]
+        for kk in index.efficacy.get(th, ()):
+            info = index.efficacy_edges[kk]
             x = index.pos[info.source]
             weight_cost = sem.step_cost(info.weight)
-            for sx in (1, -1):
-                cost = reach_s.cost(x, sx)
-                if cost is None:
-                    continue
-                nodes, edges = reach_s.chain(x, sx)
-                if len(set(nodes)) < len(nodes):
-                    continue
-                total = cost + weight_cost + (index.hub[x] if x != s else 0.0)
-                steps = _steps(index, nodes + [th], edges, [index.edges[e] for e in edges] + [info])
-                sign = sx * (info.sign or 0)
-                out.append(SignedPath([_node(index, n) for n in nodes + [th]], steps,
+            if x == s:
+                routes = [Found([s], [], 1, 0.0)] if not via or via.passed([s], []) else []
+            else:
+                routes, _ = k_best_paths(index, s, x, k=k, max_len=leg_len, cons=cons, via=via)
+            for f in routes:
+                total = f.cost + weight_cost + (index.hub[x] if x != s else 0.0)
+                steps = _steps(index, f.nodes + [th], f.edges, [index.edges[e] for e in f.edges] + [info])
+                sign = f.sign * (info.sign or 0)
+                out.append(SignedPath([_node(index, n) for n in f.nodes + [th]], steps,
                                       "0" if sign == 0 else sem.sign_symbol(sign), sem.score_of(total), total))
     out.sort(key=lambda p: (round(p.cost, 9), [n["id"] for n in p.nodes], [st.relation for st in p.steps]))
     return out
@@ -437,7 +438,7 @@ def meeting_sentence(source: str, therapy: str, p: dict[str, Any]) -> str:
     if rel in ("effector", "target"):
         verb = "raises" if rel == "effector" else "lowers"
         if p.get("as_member"):
-            text = f"{therapy} {verb} {at}, which {source} is one of: its {rel}"
+            text = f"{therapy} {verb} {at}, of which {source} is one: its {rel}"
         else:
             text = f"{therapy} {verb} {source}: its {rel}"
     else:
