@@ -84,6 +84,15 @@ def stored_name(attr: str) -> str:
     return attr + JSON_SUFFIX if attr in JSON_ATTRS else attr
 
 
+def stored_names(attrs) -> list[str]:
+    """Every property these attributes may be stored under: an empty list is a flat list, stored
+    under its own name, while a list of mappings goes to `<name>_json`."""
+    out = []
+    for k in attrs:
+        out += [stored_name(k)] + ([k] if stored_name(k) != k else [])
+    return out
+
+
 def from_properties(props: dict[str, Any], *, edge: bool = False) -> dict[str, Any]:
     """Invert to_properties/edge_properties: JSON text back to values, derived lists dropped."""
     out: dict[str, Any] = {}

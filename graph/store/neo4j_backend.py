@@ -202,7 +202,7 @@ class Neo4jBackend:
         from .protocol import ANALYSIS_EDGE_ATTRS, ANALYSIS_NODE_ATTRS
 
         g = nx.MultiDiGraph()
-        node_keys = [props.stored_name(k) for k in ANALYSIS_NODE_ATTRS]
+        node_keys = props.stored_names(ANALYSIS_NODE_ATTRS)
         for row in self._read("MATCH (n:Entity) RETURN n.id AS id, [k IN $keys | n[k]] AS v ORDER BY id", keys=node_keys):
             g.add_node(row["id"], **props.from_properties({k: v for k, v in zip(node_keys, row["v"]) if v is not None}))
         stored = [props.stored_name(k) for k in ANALYSIS_EDGE_ATTRS]
@@ -368,7 +368,7 @@ class Neo4jBackend:
             f"COUNT {{ (n)-[:{types}]->(m:Entity) WHERE NOT coalesce(m.kind, '') IN $skip }} + "
             f"COUNT {{ (n)<-[:{types}]-(m:Entity) WHERE NOT coalesce(m.kind, '') IN $skip }} END"
         ) if types else "0"
-        node_keys = [props.stored_name(k) for k in ANALYSIS_NODE_ATTRS]
+        node_keys = props.stored_names(ANALYSIS_NODE_ATTRS)
         rows = self._read(
             f"UNWIND $ids AS id MATCH (n:Entity {{id: id}}) RETURN n.id AS id, [k IN $keys | n[k]] AS v, {degree} AS degree "
             "ORDER BY id",
