@@ -14,8 +14,8 @@ from typing import Any
 import click
 
 from .errors import MechGraphError, SeedError, UnknownEntity
-from .cli_options import (MAX_HOPS, MAX_K, MAX_PERMUTATIONS, FiniteRange, data_options, overlay_options, path_options,
-                          query_limit_options, search_options, seconds_range)
+from .cli_options import (MAX_HOPS, MAX_K, MAX_PERMUTATIONS, TARGETS_HELP, FiniteRange, data_options, overlay_options,
+                          path_options, query_limit_options, search_options, seconds_range, stratum_option)
 from .report import counts_line, format_evidence, gaps_text, node_names, paragraph_table, provenance_lines, table, to_json, wrap_line
 
 
@@ -422,7 +422,7 @@ def path(state: State, source: str, target: str, as_json: bool, **search: Any) -
         click.echo(path_text(answer))
 
 
-@cli.command()
+@cli.command(help=TARGETS_HELP)
 @backend_options
 @click.option("--top", default=20, show_default=True, type=click.IntRange(min=0), help="How many targets (0 for all).")
 @click.option("--permutations", default=100, show_default=True, type=click.IntRange(0, MAX_PERMUTATIONS),
@@ -433,26 +433,22 @@ def path(state: State, source: str, target: str, as_json: bool, **search: Any) -
 @data_options
 @click.option("--compare", nargs=2, default=None, metavar="A B", help="With --data: compare two conditions over replicate samples.")
 @click.option("--condition", default=None, metavar="COLUMN", help="With --compare: the obs column whose values A and B are.")
+@stratum_option
 @json_option
 @click.pass_obj
 def targets(state: State, top: int, permutations: int, seed: int, as_json: bool, data: str | None,
             compare: tuple[str, str] | None, condition: str | None, groupby: str | None, sample: str | None, layer: str | None,
-            gene_column: str | None, mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float, min_marker_genes: int,
-            **search: Any) -> None:
-    """Candidate therapeutic targets for GCPM, ranked, each with the reasons for its score.
-
-    Score = 0.50 influence on the disease outcomes (degree-aware) + 0.30 evidence + 0.20
-    druggability, with a permutation p-value (see mechgraph.analysis.targets). Direction: block a
-    driver, boost a brake, deplete the cell a marker marks. With --data, each score is multiplied
-    by (0.5 + d), d the target's expression and pathway activity in the data (see
-    mechgraph.omics.rank); --compare A B compares two conditions over replicate samples.
-    """
+            gene_column: str | None, mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float,
+            min_marker_genes: int, stratum: str | None, **search: Any) -> None:
     from .analysis.targets import rank_targets
     from .explain import targets_text
+    from .store.entities import resolve
 
     backend = state.backend()
     if data is None and (compare or condition):
         raise MechGraphError("--compare and --condition need --data")
+    if data is not None and stratum:
+        raise MechGraphError("--in and --data do not combine yet: rank a subtype without --data")
     if data is not None:
         from .omics.rank import targets_for_data
         from .omics.text import compare_text, data_targets_text
@@ -468,7 +464,8 @@ def targets(state: State, top: int, permutations: int, seed: int, as_json: bool,
             click.echo(compare_text(result) if compare else data_targets_text(result))
         return
     ranking = rank_targets(backend.analysis_graph(), top=top, permutations=permutations, seed=seed,
-                           opts=path_options(backend, **search)).as_dict()
+                           opts=path_options(backend, **search),
+                           stratum=resolve(backend, stratum) if stratum else None).as_dict()
     if as_json:
         emit_json(ranking)
     else:
@@ -486,10 +483,15 @@ def targets(state: State, top: int, permutations: int, seed: int, as_json: bool,
 @json_option
 @click.pass_obj
 def effect(state: State, therapy: str, outcome: str, as_json: bool, **search: Any) -> None:
-    """Net effect of THERAPY on an outcome in [-1, 1]: trial results first, then mechanisms.
+    """Net effect of THERAPY on an outcome in [-1, 1], decided by the strongest evidence.
 
-    Lists the clinical results (null results included), the signed paths that lower and raise
-    the outcome, where the evidence disagrees, and what limits the therapy's efficacy.
+    The highest level of evidence that bears on the outcome decides (randomised trial >
+    non-randomised trial > observational study > case report > animal > in vitro > expert
+    statement); lower levels are listed as support or contradiction and never outvote it, and
+    the net lies in the deciding level's band. Lists the reported results (null results
+    included) and the signed paths by level, where the evidence disagrees, and what lowers or
+    raises the therapy's efficacy. A therapy class answers through its members too. See
+    mechgraph.analysis.effects and mechgraph.analysis.hierarchy.
     """
     from .analysis.regions import therapy_effect_in
     from .explain import effect_text
@@ -510,11 +512,13 @@ def effect(state: State, therapy: str, outcome: str, as_json: bool, **search: An
 @click.argument("therapies", nargs=-1, required=True)
 @click.option("--on", "outcome", default="peritoneal_metastasis", show_default=True, help="Outcome for escape routes.")
 @search_options("k", "max_len", "avoid", "kinds", "max_degree", "hub_penalty", "min_level", "support")
+@stratum_option
 @json_option
 @click.pass_obj
-def combine(state: State, therapies: tuple[str, ...], outcome: str, as_json: bool, **search: Any) -> None:
-    """Two therapies: where their mechanisms reinforce each other and where they cancel out.
-    One therapy: its escape routes, signed paths that raise the outcome around its targets.
+def combine(state: State, therapies: tuple[str, ...], outcome: str, as_json: bool, stratum: str | None, **search: Any) -> None:
+    """Two therapies: where their mechanisms reinforce each other and where they cancel out, and
+    what one does to the other's efficacy. One therapy: its escape routes, signed paths that raise
+    the outcome around its targets. A therapy class answers through its members too.
     """
     from .analysis.combine import combine as combine_therapies
     from .analysis.combine import escape_routes
@@ -527,11 +531,12 @@ def combine(state: State, therapies: tuple[str, ...], outcome: str, as_json: boo
     backend = state.backend()
     ids = [resolve(backend, t) for t in therapies]
     opts = path_options(backend, **search)
+    sid = resolve(backend, stratum) if stratum else None
     if len(ids) == 2:
-        data = combine_therapies(combine_graph(backend, ids[0], ids[1], opts), ids[0], ids[1], opts).as_dict()
+        data = combine_therapies(combine_graph(backend, ids[0], ids[1], opts, sid), ids[0], ids[1], opts, stratum=sid).as_dict()
         text = combination_text
     else:
-        data = escape_routes(backend.analysis_graph(), ids[0], resolve(backend, outcome), opts).as_dict()
+        data = escape_routes(backend.analysis_graph(), ids[0], resolve(backend, outcome), opts, stratum=sid).as_dict()
         text = escape_text
     if as_json:
         emit_json(data)

@@ -64,6 +64,47 @@ def _remember(name: str):
     return callback
 
 
+# `--in SUBTYPE`: answers for one disease subtype (see mechgraph.analysis.strata).
+stratum_option = click.option(
+    "--in", "stratum", default=None, metavar="SUBTYPE",
+    help="Answer for one disease subtype (e.g. \"T-cell-exhausted GCPM\"): only mechanisms through its "
+         "characterizing features.")
+
+# `mechgraph targets --help`: what every column of the table means.
+TARGETS_HELP = """Candidate therapeutic targets for GCPM, ranked, each with the reasons for its score.
+
+\b
+Columns:
+  #       rank by score
+  target  the candidate: a gene, complex, cytokine, miRNA, chemical or cell (never the tumour
+          cell, a process, an outcome or a therapy); a complex stands for itself and its parts
+          (C3/C3aR1 with C3 and C3AR1); a part of two complexes ranks on its own
+  do      block a driver, boost a brake, deplete the cell a marker marks; mixed when the
+          outcomes or the evidence disagree
+  score   0.50 infl + 0.30 evid + 0.20 drug
+  infl    influence: the best signed path to each disease outcome (peritoneal metastasis,
+          immunosuppressive microenvironment, malignant ascites, poor survival) with the step
+          weights and hub damping of `path`, averaged, divided by the best candidate's
+  evid    evidence: half the best evidence level on its edges, half its distinct references
+          (5 or more give 1)
+  drug    druggability: 0.5 when a therapy in the graph acts on it, plus up to 0.5 for the
+          furthest trial phase of those therapies (III/IV 0.5, II 0.35, I 0.25, other 0.15)
+  p       permutation p-value: (1 + shuffles in which its influence is at least as high) /
+          (1 + shuffles), over degree-preserving shuffles of the signed mechanism edges (every
+          entity keeps its in- and out-degree, every edge its sign and weight; seeded)
+  q       Benjamini-Hochberg q-value of p over all candidates (the false discovery rate at
+          which it would be called)
+
+Each row's reasons say which outcome its best path reaches (and through which part), whether
+the review proposes it as a target (with the locator), and which drugs in the graph already
+act on it. No score depends on a proposal. With --in SUBTYPE, influence counts only paths
+through the subtype's characterizing features. With --data, each score is multiplied by
+(0.5 + d), d the target's expression and pathway activity in the data (see
+mechgraph.omics.rank); --compare A B compares two conditions over replicate samples. See
+mechgraph.analysis.targets.
+"""
+
+
 # Options of the expression data (overlay, targets --data, viz --data); see mechgraph.omics.
 DATA_OPTIONS = [
     click.option("--groupby", default=None, metavar="COLUMN", help="AnnData obs column of cell groups (cell type or cluster)."),

@@ -15,7 +15,9 @@ Walked passing the sign through (shown "="):
   subtype_of from member to class (a subtype does what its class does; a therapy acts through its
   class's stated mechanism); part_of from component to complex, and for therapies from a regimen
   to its components; form_of from a recombinant form to the molecule it supplies (rmhTNF acts as
-  TNF does; it does not "activate" TNF).
+  TNF does; it does not "activate" TNF). Not subtype_of from a disease subtype: a subtype
+  answers through its characterized_by features, what sets it apart, never through what every
+  subtype inherits from the disease (or all subtypes would answer alike).
 Never walked:
   expresses from a cell (a marker describes the cell, it is not its output); a therapy that
   expresses a transgene supplies it (+). binds, targets, bypasses (contact or route, no change),
@@ -93,6 +95,8 @@ def walk_rule(relation: str, source_kind: str | None, target_kind: str | None) -
         if source_kind in THERAPY_KINDS and relation == "part_of":
             return (0, True)  # a regimen acts through its components
         return None  # anything else into a therapy changes its efficacy: a modifier, not a step
+    if relation == "subtype_of" and source_kind == "disease_subtype":
+        return None  # a subtype answers through its characterizing features (analysis/strata.py)
     if relation in PASS_THROUGH_RELATIONS:
         return (0, False)
     if relation == "expresses":

@@ -8,6 +8,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+from .analysis.paths import through_text
+
 WIDTH = 100
 SIGN_WORD = {"+": "+", "-": "−", "=": "=", "0": "0"}
 
@@ -22,20 +24,40 @@ def _names(nodes: list[dict[str, str]]) -> dict[str, str]:
     return {n["id"]: n["name"] for n in nodes}
 
 
+RELATION_WORDS = {"form_of": "is a form of"}  # relations that read better in words
+
+
 def _evidence_tag(step: dict[str, Any]) -> str:
     refs = ",".join(step.get("refs") or []) or "-"
     support = "/".join(step.get("support") or []) or "-"
     return f"ref {refs} · {step.get('level') or 'no level'} · {support}"
 
 
+def _arrow(relation: str | None, sign: str | None) -> str:
+    return f"-{RELATION_WORDS.get(relation or '', relation)}({SIGN_WORD.get(sign or '', sign)})->"
+
+
+def chain_line(chain: dict[str, Any], indent: str) -> str:
+    """The chain a summary step records: 'through C3 → C3aR1: A -secretes(+)-> C3 [ref 19] -...'."""
+    names = {n["id"]: n["name"] for n in chain["nodes"]}
+    inner = " → ".join(n["name"] for n in chain["nodes"][1:-1])
+    parts = [chain["nodes"][0]["name"]]
+    for ln in chain["links"]:
+        refs = ",".join(ln.get("refs") or []) or "-"
+        parts.append(f"{_arrow(ln.get('relation') or '?', ln.get('sign') or '?')} {names.get(ln['target'], ln['target'])} [ref {refs}]")
+    return wrap(f"through {inner}: " + " ".join(parts), indent)
+
+
 def step_lines(steps: list[dict[str, Any]], names: dict[str, str], indent: str = "     ") -> list[str]:
-    """One line per step, in the direction the path reads: A -relation(sign)-> B, with its evidence."""
+    """One line per step, in the direction the path reads: A -relation(sign)-> B, with its evidence,
+    and under a summary step the chain it records."""
     out = []
     for st in steps:
         a, b = names.get(st["source"], st["source"]), names.get(st["target"], st["target"])
-        arrow = f"-{st['relation']}({SIGN_WORD.get(st['sign'], st['sign'])})->"
-        text = f"{a} {arrow} {b}  [{_evidence_tag(st)}]"
+        text = f"{a} {_arrow(st['relation'], st['sign'])} {b}  [{_evidence_tag(st)}]"
         out.append(wrap(text, indent))
+        if st.get("chain"):
+            out.append(chain_line(st["chain"], indent + "  "))
     return out
 
 
@@ -51,6 +73,10 @@ RELATION_TEXT = {
     "with": "both push it the same way: works with the therapy",
     "against": "they push it opposite ways: works against the therapy",
 }
+MEMBER_TEXT = {
+    "effector": "the therapy raises it, of which {src} is one (effector)",
+    "target": "the therapy lowers it, of which {src} is one (target)",
+}
 
 
 def path_text(answer: dict[str, Any]) -> str:
@@ -62,16 +88,22 @@ def path_text(answer: dict[str, Any]) -> str:
         for i, p in enumerate(answer["paths"], 1):
             lines.append(f"{i}. sign {p['sign']}  score {p['score']:.3f}  ({len(p['steps'])} step{'s' if len(p['steps']) != 1 else ''})")
             lines.append(wrap(_chain(p["nodes"]), "   "))
+            member = through_text((p.get("through") or {}).get("from"))
+            if member:
+                lines.append(wrap(member, "   "))
             lines += step_lines(p["steps"], _names(p["nodes"]))
         return "\n".join(lines)
-    lines.append(wrap(f"{src} and {dst}: where {src}'s signed influence meets the mechanism of action of {dst}", ""))
-    if not answer["paths"]:
-        lines.append("  no mechanistic meeting point within the limits")
+    lines.append(wrap(f"{src} and {dst}: {answer['verdict']}", ""))
+    lines.append(wrap(f"(where {src}'s signed influence meets the mechanism of action of {dst}; modifiers of its "
+                      f"efficacy and shared outcomes are listed apart)", ""))
     for i, p in enumerate(answer["paths"], 1):
         lines.append("")
-        lines.append(wrap(f"{i}. meets at {p['meeting']['name']}: {RELATION_TEXT[p['relation']]}  (score {p['score']:.3f})", ""))
+        what = MEMBER_TEXT[p["relation"]].format(src=src) if p.get("as_member") else RELATION_TEXT[p["relation"]]
+        lines.append(wrap(f"{i}. meets at {p['meeting']['name']}: {what}  (score {p['score']:.3f})", ""))
         lines += _legs(p)
-    for title, key in (("shared outcomes (not mechanisms)", "shared_outcomes"), ("clinical associations with its efficacy (not mechanisms)", "associations")):
+    sections = (("what changes its efficacy (modifiers, not mechanisms)", "associations"),
+                ("shared outcomes (not mechanisms)", "shared_outcomes"))
+    for title, key in sections:
         rows = answer.get(key) or []
         if not rows:
             continue
@@ -96,90 +128,153 @@ def _legs(p: dict[str, Any], indent: str = "   ") -> list[str]:
     nodes = p["nodes"]
     from_nodes = nodes[: n_from + 1]
     to_nodes = nodes[n_from:][::-1]
+    through = p.get("through") or {}
     out = [wrap(f"from {from_nodes[0]['name']}: " + (_chain(from_nodes) if n_from else "(itself)"), indent)]
+    if through.get("from"):
+        out.append(wrap(through_text(through["from"]), indent + "  "))
     out += step_lines(p["steps"][:n_from], names, indent + "  ")
     out.append(wrap(f"from {to_nodes[0]['name']}: " + _chain(to_nodes), indent))
+    if through.get("to"):
+        out.append(wrap(through_text(through["to"]), indent + "  "))
     out += step_lines(p["steps"][n_from:][::-1], names, indent + "  ")
     return out
 
 
 # --- targets --------------------------------------------------------------------------------
 
+TARGET_COLUMNS = (
+    "#: rank by score. target: the candidate (a complex stands for itself and its parts). "
+    "do: block a driver, boost a brake, deplete the cell a marker marks, mixed when outcomes or evidence disagree. "
+    "score = 0.50 infl + 0.30 evid + 0.20 drug. infl: the best signed path to each disease outcome (step weights, "
+    "hub damping), averaged and divided by the best candidate's. evid: half the best evidence level on its edges, half "
+    "its distinct references (5 give 1). drug: 0.5 when a therapy in the graph acts on it, + up to 0.5 for the furthest "
+    "trial phase. p: the share of degree-preserving shuffles of the signed edges in which it has at least this "
+    "influence (1 + count) / (1 + shuffles). q: Benjamini-Hochberg q-value over the candidates (false discovery rate)."
+)
+
 
 def targets_text(ranking: dict[str, Any]) -> str:
     rows = ranking["targets"]
+    stratum = ranking.get("stratum")
     if not rows:
-        return "no candidate target reaches an outcome"
-    head = f"{'#':>2}  {'target':<34} {'do':<8} {'score':>5} {'infl':>4} {'evid':>4} {'drug':>4} {'p':>6}"
-    lines = [head, "-" * len(head)]
+        return "no candidate target reaches an outcome" + (f" through the features of {stratum['name']}" if stratum else "")
+    lines = []
+    if stratum:
+        feats = ", ".join(f["name"] for f in stratum["features"])
+        lines.append(wrap(f"in {stratum['name']}: influence only through its features ({feats})", ""))
+        lines.append("")
+    head = f"{'#':>2}  {'target':<34} {'do':<8} {'score':>5} {'infl':>4} {'evid':>4} {'drug':>4} {'p':>6} {'q':>6}"
+    lines += [head, "-" * len(head)]
     for i, t in enumerate(rows, 1):
         c = t["components"]
         p = "-" if t["p_value"] is None else f"{t['p_value']:.3f}"
+        q = "-" if t.get("q_value") is None else f"{t['q_value']:.3f}"
         name = t["name"] if len(t["name"]) <= 34 else t["name"][:33] + "…"
         lines.append(f"{i:>2}  {name:<34} {t['direction']:<8} {t['score']:>5.3f} {c['influence']:>4.2f} {c['evidence']:>4.2f} "
-                     f"{c['druggability']:>4.2f} {p:>6}")
+                     f"{c['druggability']:>4.2f} {p:>6} {q:>6}")
         lines.append(wrap(_target_reason(t), "    "))
     lines.append("")
     lines.append(wrap(
         f"score = 0.50 influence + 0.30 evidence + 0.20 druggability; p from {ranking['permutations']} degree-preserving "
-        f"shuffles (seed {ranking['seed']}); {ranking['candidates']} candidates; --json gives every path and reference.", ""))
+        f"shuffles (seed {ranking['seed']}), q its Benjamini-Hochberg q-value; {ranking['candidates']} candidates; "
+        f"`mechgraph targets --help` explains every column, --json gives every path and reference.", ""))
     return "\n".join(lines)
+
+
+def _proposal_text(prop: dict[str, Any]) -> str:
+    where = ", ".join(x for x in (str(prop.get("locator") or ""), "ref " + ", ".join(map(str, prop.get("refs") or [])) if prop.get("refs") else "") if x)
+    where = f" ({where})" if where else ""
+    kind = prop.get("proposes")
+    if kind == "target":
+        return f"the review proposes it as a target{where}"
+    if kind == "stratification":
+        therapy = f" for {prop['therapy_name']}" if prop.get("therapy_name") else (f" for {prop['therapy']}" if prop.get("therapy") else "")
+        return f"the review proposes choosing patients by it{therapy}{where}"
+    return f"the review proposes it in a {kind or 'proposal'}{where}"
 
 
 def _target_reason(t: dict[str, Any]) -> str:
     parts = []
+    if t.get("parts"):
+        parts.append("with its parts " + ", ".join(x["name"] for x in t["parts"]))
+    for sp in t.get("shared_parts") or []:
+        parts.append(f"{sp['name']} is also part of {', '.join(c['name'] for c in sp['complexes'] if c['id'] != t['id'])} "
+                     "and ranks on its own")
     reasons = sorted(t["reasons"], key=lambda r: -r["score"])
     if reasons:
         r = reasons[0]
-        names = []
-        for st in r["path"]:
-            for end in (st["source"], st["target"]):
-                if end not in names:
-                    names.append(end)
         via = r["route"] == "marker" and "marks a cell that drives" or ("raises" if r["sign"] == "+" else "lowers")
-        parts.append(f"{via} {r['outcome_name']} (score {r['score']:.3f}; ref {', '.join(r['refs']) or '-'})")
+        part = f" through its part {r['part']['name']}" if r.get("part") else ""
+        parts.append(f"{via} {r['outcome_name']}{part} (score {r['score']:.3f}; ref {', '.join(r['refs']) or '-'})")
         others = [f"{x['outcome_name']} {x['sign']}" for x in reasons[1:]]
         if others:
             parts.append("also " + ", ".join(others))
     if t["disagreements"]:
         parts.append("evidence disagrees: " + "; ".join(t["disagreements"]))
+    for prop in t.get("proposals") or []:
+        parts.append(_proposal_text(prop))
     if t["therapies"]:
-        ths = ", ".join(f"{x['name']}" + (f" (phase {x['furthest_phase']})" if x.get("furthest_phase") else "") for x in t["therapies"][:3])
+        def drug(x):
+            on = f" on {x['acts_on']['name']}" if x.get("acts_on") else ""
+            return f"{x['name']}{on}" + (f" (phase {x['furthest_phase']})" if x.get("furthest_phase") else "")
+        ths = ", ".join(drug(x) for x in t["therapies"][:3])
         more = f" +{len(t['therapies']) - 3}" if len(t["therapies"]) > 3 else ""
-        parts.append(f"drugs: {ths}{more}")
+        parts.append(f"already hit by: {ths}{more}")
     else:
-        parts.append("no therapy in the graph acts on it")
+        parts.append("no therapy in the graph acts on it yet")
     return "; ".join(parts)
-
-
 # --- effect ---------------------------------------------------------------------------------
+
+SAID = {"lowers": "lowered it", "raises": "raised it", "null": "showed no effect on it"}
+ROLE_TEXT = {"decides": "decides", "supports": "supports the verdict", "contradicts": "contradicts it, outvoted",
+             "mixed": "some support, some contradict, outvoted"}
+
+
+def _result_line(c: dict[str, Any]) -> str:
+    figs = f"; {'; '.join(c['figures'])}" if c["figures"] else ""
+    whose = "" if c.get("own", True) else " (a related therapy's result)"
+    return f"- {c['therapy']['name']}{whose} {SAID[c['direction']]} ({c['relation']}; ref {', '.join(c['refs']) or '-'}{figs})"
 
 
 def effect_text(e: dict[str, Any]) -> str:
-    b = e["belief"]
-    lines = [wrap(f"{e['therapy']['name']} on {e['outcome']['name']}: {e['verdict']}", ""),
-             f"net {e['net']:+.3f} in [-1, 1]; belief lowers {b['lowers']:.2f}, raises {b['raises']:.2f}, null {b['null']:.2f}"]
-    if e["clinical"]:
-        lines += ["", f"clinical results ({len(e['clinical'])}):"]
-        for c in e["clinical"]:
-            figs = f"; {'; '.join(c['figures'])}" if c["figures"] else ""
-            said = {"lowers": "lowered it", "raises": "raised it", "null": "showed no effect on it"}[c["direction"]]
-            lines.append(wrap(f"- {c['therapy']['name']} {said} ({c['relation']}; {c['level']}, ref "
-                              f"{', '.join(c['refs']) or '-'}{figs})", "  "))
-    for title, key in (("mechanisms that lower it", "lowering"), ("mechanisms that raise it", "raising")):
-        if e[key]:
-            lines += ["", f"{title} ({len(e[key])}):"]
-            for p in e[key]:
-                lines.append(wrap(f"- {p['score']:.3f}  {_chain(p['nodes'])}", "  "))
-                lines += step_lines(p["steps"], _names(p["nodes"]), "      ")
+    lines = [wrap(f"{e['therapy']['name']} on {e['outcome']['name']}: {e['verdict']}", "")]
+    decided = e.get("decided_by")
+    if decided:
+        lo, hi = decided["band"]
+        lines.append(wrap(f"net {e['net']:+.3f} in [-1, 1] (a clear effect decided by the {decided['label']} level lies in "
+                          f"{lo:.2f}-{hi:.2f}; no clear effect below 0.10; a lower level never outvotes a higher one)", ""))
+    else:
+        lines.append(f"net {e['net']:+.3f} in [-1, 1]")
+    by_level: dict[str, dict[str, list]] = {}
+    for c in e["results"]:
+        by_level.setdefault(c["level"] or "", {"results": [], "paths": []})["results"].append(c)
+    for key in ("lowering", "raising"):
+        for p in e[key]:
+            by_level.setdefault(p["level"] or "", {"results": [], "paths": []})["paths"].append(p)
+    for tier in e.get("tiers") or []:
+        group = by_level.get(tier["level"] or "")
+        if not group:
+            continue
+        lines += ["", f"{tier['label']}: {ROLE_TEXT.get(tier['role'], tier['role'])}"]
+        for c in group["results"]:
+            lines.append(wrap(_result_line(c), "  "))
+        for p in sorted(group["paths"], key=lambda x: -x["score"]):
+            what = "lowers it" if p["direction"] == "lowers" else "raises it"
+            lines.append(wrap(f"- mechanism, {what}: {p['score']:.3f}  {_chain(p['nodes'])}", "  "))
+            member = through_text((p.get("through") or {}).get("from"))
+            if member:
+                lines.append(wrap(member, "      "))
+            lines += step_lines(p["steps"], _names(p["nodes"]), "      ")
     if e["disagreements"]:
         lines += ["", "where the evidence disagrees:"] + [wrap(f"- {d}", "  ") for d in e["disagreements"]]
-    if e["limits"]:
-        lines += ["", f"what limits its efficacy ({len(e['limits'])}):"]
-        for r in e["limits"]:
-            figs = f"; {'; '.join(r['figures'])}" if r["figures"] else ""
-            lines.append(wrap(f"- {r['source_name']} lowers the efficacy of {r['target_name']} ({r['level']}, ref "
-                              f"{', '.join(r['refs'])}{figs})", "  "))
+    for title, key in (("what lowers its efficacy", "limits"), ("what raises its efficacy", "enhancers")):
+        if e.get(key):
+            lines += ["", f"{title} ({len(e[key])}; modifiers, not mechanisms):"]
+            verb = "lowers" if key == "limits" else "raises"
+            for r in e[key]:
+                figs = f"; {'; '.join(r['figures'])}" if r["figures"] else ""
+                lines.append(wrap(f"- {r['source_name']} {verb} the efficacy of {r['target_name']} ({r['relation']}; "
+                                  f"{r['level']}, ref {', '.join(r['refs'])}{figs})", "  "))
     return "\n".join(lines)
 
 
@@ -189,6 +284,15 @@ def effect_text(e: dict[str, Any]) -> str:
 def combination_text(c: dict[str, Any]) -> str:
     a, b = (t["name"] for t in c["therapies"])
     lines = [wrap(f"{a} with {b}: where their mechanisms meet", "")]
+    if c.get("stratum"):
+        feats = ", ".join(f["name"] for f in c["stratum"]["features"])
+        lines.append(wrap(f"in {c['stratum']['name']}: only meetings through its features ({feats})", ""))
+    if c.get("modifiers"):
+        lines += ["", f"what one does to the other's efficacy ({len(c['modifiers'])}; modifiers, not mechanisms):"]
+        for m in c["modifiers"]:
+            verb = {"+": "raises", "-": "lowers"}.get(m["sign"], "changes")
+            lines.append(wrap(f"- {m['source_name']} {verb} the efficacy of {m['target_name']} ({m['relation']}; "
+                              f"{m['level']}, ref {', '.join(m['refs']) or '-'})", "  "))
     for title, key in (("reinforce each other", "reinforce"), ("cancel out", "cancel"), ("shared outcomes", "shared_outcomes")):
         lines += ["", f"{title} ({len(c[key])}):"]
         if not c[key]:
@@ -203,6 +307,9 @@ def escape_text(e: dict[str, Any]) -> str:
     targets = ", ".join(t["name"] for t in e["targets"]) or "(none)"
     lines = [wrap(f"escape routes around {e['therapy']['name']}: signed paths that raise {e['outcome']['name']} "
                   f"without passing its targets ({targets})", "")]
+    if e.get("stratum"):
+        feats = ", ".join(f["name"] for f in e["stratum"]["features"])
+        lines.append(wrap(f"in {e['stratum']['name']}: only routes through (or from) its features ({feats})", ""))
     if not e["routes"]:
         lines.append("  none within the limits")
     for i, r in enumerate(e["routes"], 1):

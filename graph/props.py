@@ -76,12 +76,21 @@ def edge_properties(attrs: dict[str, Any]) -> dict[str, Any]:
 
 
 DERIVED_EDGE_PROPS = ("dois", "levels", "species", "n_evidence")
-JSON_ATTRS = ("evidence", "results")  # attributes stored as JSON text (lists of mappings)
+JSON_ATTRS = ("evidence", "results", "proposals")  # attributes stored as JSON text (lists of mappings)
 
 
 def stored_name(attr: str) -> str:
     """The property an attribute is stored under: `evidence` -> `evidence_json`."""
     return attr + JSON_SUFFIX if attr in JSON_ATTRS else attr
+
+
+def stored_names(attrs) -> list[str]:
+    """Every property these attributes may be stored under: an empty list is a flat list, stored
+    under its own name, while a list of mappings goes to `<name>_json`."""
+    out = []
+    for k in attrs:
+        out += [stored_name(k)] + ([k] if stored_name(k) != k else [])
+    return out
 
 
 def from_properties(props: dict[str, Any], *, edge: bool = False) -> dict[str, Any]:

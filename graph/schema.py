@@ -338,6 +338,8 @@ ENTITY_FIELDS = {
     "kind": "one of ENTITY_KINDS",
     "name": "English name",
     "name_zh": "Chinese name as the review gives it",
+    "name_zh_source": "where the name_zh comes from: 'review' (default; the audit finds it in the review's text) or 'curator' "
+                      "(the curators' translation, for an entity the review does not name in Chinese)",
     "synonyms": "other names and abbreviations",
     "xrefs": "CURIEs, only where certain",
     "description": "one or two sentences",
@@ -347,7 +349,7 @@ ENTITY_FIELDS = {
 }
 TRIAL_FIELDS = {
     "registry_id": "NCT or ChiCTR number",
-    "table1_row": "row of the review's table 1",
+    "table1_row": "row of the review's table 1, or a list of rows for a trial the table lists more than once",
     "title": "English title",
     "conditions": "target diseases",
     "interventions_text": "interventions as listed",
@@ -360,10 +362,28 @@ TRIAL_FIELDS = {
     "design_note": "the design in words (line of therapy, blinding, termination)",
     "locator": "where the review describes a published study (see LOCATOR_RE); table 1 rows need none",
     "enrollment": "number of patients",
-    "results": "reported figures",
+    "results": "reported results, one row per measured outcome (RESULT_FIELDS); each row becomes evidence on the edge it names",
     "reported_in": "reference numbers; each becomes a reported_in edge",
     "evidence_summary": "one sentence used as the evidence of generated tested_in edges",
     "refs": "reference numbers that describe the study",
+    "cited_as": "reference numbers the review cites for this study that do not report it (a mis-citation); "
+                "its derived records then cite the review itself",
+}
+# One measured outcome of a study (a row of its `results`): the figures, and the edge it bears on.
+RESULT_FIELDS = {
+    "endpoint": "what was measured (median overall survival, response rate)",
+    "comparison": "the arms or groups compared",
+    "value": "the reported values ('13.2 vs 13.0 months')",
+    "p": "P value",
+    "hr": "hazard ratio",
+    "source": "entity id: the therapy (or the modifier) whose effect the comparison measures",
+    "relation": "the relation of the edge this result bears on (inhibits, promotes, associated_with, impairs, ...)",
+    "target": "entity id: the outcome measured (or the therapy whose efficacy is modified)",
+    "direction": "associated_with only: positive, negative or none (none for a null result)",
+    "context": "the setting, for an edge the result creates",
+    "observation": "observation key; default <study id>_<endpoint>",
+    "summary": "one sentence in the curator's own words; default built from the endpoint and figures",
+    "caveats": "caveats on this result",
 }
 EDGE_FIELDS = {
     "source": "entity id",
@@ -389,6 +409,8 @@ EVIDENCE_FIELDS = {
     "figures": "reported numbers",
     "observation": "key naming one observation (one comparison in one study); records sharing a key, on any edges, "
                    "count once in every score",
+    "cited_as": "with ref: review only: the reference the review cites for this statement, which does not hold it "
+                "(a mis-citation); the record then names the design of the study the review describes",
     "caveats": "caveats on this piece of evidence",
 }
 REFERENCE_FIELDS = {
@@ -423,6 +445,9 @@ PROPOSAL_FIELDS = {
     "evidence": "non-empty list of evidence records (the review's sentence, with its locator)",
     "caveats": "caveats",
 }
+# Where an entity's Chinese name comes from.
+NAME_ZH_SOURCES = ("review", "curator")
+
 AXIS_FIELDS = {
     "id": "axis identifier",
     "name": "English name",

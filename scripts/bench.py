@@ -35,7 +35,10 @@ What it measures, per size (number of EDGES; about a quarter as many entities):
                        the rows it fetched, `path_neo4j_bounded_ok` that it equals the embedded answer.
   targets_ms_*         `graph.targets.rank_targets(g, top=20)`, likewise.
 Once: `cli_help_s` (`mechgraph --help`), `cli_show_s` (`mechgraph show "THBS2+ CAF"` on the
-seed graph), each the median of 5 runs of the venv's `mechgraph`; `viz_s` render_html of
+seed graph), each the median of 5 runs of the venv's `mechgraph`; `seed_answers_s`, the answers
+a scientist asks of the seed graph (path to a class, effect, targets, combine, and for the
+first two disease subtypes path, targets --in and combine --in), each the median of 3 runs,
+Python start included (goal: under 2 s each); `viz_s` render_html of
 10^3- and 10^4-node subgraphs (breadth-first around the biggest hub of a synthetic graph).
 Fast operations are the median of several runs (--reps, bounded by --budget seconds each).
 
@@ -78,6 +81,7 @@ GOALS = {
     "embedded_mb_1e6": 2048.0,
     "targets_s_1e6": 10.0,
     "path_ms_1e6": 500.0,
+    "seed_answer_s": 2.0,
 }
 PREVIOUS = ROOT / "docs" / "bench-results.json"  # the last full run: each goal is reported beside it
 SCHEMA_VERSION = "mechgraph-bench/1"
@@ -707,7 +711,40 @@ def run_cli(args: argparse.Namespace) -> dict[str, Any]:
     out["cli_import_s"], _ = timed([sys.executable, "-c", "import mechgraph.cli"])
     if rc1 or rc2:
         out["cli_note"] = f"non-zero exit: --help {rc1}, show {rc2}"
+    log("[cli] the answers of path, effect, targets and combine on the seed graph (3 runs each)")
+    answers, failed = {}, []
+    for cmd in seed_answer_commands():
+        t, rc = timed([str(exe), *cmd], n=3)
+        label = " ".join(f'"{c}"' if " " in c else c for c in cmd)
+        if rc:
+            failed.append(label)
+        else:
+            answers[label] = round(t, 3)
+    out["seed_answers_s"] = answers
+    if failed:
+        out["seed_answers_failed"] = failed
     return out
+
+
+def seed_answer_commands() -> list[list[str]]:
+    """What a scientist asks of the seed graph (path, effect, targets, combine; a class, a stratum):
+    each answer, Python start included, must take under 2 s."""
+    cmds = [
+        ["path", "THBS2+ CAF", "immune checkpoint blockade"], ["path", "THBS2+ CAF", "peritoneal metastasis"],
+        ["path", "cancer-associated fibroblast", "CAR-T cell therapy"], ["effect", "catumaxomab", "--on", "poor survival"],
+        ["effect", "immune checkpoint blockade"], ["targets"], ["combine", "PD-1 antibody", "catumaxomab"],
+        ["combine", "PD-1 antibody"],
+    ]
+    try:
+        from mechgraph.curation import load_graph
+
+        g = load_graph(ROOT / "seeds")
+        strata = sorted(str(a.get("name", n)) for n, a in g.nodes(data=True) if a.get("kind") == "disease_subtype")
+    except Exception:  # the seeds are checked elsewhere; without them there is no stratum to time
+        strata = []
+    for name in strata[:2]:
+        cmds += [["path", name, "PD-1 antibody"], ["targets", "--in", name], ["combine", "PD-1 antibody", "--in", name]]
+    return cmds
 
 
 # --- targets of the issue -------------------------------------------------------------------
@@ -754,6 +791,15 @@ def evaluate_goals(results: dict[str, Any]) -> list[dict[str, Any]]:
              f"median of 5; bare `python -c pass` takes {once['python_startup_s']:.3f} s, `import mechgraph.cli` {once['cli_import_s']:.3f} s")
     else:
         goal("mechgraph --help", "< 0.3 s", None, None, once.get("cli_note", "not run"))
+    if once.get("seed_answers_s"):
+        worst = max(once["seed_answers_s"], key=once["seed_answers_s"].get)
+        x = once["seed_answers_s"][worst]
+        failed = once.get("seed_answers_failed") or []
+        goal("answers on the seed graph", "< 2 s each", round(x, 3), x < GOALS["seed_answer_s"] and not failed,
+             f"slowest of {len(once['seed_answers_s'])}: mechgraph {worst} (median of 3, Python start included)"
+             + (f"; failed: {', '.join(failed)}" if failed else ""))
+    else:
+        goal("answers on the seed graph", "< 2 s each", None, None, once.get("cli_note", "not run"))
     s6 = sizes.get("1e6", {})
     if s6.get("embedded_peak_mb") is not None:
         x = s6["embedded_peak_mb"]
@@ -884,6 +930,8 @@ def print_report(results: dict[str, Any]) -> None:
     if "cli_help_s" in once:
         lines.append(f"mechgraph --help {once['cli_help_s']:.3f} s; mechgraph show \"{SEED_SHOW_NAME}\" {once['cli_show_s']:.3f} s "
                      f"(median of 5; python startup alone {once['python_startup_s']:.3f} s, import mechgraph.cli {once['cli_import_s']:.3f} s)")
+    if once.get("seed_answers_s"):
+        lines.append("seed graph answers (s, median of 3): " + "; ".join(f"{k} {v:.2f}" for k, v in once["seed_answers_s"].items()))
     if once.get("viz_s"):
         parts = []
         for k, v in once["viz_s"].items():

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import small_graph
 from mechgraph.analysis.combine import combine, escape_routes
-from mechgraph.analysis.effects import MAX_STRENGTH, therapy_effect
+from mechgraph.analysis.effects import therapy_effect
 from mechgraph.analysis.gaps import evidence_gaps
 from mechgraph.analysis.index import mechanism_index
 from mechgraph.analysis.semantics import LEVEL_WEIGHT, STEP_PENALTY
@@ -120,7 +120,7 @@ def test_killing_tumour_cells_does_not_raise_metastasis_through_their_markers():
     g = small_graph([("drug", "kills", "tumour", OBS), ("tumour", "promotes", PM, OBS), ("tumour", "expresses", "icam2", OBS),
                      ("icam2", "activates", "nk", OBS), ("nk", "inhibits", PM, OBS)], kinds)
     e = therapy_effect(g, "drug", PM)
-    assert [[s.relation for s in p.steps] for p in e.lowering] == [["kills", "promotes"]]
+    assert [[s.relation for s in p.path.steps] for p in e.lowering] == [["kills", "promotes"]]
     assert e.raising == [] and e.net < 0
 
 
@@ -130,26 +130,27 @@ def test_effect_is_bounded_and_counts_lines_both_ways():
     g = small_graph(edges, {"drug": "therapy", PM: "phenotype"})
     e = therapy_effect(g, "drug", PM, k=25)
     assert -1 <= e.net < 0 and len(e.lowering) == 20 and len(e.raising) == 1
-    expected_lower = 1 - (1 - STEP_PENALTY) ** 20
-    assert math.isclose(e.belief["lowers"], expected_lower)
-    assert math.isclose(e.belief["raises"], LEVEL_WEIGHT[VITRO] ** 2 * STEP_PENALTY)
-    assert e.counts["supporting"] == 20 and e.counts["contradicting"] == 1
-    assert any("mechanisms disagree" in d for d in e.disagreements)
+    top = e.tiers[0]
+    assert top["level"] == TRIAL and math.isclose(top["belief"]["lowers"], 1 - (1 - STEP_PENALTY) ** 20, rel_tol=1e-4)
+    assert e.tiers[1]["level"] == VITRO and e.tiers[1]["role"] == "contradicts"
+    assert e.raising[0].role == "contradicts" and {p.role for p in e.lowering} == {"decides"}
+    assert e.counts["supporting"] == 0 and e.counts["contradicting"] == 1
+    assert any("in vitro study evidence (1 line) says it raises" in d for d in e.disagreements)
 
 
-def test_null_trial_results_come_first_and_pull_the_effect_toward_zero():
+def test_null_trial_results_decide_and_mechanisms_below_them_do_not_outvote_them():
     g = small_graph([("drug", "kills", "tumour", "expert_statement"), ("tumour", "promotes", PM, "expert_statement")],
                     {"drug": "therapy", "tumour": "tumour_cell", PM: "phenotype"})
     alone = therapy_effect(g, "drug", PM)
+    assert alone.verdict.startswith("lowers, decided by evidence at the level of an expert statement")
     g.add_edge("drug", PM, key="associated_with", relation="associated_with", sign="0", direction="none",
                evidence=[{"ref": "9", "level": TRIAL, "support": "review_text", "figures": "OS 13.2 vs 13.0 months"}], refs=["9"])
     e = therapy_effect(g, "drug", PM)
-    assert [c.direction for c in e.clinical] == ["null"] and e.clinical[0].figures == ["OS 13.2 vs 13.0 months"]
-    assert math.isclose(e.belief["null"], MAX_STRENGTH)
-    assert math.isclose(e.net, alone.net * (1 - MAX_STRENGTH))
-    assert e.verdict.startswith("no clear effect") and "trials found no effect" in e.verdict
-    assert any("trials found no effect" in d for d in e.disagreements)
-    assert e.as_dict()["clinical"][0]["direction"] == "null"
+    assert [c.direction for c in e.results] == ["null"] and e.results[0].figures == ["OS 13.2 vs 13.0 months"]
+    assert e.net == 0.0 and abs(alone.net) > 0.1
+    assert e.verdict == "no clear effect, decided by a randomised trial (ref 9): OS 13.2 vs 13.0 months"
+    assert any("expert statement evidence (1 line) says it lowers" in d for d in e.disagreements)
+    assert e.as_dict()["results"][0]["direction"] == "null"
 
 
 def test_effect_needs_a_therapy():
@@ -209,18 +210,32 @@ def test_default_answers_never_pass_a_hypothesis(seed_graph):
     assert all(s["support"] and "hypothesis" not in s["support"] for s in steps)
 
 
-def test_every_therapy_has_a_bounded_effect_with_trials_first(seed_graph):
+def test_every_therapy_has_a_bounded_effect_decided_by_its_strongest_evidence(seed_graph):
+    from mechgraph import schema
+    from mechgraph.analysis import hierarchy
     from mechgraph.explain import effect_text
 
     therapies = [n for n, a in seed_graph.nodes(data=True) if a.get("kind") in ("therapy", "therapy_class")]
-    with_trials = 0
+    with_results = 0
     for t in therapies:
         for outcome in (PM, "poor_survival", "malignant_ascites"):
             e = therapy_effect(seed_graph, t, outcome).as_dict()
-            assert -1 <= e["net"] <= 1 and all(0 <= b < 1 for b in e["belief"].values())
+            assert -1 <= e["net"] <= 1
+            lines = e["results"] + e["lowering"] + e["raising"]
+            if not lines:
+                assert e["verdict"].startswith("no evidence")
+                continue
+            best = max(hierarchy.rank(x["level"]) for x in lines)
+            assert hierarchy.rank(e["decided_by"]["level"]) == best
+            assert all(x["role"] == "decides" for x in lines if hierarchy.rank(x["level"]) == best)
+            if abs(e["net"]) >= hierarchy.NO_CLEAR_EFFECT:
+                lo, hi = hierarchy.band(e["decided_by"]["level"])
+                assert lo - 1e-9 <= abs(e["net"]) <= hi + 1e-9
             text = effect_text(e)
-            if e["clinical"]:
-                with_trials += 1
-                first_mechanism = min((text.find(w) for w in ("mechanisms that", "what limits")), key=lambda i: i if i >= 0 else 10**9)
-                assert text.find("clinical results") < first_mechanism or first_mechanism < 0
-    assert with_trials >= 5
+            order = [text.find(f"\n{hierarchy.label(x['level'])}: ") for x in e["tiers"]]
+            assert order == sorted(order) and all(i >= 0 for i in order)
+            if e["results"]:
+                with_results += 1
+            if "trial" in e["verdict"]:
+                assert e["decided_by"]["level"] in schema.TRIAL_LEVELS
+    assert with_results >= 5

@@ -207,3 +207,84 @@ def test_cli_audit_missing_source_is_one_line(tmp_path, capsys):
     bad.write_bytes("caf\xe9".encode("latin-1"))
     assert main(["audit", "--source", str(bad)]) == 1
     assert capsys.readouterr().err.strip() == f"error: review text {bad} is not UTF-8 text (byte 3)"
+
+
+MISCITED = {
+    "references.yaml": """\
+references:
+  - ref: review
+    design: review
+    title: The review
+  - ref: 39
+    authors: [Morris VK]
+    year: 2023
+    design: guideline
+    title: Treatment of metastatic colorectal cancer
+    doi: 10.1200/JCO.22.01690
+    caveats: ["Cited for a catumaxomab phase I trial it does not report."]
+""",
+    "entities.yaml": """\
+entities:
+  - id: catumaxomab
+    kind: therapy
+    modality: bispecific_antibody
+    name: catumaxomab
+  - id: ascites
+    kind: phenotype
+    name: malignant ascites
+  - id: aldesleukin_trial
+    kind: clinical_trial
+    name: the trial of table rows 6 and 13
+    registry_id: NCT05802056
+    table1_row: [6, 13]
+    design: interventional_trial
+    interventions: [catumaxomab]
+""",
+    "edges.yaml": """\
+edges:
+  - source: catumaxomab
+    relation: inhibits
+    target: ascites
+    evidence:
+      - ref: review
+        cited_as: 39
+        design: single_arm_trial
+        support: review_text
+        locator: 2.3 ¶1
+        species: patients
+        summary: Ascites regressed in a phase I trial, as the review reports it.
+""",
+}
+
+
+def _write(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_miscited_record_sits_where_the_review_cites_that_reference(review_path, tmp_path):
+    folder = _write(tmp_path, MISCITED)
+    local = [p for p in audit_seeds(folder, review_path).problems if "edges.yaml" in p or "entities.yaml" in p]
+    assert local == []
+    _write(tmp_path, {"edges.yaml": MISCITED["edges.yaml"].replace("2.3 ¶1", "2.2 ¶1")})
+    local = [p for p in audit_seeds(folder, review_path).problems if "edges.yaml" in p]
+    assert local == [f"{folder / 'edges.yaml'}:6: the record says the review cites reference 39 here, but 2.2 ¶1 cites [33, 34, 35, 36]"]
+
+
+def test_every_row_of_a_trial_listed_twice_is_checked(review_path, tmp_path):
+    folder = _write(tmp_path, dict(MISCITED, **{"entities.yaml": MISCITED["entities.yaml"].replace("[6, 13]", "[6, 12]")}))
+    local = [p for p in audit_seeds(folder, review_path).problems if "entities.yaml" in p]
+    assert local == [f"{folder / 'entities.yaml'}:9: trial 'aldesleukin_trial' has registry id 'NCT05802056' but table 1 row 12 gives 'NCT06675136'"]
+
+
+def test_a_chinese_name_is_the_reviews_wording_or_marked_as_the_curators(review_path, tmp_path):
+    named = MISCITED["entities.yaml"].replace("    name: catumaxomab\n", "    name: catumaxomab\n    name_zh: 卡 妥 索 单 抗\n")
+    folder = _write(tmp_path, dict(MISCITED, **{"entities.yaml": named}))
+    assert [p for p in audit_seeds(folder, review_path).problems if "entities.yaml" in p] == []  # spaces aside, the review's words
+    _write(tmp_path, {"entities.yaml": named.replace("卡 妥 索 单 抗", "卡妥索单克隆抗体")})
+    local = [p for p in audit_seeds(folder, review_path).problems if "entities.yaml" in p]
+    assert local == [f"{folder / 'entities.yaml'}:2: the Chinese name '卡妥索单克隆抗体' of catumaxomab is not the review's wording; "
+                     "use the review's words or mark it 'name_zh_source: curator'"]
+    _write(tmp_path, {"entities.yaml": named.replace("卡 妥 索 单 抗", "卡妥索单克隆抗体\n    name_zh_source: curator")})
+    assert [p for p in audit_seeds(folder, review_path).problems if "entities.yaml" in p] == []

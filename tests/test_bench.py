@@ -33,7 +33,7 @@ def test_quick_benchmark_writes_the_required_keys(tmp_path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=300,
     )
     assert p.returncode == 0, p.stderr[-2000:]
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -49,8 +49,10 @@ def test_quick_benchmark_writes_the_required_keys(tmp_path):
     once = data["once"]
     for key in ("cli_help_s", "cli_show_s"):
         assert once[key] > 0
+    assert len(once["seed_answers_s"]) >= 8 and not once.get("seed_answers_failed")
+    assert any(k.startswith("effect") for k in once["seed_answers_s"]) and any(k.startswith("targets") for k in once["seed_answers_s"])
     assert once.get("viz_s") or once.get("viz_note")
-    assert {g["goal"] for g in data["goals"]} >= {"mechgraph --help", "path at 1e5 edges, embedded"}
+    assert {g["goal"] for g in data["goals"]} >= {"mechgraph --help", "path at 1e5 edges, embedded", "answers on the seed graph"}
     assert all(g["status"] in ("pass", "FAIL", "not measured") for g in data["goals"])
     assert data["machine"]["cores"] >= 1 and data["machine"]["networkx"]
     assert any("Neo4j" in note for note in data["notes"])

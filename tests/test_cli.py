@@ -94,7 +94,9 @@ def test_effect_and_gaps(capsys):
     code, out, _ = run(capsys, "effect", "catumaxomab", "--json")
     data = json.loads(out)
     assert code == 0 and -1 <= data["net"] <= 1
-    assert [c["direction"] for c in data["clinical"]] == ["null"]  # the phase II trial [38]
+    trial = [c for c in data["results"] if c["level"] == "randomised_trial"]
+    assert [c["direction"] for c in trial] == ["null"]  # the phase II trial [38]
+    assert data["decided_by"]["level"] == "randomised_trial" and "decided by a randomised trial (ref 38)" in data["verdict"]
     code, out, _ = run(capsys, "gaps", "--json")
     assert code == 0 and "GAS6/AXL axis" in json.loads(out)
 

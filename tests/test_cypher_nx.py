@@ -656,12 +656,14 @@ def seed_graph():
 
 
 def test_seed_graph_pd1_antibodies(seed_graph):
-    rows = run_cypher(seed_graph, "MATCH (t:Therapy)-[:TARGETS]->(x {id: 'pd1'}) RETURN t.id ORDER BY t.id")
+    # the PD-1 antibodies' action on PD-1 is stated once, of their class, which they are members of
+    rows = run_cypher(seed_graph, "MATCH (t:Therapy)-[:SUBTYPE_OF]->(c)-[:INHIBITS]->(x {id: 'pd1'}) RETURN t.id ORDER BY t.id")
     ids = col(rows, "t.id")
     assert {"nivolumab", "pembrolizumab"} <= set(ids)
     assert ids == sorted(ids)
     expected = sorted(
-        u for u, _, k in seed_graph.in_edges("pd1", keys=True) if k == "targets" and seed_graph.nodes[u]["kind"] == "therapy"
+        u for c, _, k in seed_graph.in_edges("pd1", keys=True) if k == "inhibits"
+        for u, _, k2 in seed_graph.in_edges(c, keys=True) if k2 == "subtype_of" and seed_graph.nodes[u]["kind"] == "therapy"
     )
     assert ids == expected
 

@@ -565,8 +565,8 @@ def test_a_second_entity_with_the_same_synonym_fails_validate(box):
         "entities:\n  - {id: aa, kind: gene, name: AA, synonyms: [shared]}\n  - {id: bb, kind: gene, name: BB, synonyms: [SHARED]}\n"
         "  - {id: cc, kind: gene, name: CC, synonyms: [aa]}\n")
     run = cli("validate", str(box.root / "seeds"))
-    record(run, code=2, form="problems", says="a name must lead to one entity")
-    assert run.err.count("a name must lead to one entity") == 2
+    record(run, code=2, form="problems", says="a name or synonym belongs to one entity")
+    assert run.err.count("a name or synonym belongs to one entity") == 2
 
 
 HOSTILE = "\x1b[2J\x1b]0;pwned\x07\x9b31mred\u202eevil\r\x08x"

@@ -164,7 +164,7 @@ def _effects_equal(g: nx.MultiDiGraph, backend, cases) -> int:
         opts = PathOptions(max_len=5, hub_penalty=0.0)  # the CLI's defaults for `effect`
         want = therapy_effect(g, therapy, outcome, opts=opts, k=opts.k).as_dict()
         assert therapy_effect_in(backend, therapy, outcome, opts, opts.k).as_dict() == want, (therapy, outcome)
-        compared += sum(want["counts"][k] for k in ("clinical_lowers", "clinical_raises", "clinical_null",
+        compared += sum(want["counts"][k] for k in ("results_lowers", "results_raises", "results_null",
                                                        "paths_lowering", "paths_raising"))
     return compared
 
@@ -284,3 +284,98 @@ def test_viz_views_fetch_a_bounded_part_and_draw_the_same_page(neo4j_conn, seed_
         assert page == draw(NetworkXBackend(seed_graph), tmp_path / "nx.html", **view).path.read_bytes()
     finally:
         neo.close()
+
+
+# --- this round's answers: classes through members, chains, modifiers, strata, merged targets ----
+
+
+def _round_graph() -> nx.MultiDiGraph:
+    """A hand-built graph with every new rule: a class with members two levels down, a summary
+    edge recording its chain, modifiers, a form, two strata, complexes with a shared part and a
+    proposal (all as the seeds will hold them)."""
+    from test_answers import KINDS, graph
+
+    KINDS.update({"tim3": "gene", "gal9": "gene", "vista": "gene", "axl": "gene"})
+    g = graph([
+        ("pd1ab", "subtype_of", "ici", "expert_statement"), ("nivo", "subtype_of", "pd1ab", "expert_statement"),
+        ("pembro", "subtype_of", "pd1ab", "expert_statement"), ("catu", "subtype_of", "ip", "expert_statement"),
+        ("nivo", "inhibits", "pd1", "expert_statement"), ("pembro", "inhibits", "pd1", "expert_statement"),
+        ("pd1", "inhibits", "cd8", "expert_statement"), ("cd8", "kills", "tumour", "expert_statement"),
+        ("tumour", "promotes", "peritoneal_metastasis", "expert_statement"), ("catu", "kills", "tumour", "expert_statement"),
+        ("catu", "recruits", "accessory", "expert_statement"), ("m2", "subtype_of", "accessory", "expert_statement"),
+        ("caf", "polarizes", "spp1_tam", "preclinical_in_vivo", {"chain": ["c3", "c3ar1"], "ref": "19"}),
+        ("caf", "secretes", "c3", "preclinical_in_vivo", {"ref": "19"}), ("c3", "activates", "c3ar1", "preclinical_in_vivo", {"ref": "19"}),
+        ("c3ar1", "polarizes", "spp1_tam", "preclinical_in_vivo", {"ref": "19"}), ("spp1_tam", "inhibits", "cd8", "expert_statement"),
+        ("spp1_tam", "promotes", "peritoneal_metastasis", "expert_statement"),
+        ("c3", "part_of", "c3_c3ar1", "preclinical_in_vivo"), ("c3ar1", "part_of", "c3_c3ar1", "preclinical_in_vivo"),
+        ("axl", "part_of", "c3_c3ar1", "in_vitro"), ("axl", "part_of", "k2", "in_vitro"), ("axl", "promotes", "peritoneal_metastasis", "in_vitro"),
+        ("paclitaxel", "enhances", "catu", "preclinical_in_vivo"), ("stroma", "impairs", "pd1ab", "expert_statement"),
+        ("caf", "promotes", "stroma", "observational_human"), ("rmhtnf", "form_of", "tnf", "expert_statement"),
+        ("tnf", "inhibits", "tumour", "expert_statement"),
+        ("exhausted", "characterized_by", "tim3_gal9", "expert_statement"), ("exhausted", "subtype_of", "gc", "expert_statement"),
+        ("excluded", "characterized_by", "stroma", "expert_statement"), ("excluded", "subtype_of", "gc", "expert_statement"),
+        ("gc", "promotes", "peritoneal_metastasis", "observational_human"), ("tim3_gal9", "inhibits", "cd8", "preclinical_in_vivo"),
+        ("tim3", "part_of", "tim3_gal9", "preclinical_in_vivo"), ("gal9", "part_of", "tim3_gal9", "preclinical_in_vivo"),
+        ("vista", "inhibits", "cd8", "preclinical_in_vivo"), ("exhausted", "characterized_by", "vista", "expert_statement"),
+        ("stroma", "inhibits", "cd8", "observational_human"),
+        ("nivo", "associated_with", "peritoneal_metastasis", "randomised_trial", {"direction": "none", "ref": "38"}),
+    ])
+    g.nodes["c3"]["proposals"] = [{"proposes": "target", "entities": ["c3_c3ar1"], "therapy": None, "refs": ["19"],
+                                   "locator": "1.3 ¶2", "support": "review_text", "summary": "block the C3 pathway"}]
+    return g
+
+
+@pytest.fixture
+def neo4j_round(neo4j_conn):
+    from mechgraph.store.neo4j_backend import Neo4jBackend
+    from mechgraph.store.neo4j_load import load_graph
+
+    g = _round_graph()
+    load_graph(g, neo4j_conn, progress=False, replace=True)
+    backend = Neo4jBackend(neo4j_conn)
+    yield g, backend
+    backend.close()
+
+
+@pytest.mark.neo4j
+def test_this_rounds_answers_are_identical_on_neo4j(neo4j_round):
+    from mechgraph.analysis.combine import escape_routes
+    from mechgraph.analysis.targets import rank_targets
+
+    g, backend = neo4j_round
+    pm = "peritoneal_metastasis"
+    server = backend.analysis_graph()
+    assert server.nodes["c3"]["proposals"] == g.nodes["c3"]["proposals"]
+    assert server.edges["caf", "spp1_tam", "polarizes"]["chain"] == ["c3", "c3ar1"]
+    cases = [("caf", "ici"), ("caf", "nivo"), ("m2", "catu"), ("exhausted", "pd1ab"), ("excluded", "pd1ab"), ("cd8", "ip"),
+             ("caf", pm), ("ici", "cd8"), ("rmhtnf", pm), ("exhausted", pm)]
+    for s, t in cases:
+        for opts in (PathOptions(), PathOptions(via=("c3",)), PathOptions(max_len=3)):
+            want = find_paths(g, s, t, opts).as_dict()
+            assert find_paths_in(backend, s, t, opts).as_dict() == want, (s, t, opts)
+    assert any("chain" in st for p in find_paths(g, "caf", "nivo", PathOptions(via=("c3",))).as_dict()["paths"] for st in p["steps"])
+    assert _effects_equal(g, backend, [("ici", pm), ("nivo", pm), ("pd1ab", pm), ("catu", pm), ("rmhtnf", "tumour")]) > 3
+    for a, b in (("ici", "catu"), ("paclitaxel", "catu"), ("pd1ab", "ip")):
+        for stratum in (None, "exhausted"):
+            want = combine(g, a, b, PathOptions(), stratum=stratum).as_dict()
+            got = combine(combine_graph(backend, a, b, PathOptions(), stratum), a, b, PathOptions(), stratum=stratum)
+            assert got.as_dict() == want, (a, b, stratum)
+    assert combine(g, "paclitaxel", "catu").modifiers
+    for stratum in (None, "exhausted", "excluded"):
+        assert rank_targets(server, top=0, permutations=10, stratum=stratum).as_dict() == \
+            rank_targets(g, top=0, permutations=10, stratum=stratum).as_dict()
+        assert escape_routes(server, "pd1ab", pm, stratum=stratum).as_dict() == escape_routes(g, "pd1ab", pm, stratum=stratum).as_dict()
+
+
+@pytest.mark.neo4j
+def test_classes_on_the_seed_graph_answer_identically_on_neo4j(loaded_neo4j, seed_graph):
+    kinds = nx.get_node_attributes(seed_graph, "kind")
+    classes = sorted(n for n, k in kinds.items() if k == "therapy_class")
+    cells = sorted(n for n, k in kinds.items() if k in ("cell_state", "cell_type"))
+    rng = random.Random(21)
+    pairs = [("thbs2_caf", "icb")] + [(rng.choice(cells), c) for c in classes]
+    assert _answers_equal(seed_graph, loaded_neo4j, pairs, OPTION_VARIANTS[:2]) > 10
+    directed = [(c, "peritoneal_metastasis") for c in classes[:6]]
+    assert _answers_equal(seed_graph, loaded_neo4j, directed, OPTION_VARIANTS[:1]) > 0
+    assert _effects_equal(seed_graph, loaded_neo4j, [(c, "peritoneal_metastasis") for c in classes]) > 5
+    assert _combinations_equal(seed_graph, loaded_neo4j, [("icb", "catumaxomab"), ("car_t", "pd1_antibody")]) > 0

@@ -33,7 +33,8 @@ def test_review_text_and_hypothesis_need_a_wellformed_locator(tmp_path):
     for good in ("abstract", "intro ¶2", "2 ¶1", "2.5 ¶1", "table 1 row 14"):
         assert problems(tmp_path, **{"edges.yaml": EDGE.replace("locator: 1.3 ¶1", f"locator: {good}")}) == [], good
     curator = EDGE.replace("        locator: 1.3 ¶1\n", "").replace("support: review_text", "support: curator")
-    assert problems(tmp_path, **{"edges.yaml": curator}) == []
+    curator = curator.replace("ref: 1\n", "ref: review\n").replace("        level: observational_human\n", "")
+    assert problems(tmp_path, **{"edges.yaml": curator}) == []  # (background knowledge never cites a primary study's level)
 
 
 def test_level_is_derived_from_the_design_and_a_contradiction_is_refused(tmp_path):

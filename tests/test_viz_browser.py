@@ -78,7 +78,7 @@ def seed_graph() -> nx.MultiDiGraph:
 PATH = [
     ("thbs2_caf", "spp1_tam", "polarizes"),
     ("spp1_tam", "immunosuppressive_tme", "promotes"),
-    ("immunosuppressive_tme", "icb", "inhibits"),
+    ("immunosuppressive_tme", "icb", "impairs"),
 ]
 
 

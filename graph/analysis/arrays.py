@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .index import Constraints, MechanismIndex
+from .index import Constraints, MechanismIndex, Via
 
 INF = np.inf
 TOL = 1e-9
@@ -98,18 +98,27 @@ def avoid_mask(index: MechanismIndex, cons: Constraints) -> np.ndarray:
     return mask
 
 
-def reach(index: MechanismIndex, start: int, max_len: int, cons: Constraints, *, backward: bool = False) -> np.ndarray:
+def _origin(n: int, start: int, sources) -> np.ndarray:
+    origin = np.zeros(n, dtype=bool)
+    origin[start] = True
+    if sources:
+        origin[list(sources)] = True
+    return origin
+
+
+def reach(index: MechanismIndex, start: int, max_len: int, cons: Constraints, *, backward: bool = False,
+          sources: dict[int, float] | None = None) -> np.ndarray:
     """Hop distance of every node from `start` (or to it, backward) through allowed nodes, up to
-    `max_len`; inf beyond. One vectorised pass over the edges per hop."""
+    `max_len`; inf beyond. `sources` are further starting nodes (a therapy's members), at hop 0.
+    One vectorised pass over the edges per hop."""
     a = index_arrays(index)
     frm, to = (a.out_dst, a.out_src) if backward else (a.out_src, a.out_dst)
-    through = node_mask(index, cons)
-    through[start] = True
+    origin = _origin(a.n, start, sources)
+    through = node_mask(index, cons) | origin
     ok = through[frm] & ~avoid_mask(index, cons)[to]
     dist = np.full(a.n, INF)
-    dist[start] = 0
-    frontier = np.zeros(a.n, dtype=bool)
-    frontier[start] = True
+    dist[origin] = 0
+    frontier = origin.copy()
     for depth in range(1, max_len + 1):
         hit = to[ok & frontier[frm]]
         hit = hit[~np.isfinite(dist[hit])]
@@ -121,6 +130,19 @@ def reach(index: MechanismIndex, start: int, max_len: int, cons: Constraints, *,
     return dist
 
 
+def via_masks(index: MechanismIndex, via: Via | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Boolean masks over nodes and over edge numbers of what passes `via`; None for no condition."""
+    if not via:
+        return None
+    nodes = np.zeros(len(index.ids), dtype=bool)
+    if via.nodes:
+        nodes[list(via.nodes)] = True
+    edges = np.zeros(len(index.edges) + 1, dtype=bool)
+    if via.edges:
+        edges[list(via.edges)] = True
+    return nodes, edges
+
+
 def bellman_ford(
     index: MechanismIndex,
     start: int,
@@ -129,39 +151,51 @@ def bellman_ford(
     *,
     backward: bool = False,
     allowed: np.ndarray | None = None,
-    via: int | None = None,
+    via: Via | None = None,
     goal_signs: tuple[int, ...] = (1,),
+    sources: dict[int, float] | None = None,
 ) -> list[np.ndarray]:
     """D[0..max_len]: the cost of the cheapest signed walk of at most k steps from `start`
     (forward) or to it (backward), for every state; inf where there is none. States are rows:
-    0 = sign +, 1 = sign -; with `via` (backward only) rows 2 and 3 are the same signs with `via`
-    already passed, and a walk counts only once it has passed `via`. `goal_signs` are the signs
-    the walk must have at the start node (backward: the net sign wanted). A walk passes only
-    through nodes the constraints allow, never enters an avoided node or re-enters `start`, and
-    (when `allowed` is given) stays on the allowed nodes."""
+    0 = sign +, 1 = sign -; with `via`, rows 0 and 1 are walks that pass `via` (a node of it, or
+    a step whose recorded chain runs through one; forward: up to and including the walk's last
+    node; backward: after the walk's first node), rows 2 and 3 any walk. `goal_signs` are the
+    signs the walk must have at the start node (backward: the net sign wanted). `sources`
+    (forward only) are further starting nodes with their starting costs (the members of a
+    therapy class: a class acts through its members). A walk passes only through nodes the
+    constraints allow, never enters an avoided node or re-enters `start`, and (when `allowed` is
+    given) stays on the allowed nodes."""
     a = index_arrays(index)
     if backward:  # a state at `new` (where the walk starts) comes from a state at `head` (its next node)
-        new, head, sign, cost, starts, nodes = a.out_src, a.out_dst, a.out_sign, a.out_cost, a.out_starts, a.out_nodes
+        new, head, sign, cost, edge, starts, nodes = a.out_src, a.out_dst, a.out_sign, a.out_cost, a.out_edge, a.out_starts, a.out_nodes
     else:
-        new, head, sign, cost, starts, nodes = a.inc_dst, a.inc_src, a.inc_sign, a.inc_cost, a.inc_starts, a.inc_nodes
-    through = node_mask(index, cons)
-    through[start] = True
+        new, head, sign, cost, edge, starts, nodes = a.inc_dst, a.inc_src, a.inc_sign, a.inc_cost, a.inc_edge, a.inc_starts, a.inc_nodes
+    origin = _origin(a.n, start, None if backward else sources)
+    through = node_mask(index, cons) | origin
     usable = through[head] & ~avoid_mask(index, cons)[new] & (new != start)
     if allowed is not None:
         usable &= allowed[new] & allowed[head]
-    step = np.where(usable, cost + np.where(head == start, 0.0, a.hub[head]), INF)
+    step = np.where(usable, cost + np.where(origin[head], 0.0, a.hub[head]), INF)
     flip = sign < 0
-    rows = 4 if via is not None else 2
+    masks = via_masks(index, via)
+    rows = 4 if masks is not None else 2
     d = np.full((rows, a.n), INF)
     for gs in goal_signs:
-        d[(0 if gs > 0 else 1) + (2 if via is not None else 0), start] = 0.0
-    at_via = (head == via) if via is not None else None
+        d[(0 if gs > 0 else 1) + (2 if masks is not None else 0), start] = 0.0
+    if sources and not backward:
+        for s, c in sources.items():
+            d[2 if masks is not None else 0, s] = min(d[2 if masks is not None else 0, s], c)
+    if masks is not None and not backward:
+        for s in np.flatnonzero(origin & masks[0]):  # a walk that starts at via has passed it
+            d[0, s] = d[2, s]
+    # the node whose passing counts: backward the walk's next node, forward the node it reaches
+    at_via = (masks[0][head if backward else new] | masks[1][edge]) if masks is not None else None
     out = [d]
     for _ in range(max_len):
         nxt = d.copy()
-        for f in ((0, 2) if via is not None else (0,)):
-            if via is not None and f == 0:
-                # not yet past via: through via itself the walk becomes "passed"
+        for f in ((0, 2) if masks is not None else (0,)):
+            if masks is not None and f == 0:
+                # still to pass via: passing it now (its node next, or a step through its chain) lifts the condition
                 src_plus = np.where(at_via, d[2, head], d[0, head])
                 src_minus = np.where(at_via, d[3, head], d[1, head])
             else:
@@ -179,25 +213,29 @@ def bellman_ford(
     return out
 
 
-def steps_needed(dists: list[np.ndarray], sign_index: int, node: int) -> int | None:
+def steps_needed(dists: list[np.ndarray], row: int, node: int) -> int | None:
     """The fewest steps with which the best cost of a state is reached, or None when unreachable."""
-    best = dists[-1][sign_index, node]
+    best = dists[-1][row, node]
     if not np.isfinite(best):
         return None
     for k, d in enumerate(dists):
-        if d[sign_index, node] <= best + TOL:
+        if d[row, node] <= best + TOL:
             return k
     return len(dists) - 1
 
 
-def walk_chain(index: MechanismIndex, dists: list[np.ndarray], start: int, node: int, sign: int, *, backward: bool) -> tuple[list[int], list[int]]:
-    """Nodes and edge numbers of a cheapest walk between `start` and the state (node, sign),
-    listed from `start`; ties go to the successor with the smaller id and relation, preferring
-    nodes not yet on the walk."""
-    si = 0 if sign > 0 else 1
+def walk_chain(index: MechanismIndex, dists: list[np.ndarray], start: int, node: int, sign: int, *, backward: bool,
+               via: Via | None = None, through: bool = True, sources=None) -> tuple[list[int], list[int]]:
+    """Nodes and edge numbers of a cheapest walk between `start` (or, forward, one of `sources`)
+    and the state (node, sign), listed from where it starts; ties go to the successor with the
+    smaller id and relation, preferring nodes not yet on the walk and therapy classes (a class's
+    own statement is more general than one member's). With `via`, the walk passes
+    it when `through`, else it is any walk."""
+    si = (0 if sign > 0 else 1) + (2 if via and not through else 0)
     k = steps_needed(dists, si, node)
     if k is None:
         raise ValueError("state not reachable")
+    origin = {start, *(sources or ())}
     nodes, edges = [node], []
     u, s = node, si
     target_cost = dists[k][si, node]
@@ -205,22 +243,24 @@ def walk_chain(index: MechanismIndex, dists: list[np.ndarray], start: int, node:
         options = []
         walks = index.out[u] if backward else index.inc[u]
         for w, step_sign, c, e in walks:
-            prev_sign = s if step_sign >= 0 else 1 - s
-            cost = dists[k - 1][prev_sign, w] + c + (index.hub[w] if w != start else 0.0)
+            prev = (s % 2 if step_sign >= 0 else 1 - s % 2)
+            if via:
+                prev += 2 if s >= 2 or (w if backward else u) in via.nodes or e in via.edges else 0
+            cost = dists[k - 1][prev, w] + c + (index.hub[w] if w not in origin else 0.0)
             if abs(cost - target_cost) <= TOL * max(1.0, abs(target_cost)):
                 info = index.edges[e]
-                options.append((w in nodes, index.ids[w], info.relation, w, e, prev_sign))
+                options.append((w in nodes, index.kind[w] != "therapy_class", index.ids[w], info.relation, w, e, prev))
         if not options:
             raise ValueError("inconsistent distances")
-        _, _, _, w, e, prev_sign = min(options)
+        *_, w, e, prev_row = min(options)
         nodes.append(w)
         edges.append(e)
-        u, s = w, prev_sign
+        u, s = w, prev_row
         k -= 1
         target_cost = dists[k][s, u]
         # fewer steps may already give the same cost
         while k > 0 and dists[k - 1][s, u] <= target_cost + TOL:
             k -= 1
-    if u != start:
+    if u not in origin:
         raise ValueError("walk does not reach the start")
     return nodes[::-1], edges[::-1]

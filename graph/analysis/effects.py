@@ -1,25 +1,26 @@
-"""The effect of a therapy on an outcome: trial results first, then mechanisms, bounded and honest.
+"""The effect of a therapy on an outcome, decided by the strongest evidence that bears on it.
 
-Lines of evidence, each with a direction (lowers, raises, or null) and a strength in (0, 0.9]:
+Lines of evidence, each with a direction (lowers, raises, or null), a level and a strength:
 
-1. Clinical results come first: edges from the therapy, one of its classes or one of its member
-   therapies to the outcome whose usable evidence is human (clinical trial, observational human,
-   case report). An inhibits edge lowers, promotes raises; an association with direction `none`
-   is a null result, `negative` lowers and `positive` raises. Strength: the evidence weight of
-   the edge, x0.8 when it belongs to a class or a member rather than the therapy itself.
-2. Mechanisms: the best signed paths from the therapy to the outcome (at most `k` of each sign,
-   found by a signed search, with the step weights of `path` and, by default, no hub penalty:
-   the penalty ranks answers by how specific they are, it is not evidence). Strength: the path's
-   score. Paths that share steps are counted as separate lines, so the belief is an optimistic
-   summary; the listed paths show what it rests on. A direct edge already counted as a clinical result is not counted again.
+1. Reported results: edges from the therapy, one of its classes or one of its members (never a
+   sibling) into the outcome. Each *observation* is one line (records sharing an `observation`
+   key count once, on the most specific therapy that carries them); its level is its study's.
+   An inhibits edge lowers, promotes raises; an association with direction `none` is a null
+   result, `negative` lowers and `positive` raises. Strength: the evidence weight of its
+   records, x0.8 when it is a class's or a member's result rather than the therapy's own. A
+   trial's result counts for every outcome it measured (the seeds hold one edge per outcome).
+2. Mechanisms: the best signed paths from the therapy (or, for a class, from its members) to the
+   outcome, at most `k` of each sign, with the step weights of `path` and, by default, no hub
+   penalty (the penalty ranks answers by how specific they are; it is not evidence). A path's
+   level is its weakest signed step's; its strength is its score. Paths that differ only in
+   which member of a class they start from are one line (the members listed). A path that only
+   walks to a related therapy's reported result is that result, not a mechanism.
 
-Belief in each direction is a noisy-OR over its lines, 1 - prod(1 - strength), so it lies in
-[0, 1) and grows with independent support without ever reaching certainty. The net effect is
-(belief raises - belief lowers) x (1 - belief null), in [-1, 1]: negative means the therapy
-lowers the outcome. Null results shrink it toward 0 rather than vanish outside the total. Where
-lines disagree (within the clinical results, within the mechanisms, or between the two), the
-answer lists the disagreement instead of hiding it in the sum. The sign rules of each step
-(kills, expresses, abundance versus activity) are those of `semantics`.
+The verdict and the number follow the hierarchy (`hierarchy`): the strongest level with any line
+decides; lower levels are listed as support or contradiction and never outvote it, and the net
+lies in the deciding level's band, so a mouse study can never outscore a randomised trial. The
+text says which level decided and on what ("decided by a randomised trial (ref 38): OS 13.2 vs
+13.0 months (P=0.97)"); only trials are called trials.
 """
 
 from __future__ import annotations
@@ -29,24 +30,29 @@ from typing import Any
 
 import networkx as nx
 
+from .. import edges as _edges
 from .. import schema
-from ..edges import sorted_refs
+from ..curation.studies import slug  # the loader's key for a study's result row
 from ..errors import MechGraphError
+from . import hierarchy as hi
 from . import semantics as sem
 from .index import MechanismIndex
-from .paths import PathOptions, SignedPath, _node, therapy_classes, to_signed_path
+from .paths import PathOptions, SignedPath, _node, to_signed_path
 from .search import k_best_paths
+from .therapies import descents, leading_therapies, member_note, merge_key, related_therapies, therapy_classes
 
 DEFAULT_OUTCOME = "peritoneal_metastasis"
 HUMAN_LEVELS = schema.HUMAN_LEVELS
-MAX_STRENGTH = 0.9
+MAX_STRENGTH = hi.MAX_STRENGTH
 RELATED_THERAPY_DISCOUNT = 0.8
 PATHS_PER_SIGN = 10
-NO_CLEAR_EFFECT = 0.1
+NO_CLEAR_EFFECT = hi.NO_CLEAR_EFFECT
 
 
 @dataclass
-class ClinicalResult:
+class Result:
+    """One observation of the therapy (or a class or member of it) on the outcome."""
+
     therapy: dict[str, str]
     relation: str
     direction: str  # lowers, raises, null
@@ -56,13 +62,35 @@ class ClinicalResult:
     support: list[str]
     figures: list[str]
     context: str | None
+    observation: str | None = None
+    role: str = ""  # decides, supports, contradicts
+    own: bool = True  # the therapy's own result (not a class's or a member's)
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "therapy": self.therapy, "relation": self.relation, "direction": self.direction,
-            "strength": round(self.strength, 4), "level": self.level, "refs": self.refs, "support": self.support,
-            "figures": self.figures, "context": self.context,
+            "therapy": self.therapy, "own": self.own, "relation": self.relation, "direction": self.direction,
+            "strength": round(self.strength, 4), "level": self.level, "level_label": hi.label(self.level),
+            "trial": hi.is_trial(self.level), "role": self.role, "refs": self.refs, "support": self.support,
+            "figures": self.figures, "context": self.context, "observation": self.observation,
         }
+
+
+@dataclass
+class Mechanism:
+    """One mechanism line: a signed path with its level (its weakest signed step's)."""
+
+    path: SignedPath
+    direction: str
+    level: str | None
+    role: str = ""
+
+    @property
+    def strength(self) -> float:
+        return self.path.score
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.path.as_dict(), "direction": self.direction, "level": self.level,
+                "level_label": hi.label(self.level), "role": self.role}
 
 
 @dataclass
@@ -70,78 +98,113 @@ class Effect:
     therapy: dict[str, str]
     outcome: dict[str, str]
     net: float
-    belief: dict[str, float]
     verdict: str
-    clinical: list[ClinicalResult]
-    lowering: list[SignedPath]
-    raising: list[SignedPath]
+    decided_by: dict[str, Any] | None
+    tiers: list[dict[str, Any]]
+    results: list[Result]
+    lowering: list[Mechanism]
+    raising: list[Mechanism]
     disagreements: list[str]
     limits: list[dict[str, Any]]
+    enhancers: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "therapy": self.therapy, "outcome": self.outcome, "net": round(self.net, 4),
-            "belief": {k: round(v, 4) for k, v in self.belief.items()}, "verdict": self.verdict, "counts": self.counts,
-            "clinical": [c.as_dict() for c in self.clinical], "lowering": [p.as_dict() for p in self.lowering],
-            "raising": [p.as_dict() for p in self.raising], "disagreements": self.disagreements, "limits": self.limits,
+            "therapy": self.therapy, "outcome": self.outcome, "net": round(self.net, 4), "verdict": self.verdict,
+            "decided_by": self.decided_by, "tiers": self.tiers, "counts": self.counts,
+            "results": [c.as_dict() for c in self.results], "lowering": [p.as_dict() for p in self.lowering],
+            "raising": [p.as_dict() for p in self.raising], "disagreements": self.disagreements,
+            "limits": self.limits, "enhancers": self.enhancers,
         }
 
 
-def _noisy_or(strengths: list[float]) -> float:
-    p = 1.0
-    for s in strengths:
-        p *= 1.0 - min(MAX_STRENGTH, s)
-    return 1.0 - p
+def _direction(relation: str, attrs: dict[str, Any]) -> str:
+    if relation == "associated_with":
+        return {"negative": "lowers", "positive": "raises"}.get(str(attrs.get("direction")), "null")
+    sign = _edges.relation_sign(relation)
+    return "lowers" if sign == -1 else "raises" if sign == 1 else "null"
 
 
-def _related_therapies(index: MechanismIndex, therapy: int) -> list[int]:
-    """The therapy, its classes, and the therapies that are members of it."""
-    out = therapy_classes(index, therapy)
-    for u, walks in enumerate(index.out):
-        if u in out or not index.is_therapy(u):
-            continue
-        if therapy in therapy_classes(index, u):
-            out.append(u)
+def endpoints(g: nx.MultiDiGraph, therapies: list[str]) -> dict[str, str]:
+    """Observation key -> the endpoint it measured ('median overall survival'), from the results
+    of the studies these therapies are tested in (a study's result rows are recorded on the
+    edges they bear on under the key `<study>_<endpoint>`, or the row's own `observation`)."""
+    out: dict[str, str] = {}
+    for t in therapies:
+        for _, study, key in g.out_edges(t, keys=True):
+            if key != "tested_in":
+                continue
+            for row in g.nodes[study].get("results") or ():
+                if isinstance(row, dict) and row.get("endpoint"):
+                    endpoint = str(row["endpoint"])
+                    out[str(row.get("observation") or f"{study}_{slug(endpoint)}")] = endpoint
     return out
 
 
-def clinical_results(g: nx.MultiDiGraph, index: MechanismIndex, therapy: int, outcome: int, support: frozenset[str]) -> list[ClinicalResult]:
-    """Direct therapy -> outcome edges with human evidence, for the therapy, its classes and members."""
-    out = []
+def reported_results(g: nx.MultiDiGraph, index: MechanismIndex, therapy: int, outcome: int, support: frozenset[str],
+                     min_level: str | None = None) -> list[Result]:
+    """Every observation of the therapy, its classes and its members on the outcome, each once;
+    figures name the endpoint they measured where the study says it."""
+    out: list[Result] = []
+    seen: set[str] = set()
     o = index.ids[outcome]
-    for th in _related_therapies(index, therapy):
+    named = endpoints(g, [index.ids[th] for th in related_therapies(index, therapy)])
+    for th in related_therapies(index, therapy):
         t = index.ids[th]
         if not g.has_edge(t, o):
             continue
         for rel, a in sorted(g[t][o].items()):
             relation = a.get("relation", rel)
-            records = [r for r in sem.usable_records(a, support) if r.get("level") in HUMAN_LEVELS]
-            if not records:
-                continue
-            if relation == "associated_with":
-                direction = {"negative": "lowers", "positive": "raises"}.get(str(a.get("direction")), "null")
-            else:
-                sign = schema.RELATIONS[relation].sign if relation in schema.RELATIONS else 0
-                direction = "lowers" if sign == -1 else "raises" if sign == 1 else "null"
-            refs = sorted_refs(r.get("ref") for r in records)
-            strength = sem.step_weight_of(records, refs) * (1.0 if th == therapy else RELATED_THERAPY_DISCOUNT)
-            levels = [r["level"] for r in records]
-            out.append(ClinicalResult(
-                _node(index, th), relation, direction, min(MAX_STRENGTH, strength),
-                max(levels, key=schema.EVIDENCE_LEVELS.__getitem__), refs, sorted({sem.record_support(r) for r in records}),
-                [r["figures"] for r in records if r.get("figures")], a.get("context"),
-            ))
-    out.sort(key=lambda c: (c.therapy["id"] != index.ids[therapy], -c.strength, c.therapy["id"], c.relation))
+            if relation != "associated_with" and _edges.relation_sign(relation) not in (1, -1):
+                continue  # a reported result says the outcome went down, up, or did not change
+            groups: dict[str, list[dict[str, Any]]] = {}
+            for i, r in enumerate(sem.usable_records(a, support, min_level)):
+                key = _edges.observation_key(r)
+                groups.setdefault(f"key:{key}" if key else f"record:{i}", []).append(r)
+            # records without a key on one edge: one observation per reference (a second study is a second line)
+            merged: dict[str, list[dict[str, Any]]] = {}
+            for k, recs in groups.items():
+                if k.startswith("record:"):
+                    k = f"ref:{recs[0].get('ref')}:{recs[0].get('level')}"
+                merged.setdefault(k, []).extend(recs)
+            for k, recs in merged.items():
+                if k.startswith("key:"):
+                    if k in seen:
+                        continue  # one observation, already counted on a more specific therapy
+                    seen.add(k)
+                refs = _edges.sorted_refs(r.get("ref") for r in recs)
+                own = th == therapy
+                strength = sem.step_weight_of(recs, refs) * (1.0 if own else RELATED_THERAPY_DISCOUNT)
+                figures = [f"{named[r['observation']]}, {r['figures']}" if r.get("observation") in named else str(r["figures"])
+                           for r in recs if r.get("figures")]
+                out.append(Result(
+                    _node(index, th), relation, _direction(relation, a), min(MAX_STRENGTH, strength), _edges.best_level(recs),
+                    refs, sorted({sem.record_support(r) for r in recs}), figures,
+                    a.get("context"), k[4:] if k.startswith("key:") else None, own=own,
+                ))
+    out.sort(key=lambda c: (-hi.rank(c.level), not c.own, -c.strength, c.therapy["id"], c.relation, c.refs))
     return out
+
+
+def path_level(path: SignedPath) -> str | None:
+    """A mechanism path's level: its weakest signed step's (membership steps only classify)."""
+    return hi.weakest(st.level for st in path.steps if st.sign in ("+", "-")) or hi.LOWEST
+
+
+def mechanism_paths(index: MechanismIndex, t: int, o: int, opts: PathOptions, k: int) -> dict[int, list]:
+    """The k best signed paths of each sign from the therapy (or its members) to the outcome."""
+    cons = opts.constraints(index)
+    down, key = descents(index, t), merge_key(index)
+    return {sign: k_best_paths(index, t, o, k=k, max_len=opts.max_len, cons=cons, sign=sign, descents=down, merge_key=key)[0]
+            for sign in (-1, 1)}
 
 
 def therapy_effect(g: nx.MultiDiGraph, therapy: str, outcome: str = DEFAULT_OUTCOME, *, opts: PathOptions | None = None,
                    k: int = PATHS_PER_SIGN, max_len: int = 5) -> Effect:
-    """The bounded net effect of `therapy` on `outcome` (entity ids); see the module docstring.
-
-    The hub penalty ranks answers by specificity; it is not evidence, so effects default to none
-    (pass `opts` with a hub_penalty to use one)."""
+    """The effect of `therapy` on `outcome` (entity ids) under the evidence hierarchy; see the
+    module docstring. The hub penalty ranks answers by specificity; it is not evidence, so
+    effects default to none (pass `opts` with a hub_penalty to use one)."""
     opts = opts or PathOptions(max_len=max_len, hub_penalty=0.0)
     index = opts.index(g)
     t, o = index.node(therapy), index.node(outcome)
@@ -149,103 +212,131 @@ def therapy_effect(g: nx.MultiDiGraph, therapy: str, outcome: str = DEFAULT_OUTC
         raise MechGraphError(f"{index.name(t)} is a {index.kind[t]}, not a therapy; `effect` takes a therapy")
     if t == o:
         raise MechGraphError("the therapy and the outcome must differ")
-    cons = opts.constraints(index)
-    clinical = clinical_results(g, index, t, o, opts.support)
-    clinical_edges = {(c.therapy["id"], c.relation) for c in clinical}
-    paths: dict[int, list[SignedPath]] = {}
-    for sign in (-1, 1):
-        found, _ = k_best_paths(index, t, o, k=k, max_len=opts.max_len, cons=cons, sign=sign)
+    results = reported_results(g, index, t, o, opts.support, opts.min_level)
+    related = set(related_therapies(index, t))
+    down = descents(index, t)
+    lines: dict[int, list[Mechanism]] = {}
+    for sign, found in mechanism_paths(index, t, o, opts, k).items():
         kept = []
         for f in found:
+            n = leading_therapies(index, f.nodes)
+            if n == len(f.nodes) - 1 and f.nodes[n - 1] in related:
+                continue  # a related therapy's reported result on the outcome: counted as a result
             p = to_signed_path(index, f)
-            if len(p.steps) == 1 and (p.steps[0].source, p.steps[0].relation) in clinical_edges:
-                continue  # the same edge is already a clinical result
-            kept.append(p)
-        paths[sign] = kept
-    lowering, raising = paths[-1], paths[1]
-    strengths = {
-        "lowers": [c.strength for c in clinical if c.direction == "lowers"] + [p.score for p in lowering],
-        "raises": [c.strength for c in clinical if c.direction == "raises"] + [p.score for p in raising],
-        "null": [c.strength for c in clinical if c.direction == "null"],
-    }
-    belief = {k_: _noisy_or(v) for k_, v in strengths.items()}
-    net = (belief["raises"] - belief["lowers"]) * (1.0 - belief["null"])
-    disagreements = _disagreements(clinical, lowering, raising)
-    verdict = _verdict(net, clinical, lowering, raising)
+            note = member_note(index, down, f.nodes, f.edges)
+            if note:
+                p.through["from"] = note
+            kept.append(Mechanism(p, "lowers" if sign < 0 else "raises", path_level(p)))
+        lines[sign] = kept
+    lowering, raising = lines[-1], lines[1]
+    net, verdict, decided, tiers, disagreements = _decide(results, lowering, raising)
     counts = {
-        "clinical_lowers": sum(c.direction == "lowers" for c in clinical),
-        "clinical_raises": sum(c.direction == "raises" for c in clinical),
-        "clinical_null": sum(c.direction == "null" for c in clinical),
+        "results_lowers": sum(c.direction == "lowers" for c in results),
+        "results_raises": sum(c.direction == "raises" for c in results),
+        "results_null": sum(c.direction == "null" for c in results),
         "paths_lowering": len(lowering), "paths_raising": len(raising),
+        "supporting": sum(x.role == "supports" for x in [*results, *lowering, *raising]),
+        "contradicting": sum(x.role == "contradicts" for x in [*results, *lowering, *raising]),
     }
-    lean = "lowers" if net < 0 else "raises"
-    counts["supporting"] = len(strengths[lean]) if abs(net) >= NO_CLEAR_EFFECT else 0
-    counts["contradicting"] = (len(strengths["raises" if lean == "lowers" else "lowers"]) + counts["clinical_null"]
-                               if abs(net) >= NO_CLEAR_EFFECT else 0)
-    return Effect(_node(index, t), _node(index, o), net, belief, verdict, clinical, lowering, raising, disagreements,
-                  efficacy_limits(g, index, t), counts)
+    limits, enhancers = efficacy_modifiers(g, index, t)
+    return Effect(_node(index, t), _node(index, o), net, verdict, decided, tiers, results, lowering, raising,
+                  disagreements, limits, enhancers, counts)
 
 
-def _verdict(net: float, clinical: list[ClinicalResult], lowering: list, raising: list) -> str:
-    if not clinical and not lowering and not raising:
-        return "no evidence: no trial result and no signed path"
-    parts = []
-    if clinical:
-        dirs = sorted({c.direction for c in clinical})
-        if dirs == ["null"]:
-            parts.append("trials found no effect")
-        elif len(dirs) == 1:
-            parts.append(f"trials: {dirs[0]}")
-        else:
-            parts.append("trials disagree (" + ", ".join(f"{sum(c.direction == d for c in clinical)} {d}" for d in dirs) + ")")
-    if lowering or raising:
-        if lowering and raising:
-            parts.append(f"mechanisms point both ways ({len(lowering)} lower, {len(raising)} raise)")
-        else:
-            parts.append(f"mechanisms: {'lowers' if lowering else 'raises'}")
-    word = "lowers" if net < 0 else "raises"
-    one_way = not (lowering and raising) and not any(c.direction != word for c in clinical)
-    if abs(net) >= NO_CLEAR_EFFECT:
-        head = word
-    elif one_way and net != 0:
-        head = f"weakly {word}"
+def _decide(results: list[Result], lowering: list[Mechanism], raising: list[Mechanism]):
+    """(net, verdict, decided_by, tiers, disagreements) under the hierarchy."""
+    lines = [*results, *lowering, *raising]
+    if not lines:
+        return 0.0, "no evidence: no reported result and no signed path", None, [], []
+    by_level: dict[int, list] = {}
+    for x in lines:
+        by_level.setdefault(hi.rank(x.level), []).append(x)
+    top = max(by_level)
+    top_level = hi.level_of(top)
+    deciding = by_level[top]
+    strengths = {d: [x.strength for x in deciding if x.direction == d] for d in ("lowers", "raises", "null")}
+    level_net, belief = hi.level_net(strengths["lowers"], strengths["raises"], strengths["null"])
+    dirs = sorted({x.direction for x in deciding})
+    word = "lowers" if level_net < 0 else "raises"
+    if abs(level_net) >= NO_CLEAR_EFFECT:
+        head, verdict_dir = word, word
+    elif dirs == ["null"] or "null" in dirs:
+        head, verdict_dir = "no clear effect", "null"
+    elif len(dirs) == 1 and level_net != 0:
+        head, verdict_dir = f"weakly {word}", word
     else:
-        head = "no clear effect"
-    return f"{head} ({'; '.join(parts)})"
-
-
-def _disagreements(clinical: list[ClinicalResult], lowering: list, raising: list) -> list[str]:
-    out = []
-    dirs = {c.direction for c in clinical}
+        head, verdict_dir = "no clear effect", "null"
+    for x in deciding:
+        x.role = "decides"
+    tiers = [{"level": top_level, "label": hi.label(top_level), "role": "decides", "net": round(level_net, 4),
+              "belief": {k: round(v, 4) for k, v in belief.items()},
+              "lines": {d: sum(x.direction == d for x in deciding) for d in ("lowers", "raises", "null")}}]
+    disagreements = []
     if len(dirs) > 1:
-        out.append("clinical results disagree: " + ", ".join(
-            f"{c.therapy['name']} {c.direction} (ref {', '.join(c.refs) or '-'})" for c in clinical))
-    if lowering and raising:
-        out.append(f"mechanisms disagree: {len(lowering)} paths lower the outcome and {len(raising)} raise it")
-    mech = ("lowers" if lowering else "") or ("raises" if raising else "")
-    if clinical and mech and not (lowering and raising):
-        signed = {d for d in dirs if d != "null"}
-        if "null" in dirs and not signed:
-            out.append(f"trials found no effect, while the mechanisms say it {mech} the outcome")
-        elif signed and mech not in signed:
-            out.append(f"trials say it {'/'.join(sorted(signed))}, while the mechanisms say it {mech} the outcome")
-    return out
+        disagreements.append(f"the {hi.label(top_level)} evidence itself disagrees: " + ", ".join(
+            f"{sum(x.direction == d for x in deciding)} {d}" for d in dirs))
+    for r in sorted(by_level, reverse=True)[1:]:
+        level = hi.level_of(r)
+        group = by_level[r]
+        for x in group:
+            x.role = "supports" if x.direction == verdict_dir else "contradicts"
+        roles = {x.role for x in group}
+        role = roles.pop() if len(roles) == 1 else "mixed"
+        tiers.append({"level": level, "label": hi.label(level), "role": role, "net": None, "belief": None,
+                      "lines": {d: sum(x.direction == d for x in group) for d in ("lowers", "raises", "null")}})
+        against = [x for x in group if x.role == "contradicts"]
+        if against:
+            said = "/".join("finds no effect" if d == "null" else d for d in sorted({x.direction for x in against}))
+            n = len(against)
+            disagreements.append(f"{hi.label(level)} evidence ({n} line{'s' if n != 1 else ''}) says it {said}; "
+                                 f"the {hi.label(top_level)} evidence decides: {head}")
+    decided = _decided_by(top_level, deciding, verdict_dir, head)
+    verdict = f"{head}, {decided['text']}"
+    return hi.placed(level_net, top_level), verdict, decided, tiers, disagreements
 
 
-def efficacy_limits(g: nx.MultiDiGraph, index: MechanismIndex, therapy: int) -> list[dict[str, Any]]:
-    """What the graph says lowers this therapy's efficacy: '-' edges into it or into a class it belongs to."""
-    out = []
+def _decided_by(level: str, deciding: list, direction: str, head: str) -> dict[str, Any]:
+    """What decided the verdict, in words and as data."""
+    res = [x for x in deciding if isinstance(x, Result)]
+    mech = [x for x in deciding if isinstance(x, Mechanism)]
+    refs = _edges.sorted_refs(r for x in res for r in x.refs) if res else _edges.sorted_refs(
+        r for x in mech for st in x.path.steps for r in st.refs)
+    agreeing = [x for x in res if x.direction == direction] or res
+    figures = [f for x in agreeing for f in x.figures]
+    if res and not mech:
+        n = len({tuple(x.refs) for x in res})  # studies; one study's endpoints are one study
+        who = hi.with_article(level) if n == 1 else hi.label(level, n)
+        text = f"decided by {who} (ref {', '.join(refs) or '-'})"
+        if figures:
+            text += ": " + "; ".join(figures)
+    else:
+        parts = []
+        if res:
+            parts.append(f"{len(res)} reported result{'s' if len(res) != 1 else ''}")
+        if mech:
+            parts.append(f"{len(mech)} mechanism path{'s' if len(mech) != 1 else ''}")
+        text = f"decided by evidence at the level of {hi.with_article(level)} ({', '.join(parts)}; ref {', '.join(refs) or '-'})"
+    return {"level": level, "label": hi.label(level), "trial": hi.is_trial(level), "direction": direction,
+            "refs": refs, "figures": figures, "text": text, "band": [round(x, 4) for x in hi.band(level)]}
+
+
+def efficacy_modifiers(g: nx.MultiDiGraph, index: MechanismIndex, therapy: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What the graph says lowers (impairs) and raises (enhances) this therapy's efficacy: edges
+    into it or into a class it belongs to. Modifiers, never mechanism steps."""
+    lower, raise_ = [], []
     for th in therapy_classes(index, therapy):
         for kk in index.efficacy.get(th, ()):
             info = index.efficacy_edges[kk]
-            if info.sign != -1:
+            if info.sign not in (1, -1):
                 continue
             a = g.edges[info.source, info.target, info.relation]
-            out.append({
+            row = {
                 "source": info.source, "source_name": str(g.nodes[info.source].get("name", info.source)),
                 "relation": info.relation, "target": info.target, "target_name": index.name(th),
                 "context": a.get("context"), "refs": list(info.refs), "level": info.level, "support": list(info.supports),
                 "figures": [e["figures"] for e in a.get("evidence") or [] if e.get("figures")],
-            })
-    out.sort(key=lambda r: (r["target"] != index.ids[therapy], r["target"], r["source"], r["relation"]))
-    return out
+            }
+            (lower if info.sign == -1 else raise_).append(row)
+    for rows in (lower, raise_):
+        rows.sort(key=lambda r: (r["target"] != index.ids[therapy], r["target"], r["source"], r["relation"]))
+    return lower, raise_

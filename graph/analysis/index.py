@@ -36,6 +36,24 @@ class EdgeInfo:
     refs: tuple[str, ...]
     level: str | None
     supports: tuple[str, ...]
+    chain: tuple[str, ...] = ()  # the molecular chain this edge summarises (ids, without its two ends)
+
+
+@dataclass(frozen=True)
+class Via:
+    """What a path must pass: any of `nodes`, or a step whose recorded chain runs through one of
+    them (`--via C3` matches THBS2+ CAF -polarizes-> SPP1+ TAM explained through C3). Empty: no
+    condition."""
+
+    nodes: frozenset[int] = frozenset()
+    edges: frozenset[int] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.nodes or self.edges)
+
+    def passed(self, nodes, edges) -> bool:
+        """Whether a walk of these nodes and edge numbers passes it."""
+        return any(n in self.nodes for n in nodes) or any(e in self.edges for e in edges)
 
 
 @dataclass(frozen=True)
@@ -95,6 +113,8 @@ class MechanismIndex:
         self.refs: list[set[str] | None] = [None] * n
         # therapies acting on a node (targets, inhibits, activates, binds, kills) by usable evidence
         self.acted_on: dict[int, list[int]] = {}
+        # walk edges that summarise a recorded molecular chain: edge number -> chain ids
+        self.chains: dict[int, tuple[str, ...]] = {}
         levels = schema.EVIDENCE_LEVELS
         floor = levels.get(min_level, 0) if min_level else 0
         weigh = _edges.weigh
@@ -156,6 +176,9 @@ class MechanismIndex:
                     sign, rev = rule
                     e = len(rows)
                     rows.append(row)
+                    chain = attrs.get("chain")
+                    if chain:
+                        self.chains[e] = tuple(str(c) for c in chain)
                     cost = -log(weight) + step_penalty_cost
                     if rev:
                         out[iv].append((iu, sign, cost, e))
@@ -182,6 +205,17 @@ class MechanismIndex:
             self.typical_degree = max(1.0, float(statistics.median(connected))) if connected else 1.0
         ref = self.typical_degree
         self.hub: list[float] = [hub_penalty * math.log(d / ref) if d > ref else 0.0 for d in self.degree]
+        # chain node -> the walk edges explained through it; (source, target) -> chains of summary edges
+        self.chain_edges: dict[int, list[int]] = {}
+        self.summaries: dict[tuple[int, int], set[tuple[int, ...]]] = {}
+        for e, chain in self.chains.items():
+            u, v, _, rev, *_ = rows[e]
+            a, b = (self.pos[v], self.pos[u]) if rev else (self.pos[u], self.pos[v])
+            ids = tuple(self.pos[c] for c in chain if c in self.pos)
+            for c in set(ids):
+                self.chain_edges.setdefault(c, []).append(e)
+            if len(ids) == len(chain):  # (a chain with a link outside this part of a graph is never walked in it)
+                self.summaries.setdefault((a, b), set()).add(ids)
 
     # --- lookups ------------------------------------------------------------------------------
     def id_rank(self):
@@ -209,6 +243,24 @@ class MechanismIndex:
 
     def is_outcome(self, i: int) -> bool:
         return self.kind[i] in sem.OUTCOME_KINDS
+
+    def via(self, nodes) -> Via:
+        """The Via of these node numbers: the nodes, and the steps explained through one of them."""
+        nodes = frozenset(nodes)
+        return Via(nodes, frozenset(e for n in nodes for e in self.chain_edges.get(n, ())))
+
+    def expands_summary(self, nodes: list[int]) -> bool:
+        """Whether a walk runs a recorded chain link by link (THBS2+ CAF -> C3 -> C3aR1 -> SPP1+ TAM)
+        where a summary edge of its two ends records that chain: the same mechanism as the summary
+        step, which shows the chain under it, so answers list it once, as the summary."""
+        if not self.summaries:
+            return False
+        for i, a in enumerate(nodes):
+            for j in range(i + 2, len(nodes)):
+                chains = self.summaries.get((a, nodes[j]))
+                if chains and tuple(nodes[i + 1:j]) in chains:
+                    return True
+        return False
 
     def constraints(self, *, avoid=(), kinds=None, max_degree: int | None = None) -> Constraints:
         """Constraints from entity ids and kind names, checked."""
@@ -263,7 +315,8 @@ class _Edges:
             refs = [str(r) for r in attrs.get("refs") or ()]
         level = _edges.best_level(records) or attrs.get("level")
         supports = tuple(sorted({sem.record_support(r) for r in records}))
-        return EdgeInfo(u, v, relation, rev, sign, weight, tuple(refs), level, supports)
+        chain = tuple(str(c) for c in attrs.get("chain") or ())
+        return EdgeInfo(u, v, relation, rev, sign, weight, tuple(refs), level, supports, chain)
 
 
 _CACHE: "weakref.WeakKeyDictionary[nx.MultiDiGraph, dict]" = weakref.WeakKeyDictionary()

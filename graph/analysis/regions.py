@@ -10,6 +10,12 @@ pass through; any other backend gives its whole analysis graph. The answer is th
   evidence filters: a superset), with every edge among them.
 * Toward a therapy T: each leg has at most `LEG_MAX_LEN` (and `max_len`) steps, from A and from T,
   so the region is both forward neighbourhoods, plus T's classes (its efficacy edges hang there).
+* A therapy's members (a class answers through them, `therapies`) start walks of their own:
+  they are fetched with the therapy, and their walks are part of the region.
+* A summary edge that records a chain (`chains`) shows its links: every region is completed
+  with the steps out of the ends and the entities of the chains it holds. Adding real edges
+  never changes an answer the region already settles: any path they make is a path of the
+  whole graph, and every path the answer could use is in the region already.
 * The hub penalty reads each node's degree in the whole graph and the whole graph's typical
   degree, both computed on the server (see `MechanismIndex`), not from the region.
 Via and avoided entities are always included, so that naming one behaves as on the whole graph.
@@ -24,8 +30,10 @@ import networkx as nx
 
 from .. import schema
 from . import semantics as sem
+from .chains import chain_nodes
 from .index import MechanismIndex, forget
 from .paths import LEG_MAX_LEN, PathAnswer, PathOptions, find_paths
+from .therapies import descents
 
 _KINDS = (None, *schema.ENTITY_KINDS)
 
@@ -54,15 +62,19 @@ RING = 0.25  # each round of the directed search loads the nodes within this cos
 LAST_BUDGET = 12.0  # beyond this cost bound, fetch the hop-bounded region instead (rare: few paths exist)
 
 
-def _cheapest(index: MechanismIndex, start: int, *, backward: bool, loaded: set[str]) -> dict[str, float]:
-    """Cheapest walk cost from `start` (or, backward, to it) of every node reached by expanding
-    only the nodes whose steps are loaded (Dijkstra); a node's hub cost counts when a walk passes
-    it, never at the ends. Ignores signs, step limits and constraints: a lower bound. A node that
-    is reached but not loaded has its exact cost when it is the cheapest such node."""
+def _cheapest(index: MechanismIndex, start: int, *, backward: bool, loaded: set[str],
+              starts: dict[int, float] | None = None) -> dict[str, float]:
+    """Cheapest walk cost from `start` (or to it, backward) of every node reached by expanding
+    only the nodes whose steps are loaded (Dijkstra); forward, a walk may also start at one of
+    `starts` (a therapy's members) at its descent cost. A node's hub cost counts when a walk
+    passes it, never at the ends. Ignores signs, step limits and constraints: a lower bound. A
+    node that is reached but not loaded has its exact cost when it is the cheapest such node."""
     import heapq
 
-    dist = {start: 0.0}
-    heap = [(0.0, start)]
+    origin = {start: 0.0, **(starts or {})}
+    dist = dict(origin)
+    heap = [(c, n) for n, c in origin.items()]
+    heapq.heapify(heap)
     done = set()
     while heap:
         c, u = heapq.heappop(heap)
@@ -71,13 +83,36 @@ def _cheapest(index: MechanismIndex, start: int, *, backward: bool, loaded: set[
         done.add(u)
         if index.ids[u] not in loaded:
             continue
-        extra = index.hub[u] if u != start else 0.0
+        extra = index.hub[u] if u not in origin else 0.0
         for w, _, step, _ in (index.inc[u] if backward else index.out[u]):
             nc = c + step + extra
             if nc < dist.get(w, math.inf):
                 dist[w] = nc
                 heapq.heappush(heap, (nc, w))
     return {index.ids[n]: c for n, c in dist.items()}
+
+
+def _fetch(backend: Any) -> dict[str, Any]:
+    along, against = walk_relations()
+    return dict(along=along, against=against, skip_kinds=list(sem.NEVER_WALKED_KINDS),
+                degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
+
+
+def _members(backend: Any, therapy: str) -> list[str]:
+    """A therapy's members, transitively (nothing when it is not a therapy)."""
+    if (backend.entity(therapy) or {}).get("kind") not in sem.THERAPY_KINDS:
+        return []
+    return backend.therapy_chain(therapy, "subtype_of", list(sem.THERAPY_KINDS), reverse=True)
+
+
+def with_chains(backend: Any, g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Complete a region with the links of the chains its edges record (the steps out of each
+    summary edge's source and of the chain's entities), so that answers can show them."""
+    want = sorted(chain_nodes(g))
+    if want:
+        backend.grow_analysis_graph(g, want, **{**_fetch(backend), "against": []})
+        forget(g)
+    return g
 
 
 def _grow_between(
@@ -95,25 +130,27 @@ def _grow_between(
     with their real costs (degrees are the whole graph's), so any k best paths found that cost
     less than the bound a + b are the k best of the whole graph. Each round loads the next ring
     of the side whose ring has fewer edges."""
-    along, against = walk_relations()
-    fetch = dict(along=along, against=against, skip_kinds=list(sem.NEVER_WALKED_KINDS),
-                 degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
+    fetch = _fetch(backend)
     g = nx.MultiDiGraph()
     typical = backend.typical_degree(degree_relations=fetch["degree_relations"], degree_skip_kinds=_DEGREE_SKIP)
     g.graph["typical_degree"] = typical if typical is not None else 1.0
-    backend.grow_analysis_graph(g, [source], **fetch)
+    members = _members(backend, source)
+    backend.grow_analysis_graph(g, [source, *members], **fetch)
     backend.grow_analysis_graph(g, [target], reverse=True, **fetch)
     if source not in g or target not in g:
         return g  # the analysis says which end is not in the graph
     extras = [x for x in sorted({*opts.via, *opts.avoid}) if x not in g]
     if extras:
         backend.grow_analysis_graph(g, extras, **{**fetch, "along": [], "against": []})
-    loaded = {False: {source}, True: {target}}  # keyed by backward
+    loaded = {False: {source, *members}, True: {target}}  # keyed by backward
     while True:
         index = opts.index(g)  # cached: the analysis reuses it
+        down = {m: d.cost for m, d in descents(index, index.pos[source]).items() if m != index.pos[source]} \
+            if index.is_therapy(index.pos[source]) else {}
         rings, bound = {}, {}
         for backward, start in ((False, source), (True, target)):
-            dist = _cheapest(index, index.pos[start], backward=backward, loaded=loaded[backward])
+            dist = _cheapest(index, index.pos[start], backward=backward, loaded=loaded[backward],
+                             starts=None if backward else down)
             frontier = {n: c for n, c in dist.items() if n not in loaded[backward]}
             bound[backward] = min(frontier.values(), default=math.inf)
             rings[backward] = sorted(n for n, c in frontier.items() if c <= bound[backward] + RING)
@@ -132,16 +169,15 @@ def _grow_between(
 def _directed_answer(backend: Any, source: str, target: str, opts: PathOptions) -> PathAnswer | None:
     """The directed answer from the graph around both ends grown by cost (`_grow_between`), or
     None when that bound grows too far."""
-    found: dict[str, PathAnswer] = {}
 
     def settled(g: nx.MultiDiGraph, bound: float) -> bool:
-        answer = found["answer"] = find_paths(g, source, target, opts)
+        answer = find_paths(g, source, target, opts)
         return len(answer.paths) >= opts.k and max(p.cost for p in answer.paths) < bound - 1e-9
 
     g = _grow_between(backend, source, target, opts, settled)
     if g is None:
         return None
-    return found.get("answer") or find_paths(g, source, target, opts)
+    return find_paths(with_chains(backend, g), source, target, opts)
 
 
 def effect_graph(backend: Any, therapy: str, outcome: str, opts: PathOptions, k: int) -> nx.MultiDiGraph:
@@ -153,7 +189,7 @@ def effect_graph(backend: Any, therapy: str, outcome: str, opts: PathOptions, k:
     if not _bounded(backend):
         return backend.analysis_graph()
     opts.check()
-    from .search import k_best_paths
+    from .effects import mechanism_paths
 
     if therapy == outcome or (backend.entity(therapy) or {}).get("kind") not in sem.THERAPY_KINDS:
         # the analysis refuses these with its own message; it needs only the two ends to say so
@@ -162,10 +198,7 @@ def effect_graph(backend: Any, therapy: str, outcome: str, opts: PathOptions, k:
 
     def settled(g: nx.MultiDiGraph, bound: float) -> bool:
         index = opts.index(g)
-        cons = opts.constraints(index)
-        for sign in (-1, 1):
-            found, _ = k_best_paths(index, index.pos[therapy], index.pos[outcome], k=k, max_len=opts.max_len,
-                                    cons=cons, sign=sign)
+        for found in mechanism_paths(index, index.pos[therapy], index.pos[outcome], opts, k).values():
             if len(found) < k or max(f.cost for f in found) >= bound - 1e-9:
                 return False
         return True
@@ -181,7 +214,7 @@ def effect_graph(backend: Any, therapy: str, outcome: str, opts: PathOptions, k:
     backend.grow_analysis_graph(g, sorted({therapy, *classes, *members}), **fetch)
     backend.grow_analysis_graph(g, sorted({therapy, *classes}), reverse=True, **fetch)
     forget(g)
-    return g
+    return with_chains(backend, g)
 
 
 def therapy_effect_in(backend: Any, therapy: str, outcome: str, opts: PathOptions, k: int):
@@ -192,23 +225,24 @@ def therapy_effect_in(backend: Any, therapy: str, outcome: str, opts: PathOption
 
 
 def legs_graph(backend: Any, starts: list[str], leg: int, keep: set[str]) -> nx.MultiDiGraph:
-    """Every walk of at most `leg` steps from each of `starts`: the steps out of each entity fewer
-    than `leg` steps from one of them (breadth-first on the server; the entities `leg` steps away
-    are ends of walks, so their own steps are not fetched), with whole-graph degrees, and the
-    entities `keep` (the ends, via and avoided ones) with theirs."""
-    along, against = walk_relations()
-    fetch = dict(along=along, against=against, skip_kinds=list(sem.NEVER_WALKED_KINDS),
-                 degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
+    """Every walk of at most `leg` steps from each of `starts` and from their members (a class
+    answers through them): the steps out of each entity fewer than `leg` steps from one of them
+    (breadth-first on the server; the entities `leg` steps away are ends of walks, so their own
+    steps are not fetched), with whole-graph degrees, and the entities `keep` (the ends, via and
+    avoided ones) with theirs; completed with the links of the chains it holds."""
+    fetch = _fetch(backend)
+    along, against = fetch["along"], fetch["against"]
     g = nx.MultiDiGraph()
     typical = backend.typical_degree(degree_relations=fetch["degree_relations"], degree_skip_kinds=_DEGREE_SKIP)
     g.graph["typical_degree"] = typical if typical is not None else 1.0
     inner: set[str] = set()
     for start in starts:
-        near = backend.ball([start], leg - 1, along=along, against=against, skip_kinds=list(sem.NEVER_WALKED_KINDS))
+        near = backend.ball([start, *_members(backend, start)], leg - 1, along=along, against=against,
+                            skip_kinds=list(sem.NEVER_WALKED_KINDS))
         inner |= set(near)
     backend.grow_analysis_graph(g, sorted(inner), **fetch)
     backend.grow_analysis_graph(g, sorted(keep), **{**fetch, "along": [], "against": []})
-    return g
+    return with_chains(backend, g)
 
 
 def path_graph(backend: Any, source: str, target: str, opts: PathOptions) -> nx.MultiDiGraph:
@@ -234,11 +268,13 @@ def path_graph(backend: Any, source: str, target: str, opts: PathOptions) -> nx.
                                         degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
             return g
     elif source != target:
-        ahead = backend.ball([source], opts.max_len, along=along, against=against, skip_kinds=skip)
+        members = _members(backend, source)
+        ahead = backend.ball([source, *members], opts.max_len, along=along, against=against, skip_kinds=skip)
         if target in ahead:
             back = backend.ball([target], opts.max_len, along=along, against=against, skip_kinds=skip, reverse=True)
-            keep |= {n for n, d in ahead.items() if n in back and d + back[n] <= opts.max_len}
-    return backend.induced_analysis_graph(sorted(keep), degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
+            keep |= {n for n, d in ahead.items() if n in back and d + back[n] <= opts.max_len} | set(members)
+    return with_chains(backend, backend.induced_analysis_graph(sorted(keep), degree_relations=degree_relations(),
+                                                               degree_skip_kinds=_DEGREE_SKIP))
 
 
 def find_paths_in(backend: Any, source: str, target: str, opts: PathOptions) -> PathAnswer:
@@ -255,16 +291,27 @@ def find_paths_in(backend: Any, source: str, target: str, opts: PathOptions) -> 
     return find_paths(path_graph(backend, source, target, opts), source, target, opts)
 
 
-def combine_graph(backend: Any, a: str, b: str, opts: PathOptions) -> nx.MultiDiGraph:
-    """The graph `combine.combine(_, a, b, opts)` needs: every meeting leg has at most
-    `min(max_len, LEG_MAX_LEN)` steps from either therapy, so on a backend that can search on
-    its server, the entities within that many steps of each (with every edge among them and
-    whole-graph degrees); else the whole analysis graph."""
+def combine_graph(backend: Any, a: str, b: str, opts: PathOptions, stratum: str | None = None) -> nx.MultiDiGraph:
+    """The graph `combine.combine(_, a, b, opts, stratum=...)` needs: every meeting leg has at
+    most `min(max_len, LEG_MAX_LEN)` steps from either therapy (or one of its members), so on a
+    backend that can search on its server, the entities within that many steps of each (with
+    every edge among them and whole-graph degrees), and the subtype with its features; else the
+    whole analysis graph."""
     if not _bounded(backend):
         return backend.analysis_graph()
     opts.check()
     leg = min(opts.max_len, LEG_MAX_LEN)
-    keep = {a, b, *opts.via, *opts.avoid}
+    keep = {a, b, *opts.via, *opts.avoid, *([stratum] if stratum else [])}
     if a == b:
         return backend.induced_analysis_graph(sorted(keep), degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
-    return legs_graph(backend, [a, b], leg, keep)
+    g = legs_graph(backend, [a, b], leg, keep)
+    if stratum:
+        backend.grow_analysis_graph(g, [stratum], **_fetch(backend))
+    # what one does to the other's efficacy: the edges into each therapy, its classes and members
+    kinds = list(sem.THERAPY_KINDS)
+    family = sorted({x for t in (a, b) for x in (t, *backend.therapy_chain(t, "subtype_of", kinds),
+                                                   *backend.therapy_chain(t, "subtype_of", kinds, reverse=True))})
+    backend.grow_analysis_graph(g, family, along=sorted(schema.RELATIONS), reverse=True, degree_relations=degree_relations(),
+                                degree_skip_kinds=_DEGREE_SKIP)
+    forget(g)
+    return g

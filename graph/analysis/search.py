@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import heapq
 import math
-from dataclasses import dataclass
-from typing import Iterator
+from dataclasses import dataclass, field
+from typing import Callable, Hashable, Iterator
 
 import numpy as np
 
 from ..errors import MechGraphError
 from .arrays import bellman_ford, reach, walk_chain
-from .index import Constraints, MechanismIndex
+from .index import Constraints, MechanismIndex, Via
 
 EPS = 1e-9
 MAX_POPS = 400_000  # bound on the partial paths one query examines (huge, dense graphs)
@@ -32,38 +32,73 @@ MAX_POPS = 400_000  # bound on the partial paths one query examines (huge, dense
 
 @dataclass
 class Found:
-    """A path as node numbers and edge numbers of the index, with its net sign and cost."""
+    """A path as node numbers and edge numbers of the index, with its net sign and cost; `merged`
+    holds the node lists of equal answers through other members of a class (see `k_best_paths`)."""
 
     nodes: list[int]
     edges: list[int]
     sign: int
     cost: float
+    merged: list[list[int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Descent:
+    """How an answer about a therapy reaches one of its members: down the membership chain from
+    the therapy (subtype_of steps walked backward, shown but never counted as mechanism steps),
+    at the cost of those steps. The therapy itself is its own descent of no steps."""
+
+    nodes: tuple[int, ...]
+    edges: tuple[int, ...]
+    cost: float
 
 
 class Reach:
     """The cheapest signed walk of at most `max_len` steps between `start` and every node: from
-    `start` (forward) or to it (backward). The sign of a state is that of the walk."""
+    `start` (forward) or to it (backward). The sign of a state is that of the walk. Forward, the
+    walk may also start at a member of `start` (`descents`: a class acts through its members);
+    `via` also keeps the best walks that pass it (`cost(..., through=True)`, `chain(..., through=True)`)."""
 
-    def __init__(self, index: MechanismIndex, start: int, max_len: int, cons: Constraints, *, backward: bool = False):
+    def __init__(self, index: MechanismIndex, start: int, max_len: int, cons: Constraints, *, backward: bool = False,
+                 descents: dict[int, Descent] | None = None, via: Via | None = None):
         self.index, self.start, self.backward = index, start, backward
-        self.dists = bellman_ford(index, start, max_len, cons, backward=backward)
-        self.final = self.dists[-1]
+        self.descents = {m: d for m, d in (descents or {}).items() if m != start} if not backward else {}
+        self.via = via if via else None
+        sources = {m: d.cost for m, d in self.descents.items()}
+        self.dists = bellman_ford(index, start, max_len, cons, backward=backward, sources=sources or None, via=self.via,
+                                  goal_signs=(1,))
+        last = self.dists[-1]
+        self.final = last[2:] if self.via else last  # any walk
+        self.final_through = last[:2] if self.via else None
 
-    def cost(self, node: int, sign: int) -> float | None:
-        c = self.final[0 if sign > 0 else 1, node]
+    def cost(self, node: int, sign: int, *, through: bool = False) -> float | None:
+        table = self.final_through if through else self.final
+        c = table[0 if sign > 0 else 1, node]
         return float(c) if np.isfinite(c) else None
 
-    def states(self) -> Iterator[tuple[int, int, float]]:
+    def states(self, *, through: bool = False) -> Iterator[tuple[int, int, float]]:
         """Every reachable (node, sign, cost), the start included (sign +, cost 0)."""
+        table = self.final_through if through else self.final
         for row, sign in ((0, 1), (1, -1)):
-            for node in np.flatnonzero(np.isfinite(self.final[row])):
-                yield int(node), sign, float(self.final[row, node])
+            for node in np.flatnonzero(np.isfinite(table[row])):
+                yield int(node), sign, float(table[row, node])
 
-    def chain(self, node: int, sign: int) -> tuple[list[int], list[int]]:
-        """Nodes and edges of the cheapest walk, listed from the start."""
-        if node == self.start and sign > 0:
+    def chain(self, node: int, sign: int, *, through: bool = False) -> tuple[list[int], list[int]]:
+        """Nodes and edges of the cheapest walk, listed from the start (a member's walk after its
+        descent from the start)."""
+        if node == self.start and sign > 0 and (not through or (not self.backward and self.via is not None and node in self.via.nodes)):
             return [node], []
-        return walk_chain(self.index, self.dists, self.start, node, sign, backward=self.backward)
+        nodes, edges = walk_chain(self.index, self.dists, self.start, node, sign, backward=self.backward,
+                                  via=self.via, through=through, sources=self.descents or None)
+        d = self.descents.get(nodes[0])
+        if d is not None:
+            nodes, edges = list(d.nodes) + nodes[1:], list(d.edges) + edges
+        return nodes, edges
+
+    def descent_steps(self, nodes: list[int]) -> int:
+        """How many steps at the start of a chain are the descent to a member."""
+        return max((len(d.edges) for d in self.descents.values()
+                    if len(nodes) >= len(d.nodes) and tuple(nodes[: len(d.nodes)]) == d.nodes), default=0)
 
 
 def k_best_paths(
@@ -75,18 +110,32 @@ def k_best_paths(
     max_len: int,
     cons: Constraints,
     sign: int | None = None,
-    via: int | None = None,
+    via: Via | int | None = None,
+    descents: dict[int, Descent] | None = None,
+    merge_key: Callable[[list[int], list[int]], Hashable] | None = None,
 ) -> tuple[list[Found], bool]:
     """The k cheapest simple paths source -> target of at most max_len steps, optionally of one net
-    sign and through one node; and whether the search stopped at its work bound first."""
+    sign and passing `via` (a node, or a step explained through it); and whether the search
+    stopped at its work bound first.
+
+    `descents`: the members of a therapy class the paths may also start from (after their
+    descent, which `max_len` does not count). `merge_key`: answers with an equal key are one
+    answer (the cheapest), the others' node lists kept in its `merged`. A path that runs a
+    recorded chain link by link beside the summary edge that records it is never an answer of its
+    own (`MechanismIndex.expands_summary`)."""
     if k < 1 or max_len < 1:
         raise MechGraphError("k and max-len must be at least 1")
     if source == target:
         return [], False
-    ahead = reach(index, source, max_len, cons)
+    if isinstance(via, int):
+        via = index.via([via])
+    via = via if via else None
+    descents = {m: d for m, d in (descents or {}).items() if m != source and m != target and cons.interior_ok(index, m)}
+    sources = {m: d.cost for m, d in descents.items()}
+    ahead = reach(index, source, max_len, cons, sources=sources or None)
     if not np.isfinite(ahead[target]):
         return [], False
-    if via is not None and not np.isfinite(ahead[via]):
+    if via is not None and not any(np.isfinite(ahead[n]) for n in via.nodes) and not via.edges:
         return [], False
     allowed = np.isfinite(ahead)
     signs = (sign,) if sign is not None else (1, -1)
@@ -96,13 +145,20 @@ def k_best_paths(
     def h(node: int, s: int, flag: bool, remaining: int) -> float:
         return float(bounds[remaining][(0 if s > 0 else 1) + (passed if flag else 0), node])
 
-    start_flag = via is None or source == via
+    def passes(node: int, edge: int | None) -> bool:
+        return via is not None and (node in via.nodes or (edge is not None and edge in via.edges))
+
     tie = lambda nodes, edges: (tuple(index.ids[n] for n in nodes), tuple(index.edges[e].relation for e in edges))  # noqa: E731
-    h0 = h(source, 1, start_flag, max_len)
-    if not math.isfinite(h0):
-        return [], False
-    heap = [(h0, 0, tie([source], []), 0.0, [source], [], 1, start_flag)]
+    heap = []
+    for m, d in [(source, Descent((source,), (), 0.0)), *sorted(descents.items())]:
+        flag = via is None or any(passes(n, None) for n in d.nodes) or any(passes(-1, e) for e in d.edges)
+        hm = h(m, 1, flag, max_len)
+        if math.isfinite(hm):
+            nodes0, edges0 = list(d.nodes), list(d.edges)
+            heap.append((d.cost + hm, 0, tie(nodes0, edges0), d.cost, nodes0, edges0, 1, flag))
+    heapq.heapify(heap)
     found: list[Found] = []
+    keys: dict[Hashable, Found] = {}
     pops = 0
     truncated = False
     while heap:
@@ -115,19 +171,26 @@ def k_best_paths(
             break
         u = nodes[-1]
         if u == target:
-            if flag and (sign is None or s == sign):
-                found.append(Found(nodes, edges, s, g))
+            if flag and (sign is None or s == sign) and not index.expands_summary(nodes):
+                key = merge_key(nodes, edges) if merge_key else None
+                if key is not None and key in keys:
+                    keys[key].merged.append(nodes)
+                else:
+                    p = Found(nodes, edges, s, g)
+                    found.append(p)
+                    if key is not None:
+                        keys[key] = p
             continue
-        if length >= max_len or (u != source and not cons.interior_ok(index, u)):
+        if length >= max_len or (length and not cons.interior_ok(index, u)):
             continue
-        extra = index.hub[u] if u != source else 0.0
+        extra = index.hub[u] if length else 0.0
         seen = set(nodes)
         remaining = max_len - length - 1
         for w, step_sign, c, e in index.out[u]:
             if w in seen or not allowed[w]:
                 continue
             ns = s * step_sign if step_sign else s
-            nflag = flag or w == via
+            nflag = flag or passes(w, e)
             hw = h(w, ns, nflag, remaining)
             if not math.isfinite(hw):
                 continue

@@ -24,8 +24,22 @@ shuffles of the signed mechanism edges (each node keeps its in- and out-degree, 
 and weight); p = (1 + shuffles with at least the observed influence) / (1 + shuffles), with
 Benjamini-Hochberg q-values over the candidates. A seeded generator makes it reproducible.
 
+Complexes and their parts are one candidate: a molecule that is `part_of` exactly one complex
+joins that complex's candidate (transitively: a part of a part joins the outermost complex it
+belongs to alone), which is named by the complex and lists its parts. Its influence on each
+outcome is its best part's (or its own), its evidence pools the parts' references, and a drug
+acting on any part acts on it. A molecule that is part of two or more complexes stays a
+candidate of its own (which complex it acts through is then not one thing), and each of those
+complexes lists it as a shared part. The grouping is read from the graph's part_of edges only.
+
+`stratum` (`targets --in SUBTYPE`, see `strata`): influence counts only the paths that pass one
+of the subtype's characterizing features (or start at one).
+
 Every target carries its reasons: the best path to each outcome with the references and support
-of each step, where the evidence disagrees, the therapies that reach it and their trials.
+of each step (and through which part), where the evidence disagrees, the therapies that reach it
+and their trials, whether the review proposes it as a target (its `proposals`, with the
+locator), and whether a drug in the graph already acts on it. No score depends on a proposal:
+the ranks follow the score above.
 """
 
 from __future__ import annotations
@@ -45,8 +59,11 @@ from . import semantics as sem
 from .index import MechanismIndex
 from .paths import PathOptions, _steps
 from .search import Reach
+from .strata import Stratum
+from .strata import stratum as get_stratum
 
 TARGET_KINDS = ("gene", "complex", "cytokine", "mirna", "chemical", "cell_type", "cell_state")
+MOLECULE_KINDS = ("gene", "complex", "cytokine", "mirna", "chemical")
 ACTING_RELATIONS = sem.ACTING_RELATIONS
 PHASE_BONUS = {"III": 0.5, "IV": 0.5, "II": 0.35, "I": 0.25}
 WEIGHTS = {"influence": 0.50, "evidence": 0.30, "druggability": 0.20}
@@ -72,6 +89,9 @@ class Target:
     therapies: list[dict[str, Any]] = field(default_factory=list)
     evidence: dict[str, Any] = field(default_factory=dict)
     disagreements: list[str] = field(default_factory=list)
+    parts: list[dict[str, str]] = field(default_factory=list)  # merged parts of a complex
+    shared_parts: list[dict[str, Any]] = field(default_factory=list)  # parts ranked on their own (in 2+ complexes)
+    proposals: list[dict[str, Any]] = field(default_factory=list)  # the review's proposals naming it or a part
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +102,7 @@ class Target:
             "components": {k: round(v, 4) for k, v in self.components.items()},
             "reasons": self.reasons, "disagreements": self.disagreements,
             "therapies": self.therapies, "evidence": self.evidence,
+            "parts": self.parts, "shared_parts": self.shared_parts, "proposals": self.proposals,
         }
 
 
@@ -93,21 +114,26 @@ class Ranking:
     seed: int
     candidates: int
     options: dict[str, Any]
+    stratum: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "outcomes": self.outcomes, "permutations": self.permutations, "seed": self.seed,
             "candidates": self.candidates, "weights": WEIGHTS, "options": self.options,
             "targets": [t.as_dict() for t in self.targets],
         }
+        if self.stratum:
+            d["stratum"] = self.stratum
+        return d
 
 
 # --- influence ------------------------------------------------------------------------------
 
 
-def outcome_reach(index: MechanismIndex, outcome: int, cons, max_len: int = MAX_PATH_LEN) -> Reach:
-    """The best signed walk of every node to one outcome (one vectorised backward search)."""
-    return Reach(index, outcome, max_len, cons, backward=True)
+def outcome_reach(index: MechanismIndex, outcome: int, cons, max_len: int = MAX_PATH_LEN, st: Stratum | None = None) -> Reach:
+    """The best signed walk of every node to one outcome (one vectorised backward search); with a
+    stratum, also the best walk that passes one of its features."""
+    return Reach(index, outcome, max_len, cons, backward=True, via=st.via if st else None)
 
 
 def _marker_scores(index: MechanismIndex, plus_scores: np.ndarray) -> np.ndarray:
@@ -123,22 +149,66 @@ def _marker_scores(index: MechanismIndex, plus_scores: np.ndarray) -> np.ndarray
     return out
 
 
-def influence_table(index: MechanismIndex, reaches: dict[int, Reach]) -> dict[int, np.ndarray]:
+def _scores(final: np.ndarray) -> np.ndarray:
+    return np.where(np.isfinite(final), np.exp(-final) / sem.STEP_PENALTY, 0.0)
+
+
+def influence_table(index: MechanismIndex, reaches: dict[int, Reach], st: Stratum | None = None) -> dict[int, np.ndarray]:
     """Per outcome, a (3, nodes) array of scores: the best raising path, the best lowering path,
-    the best marker route (0 where there is none)."""
+    the best marker route (0 where there is none); in a stratum, paths that pass a feature (a
+    feature itself keeps all its paths)."""
     table = {}
     for o, r in reaches.items():
-        scores = np.where(np.isfinite(r.final), np.exp(-r.final) / sem.STEP_PENALTY, 0.0)
+        scores = _scores(r.final)
+        if st is not None:
+            any_walk = scores
+            scores = _scores(r.final_through)
+            feats = list(st.features)
+            scores[:, feats] = any_walk[:, feats]
         scores[:, o] = 0.0
         table[o] = np.vstack([scores, _marker_scores(index, scores[0])])
     return table
 
 
-def mean_influence(table: dict[int, np.ndarray], n_nodes: int) -> np.ndarray:
-    """Mean over outcomes of each node's best route score."""
+def mean_influence(table: dict[int, np.ndarray], n_nodes: int, groups: dict[int, list[int]] | None = None) -> np.ndarray:
+    """Mean over outcomes of each node's best route score; a complex's candidate takes, for each
+    outcome, the best of its own and its parts' (`groups`: complex -> its merged parts)."""
     if not table:
         return np.zeros(n_nodes)
-    return sum(t.max(axis=0) for t in table.values()) / len(table)
+    best = np.vstack([t.max(axis=0) for t in table.values()])
+    for root, parts in (groups or {}).items():
+        best[:, root] = best[:, [root, *parts]].max(axis=1)
+    return best.mean(axis=0)
+
+
+def complex_groups(index: MechanismIndex) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """(complex -> the parts merged into its candidate, part -> the 2+ complexes it belongs to).
+
+    A molecule joins the candidate of the complex it is part_of when that complex is the only
+    one; followed upward, so a part of a part joins the outermost complex it belongs to alone."""
+    parents: dict[int, list[int]] = {}
+    for u, walks in enumerate(index.out):
+        if index.kind[u] not in MOLECULE_KINDS:
+            continue
+        for w, sign, _, e in walks:
+            row = index.edges.rows[e]
+            if row[2] == "part_of" and not row[3] and index.kind[w] == "complex" and w != u and w not in parents.get(u, ()):
+                parents.setdefault(u, []).append(w)
+    shared = {u: sorted(ps, key=lambda x: index.ids[x]) for u, ps in parents.items() if len(ps) > 1}
+
+    def root(u: int) -> int:
+        seen = {u}
+        while len(parents.get(u, ())) == 1 and parents[u][0] not in seen:
+            u = parents[u][0]
+            seen.add(u)
+        return u
+
+    groups: dict[int, list[int]] = {}
+    for u in parents:
+        r = root(u)
+        if r != u:
+            groups.setdefault(r, []).append(u)
+    return {r: sorted(ps, key=lambda x: index.ids[x]) for r, ps in groups.items()}, shared
 
 
 # --- druggability and evidence --------------------------------------------------------------
@@ -186,12 +256,48 @@ def therapies_of(g: nx.MultiDiGraph, node: str, support: frozenset[str]) -> list
     return list(merged.values())
 
 
-def _evidence(index: MechanismIndex, node: int) -> tuple[float, int, str | None]:
-    refs = index.refs[node] or ()
-    best = index.best_level[node]
+def _evidence(index: MechanismIndex, nodes: list[int]) -> tuple[float, int, str | None]:
+    """Half the best usable level on the candidate's (and its parts') edges, half its distinct references."""
+    refs: set[str] = set()
+    for n in nodes:
+        refs |= index.refs[n] or set()
+    best = max(index.best_level[n] for n in nodes)
     best_name = next((k for k, v in schema.EVIDENCE_LEVELS.items() if v == best), None) if best else None
     strength = best / max(schema.EVIDENCE_LEVELS.values())
     return 0.5 * strength + 0.5 * min(1.0, len(refs) / 5), len(refs), best_name
+
+
+def _drugs(g: nx.MultiDiGraph, index: MechanismIndex, nodes: list[int], support: frozenset[str]) -> list[dict[str, Any]]:
+    """Therapies acting on the candidate or one of its parts, each once (naming the part it acts on)."""
+    out: dict[str, dict[str, Any]] = {}
+    for n in nodes:
+        if n not in index.acted_on:
+            continue
+        for t in therapies_of(g, index.ids[n], support):
+            if t["id"] in out:
+                continue
+            if n != nodes[0]:
+                t = {**t, "acts_on": {"id": index.ids[n], "name": index.name(n)}}
+            out[t["id"]] = t
+    return list(out.values())
+
+
+def proposals_of(g: nx.MultiDiGraph, ids: list[str]) -> list[dict[str, Any]]:
+    """The review's proposals naming any of these entities (node attribute `proposals`), each once."""
+    out, seen = [], set()
+    for eid in ids:
+        for prop in g.nodes[eid].get("proposals") or ():
+            if not isinstance(prop, dict):
+                continue
+            key = (prop.get("proposes"), tuple(prop.get("entities") or ()), prop.get("therapy"), prop.get("locator"))
+            if key not in seen:
+                seen.add(key)
+                therapy = prop.get("therapy")
+                if therapy and therapy in g:
+                    prop = {**prop, "therapy_name": str(g.nodes[therapy].get("name", therapy))}
+                out.append(prop)
+    out.sort(key=lambda p: (p.get("proposes") != "target", str(p.get("locator")), str(p.get("entities"))))
+    return out
 
 
 # --- significance ---------------------------------------------------------------------------
@@ -273,6 +379,7 @@ def rank_targets(
     permutations: int | None = None,
     seed: int = 0,
     opts: PathOptions | None = None,
+    stratum: str | None = None,
 ) -> Ranking:
     """Rank candidate targets; see the module docstring for the score and its significance.
 
@@ -287,12 +394,16 @@ def rank_targets(
     if permutations is None:
         permutations = DEFAULT_PERMUTATIONS if len(index.edges) <= AUTO_PERMUTATIONS_UP_TO else 0
     cons = opts.constraints(index)
+    st = get_stratum(index, stratum)
     outs = [index.pos[o] for o in outcomes if o in index.pos]
-    reaches = {o: outcome_reach(index, o, cons) for o in outs}
-    table = influence_table(index, reaches)
-    mean = mean_influence(table, len(index.ids))
+    reaches = {o: outcome_reach(index, o, cons, st=st) for o in outs}
+    table = influence_table(index, reaches, st)
+    groups, shared = complex_groups(index)
+    mean = mean_influence(table, len(index.ids), groups)
     is_candidate = np.fromiter((k in TARGET_KINDS for k in index.kind), dtype=bool, count=len(index.ids))
     is_candidate[outs] = False
+    merged = [p for parts in groups.values() for p in parts]
+    is_candidate[merged] = False
     candidates = [int(i) for i in np.flatnonzero(is_candidate & (mean > 0))]
     top_influence = float(mean[candidates].max()) if candidates else 1.0
 
@@ -304,7 +415,8 @@ def rank_targets(
         with permutation_progress(permutations) as bar:
             for _ in range(permutations):
                 shuffled = shuffled_index(index, rng)
-                perm = mean_influence(influence_table(shuffled, {o: outcome_reach(shuffled, o, cons) for o in outs}), len(index.ids))
+                perm_table = influence_table(shuffled, {o: outcome_reach(shuffled, o, cons, st=st) for o in outs}, st)
+                perm = mean_influence(perm_table, len(index.ids), groups)
                 exceed += perm[candidates] >= observed
                 bar.update(1)
         pvalues = {i: (1 + int(c)) / (1 + permutations) for i, c in zip(candidates, exceed)}
@@ -312,31 +424,38 @@ def rank_targets(
 
     scored = []
     for i in candidates:
+        members = [i, *groups.get(i, ())]
+        therapies = _drugs(g, index, members, opts.support)
         drug = 0.0
-        therapies = None
-        if i in index.acted_on:
-            therapies = therapies_of(g, index.ids[i], opts.support)
-            if therapies:
-                drug = min(1.0, 0.5 + max((_phase_bonus(t["furthest_phase"]) if t["trials"] else 0.0) for t in therapies))
-        ev, n_refs, best_level = _evidence(index, i)
+        if therapies:
+            drug = min(1.0, 0.5 + max((_phase_bonus(t["furthest_phase"]) if t["trials"] else 0.0) for t in therapies))
+        ev, n_refs, best_level = _evidence(index, members)
         comps = {"influence": float(mean[i]) / top_influence, "evidence": ev, "druggability": drug}
         score = sum(WEIGHTS[k] * v for k, v in comps.items())
-        scored.append((score, index.ids[i], i, comps, therapies, n_refs, best_level))
+        scored.append((score, index.ids[i], i, members, comps, therapies, n_refs, best_level))
     scored.sort(key=lambda x: (-round(x[0], 9), x[1]))
     kept = scored[:top] if top else scored
+    node = lambda n: {"id": index.ids[n], "name": index.name(n)}  # noqa: E731
     results = []
-    for score, eid, i, comps, therapies, n_refs, best_level in kept:
-        reasons, disagreements, directions = _reasons(index, reaches, table, i)
+    for score, eid, i, members, comps, therapies, n_refs, best_level in kept:
+        reasons, disagreements, directions = _reasons(index, reaches, table, members, st)
         direction = directions.pop() if len(directions) == 1 else "mixed"
+        shared_parts = [{**node(p), "complexes": [node(c) for c in cs]} for p, cs in sorted(shared.items()) if i in cs]
         results.append(Target(eid, index.name(i), index.kind[i], score, comps, direction, float(mean[i]), pvalues.get(i),
-                              qvalues.get(eid), reasons, therapies or [], {"distinct_refs": n_refs, "best_level": best_level},
-                              disagreements))
-    return Ranking(results, [index.ids[o] for o in outs], permutations if outs else 0, seed, len(scored), opts.as_dict())
+                              qvalues.get(eid), reasons, therapies, {"distinct_refs": n_refs, "best_level": best_level},
+                              disagreements, [node(p) for p in members[1:]], shared_parts,
+                              proposals_of(g, [index.ids[m] for m in members])))
+    return Ranking(results, [index.ids[o] for o in outs], permutations if outs else 0, seed, len(scored), opts.as_dict(),
+                   st.as_dict(index) if st else None)
 
 
-def _reasons(index: MechanismIndex, reaches: dict[int, Reach], table: dict[int, np.ndarray], node: int):
+def _reasons(index: MechanismIndex, reaches: dict[int, Reach], table: dict[int, np.ndarray], members: list[int],
+             st: Stratum | None = None):
+    """Per outcome, the best route of the candidate or one of its parts, with its path."""
     reasons, disagreements, directions = [], [], set()
+    feats = set(st.features) if st else set()
     for o, scores in table.items():
+        node = max(members, key=lambda m: (float(scores[:, m].max()), m == members[0], index.ids[m]))
         plus, minus, marker = (float(x) for x in scores[:, node])
         if max(plus, minus, marker) <= 0:
             continue
@@ -346,22 +465,25 @@ def _reasons(index: MechanismIndex, reaches: dict[int, Reach], table: dict[int, 
                 ((c, i) for c, i in index.markers[node] if c != node),
                 key=lambda ci: (MARKER_WEIGHT * ci[1].weight * float(scores[0, ci[0]]), index.ids[ci[0]]),
             )
-            nodes, edges = reach.chain(cell, 1)
+            nodes, edges = reach.chain(cell, 1, through=bool(st) and cell not in feats)
             steps = _steps(index, [node, cell], [], [info]) + _steps(index, nodes[::-1], edges[::-1])
             sign, do, kind, score = 1, "deplete", "marker", marker
         else:
             sign = 1 if plus >= minus else -1
-            nodes, edges = reach.chain(node, sign)
+            nodes, edges = reach.chain(node, sign, through=bool(st) and node not in feats)
             steps = _steps(index, nodes[::-1], edges[::-1])
             do, kind, score = ("block" if sign > 0 else "boost"), "direct", max(plus, minus)
         directions.add(do)
         if plus > 0 and minus > 0 and min(plus, minus) >= DISAGREEMENT * max(plus, minus):
             disagreements.append(f"{index.name(o)}: paths of both signs (raises {plus:.3f}, lowers {minus:.3f})")
-        reasons.append({
+        reason = {
             "outcome": index.ids[o], "outcome_name": index.name(o), "sign": sem.sign_symbol(sign), "route": kind,
             "do": do, "score": round(score, 4), "path": [s.as_dict() for s in steps],
             "refs": sorted({r for s in steps for r in s.refs}, key=ref_sort_key),
             "support": sorted({x for s in steps for x in s.support}),
-            "walk": len({st.source for st in steps} | {st.target for st in steps}) < len(steps) + 1,
-        })
+            "walk": len({st_.source for st_ in steps} | {st_.target for st_ in steps}) < len(steps) + 1,
+        }
+        if node != members[0]:
+            reason["part"] = {"id": index.ids[node], "name": index.name(node)}
+        reasons.append(reason)
     return reasons, disagreements, directions

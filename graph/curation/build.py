@@ -1,10 +1,12 @@
 """The in-memory mechanism graph: a NetworkX MultiDiGraph keyed by relation.
 
-Nodes carry the entity fields; edges carry relation, sign and the full evidence records (each with
-its support, locator, design and level), plus summaries of them: `refs` (the references cited),
-`level` (the strongest level) and `supports` (the distinct supports, sorted). Attributes whose
-value would be empty (None) are left out, so a graph survives a round trip through any export
-format.
+Nodes carry the entity fields, and `proposals` (the review's proposals that name the entity, see
+proposals.py); edges carry relation, sign and the full evidence records (each with its support,
+locator, design and level, and its `observation` key where the curators named one), plus
+summaries of them: `refs` (the references cited), `level` (the strongest level) and `supports`
+(the distinct supports, sorted), and `chain` (the ids of the molecular chain the edge summarises)
+where the seeds give one. Attributes whose value would be empty (None) are left out, so a graph
+survives a round trip through any export format.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import networkx as nx
 
 from .. import edges as _edges
 from .. import schema
+from .proposals import proposals_by_entity
 from .provenance import edge_supports
 from .seeds import SeedData, read_seeds
 
@@ -44,8 +47,16 @@ def ref_sort_key(ref: str) -> tuple[int, int, str]:
 def build_graph(data: SeedData) -> nx.MultiDiGraph:
     """Turn validated seed records into the mechanism graph."""
     g = nx.MultiDiGraph(name="mechgraph", axes={k: _clean(v) for k, v in data.axes.items()})
+    proposals = proposals_by_entity(data)
     for eid, ent in data.entities.items():
         attrs = _clean(ent)
+        if attrs.get("results"):
+            attrs["results"] = [_clean(row) for row in attrs["results"]]
+        for k in ("cited_as", "locators"):
+            if not attrs.get(k):
+                attrs.pop(k, None)
+        if eid in proposals:
+            attrs["proposals"] = proposals[eid]
         attrs["category"] = schema.biolink_category(ent["kind"], ent.get("modality"))
         attrs["seed_file"] = data.source_file(ent["_file"])
         attrs["seed_line"] = ent["_line"]
@@ -62,7 +73,7 @@ def build_graph(data: SeedData) -> nx.MultiDiGraph:
         supports = edge_supports(e["evidence"])
         if supports:
             attrs["supports"] = supports
-        for k in ("axes", "caveats"):
+        for k in ("axes", "caveats", "chain"):
             if not attrs.get(k):
                 attrs.pop(k, None)
         attrs["seed_file"] = data.source_file(e["_file"])

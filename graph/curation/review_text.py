@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cached_property
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,6 +97,16 @@ class ReviewText:
     name: str
     paragraphs: list[Paragraph] = field(default_factory=list)
     table_rows: list[TableRow] = field(default_factory=list)
+    text: str = ""  # the whole extracted text, for looking up the review's own wording
+
+    def has_wording(self, words: str) -> bool:
+        """Whether the review's text contains `words`, ignoring spaces and line breaks (the extraction
+        scatters them through Chinese text), case, and the dash and bracket variants of the extraction."""
+        return bool(words.strip()) and wording_key(words) in self._wording
+
+    @cached_property
+    def _wording(self) -> str:
+        return wording_key(self.text)
 
     def find(self, locator: str) -> Paragraph | TableRow | None:
         """The paragraph or table row a locator names, or None."""
@@ -107,6 +118,14 @@ class ReviewText:
     def cited_references(self) -> set[int]:
         """Every reference number the review's text cites."""
         return {n for p in self.paragraphs for n in p.citations}
+
+
+WORDING_SAME = str.maketrans({"⁃": "-", "‐": "-", "－": "-", "—": "-", "（": "(", "）": ")", "ɣ": "γ", "，": ",", "、": ","})
+
+
+def wording_key(s: str) -> str:
+    """Text reduced for comparing wording: no whitespace, lower case, one form of dashes and brackets."""
+    return re.sub(r"\s+", "", s.translate(WORDING_SAME)).lower()
 
 
 def display_width(s: str) -> int:
@@ -198,7 +217,7 @@ def parse_review(text: str, name: str = "review") -> ReviewText:
     """Split the review's extracted text into located paragraphs and table rows (rule in the module docstring)."""
     raw = [(i + 1, line.strip()) for i, line in enumerate(text.splitlines())]
     lines = [(n, s) for n, s in raw if s]
-    review = ReviewText(name)
+    review = ReviewText(name, text=text)
 
     # 1. front matter: title, abstract (Chinese and English), then the body up to the reference list
     start = 0

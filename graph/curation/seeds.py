@@ -1,43 +1,29 @@
 """Load and validate the curated seed files into a NetworkX MultiDiGraph.
 
-Seed files are YAML mappings with any of the top-level keys `entities`, `edges`, `references`
-and `axes`. Every problem is reported as `FILE:LINE: message`, all of them at once, so a curator
-can fix a file in one pass. Nothing is built unless every file is valid.
+Seed files are YAML mappings with any of the top-level keys `entities`, `edges`, `references`,
+`axes` and `proposals`. Every problem is reported as `FILE:LINE: message`, all of them at once,
+so a curator can fix a file in one pass. Nothing is built unless every file is valid. Records are
+read here (references, axes, entities, edges), study records and their derived edges in
+studies.py, proposals in proposals.py, and the rules that look across records in rules.py.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import schema
 from ..errors import SeedError
-from .provenance import check_record, read_designs
+from .checker import Checker, SeedData, is_review_reference, publication_id, read_evidence, ref_key, type_name
+from .proposals import read_proposal
+from .provenance import read_designs
+from .rules import check_rules
+from .studies import derive_study_edges, read_trial_fields
 from .yaml_tree import Node, parse_file, yaml_files
 
-CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-MAX_TEXT = 5_000
-
-
-@dataclass
-class SeedData:
-    """Validated seed records, each remembering its file and line."""
-
-    entities: dict[str, dict] = field(default_factory=dict)
-    edges: list[dict] = field(default_factory=list)
-    references: dict[str, dict] = field(default_factory=dict)
-    axes: dict[str, dict] = field(default_factory=dict)
-    # file as shown in messages (relative to the working directory where possible) -> the same
-    # file relative to the seed folder's parent ("seeds/edges/caf.yaml"), recorded in the graph so
-    # the graph does not depend on where the seeds or the working directory are
-    source_files: dict[str, str] = field(default_factory=dict)
-
-    def source_file(self, shown: str) -> str:
-        """The stable name of a seed file, as recorded on the graph's nodes and edges."""
-        return self.source_files.get(shown, shown)
+__all__ = ["SeedData", "default_seed_path", "is_review_reference", "packaged_seed_path", "publication_id", "read_seeds", "validate"]
 
 
 def seed_files(path: Path) -> list[Path]:
@@ -74,119 +60,16 @@ def default_seed_path() -> Path:
     return packaged_seed_path()
 
 
-class _Checker:
-    """Collects problems while turning Node trees into plain records."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def err(self, where: str, line: int, msg: str) -> None:
-        self.problems.append(f"{where}:{line}: {msg}")
-
-    def text(self, where: str, rec: dict[str, Node], key: str, required: bool = False) -> str | None:
-        node = rec.get(key)
-        if node is None or node.value is None:
-            if required:
-                line = min((n.line for n in rec.values()), default=1)
-                self.err(where, line, f"missing required field {key!r}")
-            return None
-        v = node.value
-        if isinstance(v, bool) or not isinstance(v, (str, int, float)):
-            self.err(where, node.line, f"{key!r} must be text, not {_type_name(v)}")
-            return None
-        s = str(v).strip()
-        if len(s) > MAX_TEXT:
-            self.err(where, node.line, f"{key!r} is {len(s)} characters long (limit {MAX_TEXT})")
-            return None
-        if required and not s:
-            self.err(where, node.line, f"{key!r} must not be empty")
-            return None
-        return s
-
-    def text_list(self, where: str, rec: dict[str, Node], key: str) -> list[str]:
-        node = rec.get(key)
-        if node is None or node.value is None:
-            return []
-        if isinstance(node.value, str):
-            return [node.value]
-        if not isinstance(node.value, list):
-            self.err(where, node.line, f"{key!r} must be a list of text, not {_type_name(node.value)}")
-            return []
-        out = []
-        for item in node.value:
-            v = item.value
-            if isinstance(v, bool) or not isinstance(v, (str, int, float)):
-                self.err(where, item.line, f"items of {key!r} must be text, not {_type_name(v)}")
-                continue
-            s = str(v).strip()
-            if len(s) > MAX_TEXT:
-                self.err(where, item.line, f"an item of {key!r} is longer than {MAX_TEXT} characters")
-                continue
-            out.append(s)
-        return out
-
-    def unknown_keys(self, where: str, rec: dict[str, Node], allowed: dict | set, what: str) -> None:
-        for k, node in rec.items():
-            if k not in allowed:
-                hint = schema.did_you_mean(k, list(allowed))
-                self.err(where, node.line, f"unknown field {k!r} in {what}{hint}")
-
-    def records(self, where: str, top: dict[str, Node], key: str) -> list[tuple[int, dict[str, Node]]]:
-        node = top.get(key)
-        if node is None or node.value is None:
-            return []
-        if not isinstance(node.value, list):
-            self.err(where, node.line, f"{key!r} must be a list of records, not {_type_name(node.value)}")
-            return []
-        out = []
-        for item in node.value:
-            if not isinstance(item.value, dict):
-                self.err(where, item.line, f"each item of {key!r} must be a mapping, not {_type_name(item.value)}")
-                continue
-            out.append((item.line, item.value))
-        return out
-
-
-def _type_name(v: Any) -> str:
-    if v is None:
-        return "empty"
-    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(v), type(v).__name__)
-
-
-def _ref_key(v: Any) -> str | None:
-    """Normalise a reference number ('7', 7), 'review' or a curator key to its key, or None if malformed."""
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int) and v > 0:
-        return str(v)
-    if isinstance(v, str):
-        s = v.strip()
-        if s.isdigit():
-            return str(int(s)) if int(s) > 0 else None
-        if s == "review" or schema.ID_RE.match(s):
-            return s
-    return None
-
-
-def is_review_reference(ref: str) -> bool:
-    """True for the review itself and the numbered references of its list (not curator additions)."""
-    return ref == "review" or ref.isdigit()
-
-
-def publication_id(ref: str) -> str:
-    """Entity id of the publication node of a reference key ('7' -> 'ref_7')."""
-    return f"ref_{ref}"
-
-
 def read_seeds(path: Path | str | None = None) -> SeedData:
     """Parse and validate every seed file under `path`; raise SeedError listing all problems."""
     root = Path(path) if path is not None else default_seed_path()
     files = seed_files(root)
-    chk = _Checker()
+    chk = Checker()
     data = SeedData()
     raw_entities: list[tuple[str, int, dict[str, Node]]] = []
     raw_edges: list[tuple[str, int, dict[str, Node]]] = []
-    top_keys = {"entities", "edges", "references", "axes"}
+    raw_proposals: list[tuple[str, int, dict[str, Node]]] = []
+    top_keys = {"entities", "edges", "references", "axes", "proposals"}
 
     base = root.resolve().parent if root.is_dir() else root.resolve().parent.parent
     for f in files:
@@ -202,7 +85,7 @@ def read_seeds(path: Path | str | None = None) -> SeedData:
         if tree is None:
             continue
         if not isinstance(tree.value, dict):
-            chk.err(rel, tree.line, f"a seed file must be a mapping with keys {sorted(top_keys)}, not {_type_name(tree.value)}")
+            chk.err(rel, tree.line, f"a seed file must be a mapping with keys {sorted(top_keys)}, not {type_name(tree.value)}")
             continue
         for k, node in tree.value.items():
             if k not in top_keys:
@@ -213,6 +96,7 @@ def read_seeds(path: Path | str | None = None) -> SeedData:
             _read_axis(chk, rel, line, rec, data)
         raw_entities += [(rel, line, rec) for line, rec in chk.records(rel, tree.value, "entities")]
         raw_edges += [(rel, line, rec) for line, rec in chk.records(rel, tree.value, "edges")]
+        raw_proposals += [(rel, line, rec) for line, rec in chk.records(rel, tree.value, "proposals")]
 
     for rel, line, rec in raw_entities:
         _read_entity(chk, rel, line, rec, data)
@@ -222,11 +106,14 @@ def read_seeds(path: Path | str | None = None) -> SeedData:
             chk.err(r["_file"], r["_line"], f"reference {ref} clashes with entity id {pid!r}")
             continue
         data.entities[pid] = _publication_entity(ref, r)
-    _check_synonyms(chk, data)
     for rel, line, rec in raw_edges:
         _read_edge(chk, rel, line, rec, data)
-    _derive_trial_edges(chk, data)
+    for rel, line, rec in raw_proposals:
+        read_proposal(chk, rel, line, rec, data)
+    derive_study_edges(chk, data)
     _check_edge_uniqueness(chk, data)
+    if not chk.problems:  # the rules across records assume well-formed records
+        check_rules(chk, data)
 
     if chk.problems:
         raise SeedError(_dedupe(chk.problems))
@@ -238,10 +125,10 @@ def _dedupe(items: list[str]) -> list[str]:
     return [x for x in items if not (x in seen or seen.add(x))]
 
 
-def _read_reference(chk: _Checker, rel: str, line: int, rec: dict[str, Node], data: SeedData) -> None:
+def _read_reference(chk: Checker, rel: str, line: int, rec: dict[str, Node], data: SeedData) -> None:
     chk.unknown_keys(rel, rec, schema.REFERENCE_FIELDS, "a reference")
     node = rec.get("ref")
-    ref = _ref_key(node.value) if node is not None else None
+    ref = ref_key(node.value) if node is not None else None
     if ref is None:
         chk.err(rel, node.line if node else line, "reference needs 'ref': a positive number, 'review', or (origin: curator) a snake-case key")
         return
@@ -292,7 +179,7 @@ def _read_reference(chk: _Checker, rel: str, line: int, rec: dict[str, Node], da
     data.references[ref] = out
 
 
-def _new_id(chk: _Checker, rel: str, rec: dict[str, Node], table: dict[str, dict], what: str) -> str | None:
+def _new_id(chk: Checker, rel: str, rec: dict[str, Node], table: dict[str, dict], what: str) -> str | None:
     """The record's id when it is well formed and not taken yet; otherwise report and return None."""
     rid = chk.text(rel, rec, "id", required=True)
     if rid is None:
@@ -307,7 +194,7 @@ def _new_id(chk: _Checker, rel: str, rec: dict[str, Node], table: dict[str, dict
     return rid
 
 
-def _read_axis(chk: _Checker, rel: str, line: int, rec: dict[str, Node], data: SeedData) -> None:
+def _read_axis(chk: Checker, rel: str, line: int, rec: dict[str, Node], data: SeedData) -> None:
     chk.unknown_keys(rel, rec, schema.AXIS_FIELDS, "an axis")
     aid = _new_id(chk, rel, rec, data.axes, "axis")
     if aid is None:
@@ -322,7 +209,7 @@ def _read_axis(chk: _Checker, rel: str, line: int, rec: dict[str, Node], data: S
     }
 
 
-def _read_entity(chk: _Checker, rel: str, line: int, rec: dict[str, Node], data: SeedData) -> None:
+def _read_entity(chk: Checker, rel: str, line: int, rec: dict[str, Node], data: SeedData) -> None:
     kind = chk.text(rel, rec, "kind", required=True)
     allowed = dict(schema.ENTITY_FIELDS)
     if kind == "clinical_trial":
@@ -337,6 +224,14 @@ def _read_entity(chk: _Checker, rel: str, line: int, rec: dict[str, Node], data:
     ent: dict[str, Any] = {"id": eid, "kind": kind, "_file": rel, "_line": line}
     ent["name"] = chk.text(rel, rec, "name", required=True)
     ent["name_zh"] = chk.text(rel, rec, "name_zh")
+    source = chk.text(rel, rec, "name_zh_source")
+    if source is not None:
+        if source not in schema.NAME_ZH_SOURCES:
+            chk.err(rel, rec["name_zh_source"].line, f"'name_zh_source' is one of {', '.join(schema.NAME_ZH_SOURCES)}, not {source!r}")
+        elif ent["name_zh"] is None:
+            chk.err(rel, rec["name_zh_source"].line, "'name_zh_source' says where the name_zh comes from, but there is no name_zh")
+        elif source != "review":
+            ent["name_zh_source"] = source
     ent["description"] = chk.text(rel, rec, "description")
     ent["synonyms"] = chk.text_list(rel, rec, "synonyms")
     ent["caveats"] = chk.text_list(rel, rec, "caveats")
@@ -359,78 +254,29 @@ def _read_entity(chk: _Checker, rel: str, line: int, rec: dict[str, Node], data:
         chk.err(rel, rec["modality"].line, "'modality' is only for entities of kind therapy")
     ent["modality"] = modality
     if kind == "clinical_trial":
-        _read_trial_fields(chk, rel, rec, ent)
+        read_trial_fields(chk, rel, rec, ent)
     data.entities[eid] = ent
 
 
-def _read_trial_fields(chk: _Checker, rel: str, rec: dict[str, Node], ent: dict) -> None:
-    for key in ("registry_id", "title", "phase", "expected_completion", "completion_note", "country", "design_note", "evidence_summary"):
-        v = chk.text(rel, rec, key)
-        if v is not None:
-            ent[key] = v
-    design = chk.text(rel, rec, "design", required=True)
-    if design is not None and design not in schema.STUDY_DESIGNS:
-        chk.err(rel, rec["design"].line, f"unknown study design {design!r}{schema.did_you_mean(design, schema.STUDY_DESIGNS)}; expected one of {', '.join(schema.STUDY_DESIGNS)}")
-        design = None
-    ent["design"] = design
-    locator = chk.text(rel, rec, "locator")
-    if locator is not None and not schema.LOCATOR_RE.match(locator):
-        chk.err(rel, rec["locator"].line, f"malformed locator {locator!r}; write e.g. '2.1 ¶2'")
-        locator = None
-    if locator is not None:
-        ent["locator"] = locator
-    for key in ("conditions", "interventions_text", "interventions"):
-        ent[key] = chk.text_list(rel, rec, key)
-    for key in ("table1_row", "enrollment"):
-        node = rec.get(key)
-        if node is not None:
-            if isinstance(node.value, bool) or not isinstance(node.value, int) or node.value < 0:
-                chk.err(rel, node.line, f"{key!r} must be a whole number")
-            else:
-                ent[key] = node.value
-    for key in ("reported_in", "refs"):
-        refs = []
-        node = rec.get(key)
-        if node is not None:
-            items = node.value if isinstance(node.value, list) else [node]
-            for item in items:
-                r = _ref_key(item.value)
-                if r is None:
-                    chk.err(rel, item.line, f"{key!r} holds reference numbers, not {item.value!r}")
-                else:
-                    refs.append(r)
-        ent[key] = refs
-    ent["_interventions_line"] = rec["interventions"].line if "interventions" in rec else None
-    if "table1_row" in ent:
-        if "locator" in ent:
-            chk.err(rel, rec["locator"].line, "a table 1 trial is located by its row; drop 'locator'")
-        ent["locator"] = f"table 1 row {ent['table1_row']}"
-    elif "locator" not in ent:
-        line = min(n.line for n in rec.values())
-        chk.err(rel, line, f"study {ent['id']!r} needs a 'locator' (the paragraph of the review that describes it) or a 'table1_row'")
-    node = rec.get("results")
-    results = []
-    if node is not None and node.value is not None:
-        if not isinstance(node.value, list):
-            chk.err(rel, node.line, "'results' must be a list of mappings")
-        else:
-            for item in node.value:
-                if not isinstance(item.value, dict):
-                    chk.err(rel, item.line, "each result must be a mapping (endpoint, comparison, value, p, hr)")
-                    continue
-                row = {}
-                for k, v in item.value.items():
-                    if isinstance(v.value, (dict, list)):
-                        chk.err(rel, v.line, f"result field {k!r} must be a single value")
-                    else:
-                        row[k] = v.value if not isinstance(v.value, str) else v.value.strip()
-                results.append(row)
-    ent["results"] = results
+def publication_label(ref: str, r: dict) -> str:
+    """How a publication is named: its first author's surname (or a group author's name) and year.
+
+    A personal author is written 'Surname INITIALS' ('Bray F', 'van Gestel YR'): the label keeps
+    every word before the initials. Any other first author is a group (a society, a committee)
+    and is kept whole, so a consensus is not named after the first word of its committee.
+    """
+    if ref == "review":
+        return "Source review (2025)"
+    authors = [a for a in r.get("authors") or [] if a.strip().rstrip(".").lower() not in ("et al", "等")]
+    first = authors[0].strip() if authors else (r.get("authors_zh") or "").strip()
+    words = first.split()
+    if len(words) >= 2 and re.fullmatch(r"[A-Z][A-Za-z]{0,3}", words[-1]) and words[-1].isupper():
+        first = " ".join(words[:-1])
+    return f"{first} {r['year']}".strip() if r.get("year") else first
 
 
 def _publication_entity(ref: str, r: dict) -> dict:
-    first = r["authors"][0].split()[0] if r["authors"] else (r.get("authors_zh") or "")
-    label = f"{first} {r['year']}".strip() if ref != "review" else "Source review (2025)"
+    label = publication_label(ref, r)
     return {
         "id": publication_id(ref),
         "kind": "publication",
@@ -457,54 +303,7 @@ def _publication_entity(ref: str, r: dict) -> dict:
     }
 
 
-def _read_evidence(chk: _Checker, rel: str, node: Node, data: SeedData) -> list[dict]:
-    if not isinstance(node.value, list) or not node.value:
-        chk.err(rel, node.line, "'evidence' must be a non-empty list of evidence records")
-        return []
-    out = []
-    for item in node.value:
-        if not isinstance(item.value, dict):
-            chk.err(rel, item.line, "each evidence record must be a mapping with ref, support, species, summary")
-            continue
-        rec = item.value
-        chk.unknown_keys(rel, rec, schema.EVIDENCE_FIELDS, "an evidence record")
-        ev: dict[str, Any] = {}
-        rnode = rec.get("ref")
-        ref = _ref_key(rnode.value) if rnode is not None else None
-        support = chk.text(rel, rec, "support")
-        if rnode is None:
-            if support != "curator":
-                chk.err(rel, item.line, "evidence without 'ref': cite a reference number of the review, 'review', or a curator reference")
-        elif ref is None:
-            chk.err(rel, rnode.line, f"evidence 'ref' must be a reference number, 'review' or a curator reference key, not {rnode.value!r}")
-        elif ref not in data.references:
-            chk.err(rel, rnode.line, f"evidence cites reference {ref}, which is not in the reference list")
-        ev["ref"] = ref
-        ev["doi"] = data.references[ref]["doi"] if ref in data.references else None
-        fields = {key: (chk.text(rel, rec, key), rec[key].line if key in rec else item.line) for key in ("locator", "design", "level")}
-        fields["support"] = (support, rec["support"].line if "support" in rec else item.line)
-        check_record(ev, data.references.get(ref) if ref else None, fields, item.line, lambda ln, msg: chk.err(rel, ln, msg))
-        species = chk.text(rel, rec, "species", required=True)
-        if species is not None and species not in schema.SPECIES:
-            chk.err(rel, rec["species"].line, f"unknown species/model {species!r}; expected one of {', '.join(schema.SPECIES)}")
-        ev["species"] = species
-        summary = chk.text(rel, rec, "summary", required=True)
-        if summary is not None and CJK_RE.search(summary):
-            chk.err(rel, rec["summary"].line, "evidence summary must be in English, in the curator's own words")
-        ev["summary"] = summary
-        for key in ("model", "figures"):
-            v = chk.text(rel, rec, key)
-            if v is not None:
-                ev[key] = v
-        cav = chk.text_list(rel, rec, "caveats")
-        if cav:
-            ev["caveats"] = cav
-        ev["_line"] = item.line
-        out.append(ev)
-    return out
-
-
-def _read_edge(chk: _Checker, rel: str, line: int, rec: dict[str, Node], data: SeedData) -> None:
+def _read_edge(chk: Checker, rel: str, line: int, rec: dict[str, Node], data: SeedData) -> None:
     chk.unknown_keys(rel, rec, schema.EDGE_FIELDS, "an edge")
     src = chk.text(rel, rec, "source", required=True)
     tgt = chk.text(rel, rec, "target", required=True)
@@ -524,7 +323,7 @@ def _read_edge(chk: _Checker, rel: str, line: int, rec: dict[str, Node], data: S
         chk.err(rel, line, f"edge {src} -{relation}-> {tgt} has no 'evidence'; every edge needs at least one cited reference")
         evidence = []
     else:
-        evidence = _read_evidence(chk, rel, ev_node, data)
+        evidence = read_evidence(chk, rel, ev_node, data)
     direction = chk.text(rel, rec, "direction")
     if relation == "associated_with":
         if direction is None:
@@ -537,6 +336,14 @@ def _read_edge(chk: _Checker, rel: str, line: int, rec: dict[str, Node], data: S
     for a in axes:
         if a not in data.axes:
             chk.err(rel, rec["axes"].line, f"unknown axis {a!r}{schema.did_you_mean(a, data.axes)}")
+    chain = chk.text_list(rel, rec, "chain")
+    for c in chain:
+        if c not in data.entities:
+            chk.err(rel, rec["chain"].line, f"chain entity {c!r} is not a known entity{schema.did_you_mean(c, data.entities)}")
+            ok = False
+    if chain and (src in chain or tgt in chain or len(set(chain)) < len(chain)):
+        chk.err(rel, rec["chain"].line, "a chain lists the intermediate entities once each, without the edge's two ends")
+        ok = False
     if not ok or src is None or tgt is None or relation is None:
         return
     data.edges.append(
@@ -549,74 +356,15 @@ def _read_edge(chk: _Checker, rel: str, line: int, rec: dict[str, Node], data: S
             "context": chk.text(rel, rec, "context"),
             "axes": axes,
             "caveats": chk.text_list(rel, rec, "caveats"),
+            "chain": chain,
+            "_chain_line": rec["chain"].line if "chain" in rec else line,
             "_file": rel,
             "_line": line,
         }
     )
 
 
-def _derived_edge(data: SeedData, trial: dict, source: str, relation: str, target: str, ref: str, summary: str, where: tuple[str, int]) -> dict:
-    """An edge the loader derives from a clinical study record, with one evidence record citing `ref`.
-
-    Its support is the review's text at the study's locator (its table 1 row, or the paragraph
-    that describes it) and its design and level are the study's own, whatever the design of the
-    cited reference: a tested_in edge says how the therapy was studied.
-    """
-    evidence = {
-        "ref": ref, "doi": data.references[ref]["doi"], "support": "review_text", "locator": trial.get("locator"),
-        "design": trial["design"], "level": schema.design_level(trial["design"]), "species": "patients",
-        "summary": summary, "_line": where[1],
-    }
-    return {
-        "source": source, "target": target, "relation": relation, "evidence": [evidence],
-        "direction": None, "context": None, "axes": [], "caveats": [], "_file": where[0], "_line": where[1],
-    }
-
-
-def _derive_trial_edges(chk: _Checker, data: SeedData) -> None:
-    """Each trial's `interventions` become tested_in edges, its `reported_in` reported_in edges."""
-    for ent in list(data.entities.values()):
-        if ent["kind"] != "clinical_trial" or ent.get("design") is None:
-            continue
-        rel, line = ent["_file"], ent.get("_interventions_line") or ent["_line"]
-        summary = ent.get("evidence_summary") or f"Listed as an intervention of {ent['name']}."
-        source_ref = ent["refs"][0] if ent.get("refs") else "review"
-        for tid in ent.get("interventions", []):
-            if tid not in data.entities:
-                chk.err(rel, line, f"trial intervention {tid!r} is not a known entity{schema.did_you_mean(tid, data.entities)}")
-            elif data.entities[tid]["kind"] not in ("therapy", "therapy_class"):
-                chk.err(rel, line, f"trial intervention {tid!r} is a {data.entities[tid]['kind']}, not a therapy")
-            elif source_ref not in data.references:
-                chk.err(rel, line, f"trial cites reference {source_ref}, which is not in the reference list")
-            else:
-                data.edges.append(_derived_edge(data, ent, tid, "tested_in", ent["id"], source_ref, summary, (rel, line)))
-        for ref in ent.get("reported_in", []):
-            if ref not in data.references:
-                chk.err(rel, ent["_line"], f"trial reported_in cites reference {ref}, which is not in the reference list")
-                continue
-            summary_ref = f"Results of {ent['name']} are reported in reference {ref}."
-            data.edges.append(_derived_edge(data, ent, ent["id"], "reported_in", publication_id(ref), ref, summary_ref, (ent["_file"], ent["_line"])))
-
-
-def _check_synonyms(chk: _Checker, data: SeedData) -> None:
-    """A synonym may not be a name (id, name, Chinese name or synonym) of another entity: a name
-    typed on the command line must lead to one entity, not to whichever was read first."""
-    owner: dict[str, str] = {}
-    for eid, ent in data.entities.items():
-        for name in (eid, ent.get("name"), ent.get("name_zh")):
-            if name:
-                owner.setdefault(name.strip().casefold(), eid)
-    for eid, ent in data.entities.items():
-        for syn in ent.get("synonyms") or []:
-            key = syn.strip().casefold()
-            other = owner.setdefault(key, eid)
-            if other != eid:
-                first = data.entities[other]
-                chk.err(ent["_file"], ent["_line"], f"synonym {syn!r} of {eid!r} is also a name of {other!r} "
-                        f"({first['_file']}:{first['_line']}); a name must lead to one entity")
-
-
-def _check_edge_uniqueness(chk: _Checker, data: SeedData) -> None:
+def _check_edge_uniqueness(chk: Checker, data: SeedData) -> None:
     seen: dict[tuple[str, str, str], dict] = {}
     for e in data.edges:
         key = (e["source"], e["relation"], e["target"])

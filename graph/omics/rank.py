@@ -62,11 +62,19 @@ def normalisers(ov: Overlay) -> dict[str, float]:
     }
 
 
-def data_part(target_id: str, kind: str, ov: Overlay, scale: dict[str, float] | None = None) -> dict[str, Any]:
+def data_part(target_id: str, kind: str, ov: Overlay, scale: dict[str, float] | None = None,
+              parts: list[str] | None = None) -> dict[str, Any]:
     """d and its reasons for one target (see the module docstring). `scale` (default: `normalisers(ov)`)
-    lets per-sample overlays share the whole data set's scale, so samples compare on one footing."""
+    lets per-sample overlays share the whole data set's scale, so samples compare on one footing.
+    A complex that stands for its parts (`parts`, see analysis.targets) is expressed as its best
+    expressed part when the data has no expression of the complex itself."""
     scale = scale or normalisers(ov)
     ent = ov.entities.get(target_id)
+    if (ent is None or not ent.get("by_group")) and parts:
+        measured = [ov.entities[p] for p in parts if ov.entities.get(p, {}).get("by_group")]
+        if measured:
+            ent = max(measured, key=lambda e: (max((v["fraction"] or 0.0, v["score"] or 0.0) for v in e["by_group"].values()),
+                                               e["name"]))
     names = ov.names
     reasons: list[str] = []
     expression = None
@@ -131,7 +139,7 @@ def rank_with_data(g: nx.MultiDiGraph, ov: Overlay, *, top: int = 20, permutatio
     """The graph's ranking re-weighted by the data (see the module docstring), as a dict like Ranking.as_dict()."""
     ranking = rank_targets(g, top=0, permutations=permutations, seed=seed, opts=opts).as_dict()
     for t in ranking["targets"]:
-        part = data_part(t["id"], t["kind"], ov)
+        part = data_part(t["id"], t["kind"], ov, parts=[p["id"] for p in t.get("parts") or ()])
         t["graph_score"] = t["score"]
         t["score"] = round(t["score"] * part["factor"], 4)
         t["data"] = part
@@ -199,7 +207,7 @@ def compare_conditions(g: nx.MultiDiGraph, expr: Expression, compare: tuple[str,
         rows = np.flatnonzero(sample_codes == sample_labels.index(s))
         sub = _subset(expr, rows)
         ov = _overlay_loaded(g, sub, whole, replace(base_opts, permutations=0))
-        per_sample[s] = {t["id"]: t["score"] * data_part(t["id"], t["kind"], ov, scale)["factor"] for t in graph_rank["targets"]}
+        per_sample[s] = {t["id"]: t["score"] * data_part(t["id"], t["kind"], ov, scale, [p["id"] for p in t.get("parts") or ()])["factor"] for t in graph_rank["targets"]}
     rows_out = []
     pvals = []
     for t in graph_rank["targets"]:

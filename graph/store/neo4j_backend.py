@@ -204,8 +204,9 @@ class Neo4jBackend:
         from .protocol import ANALYSIS_EDGE_ATTRS, ANALYSIS_NODE_ATTRS
 
         g = nx.MultiDiGraph()
-        for row in self._read("MATCH (n:Entity) RETURN n.id AS id, [k IN $keys | n[k]] AS v ORDER BY id", keys=list(ANALYSIS_NODE_ATTRS)):
-            g.add_node(row["id"], **{k: v for k, v in zip(ANALYSIS_NODE_ATTRS, row["v"]) if v is not None})
+        node_keys = props.stored_names(ANALYSIS_NODE_ATTRS)
+        for row in self._read("MATCH (n:Entity) RETURN n.id AS id, [k IN $keys | n[k]] AS v ORDER BY id", keys=node_keys):
+            g.add_node(row["id"], **props.from_properties({k: v for k, v in zip(node_keys, row["v"]) if v is not None}))
         stored = [props.stored_name(k) for k in ANALYSIS_EDGE_ATTRS]
         for row in self._read(
             "MATCH (a:Entity)-[r]->(b:Entity) RETURN a.id AS s, b.id AS t, [k IN $keys | r[k]] AS v ORDER BY s, t, r.relation",
@@ -369,15 +370,16 @@ class Neo4jBackend:
             f"COUNT {{ (n)-[:{types}]->(m:Entity) WHERE NOT coalesce(m.kind, '') IN $skip }} + "
             f"COUNT {{ (n)<-[:{types}]-(m:Entity) WHERE NOT coalesce(m.kind, '') IN $skip }} END"
         ) if types else "0"
+        node_keys = props.stored_names(ANALYSIS_NODE_ATTRS)
         rows = self._read(
             f"UNWIND $ids AS id MATCH (n:Entity {{id: id}}) RETURN n.id AS id, [k IN $keys | n[k]] AS v, {degree} AS degree "
             "ORDER BY id",
-            ids=sorted(set(ids)), keys=list(ANALYSIS_NODE_ATTRS), skip=list(degree_skip_kinds),
+            ids=sorted(set(ids)), keys=node_keys, skip=list(degree_skip_kinds),
         )
         self._count_fetch(len(rows), len(rows))
         out = []
         for row in rows:
-            attrs = {k: v for k, v in zip(ANALYSIS_NODE_ATTRS, row["v"]) if v is not None}
+            attrs = props.from_properties({k: v for k, v in zip(node_keys, row["v"]) if v is not None})
             out.append({"id": row["id"], "mechgraph_degree": row["degree"], **attrs})
         return out
 

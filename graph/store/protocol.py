@@ -39,8 +39,8 @@ class Stats:
 
 # What the analyses read (analysis/): evidence for its records' support and level: a backend may hand
 # them a graph with only these attributes. The parity tests run both analyses on both backends.
-ANALYSIS_NODE_ATTRS = ("kind", "name", "phase")
-ANALYSIS_EDGE_ATTRS = ("relation", "sign", "level", "refs", "evidence", "direction", "context")
+ANALYSIS_NODE_ATTRS = ("kind", "name", "phase", "proposals", "results")
+ANALYSIS_EDGE_ATTRS = ("relation", "sign", "level", "refs", "evidence", "direction", "context", "chain")
 
 
 @runtime_checkable
