@@ -189,7 +189,7 @@ PATHS = [
     "MATCH (a:Entity {id: 'thbs2_caf'})-[rs*1..3]-(b) RETURN size(rs) AS n, count(*) AS c",
     "MATCH (a:Entity {id: 'spp1_tam'})-[*0..2]->(b) RETURN DISTINCT b.id AS id",
     "MATCH (a:Entity {id: 'spp1_tam'})-[r*2]->(b) RETURN [x IN r | startNode(x).id] AS s, b.id AS b",
-    ("MATCH p = (a:Entity)-[:TARGETS]->(x)-[:PROMOTES|INHIBITS*1..2]->(o:Entity {id: 'peritoneal_metastasis'}) "
+    ("MATCH p = (a:Therapy)-[:INHIBITS]->(x)-[:PROMOTES|INHIBITS*1..2]->(o:Entity {id: 'peritoneal_metastasis'}) "
      "RETURN a.id AS a, length(p) AS n, [n IN nodes(p) | n.id] AS ids, [r IN relationships(p) | r.sign] AS signs"),
     ("MATCH p = (a:Entity)-[*1..3]->(o:Entity {id: 'peritoneal_metastasis'}) WHERE all(r IN relationships(p) WHERE r.sign IN ['+', '-']) "
      "RETURN a.id AS a, reduce(s = 1, r IN relationships(p) | s * CASE r.sign WHEN '-' THEN -1 ELSE 1 END) AS sign"),

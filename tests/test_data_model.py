@@ -261,3 +261,15 @@ def test_publications_are_named_by_surname_or_group():
     group = {"authors": ["Gastric Cancer Professional Committee of the China Anti-Cancer Association"], "year": 2023}
     assert publication_label("27", group) == "Gastric Cancer Professional Committee of the China Anti-Cancer Association 2023"
     assert publication_label("28", {"authors": [], "authors_zh": "中国抗癌协会", "year": 2023}) == "中国抗癌协会 2023"
+
+
+def test_a_result_is_checked_like_a_record(tmp_path):
+    long = ENTITIES.replace("        value: 27% vs 19%\n", "        value: " + "x" * 6000 + "\n")
+    out = problems(tmp_path, **{"references.yaml": REFS, "entities.yaml": long, "edges.yaml": CHAIN_EDGES})
+    assert any(":57: result field 'value' is 6000 characters long (limit 5000)" in p for p in out), out
+    chinese = ENTITIES.replace("        value: 27% vs 19%\n", "        value: 27% vs 19%\n        summary: 腹膜转移减少\n")
+    out = problems(tmp_path, **{"references.yaml": REFS, "entities.yaml": chinese, "edges.yaml": CHAIN_EDGES})
+    assert any(":58: a result's summary must be in English" in p for p in out), out
+    nameless = ENTITIES.replace('    name: "NCT00000001: a trial"\n', '    name: "' + "y" * 6000 + '"\n')
+    out = problems(tmp_path, **{"references.yaml": REFS, "entities.yaml": nameless, "edges.yaml": CHAIN_EDGES})
+    assert any(":34: 'name' is 6000 characters long" in p for p in out), out  # reported, and the results still derive

@@ -105,7 +105,7 @@ FIELDS = ["id", "kind", "name", "source", "target", "relation", "evidence", "ref
 def test_wrong_types_and_unknown_keys(workdir, file, field, value, index):
     folder = fresh_copy(workdir, "types")
     doc = yaml.load((folder / file).read_text(encoding="utf-8"), Loader=LOADER)
-    for key in ("entities", "edges", "references", "axes"):
+    for key in ("entities", "edges", "references", "axes", "proposals"):
         if doc.get(key):
             records = doc[key]
             records[index % len(records)][field] = value
@@ -115,7 +115,7 @@ def test_wrong_types_and_unknown_keys(workdir, file, field, value, index):
 
 
 @FUZZ
-@given(doc=st.dictionaries(st.sampled_from(["entities", "edges", "references", "axes", "other"]), values, max_size=4))
+@given(doc=st.dictionaries(st.sampled_from(["entities", "edges", "references", "axes", "proposals", "other"]), values, max_size=4))
 def test_random_documents(workdir, doc):
     folder = fresh_copy(workdir, "random")
     (folder / "zz_random.yaml").write_text(yaml.dump(Dumper=DUMPER, data=doc, allow_unicode=True), encoding="utf-8")
@@ -127,9 +127,9 @@ def test_random_documents(workdir, doc):
 def test_huge_values(workdir, file, index, size):
     folder = fresh_copy(workdir, "huge")
     doc = yaml.load((folder / file).read_text(encoding="utf-8"), Loader=LOADER)
-    key = next(k for k in ("entities", "edges", "references", "axes") if doc.get(k))
+    key = next(k for k in ("entities", "edges", "references", "axes", "proposals") if doc.get(k))
     rec = doc[key][index % len(doc[key])]
-    field = next(f for f in ("name", "summary", "title", "relation") if f in rec) if any(f in rec for f in ("name", "summary", "title", "relation")) else "name"
+    field = next(f for f in ("name", "summary", "title", "relation", "proposes") if f in rec) if any(f in rec for f in ("name", "summary", "title", "relation", "proposes")) else "name"
     rec[field] = "x" * size
     (folder / file).write_text(yaml.dump(Dumper=DUMPER, data=doc, allow_unicode=True, width=10**9), encoding="utf-8")
     check(folder)

@@ -23,7 +23,7 @@ import re
 from typing import Any
 
 from .. import schema
-from .checker import Checker, SeedData, ref_key, publication_id
+from .checker import CJK_RE, MAX_TEXT, Checker, SeedData, publication_id, ref_key
 from .yaml_tree import Node
 
 # Every result row names the edge it bears on (switched on with the curation of issue 18).
@@ -129,6 +129,10 @@ def _read_results(chk: Checker, rel: str, rec: dict[str, Node]) -> list[dict]:
                 row[k] = chk.text_list(rel, item.value, k)
             elif isinstance(v.value, (dict, list)):
                 chk.err(rel, v.line, f"result field {k!r} must be a single value")
+            elif isinstance(v.value, str) and len(v.value) > MAX_TEXT:
+                chk.err(rel, v.line, f"result field {k!r} is {len(v.value)} characters long (limit {MAX_TEXT})")
+            elif k == "summary" and isinstance(v.value, str) and CJK_RE.search(v.value):
+                chk.err(rel, v.line, "a result's summary must be in English, in the curator's own words")
             elif v.value is not None:
                 row[k] = v.value if not isinstance(v.value, str) else v.value.strip()
         missing = [k for k in ("endpoint", "source", "relation", "target") if row.get(k) in (None, "")]
@@ -247,11 +251,12 @@ def _result_edge(chk: Checker, data: SeedData, ent: dict, row: dict, ref: str, b
         ok = False
     if not ok:
         return
+    name = ent.get("name") or ent["id"]  # (an unreadable name is already reported)
     comparison = f" ({row['comparison']})" if row.get("comparison") else ""
     figures = result_figures(row)
-    summary = row.get("summary") or f"{ent['name']}: {row['endpoint']}{comparison}" + (f": {figures}." if figures else ".")
+    summary = row.get("summary") or f"{name}: {row['endpoint']}{comparison}" + (f": {figures}." if figures else ".")
     record = _record(data, ent, ref, str(summary), line)
-    record["model"] = ent["name"] + (f", {ent['enrollment']} patients" if ent.get("enrollment") else "")
+    record["model"] = name + (f", {ent['enrollment']} patients" if ent.get("enrollment") else "")
     record["observation"] = observation
     if figures:
         record["figures"] = (f"{row['comparison']}: " if row.get("comparison") else "") + figures
