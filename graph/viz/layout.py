@@ -35,7 +35,7 @@ PAD_X, PAD_Y = 12, 10  # free space around each box
 GROUP_TITLE_PX = 29  # band above a group's nodes for a one-line title
 TITLE_PX, TITLE_LINE_PX = 16, 19  # group titles: font size and line height (as large as node labels)
 GROUP_PAD = 8
-GROUP_GAP = 16
+GROUP_GAP = 12
 
 # DejaVu Sans advance widths in em, measured in headless Chromium (canvas measureText, 14 px)
 _ADVANCE = {
