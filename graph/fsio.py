@@ -41,20 +41,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Callable, Iterator
 
-from .errors import ExportError, InputError, MechGraphError
+from .errors import InputTooLarge, MechGraphError, OutputError
 
 TAG = "mechgraph"
 _TEMP_RE = re.compile(r"^\..*\." + TAG + r"-(\d+)-[0-9a-f]{12}\.tmp$")
 _MAX_NAME_IN_TEMP = 120  # a 255-byte name still leaves room for the temporary's prefix and suffix
 HELD_SIGNALS = tuple(s for s in (getattr(signal, n, None) for n in ("SIGINT", "SIGTERM", "SIGHUP")) if s is not None)
-
-
-class OutputError(ExportError):
-    """An output that cannot be written: a read-only folder, a full disk, a link at its name (exit 2)."""
-
-
-class InputTooLarge(InputError):
-    """An input over one of mechgraph's size limits (the message names the option that raises it)."""
 
 
 class Terminated(KeyboardInterrupt):

@@ -21,7 +21,7 @@ from conftest import IN_CI, ROOT, small_graph
 
 from mechgraph.cli import main
 from mechgraph.omics import genes as gm
-from mechgraph.omics.errors import DataError
+from mechgraph.errors import DataError
 
 
 def need(module: str):

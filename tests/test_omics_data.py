@@ -21,7 +21,7 @@ from conftest import IN_CI, ROOT, small_graph
 
 from mechgraph.cli import main
 from mechgraph.omics import genes as gm
-from mechgraph.omics.errors import DataError
+from mechgraph.errors import DataError
 from mechgraph.omics.lr_import import import_omnipath_lr, read_resource
 
 SEEDS = ["--seeds", str(ROOT / "seeds")]
@@ -96,9 +96,9 @@ _GRAPH: list[nx.MultiDiGraph] = []
 
 def main_graph() -> nx.MultiDiGraph:
     if not _GRAPH:
-        from mechgraph.curation import load_graph
+        from mechgraph.curation import graph_from_seeds
 
-        _GRAPH.append(load_graph(ROOT / "seeds"))
+        _GRAPH.append(graph_from_seeds(ROOT / "seeds"))
     return _GRAPH[0]
 
 

@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from ..fsio import InputTooLarge, read_limited
+from ..errors import InputTooLarge
+from ..fsio import read_limited
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 5-10x faster
 MAX_FILE_BYTES = 5_000_000

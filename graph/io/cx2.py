@@ -37,7 +37,8 @@ from typing import Any
 import networkx as nx
 
 from .. import props, schema
-from ..errors import ExportError, SeedError
+from ..errors import ExportError, GraphFileError
+from .. import edges as meaning
 from . import columns
 from .nodelink import SCHEMA_VERSION
 
@@ -170,18 +171,18 @@ def to_cx2(g: nx.MultiDiGraph, positions: Positions | None = None, source: str |
         a = g.edges[u, v, k]
         row = props.edge_properties(dict(a))
         row.setdefault("relation", k)
-        symbol = columns.sign_symbol(a, k)
-        supports = columns.edge_supports(a)
+        symbol = meaning.sign_symbol(a, k)
+        supports = meaning.edge_supports(a)
         derived: dict[str, Any] = {
             "interaction": k,
-            "sign": columns.sign_int(symbol),
-            "score": round(columns.evidence_weight(a), 6),
+            "sign": meaning.sign_int(symbol),
+            "score": round(meaning.evidence_weight(a), 6),
             "supports": supports,
         }
         if "sign" in a:
             derived["sign_symbol"] = a["sign"]
         if supports:
-            derived["stated_by_review"] = columns.REVIEW_SUPPORT in supports
+            derived["stated_by_review"] = meaning.REVIEW_SUPPORT in supports
         row.update({c: derived[c] for c in edge_cols if c in derived})
         edge_rows.append(row)
         ends.append((node_ids[u], node_ids[v]))
@@ -274,18 +275,18 @@ def read_cx2(path: Path) -> nx.MultiDiGraph:
         raw = json.loads(path.read_text(encoding="utf-8"))
         net = cx2.RawCX2NetworkFactory().get_cx2network(raw)
     except (UnicodeDecodeError, json.JSONDecodeError, NDExError, TypeError, KeyError, AttributeError, ValueError) as e:
-        raise SeedError([f"{path}:1: not a readable CX2 file: {str(e).splitlines()[0] if str(e) else type(e).__name__}"]) from None
+        raise GraphFileError([f"{path}:1: not a readable CX2 file: {str(e).splitlines()[0] if str(e) else type(e).__name__}"]) from None
     except RecursionError:
-        raise SeedError([f"{path}:1: not a readable CX2 file: nested too deeply"]) from None
+        raise GraphFileError([f"{path}:1: not a readable CX2 file: nested too deeply"]) from None
     meta = net.get_network_attributes()
     if not isinstance(meta, dict):
-        raise SeedError([f"{path}:1: network attributes are not mechgraph's"])
+        raise GraphFileError([f"{path}:1: network attributes are not mechgraph's"])
     added_columns = meta.get("mechgraph_added_columns") or []
     added = set(added_columns) if isinstance(added_columns, list) and all(isinstance(c, str) for c in added_columns) else set()
     try:
         axes = json.loads(meta.get("mechgraph_axes") or "{}")
     except (json.JSONDecodeError, TypeError, RecursionError):
-        raise SeedError([f"{path}:1: network attributes are not mechgraph's"]) from None
+        raise GraphFileError([f"{path}:1: network attributes are not mechgraph's"]) from None
     g = nx.MultiDiGraph(name=meta.get("mechgraph_graph_name") or meta.get("name", DEFAULT_GRAPH_NAME), axes=axes)
     keys: dict[int, str] = {}
     problems: list[str] = []
@@ -293,7 +294,7 @@ def read_cx2(path: Path) -> nx.MultiDiGraph:
         v = dict(node.get("v") or {}) if isinstance(node, dict) else {}
         key = v.pop("mechgraph_id", None)
         if key is None:
-            raise SeedError([f"{path}:1: node {nid} has no mechgraph_id; not a CX2 file mechgraph wrote"])
+            raise GraphFileError([f"{path}:1: node {nid} has no mechgraph_id; not a CX2 file mechgraph wrote"])
         if not isinstance(key, str) or not key:
             problems.append(f"{path}:1: node {nid}: mechgraph_id must be text, not {key!r}")
             continue
@@ -318,7 +319,7 @@ def read_cx2(path: Path) -> nx.MultiDiGraph:
             attrs["sign"] = symbol
         relation = attrs.get("relation")
         if not isinstance(relation, str) or relation not in schema.RELATIONS:
-            raise SeedError([f"{path}:1: edge {eid} has unknown relation {relation!r}"])
+            raise GraphFileError([f"{path}:1: edge {eid} has unknown relation {relation!r}"])
         ends = [edge.get(end) for end in ("s", "t")]
         missing = [str(x) for x in ends if x not in keys]
         if missing:
@@ -331,7 +332,7 @@ def read_cx2(path: Path) -> nx.MultiDiGraph:
         g.add_edge(u, t, key=relation)
         g.edges[u, t, relation].update(attrs)
     if problems:
-        raise SeedError(problems[:50])
+        raise GraphFileError(problems[:50])
     return g
 
 
@@ -340,4 +341,4 @@ def _from_properties(v: dict, path: Path, what: str, *, edge: bool = False) -> d
     try:
         return props.from_properties(v, edge=edge)
     except (json.JSONDecodeError, RecursionError, TypeError):
-        raise SeedError([f"{path}:1: {what} has an attribute that is not the JSON mechgraph writes"]) from None
+        raise GraphFileError([f"{path}:1: {what} has an attribute that is not the JSON mechgraph writes"]) from None

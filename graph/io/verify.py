@@ -16,7 +16,7 @@ from typing import Any
 import networkx as nx
 
 from .. import schema
-from ..errors import SeedError
+from ..errors import GraphFileError
 
 MAX_PROBLEMS = 50
 NODE_TEXT = ("name_zh", "description", "category", "modality", "seed_file", "registry_id", "title", "phase", "doi", "url",
@@ -56,7 +56,7 @@ def _kind_of(v: Any) -> str:
 
 
 def check_graph(g: nx.MultiDiGraph, where: str) -> None:
-    """Raise SeedError listing (at most MAX_PROBLEMS of) the problems of a graph read from `where`."""
+    """Raise GraphFileError listing (at most MAX_PROBLEMS of) the problems of a graph read from `where`."""
     problems: list[str] = []
 
     def bad(msg: str) -> None:
@@ -126,7 +126,7 @@ def check_graph(g: nx.MultiDiGraph, where: str) -> None:
             if rec.get("caveats") is not None and not _is_text_list(rec["caveats"]):
                 bad(f"{what}: evidence record #{i}: 'caveats' must be a list of text")
     if problems:
-        raise SeedError(problems[:MAX_PROBLEMS])
+        raise GraphFileError(problems[:MAX_PROBLEMS])
 
 
 def _check_fields(a: dict[str, Any], what: str, text: tuple[str, ...], lists: tuple[str, ...], numbers: tuple[str, ...], bad) -> None:

@@ -33,11 +33,10 @@ import networkx as nx
 
 from .. import schema
 from ..props import entity_names
-from .errors import DataError
+from ..errors import DataError
 
 GENE_KINDS = ("gene", "cytokine", "mirna")
 MOLECULE_KINDS = ("gene", "cytokine", "complex")  # what can be a ligand or a receptor
-CELL_KINDS = schema.CELL_KINDS
 LR_RELATIONS = ("binds", "activates")
 SYMBOL_PREFIX = "hgnc.symbol:"
 DEFAULT_MAPPING = "default_mapping.yaml"
@@ -133,7 +132,7 @@ def lr_pairs(g: nx.MultiDiGraph) -> list[LRPair]:
             rec["relations"].add(k)
             rec["supports"].update(a.get("supports") or [e.get("support") for e in a.get("evidence") or [] if e.get("support")])
     complex_of: dict[frozenset[str], str] = {}
-    secreted = {v for u, v, k in g.edges(keys=True) if k == "secretes" and kind.get(u) in CELL_KINDS}
+    secreted = {v for u, v, k in g.edges(keys=True) if k == "secretes" and kind.get(u) in schema.CELL_KINDS}
     for c in sorted(n for n, kd in kind.items() if kd == "complex"):
         parts = sorted(u for u, _, k in g.in_edges(c, keys=True) if k == "part_of")
         if len(parts) != 2:
@@ -201,7 +200,7 @@ def read_mapping(path: str | Path, g: nx.MultiDiGraph) -> dict[str, str | None]:
         return {}
     if not isinstance(root.value, dict):
         raise DataError(f"{p}:{root.line}: a mapping file is YAML lines 'group label: entity'")
-    index = _name_index(g, CELL_KINDS)
+    index = _name_index(g, schema.CELL_KINDS)
     out: dict[str, str | None] = {}
     for label, node in root.value.items():
         if node.value is None:
@@ -236,7 +235,7 @@ def default_mapping(g: nx.MultiDiGraph) -> dict[str, str | None]:
 
 def map_groups(g: nx.MultiDiGraph, labels: Iterable[str], mapping: dict[str, str | None] | None = None) -> CellMap:
     """Map each group label to a cell entity: the mapping file, then names and synonyms, then the default mapping."""
-    names = _name_index(g, CELL_KINDS)
+    names = _name_index(g, schema.CELL_KINDS)
     defaults = default_mapping(g)
     mapping = mapping or {}
     entity_of: dict[str, str] = {}
@@ -269,7 +268,7 @@ def cell_groups(g: nx.MultiDiGraph, entity_of: dict[str, str]) -> dict[str, list
             sub.add_edge(v, u)  # class -> member
     out: dict[str, list[str]] = {}
     for eid, a in g.nodes(data=True):
-        if a.get("kind") not in CELL_KINDS:
+        if a.get("kind") not in schema.CELL_KINDS:
             continue
         members = {eid} | (nx.descendants(sub, eid) if eid in sub else set())
         groups = [label for label, e in entity_of.items() if e in members]
@@ -282,6 +281,6 @@ def cell_markers(g: nx.MultiDiGraph, genes: GeneMap) -> dict[str, list[tuple[str
     """For every cell entity: the measured genes it `expresses` or `secretes` in the graph, as (gene, relation)."""
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for u, v, k in sorted(g.edges(keys=True)):
-        if k in ("expresses", "secretes") and g.nodes[u].get("kind") in CELL_KINDS and (v in genes.columns or v in genes.complexes):
+        if k in ("expresses", "secretes") and g.nodes[u].get("kind") in schema.CELL_KINDS and (v in genes.columns or v in genes.complexes):
             out[u].append((v, k))
     return dict(out)

@@ -37,8 +37,9 @@ from typing import Any
 import networkx as nx
 
 from .. import schema
-from .errors import DataError, MissingExtra, INSTALL_HINT
-from .genes import CELL_KINDS, GENE_KINDS, LR_RELATIONS, MOLECULE_KINDS, hgnc_symbols
+from ..errors import DataError, MissingExtra
+from .extras import INSTALL_HINT
+from .genes import GENE_KINDS, LR_RELATIONS, MOLECULE_KINDS, hgnc_symbols
 
 RESOURCE_FILE = ("resource", "omni_resource.csv")
 CONSENSUS = "consensus"
@@ -270,7 +271,7 @@ def import_omnipath_lr(g: nx.MultiDiGraph, *, neighbours: bool = False, resource
         if not neighbours:
             continue
         known = lig if lig is not None else rec
-        if kind.get(known) in CELL_KINDS:
+        if kind.get(known) in schema.CELL_KINDS:
             continue
         symbol = pair.receptor if lig is not None else pair.ligand
         gid = new_genes[symbol]["id"] if symbol in new_genes else _new_gene_id(out, symbol)

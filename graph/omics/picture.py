@@ -15,7 +15,8 @@ from typing import Any
 
 import networkx as nx
 
-from .genes import CELL_KINDS, LR_RELATIONS
+from .. import schema
+from .genes import LR_RELATIONS
 from .score import Overlay
 
 
@@ -23,11 +24,11 @@ def node_values(ov: Overlay) -> dict[str, tuple[float, str]]:
     """Entity -> (value 0..1, label) for every entity the data measures."""
     out: dict[str, tuple[float, str]] = {}
     cells = ov.kind == "cells"
-    gene_top = max((v["score"] or 0.0 for e in ov.entities.values() if e["kind"] not in CELL_KINDS for v in e["by_group"].values()),
+    gene_top = max((v["score"] or 0.0 for e in ov.entities.values() if e["kind"] not in schema.CELL_KINDS for v in e["by_group"].values()),
                    default=0.0)
-    cell_top = max((e.get("abundance") or 0.0 for e in ov.entities.values() if e["kind"] in CELL_KINDS), default=0.0)
+    cell_top = max((e.get("abundance") or 0.0 for e in ov.entities.values() if e["kind"] in schema.CELL_KINDS), default=0.0)
     for eid, e in ov.entities.items():
-        if e["kind"] in CELL_KINDS:
+        if e["kind"] in schema.CELL_KINDS:
             if e.get("abundance") is not None and cell_top > 0:
                 out[eid] = (e["abundance"] / cell_top, f"{100 * e['abundance']:.0f}% of cells ({', '.join(e['groups'])})")
             continue

@@ -37,10 +37,12 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from .. import schema
 from ..analysis.paths import PathOptions
 from ..analysis.targets import rank_targets
 from . import genes as gm
-from .errors import DataError, require
+from ..errors import DataError
+from .extras import require
 from .read import Expression, open_expression
 from .score import NOT_MEASURED, SILENT, STATUSES, Overlay, OverlayOptions, compute_overlay
 
@@ -55,7 +57,7 @@ def _pct(x: float) -> str:
 def normalisers(ov: Overlay) -> dict[str, float]:
     """The largest values d is scaled by: any graph gene's group mean, a cell entity's abundance, an activity's score."""
     return {
-        "gene": max((v["score"] or 0.0 for e in ov.entities.values() if e["kind"] not in gm.CELL_KINDS for v in e["by_group"].values()),
+        "gene": max((v["score"] or 0.0 for e in ov.entities.values() if e["kind"] not in schema.CELL_KINDS for v in e["by_group"].values()),
                     default=0.0),
         "cell": max((e.get("abundance") or 0.0 for e in ov.entities.values()), default=0.0),
         "activity": max((r["score"] for r in ov.lr), default=0.0),
@@ -79,7 +81,7 @@ def data_part(target_id: str, kind: str, ov: Overlay, scale: dict[str, float] | 
     reasons: list[str] = []
     expression = None
     cells = ov.kind == "cells"
-    if ent is not None and kind not in gm.CELL_KINDS and ent["by_group"]:
+    if ent is not None and kind not in schema.CELL_KINDS and ent["by_group"]:
         by = ent["by_group"]
         label = ent.get("symbol") or ent["name"]
         if cells:
@@ -92,7 +94,7 @@ def data_part(target_id: str, kind: str, ov: Overlay, scale: dict[str, float] | 
             val = by[best]["score"] or 0.0
             expression = min(1.0, val / top) if top > 0 else 0.0
             reasons.append(f"{label} mean {val:.3g} in {best} (table of group means)" if val else f"{label} not expressed in any column")
-    elif ent is not None and kind in gm.CELL_KINDS and cells and ent.get("abundance") is not None:
+    elif ent is not None and kind in schema.CELL_KINDS and cells and ent.get("abundance") is not None:
         top = scale["cell"]
         expression = min(1.0, ent["abundance"] / top) if top > 0 else 0.0
         reasons.append(f"{ent['name']}: {_pct(ent['abundance'])} of cells ({', '.join(ent['groups'])})")
@@ -113,7 +115,7 @@ def data_part(target_id: str, kind: str, ov: Overlay, scale: dict[str, float] | 
             reasons.append(f"its ligand-receptor pairs: {SILENT} (measured, no expressed activity)")
     parts = [x for x in (expression, activity) if x is not None]
     if not parts:
-        why = "no group of the data stands for it" if kind in gm.CELL_KINDS else "its gene is not in the data"
+        why = "no group of the data stands for it" if kind in schema.CELL_KINDS else "its gene is not in the data"
         return {"d": None, "factor": 1.0, "expression": None, "activity": None, "reason": f"{NOT_MEASURED} ({why})"}
     d = float(np.mean(parts))
     return {"d": round(d, 4), "factor": round(FACTOR_FLOOR + d, 4), "expression": None if expression is None else round(expression, 4),
@@ -122,7 +124,7 @@ def data_part(target_id: str, kind: str, ov: Overlay, scale: dict[str, float] | 
 
 def _activities_of(target_id: str, kind: str, ov: Overlay) -> list[dict[str, Any]] | None:
     """The activity records the target takes part in (best first), or None when it is in no measured pair."""
-    if kind in gm.CELL_KINDS:
+    if kind in schema.CELL_KINDS:
         groups = set(ov.entities.get(target_id, {}).get("groups") or [])
         if not groups or not any(p["measured"] for p in ov.pairs):
             return None  # no pair of the graph is in the data: its activities are not measured, not silent

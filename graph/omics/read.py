@@ -36,9 +36,11 @@ from typing import Any
 
 import numpy as np
 
-from ..fsio import InputTooLarge, gunzip_limited, read_limited
+from ..errors import InputTooLarge
+from ..fsio import gunzip_limited, read_limited
 from ..schema import did_you_mean
-from .errors import DataError, require
+from ..errors import DataError
+from .extras import require
 
 TABLE_SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": "\t", ".tab": "\t"}
 H5AD_SUFFIXES = (".h5ad",)

@@ -40,9 +40,10 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from .. import schema
 from ..fsio import unfiltered
 from . import genes as gm
-from .errors import DataError
+from ..errors import DataError
 from .read import MAX_GROUPS, MAX_TABLE_MB, Expression, open_expression
 
 METHODS = {
@@ -381,7 +382,7 @@ def entity_scores(g: nx.MultiDiGraph, gmap: gm.GeneMap, cmap: gm.CellMap, stats:
                       "activity": {k: b[k] for k in ("sender", "receiver", "score", "p_value", "expressed", "rank")},
                       "pair_rank": row["rank"], "pairs": row["of"]}
     for c, a in sorted(g.nodes(data=True)):
-        if a.get("kind") not in gm.CELL_KINDS:
+        if a.get("kind") not in schema.CELL_KINDS:
             continue
         mk = markers.get(c, [])
         groups = cmap.groups_of.get(c, [])
@@ -420,7 +421,7 @@ def mechanisms(g: nx.MultiDiGraph, cmap: gm.CellMap, pairs_out: list[dict[str, A
         out.append({"source": row["ligand"], "relation": "/".join(row["relations"]), "target": row["receptor"],
                     "type": "ligand-receptor", "status": row["status"], "why": why})
     for u, v, k in sorted(g.edges(keys=True)):
-        if k not in ("expresses", "secretes") or g.nodes[u].get("kind") not in gm.CELL_KINDS:
+        if k not in ("expresses", "secretes") or g.nodes[u].get("kind") not in schema.CELL_KINDS:
             continue
         if g.nodes[v].get("kind") not in (*gm.GENE_KINDS, "complex"):
             continue

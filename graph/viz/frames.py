@@ -34,7 +34,6 @@ from .layout import (
 # Groups
 # --------------------------------------------------------------------------------------------
 
-OUTCOME_KINDS = schema.OUTCOME_KINDS
 FALLBACK_GROUPS = (
     (("phenotype", "disease"), "Disease and outcomes"),
     (("therapy", "therapy_class", "clinical_trial"), "Therapies"),
@@ -76,7 +75,7 @@ def node_groups(g: nx.MultiDiGraph, by: str = "axis") -> dict[Any, str]:
         if n in out:
             continue
         kind = str(d.get("kind") or "")
-        if kind in OUTCOME_KINDS:
+        if kind in schema.OUTCOME_KINDS:
             out[n] = _fallback_group(kind)
             continue
         votes: Counter[str] = Counter()
@@ -108,7 +107,7 @@ def _cell_groups(g: nx.MultiDiGraph) -> dict[Any, str]:
             other = v if u == n else u
             if other in out and other in cells:
                 votes[other] += 1
-        if votes and d.get("kind") not in OUTCOME_KINDS:
+        if votes and d.get("kind") not in schema.OUTCOME_KINDS:
             best = max(votes.items(), key=lambda kv: (kv[1], str(kv[0])))[0]
             out[n] = out[best]
         else:

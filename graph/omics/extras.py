@@ -1,25 +1,18 @@
-"""The omics layer's errors (each one line for the user) and the lazy import of its optional packages."""
+"""The omics layer's optional packages (anndata, pandas, scipy, scanpy, liana), imported only when used.
+
+`require` imports one or says in one line (mechgraph.errors.MissingExtra, exit 3) how to install
+the `omics` extra, so `mechgraph --help` and every command that needs no expression data work
+without them.
+"""
 
 from __future__ import annotations
 
 import importlib
 from typing import Any
 
-from ..errors import MechGraphError
+from ..errors import MissingExtra
 
 INSTALL_HINT = "pip install 'mechgraph[omics]'"
-
-
-class DataError(MechGraphError):
-    """An expression file or option that cannot be used: unreadable file, unknown column, no shared genes."""
-
-    exit_code = 2
-
-
-class MissingExtra(MechGraphError):
-    """An optional package of the `omics` extra is not installed."""
-
-    exit_code = 3
 
 
 def require(module: str, why: str) -> Any:
