@@ -11,7 +11,7 @@ The package is layered; each folder imports only from the ones below it:
     viz                        interactive HTML pictures
     pipeline, cli              the main job and the command line
 
-Start with `mechgraph.curation.load_graph()` for the embedded graph, or
+Start with `mechgraph.curation.graph_from_seeds()` for the embedded graph, or
 `mechgraph.store.open_backend()` for either backend behind one interface.
 """
 

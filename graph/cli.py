@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .errors import MechGraphError, SeedError, UnknownEntity
+from .errors import MechGraphError, Problems, SeedError, UnknownEntity
 from .cli_options import (MAX_HOPS, MAX_K, MAX_PERMUTATIONS, TARGETS_HELP, FiniteRange, data_options, overlay_options,
                           path_options, query_limit_options, search_options, seconds_range, stratum_option)
 from .report import counts_line, format_evidence, gaps_text, node_names, paragraph_table, provenance_lines, table, to_json, wrap_line
@@ -330,11 +330,11 @@ def load(state: State, batch_size: int, replace: bool) -> None:
     if state.backend_kind == "networkx":
         raise MechGraphError("load writes to Neo4j: run `mechgraph load --backend neo4j`")
     from .store import source_description
-    from .store.neo4j_load import load_graph
+    from .store.neo4j_load import load_into_neo4j
 
     g = state.source_graph()
     conn = state.connection()
-    done = load_graph(g, conn, source=source_description(seeds=state.seeds, graph_file=state.graph_file),
+    done = load_into_neo4j(g, conn, source=source_description(seeds=state.seeds, graph_file=state.graph_file),
                       replace=replace, batch_size=batch_size)
     where = conn.uri + (f" (database {conn.database})" if conn.database else "")
     click.echo(f"loaded {done['nodes']} entities and {done['edges']} edges into Neo4j at {where}")
@@ -409,7 +409,7 @@ def path(state: State, source: str, target: str, as_json: bool, **search: Any) -
     then shared outcomes and clinical associations with its efficacy, kept apart. To anything
     else: the k best directed signed paths. See mechgraph.analysis.paths.
     """
-    from .analysis.regions import find_paths_in
+    from .analysis.bounded import find_paths_in
     from .explain import path_text
     from .store.entities import resolve
 
@@ -493,7 +493,7 @@ def effect(state: State, therapy: str, outcome: str, as_json: bool, **search: An
     raises the therapy's efficacy. A therapy class answers through its members too. See
     mechgraph.analysis.effects and mechgraph.analysis.hierarchy.
     """
-    from .analysis.regions import therapy_effect_in
+    from .analysis.bounded import therapy_effect_in
     from .explain import effect_text
     from .store.entities import resolve
 
@@ -522,7 +522,7 @@ def combine(state: State, therapies: tuple[str, ...], outcome: str, as_json: boo
     """
     from .analysis.combine import combine as combine_therapies
     from .analysis.combine import escape_routes
-    from .analysis.regions import combine_graph
+    from .analysis.bounded import combine_graph
     from .explain import combination_text, escape_text
     from .store.entities import resolve
 
@@ -745,7 +745,7 @@ def _main(argv: list[str] | None) -> int:
     try:
         cli.main(args=argv, prog_name="mechgraph", standalone_mode=False)
         sys.stdout.flush()  # a full disk or closed pipe shows here, not at interpreter exit
-    except SeedError as e:
+    except Problems as e:
         for p in e.problems:
             click.echo(p, err=True)
         click.echo(f"{len(e.problems)} problem{'s' if len(e.problems) != 1 else ''} found", err=True)

@@ -15,7 +15,7 @@ What it measures, per size (number of EDGES; about a quarter as many entities):
                        what the OS must give the graph. `embedded_graph_mb` is the RSS the
                        finished graph keeps; `embedded_tracemalloc_peak_mb` the tracemalloc peak
                        of a second, traced build (Python heap only, no allocator overhead).
-  neo4j_batched_rps    relationships / second of `mechgraph.store.neo4j_load.load_graph` (batched
+  neo4j_batched_rps    relationships / second of `mechgraph.store.neo4j_load.load_into_neo4j` (batched
                        UNWIND into a staging area, then one swap transaction), timed end to end: row preparation, nodes, rels.
   neo4j_naive_rps      the same rows written by a naive loader in this script: one auto-commit
                        `CREATE` statement per node and per relationship, with parameters. Above
@@ -30,7 +30,7 @@ What it measures, per size (number of EDGES; about a quarter as many entities):
                        (ids, kinds, names, relations, signs, levels, refs) plus signed_paths;
                        `path_ms_neo4j_search_only` excludes the fetch; `neo4j_full_fetch_ms` is
                        one to_networkx() with every property (what export, effect, gaps fetch).
-  path_ms_neo4j_bounded  `mechgraph.analysis.regions.find_paths_in` on Neo4j (the CLI's `path`): only
+  path_ms_neo4j_bounded  `mechgraph.analysis.bounded.find_paths_in` on Neo4j (the CLI's `path`): only
                        the region the search expands is fetched; `path_rows_neo4j_bounded` counts
                        the rows it fetched, `path_neo4j_bounded_ok` that it equals the embedded answer.
   targets_ms_*         `graph.targets.rank_targets(g, top=20)`, likewise.
@@ -218,7 +218,7 @@ def neo4j_constraints(driver, database: str | None) -> None:
 def naive_load(g, conn, *, full_max: int, sample: int, seed: int) -> dict[str, Any]:
     """Write g the naive way: one auto-commit CREATE per node and per relationship.
 
-    The rows are exactly those load_graph writes (same properties, same labels and types, same
+    The rows are exactly those load_into_neo4j writes (same properties, same labels and types, same
     uniqueness constraint, so relationship MATCHes use the index). For graphs above `full_max`
     edges only a random sample of `sample` relationships and their endpoint nodes is written,
     and the time is extrapolated: prep + nodes * t_node + rels * t_rel.
@@ -466,15 +466,15 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def batched_load(g, conn, reps: int, tag: str) -> dict[str, Any]:
-    """`reps` timed runs of load_graph, each into an empty database; median rate, every run, phases.
+    """`reps` timed runs of load_into_neo4j, each into an empty database; median rate, every run, phases.
 
     Also the CPU seconds of this process (row preparation, fingerprint, driver) and, when the
     server is a local process found by its Bolt port, of the server: on a shared 2-core machine
     their sum bounds what the wall time can reach."""
     from mechgraph.store.neo4j_backend import Neo4jBackend
-    from mechgraph.store.neo4j_load import load_graph
+    from mechgraph.store.neo4j_load import load_into_neo4j
 
-    log(f"{tag} Neo4j batched load_graph ({reps} runs)")
+    log(f"{tag} Neo4j batched load_into_neo4j ({reps} runs)")
     times: list[float] = []
     phases: list[dict[str, float]] = []
     n_nodes = g.number_of_nodes()
@@ -497,7 +497,7 @@ def batched_load(g, conn, reps: int, tag: str) -> dict[str, Any]:
         server0 = _process_cpu_s(server_pid)
         c = time.process_time()
         t = time.perf_counter()
-        load_graph(g, conn, progress=False, on_batch=on_batch, replace=True)
+        load_into_neo4j(g, conn, progress=False, on_batch=on_batch, replace=True)
         end = time.perf_counter()
         times.append(end - t)
         server1 = _process_cpu_s(server_pid)
@@ -608,7 +608,7 @@ def run_neo4j(g, n: int, args: argparse.Namespace, pairs, embedded_scores, tag: 
 
     # what `mechgraph --backend neo4j path` does now: fetch only the region the search expands
     from mechgraph.analysis.paths import PathOptions, find_paths
-    from mechgraph.analysis.regions import find_paths_in
+    from mechgraph.analysis.bounded import find_paths_in
 
     bounded: dict[str, Any] = {}
     b = Neo4jBackend(conn)
@@ -736,9 +736,9 @@ def seed_answer_commands() -> list[list[str]]:
         ["combine", "PD-1 antibody"],
     ]
     try:
-        from mechgraph.curation import load_graph
+        from mechgraph.curation import graph_from_seeds
 
-        g = load_graph(ROOT / "seeds")
+        g = graph_from_seeds(ROOT / "seeds")
         strata = sorted(str(a.get("name", n)) for n, a in g.nodes(data=True) if a.get("kind") == "disease_subtype")
     except Exception:  # the seeds are checked elsewhere; without them there is no stratum to time
         strata = []
@@ -773,7 +773,7 @@ def evaluate_goals(results: dict[str, Any]) -> list[dict[str, Any]]:
     if s5.get("neo4j_batched_rps"):
         x = s5["neo4j_batched_rps"]
         goal("neo4j batched rate at 1e5 edges", ">= 20,000 rel/s", round(x), x >= GOALS["batched_rps_1e5"],
-             f"load_graph wrote {s5['edges']:,} relationships in {s5['neo4j_batched_s']:.1f} s")
+             f"load_into_neo4j wrote {s5['edges']:,} relationships in {s5['neo4j_batched_s']:.1f} s")
     else:
         goal("neo4j batched rate at 1e5 edges", ">= 20,000 rel/s", None, None, _why_no_neo4j(results, "1e5"))
     if s5.get("path_ms_embedded") is not None:
@@ -946,7 +946,7 @@ def print_report(results: dict[str, Any]) -> None:
         v = sizes[lb]
         ph = v["neo4j_batched_phases"]
         lines.append(
-            f"load_graph at {lb}: {v['neo4j_batched_s']:.1f} s = start..nodes and names written {ph['start_to_nodes_written_s']:.1f} s "
+            f"load_into_neo4j at {lb}: {v['neo4j_batched_s']:.1f} s = start..nodes and names written {ph['start_to_nodes_written_s']:.1f} s "
             f"(row prep alone {v['neo4j_rows_prep_s']:.1f} s) + relationship batches {ph['names_and_rels_s']:.1f} s + swap "
             f"{ph['swap_cleanup_s']:.1f} s; client CPU {ph['client_cpu_s']:.1f} s"
             + (f", server CPU {ph['server_cpu_s']:.1f} s" if ph.get("server_cpu_s") is not None else "") + "; neo4j-rust-ext "
@@ -1116,7 +1116,7 @@ def main(argv: list[str] | None = None) -> int:
                                 "/proc/self/clear_refs after the records exist) minus VmRSS before the build",
             "embedded_graph_mb": "VmRSS after the build minus before: what the finished graph keeps",
             "embedded_tracemalloc_peak_mb": "tracemalloc peak of a second, traced build_graph (Python heap only)",
-            "neo4j_batched_rps": "edges / wall time of mechgraph.store.neo4j_load.load_graph into an empty database (row prep included)",
+            "neo4j_batched_rps": "edges / wall time of mechgraph.store.neo4j_load.load_into_neo4j into an empty database (row prep included)",
             "neo4j_naive_rps": "edges / wall time of one auto-commit CREATE per node and per relationship (same rows); "
                                f"above {args.naive_full_max:,} edges timed on {args.naive_sample:,} sampled relationships "
                                "and their endpoint nodes and extrapolated (neo4j_naive_sampled)",

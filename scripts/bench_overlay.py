@@ -27,12 +27,12 @@ N_GROUPS = 20
 
 def run_overlay_bench(n_cells: int, n_genes: int, *, seed: int = 1, keep: str | None = None) -> dict[str, Any]:
     """Generate the file, run the command once, return the figures."""
-    from mechgraph.curation import load_graph
+    from mechgraph.curation import graph_from_seeds
     from mechgraph.omics.genes import hgnc_symbols
     from synthetic_omics import write_h5ad
 
     root = Path(__file__).resolve().parents[1]
-    g = load_graph(root / "seeds")
+    g = graph_from_seeds(root / "seeds")
     symbols = sorted({s for _, a in g.nodes(data=True) for s in hgnc_symbols(a)})
     genes = symbols + [f"FILLER{i}" for i in range(max(0, n_genes - len(symbols)))]
     groups = ["THBS2+ CAF", "SPP1+ TAM"] + [f"cluster {i}" for i in range(N_GROUPS - 2)]

@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def seed_symbols(seeds: Path | None) -> set[str]:
-    from mechgraph.curation import load_graph  # noqa: PLC0415
+    from mechgraph.curation import graph_from_seeds  # noqa: PLC0415
 
-    g = load_graph(seeds)
+    g = graph_from_seeds(seeds)
     return {str(x).split(":", 1)[1] for _, a in g.nodes(data=True) for x in a.get("xrefs") or []
             if str(x).startswith("hgnc.symbol:")}
 

@@ -2,7 +2,7 @@
 
 `synthetic_seeds(n_edges, seed=...)` returns a `SeedData` shaped like validated seed records
 (entities with `_file`/`_line`, edges with evidence), so `mechgraph.curation.build_graph` turns it into
-exactly the kind of MultiDiGraph `mechgraph.curation.load_graph` produces. `synthetic_graph` does both.
+exactly the kind of MultiDiGraph `mechgraph.curation.graph_from_seeds` produces. `synthetic_graph` does both.
 
 The topology grows like a real signalling network: nodes arrive one after the other, each
 arriving node brings one edge to or from an existing node, and every other edge joins two

@@ -30,9 +30,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def seed_graph() -> nx.MultiDiGraph:
-    from mechgraph.curation import load_graph
+    from mechgraph.curation import graph_from_seeds
 
-    return load_graph(SEEDS)
+    return graph_from_seeds(SEEDS)
 
 
 def ev(ref: str = "1", level: str = "observational_human", support: str = "review_text") -> list[dict]:
@@ -88,9 +88,9 @@ def neo4j_conn():
 def loaded_neo4j(neo4j_conn, seed_graph):
     """Neo4j holding the seed graph, freshly loaded over whatever was there."""
     from mechgraph.store.neo4j_backend import Neo4jBackend
-    from mechgraph.store.neo4j_load import load_graph
+    from mechgraph.store.neo4j_load import load_into_neo4j
 
-    load_graph(seed_graph, neo4j_conn, progress=False, replace=True)  # whatever an earlier test left
+    load_into_neo4j(seed_graph, neo4j_conn, progress=False, replace=True)  # whatever an earlier test left
     backend = Neo4jBackend(neo4j_conn)
     yield backend
     backend.close()

@@ -650,9 +650,9 @@ def test_one_hop_on_100k_edges_uses_the_index():
 
 @pytest.fixture(scope="module")
 def seed_graph():
-    from mechgraph.curation import load_graph
+    from mechgraph.curation import graph_from_seeds
 
-    return load_graph(ROOT / "seeds")
+    return graph_from_seeds(ROOT / "seeds")
 
 
 def test_seed_graph_pd1_antibodies(seed_graph):

@@ -37,12 +37,12 @@ _SERVED: dict[str, Any] = {"graph": None, "backend": None}
 def _serve(conn, g: nx.MultiDiGraph, *, strip: bool = True):
     """The Neo4j backend holding `g` (loaded once, reloaded when another graph is asked for)."""
     from mechgraph.store.neo4j_backend import Neo4jBackend
-    from mechgraph.store.neo4j_load import load_graph
+    from mechgraph.store.neo4j_load import load_into_neo4j
 
     if _SERVED["graph"] is not g or not strip:
         if _SERVED["backend"] is not None:
             _SERVED["backend"].close()
-        load_graph(g, conn, progress=False, replace=True)
+        load_into_neo4j(g, conn, progress=False, replace=True)
         backend = Neo4jBackend(conn)
         if strip:  # the store's own nodes sit beside the graph; unlabelled random queries would see them
             backend.cypher("MATCH (m) WHERE m:MechGraphMeta OR m:MechGraphName DETACH DELETE m", write=True)

@@ -728,7 +728,7 @@ def test_a_load_cut_off_after_staging_reports_what_the_server_holds(private_serv
     from mechgraph.store.neo4j_backend import Neo4jBackend
 
     conn, ctl = private_server
-    old_fp = neo4j_load.load_graph(seed_graph, conn, progress=False)["fingerprint"]
+    old_fp = neo4j_load.load_into_neo4j(seed_graph, conn, progress=False)["fingerprint"]
     renew = neo4j_load._renew_lock
     for trial, delay in enumerate((0.0, 0.5, 1.0, 2.0, 4.0)):
         bigger = nx.MultiDiGraph(seed_graph)
@@ -750,7 +750,7 @@ def test_a_load_cut_off_after_staging_reports_what_the_server_holds(private_serv
 
         monkeypatch.setattr(neo4j_load, "_renew_lock", renew_then_arm)
         try:
-            done = neo4j_load.load_graph(bigger, conn, progress=False, replace=True, batch_size=1000, reconnect_timeout=300)
+            done = neo4j_load.load_into_neo4j(bigger, conn, progress=False, replace=True, batch_size=1000, reconnect_timeout=300)
             said = "published" + (" (warning)" if done.get("warning") else "")
         except MechGraphError as e:
             said = "unknown" if "unknown" in str(e) else "nothing" if "nothing was published" in str(e) else f"other: {e}"

@@ -12,7 +12,7 @@ from mechgraph.store.entities import resolve
 from mechgraph.errors import QueryError, UnknownEntity
 from mechgraph.io import to_node_link
 from mechgraph.store.neo4j_backend import META_LABEL, Neo4jBackend
-from mechgraph.store.neo4j_load import STAGE_LABEL, STAGE_OWNER, LostLock, load_graph, release_lock, try_lock
+from mechgraph.store.neo4j_load import STAGE_LABEL, STAGE_OWNER, LostLock, load_into_neo4j, release_lock, try_lock
 from mechgraph.store.embedded import NetworkXBackend
 from mechgraph.cypher.named import named_queries
 from mechgraph.store.queries import run_named, run_query
@@ -39,7 +39,7 @@ def test_labels_and_types_come_from_the_schema(loaded_neo4j):
 
 def test_loading_twice_gives_identical_counts(neo4j_conn, seed_graph, loaded_neo4j):
     before = counts(loaded_neo4j)
-    load_graph(seed_graph, neo4j_conn, progress=False)
+    load_into_neo4j(seed_graph, neo4j_conn, progress=False)
     assert counts(loaded_neo4j) == before
 
 
@@ -143,7 +143,7 @@ def test_failed_load_leaves_the_previous_graph(neo4j_conn, seed_graph, loaded_ne
         raise RuntimeError("cut off")
 
     with pytest.raises(RuntimeError):
-        load_graph(other, neo4j_conn, progress=False, replace=True, batch_size=10, on_batch=die)
+        load_into_neo4j(other, neo4j_conn, progress=False, replace=True, batch_size=10, on_batch=die)
     assert to_node_link(loaded_neo4j.to_networkx()) == before
 
 
@@ -160,7 +160,7 @@ def test_concurrent_loads_do_not_interleave(neo4j_conn, seed_graph, loaded_neo4j
     def go(g):
         try:
             start.wait()
-            load_graph(g, neo4j_conn, progress=False, replace=True, batch_size=20)
+            load_into_neo4j(g, neo4j_conn, progress=False, replace=True, batch_size=20)
         except Exception as e:  # noqa: BLE001 - collected and checked below
             errors.append(e)
 
@@ -233,7 +233,7 @@ def test_a_load_publishes_only_what_it_staged(neo4j_conn, seed_graph, loaded_neo
     """Staged nodes of another load (same ids, written mid-load) are neither linked nor published."""
     driver = loaded_neo4j.driver
     try:
-        load_graph(seed_graph, neo4j_conn, progress=False, batch_size=50,
+        load_into_neo4j(seed_graph, neo4j_conn, progress=False, batch_size=50,
                    on_batch=_stage_intruder(driver, neo4j_conn.database, take_lock=False))
         assert counts(loaded_neo4j) == (seed_graph.number_of_nodes(), seed_graph.number_of_edges())
         assert _staged(loaded_neo4j) == [{"id": "fibroblast", "owner": "intruder"}]
@@ -246,7 +246,7 @@ def test_a_load_that_lost_its_lock_publishes_nothing_and_removes_only_its_own_wo
     driver = loaded_neo4j.driver
     try:
         with pytest.raises(LostLock):
-            load_graph(seed_graph, neo4j_conn, progress=False, batch_size=50,
+            load_into_neo4j(seed_graph, neo4j_conn, progress=False, batch_size=50,
                        on_batch=_stage_intruder(driver, neo4j_conn.database, take_lock=True))
         assert _staged(loaded_neo4j) == [{"id": "fibroblast", "owner": "intruder"}]
         assert to_node_link(loaded_neo4j.to_networkx()) == before

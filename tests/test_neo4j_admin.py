@@ -168,10 +168,10 @@ def exported_json(uri: str, path: Path) -> bytes:
 
 def import_and_compare(g: nx.MultiDiGraph, neo4j_conn: Connection, tmp_path: Path, capsys) -> None:
     from mechgraph.store.neo4j_backend import Neo4jBackend
-    from mechgraph.store.neo4j_load import load_graph
+    from mechgraph.store.neo4j_load import load_into_neo4j
 
     export_graph(g, tmp_path / "bulk", "neo4j-admin", source="test")
-    load_graph(g, neo4j_conn, progress=False, replace=True)
+    load_into_neo4j(g, neo4j_conn, progress=False, replace=True)
     online = exported_json(neo4j_conn.uri, tmp_path / "online.json")
     uri, stop = imported_server(tmp_path / "bulk", tmp_path / "neo4j")
     try:

@@ -18,7 +18,7 @@ from mechgraph.cli import main
 from mechgraph.errors import BackendUnavailable
 from mechgraph.io import to_node_link
 from mechgraph.store.neo4j_backend import Neo4jBackend
-from mechgraph.store.neo4j_load import load_graph, wait_until_ready
+from mechgraph.store.neo4j_load import load_into_neo4j, wait_until_ready
 
 pytestmark = pytest.mark.neo4j
 
@@ -108,7 +108,7 @@ def private_server(tmp_path, neo4j_conn):
 
 def test_server_killed_mid_load_keeps_previous_graph_and_recovers(private_server, seed_graph):
     conn, ctl = private_server
-    load_graph(seed_graph, conn, progress=False)
+    load_into_neo4j(seed_graph, conn, progress=False)
     before = node_count(conn)
 
     bigger = nx.MultiDiGraph(seed_graph)
@@ -124,13 +124,13 @@ def test_server_killed_mid_load_keeps_previous_graph_and_recovers(private_server
             ctl("kill")
 
     with pytest.raises(BackendUnavailable, match="previous graph is unchanged"):
-        load_graph(bigger, conn, progress=False, replace=True, batch_size=100, on_batch=kill_after_a_few)
+        load_into_neo4j(bigger, conn, progress=False, replace=True, batch_size=100, on_batch=kill_after_a_few)
     assert killed.is_set()
 
     ctl("start")
     wait_until_ready(conn, timeout=120)
     assert node_count(conn) == before  # nothing of the cut-off load was committed
-    load_graph(bigger, conn, progress=False, replace=True)  # after the restart the same load succeeds
+    load_into_neo4j(bigger, conn, progress=False, replace=True)  # after the restart the same load succeeds
     assert node_count(conn) == bigger.number_of_nodes()
 
 

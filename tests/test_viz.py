@@ -209,9 +209,9 @@ def test_html_is_self_contained(small):
 
 
 def test_seed_graph_page_is_self_contained():
-    from mechgraph.curation import load_graph
+    from mechgraph.curation import graph_from_seeds
 
-    g = load_graph(ROOT / "seeds")
+    g = graph_from_seeds(ROOT / "seeds")
     page = render_html(g, title="seeds")
     assert_offline(page)
     assert len(data_of(page)["nodes"]) == g.number_of_nodes()

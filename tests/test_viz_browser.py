@@ -20,7 +20,7 @@ import pytest
 
 from cdp import Browser, PageRun, non_white_fraction  # scripts/, on sys.path through conftest
 from conftest import IN_CI
-from mechgraph.curation import load_graph
+from mechgraph.curation import graph_from_seeds
 from mechgraph.viz import select_subgraph, write_html
 
 pytestmark = pytest.mark.browser
@@ -72,7 +72,7 @@ def browser(chromium: str):
 
 @pytest.fixture(scope="module")
 def seed_graph() -> nx.MultiDiGraph:
-    return load_graph(SEEDS)
+    return graph_from_seeds(SEEDS)
 
 
 PATH = [
@@ -286,9 +286,9 @@ def test_labels_do_not_overlap_at_the_default_zoom(browser, tmp_path, view):
         assert line >= 12  # readable at the default zoom (tests/test_viz_routes.py measures every label's size)
         if view == "path":
             from mechgraph.analysis.paths import find_paths
-            from mechgraph.curation import load_graph
+            from mechgraph.curation import graph_from_seeds
 
-            answer = find_paths(load_graph(SEEDS), "thbs2_caf", "pd1_antibody")
+            answer = find_paths(graph_from_seeds(SEEDS), "thbs2_caf", "pd1_antibody")
             steps = [b for b in boxes if b["kind"] == "relation"]
             assert steps and {b["text"] for b in steps} == {s.relation.replace("_", " ") for p in answer.paths for s in p.steps}
         # labels are whole names, wrapped: no ellipsis anywhere

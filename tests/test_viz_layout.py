@@ -242,9 +242,9 @@ def test_a_neighbourhood_is_layered_and_hubs_pale_only_on_the_map(seed_graph):
 
 @pytest.fixture(scope="module")
 def backend():
-    from mechgraph.curation import load_graph
+    from mechgraph.curation import graph_from_seeds
 
-    return NetworkXBackend(load_graph(SEEDS))
+    return NetworkXBackend(graph_from_seeds(SEEDS))
 
 
 def test_views_are_named_and_titled_by_names(backend, tmp_path, monkeypatch):

@@ -106,9 +106,9 @@ def heads_into(run: PageRun, node: str) -> int:
 def _busiest_target(min_edges: int = 10) -> tuple[str, str]:
     """The (id, name) of the seed entity with the most edges into it, when it has at least
     `min_edges`: the neighbourhood where heads would pile up."""
-    from mechgraph.curation import load_graph
+    from mechgraph.curation import graph_from_seeds
 
-    g = load_graph(SEEDS)
+    g = graph_from_seeds(SEEDS)
     node, n = max(((v, g.in_degree(v)) for v in g.nodes if g.nodes[v].get("kind") not in ("publication", "clinical_trial")),
                   key=lambda x: (x[1], x[0]))
     if n < min_edges:

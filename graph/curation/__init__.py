@@ -13,7 +13,7 @@ located paragraphs and table rows; `audit` checks the seeds' locators and citati
 This layer imports only `schema`, `edges` and `errors`.
 """
 
-from .build import build_graph, load_graph
+from .build import build_graph, graph_from_seeds
 from .seeds import SeedData, default_seed_path, packaged_seed_path, read_seeds, validate
 
-__all__ = ["SeedData", "build_graph", "default_seed_path", "load_graph", "packaged_seed_path", "read_seeds", "validate"]
+__all__ = ["SeedData", "build_graph", "default_seed_path", "graph_from_seeds", "packaged_seed_path", "read_seeds", "validate"]

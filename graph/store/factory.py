@@ -48,9 +48,9 @@ def source_graph(*, seeds: Path | str | None = None, graph_file: Path | str | No
         from ..io import read_graph
 
         return read_graph(graph_file)
-    from ..curation import load_graph
+    from ..curation import graph_from_seeds
 
-    return load_graph(seeds)
+    return graph_from_seeds(seeds)
 
 
 def source_description(*, seeds: Path | str | None = None, graph_file: Path | str | None = None) -> str:

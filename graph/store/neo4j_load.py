@@ -270,7 +270,7 @@ class OtherGraphPresent(MechGraphError):
 
 
 @_without_gc
-def load_graph(
+def load_into_neo4j(
     g: nx.MultiDiGraph,
     conn: Connection,
     *,
