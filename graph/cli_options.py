@@ -174,7 +174,7 @@ def path_options(backend, *, k=5, max_len=6, sign=None, via=None, avoid=(), kind
                  hub_penalty=0.5, min_level=None, support=None):
     """PathOptions from CLI values, with entity names resolved to ids."""
     from .analysis.paths import PathOptions
-    from .analysis.semantics import parse_support
+    from .edges import parse_support
     from .store.entities import resolve
 
     return PathOptions(

@@ -33,10 +33,11 @@ from . import schema
 from .analysis.paths import DEFAULT_K as PATH_K  # the same defaults as `mechgraph path`
 from .analysis.paths import DEFAULT_MAX_LEN as PATH_MAX_LEN
 from .analysis.paths import PathAnswer, PathOptions, SignedPath, find_paths, path_ids
-from .analysis.regions import find_paths_in
-from .edges import SUPPORTS, parse_support
+from .analysis.bounded import find_paths_in
+from .edges import SIGN_VERB, SUPPORTS, parse_support
 from .errors import MechGraphError
 from .store.entities import resolve
+from .store.protocol import Backend, BoundedBackend
 from .viz import FORMATS, density_warning, select_subgraph, write_picture
 
 MAP_LEAVES_OUT = ("publication", "clinical_trial")
@@ -54,11 +55,6 @@ class Drawn:
     warning: str | None = None
 
 
-def support_vocabulary() -> list[str]:
-    """The supports an evidence record may carry."""
-    return list(SUPPORTS)
-
-
 def default_name(view: str, *ids: str, fmt: str = "html") -> str:
     """`mechgraph-map.html`, `mechgraph-around-thbs2_caf.html`, `mechgraph-path-a-b.png`."""
     parts = [view, *ids]
@@ -69,7 +65,6 @@ def default_name(view: str, *ids: str, fmt: str = "html") -> str:
 # What `path` concluded, in words
 # --------------------------------------------------------------------------------------------
 
-_EFFECT = {"+": "raises", "-": "lowers"}
 
 
 def path_title(answer: PathAnswer) -> str:
@@ -103,7 +98,7 @@ def path_title(answer: PathAnswer) -> str:
         return f"{head}, only shared outcomes ({shown})"
     if answer.associations:
         first = answer.associations[0]
-        effect = _EFFECT.get(first.sign, "changes")
+        effect = SIGN_VERB.get(first.sign, "changes")
         return f"{head}, only clinical associations ({src} {effect} the efficacy of {first.nodes[-1]['name']})"
     return head
 
@@ -112,13 +107,13 @@ def _directed_title(src: str, dst: str, paths: list[SignedPath]) -> str:
     n = len(paths)
     count = f"{n} path{'s' if n != 1 else ''}"
     signs = {p.sign for p in paths}
-    if len(signs) == 1 and next(iter(signs)) in _EFFECT:
+    if len(signs) == 1 and next(iter(signs)) in SIGN_VERB:
         sign = next(iter(signs))
         every = "the only path" if n == 1 else f"all {n} paths"
-        return f"{src} {_EFFECT[sign]} {dst} ({every} {sign})"
+        return f"{src} {SIGN_VERB[sign]} {dst} ({every} {sign})"
     raising = sum(1 for p in paths if p.sign == "+")
     lowering = sum(1 for p in paths if p.sign == "-")
-    best = _EFFECT.get(paths[0].sign, "bears on")
+    best = SIGN_VERB.get(paths[0].sign, "bears on")
     return f"{src} {best} {dst} by the best path; {count}: {raising} raise, {lowering} lower"
 
 
@@ -128,7 +123,7 @@ def _directed_title(src: str, dst: str, paths: list[SignedPath]) -> str:
 
 
 def draw(
-    backend: Any,
+    backend: Backend,
     output: str | Path | None = None,
     *,
     around: str | None = None,
@@ -159,9 +154,9 @@ def draw(
     if fmt not in FORMATS:
         raise MechGraphError(f"unknown picture format {fmt!r}; choose from {', '.join(FORMATS)}")
     if supports is not None:
-        unknown = [s for s in supports if s not in support_vocabulary()]
+        unknown = [s for s in supports if s not in SUPPORTS]
         if unknown:
-            raise MechGraphError(f"unknown support {unknown[0]!r}; valid supports: {', '.join(support_vocabulary())}")
+            raise MechGraphError(f"unknown support {unknown[0]!r}; valid supports: {', '.join(SUPPORTS)}")
     centre = resolve(backend, around) if around else None
     ends = tuple(resolve(backend, x) for x in path) if path else None
     opts = PathOptions(k=k, max_len=max_len, support=parse_support(supports or None)) if ends else None
@@ -211,7 +206,7 @@ def _kinds_shown(g: nx.MultiDiGraph, whole_map: bool, publications: bool) -> lis
     return sorted(k for k in present if k in schema.ENTITY_KINDS and k not in left_out) if left_out & present else None
 
 
-def _graph_to_draw(backend: Any, graph: Any, centre: str | None, depth: int, ends: tuple[str, ...] | None,
+def _graph_to_draw(backend: Backend, graph: Any, centre: str | None, depth: int, ends: tuple[str, ...] | None,
                    opts: PathOptions | None, context: int) -> tuple[nx.MultiDiGraph, PathAnswer | None]:
     """The graph a view needs, and the --path answer when the store found it. A store that can
     fetch part of its graph (Neo4j) sends only the neighbourhood of --around, or the nodes of the
@@ -219,7 +214,7 @@ def _graph_to_draw(backend: Any, graph: Any, centre: str | None, depth: int, end
     fetched for the map (and from the embedded store, which holds it anyway)."""
     if graph is not None:
         return graph, None
-    if not hasattr(backend, "subgraph") or not (centre or ends):
+    if not isinstance(backend, BoundedBackend) or not (centre or ends):
         return backend.to_networkx(), None
     every = list(schema.RELATIONS)
     if centre:

@@ -13,7 +13,8 @@ from mechgraph.analysis.combine import combine, escape_routes
 from mechgraph.analysis.effects import therapy_effect
 from mechgraph.analysis.gaps import evidence_gaps
 from mechgraph.analysis.index import mechanism_index
-from mechgraph.analysis.semantics import LEVEL_WEIGHT, STEP_PENALTY
+from mechgraph.analysis.semantics import STEP_PENALTY
+from mechgraph.schema import LEVEL_WEIGHT
 from mechgraph.analysis.targets import MARKER_WEIGHT, rank_targets, shuffled_index
 from mechgraph.errors import MechGraphError
 

@@ -8,7 +8,8 @@ import re
 import pytest
 from conftest import ev, small_graph
 from mechgraph import edges, schema
-from mechgraph.analysis.semantics import ACTING_RELATIONS, THERAPY_KINDS
+from mechgraph.edges import ACTING_RELATIONS
+from mechgraph.schema import THERAPY_KINDS
 from mechgraph.analysis.targets import TARGET_KINDS
 from mechgraph.cypher.named import named_query
 from mechgraph.store.embedded import NetworkXBackend

@@ -17,13 +17,16 @@ import networkx as nx
 import pytest
 
 from conftest import IN_CI, ev
-try:  # the path search's weight of one step with every record usable (its home moved with the search)
-    from mechgraph.analysis.semantics import SUPPORTS, step_weight_of, usable_records
+from mechgraph import edges as meaning
+from mechgraph.analysis.semantics import step_weight_of
+from mechgraph.edges import SUPPORTS, usable_records
 
-    def step_weight(a):
-        return step_weight_of(usable_records(a, frozenset(SUPPORTS)), list(a.get("refs") or []))
-except ImportError:
-    from mechgraph.analysis.paths import step_weight
+
+def step_weight(a):
+    """The path search's weight of one step with every record usable."""
+    return step_weight_of(usable_records(a, frozenset(SUPPORTS)), list(a.get("refs") or []))
+
+
 from mechgraph.errors import ExportError
 from mechgraph.io import columns, export_files, read_graph, to_node_link
 from mechgraph.io.cx2 import KIND_LOOK
@@ -88,19 +91,19 @@ def known_graph() -> nx.MultiDiGraph:
 
 def test_score_is_the_path_step_weight_on_every_seed_edge(seed_graph):
     for *_, a in seed_graph.edges(keys=True, data=True):
-        assert columns.evidence_weight(a) == step_weight(a)
+        assert meaning.evidence_weight(a) == step_weight(a)
 
 
 def test_columns_on_known_edges():
     g = known_graph()
     a = g.edges["caf", "pm", "promotes"]
-    assert columns.evidence_weight(a) == pytest.approx(0.9 * 1.05)
-    assert columns.evidence_weight(g.edges["caf", "il6", "secretes"]) == pytest.approx(0.7 * 0.7)  # title only
-    assert columns.edge_supports(a) == ["curator", "review_text"]
-    assert columns.edge_supports({"supports": ["hypothesis"], "evidence": a["evidence"]}) == ["hypothesis"]
-    assert columns.edge_dois(a) == ["10.1000/18", "10.1000/19"]
-    assert columns.sign_int(columns.sign_symbol(g.edges["nivo", "pd1", "inhibits"], "inhibits")) == -1
-    assert columns.sign_symbol({}, "subtype_of") == "=" and columns.sign_int("=") == 0
+    assert meaning.evidence_weight(a) == pytest.approx(0.9 * 1.05)
+    assert meaning.evidence_weight(g.edges["caf", "il6", "secretes"]) == pytest.approx(0.7 * 0.7)  # title only
+    assert meaning.edge_supports(a) == ["curator", "review_text"]
+    assert meaning.edge_supports({"supports": ["hypothesis"], "evidence": a["evidence"]}) == ["hypothesis"]
+    assert meaning.edge_dois(a) == ["10.1000/18", "10.1000/19"]
+    assert meaning.sign_int(meaning.sign_symbol(g.edges["nivo", "pd1", "inhibits"], "inhibits")) == -1
+    assert meaning.sign_symbol({}, "subtype_of") == "=" and meaning.sign_int("=") == 0
     assert columns.represents(g.nodes["pd1"]) == "hgnc.symbol:PDCD1"
     assert columns.represents(g.nodes["pm"]) is None
     assert columns.represents({"xrefs": ["doi:10.1/x", "CL:0000057"]}) == "CL:0000057"
@@ -185,11 +188,11 @@ def test_cx2_read_by_ndex2_with_every_attribute(tmp_path):
         u, t, rel = ids[e["s"]], ids[e["t"]], v["interaction"]
         a = g.edges[u, t, rel]
         seen.add((u, t, rel))
-        assert v["relation"] == rel and v["sign"] == columns.SIGN_INT[a["sign"]]
-        assert math.isclose(v["score"], columns.evidence_weight(a), rel_tol=1e-6)
+        assert v["relation"] == rel and v["sign"] == meaning.SIGN_INT[a["sign"]]
+        assert math.isclose(v["score"], meaning.evidence_weight(a), rel_tol=1e-6)
         assert v["level"] == a["level"] and v["refs"] == a["refs"]
-        assert v["dois"] == columns.edge_dois(a) and v["supports"] == columns.edge_supports(a)
-        assert v["stated_by_review"] == ("review_text" in columns.edge_supports(a))
+        assert v["dois"] == meaning.edge_dois(a) and v["supports"] == meaning.edge_supports(a)
+        assert v["stated_by_review"] == ("review_text" in meaning.edge_supports(a))
         assert json.loads(v["evidence_json"]) == a["evidence"]
     assert seen == set(g.edges(keys=True))
     # ndex2 turns it into networkx as well
@@ -303,6 +306,7 @@ def test_sif_holds_causal_steps_only_markers_and_efficacy_modifiers_apart(tmp_pa
 
 def test_sif_of_the_seed_graph(seed_graph, tmp_path):
     from mechgraph import edges as meaning
+    from mechgraph import schema
 
     files = export_files(seed_graph, tmp_path / "g.sif", "sif")
     lines = [ln.split("\t") for ln in files[0].read_text(encoding="utf-8").splitlines()]
@@ -320,7 +324,7 @@ def test_sif_of_the_seed_graph(seed_graph, tmp_path):
     assert markers and modifiers  # the seeds have both; neither is in the SIF
     assert sum(len(r["relations"].split("|")) for r in _tsv(files[4])) == modifiers
     marker_rows = _tsv(files[5])
-    assert marker_rows and all(kind[r["cell_id"]] in meaning.CELL_KINDS for r in marker_rows)
+    assert marker_rows and all(kind[r["cell_id"]] in schema.CELL_KINDS for r in marker_rows)
     line_ids = {(r["source_id"], r["target_id"]) for r in _tsv(files[3])}
     assert not line_ids & {(r["modifier_id"], r["therapy_id"]) for r in _tsv(files[4])}
     assert not line_ids & {(r["cell_id"], r["marker_id"]) for r in marker_rows}

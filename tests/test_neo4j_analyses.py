@@ -8,12 +8,12 @@ import random
 import networkx as nx
 import pytest
 
-from mechgraph.analysis import semantics as sem
+from mechgraph import edges, schema
 from mechgraph.analysis.index import MechanismIndex
 from mechgraph.analysis.paths import PathOptions, find_paths
 from mechgraph.analysis.combine import combine
 from mechgraph.analysis.effects import therapy_effect
-from mechgraph.analysis.regions import combine_graph, degree_relations, find_paths_in, therapy_effect_in, walk_relations
+from mechgraph.analysis.bounded import combine_graph, degree_relations, find_paths_in, therapy_effect_in, walk_relations
 from mechgraph.store.embedded import NetworkXBackend
 from mechgraph.store.entities import describe
 
@@ -55,7 +55,7 @@ OPTION_VARIANTS = [
     PathOptions(k=8, max_len=4),
     PathOptions(sign="-"),
     PathOptions(max_degree=6, hub_penalty=1.0),
-    PathOptions(support=frozenset(sem.SUPPORTS), min_level="preclinical_in_vivo"),
+    PathOptions(support=frozenset(edges.SUPPORTS), min_level="preclinical_in_vivo"),
     PathOptions(kinds=("cell_type", "cell_state", "cytokine", "gene", "process")),
 ]
 
@@ -75,12 +75,12 @@ def _answers_equal(g: nx.MultiDiGraph, backend, pairs, variants) -> int:
 @pytest.mark.neo4j
 def test_path_on_the_seed_graph_equals_the_embedded_answer(loaded_neo4j, seed_graph):
     kinds = nx.get_node_attributes(seed_graph, "kind")
-    walkable = sorted(n for n, k in kinds.items() if k not in sem.NEVER_WALKED_KINDS)
-    therapies = sorted(n for n in walkable if kinds[n] in sem.THERAPY_KINDS)
+    walkable = sorted(n for n, k in kinds.items() if k not in schema.NEVER_WALKED_KINDS)
+    therapies = sorted(n for n in walkable if kinds[n] in schema.THERAPY_KINDS)
     rng = random.Random(13)
     directed = [("thbs2_caf", "peritoneal_metastasis"), ("nivolumab", "peritoneal_metastasis")]
     directed += [tuple(rng.sample(walkable, 2)) for _ in range(25)]
-    directed = [(s, t) for s, t in directed if kinds[t] not in sem.THERAPY_KINDS]
+    directed = [(s, t) for s, t in directed if kinds[t] not in schema.THERAPY_KINDS]
     mechanism = [("thbs2_caf", "pd1_antibody")] + [(rng.choice([n for n in walkable if n not in therapies]), rng.choice(therapies))
                                                     for _ in range(10)]
     assert _answers_equal(seed_graph, loaded_neo4j, directed, OPTION_VARIANTS) > 20
@@ -122,9 +122,9 @@ def synthetic_10k():
 @pytest.fixture
 def neo4j_10k(neo4j_conn, synthetic_10k):
     from mechgraph.store.neo4j_backend import Neo4jBackend
-    from mechgraph.store.neo4j_load import load_graph
+    from mechgraph.store.neo4j_load import load_into_neo4j
 
-    load_graph(synthetic_10k, neo4j_conn, progress=False, replace=True)
+    load_into_neo4j(synthetic_10k, neo4j_conn, progress=False, replace=True)
     backend = Neo4jBackend(neo4j_conn)
     yield backend
     backend.close()
@@ -172,8 +172,8 @@ def _effects_equal(g: nx.MultiDiGraph, backend, cases) -> int:
 @pytest.mark.neo4j
 def test_effect_on_the_seed_graph_equals_the_embedded_answer(loaded_neo4j, seed_graph):
     kinds = nx.get_node_attributes(seed_graph, "kind")
-    therapies = sorted(n for n, k in kinds.items() if k in sem.THERAPY_KINDS)
-    outcomes = sorted(n for n, k in kinds.items() if k in sem.OUTCOME_KINDS)
+    therapies = sorted(n for n, k in kinds.items() if k in schema.THERAPY_KINDS)
+    outcomes = sorted(n for n, k in kinds.items() if k in schema.OUTCOME_KINDS)
     rng = random.Random(3)
     cases = [("nivolumab", "peritoneal_metastasis"), ("pd1_antibody", "peritoneal_metastasis"),
              ("catumaxomab", "peritoneal_metastasis")] + [(rng.choice(therapies), rng.choice(outcomes)) for _ in range(10)]
@@ -184,8 +184,8 @@ def test_effect_on_the_seed_graph_equals_the_embedded_answer(loaded_neo4j, seed_
 def test_effect_on_a_synthetic_graph_equals_the_embedded_answer(neo4j_10k, synthetic_10k):
     g = synthetic_10k
     kinds = nx.get_node_attributes(g, "kind")
-    therapies = sorted(n for n, k in kinds.items() if k in sem.THERAPY_KINDS)
-    outcomes = sorted(n for n, k in kinds.items() if k in sem.OUTCOME_KINDS)
+    therapies = sorted(n for n, k in kinds.items() if k in schema.THERAPY_KINDS)
+    outcomes = sorted(n for n, k in kinds.items() if k in schema.OUTCOME_KINDS)
     rng = random.Random(3)
     cases = [(rng.choice(therapies), rng.choice(outcomes)) for _ in range(8)]
     assert _effects_equal(g, neo4j_10k, cases) >= 10
@@ -204,13 +204,13 @@ def _combinations_equal(g: nx.MultiDiGraph, backend, pairs) -> int:
 
 @pytest.mark.neo4j
 def test_combine_on_both_graphs_equals_the_embedded_answer(loaded_neo4j, seed_graph, neo4j_conn, synthetic_10k):
-    from mechgraph.store.neo4j_load import load_graph
+    from mechgraph.store.neo4j_load import load_into_neo4j
 
     rng = random.Random(8)
     for g in (seed_graph, synthetic_10k):
         if g is synthetic_10k:
-            load_graph(g, neo4j_conn, progress=False, replace=True)
-        therapies = sorted(n for n, k in nx.get_node_attributes(g, "kind").items() if k in sem.THERAPY_KINDS)
+            load_into_neo4j(g, neo4j_conn, progress=False, replace=True)
+        therapies = sorted(n for n, k in nx.get_node_attributes(g, "kind").items() if k in schema.THERAPY_KINDS)
         pairs = [tuple(rng.sample(therapies, 2)) for _ in range(6)]
         if g is seed_graph:
             pairs.append(("nivolumab", "catumaxomab"))
@@ -244,7 +244,7 @@ def test_the_hub_penalty_uses_degrees_in_the_whole_graph_not_in_the_fetched_part
     h's whole-graph degree the longer s -> a -> b -> t ranks first, with the fetched part's it
     would not."""
     from mechgraph.store.neo4j_backend import Neo4jBackend
-    from mechgraph.store.neo4j_load import load_graph
+    from mechgraph.store.neo4j_load import load_into_neo4j
 
     edges = [("s", "promotes", "h", "observational_human"), ("h", "promotes", "t", "observational_human"),
              ("s", "promotes", "a", "observational_human"), ("a", "promotes", "b", "observational_human"),
@@ -253,7 +253,7 @@ def test_the_hub_penalty_uses_degrees_in_the_whole_graph_not_in_the_fetched_part
     g = small_graph(edges)
     want = find_paths(g, "s", "t", PathOptions(k=2)).as_dict()
     assert [[n["id"] for n in p["nodes"]] for p in want["paths"]] == [["s", "a", "b", "t"], ["s", "h", "t"]]
-    load_graph(g, neo4j_conn, progress=False, replace=True)
+    load_into_neo4j(g, neo4j_conn, progress=False, replace=True)
     backend = Neo4jBackend(neo4j_conn)
     try:
         backend.fetched = None
@@ -272,10 +272,10 @@ def test_the_hub_penalty_uses_degrees_in_the_whole_graph_not_in_the_fetched_part
 def test_viz_views_fetch_a_bounded_part_and_draw_the_same_page(neo4j_conn, seed_graph, tmp_path, view):
     from mechgraph.store.embedded import NetworkXBackend
     from mechgraph.store.neo4j_backend import Neo4jBackend
-    from mechgraph.store.neo4j_load import load_graph
+    from mechgraph.store.neo4j_load import load_into_neo4j
     from mechgraph.views import draw
 
-    load_graph(seed_graph, neo4j_conn, progress=False, replace=True)
+    load_into_neo4j(seed_graph, neo4j_conn, progress=False, replace=True)
     neo = Neo4jBackend(neo4j_conn)
     try:
         neo.fetched = None
@@ -328,10 +328,10 @@ def _round_graph() -> nx.MultiDiGraph:
 @pytest.fixture
 def neo4j_round(neo4j_conn):
     from mechgraph.store.neo4j_backend import Neo4jBackend
-    from mechgraph.store.neo4j_load import load_graph
+    from mechgraph.store.neo4j_load import load_into_neo4j
 
     g = _round_graph()
-    load_graph(g, neo4j_conn, progress=False, replace=True)
+    load_into_neo4j(g, neo4j_conn, progress=False, replace=True)
     backend = Neo4jBackend(neo4j_conn)
     yield g, backend
     backend.close()

@@ -9,7 +9,9 @@ import pytest
 
 from conftest import small_graph
 from mechgraph.analysis.paths import PathOptions, find_paths, signed_paths
-from mechgraph.analysis.semantics import LEVEL_WEIGHT, REFERENCE_TITLE_DISCOUNT, STEP_PENALTY, parse_support
+from mechgraph.analysis.semantics import STEP_PENALTY
+from mechgraph.edges import parse_support
+from mechgraph.schema import LEVEL_WEIGHT, REFERENCE_TITLE_DISCOUNT
 from mechgraph.errors import MechGraphError
 
 OBS = "observational_human"

@@ -28,6 +28,7 @@ from typing import Any
 import networkx as nx
 
 from ..errors import MechGraphError
+from .. import edges as _edges
 from . import semantics as sem
 from .index import MechanismIndex
 from .paths import LEG_MAX_LEN, PathOptions, SignedPath, _node, _steps, meeting_path, meetings, therapy_reach
@@ -96,7 +97,7 @@ def modifiers_between(g: nx.MultiDiGraph, index: MechanismIndex, a: int, b: int)
                     continue
                 out.append({
                     "source": info.source, "source_name": str(g.nodes[info.source].get("name", info.source)),
-                    "relation": info.relation, "sign": sem.sign_symbol(info.sign) if info.sign else "0",
+                    "relation": info.relation, "sign": _edges.symbol(info.sign) if info.sign else "0",
                     "target": info.target, "target_name": index.name(th), "refs": list(info.refs), "level": info.level,
                     "support": list(info.supports),
                 })

@@ -159,7 +159,7 @@ def reported_results(g: nx.MultiDiGraph, index: MechanismIndex, therapy: int, ou
             if relation != "associated_with" and _edges.relation_sign(relation) not in (1, -1):
                 continue  # a reported result says the outcome went down, up, or did not change
             groups: dict[str, list[dict[str, Any]]] = {}
-            for i, r in enumerate(sem.usable_records(a, support, min_level)):
+            for i, r in enumerate(_edges.usable_records(a, support, min_level)):
                 key = _edges.observation_key(r)
                 groups.setdefault(f"key:{key}" if key else f"record:{i}", []).append(r)
             # records without a key on one edge: one observation per reference (a second study is a second line)
@@ -180,7 +180,7 @@ def reported_results(g: nx.MultiDiGraph, index: MechanismIndex, therapy: int, ou
                            for r in recs if r.get("figures")]
                 out.append(Result(
                     _node(index, th), relation, _direction(relation, a), min(MAX_STRENGTH, strength), _edges.best_level(recs),
-                    refs, sorted({sem.record_support(r) for r in recs}), figures,
+                    refs, sorted({_edges.record_support(r) for r in recs}), figures,
                     a.get("context"), k[4:] if k.startswith("key:") else None, own=own,
                 ))
     out.sort(key=lambda c: (-hi.rank(c.level), not c.own, -c.strength, c.therapy["id"], c.relation, c.refs))

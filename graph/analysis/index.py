@@ -67,7 +67,7 @@ class Constraints:
     def interior_ok(self, index: "MechanismIndex", n: int) -> bool:
         if n in self.avoid:
             return False
-        if self.kinds is not None and index.kind[n] not in self.kinds and index.kind[n] not in sem.THERAPY_KINDS:
+        if self.kinds is not None and index.kind[n] not in self.kinds and index.kind[n] not in schema.THERAPY_KINDS:
             return False  # a therapy's own class chain is part of its mechanism, whatever the kinds
         if self.max_degree is not None and index.degree[n] > self.max_degree:
             return False
@@ -81,7 +81,7 @@ class MechanismIndex:
         self,
         g: nx.MultiDiGraph,
         *,
-        support: frozenset[str] = sem.DEFAULT_SUPPORT,
+        support: frozenset[str] = _edges.DEFAULT_SUPPORT,
         min_level: str | None = None,
         hub_penalty: float = sem.DEFAULT_HUB_PENALTY,
     ):
@@ -144,7 +144,7 @@ class MechanismIndex:
                         recs = [x for x in evidence if (x.get("support") or "review_text") in support
                                 and (not floor or levels.get(x.get("level") or "", 0) >= floor)]
                     else:
-                        recs = sem.usable_records(attrs, support, min_level)
+                        recs = _edges.usable_records(attrs, support, min_level)
                     if not recs:
                         continue
                     best_s, weight, edge_refs, _ = weigh(recs, None if evidence else len(attrs.get("refs") or ()))
@@ -239,10 +239,10 @@ class MechanismIndex:
         return str(self.g.nodes[self.ids[i]].get("name", self.ids[i]))
 
     def is_therapy(self, i: int) -> bool:
-        return self.kind[i] in sem.THERAPY_KINDS
+        return self.kind[i] in schema.THERAPY_KINDS
 
     def is_outcome(self, i: int) -> bool:
-        return self.kind[i] in sem.OUTCOME_KINDS
+        return self.kind[i] in schema.OUTCOME_KINDS
 
     def via(self, nodes) -> Via:
         """The Via of these node numbers: the nodes, and the steps explained through one of them."""
@@ -309,12 +309,12 @@ class _Edges:
         ix = self.index
         attrs = ix.g.edges[u, v, relation] if ix.g.has_edge(u, v, relation) else next(
             a for k, a in ix.g[u][v].items() if a.get("relation", k) == relation)
-        records = sem.usable_records(attrs, ix.support, ix.min_level)
+        records = _edges.usable_records(attrs, ix.support, ix.min_level)
         refs = _edges.sorted_refs(r.get("ref") for r in records)
         if not refs and not attrs.get("evidence"):
             refs = [str(r) for r in attrs.get("refs") or ()]
         level = _edges.best_level(records) or attrs.get("level")
-        supports = tuple(sorted({sem.record_support(r) for r in records}))
+        supports = tuple(sorted({_edges.record_support(r) for r in records}))
         chain = tuple(str(c) for c in attrs.get("chain") or ())
         return EdgeInfo(u, v, relation, rev, sign, weight, tuple(refs), level, supports, chain)
 
@@ -325,7 +325,7 @@ _CACHE: "weakref.WeakKeyDictionary[nx.MultiDiGraph, dict]" = weakref.WeakKeyDict
 def mechanism_index(
     g: nx.MultiDiGraph,
     *,
-    support: frozenset[str] = sem.DEFAULT_SUPPORT,
+    support: frozenset[str] = _edges.DEFAULT_SUPPORT,
     min_level: str | None = None,
     hub_penalty: float = sem.DEFAULT_HUB_PENALTY,
 ) -> MechanismIndex:

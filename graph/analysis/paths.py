@@ -32,6 +32,7 @@ import networkx as nx
 import numpy as np
 
 from ..errors import MechGraphError
+from .. import edges as _edges
 from . import semantics as sem
 from .chains import chain_detail
 from .index import Constraints, MechanismIndex, Via, mechanism_index
@@ -143,7 +144,7 @@ def _steps(index: MechanismIndex, nodes: list[int], edges: list[int], infos=None
     infos = infos or [index.edges[e] for e in edges]
     for i, info in enumerate(infos):
         forward = (info.source, info.target) == (index.ids[nodes[i]], index.ids[nodes[i + 1]])
-        sign = "=" if info.sign == 0 else sem.sign_symbol(info.sign)
+        sign = "=" if info.sign == 0 else _edges.symbol(info.sign)
         out.append(Step(info.source, info.target, info.relation, sign, list(info.refs), info.level, list(info.supports),
                         "forward" if forward else "backward", chain_detail(index, info)))
     return out
@@ -152,7 +153,7 @@ def _steps(index: MechanismIndex, nodes: list[int], edges: list[int], infos=None
 def to_signed_path(index: MechanismIndex, found: Found) -> SignedPath:
     return SignedPath(
         [_node(index, n) for n in found.nodes], _steps(index, found.nodes, found.edges),
-        sem.sign_symbol(found.sign), sem.score_of(found.cost), found.cost,
+        _edges.symbol(found.sign), sem.score_of(found.cost), found.cost,
     )
 
 
@@ -172,7 +173,7 @@ class PathOptions:
     max_degree: int | None = None
     hub_penalty: float = sem.DEFAULT_HUB_PENALTY
     min_level: str | None = None
-    support: frozenset[str] = sem.DEFAULT_SUPPORT
+    support: frozenset[str] = _edges.DEFAULT_SUPPORT
 
     def check(self) -> None:
         if self.k < 1:
@@ -199,7 +200,8 @@ class PathOptions:
 
 
 def _sign_int(sign: str | None) -> int | None:
-    return None if sign is None else (1 if sign == "+" else -1)
+    """The `sign` option as a walk sign: +1 or -1, or None for either."""
+    return None if sign is None else _edges.sign_int(sign)
 
 
 # --- the questions --------------------------------------------------------------------------
@@ -354,7 +356,7 @@ def meeting_path(index: MechanismIndex, mt: Meeting, reach_a: Reach, reach_b: Re
             if note:
                 through[side] = note
     return SignedPath(
-        [_node(index, n) for n in nodes], _steps(index, nodes, edges), sem.sign_symbol(mt.from_sign * mt.to_sign),
+        [_node(index, n) for n in nodes], _steps(index, nodes, edges), _edges.symbol(mt.from_sign * mt.to_sign),
         sem.score_of(mt.cost), mt.cost, _node(index, mt.node), relation, {"from": len(edges_a), "to": len(edges_b)},
         through, as_member,
     )
@@ -408,7 +410,7 @@ def efficacy_associations(index: MechanismIndex, s: int, therapy: int, *, cons: 
                 steps = _steps(index, f.nodes + [th], f.edges, [index.edges[e] for e in f.edges] + [info])
                 sign = f.sign * (info.sign or 0)
                 out.append(SignedPath([_node(index, n) for n in f.nodes + [th]], steps,
-                                      "0" if sign == 0 else sem.sign_symbol(sign), sem.score_of(total), total))
+                                      "0" if sign == 0 else _edges.symbol(sign), sem.score_of(total), total))
     out.sort(key=lambda p: (round(p.cost, 9), [n["id"] for n in p.nodes], [st.relation for st in p.steps]))
     return out
 
@@ -449,7 +451,7 @@ def meeting_sentence(source: str, therapy: str, p: dict[str, Any]) -> str:
 
 def association_sentence(source: str, p: dict[str, Any]) -> str:
     """One efficacy association in words: 'X lowers the efficacy of T (through Y)'."""
-    effect = {"+": "raises", "-": "lowers"}.get(p["sign"], "changes")
+    effect = _edges.SIGN_VERB.get(p["sign"], "changes")
     names = [n["name"] for n in p["nodes"]]
     mid = f" (through {', '.join(names[1:-1])})" if len(names) > 2 else ""
     return f"{source} {effect} the efficacy of {names[-1]}{mid}"

@@ -6,7 +6,7 @@ of its step weights, 0.8 per step after the first, and degree**-hub_penalty per 
 (the degree damping of Hetionet's degree-weighted path count, applied to one path).
 
 `Reach` holds, for one start node, the cheapest signed walk of at most `max_len` steps to (or,
-backward, from) every (node, sign), computed with the vectorised Bellman-Ford of `arrays`.
+backward, from) every (node, sign), computed with the vectorised Bellman-Ford of `sweeps`.
 `k_best_paths` enumerates simple paths best-first, guided by an exact lower bound on what is
 left (a backward Reach over (node, sign, via passed) states with the steps still allowed), so
 the first complete paths it finds are the k cheapest with the asked-for sign; the sign is part
@@ -23,7 +23,7 @@ from typing import Callable, Hashable, Iterator
 import numpy as np
 
 from ..errors import MechGraphError
-from .arrays import bellman_ford, reach, walk_chain
+from .sweeps import bellman_ford, reach, walk_chain
 from .index import Constraints, MechanismIndex, Via
 
 EPS = 1e-9

@@ -1,4 +1,4 @@
-"""Vectorised signed search: hop-limited Bellman-Ford over (node, sign) states with numpy.
+"""Signed sweeps: hop-limited Bellman-Ford over (node, sign) states, vectorised with numpy.
 
 A graph with 10^6 edges is too large to search state by state in Python a few times per query,
 so the searches that sweep the whole graph (the best path of every node to an outcome, every

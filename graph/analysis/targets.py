@@ -55,6 +55,7 @@ import numpy as np
 from .. import schema
 from ..edges import ref_sort_key
 from ..errors import MechGraphError
+from .. import edges as _edges
 from . import semantics as sem
 from .index import MechanismIndex
 from .paths import PathOptions, _steps
@@ -64,7 +65,7 @@ from .strata import stratum as get_stratum
 
 TARGET_KINDS = ("gene", "complex", "cytokine", "mirna", "chemical", "cell_type", "cell_state")
 MOLECULE_KINDS = ("gene", "complex", "cytokine", "mirna", "chemical")
-ACTING_RELATIONS = sem.ACTING_RELATIONS
+ACTING_RELATIONS = _edges.ACTING_RELATIONS
 PHASE_BONUS = {"III": 0.5, "IV": 0.5, "II": 0.35, "I": 0.25}
 WEIGHTS = {"influence": 0.50, "evidence": 0.30, "druggability": 0.20}
 MAX_PATH_LEN = 5
@@ -237,9 +238,9 @@ def therapies_of(g: nx.MultiDiGraph, node: str, support: frozenset[str]) -> list
     """Therapies acting on `node` (by usable evidence), with the trials testing them or their members."""
     merged: dict[str, dict[str, Any]] = {}
     for u, _, k, a in sorted(g.in_edges(node, keys=True, data=True), key=lambda e: (e[0], e[2])):
-        if k not in ACTING_RELATIONS or g.nodes[u].get("kind") not in sem.THERAPY_KINDS:
+        if k not in ACTING_RELATIONS or g.nodes[u].get("kind") not in schema.THERAPY_KINDS:
             continue
-        if not sem.usable_records(a, support):
+        if not _edges.usable_records(a, support):
             continue
         members = {u} | {m for m, _, kk in g.in_edges(u, keys=True) if kk == "subtype_of"}
         trials = sorted({t for m in members for _, t, kk in g.out_edges(m, keys=True) if kk == "tested_in"})
@@ -477,7 +478,7 @@ def _reasons(index: MechanismIndex, reaches: dict[int, Reach], table: dict[int, 
         if plus > 0 and minus > 0 and min(plus, minus) >= DISAGREEMENT * max(plus, minus):
             disagreements.append(f"{index.name(o)}: paths of both signs (raises {plus:.3f}, lowers {minus:.3f})")
         reason = {
-            "outcome": index.ids[o], "outcome_name": index.name(o), "sign": sem.sign_symbol(sign), "route": kind,
+            "outcome": index.ids[o], "outcome_name": index.name(o), "sign": _edges.symbol(sign), "route": kind,
             "do": do, "score": round(score, 4), "path": [s.as_dict() for s in steps],
             "refs": sorted({r for s in steps for r in s.refs}, key=ref_sort_key),
             "support": sorted({x for s in steps for x in s.support}),

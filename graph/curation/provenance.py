@@ -20,6 +20,7 @@ from typing import Any, Callable
 import networkx as nx
 
 from .. import schema
+from ..edges import edge_supports
 
 # Supports whose records must say where in the review the statement is.
 LOCATED_SUPPORTS = ("review_text", "hypothesis")
@@ -102,11 +103,6 @@ def check_record(ev: dict[str, Any], ref: dict[str, Any] | None, fields: dict[st
     ev["level"] = derived if derived is not None else level
 
 
-def edge_supports(evidence: list[dict[str, Any]]) -> list[str]:
-    """The distinct supports of an edge's evidence records, sorted (like the `levels` Cypher property)."""
-    return sorted({e["support"] for e in evidence if e.get("support")})
-
-
 def provenance_counts(g: nx.MultiDiGraph) -> dict[str, Any]:
     """Edges counted by support (an edge counts under each support it has) and by best level.
 
@@ -120,7 +116,7 @@ def provenance_counts(g: nx.MultiDiGraph) -> dict[str, Any]:
     only: Counter[str] = Counter()
     for _, _, a in g.edges(data=True):
         evidence = a.get("evidence") or []
-        supports = a.get("supports") or edge_supports(evidence)
+        supports = edge_supports(a)
         for s in supports:
             by_support[s] += 1
         for e in evidence:

@@ -42,7 +42,7 @@ import networkx as nx
 
 from .. import edges as meaning
 from .. import schema
-from . import columns, hgnc
+from . import hgnc
 
 SOURCE_API = "mechgraph"
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://w3id.org/mechgraph/")
@@ -108,7 +108,7 @@ def agent(attrs: dict[str, Any], node: Any) -> dict[str, Any]:
 def evidence(u: Any, k: str, v: Any, attrs: dict[str, Any]) -> list[dict[str, Any]]:
     """One INDRA Evidence per evidence record of the edge."""
     out = []
-    score = round(columns.evidence_weight(attrs), 4)
+    score = round(meaning.evidence_weight(attrs), 4)
     for rec in meaning.records(attrs) or [{"level": attrs.get("level"), "support": meaning.REVIEW_SUPPORT}]:
         notes: dict[str, Any] = {key: rec[key] for key in ANNOTATED if rec.get(key) not in (None, "", [])}
         notes.update(mechgraph_relation=k, mechgraph_score=score)

@@ -188,7 +188,7 @@ def statement(relation: str, source_kind: str | None = None, target_kind: str | 
     """The Biolink predicate and qualifiers of one edge (see the module docstring)."""
     attrs = attrs or {}
     rule = KGX_RULES.get(relation, KgxRule("biolink:related_to"))
-    sign = columns.sign_int(columns.sign_symbol(attrs, relation))
+    sign = meaning.sign_int(meaning.sign_symbol(attrs, relation))
     if meaning.is_efficacy_edge(relation, source_kind, target_kind):
         return {"predicate": EFFICACY_PREDICATES[sign]}
     if relation == "associated_with":
@@ -244,13 +244,13 @@ def kgx_records(g: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str
         rec = merged.setdefault(key, {"statement": said, "relation": [], "sign": set(), "score": 0.0, "levels": set(),
                                       "supports": set(), "refs": [], "publications": set(), "u": u, "v": v})
         rec["relation"].append(k)
-        rec["sign"].add(columns.sign_int(columns.sign_symbol(a, k)))
-        rec["score"] = max(rec["score"], columns.evidence_weight(a))
+        rec["sign"].add(meaning.sign_int(meaning.sign_symbol(a, k)))
+        rec["score"] = max(rec["score"], meaning.evidence_weight(a))
         if a.get("level"):
             rec["levels"].add(str(a["level"]))
-        rec["supports"].update(columns.edge_supports(a))
-        rec["refs"].extend(r for r in columns.edge_refs(a) if r not in rec["refs"])
-        rec["publications"].update(f"doi:{d}" for d in columns.edge_dois(a))
+        rec["supports"].update(meaning.edge_supports(a))
+        rec["refs"].extend(r for r in meaning.edge_refs(a) if r not in rec["refs"])
+        rec["publications"].update(f"doi:{d}" for d in meaning.edge_dois(a))
     edges = []
     for (s, o, *_), m in merged.items():
         supports = sorted(m["supports"])

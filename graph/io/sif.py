@@ -122,12 +122,12 @@ def side_edges(g: nx.MultiDiGraph, names: dict[Any, str], which: str) -> list[Si
 def _merge(merged: dict[tuple[str, int, str], SifEdge], key: tuple[str, int, str], a: dict[str, Any], relation: str) -> None:
     e = merged.setdefault(key, SifEdge(key[0], key[2], key[1]))
     e.relations.append(relation)
-    e.score = max(e.score, columns.evidence_weight(a))
+    e.score = max(e.score, meaning.evidence_weight(a))
     if a.get("level"):
         e.levels.add(str(a["level"]))
-    e.supports.update(columns.edge_supports(a))
-    e.refs.extend(r for r in columns.edge_refs(a) if r not in e.refs)
-    e.dois.update(columns.edge_dois(a))
+    e.supports.update(meaning.edge_supports(a))
+    e.refs.extend(r for r in meaning.edge_refs(a) if r not in e.refs)
+    e.dois.update(meaning.edge_dois(a))
 
 
 def sif_texts(g: nx.MultiDiGraph) -> dict[str, str]:

@@ -9,6 +9,6 @@ imports `cypher`, `io`, `curation`, `props`, `schema` and `errors` below it.
 """
 
 from .factory import BACKENDS, embedded_backend, open_backend, source_description, source_graph
-from .protocol import Backend, Connection, Stats
+from .protocol import Backend, BoundedBackend, Connection, Stats
 
-__all__ = ["BACKENDS", "Backend", "Connection", "Stats", "embedded_backend", "open_backend", "source_description", "source_graph"]
+__all__ = ["BACKENDS", "Backend", "BoundedBackend", "Connection", "Stats", "embedded_backend", "open_backend", "source_description", "source_graph"]

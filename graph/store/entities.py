@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import MechGraphError, UnknownEntity
-from .protocol import Backend
+from .protocol import Backend, BoundedBackend
 
 
 def suggest(backend: Backend, text: str, n: int = 5) -> list[str]:
@@ -74,8 +74,7 @@ def describe(backend: Backend, name: str) -> EntityView:
     """Resolve `name` and gather the entity with all its edges and their evidence."""
     eid = resolve(backend, name)
     out, inc = [], []
-    together = getattr(backend, "entity_with_edges", None)  # a server backend: one query, not one per edge
-    found = together(eid) if together else None
+    found = backend.entity_with_edges(eid) if isinstance(backend, BoundedBackend) else None  # one query, not one per edge
     if found is not None:
         ent, edges = found
         for u, v, rel, attrs, other_name in edges:
