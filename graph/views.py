@@ -55,6 +55,20 @@ class Drawn:
     warning: str | None = None
 
 
+def picture_format(output: str | Path | None) -> str:
+    """The format a picture is written in when none is given: svg or png by the file's ending, else html."""
+    suffix = Path(output or "").suffix.lower().lstrip(".")
+    return suffix if suffix in ("svg", "png") else "html"
+
+
+def draw_overlay(g: nx.MultiDiGraph, overlay: Any, output: str | Path, data: str | Path) -> Path:
+    """`overlay -o`: the graph coloured by an overlay of expression data (mechgraph.omics) as an HTML page."""
+    from .omics import annotate
+
+    title = f"mechgraph overlay: {Path(data).name}"
+    return write_picture(annotate(g, overlay), Path(output), "html", title=title)
+
+
 def default_name(view: str, *ids: str, fmt: str = "html") -> str:
     """`mechgraph-map.html`, `mechgraph-around-thbs2_caf.html`, `mechgraph-path-a-b.png`."""
     parts = [view, *ids]

@@ -214,7 +214,7 @@ def test_default_answers_never_pass_a_hypothesis(seed_graph):
 def test_every_therapy_has_a_bounded_effect_decided_by_its_strongest_evidence(seed_graph):
     from mechgraph import schema
     from mechgraph.analysis import hierarchy
-    from mechgraph.explain import effect_text
+    from mechgraph.cli.answers_text import effect_text
 
     therapies = [n for n, a in seed_graph.nodes(data=True) if a.get("kind") in ("therapy", "therapy_class")]
     with_results = 0

@@ -11,7 +11,7 @@ from mechgraph.analysis.effects import therapy_effect
 from mechgraph.analysis.paths import PathOptions, find_paths, signed_paths
 from mechgraph.analysis.targets import rank_targets
 from mechgraph.errors import MechGraphError
-from mechgraph.explain import combination_text, path_text
+from mechgraph.cli.answers_text import combination_text, path_text
 
 import networkx as nx
 

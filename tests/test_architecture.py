@@ -22,8 +22,8 @@ LAYERS = {
     "analysis": 5,
     "omics": 6,
     "viz": 7,
-    "pipeline": 8, "report": 8, "explain": 8, "views": 8,
-    "cli": 9, "cli_options": 9,
+    "pipeline": 8, "views": 8,
+    "cli": 9,
     "__main__": 10,
 }
 

@@ -219,7 +219,7 @@ def test_numeric_options_reject_out_of_range(capsys):
 
 
 def test_table_wraps_and_never_cuts():
-    from mechgraph.report import table
+    from mechgraph.cli.text import table
 
     rows = [{"name": "THBS2+ cancer-associated fibroblast " * 3, "n": 1}, {"name": "short", "n": 22}]
     text = table(rows, width=40)

@@ -9,7 +9,7 @@ from mechgraph import props, schema
 from mechgraph.cli import main
 from mechgraph.curation import build_graph, read_seeds
 from mechgraph.curation.provenance import provenance_counts
-from mechgraph.report import format_evidence
+from mechgraph.cli.records_text import evidence_line
 from test_seeds import MINIMAL, problems, write_seeds
 
 EDGE = MINIMAL["edges.yaml"]
@@ -182,11 +182,11 @@ def test_provenance_counts(tmp_path):
 
 
 def test_evidence_line_shows_support_locator_design_and_level():
-    line = format_evidence({"ref": "7", "doi": "10.7150/jca.31787", "support": "review_text", "locator": "1.1 ¶2",
-                            "design": "cross_sectional", "level": "observational_human", "species": "human_samples", "summary": "S."})
+    line = evidence_line({"ref": "7", "doi": "10.7150/jca.31787", "support": "review_text", "locator": "1.1 ¶2",
+                          "design": "cross_sectional", "level": "observational_human", "species": "human_samples", "summary": "S."})
     assert " ".join(line.split()) == "[review_text 1.1 ¶2] ref 7 doi:10.7150/jca.31787 | cross_sectional -> observational_human | human_samples: S."
     assert line.startswith("      [review_text") and all(len(x) <= 100 for x in line.splitlines())
-    line = format_evidence({"support": "curator", "level": "expert_statement", "species": "review", "summary": "S."})
+    line = evidence_line({"support": "curator", "level": "expert_statement", "species": "review", "summary": "S."})
     assert line == "      [curator] no reference | expert_statement | review: S."
 
 

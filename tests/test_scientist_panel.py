@@ -15,7 +15,7 @@ from mechgraph.analysis.combine import combine, escape_routes
 from mechgraph.analysis.effects import therapy_effect
 from mechgraph.analysis.paths import PathOptions, find_paths
 from mechgraph.analysis.targets import rank_targets
-from mechgraph.explain import combination_text, effect_text, path_text, targets_text
+from mechgraph.cli.answers_text import combination_text, effect_text, path_text, targets_text
 from mechgraph.store.embedded import NetworkXBackend
 from mechgraph.store.entities import resolve
 

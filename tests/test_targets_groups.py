@@ -8,7 +8,7 @@ import math
 from conftest import small_graph
 from mechgraph.analysis.targets import complex_groups, influence_table, outcome_reach, rank_targets
 from mechgraph.analysis.index import mechanism_index
-from mechgraph.explain import targets_text
+from mechgraph.cli.answers_text import targets_text
 
 PM = "peritoneal_metastasis"
 OBS, MOUSE = "observational_human", "preclinical_in_vivo"

@@ -360,7 +360,7 @@ def test_path_titles_state_the_verdict():
 def test_a_path_picture_never_claims_paths_that_path_does_not_find(backend, tmp_path):
     """`path "M2 macrophage" nivolumab` finds no mechanistic meeting point: the picture says so
     (and draws the shared outcomes it found), as the text answer does."""
-    from mechgraph.explain import path_text
+    from mechgraph.cli.answers_text import path_text
 
     g = backend.to_networkx()
     answer = find_paths(g, "m2_tam", "nivolumab")

@@ -8,3 +8,11 @@ meet and the escape routes around one. `semantics` writes down what an edge mean
 Neo4j graph a question needs. Each works on a NetworkX MultiDiGraph (what
 a backend hands over); this layer imports `schema` and `errors`, and the store below it.
 """
+
+from .bounded import combine_in, escape_routes_in, find_paths_in, therapy_effect_in
+from .gaps import evidence_gaps
+from .paths import PathOptions, find_paths, through_text
+from .targets import rank_targets
+
+__all__ = ["PathOptions", "combine_in", "escape_routes_in", "evidence_gaps", "find_paths", "find_paths_in", "rank_targets",
+           "therapy_effect_in", "through_text"]

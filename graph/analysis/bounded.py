@@ -314,3 +314,17 @@ def combine_graph(backend: Backend, a: str, b: str, opts: PathOptions, stratum: 
                                 degree_skip_kinds=_DEGREE_SKIP)
     forget(g)
     return g
+
+
+def combine_in(backend: Backend, a: str, b: str, opts: PathOptions, stratum: str | None = None):
+    """`combine.combine` of two therapies on whatever backend holds the graph, fetching only what it needs."""
+    from .combine import combine
+
+    return combine(combine_graph(backend, a, b, opts, stratum), a, b, opts, stratum=stratum)
+
+
+def escape_routes_in(backend: Backend, therapy: str, outcome: str, opts: PathOptions, stratum: str | None = None):
+    """`combine.escape_routes` of one therapy toward an outcome (on the whole analysis graph: its routes may start anywhere)."""
+    from .combine import escape_routes
+
+    return escape_routes(backend.analysis_graph(), therapy, outcome, opts, stratum=stratum)

@@ -77,3 +77,11 @@ def build_graph(data: SeedData) -> nx.MultiDiGraph:
 def graph_from_seeds(path: Path | str | None = None) -> nx.MultiDiGraph:
     """Validate the seed files under `path` (default: the project's seeds) and build the graph."""
     return build_graph(read_seeds(path))
+
+
+def check_seeds(path: Path | str | None = None) -> dict[str, int]:
+    """`mechgraph validate`: read, check and build the seeds under `path`; how many entities, edges
+    and references they hold. Raises SeedError listing every problem."""
+    data = read_seeds(path)
+    g = build_graph(data)
+    return {"entities": g.number_of_nodes(), "edges": g.number_of_edges(), "references": len(data.references)}

@@ -44,7 +44,7 @@ from functools import cached_property
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..errors import MechGraphError
 from ..fsio import read_limited
@@ -118,6 +118,14 @@ class ReviewText:
     def cited_references(self) -> set[int]:
         """Every reference number the review's text cites."""
         return {n for p in self.paragraphs for n in p.citations}
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every locator the review has (`mechgraph audit --paragraphs`): each paragraph's lines,
+        citations and text, each table row's line, registry id and title."""
+        return {"paragraphs": [{"locator": p.locator, "first_line": p.first_line, "last_line": p.last_line,
+                                "citations": sorted(p.citations), "text": p.text} for p in self.paragraphs],
+                "table_rows": [{"locator": r.locator, "line": r.line, "registry_id": r.registry_id, "title": r.title}
+                               for r in self.table_rows]}
 
 
 WORDING_SAME = str.maketrans({"⁃": "-", "‐": "-", "－": "-", "—": "-", "（": "(", "）": ")", "ɣ": "γ", "，": ",", "、": ","})

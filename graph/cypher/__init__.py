@@ -96,5 +96,8 @@ API: `CypherEngine(g).run(text, params, limits=...)` (indexes built once per eng
 """
 
 from .executor import CypherEngine, run_cypher
+from .limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, QueryLimits
+from .named import named_queries, named_query, named_query_list, parse_params
 
-__all__ = ["CypherEngine", "run_cypher"]
+__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "CypherEngine", "QueryLimits", "named_queries", "named_query",
+           "named_query_list", "parse_params", "run_cypher"]

@@ -49,6 +49,15 @@ def named_queries() -> dict[str, NamedQuery]:
     return out
 
 
+def named_query_list() -> list[dict[str, str]]:
+    """`mechgraph query --list`: each named query's name, parameters (type and default) and description."""
+    return [
+        {"name": q.name, "parameters": ", ".join(f"{k} ({t}{'=' + d if d else ''})" for k, (t, d) in q.params.items()),
+         "description": q.description}
+        for q in named_queries().values()
+    ]
+
+
 def named_query(name: str) -> NamedQuery:
     """The named query `name`, or a QueryError listing the available ones."""
     queries = named_queries()

@@ -72,3 +72,11 @@ def annotate(g: nx.MultiDiGraph, ov: Overlay) -> nx.MultiDiGraph:
                 attrs["overlay_label"] = label
     out.graph["overlay"] = {"data": ov.path, "method": ov.method}
     return out
+
+
+def overlay_graph(g: nx.MultiDiGraph, data: Any, **read: Any) -> nx.MultiDiGraph:
+    """`viz --data`: score the graph on the expression file `data` (`score.run_overlay`, with its
+    reading options) and return the annotated copy the page colours by."""
+    from .score import run_overlay
+
+    return annotate(g, run_overlay(g, data, **read))

@@ -1,23 +1,18 @@
-"""Answers written for a person: paths, targets, effects and combinations as text of at most 100 columns.
+"""The analyses' answers as text for a person: paths, targets, effects, combinations, escape routes, gaps.
 
-Every line names entities by name, never by id; `--json` gives the full data instead.
+Each function takes the command's JSON-ready dict (what --json prints) and returns text shaped by
+`mechgraph.cli.text` (one width, one wrap). Every line names entities by name, never by id.
 """
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
-from .analysis.paths import through_text
+from ..analysis import through_text
+from ..edges import SIGN_VERB
+from .text import one_line, wrap
 
-WIDTH = 100
 SIGN_WORD = {"+": "+", "-": "−", "=": "=", "0": "0"}
-
-
-def wrap(text: str, indent: str = "", width: int = WIDTH) -> str:
-    """Wrap one paragraph at `width`, continuation lines indented two more spaces."""
-    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent + "  ",
-                         break_long_words=True, break_on_hyphens=False)
 
 
 def _names(nodes: list[dict[str, str]]) -> dict[str, str]:
@@ -114,7 +109,7 @@ def path_text(answer: dict[str, Any]) -> str:
                 lines.append(wrap(f"- {p['meeting']['name']}: {p['relation']}  (score {p['score']:.3f})", "  "))
                 lines += _legs(p, indent="    ")
             else:
-                effect = {"+": "raises", "-": "lowers"}.get(p["sign"], "changes")
+                effect = SIGN_VERB.get(p["sign"], "changes")
                 last = p["steps"][-1]
                 lines.append(wrap(f"- {src} {effect} the efficacy of {_names(p['nodes']).get(last['target'], last['target'])}"
                                   f"  (score {p['score']:.3f})", "  "))
@@ -223,6 +218,8 @@ def _target_reason(t: dict[str, Any]) -> str:
     else:
         parts.append("no therapy in the graph acts on it yet")
     return "; ".join(parts)
+
+
 # --- effect ---------------------------------------------------------------------------------
 
 SAID = {"lowers": "lowered it", "raises": "raised it", "null": "showed no effect on it"}
@@ -290,7 +287,7 @@ def combination_text(c: dict[str, Any]) -> str:
     if c.get("modifiers"):
         lines += ["", f"what one does to the other's efficacy ({len(c['modifiers'])}; modifiers, not mechanisms):"]
         for m in c["modifiers"]:
-            verb = {"+": "raises", "-": "lowers"}.get(m["sign"], "changes")
+            verb = SIGN_VERB.get(m["sign"], "changes")
             lines.append(wrap(f"- {m['source_name']} {verb} the efficacy of {m['target_name']} ({m['relation']}; "
                               f"{m['level']}, ref {', '.join(m['refs']) or '-'})", "  "))
     for title, key in (("reinforce each other", "reinforce"), ("cancel out", "cancel"), ("shared outcomes", "shared_outcomes")):
@@ -323,3 +320,18 @@ def escape_text(e: dict[str, Any]) -> str:
         if r["partners"]:
             lines.append(wrap("acted on by: " + ", ".join(f"{x['name']} ({x['relation']})" for x in r["partners"]), "   "))
     return "\n".join(lines)
+
+
+# --- gaps -----------------------------------------------------------------------------------
+
+
+def gaps_text(groups: dict[str, list[dict[str, Any]]], names: dict[str, str]) -> str:
+    """Mechanisms with only preclinical or in vitro support, by group, entities by name."""
+    out = []
+    for group, rows in groups.items():
+        out.append(f"{group} ({len(rows)})")
+        for r in rows:
+            src, dst = names.get(r["source"], r["source"]), names.get(r["target"], r["target"])
+            out.append(wrap(one_line(f"{src} -{r['relation']} ({r['sign']})-> {dst}; "
+                                     f"{'/'.join(r['levels'])}; ref {', '.join(str(x) for x in r['refs'])}"), "  ", 4))
+    return "\n".join(out)
