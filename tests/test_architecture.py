@@ -23,7 +23,7 @@ LAYERS = {
     "omics": 6,
     "viz": 7,
     "pipeline": 8, "report": 8, "explain": 8, "views": 8,
-    "cli": 9, "cli_options": 9,
+    "cli": 9, "cli_options": 9, "cli_exit": 9,
     "__main__": 10,
 }
 
