@@ -1,8 +1,8 @@
 """The `mechgraph` command line, thin: each command parses its options, calls one function of the
 package and formats what it returns.
 
-`app` holds the click group and the entry point (`main`), which turns every mechgraph error into
-one line and an exit status; `options` declares once each option several commands share (the
+`app` holds the click group and the entry point (`main`); `exits` how every command ends: each
+mechgraph error, signal, closed pipe or bug as one line and an exit status; `options` declares once each option several commands share (the
 graph's source and the Neo4j connection, --json, the path search, the expression data, the query
 limits) and the `State` they fill; `text` shapes all terminal output (one width, one wrap,
 tables, JSON, and `finish`, the JSON-or-text ending of every command that answers), and
