@@ -24,7 +24,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "graph" / "io" / "hgnc.tsv"
-sys.path.insert(0, str(ROOT))
 
 
 def seed_symbols(seeds: Path | None) -> set[str]:

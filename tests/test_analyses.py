@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import small_graph
+from tests.support.graphs import small_graph
 from mechgraph.analysis.combine import combine, escape_routes
 from mechgraph.analysis.effects import therapy_effect
 from mechgraph.analysis.gaps import evidence_gaps

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from conftest import ROOT
+from tests.support.checkout import ROOT
 
 PACKAGE = ROOT / "graph"
 MAX_LINES = 800

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IN_CI, ROOT, SEEDS
+from tests.support.checkout import IN_CI, ROOT, SEEDS
 from mechgraph.cli import main
 from mechgraph.curation.audit import audit_seeds
 from mechgraph.curation.review_text import citations_in, display_width, parse_review

@@ -7,10 +7,10 @@ import statistics
 import subprocess
 import sys
 
-from conftest import ROOT
+from tests.support.checkout import ROOT
 
 from mechgraph import schema
-from synthetic import degree_summary, synthetic_graph, synthetic_seeds
+from tests.support.synthetic import degree_summary, synthetic_graph, synthetic_seeds
 
 PER_SIZE_KEYS = (
     "nodes",
@@ -29,7 +29,7 @@ PER_SIZE_KEYS = (
 def test_quick_benchmark_writes_the_required_keys(tmp_path):
     out = tmp_path / "bench.json"
     p = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--quick", "--skip-neo4j", "--out", str(out)],
+        [sys.executable, "-m", "benchmarks", "--quick", "--skip-neo4j", "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,

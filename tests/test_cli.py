@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 
-from conftest import ROOT, SEEDS
+from tests.support.checkout import ROOT, SEEDS
 from mechgraph.cli import cli, main
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import networkx as nx
 import pytest
-from cypher_helpers import build_graph
+from tests.support.cypher import build_graph
 from mechgraph.cypher import CypherEngine
 from mechgraph.cypher.temporal import Date, DateTime, Duration, LocalTime, java_string
 from mechgraph.errors import QueryError

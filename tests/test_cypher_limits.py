@@ -16,7 +16,7 @@ import time
 
 import networkx as nx
 import pytest
-from conftest import ROOT
+from tests.support.checkout import ROOT
 from mechgraph.cypher import CypherEngine
 from mechgraph.cypher.limits import NO_LIMITS, QueryLimits, QueryStopped
 from mechgraph.errors import QueryError

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ev, small_graph
+from tests.support.graphs import ev, small_graph
 from mechgraph import edges, schema
 from mechgraph.edges import ACTING_RELATIONS
 from mechgraph.schema import THERAPY_KINDS

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from cypher_helpers import (
+from tests.support.cypher import (
     PARAMS,
     build_graph,
     evidence,

@@ -23,7 +23,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from cypher_helpers import PARAMS, build_graph, garbled_queries, temporal_queries, well_formed_queries
+from tests.support.cypher import PARAMS, build_graph, garbled_queries, temporal_queries, well_formed_queries
 from mechgraph.cypher.temporal import from_driver, is_temporal, to_string
 from mechgraph.errors import QueryError
 from mechgraph.store.embedded import NetworkXBackend

@@ -1,4 +1,4 @@
-"""The openCypher TCK runner (scripts/tck.py): its Gherkin reading, CREATE setups and comparisons,
+"""The openCypher TCK runner (tests/support/tck.py): its Gherkin reading, CREATE setups and comparisons,
 on a small feature written here; and the real TCK when MECHGRAPH_TCK_FEATURES names its folder."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-import tck
+from tests.support import tck
 
 FEATURE = r'''
 Feature: Tiny - written for the runner's own test

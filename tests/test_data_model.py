@@ -7,7 +7,7 @@ import textwrap
 
 from mechgraph.curation import build_graph, read_seeds
 from mechgraph.curation.seeds import publication_label
-from test_seeds import MINIMAL, problems, write_seeds
+from tests.test_seeds import MINIMAL, problems, write_seeds
 
 REFS = MINIMAL["references.yaml"] + (
     "  - ref: 2\n"

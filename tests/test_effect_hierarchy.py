@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from conftest import small_graph
+from tests.support.graphs import small_graph
 from mechgraph import schema
 from mechgraph.analysis import hierarchy as hi
 from mechgraph.analysis.effects import therapy_effect

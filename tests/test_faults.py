@@ -42,7 +42,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IN_CI, ROOT, SEEDS
 from mechgraph.cli import main
 
 LIMIT_CPU_SECONDS = 5.0  # the bound for hitting any limit
@@ -774,8 +773,6 @@ def test_a_load_cut_off_after_staging_reports_what_the_server_holds(private_serv
             assert said == "unknown", said  # honest, when the server stayed away; counted
         old_fp = held
 
-
-from test_neo4j_hardening import private_server  # noqa: E402,F401 - the private, killable server fixture
 
 
 # --- the count ------------------------------------------------------------------------------------

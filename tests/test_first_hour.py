@@ -7,7 +7,7 @@ import re
 
 import yaml
 
-from conftest import ROOT
+from tests.support.checkout import ROOT
 from mechgraph.cli import main
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import IN_CI
+from tests.support.checkout import IN_CI
 
 
 def _ndex2():

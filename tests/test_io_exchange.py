@@ -16,7 +16,8 @@ import math
 import networkx as nx
 import pytest
 
-from conftest import IN_CI, ev
+from tests.support.checkout import IN_CI
+from tests.support.graphs import ev
 from mechgraph import edges as meaning
 from mechgraph.analysis.semantics import step_weight_of
 from mechgraph.edges import SUPPORTS, usable_records

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import IN_CI, ROOT
+from tests.support.checkout import IN_CI, ROOT
 from mechgraph.io import hgnc
 
 

@@ -7,7 +7,8 @@ import json
 import networkx as nx
 import pytest
 
-from conftest import IN_CI, ev
+from tests.support.checkout import IN_CI
+from tests.support.graphs import ev
 from mechgraph import edges as meaning
 from mechgraph import schema
 from mechgraph.io import export_files, format_for

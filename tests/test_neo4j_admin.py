@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import csv
 import os
-import socket
 import subprocess
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
-from conftest import IN_CI, ROOT, SEEDS, small_graph
+from tests.support.neo4j import free_port
+from tests.support.checkout import IN_CI, ROOT, SEEDS
+from tests.support.graphs import small_graph
 from mechgraph.cli import main
 from mechgraph.errors import ExportError
 from mechgraph.io import export_graph
@@ -139,12 +140,6 @@ def test_the_cli_writes_the_folder(tmp_path, capsys):
 # --- Neo4j's own import tool, against the real server ---------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def imported_server(folder: Path, home: Path):
     """`scripts/neo4j-local.sh import FOLDER` on a free port and a fresh data dir; returns (uri, stop)."""
     script = ROOT / "scripts" / "neo4j-local.sh"
@@ -211,6 +206,6 @@ def test_hostile_text_survives_the_import_tool(neo4j_conn, tmp_path, capsys):
 @pytest.mark.neo4j
 @pytest.mark.slow
 def test_a_synthetic_graph_of_10k_edges_imports_the_same(neo4j_conn, tmp_path, capsys):
-    from synthetic import synthetic_graph
+    from tests.support.synthetic import synthetic_graph
 
     import_and_compare(synthetic_graph(10_000, seed=3), neo4j_conn, tmp_path, capsys)

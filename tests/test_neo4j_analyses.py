@@ -17,7 +17,7 @@ from mechgraph.analysis.bounded import combine_graph, degree_relations, find_pat
 from mechgraph.store.embedded import NetworkXBackend
 from mechgraph.store.entities import describe
 
-from conftest import small_graph
+from tests.support.graphs import small_graph
 
 SYNTHETIC_EDGES = 10_000
 
@@ -114,7 +114,7 @@ def test_show_takes_one_query_and_matches_the_embedded_view(loaded_neo4j, seed_g
 
 @pytest.fixture(scope="module")
 def synthetic_10k():
-    from synthetic import synthetic_graph
+    from tests.support.synthetic import synthetic_graph
 
     return synthetic_graph(SYNTHETIC_EDGES, seed=0)
 
@@ -131,7 +131,7 @@ def neo4j_10k(neo4j_conn, synthetic_10k):
 
 
 def _synthetic_pairs(g: nx.MultiDiGraph):
-    from bench import pick_pairs
+    from benchmarks.embedded import pick_pairs
 
     directed = pick_pairs(g, 0)
     kinds = nx.get_node_attributes(g, "kind")
@@ -293,7 +293,7 @@ def _round_graph() -> nx.MultiDiGraph:
     """A hand-built graph with every new rule: a class with members two levels down, a summary
     edge recording its chain, modifiers, a form, two strata, complexes with a shared part and a
     proposal (all as the seeds will hold them)."""
-    from test_answers import KINDS, graph
+    from tests.test_answers import KINDS, graph
 
     KINDS.update({"tim3": "gene", "gal9": "gene", "vista": "gene", "axl": "gene"})
     g = graph([

@@ -9,7 +9,8 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from conftest import SEEDS, small_graph
+from tests.support.checkout import SEEDS
+from tests.support.graphs import small_graph
 from mechgraph import __version__
 from mechgraph.cli import main
 from mechgraph.io import read_graph, to_node_link

@@ -17,7 +17,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from conftest import IN_CI, ROOT, small_graph
+from tests.support.checkout import IN_CI, ROOT
+from tests.support.graphs import small_graph
 
 from mechgraph.cli import main
 from mechgraph.omics import genes as gm
@@ -48,7 +49,7 @@ def seed_genes(seed_graph) -> list[str]:
 def planted(tmp_path_factory, seed_genes) -> Path:
     """2,000 cells in 5 groups; C3 planted in THBS2+ CAF, C3AR1 in SPP1+ TAM (the review's CAF-TAM axis)."""
     need("anndata")
-    from synthetic_omics import write_h5ad
+    from tests.support.synthetic_omics import write_h5ad
 
     p = tmp_path_factory.mktemp("omics") / "planted.h5ad"
     return write_h5ad(p, 2000, seed_genes, GROUPS, ligand="C3", receptor="C3AR1", sender="THBS2+ CAF", receiver="SPP1+ TAM", seed=3)
@@ -209,7 +210,7 @@ def test_targets_with_data_raise_the_active_axis_and_say_why(seed_graph, planted
 def test_compare_two_conditions_over_replicate_samples(seed_graph, seed_genes, tmp_path, capsys):
     need("anndata")
     need("scipy")
-    from synthetic_omics import write_h5ad
+    from tests.support.synthetic_omics import write_h5ad
 
     samples = [f"s{i}" for i in range(6)]
     cond = {s: ("responder" if i < 3 else "non_responder") for i, s in enumerate(samples)}
@@ -346,7 +347,7 @@ def test_without_the_extra_the_command_says_how_to_install(planted, tmp_path):
 
 def test_overlay_per_sample(seed_graph, seed_genes, tmp_path):
     need("anndata")
-    from synthetic_omics import write_h5ad
+    from tests.support.synthetic_omics import write_h5ad
 
     from mechgraph.omics.score import OverlayOptions, run_overlay
 

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from conftest import IN_CI, ROOT
+from tests.support.checkout import IN_CI, ROOT
 
 from mechgraph.cli import main
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from conftest import IN_CI, ROOT, small_graph
+from tests.support.checkout import IN_CI, ROOT
+from tests.support.graphs import small_graph
 
 from mechgraph.cli import main
 from mechgraph.omics import genes as gm

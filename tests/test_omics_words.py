@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from conftest import IN_CI, ROOT
+from tests.support.checkout import IN_CI, ROOT
 from mechgraph.cli import main
 
 SEEDS = str(ROOT / "seeds")

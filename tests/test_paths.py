@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from conftest import small_graph
+from tests.support.graphs import small_graph
 from mechgraph.analysis.paths import PathOptions, find_paths, signed_paths
 from mechgraph.analysis.semantics import STEP_PENALTY
 from mechgraph.edges import parse_support

@@ -10,7 +10,7 @@ from mechgraph.cli import main
 from mechgraph.curation import build_graph, read_seeds
 from mechgraph.curation.provenance import provenance_counts
 from mechgraph.cli.records_text import evidence_line
-from test_seeds import MINIMAL, problems, write_seeds
+from tests.test_seeds import MINIMAL, problems, write_seeds
 
 EDGE = MINIMAL["edges.yaml"]
 REFS = MINIMAL["references.yaml"]

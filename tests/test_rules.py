@@ -3,8 +3,8 @@ that breaks it, with the FILE:LINE message a curator needs, and a folder that ke
 
 from __future__ import annotations
 
-from test_data_model import CHAIN_EDGES, ENTITIES, REFS, edge
-from test_seeds import problems
+from tests.test_data_model import CHAIN_EDGES, ENTITIES, REFS, edge
+from tests.test_seeds import problems
 
 
 def run(tmp_path, edges: str, entities: str = ENTITIES, refs: str = REFS) -> list[str]:

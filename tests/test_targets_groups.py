@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from conftest import small_graph
+from tests.support.graphs import small_graph
 from mechgraph.analysis.targets import complex_groups, influence_table, outcome_reach, rank_targets
 from mechgraph.analysis.index import mechanism_index
 from mechgraph.cli.answers_text import targets_text

@@ -18,8 +18,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from cdp import Browser, PageRun, non_white_fraction  # scripts/, on sys.path through conftest
-from conftest import IN_CI
+from tests.support.cdp import Browser, PageRun, non_white_fraction
+from tests.support.checkout import IN_CI
 from mechgraph.curation import graph_from_seeds
 from mechgraph.viz import select_subgraph, write_html
 
@@ -34,8 +34,8 @@ HOSTILE_IMG = "<img src=x onerror=alert(1)>"
 HOSTILE_SCRIPT = "</script><script>window.__pwned=1</script>"
 
 # --------------------------------------------------------------------------------------------
-# The browser: Debian's chromium over the DevTools pipe (scripts/cdp.py, shared with
-# scripts/screenshots.py)
+# The browser: Debian's chromium over the DevTools pipe (tests/support/cdp.py, shared with
+# tests/support/screenshots.py)
 # --------------------------------------------------------------------------------------------
 
 

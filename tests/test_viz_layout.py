@@ -15,7 +15,8 @@ import re
 import networkx as nx
 import pytest
 
-from conftest import SEEDS, ev
+from tests.support.checkout import SEEDS
+from tests.support.graphs import ev
 from mechgraph.cli import cli, main
 from mechgraph.errors import MechGraphError
 from mechgraph.store.embedded import NetworkXBackend
@@ -218,7 +219,7 @@ def test_edges_between_two_nodes_share_a_line_unless_their_signs_disagree():
 def test_a_neighbourhood_is_layered_and_hubs_pale_only_on_the_map(seed_graph):
     # drugs that act on a target and are members of a class that acts on it too: the class's
     # column is between them and the target, so their own lines pass it
-    from conftest import small_graph
+    from tests.support.graphs import small_graph
 
     g = small_graph([("d1", "inhibits", "t", "in_vitro"), ("d2", "inhibits", "t", "in_vitro"), ("cls", "inhibits", "t", "in_vitro"),
                      ("d1", "subtype_of", "cls", "expert_statement"), ("d2", "subtype_of", "cls", "expert_statement")],

@@ -21,7 +21,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from cdp import Browser, PageRun, crossings, decode_png, label_boxes, non_white_fraction, overlapping
+from tests.support.cdp import Browser, PageRun, crossings, decode_png, label_boxes, non_white_fraction, overlapping
 from mechgraph.cli import main
 
 pytestmark = pytest.mark.browser

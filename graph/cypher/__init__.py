@@ -87,7 +87,7 @@ Unsupported (QueryError "unsupported Cypher: ...")
   (or a plugin's, such as apoc.*). A function Neo4j does not know is an error, as there.
 
 Checked against Neo4j 5.26 by tests/test_cypher_parity.py (the same queries on both backends,
-random ones included) and against the openCypher TCK by scripts/tck.py (docs/tck-results.md).
+random ones included) and against the openCypher TCK by tests/support/tck.py (docs/tck-results.md).
 
 Parameters are values only: `$name` must be in `params`, else "missing parameter $name".
 

@@ -25,7 +25,7 @@ STAGE_LABEL = "MechGraphStage"  # nodes of a load in progress: invisible to quer
 STAGE_OWNER = "stage_owner"  # which load staged a node; only that load can link or publish it
 RETIRED_LABEL = "MechGraphRetired"  # the previous graph after a swap, deleted in the background
 LOCK_LEASE_MS = 20_000  # a crashed loader's lock expires this long after its last heartbeat
-WORKERS = 3  # parallel write sessions of a load; 3 was fastest on a 2-core machine (scripts/bench.py)
+WORKERS = 3  # parallel write sessions of a load; 3 was fastest on a 2-core machine (benchmarks, --load-only)
 
 
 def cypher_stage_nodes() -> str:

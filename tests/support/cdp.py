@@ -1,4 +1,4 @@
-"""The browser tests' and scripts/screenshots.py's view of Debian's headless Chromium.
+"""The browser tests' and the screenshots' (`tests.support.screenshots`) view of Debian's headless Chromium.
 
 The Chrome DevTools Protocol client itself lives in the package (`mechgraph.viz.browser`: `viz
 --format png|svg` drives the same browser); this module re-exports it and adds what only the
@@ -83,7 +83,7 @@ def non_white_fraction(png: bytes) -> float:
 
 
 # --------------------------------------------------------------------------------------------
-# Measuring a drawn picture (tests/test_viz_browser.py, tests/test_viz_routes.py, scripts/screenshots.py)
+# Measuring a drawn picture (tests/test_viz_browser.py, tests/test_viz_routes.py, tests/support/screenshots.py)
 # --------------------------------------------------------------------------------------------
 
 # Every drawn line (the points the page draws it through) against every node's symbol (the

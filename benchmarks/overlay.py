@@ -1,7 +1,7 @@
-"""The overlay benchmark (`scripts/bench.py --overlay`): `mechgraph overlay` on a synthetic AnnData file.
+"""The overlay benchmark (`python -m benchmarks --overlay`): `mechgraph overlay` on a synthetic AnnData file.
 
 Writes a file of N cells x G genes (the seed graph's HGNC symbols plus filler genes; 20 groups,
-5% of entries expressed, C3 -> C3AR1 planted; scripts/synthetic_omics.py), then times
+5% of entries expressed, C3 -> C3AR1 planted; tests/support/synthetic_omics.py), then times
 `mechgraph overlay FILE --groupby cell_type --json` with the default 1000 label permutations as a
 child process, end to end (interpreter start, reading the .h5ad, scoring, JSON), and reads the
 child's peak resident memory (ru_maxrss). Goal (issue 15): 10^5 cells x 2,000 genes under 60 s
@@ -29,9 +29,9 @@ def run_overlay_bench(n_cells: int, n_genes: int, *, seed: int = 1, keep: str | 
     """Generate the file, run the command once, return the figures."""
     from mechgraph.curation import graph_from_seeds
     from mechgraph.omics.genes import hgnc_symbols
-    from synthetic_omics import write_h5ad
+    from tests.support.synthetic_omics import write_h5ad
 
-    root = Path(__file__).resolve().parents[1]
+    from .common import ROOT as root
     g = graph_from_seeds(root / "seeds")
     symbols = sorted({s for _, a in g.nodes(data=True) for s in hgnc_symbols(a)})
     genes = symbols + [f"FILLER{i}" for i in range(max(0, n_genes - len(symbols)))]

@@ -24,7 +24,7 @@ Each read scenario (each Examples row of an outline) ends as
 The TCK is not vendored (it is fetched data, and CI has no network to GitHub): point the runner
 at a checkout's features folder, e.g.
     git clone --depth 1 https://github.com/opencypher/openCypher /tmp/openCypher
-    python scripts/tck.py /tmp/openCypher/tck/features --out docs/tck-results.md
+    python -m tests.support.tck /tmp/openCypher/tck/features --out docs/tck-results.md
 Without the folder it says so and exits 0.
 """
 
@@ -723,7 +723,7 @@ def _markdown(per_feature: dict, details: list, summary: str, source: str) -> st
     lines = [
         "# openCypher TCK: the embedded Cypher engine",
         "",
-        "Written by `scripts/tck.py` (do not edit by hand). Every read scenario of every feature file of the",
+        "Written by `python -m tests.support.tck` (do not edit by hand). Every read scenario of every feature file of the",
         "TCK (one per Examples row of an outline) is run on the embedded Cypher engine over the scenario's graph.",
         f"Features from {source or 'the openCypher repository'}.",
         "",
@@ -736,7 +736,7 @@ def _markdown(per_feature: dict, details: list, summary: str, source: str) -> st
         "query) are not run: the embedded engine is read-only. Refused: the TCK's procedures (CALL); the",
         "embedded engine has none.",
         "",
-        "Reproduce: `NEO4J_URI=bolt://... python scripts/tck.py tck/features --wipe --out docs/tck-results.md`",
+        "Reproduce: `NEO4J_URI=bolt://... python -m tests.support.tck tck/features --wipe --out docs/tck-results.md`",
         "(or `--no-neo4j` to build the setups with the runner's own CREATE translation; same figures).",
         "",
         "| feature | pass | of which an error | " + " | ".join(STATUSES[1:]) + " | write (not run) |",

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Concurrent clients running the named queries against Neo4j on loopback; latency percentiles.
 
-    NEO4J_URI=bolt://127.0.0.1:7687 python scripts/loadtest.py --clients 16 --seconds 30
+    NEO4J_URI=bolt://127.0.0.1:7687 python -m benchmarks.loadtest --clients 16 --seconds 30
 
 Each client is a thread with its own driver session, looping over the named queries with
 example parameters until the time is up or --max-requests is reached (the loop is bounded in

@@ -12,9 +12,11 @@ link) and whose parent holds `shared` (a link to the checkout's ../shared), so R
 as `seeds/` and `../shared/source/...` work and nothing is written into the checkout. Commands
 that need Neo4j (`--backend neo4j`, `load`) run only when NEO4J_URI is set.
 
-    scripts/readme_examples.py            # check; exit 1 on any difference
-    scripts/readme_examples.py --update   # rewrite the shown outputs from the real ones
-    scripts/readme_examples.py --list     # the examples, one per line
+    python -m tests.support.readme_examples            # check; exit 1 on any difference
+    python -m tests.support.readme_examples --update   # rewrite the shown outputs from the real ones
+    python -m tests.support.readme_examples --list     # the examples, one per line
+
+(from the checkout's root; tests/test_readme.py runs the same check)
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
+from .checkout import README, ROOT
+
 ELLIPSIS = "..."
 MAX_SHOWN = 30  # --update shows at most this many lines of a new example's output
 NEO4J_RE = re.compile(r"--backend\s+neo4j|\bmechgraph\s+load\b|neo4j-local\.sh|docker\b|NEO4J_URI=\$")
@@ -56,7 +58,7 @@ class Example:
     @property
     def runnable(self) -> bool:
         """Commands of this project only: mechgraph, and the shell steps that set an example up."""
-        return not self.command.startswith(("pip ", "python3 -m venv", ".venv/", "docker", "cd ", "python scripts/"))
+        return not self.command.startswith(("pip ", "python3 -m venv", ".venv/", "docker", "cd ", "python -m tests.", "python -m benchmarks"))
 
 
 def parse(text: str) -> list[Example]:
