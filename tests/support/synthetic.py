@@ -1,4 +1,4 @@
-"""Synthetic mechanism graphs in the project's own schema, for benchmarks.
+"""Synthetic mechanism graphs in the project's own schema, for the benchmarks and the large-graph tests.
 
 `synthetic_seeds(n_edges, seed=...)` returns a `SeedData` shaped like validated seed records
 (entities with `_file`/`_line`, edges with evidence), so `mechgraph.curation.build_graph` turns it into
