@@ -63,6 +63,20 @@ class QueryError(MechGraphError):
     """A query that cannot run: Cypher syntax error, a write without --write, an unsupported clause."""
 
 
+class QueryStopped(QueryError):
+    """A query stopped by its time or memory limit (mechgraph.cypher.limits): input that asks too much."""
+
+    exit_code = 2
+
+
+class LostLock(QueryError):
+    """A Neo4j load's lease on the load lock ran out, and another load may own it now."""
+
+
+class OtherGraphPresent(MechGraphError):
+    """The Neo4j database holds a different graph, or nodes that are not mechgraph's; --replace overrides."""
+
+
 class ExportError(MechGraphError):
     """A graph file that cannot be read or written: unknown format, missing file or folder."""
 

@@ -1,11 +1,12 @@
 """The views `mechgraph viz` draws: the map, a neighbourhood, paths in context; named and titled.
 
 This is the application side of the pictures, above `viz`: `draw(backend, ...)` resolves the
-names a person typed (once), fetches the part of the graph the view needs (a region from a store
-that can send one, Neo4j), asks `path` its question (the same search as `mechgraph path`:
-directed, the 5 best, at most 6 steps, unless told otherwise), cuts the part to show, titles it,
-and hands `viz` a graph to draw. `viz` itself draws what it is given and knows nothing of
-stores, names or analyses.
+names a person typed (once), fetches the part of the graph the view needs (only a region from a
+BoundedBackend, Neo4j), asks `path` its question (the same search as `mechgraph path`: the 5
+best, at most 6 steps, unless told otherwise; toward a therapy, where the entity meets its
+mechanism of action), cuts the part to show, titles it, and hands `viz` a graph to draw;
+`draw_overlay` draws the graph coloured by expression data (`overlay -o`). `viz` itself draws
+what it is given and knows nothing of stores, names or analyses.
 
 A path picture is titled by what `path` concluded (`path_title`, the one place that turns a
 `PathAnswer` into words): where the entity meets the therapy and whether it works with or
@@ -17,7 +18,7 @@ names ("around THBS2+ cancer-associated fibroblast"). Without `output` the pictu
 What each view leaves out by default: publications (`publications=True` brings them back); on
 the whole map also clinical trials, as in the map `mechgraph build` writes (`kinds` chooses
 explicitly). `supports` keeps an edge when any of its evidence records has one of the chosen
-supports (review_text, reference_title, curator, hypothesis), the rule the analyses use.
+supports (review_text, reference_title, curator, hypothesis, database), the rule the analyses use.
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ import networkx as nx
 import pytest
 from tests.support.checkout import ROOT
 from mechgraph.cypher import CypherEngine
-from mechgraph.cypher.limits import NO_LIMITS, QueryLimits, QueryStopped
+from mechgraph.cypher.limits import NO_LIMITS, QueryLimits
+from mechgraph.errors import QueryStopped
 from mechgraph.errors import QueryError
 
 TIME_MSG = "query stopped after 1 s, the embedded engine's time limit (raise it with --query-timeout SECONDS, 0 for none)"

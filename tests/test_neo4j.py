@@ -12,7 +12,8 @@ from mechgraph.store.entities import resolve
 from mechgraph.errors import QueryError, UnknownEntity
 from mechgraph.io import to_node_link
 from mechgraph.store.neo4j_backend import META_LABEL, Neo4jBackend
-from mechgraph.store.neo4j_load import STAGE_LABEL, STAGE_OWNER, LostLock, load_into_neo4j, release_lock, try_lock
+from mechgraph.errors import LostLock
+from mechgraph.store.neo4j_load import STAGE_LABEL, STAGE_OWNER, load_into_neo4j, release_lock, try_lock
 from mechgraph.store.embedded import NetworkXBackend
 from mechgraph.cypher.named import named_queries
 from mechgraph.store.queries import run_named, run_query

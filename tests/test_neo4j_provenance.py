@@ -16,7 +16,8 @@ from mechgraph.cli import main
 from mechgraph.io import read_graph, to_node_link
 from mechgraph.io.neo4j_layout import NAME_LABEL, describe_meta, fingerprint, name_rows
 from mechgraph.store.embedded import NetworkXBackend
-from mechgraph.store.neo4j_load import Contents, OtherGraphPresent, load_into_neo4j, refusal
+from mechgraph.errors import OtherGraphPresent
+from mechgraph.store.neo4j_load import Contents, load_into_neo4j, refusal
 from mechgraph.store.queries import run_query
 
 neo4j = pytest.mark.neo4j

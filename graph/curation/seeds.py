@@ -1,10 +1,11 @@
-"""Load and validate the curated seed files into a NetworkX MultiDiGraph.
+"""Read and validate the curated seed files into records (`SeedData`), which build.py turns into the graph.
 
 Seed files are YAML mappings with any of the top-level keys `entities`, `edges`, `references`,
 `axes` and `proposals`. Every problem is reported as `FILE:LINE: message`, all of them at once,
-so a curator can fix a file in one pass. Nothing is built unless every file is valid. Records are
-read here (references, axes, entities, edges), study records and their derived edges in
-studies.py, proposals in proposals.py, and the rules that look across records in rules.py.
+so a curator can fix a file in one pass; `read_seeds` returns records only when every file is
+valid (else SeedError). Records are read here (references, axes, entities, edges), study records
+and their derived edges in studies.py, proposals in proposals.py, and the rules that look across
+records in rules.py; `checker` holds the record checks and the problem collector.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ class Aggregator:
         self.m2 = 0.0
 
     def _too_many(self) -> None:
-        from .limits import QueryStopped
+        from ..errors import QueryStopped
 
         raise QueryStopped(
             f"query stopped: {self.kind}() holds more than the embedded engine's limit of {self.max_items:,} values "

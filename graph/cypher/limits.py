@@ -30,7 +30,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from ..errors import QueryError
+from ..errors import QueryStopped
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MEMORY_MB = 1024
@@ -79,12 +79,6 @@ def resident_bytes() -> int:
             return peak if sys.platform == "darwin" else peak * 1024
         except Exception:  # noqa: BLE001 - no way to measure: the memory limit does not apply
             return 0
-
-
-class QueryStopped(QueryError):
-    """A query stopped by its time or memory limit (exit status 2 on the command line: input that asks too much)."""
-
-    exit_code = 2
 
 
 class Guard:

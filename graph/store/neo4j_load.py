@@ -12,7 +12,7 @@ import networkx as nx
 from neo4j import exceptions as neo4j_errors
 
 from .. import props, schema
-from ..errors import BackendUnavailable, MechGraphError, QueryError
+from ..errors import BackendUnavailable, LostLock, MechGraphError, OtherGraphPresent, QueryError
 from ..fsio import unfiltered
 from ..io.neo4j_layout import (
     META_GRAPH_ID, META_LABEL, NAME_LABEL, SCHEMA_STATEMENTS, describe_meta, fingerprint, meta_properties, name_rows,
@@ -130,10 +130,6 @@ class Rows(list):
 def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
-
-
-class LostLock(QueryError):
-    """This load's lease on the lock ran out and another load may own it now."""
 
 
 def try_lock(session, owner: str, lease_ms: int = LOCK_LEASE_MS) -> bool:
@@ -263,10 +259,6 @@ def _count(n: int, what: str) -> str:
 def source_description(g: nx.MultiDiGraph) -> str:
     """The default `source` of a load from Python: the graph's name."""
     return f"the graph {g.graph.get('name', 'mechgraph')!r} passed from Python"
-
-
-class OtherGraphPresent(MechGraphError):
-    """The database holds a different graph, or nodes that are not mechgraph's; --replace overrides."""
 
 
 @_without_gc
