@@ -8,12 +8,12 @@ import argparse
 import gc
 import random
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .common import ROOT, _status_kb, label, log, med, repeat, reset_peak_rss
 from .goals import GOALS
 from .neo4j_runs import run_neo4j
-
 
 # --- one size, in a worker process --------------------------------------------------------------
 
@@ -77,12 +77,12 @@ def profile_top(fn: Callable[[], Any], n: int = 8) -> list[dict[str, Any]]:
 
 def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     """Every measurement for one size. Runs in its own process, so RSS figures start clean."""
-    from mechgraph.curation import build_graph
     from mechgraph.analysis import index as index_module
     from mechgraph.analysis.index import MechanismIndex
     from mechgraph.analysis.paths import find_paths, signed_paths
     from mechgraph.analysis.search import k_best_paths
     from mechgraph.analysis.targets import rank_targets
+    from mechgraph.curation import build_graph
     from tests.support.synthetic import degree_summary, synthetic_seeds
 
     tag = f"[{label(n)}]"

@@ -19,10 +19,10 @@ import threading
 import time
 from pathlib import Path
 
-from mechgraph.store import Connection  # noqa: E402
-from mechgraph.store.neo4j_backend import Neo4jBackend  # noqa: E402
 from mechgraph.cypher.named import named_queries, prepare_params  # noqa: E402
+from mechgraph.store import Connection  # noqa: E402
 from mechgraph.store.entities import resolve  # noqa: E402
+from mechgraph.store.neo4j_backend import Neo4jBackend  # noqa: E402
 
 EXAMPLES = {
     "therapies_for_target": {"target": "PD-1"},

@@ -22,7 +22,6 @@ from .neo4j_runs import check_neo4j, run_load_only
 from .once import run_cli, run_viz
 from .report import print_report
 
-
 # --- main -----------------------------------------------------------------------------------
 
 
@@ -147,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     results: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
-        "started": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "started": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "args": {k: v for k, v in vars(args).items() if not k.startswith("worker")},
         "machine": machine_info(),
         "method": {

@@ -13,7 +13,6 @@ from typing import Any
 
 from .common import label, log, med, repeat
 
-
 # --- the naive Neo4j loader -------------------------------------------------------------------
 
 
@@ -194,10 +193,10 @@ def run_load_only(n: int, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run_neo4j(g, n: int, args: argparse.Namespace, pairs, embedded_scores, tag: str) -> dict[str, Any]:
-    from mechgraph.store import Connection
-    from mechgraph.store.neo4j_backend import Neo4jBackend
     from mechgraph.analysis.paths import signed_paths
     from mechgraph.analysis.targets import rank_targets
+    from mechgraph.store import Connection
+    from mechgraph.store.neo4j_backend import Neo4jBackend
 
     r: dict[str, Any] = {}
     conn = Connection.from_env(uri=args.neo4j_uri)
@@ -246,8 +245,8 @@ def run_neo4j(g, n: int, args: argparse.Namespace, pairs, embedded_scores, tag: 
     r["neo4j_roundtrip_ok"] = last.get("shape") == (g.number_of_nodes(), g.number_of_edges()) and last.get("scores") == embedded_scores
 
     # what `mechgraph --backend neo4j path` does now: fetch only the region the search expands
-    from mechgraph.analysis.paths import PathOptions, find_paths
     from mechgraph.analysis.bounded import find_paths_in
+    from mechgraph.analysis.paths import PathOptions, find_paths
 
     bounded: dict[str, Any] = {}
     b = Neo4jBackend(conn)
@@ -283,8 +282,8 @@ def run_neo4j(g, n: int, args: argparse.Namespace, pairs, embedded_scores, tag: 
 
 
 def check_neo4j(uri: str) -> tuple[bool, str, str | None]:
-    from mechgraph.store import Connection
     from mechgraph.errors import MechGraphError
+    from mechgraph.store import Connection
     from mechgraph.store.neo4j_backend import Neo4jBackend
 
     try:

@@ -13,7 +13,6 @@ from typing import Any
 
 from .common import ROOT, SEED_SHOW_NAME, label, log, med, repeat
 
-
 # --- viz, in a worker process -----------------------------------------------------------------
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from .common import SEED_SHOW_NAME
 
-
 # --- output -------------------------------------------------------------------------------
 
 

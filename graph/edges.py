@@ -35,7 +35,8 @@ Records that share an `observation` key are one observation and count once where
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from . import schema
 from .errors import MechGraphError

@@ -37,9 +37,10 @@ import signal
 import stat
 import threading
 import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .errors import InputTooLarge, MechGraphError, OutputError
 
@@ -465,7 +466,7 @@ class Publication:
             _forget(tmp)
         self._temps = []
 
-    def __enter__(self) -> "Publication":
+    def __enter__(self) -> Publication:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

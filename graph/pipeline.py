@@ -61,9 +61,9 @@ BELOW_GAP, CELL_W, CELL_H = 120.0, 220.0, 90.0
 def map_positions(g: nx.MultiDiGraph) -> dict[Any, tuple[float, float]]:
     """Each node's (x, y) on the map `mechgraph viz` draws (the same selection and layout); the
     nodes the map leaves out (publications, trials) in rows below it, by kind then name."""
+    from .views import MAP_LEAVES_OUT
     from .viz.scene import page_data
     from .viz.select import select_subgraph
-    from .views import MAP_LEAVES_OUT
 
     kinds = sorted({str(a.get("kind")) for _, a in g.nodes(data=True)} - set(MAP_LEAVES_OUT))
     sub = select_subgraph(g, kinds=kinds)

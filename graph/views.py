@@ -31,10 +31,10 @@ from typing import Any
 import networkx as nx
 
 from . import schema
+from .analysis.bounded import find_paths_in
 from .analysis.paths import DEFAULT_K as PATH_K  # the same defaults as `mechgraph path`
 from .analysis.paths import DEFAULT_MAX_LEN as PATH_MAX_LEN
 from .analysis.paths import PathAnswer, PathOptions, SignedPath, find_paths, path_ids
-from .analysis.bounded import find_paths_in
 from .edges import SIGN_VERB, SUPPORTS, parse_support
 from .errors import MechGraphError
 from .store.entities import resolve

@@ -8,15 +8,15 @@ from collections import Counter
 
 import pytest
 
-from tests.support.graphs import small_graph
 from mechgraph.analysis.combine import combine, escape_routes
 from mechgraph.analysis.effects import therapy_effect
 from mechgraph.analysis.gaps import evidence_gaps
 from mechgraph.analysis.index import mechanism_index
 from mechgraph.analysis.semantics import STEP_PENALTY
-from mechgraph.schema import LEVEL_WEIGHT
 from mechgraph.analysis.targets import MARKER_WEIGHT, rank_targets, shuffled_index
 from mechgraph.errors import MechGraphError
+from mechgraph.schema import LEVEL_WEIGHT
+from tests.support.graphs import small_graph
 
 OBS, TRIAL, VITRO = "observational_human", "randomised_trial", "in_vitro"
 PM = "peritoneal_metastasis"

@@ -3,6 +3,7 @@ verdict, on hand-built graphs whose right answers are known."""
 
 from __future__ import annotations
 
+import networkx as nx
 import pytest
 
 from mechgraph import schema
@@ -10,10 +11,8 @@ from mechgraph.analysis.combine import combine, escape_routes
 from mechgraph.analysis.effects import therapy_effect
 from mechgraph.analysis.paths import PathOptions, find_paths, signed_paths
 from mechgraph.analysis.targets import rank_targets
-from mechgraph.errors import MechGraphError
 from mechgraph.cli.answers_text import combination_text, path_text
-
-import networkx as nx
+from mechgraph.errors import MechGraphError
 
 PM = "peritoneal_metastasis"
 KINDS = {

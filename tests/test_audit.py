@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.checkout import IN_CI, ROOT, SEEDS
 from mechgraph.cli import main
 from mechgraph.curation.audit import audit_seeds
 from mechgraph.curation.review_text import citations_in, display_width, parse_review
+from tests.support.checkout import IN_CI, ROOT, SEEDS
 
 REVIEW = Path(os.environ.get("MECHGRAPH_REVIEW_TEXT", ROOT.parent / "shared" / "source" / "gcpm-immunotherapy-review.txt"))
 

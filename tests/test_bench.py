@@ -7,9 +7,8 @@ import statistics
 import subprocess
 import sys
 
-from tests.support.checkout import ROOT
-
 from mechgraph import schema
+from tests.support.checkout import ROOT
 from tests.support.synthetic import degree_summary, synthetic_graph, synthetic_seeds
 
 PER_SIZE_KEYS = (

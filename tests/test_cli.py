@@ -6,9 +6,8 @@ import json
 import subprocess
 import sys
 
-
-from tests.support.checkout import ROOT, SEEDS
 from mechgraph.cli import cli, main
+from tests.support.checkout import ROOT, SEEDS
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:

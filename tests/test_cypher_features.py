@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 import networkx as nx
 import pytest
-from tests.support.cypher import build_graph
+
 from mechgraph.cypher import CypherEngine
 from mechgraph.cypher.temporal import Date, DateTime, Duration, LocalTime, java_string
 from mechgraph.errors import QueryError
+from tests.support.cypher import build_graph
 
 
 @pytest.fixture(scope="module")

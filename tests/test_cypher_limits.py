@@ -16,11 +16,11 @@ import time
 
 import networkx as nx
 import pytest
-from tests.support.checkout import ROOT
+
 from mechgraph.cypher import CypherEngine
 from mechgraph.cypher.limits import NO_LIMITS, QueryLimits
-from mechgraph.errors import QueryStopped
-from mechgraph.errors import QueryError
+from mechgraph.errors import QueryError, QueryStopped
+from tests.support.checkout import ROOT
 
 TIME_MSG = "query stopped after 1 s, the embedded engine's time limit (raise it with --query-timeout SECONDS, 0 for none)"
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.support.graphs import ev, small_graph
+
 from mechgraph import edges, schema
-from mechgraph.edges import ACTING_RELATIONS
-from mechgraph.schema import THERAPY_KINDS
 from mechgraph.analysis.targets import TARGET_KINDS
 from mechgraph.cypher.named import named_query
+from mechgraph.edges import ACTING_RELATIONS
+from mechgraph.schema import THERAPY_KINDS
 from mechgraph.store.embedded import NetworkXBackend
 from mechgraph.store.queries import run_named
+from tests.support.graphs import ev, small_graph
 
 KINDS = {"pm": "phenotype", "tme": "phenotype", "drug": "therapy", "drug2": "therapy", "cpx": "complex", "far": "gene"}
 

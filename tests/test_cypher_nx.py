@@ -10,6 +10,9 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+
+from mechgraph.cypher import CypherEngine, run_cypher
+from mechgraph.errors import QueryError
 from tests.support.cypher import (
     PARAMS,
     build_graph,
@@ -17,8 +20,6 @@ from tests.support.cypher import (
     garbled_queries,
     well_formed_queries,
 )
-from mechgraph.cypher import CypherEngine, run_cypher
-from mechgraph.errors import QueryError
 
 ROOT = Path(__file__).parents[1]
 

@@ -23,10 +23,11 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from tests.support.cypher import PARAMS, build_graph, garbled_queries, temporal_queries, well_formed_queries
+
 from mechgraph.cypher.temporal import from_driver, is_temporal, to_string
 from mechgraph.errors import QueryError
 from mechgraph.store.embedded import NetworkXBackend
+from tests.support.cypher import PARAMS, build_graph, garbled_queries, temporal_queries, well_formed_queries
 
 pytestmark = pytest.mark.neo4j
 SLOW = os.environ.get("CI", "").lower() == "true" or os.environ.get("MECHGRAPH_SLOW", "") not in ("", "0")

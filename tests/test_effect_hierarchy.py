@@ -7,11 +7,11 @@ import random
 
 import pytest
 
-from tests.support.graphs import small_graph
 from mechgraph import schema
 from mechgraph.analysis import hierarchy as hi
 from mechgraph.analysis.effects import therapy_effect
 from mechgraph.cli.answers_text import effect_text
+from tests.support.graphs import small_graph
 
 PM, OS = "peritoneal_metastasis", "poor_survival"
 LEVELS = list(schema.EVIDENCE_LEVELS)  # strongest first

@@ -7,8 +7,8 @@ import re
 
 import yaml
 
-from tests.support.checkout import ROOT
 from mechgraph.cli import main
+from tests.support.checkout import ROOT
 
 
 def test_seeds_default_is_the_installed_seeds_never_the_working_folder(capsys, tmp_path, monkeypatch):

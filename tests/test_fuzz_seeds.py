@@ -19,10 +19,10 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from tests.support.checkout import SEEDS  # noqa: E402
-from mechgraph.errors import SeedError  # noqa: E402
 from mechgraph.curation import build_graph  # noqa: E402
 from mechgraph.curation.seeds import read_seeds  # noqa: E402
+from mechgraph.errors import SeedError  # noqa: E402
+from tests.support.checkout import SEEDS  # noqa: E402
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)

@@ -16,11 +16,11 @@ import math
 import networkx as nx
 import pytest
 
-from tests.support.checkout import IN_CI
-from tests.support.graphs import ev
 from mechgraph import edges as meaning
 from mechgraph.analysis.semantics import step_weight_of
 from mechgraph.edges import SUPPORTS, usable_records
+from tests.support.checkout import IN_CI
+from tests.support.graphs import ev
 
 
 def step_weight(a):

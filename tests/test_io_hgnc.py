@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from tests.support.checkout import IN_CI, ROOT
 from mechgraph.io import hgnc
+from tests.support.checkout import IN_CI, ROOT
 
 
 def test_every_seed_symbol_has_an_hgnc_id(seed_graph):

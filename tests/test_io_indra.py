@@ -7,12 +7,12 @@ import json
 import networkx as nx
 import pytest
 
-from tests.support.checkout import IN_CI
-from tests.support.graphs import ev
 from mechgraph import edges as meaning
 from mechgraph import schema
 from mechgraph.io import export_files, format_for
 from mechgraph.io.indra import INDRA_RULES, indra_statements
+from tests.support.checkout import IN_CI
+from tests.support.graphs import ev
 
 
 def indra():

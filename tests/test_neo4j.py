@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 import networkx as nx
 import pytest
 
-from mechgraph.store.entities import resolve
-from mechgraph.errors import QueryError, UnknownEntity
-from mechgraph.io import to_node_link
-from mechgraph.store.neo4j_backend import META_LABEL, Neo4jBackend
-from mechgraph.errors import LostLock
-from mechgraph.store.neo4j_load import STAGE_LABEL, STAGE_OWNER, load_into_neo4j, release_lock, try_lock
-from mechgraph.store.embedded import NetworkXBackend
 from mechgraph.cypher.named import named_queries
+from mechgraph.errors import LostLock, QueryError, UnknownEntity
+from mechgraph.io import to_node_link
+from mechgraph.store.embedded import NetworkXBackend
+from mechgraph.store.entities import resolve
+from mechgraph.store.neo4j_backend import META_LABEL, Neo4jBackend
+from mechgraph.store.neo4j_load import STAGE_LABEL, STAGE_OWNER, load_into_neo4j, release_lock, try_lock
 from mechgraph.store.queries import run_named, run_query
 
 pytestmark = pytest.mark.neo4j

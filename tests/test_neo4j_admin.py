@@ -11,9 +11,6 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from tests.support.neo4j import free_port
-from tests.support.checkout import IN_CI, ROOT, SEEDS
-from tests.support.graphs import small_graph
 from mechgraph.cli import main
 from mechgraph.errors import ExportError
 from mechgraph.io import export_graph
@@ -21,6 +18,9 @@ from mechgraph.io.neo4j_admin import EMPTY_LISTS, write_neo4j_admin
 from mechgraph.io.neo4j_layout import fingerprint, name_rows
 from mechgraph.store import Connection
 from mechgraph.store.embedded import NetworkXBackend
+from tests.support.checkout import IN_CI, ROOT, SEEDS
+from tests.support.graphs import small_graph
+from tests.support.neo4j import free_port
 
 HOSTILE_TEXT = [
     'quote " inside, and "" doubled',

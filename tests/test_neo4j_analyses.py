@@ -9,14 +9,13 @@ import networkx as nx
 import pytest
 
 from mechgraph import edges, schema
-from mechgraph.analysis.index import MechanismIndex
-from mechgraph.analysis.paths import PathOptions, find_paths
+from mechgraph.analysis.bounded import combine_graph, degree_relations, find_paths_in, therapy_effect_in, walk_relations
 from mechgraph.analysis.combine import combine
 from mechgraph.analysis.effects import therapy_effect
-from mechgraph.analysis.bounded import combine_graph, degree_relations, find_paths_in, therapy_effect_in, walk_relations
+from mechgraph.analysis.index import MechanismIndex
+from mechgraph.analysis.paths import PathOptions, find_paths
 from mechgraph.store.embedded import NetworkXBackend
 from mechgraph.store.entities import describe
-
 from tests.support.graphs import small_graph
 
 SYNTHETIC_EDGES = 10_000

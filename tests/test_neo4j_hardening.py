@@ -9,13 +9,13 @@ import threading
 import networkx as nx
 import pytest
 
-from tests.support.checkout import SEEDS
-from mechgraph.store import Connection
 from mechgraph.cli import main
 from mechgraph.errors import BackendUnavailable
 from mechgraph.io import to_node_link
+from mechgraph.store import Connection
 from mechgraph.store.neo4j_backend import Neo4jBackend
 from mechgraph.store.neo4j_load import load_into_neo4j, wait_until_ready
+from tests.support.checkout import SEEDS
 
 pytestmark = pytest.mark.neo4j
 

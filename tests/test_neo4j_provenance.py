@@ -9,16 +9,16 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from tests.support.checkout import SEEDS
-from tests.support.graphs import small_graph
 from mechgraph import __version__
 from mechgraph.cli import main
+from mechgraph.errors import OtherGraphPresent
 from mechgraph.io import read_graph, to_node_link
 from mechgraph.io.neo4j_layout import NAME_LABEL, describe_meta, fingerprint, name_rows
 from mechgraph.store.embedded import NetworkXBackend
-from mechgraph.errors import OtherGraphPresent
 from mechgraph.store.neo4j_load import Contents, load_into_neo4j, refusal
 from mechgraph.store.queries import run_query
+from tests.support.checkout import SEEDS
+from tests.support.graphs import small_graph
 
 neo4j = pytest.mark.neo4j
 

@@ -17,12 +17,11 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from mechgraph.cli import main
+from mechgraph.errors import DataError
+from mechgraph.omics import genes as gm
 from tests.support.checkout import IN_CI, ROOT
 from tests.support.graphs import small_graph
-
-from mechgraph.cli import main
-from mechgraph.omics import genes as gm
-from mechgraph.errors import DataError
 
 
 def need(module: str):
@@ -347,9 +346,8 @@ def test_without_the_extra_the_command_says_how_to_install(planted, tmp_path):
 
 def test_overlay_per_sample(seed_graph, seed_genes, tmp_path):
     need("anndata")
-    from tests.support.synthetic_omics import write_h5ad
-
     from mechgraph.omics.score import OverlayOptions, run_overlay
+    from tests.support.synthetic_omics import write_h5ad
 
     samples = ["p1", "p2", "p3"]
     p = write_h5ad(tmp_path / "three.h5ad", 1500, seed_genes, GROUPS, ligand="C3", receptor="C3AR1", sender="THBS2+ CAF",

@@ -12,9 +12,8 @@ import subprocess
 
 import pytest
 
-from tests.support.checkout import IN_CI, ROOT
-
 from mechgraph.cli import main
+from tests.support.checkout import IN_CI, ROOT
 
 pytestmark = pytest.mark.browser
 

@@ -17,13 +17,12 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from mechgraph.cli import main
+from mechgraph.errors import DataError
+from mechgraph.omics import genes as gm
+from mechgraph.omics.lr_import import import_omnipath_lr, read_resource
 from tests.support.checkout import IN_CI, ROOT
 from tests.support.graphs import small_graph
-
-from mechgraph.cli import main
-from mechgraph.omics import genes as gm
-from mechgraph.errors import DataError
-from mechgraph.omics.lr_import import import_omnipath_lr, read_resource
 
 SEEDS = ["--seeds", str(ROOT / "seeds")]
 # the graph's checkpoint genes, by HGNC symbol (PD-1, PD-L1, TIM-3, galectin-9, CTLA-4, VISTA)

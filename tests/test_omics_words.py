@@ -9,8 +9,8 @@ import json
 import numpy as np
 import pytest
 
-from tests.support.checkout import IN_CI, ROOT
 from mechgraph.cli import main
+from tests.support.checkout import IN_CI, ROOT
 
 SEEDS = str(ROOT / "seeds")
 

@@ -7,12 +7,12 @@ import math
 
 import pytest
 
-from tests.support.graphs import small_graph
 from mechgraph.analysis.paths import PathOptions, find_paths, signed_paths
 from mechgraph.analysis.semantics import STEP_PENALTY
 from mechgraph.edges import parse_support
-from mechgraph.schema import LEVEL_WEIGHT, REFERENCE_TITLE_DISCOUNT
 from mechgraph.errors import MechGraphError
+from mechgraph.schema import LEVEL_WEIGHT, REFERENCE_TITLE_DISCOUNT
+from tests.support.graphs import small_graph
 
 OBS = "observational_human"
 

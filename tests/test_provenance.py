@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 
-
 from mechgraph import props, schema
 from mechgraph.cli import main
+from mechgraph.cli.records_text import evidence_line
 from mechgraph.curation import build_graph, read_seeds
 from mechgraph.curation.provenance import provenance_counts
-from mechgraph.cli.records_text import evidence_line
 from tests.test_seeds import MINIMAL, problems, write_seeds
 
 EDGE = MINIMAL["edges.yaml"]

@@ -11,7 +11,6 @@ import pytest
 from tests.support import readme_examples
 from tests.support.checkout import IN_CI, ROOT
 
-
 # examples that need an optional extra: (pattern in the command, extra, a module it installs)
 EXTRAS = [
     (r"scanpy|\.h5ad|omnipath-lr|gcpm-lr\.json", "omics", "anndata"),

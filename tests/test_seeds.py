@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mechgraph.errors import SeedError
 from mechgraph.curation.seeds import read_seeds, validate
+from mechgraph.errors import SeedError
 
 MINIMAL = {
     "references.yaml": """\

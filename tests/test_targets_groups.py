@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import math
 
-from tests.support.graphs import small_graph
-from mechgraph.analysis.targets import complex_groups, influence_table, outcome_reach, rank_targets
 from mechgraph.analysis.index import mechanism_index
+from mechgraph.analysis.targets import complex_groups, influence_table, outcome_reach, rank_targets
 from mechgraph.cli.answers_text import targets_text
+from tests.support.graphs import small_graph
 
 PM = "peritoneal_metastasis"
 OBS, MOUSE = "observational_human", "preclinical_in_vivo"

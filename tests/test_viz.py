@@ -10,10 +10,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from mechgraph.viz import page as viz_page
-from mechgraph.viz import style as viz_style
 from mechgraph.errors import MechGraphError
 from mechgraph.viz import density_warning, render_html, select_subgraph, show, write_html
+from mechgraph.viz import page as viz_page
+from mechgraph.viz import style as viz_style
 
 ROOT = Path(__file__).parents[1]
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"

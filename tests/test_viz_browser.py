@@ -18,10 +18,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from tests.support.cdp import Browser, PageRun, non_white_fraction
-from tests.support.checkout import IN_CI
 from mechgraph.curation import graph_from_seeds
 from mechgraph.viz import select_subgraph, write_html
+from tests.support.cdp import Browser, PageRun, non_white_fraction
+from tests.support.checkout import IN_CI
 
 pytestmark = pytest.mark.browser
 

@@ -15,15 +15,15 @@ import re
 import networkx as nx
 import pytest
 
-from tests.support.checkout import SEEDS
-from tests.support.graphs import ev
+from mechgraph.analysis.paths import PathAnswer, SignedPath, find_paths
 from mechgraph.cli import cli, main
 from mechgraph.errors import MechGraphError
 from mechgraph.store.embedded import NetworkXBackend
+from mechgraph.views import default_name, draw, path_title
 from mechgraph.viz import frames, layout, render_html, select_subgraph
 from mechgraph.viz.scene import page_data
-from mechgraph.analysis.paths import PathAnswer, SignedPath, find_paths
-from mechgraph.views import default_name, draw, path_title
+from tests.support.checkout import SEEDS
+from tests.support.graphs import ev
 
 MAP_KINDS = ["cell_type", "cell_state", "gene", "complex", "mirna", "cytokine", "chemical", "process", "disease",
              "phenotype", "therapy", "therapy_class"]

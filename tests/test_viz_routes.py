@@ -21,8 +21,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from tests.support.cdp import Browser, PageRun, crossings, decode_png, label_boxes, non_white_fraction, overlapping
 from mechgraph.cli import main
+from tests.support.cdp import Browser, PageRun, crossings, decode_png, label_boxes, non_white_fraction, overlapping
 
 pytestmark = pytest.mark.browser
 

@@ -25,13 +25,14 @@ Via and avoided entities are always included, so that naming one behaves as on t
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import networkx as nx
 
+from .. import edges as _edges
 from .. import schema
 from ..store.protocol import Backend, BoundedBackend
-from .. import edges as _edges
 from .chains import chain_nodes
 from .index import MechanismIndex, forget
 from .paths import LEG_MAX_LEN, PathAnswer, PathOptions, find_paths

@@ -27,8 +27,8 @@ from typing import Any
 
 import networkx as nx
 
-from ..errors import MechGraphError
 from .. import edges as _edges
+from ..errors import MechGraphError
 from . import semantics as sem
 from .index import MechanismIndex
 from .paths import LEG_MAX_LEN, PathOptions, SignedPath, _node, _steps, meeting_path, meetings, therapy_reach

@@ -7,8 +7,8 @@ from typing import Any
 
 import networkx as nx
 
-from .. import schema
 from .. import edges as _edges
+from .. import schema
 
 PRECLINICAL = ("preclinical_in_vivo", "in_vitro")
 CELL_KINDS = tuple(k for k in schema.CELL_KINDS if k != "tumour_cell")  # the malignant cells are not a grouping of mechanisms

@@ -64,7 +64,7 @@ class Constraints:
     kinds: frozenset[str] | None = None  # interior nodes must be of these kinds (None: any walkable kind)
     max_degree: int | None = None
 
-    def interior_ok(self, index: "MechanismIndex", n: int) -> bool:
+    def interior_ok(self, index: MechanismIndex, n: int) -> bool:
         if n in self.avoid:
             return False
         if self.kinds is not None and index.kind[n] not in self.kinds and index.kind[n] not in schema.THERAPY_KINDS:
@@ -290,7 +290,7 @@ class _Edges:
     """The walkable edges of an index: compact rows, turned into EdgeInfo (with references, level
     and support from their usable records) only when a path shows them."""
 
-    def __init__(self, index: "MechanismIndex"):
+    def __init__(self, index: MechanismIndex):
         self.index = index
         self.rows: list[tuple] = []
         self._made: dict[int, EdgeInfo] = {}
@@ -319,7 +319,7 @@ class _Edges:
         return EdgeInfo(u, v, relation, rev, sign, weight, tuple(refs), level, supports, chain)
 
 
-_CACHE: "weakref.WeakKeyDictionary[nx.MultiDiGraph, dict]" = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict] = weakref.WeakKeyDictionary()
 
 
 def mechanism_index(

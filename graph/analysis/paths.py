@@ -25,14 +25,15 @@ generic hubs do not flood the answers (`hub_penalty`, `max_degree`). Options: `s
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import networkx as nx
 import numpy as np
 
-from ..errors import MechGraphError
 from .. import edges as _edges
+from ..errors import MechGraphError
 from . import semantics as sem
 from .chains import chain_detail
 from .index import Constraints, MechanismIndex, Via, mechanism_index

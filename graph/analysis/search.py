@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Hashable, Iterator
 
 import numpy as np
 
 from ..errors import MechGraphError
-from .sweeps import bellman_ford, reach, walk_chain
 from .index import Constraints, MechanismIndex, Via
+from .sweeps import bellman_ford, reach, walk_chain
 
 EPS = 1e-9
 MAX_POPS = 400_000  # bound on the partial paths one query examines (huge, dense graphs)

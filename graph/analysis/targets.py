@@ -52,10 +52,10 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from .. import edges as _edges
 from .. import schema
 from ..edges import ref_sort_key
 from ..errors import MechGraphError
-from .. import edges as _edges
 from . import semantics as sem
 from .index import MechanismIndex
 from .paths import PathOptions, _steps

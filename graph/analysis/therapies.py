@@ -22,7 +22,8 @@ cheapest is shown, and `alike_members` lists every member whose own stated actio
 from __future__ import annotations
 
 import heapq
-from typing import Any, Callable, Hashable
+from collections.abc import Callable, Hashable
+from typing import Any
 
 from .index import MechanismIndex
 from .search import Descent

@@ -15,7 +15,8 @@ by support and level (`mechgraph stats`).
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import networkx as nx
 

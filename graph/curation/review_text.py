@@ -40,11 +40,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cached_property
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import MechGraphError
 from ..fsio import read_limited

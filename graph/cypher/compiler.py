@@ -9,17 +9,30 @@ the id index rather than a label scan.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from ..errors import QueryError
-from .expressions import AGG_SLOT, COLS_SLOT, KEYS_SLOT, ExpressionCompiler
 from .aggregates import Aggregator
+from .expressions import AGG_SLOT, COLS_SLOT, KEYS_SLOT, ExpressionCompiler
 from .functions import range_values
 from .statictypes import T_NODE, T_PATH, T_REL, TypeChecker, elem_type, list_of, show
 from .tree import (
-    SUBQUERIES, MatchClause, Projection, ProjItem, UnionQuery, UnwindClause, agg_text, bound_here, children, contains_agg, free_vars,
-    map_children, map_expr, walk,
+    SUBQUERIES,
+    MatchClause,
+    Projection,
+    ProjItem,
+    UnionQuery,
+    UnwindClause,
+    agg_text,
+    bound_here,
+    children,
+    contains_agg,
+    free_vars,
+    map_children,
+    map_expr,
+    walk,
 )
 from .values import canon, equals, order_key, out_value, to_string, truth, type_name
 

@@ -9,7 +9,8 @@ which call back into the query compiler (`compiler.Compiler`, which extends this
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..errors import QueryError
 from .functions import FUNCTIONS, comprehension, quantifier, reduce_list

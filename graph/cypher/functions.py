@@ -11,13 +11,24 @@ from __future__ import annotations
 import math
 import random
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from ..errors import QueryError
 from . import temporal
 from .temporal_functions import FUNCTIONS as TEMPORAL_FUNCTIONS
 from .values import (
-    INT_MAX, INT_MIN, NUM, Node, Path, Rel, as_bool, check_int, java_float_str, mismatch, to_string,
+    INT_MAX,
+    INT_MIN,
+    NUM,
+    Node,
+    Path,
+    Rel,
+    as_bool,
+    check_int,
+    java_float_str,
+    mismatch,
+    to_string,
 )
 
 FLOAT_RE = re.compile(r"[ \t\n\r]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\r]*")
@@ -306,7 +317,17 @@ def _f_num(fn, fname):
 
 
 def _round_half_up(x: float, prec: int, mode: str | None) -> float:
-    from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
+    from decimal import (
+        ROUND_CEILING,
+        ROUND_DOWN,
+        ROUND_FLOOR,
+        ROUND_HALF_DOWN,
+        ROUND_HALF_EVEN,
+        ROUND_HALF_UP,
+        ROUND_UP,
+        Decimal,
+        InvalidOperation,
+    )
 
     modes = {
         "UP": ROUND_UP, "DOWN": ROUND_DOWN, "CEILING": ROUND_CEILING, "FLOOR": ROUND_FLOOR,

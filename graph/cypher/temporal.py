@@ -26,7 +26,9 @@ its expected tables (seconds left out when zero, the fraction in groups of three
 
 from __future__ import annotations
 
-from datetime import datetime as _pydt, timedelta as _pytd, timezone as _pytz
+from datetime import UTC
+from datetime import datetime as _pydt
+from datetime import timedelta as _pytd
 from typing import Any
 
 from ..errors import QueryError
@@ -166,7 +168,7 @@ def offset_at_instant(zone_name: str, epoch_s: int) -> int:
     z = zone(zone_name)
     days, secs = divmod(epoch_s, DAY_S)
     days = _in_python_range(days)
-    dt = _pydt(1970, 1, 1, tzinfo=_pytz.utc) + _pytd(days=days, seconds=secs)
+    dt = _pydt(1970, 1, 1, tzinfo=UTC) + _pytd(days=days, seconds=secs)
     return int(dt.astimezone(z).utcoffset().total_seconds())
 
 

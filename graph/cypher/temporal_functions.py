@@ -18,17 +18,48 @@ taken from the other value, a missing time is midnight, a missing zone the other
 from __future__ import annotations
 
 import time as _time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..errors import QueryError
 from .temporal import (
-    DAY_NS, DAY_S, HAS_DATE, HAS_TIME, HAS_ZONE, NS, Date, DateTime, Duration, LocalDateTime, LocalTime, Time,
-    _java_rem, _trunc_div, add_duration, approximate, check_year, civil_from_days, days_from_civil, duration,
-    offset_at_instant, plus_months, resolve_local, week_fields, week_one_monday,
+    DAY_NS,
+    DAY_S,
+    HAS_DATE,
+    HAS_TIME,
+    HAS_ZONE,
+    NS,
+    Date,
+    DateTime,
+    Duration,
+    LocalDateTime,
+    LocalTime,
+    Time,
+    _java_rem,
+    _trunc_div,
+    add_duration,
+    approximate,
+    check_year,
+    civil_from_days,
+    days_from_civil,
+    duration,
+    offset_at_instant,
+    plus_months,
+    resolve_local,
+    week_fields,
+    week_one_monday,
 )
 from .temporal_parse import (
-    date_from_fields, default_zone, parse_date, parse_datetime, parse_duration, parse_local_datetime,
-    parse_local_time, parse_time, parse_zone, time_from_fields,
+    date_from_fields,
+    default_zone,
+    parse_date,
+    parse_datetime,
+    parse_duration,
+    parse_local_datetime,
+    parse_local_time,
+    parse_time,
+    parse_zone,
+    time_from_fields,
 )
 
 _DATE_KEYS = ("year", "month", "day", "week", "dayofweek", "quarter", "dayofquarter", "ordinalday")

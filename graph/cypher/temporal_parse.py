@@ -15,8 +15,20 @@ import re
 
 from ..errors import QueryError
 from .temporal import (
-    NS, Date, DateTime, LocalDateTime, LocalTime, Time, approximate, check_year, days_from_civil, duration,
-    month_length, resolve_local, week_one_monday, weeks_in_year,
+    NS,
+    Date,
+    DateTime,
+    LocalDateTime,
+    LocalTime,
+    Time,
+    approximate,
+    check_year,
+    days_from_civil,
+    duration,
+    month_length,
+    resolve_local,
+    week_one_monday,
+    weeks_in_year,
 )
 
 _YEAR = r"(?:[0-9]{4}|[+-][0-9]{1,9})"

@@ -26,8 +26,8 @@ positions from the caller (mechgraph.pipeline), since the pictures sit above.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import networkx as nx
 

@@ -36,9 +36,9 @@ from typing import Any
 
 import networkx as nx
 
+from .. import edges as meaning
 from .. import props, schema
 from ..errors import ExportError, GraphFileError
-from .. import edges as meaning
 from . import columns
 from .nodelink import SCHEMA_VERSION
 

@@ -25,8 +25,8 @@ from typing import Any
 
 import networkx as nx
 
-from ..errors import GraphFileError
 from .. import edges as meaning
+from ..errors import GraphFileError
 from . import columns
 from .nodelink import SCHEMA_VERSION
 

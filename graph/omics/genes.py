@@ -24,16 +24,17 @@ SPP1+ TAM group.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import networkx as nx
 
 from .. import schema
-from ..props import entity_names
 from ..errors import DataError
+from ..props import entity_names
 
 GENE_KINDS = ("gene", "cytokine", "mirna")
 MOLECULE_KINDS = ("gene", "cytokine", "complex")  # what can be a ligand or a receptor

@@ -40,8 +40,8 @@ import numpy as np
 from .. import schema
 from ..analysis.paths import PathOptions
 from ..analysis.targets import rank_targets
-from . import genes as gm
 from ..errors import DataError
+from . import genes as gm
 from .extras import require
 from .read import Expression, open_expression
 from .score import NOT_MEASURED, SILENT, STATUSES, Overlay, OverlayOptions, compute_overlay

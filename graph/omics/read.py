@@ -36,10 +36,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InputTooLarge
+from ..errors import DataError, InputTooLarge
 from ..fsio import gunzip_limited, read_limited
 from ..schema import did_you_mean
-from ..errors import DataError
 from .extras import require
 
 TABLE_SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": "\t", ".tab": "\t"}

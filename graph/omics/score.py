@@ -41,9 +41,9 @@ import networkx as nx
 import numpy as np
 
 from .. import schema
+from ..errors import DataError
 from ..fsio import unfiltered
 from . import genes as gm
-from ..errors import DataError
 from .read import MAX_GROUPS, MAX_TABLE_MB, Expression, open_expression
 
 METHODS = {

@@ -18,7 +18,15 @@ import importlib
 from typing import Any
 
 from .entities import describe, resolve
-from .factory import BACKENDS, embedded_backend, graph_counts, open_backend, source_description, source_graph, source_in_use
+from .factory import (
+    BACKENDS,
+    embedded_backend,
+    graph_counts,
+    open_backend,
+    source_description,
+    source_graph,
+    source_in_use,
+)
 from .protocol import MAX_TIMEOUT, Backend, BoundedBackend, Connection, Stats
 from .queries import run_named, run_query
 

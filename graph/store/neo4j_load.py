@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import networkx as nx
 from neo4j import exceptions as neo4j_errors
@@ -15,7 +16,14 @@ from .. import props, schema
 from ..errors import BackendUnavailable, LostLock, MechGraphError, OtherGraphPresent, QueryError
 from ..fsio import unfiltered
 from ..io.neo4j_layout import (
-    META_GRAPH_ID, META_LABEL, NAME_LABEL, SCHEMA_STATEMENTS, describe_meta, fingerprint, meta_properties, name_rows,
+    META_GRAPH_ID,
+    META_LABEL,
+    NAME_LABEL,
+    SCHEMA_STATEMENTS,
+    describe_meta,
+    fingerprint,
+    meta_properties,
+    name_rows,
 )
 from .neo4j_backend import Neo4jBackend, _one_line
 from .protocol import Connection

@@ -10,7 +10,6 @@ import networkx as nx
 
 from ..errors import BackendUnavailable, InputError, MechGraphError
 
-
 # An edge as the analyses see it: (source id, target id, relation name).
 EdgeKey = tuple[str, str, str]
 
@@ -142,7 +141,7 @@ class Connection:
         password: str | None = None,
         database: str | None = None,
         timeout: float | None = None,
-    ) -> "Connection":
+    ) -> Connection:
         """Settings from the arguments, else NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, NEO4J_TIMEOUT."""
         if timeout is None:
             raw = os.environ.get("NEO4J_TIMEOUT")

@@ -24,7 +24,8 @@ its import folder and keeps APOC's file and URL access off: scripts/neo4j-local.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 # Procedure and function families that reach files or the network, or run Cypher given as text.
 OUTSIDE = (

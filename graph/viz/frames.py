@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict, deque
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import networkx as nx
 

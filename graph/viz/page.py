@@ -71,7 +71,7 @@ def _vis_js() -> str:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _asset(name: str) -> str:
     """One of the page's own assets (`page.js`, `page.css`), shipped as package data."""
     return resources.files(__package__).joinpath("assets", name).read_text(encoding="utf-8")

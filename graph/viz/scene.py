@@ -24,23 +24,23 @@ from typing import Any
 
 import networkx as nx
 
+from .. import edges as edge_meaning
 from .. import schema
 from ..errors import MechGraphError
-from .. import edges as edge_meaning
 from . import layout
 from .frames import grouped_layout
 from .style import (
     _DEFAULT_STYLE,
+    BUNDLE_MIN,
     HIGHLIGHT_COLOUR,
+    HUB_DEGREE,
     KIND_STYLE,
     LARGE_GRAPH,
+    MAX_ZOOM,
     PHYSICS,
     PHYSICS_SMALL,
     SIGN_COLOURS,
     SMALL_GRAPH,
-    BUNDLE_MIN,
-    HUB_DEGREE,
-    MAX_ZOOM,
 )
 
 

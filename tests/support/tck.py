@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+
 from mechgraph.cypher import CypherEngine
 from mechgraph.cypher.compiler import Compiler
 from mechgraph.cypher.lexer import lex
