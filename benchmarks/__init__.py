@@ -17,7 +17,8 @@ What it measures, per size (number of EDGES; about a quarter as many entities):
                        finished graph keeps; `embedded_tracemalloc_peak_mb` the tracemalloc peak
                        of a second, traced build (Python heap only, no allocator overhead).
   neo4j_batched_rps    relationships / second of `mechgraph.store.neo4j_load.load_into_neo4j` (batched
-                       UNWIND into a staging area, then one swap transaction), timed end to end: row preparation, nodes, rels.
+                       UNWIND into a staging area, then one swap transaction), timed end to end:
+                       row preparation, nodes, rels.
   neo4j_naive_rps      the same rows written by a naive loader in this script: one auto-commit
                        `CREATE` statement per node and per relationship, with parameters. Above
                        --naive-full-max edges it is timed on a random sample of --naive-sample
@@ -45,8 +46,9 @@ Fast operations are the median of several runs (--reps, bounded by --budget seco
 
 Neo4j: --neo4j-uri or $NEO4J_URI; unreachable -> Neo4j figures are skipped with a note
 (--require-neo4j makes that an error). Sizes above --neo4j-max-size (default 1e5) are skipped:
-at ~6,500 rel/s a 10^6 load would take longer than the rest of the run. The benchmark DELETES every :Entity in that database: use a server of
-your own (NEO4J_BOLT_PORT=7689 MECHGRAPH_NEO4J_HOME=/tmp/bench-neo4j scripts/neo4j-local.sh start).
+at ~6,500 rel/s a 10^6 load would take longer than the rest of the run. The benchmark DELETES
+every :Entity in that database: use a server of your own
+(NEO4J_BOLT_PORT=7689 MECHGRAPH_NEO4J_HOME=/tmp/bench-neo4j scripts/neo4j-local.sh start).
 
 Each run prints every goal beside the previous full run's figure (docs/bench-results.json) and
 writes its own JSON (--out; same schema). The modules: `main` (the command line, worker

@@ -68,7 +68,7 @@ def profile_top(fn: Callable[[], Any], n: int = 8) -> list[dict[str, Any]]:
     prof.disable()
     st = pstats.Stats(prof)
     rows = []
-    for (file, line, func), (cc, nc, tt, ct, _) in st.stats.items():  # type: ignore[attr-defined]
+    for (file, line, func), (_cc, nc, tt, ct, _) in st.stats.items():  # type: ignore[attr-defined]
         short = file.split("site-packages/")[-1].replace(str(ROOT) + "/", "")
         rows.append({"function": f"{short}:{line}({func})", "calls": nc, "own_s": round(tt, 4), "cum_s": round(ct, 4)})
     rows.sort(key=lambda r: -r["own_s"])
@@ -142,7 +142,8 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     per_pair = {}
     cons = index.constraints()
     for s, t_ in pairs:
-        ts, found = repeat(lambda s=s, t_=t_: k_best_paths(index, index.node(s), index.node(t_), k=5, max_len=6, cons=cons)[0],
+        ts, found = repeat(lambda s=s, t_=t_: k_best_paths(index, index.node(s), index.node(t_), k=5, max_len=6,
+                                                           cons=cons)[0],
                            reps, budget)
         per_pair[f"{s}->{t_}"] = {"search_ms": med(ts) * 1000, "paths": len(found)}
     r["path_search_ms_by_pair"] = per_pair
@@ -169,7 +170,8 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         idx = MechanismIndex(g)
         r["path_profile"] = {
             "index_build_top": profile_top(lambda: MechanismIndex(g)),
-            "search_top": profile_top(lambda: k_best_paths(idx, idx.node(src), idx.node(dst), k=5, max_len=6, cons=idx.constraints())),
+            "search_top": profile_top(lambda: k_best_paths(idx, idx.node(src), idx.node(dst), k=5, max_len=6,
+                                                           cons=idx.constraints())),
         }
         del idx
 

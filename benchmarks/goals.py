@@ -38,7 +38,8 @@ def evaluate_goals(results: dict[str, Any]) -> list[dict[str, Any]]:
         v = sizes[ratio_size]
         x = v["neo4j_batched_vs_naive"]
         goal("neo4j batched vs naive", ">= 20x", round(x, 1), x >= GOALS["batched_vs_naive"],
-             f"at {ratio_size} edges: batched {v['neo4j_batched_rps']:,.0f} rel/s vs naive {v['neo4j_naive_rps']:,.0f} rel/s"
+             f"at {ratio_size} edges: batched {v['neo4j_batched_rps']:,.0f} rel/s vs naive "
+             f"{v['neo4j_naive_rps']:,.0f} rel/s"
              + (" (naive extrapolated from a sample)" if v.get("neo4j_naive_sampled") else ""))
     else:
         goal("neo4j batched vs naive", ">= 20x", None, None, _why_no_neo4j(results, "1e5"))
@@ -56,11 +57,13 @@ def evaluate_goals(results: dict[str, Any]) -> list[dict[str, Any]]:
              f"search {s5['path_search_ms']:.0f} ms (median over {len(s5['path_pairs'])} pairs "
              f"{s5['path_search_ms_pairs_median']:.0f} ms)")
     else:
-        goal("path at 1e5 edges, embedded", "< 200 ms", None, None, "1e5 not in --sizes" if "1e5" not in sizes else s5.get("error", "not run"))
+        goal("path at 1e5 edges, embedded", "< 200 ms", None, None,
+             "1e5 not in --sizes" if "1e5" not in sizes else s5.get("error", "not run"))
     if once.get("cli_help_s") is not None:
         x = once["cli_help_s"]
         goal("mechgraph --help", "< 0.3 s", round(x, 3), x < GOALS["cli_help_s"],
-             f"median of 5; bare `python -c pass` takes {once['python_startup_s']:.3f} s, `import mechgraph.cli` {once['cli_import_s']:.3f} s")
+             f"median of 5; bare `python -c pass` takes {once['python_startup_s']:.3f} s, `import mechgraph.cli` "
+             f"{once['cli_import_s']:.3f} s")
     else:
         goal("mechgraph --help", "< 0.3 s", None, None, once.get("cli_note", "not run"))
     if once.get("seed_answers_s"):
@@ -79,7 +82,8 @@ def evaluate_goals(results: dict[str, Any]) -> list[dict[str, Any]]:
              f"peak RSS increase of build_graph {x:,.0f} MB (graph keeps {s6['embedded_graph_mb']:,.0f} MB); "
              f"whole process peak {s6['process_peak_rss_mb']:,.0f} MB with the seed records")
     else:
-        goal("embedded 1e6-edge graph", "< 2 GB", None, None, "1e6 not in --sizes" if "1e6" not in sizes else s6.get("error", "not run"))
+        goal("embedded 1e6-edge graph", "< 2 GB", None, None,
+             "1e6 not in --sizes" if "1e6" not in sizes else s6.get("error", "not run"))
     if s6.get("targets_ms_embedded") is not None:
         x = s6["targets_ms_embedded"] / 1000
         cold = s6.get("targets_ms_embedded_cold", float("nan")) / 1000
@@ -87,14 +91,16 @@ def evaluate_goals(results: dict[str, Any]) -> list[dict[str, Any]]:
              f"rank_targets(top=20, permutations=0) with the MechanismIndex built; the first call in a process also "
              f"builds it: {cold:.1f} s cold")
     else:
-        goal("targets at 1e6 edges, embedded", "< 10 s", None, None, "1e6 not in --sizes" if "1e6" not in sizes else s6.get("targets_note", "not run"))
+        goal("targets at 1e6 edges, embedded", "< 10 s", None, None,
+             "1e6 not in --sizes" if "1e6" not in sizes else s6.get("targets_note", "not run"))
     if s6.get("path_ms_embedded") is not None:
         x = s6["path_ms_embedded"]
         goal("path at 1e6 edges, embedded", "< 500 ms", round(x, 1), x < GOALS["path_ms_1e6"],
              f"signed_paths k=5, warm (cold call {s6.get('path_ms_embedded_cold', float('nan')):.0f} ms); "
              f"mechanism query to a therapy {s6.get('path_mechanism_ms_embedded', float('nan')):.0f} ms")
     else:
-        goal("path at 1e6 edges, embedded", "< 500 ms", None, None, "1e6 not in --sizes" if "1e6" not in sizes else "not run")
+        goal("path at 1e6 edges, embedded", "< 500 ms", None, None,
+             "1e6 not in --sizes" if "1e6" not in sizes else "not run")
     previous = {}
     if PREVIOUS.is_file():
         try:

@@ -28,28 +28,42 @@ from .report import print_report
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=PACKAGE_DOC.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--sizes", default=None, help=f"comma-separated edge counts (default {DEFAULT_SIZES}; --quick: {QUICK_SIZES})")
+    p.add_argument("--sizes", default=None,
+                   help=f"comma-separated edge counts (default {DEFAULT_SIZES}; --quick: {QUICK_SIZES})")
     p.add_argument("--out", default="bench-results.json", help="JSON results file (default bench-results.json)")
-    p.add_argument("--neo4j-uri", default=None, help="Bolt URI (default $NEO4J_URI); auth from $NEO4J_USER/$NEO4J_PASSWORD")
+    p.add_argument("--neo4j-uri", default=None,
+                   help="Bolt URI (default $NEO4J_URI); auth from $NEO4J_USER/$NEO4J_PASSWORD")
     p.add_argument("--skip-neo4j", action="store_true", help="no Neo4j measurements")
     p.add_argument("--require-neo4j", action="store_true", help="fail (exit 2) when Neo4j is unreachable")
-    p.add_argument("--neo4j-max-size", type=parse_size, default=100_000, help="largest size loaded into Neo4j (default 1e5)")
-    p.add_argument("--naive-full-max", type=parse_size, default=10_000, help="naive loader writes everything up to this many edges (default 1e4)")
-    p.add_argument("--naive-sample", type=int, default=2_000, help="relationships the naive loader writes above that (default 2000)")
-    p.add_argument("--targets-max-size", type=parse_size, default=1_000_000, help="largest size rank_targets runs on (default 1e6)")
-    p.add_argument("--tracemalloc-max-size", type=parse_size, default=1_000_000, help="largest size with a traced second build (default 1e6)")
-    p.add_argument("--profile-size", type=parse_size, default=100_000, help="size whose path search is profiled when it misses 200 ms")
+    p.add_argument("--neo4j-max-size", type=parse_size, default=100_000,
+                   help="largest size loaded into Neo4j (default 1e5)")
+    p.add_argument("--naive-full-max", type=parse_size, default=10_000,
+                   help="naive loader writes everything up to this many edges (default 1e4)")
+    p.add_argument("--naive-sample", type=int, default=2_000,
+                   help="relationships the naive loader writes above that (default 2000)")
+    p.add_argument("--targets-max-size", type=parse_size, default=1_000_000,
+                   help="largest size rank_targets runs on (default 1e6)")
+    p.add_argument("--tracemalloc-max-size", type=parse_size, default=1_000_000,
+                   help="largest size with a traced second build (default 1e6)")
+    p.add_argument("--profile-size", type=parse_size, default=100_000,
+                   help="size whose path search is profiled when it misses 200 ms")
     p.add_argument("--quick", action="store_true", help=f"sizes {QUICK_SIZES}, 3 repetitions, viz of 1e3 nodes only")
     p.add_argument("--seed", type=int, default=1, help="random seed of the synthetic graphs (default 1)")
-    p.add_argument("--edges-per-node", type=float, default=4.0, help="edges per entity of the synthetic graphs (default 4)")
-    p.add_argument("--reps", type=int, default=None, help="repetitions of fast operations, median reported (default 5; --quick 3)")
-    p.add_argument("--budget", type=float, default=30.0, help="stop repeating one measurement after this many seconds (default 30)")
+    p.add_argument("--edges-per-node", type=float, default=4.0,
+                   help="edges per entity of the synthetic graphs (default 4)")
+    p.add_argument("--reps", type=int, default=None,
+                   help="repetitions of fast operations, median reported (default 5; --quick 3)")
+    p.add_argument("--budget", type=float, default=30.0,
+                   help="stop repeating one measurement after this many seconds (default 30)")
     p.add_argument("--overlay", action="store_true",
                    help="only the overlay benchmark: `mechgraph overlay` on synthetic AnnData (needs the omics extra)")
-    p.add_argument("--overlay-cells", type=parse_size, default=100_000, help="cells of the overlay benchmark (default 1e5)")
-    p.add_argument("--overlay-genes", type=parse_size, default=2_000, help="genes of the overlay benchmark (default 2000)")
+    p.add_argument("--overlay-cells", type=parse_size, default=100_000,
+                   help="cells of the overlay benchmark (default 1e5)")
+    p.add_argument("--overlay-genes", type=parse_size, default=2_000,
+                   help="genes of the overlay benchmark (default 2000)")
     p.add_argument("--load-only", action="store_true",
-                   help="only the batched Neo4j load, --reps runs per size into an empty database (e.g. --sizes 1e5 --load-only)")
+                   help="only the batched Neo4j load, --reps runs per size into an empty database (e.g. --sizes 1e5 "
+                        "--load-only)")
     p.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     p.add_argument("--worker-out", default=None, help=argparse.SUPPRESS)
     return p
@@ -63,8 +77,8 @@ def spawn(kind: str, args: argparse.Namespace, timeout: float | None = None) -> 
                "--seed", str(args.seed), "--edges-per-node", str(args.edges_per_node), "--reps", str(args.reps),
                "--budget", str(args.budget), "--neo4j-max-size", str(args.neo4j_max_size),
                "--naive-full-max", str(args.naive_full_max), "--naive-sample", str(args.naive_sample),
-               "--targets-max-size", str(args.targets_max_size), "--tracemalloc-max-size", str(args.tracemalloc_max_size),
-               "--profile-size", str(args.profile_size)]
+               "--targets-max-size", str(args.targets_max_size), "--tracemalloc-max-size",
+               str(args.tracemalloc_max_size), "--profile-size", str(args.profile_size)]
         if args.quick:
             cmd.append("--quick")
         if args.load_only:
@@ -102,9 +116,12 @@ def load_only_report(sizes: list[int], args: argparse.Namespace, results: dict[s
         ph = res["neo4j_batched_phases"]
         runs = ", ".join(f"{x:,}" for x in res["neo4j_batched_rps_runs"])
         goal = f"{GOALS['batched_rps_1e5']:,.0f}" if n == 100_000 else "-"
-        cpu = f"client cpu {ph['client_cpu_s']:.1f}" + (f", server cpu {ph['server_cpu_s']:.1f}" if ph.get("server_cpu_s") is not None else "")
-        print(f"{label(n):>6} {res['neo4j_batched_rps']:>13,.0f} {runs:>28} {goal:>8}  first batch {ph['connect_prepare_first_batch_s']:.2f}, "
-              f"nodes+names {ph['start_to_nodes_written_s']:.2f}, rels {ph['names_and_rels_s']:.2f}, swap {ph['swap_cleanup_s']:.2f}; {cpu}")
+        cpu = f"client cpu {ph['client_cpu_s']:.1f}" + (f", server cpu {ph['server_cpu_s']:.1f}"
+                                                        if ph.get("server_cpu_s") is not None else "")
+        print(f"{label(n):>6} {res['neo4j_batched_rps']:>13,.0f} {runs:>28} {goal:>8}  first batch "
+              f"{ph['connect_prepare_first_batch_s']:.2f}, "
+              f"nodes+names {ph['start_to_nodes_written_s']:.2f}, rels {ph['names_and_rels_s']:.2f}, swap "
+              f"{ph['swap_cleanup_s']:.2f}; {cpu}")
     if hasattr(os, "getloadavg"):
         results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         print(f"load average at start {results['machine']['load_average_at_start'][0]:.1f}, at end "
@@ -150,20 +167,26 @@ def main(argv: list[str] | None = None) -> int:
         "args": {k: v for k, v in vars(args).items() if not k.startswith("worker")},
         "machine": machine_info(),
         "method": {
-            "sizes": "number of edges of a synthetic graph (tests/support/synthetic.py: growth + preferential attachment, "
+            "sizes": "number of edges of a synthetic graph (tests/support/synthetic.py: growth + preferential "
+                     "attachment, "
                      f"{args.edges_per_node:g} edges per entity, seed {args.seed})",
-            "embedded_load_s": "mechgraph.curation.build_graph on a SeedData of synthetic seed records (record list -> MultiDiGraph); "
+            "embedded_load_s": "mechgraph.curation.build_graph on a SeedData of synthetic seed records (record list "
+                               "-> MultiDiGraph); "
                                "YAML parsing/validation (read_seeds) not included; generating the records is gen_s",
             "embedded_peak_mb": "peak RSS increase during build_graph in a fresh worker process: VmHWM (reset via "
                                 "/proc/self/clear_refs after the records exist) minus VmRSS before the build",
             "embedded_graph_mb": "VmRSS after the build minus before: what the finished graph keeps",
             "embedded_tracemalloc_peak_mb": "tracemalloc peak of a second, traced build_graph (Python heap only)",
-            "neo4j_batched_rps": "edges / wall time of mechgraph.store.neo4j_load.load_into_neo4j into an empty database (row prep included)",
+            "neo4j_batched_rps": "edges / wall time of mechgraph.store.neo4j_load.load_into_neo4j into an empty "
+                                 "database (row prep included)",
             "neo4j_naive_rps": "edges / wall time of one auto-commit CREATE per node and per relationship (same rows); "
-                               f"above {args.naive_full_max:,} edges timed on {args.naive_sample:,} sampled relationships "
+                               f"above {args.naive_full_max:,} edges timed on {args.naive_sample:,} sampled "
+                               "relationships "
                                "and their endpoint nodes and extrapolated (neo4j_naive_sampled)",
-            "path_ms_embedded": "signed_paths(g, s, t, k=5, max_len=6), MechanismIndex built once per graph and cached; median of runs",
-            "path_ms_neo4j": "Neo4jBackend(conn).analysis_graph() + signed_paths (the whole fetch; the CLI's `path` fetches a bounded region: path_ms_neo4j_bounded)",
+            "path_ms_embedded": "signed_paths(g, s, t, k=5, max_len=6), MechanismIndex built once per graph and "
+                                "cached; median of runs",
+            "path_ms_neo4j": "Neo4jBackend(conn).analysis_graph() + signed_paths (the whole fetch; the CLI's `path` "
+                             "fetches a bounded region: path_ms_neo4j_bounded)",
             "targets_ms": "rank_targets(g, top=20); the neo4j figure adds analysis_graph()",
             "repetitions": f"median of up to {args.reps} runs, fewer when one measurement exceeds {args.budget:g} s",
         },
@@ -207,10 +230,12 @@ def main(argv: list[str] | None = None) -> int:
             results["notes"].append(f"Neo4j at {label(n)} skipped: {res['neo4j_skipped']}")
         if res.get("neo4j_naive_sampled"):
             results["notes"].append(
-                f"naive Neo4j rate at {label(n)} (*) extrapolated from {res['neo4j_naive_written_rels']:,} sampled relationships "
+                f"naive Neo4j rate at {label(n)} (*) extrapolated from {res['neo4j_naive_written_rels']:,} sampled "
+                "relationships "
                 f"and {res['neo4j_naive_written_nodes']:,} nodes")
         if res.get("neo4j_roundtrip_ok") is False:
-            results["notes"].append(f"at {label(n)} the graph read back from Neo4j gave different paths than the embedded graph")
+            results["notes"].append(f"at {label(n)} the graph read back from Neo4j gave different paths than the "
+                                    "embedded graph")
 
     viz = spawn("viz", args)
     if "error" in viz:
@@ -226,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
         la = max(results["machine"]["load_average_at_start"][0], results["machine"]["load_average_at_end"][0])
         cores = results["machine"]["cores_usable"] or 1
         if la > cores:
-            results["notes"].append(f"the machine was busy (load average up to {la:.1f} on {cores} cores): timings are pessimistic")
+            results["notes"].append(f"the machine was busy (load average up to {la:.1f} on {cores} cores): timings "
+                                    "are pessimistic")
     results["total_s"] = time.perf_counter() - started
     print_report(results)
     out = Path(args.out)

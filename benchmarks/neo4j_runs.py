@@ -33,7 +33,8 @@ def neo4j_constraints(driver, database: str | None) -> None:
 
     with driver.session(database=database) as s:
         s.run("CREATE CONSTRAINT mechgraph_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE").consume()
-        s.run(f"CREATE CONSTRAINT mechgraph_meta_id IF NOT EXISTS FOR (m:{META_LABEL}) REQUIRE m.id IS UNIQUE").consume()
+        s.run(f"CREATE CONSTRAINT mechgraph_meta_id IF NOT EXISTS FOR (m:{META_LABEL}) REQUIRE m.id IS "
+              "UNIQUE").consume()
 
 
 def naive_load(g, conn, *, full_max: int, sample: int, seed: int) -> dict[str, Any]:
@@ -56,7 +57,8 @@ def naive_load(g, conn, *, full_max: int, sample: int, seed: int) -> dict[str, A
         t = time.perf_counter()
         node_rows = _node_rows(g)
         rel_rows = {
-            rel: [{"source": u, "target": v, "props": props.edge_properties({**a, "relation": rel})} for u, v, a in edges]
+            rel: [{"source": u, "target": v, "props": props.edge_properties({**a, "relation": rel})} for u,
+                  v, a in edges]
             for rel, edges in _edges_by_relation(g).items()
         }
         prep_s = time.perf_counter() - t
@@ -73,7 +75,8 @@ def naive_load(g, conn, *, full_max: int, sample: int, seed: int) -> dict[str, A
             nodes = [(k, row) for k in sorted(node_rows) for row in node_rows[k]]
         node_q = {k: f"CREATE (n:{':'.join(props.node_labels(k))}) SET n = $row" for k in node_rows}
         rel_q = {
-            r: f"MATCH (a:Entity {{id: $source}}) MATCH (b:Entity {{id: $target}}) CREATE (a)-[r:{props.rel_type(r)}]->(b) SET r = $props"
+            r: f"MATCH (a:Entity {{id: $source}}) MATCH (b:Entity {{id: $target}}) CREATE "
+               f"(a)-[r:{props.rel_type(r)}]->(b) SET r = $props"
             for r in rel_rows
         }
         with driver.session(database=db) as s:
@@ -124,7 +127,7 @@ def batched_load(g, conn, reps: int, tag: str) -> dict[str, Any]:
         marks: dict[str, float] = {}
         done = [0]
 
-        def on_batch(k: int) -> None:  # called after each batch statement returned
+        def on_batch(k: int, done: list[int] = done, marks: dict[str, float] = marks) -> None:  # after each batch
             done[0] += k
             now = time.perf_counter()
             marks.setdefault("first_batch", now)
@@ -236,13 +239,15 @@ def run_neo4j(g, n: int, args: argparse.Namespace, pairs, embedded_scores, tag: 
         b.to_networkx()
     finally:
         b.close()
-    r["neo4j_full_fetch_ms"] = (time.perf_counter() - t) * 1000  # every property, evidence included: export, effect, gaps
+    # every property, evidence included: export, effect, gaps
+    r["neo4j_full_fetch_ms"] = (time.perf_counter() - t) * 1000
     log(f"{tag} Neo4j: analysis_graph + signed_paths")
     times, _ = repeat(path_cmd, reps, args.budget)
     r["path_ms_neo4j"] = med(times) * 1000
     r["path_ms_neo4j_search_only"] = med(search_times) * 1000
     r["neo4j_fetch_ms"] = med(fetch_times) * 1000
-    r["neo4j_roundtrip_ok"] = last.get("shape") == (g.number_of_nodes(), g.number_of_edges()) and last.get("scores") == embedded_scores
+    r["neo4j_roundtrip_ok"] = last.get("shape") == (g.number_of_nodes(),
+                                                    g.number_of_edges()) and last.get("scores") == embedded_scores
 
     # what `mechgraph --backend neo4j path` does now: fetch only the region the search expands
     from mechgraph.analysis.bounded import find_paths_in

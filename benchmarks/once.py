@@ -49,9 +49,11 @@ def run_viz(args: argparse.Namespace) -> dict[str, Any]:
             out["viz_s"][label(k)] = None
             continue
         sub = g.subgraph(order[:k]).copy()
-        times, page = repeat(lambda: viz.render_html(sub, title=f"bench {k} nodes"), args.reps, args.budget)
+        times, page = repeat(lambda sub=sub, k=k: viz.render_html(sub, title=f"bench {k} nodes"), args.reps,
+                             args.budget)
         out["viz_s"][label(k)] = med(times)
-        out["viz_subgraphs"][label(k)] = {"nodes": sub.number_of_nodes(), "edges": sub.number_of_edges(), "html_mb": len(page.encode()) / 1024**2}
+        out["viz_subgraphs"][label(k)] = {"nodes": sub.number_of_nodes(), "edges": sub.number_of_edges(),
+                                          "html_mb": len(page.encode()) / 1024**2}
     return out
 
 
@@ -102,7 +104,8 @@ def seed_answer_commands() -> list[list[str]]:
     each answer, Python start included, must take under 2 s."""
     cmds = [
         ["path", "THBS2+ CAF", "immune checkpoint blockade"], ["path", "THBS2+ CAF", "peritoneal metastasis"],
-        ["path", "cancer-associated fibroblast", "CAR-T cell therapy"], ["effect", "catumaxomab", "--on", "poor survival"],
+        ["path", "cancer-associated fibroblast", "CAR-T cell therapy"],
+        ["effect", "catumaxomab", "--on", "poor survival"],
         ["effect", "immune checkpoint blockade"], ["targets"], ["combine", "PD-1 antibody", "catumaxomab"],
         ["combine", "PD-1 antibody"],
     ]

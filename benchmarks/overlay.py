@@ -40,7 +40,8 @@ def run_overlay_bench(n_cells: int, n_genes: int, *, seed: int = 1, keep: str | 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"synthetic-{n_cells}x{n_genes}.h5ad"
     t0 = time.perf_counter()
-    write_h5ad(path, n_cells, genes, groups, ligand="C3", receptor="C3AR1", sender="THBS2+ CAF", receiver="SPP1+ TAM", seed=seed)
+    write_h5ad(path, n_cells, genes, groups, ligand="C3", receptor="C3AR1", sender="THBS2+ CAF",
+               receiver="SPP1+ TAM", seed=seed)
     gen_s = time.perf_counter() - t0
     exe = Path(sys.executable).with_name("mechgraph")
     cmd = [str(exe), "--seeds", str(root / "seeds"), "overlay", str(path), "--groupby", "cell_type", "--json"]
@@ -49,7 +50,8 @@ def run_overlay_bench(n_cells: int, n_genes: int, *, seed: int = 1, keep: str | 
     wall = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     out: dict[str, Any] = {
-        "overlay_cells": n_cells, "overlay_genes": len(genes), "overlay_groups": len(groups), "overlay_file_mb": round(path.stat().st_size / 2**20, 1),
+        "overlay_cells": n_cells, "overlay_genes": len(genes), "overlay_groups": len(groups),
+        "overlay_file_mb": round(path.stat().st_size / 2**20, 1),
         "overlay_generate_s": round(gen_s, 1), "overlay_s": round(wall, 2), "overlay_peak_mb": round(peak_mb, 1),
         "overlay_command": " ".join(cmd), "overlay_exit": proc.returncode,
         "overlay_goal": f"< {GOAL_S:g} s and < {GOAL_MB:g} MB",
@@ -58,7 +60,8 @@ def run_overlay_bench(n_cells: int, n_genes: int, *, seed: int = 1, keep: str | 
     if proc.returncode == 0:
         d = json.loads(proc.stdout)
         top = d["lr"][0] if d["lr"] else {}
-        out["overlay_top_activity"] = f"{top.get('ligand')} -> {top.get('receptor')}: {top.get('sender')} -> {top.get('receiver')}"
+        out["overlay_top_activity"] = (f"{top.get('ligand')} -> {top.get('receptor')}: {top.get('sender')} -> "
+                                       f"{top.get('receiver')}")
         out["overlay_permutations"] = d["method"]["permutations"]
     else:
         out["overlay_error"] = proc.stderr.strip()[-500:]

@@ -69,8 +69,9 @@ def print_report(results: dict[str, Any]) -> None:
     sizes = results["sizes"]
     labels = list(sizes)
     w0 = max(len(h) for _, h, _ in ROWS) + 2
-    lines = ["", "mechgraph benchmark  (" + ", ".join(f"{k}={v}" for k, v in results["machine"].items()
-                                                   if k in ("cores", "cpu", "python", "networkx", "neo4j_driver")) + ")"]
+    shown = ("cores", "cpu", "python", "networkx", "neo4j_driver")
+    machine = ", ".join(f"{k}={v}" for k, v in results["machine"].items() if k in shown)
+    lines = ["", f"mechgraph benchmark  ({machine})"]
     lines.append("".ljust(w0) + "".join(f"{lb:>14}" for lb in labels))
     for key, head, kind in ROWS:
         if all(_get(sizes[lb], key) is None and not sizes[lb].get("neo4j_skipped") for lb in labels):
@@ -90,16 +91,20 @@ def print_report(results: dict[str, Any]) -> None:
     once = results["once"]
     lines.append("")
     if "cli_help_s" in once:
-        lines.append(f"mechgraph --help {once['cli_help_s']:.3f} s; mechgraph show \"{SEED_SHOW_NAME}\" {once['cli_show_s']:.3f} s "
-                     f"(median of 5; python startup alone {once['python_startup_s']:.3f} s, import mechgraph.cli {once['cli_import_s']:.3f} s)")
+        lines.append(f"mechgraph --help {once['cli_help_s']:.3f} s; mechgraph show \"{SEED_SHOW_NAME}\" "
+                     f"{once['cli_show_s']:.3f} s "
+                     f"(median of 5; python startup alone {once['python_startup_s']:.3f} s, import mechgraph.cli "
+                     f"{once['cli_import_s']:.3f} s)")
     if once.get("seed_answers_s"):
-        lines.append("seed graph answers (s, median of 3): " + "; ".join(f"{k} {v:.2f}" for k, v in once["seed_answers_s"].items()))
+        lines.append("seed graph answers (s, median of 3): "
+                     + "; ".join(f"{k} {v:.2f}" for k, v in once["seed_answers_s"].items()))
     if once.get("viz_s"):
         parts = []
         for k, v in once["viz_s"].items():
             sg = once.get("viz_subgraphs", {}).get(k, {})
             parts.append(f"{k} nodes ({sg.get('edges', '?'):,} edges) {v:.2f} s" if v is not None else f"{k} nodes: -")
-        lines.append("viz render_html: " + "; ".join(parts) + f"; select_subgraph around the hub {once['viz_select_ms']:.0f} ms")
+        lines.append("viz render_html: " + "; ".join(parts) + "; select_subgraph around the hub "
+                                                              f"{once['viz_select_ms']:.0f} ms")
     elif once.get("viz_note"):
         lines.append("viz: " + once["viz_note"])
     neo = [lb for lb in labels if sizes[lb].get("neo4j_batched_phases")]
@@ -108,16 +113,21 @@ def print_report(results: dict[str, Any]) -> None:
         v = sizes[lb]
         ph = v["neo4j_batched_phases"]
         lines.append(
-            f"load_into_neo4j at {lb}: {v['neo4j_batched_s']:.1f} s = start..nodes and names written {ph['start_to_nodes_written_s']:.1f} s "
-            f"(row prep alone {v['neo4j_rows_prep_s']:.1f} s) + relationship batches {ph['names_and_rels_s']:.1f} s + swap "
+            f"load_into_neo4j at {lb}: {v['neo4j_batched_s']:.1f} s = start..nodes and names written "
+            f"{ph['start_to_nodes_written_s']:.1f} s "
+            f"(row prep alone {v['neo4j_rows_prep_s']:.1f} s) + relationship batches {ph['names_and_rels_s']:.1f} s + "
+            "swap "
             f"{ph['swap_cleanup_s']:.1f} s; client CPU {ph['client_cpu_s']:.1f} s"
-            + (f", server CPU {ph['server_cpu_s']:.1f} s" if ph.get("server_cpu_s") is not None else "") + "; neo4j-rust-ext "
+            + (f", server CPU {ph['server_cpu_s']:.1f} s" if ph.get("server_cpu_s") is not None
+               else "") + "; neo4j-rust-ext "
             f"{'installed' if results['machine'].get('neo4j_rust_ext') else 'NOT installed (pure-Python PackStream)'}")
     lines.append("")
     lines.append("targets:")
     for gl in results["goals"]:
-        m = "" if gl["measured"] is None else f" measured {gl['measured']:,}" if isinstance(gl["measured"], (int, float)) else f" measured {gl['measured']}"
-        prev = "" if gl.get("previous") is None else f" (previous run: {gl['previous']:,})" if isinstance(gl["previous"], (int, float)) else f" (previous run: {gl['previous']})"
+        m = ("" if gl["measured"] is None else f" measured {gl['measured']:,}"
+             if isinstance(gl["measured"], (int, float)) else f" measured {gl['measured']}")
+        prev = ("" if gl.get("previous") is None else f" (previous run: {gl['previous']:,})"
+                if isinstance(gl["previous"], (int, float)) else f" (previous run: {gl['previous']})")
         lines.append(f"  [{gl['status']:>12}] {gl['goal']} {gl['target']}:{m}{prev} - {gl['detail']}")
     for note in results["notes"]:
         lines.append("note: " + note)

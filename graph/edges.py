@@ -130,7 +130,8 @@ def is_causal_step(relation: str, source_kind: str | None, target_kind: str | No
 
 def is_acting(relation: str, source_kind: str | None, target_kind: str | None) -> bool:
     """A therapy acting on an entity (its target, in the druggability sense)."""
-    return relation in ACTING_RELATIONS and source_kind in schema.THERAPY_KINDS and target_kind not in schema.THERAPY_KINDS
+    return (relation in ACTING_RELATIONS and source_kind in schema.THERAPY_KINDS
+            and target_kind not in schema.THERAPY_KINDS)
 
 
 def counts_for_degree(relation: str, source_kind: str | None, target_kind: str | None) -> bool:
@@ -181,7 +182,8 @@ def records(attrs: dict[str, Any]) -> list[dict[str, Any]]:
     return [ev for ev in attrs.get("evidence") or [] if isinstance(ev, dict)]
 
 
-def usable_records(attrs: dict[str, Any], support: frozenset[str], min_level: str | None = None) -> list[dict[str, Any]]:
+def usable_records(attrs: dict[str, Any], support: frozenset[str],
+                   min_level: str | None = None) -> list[dict[str, Any]]:
     """The evidence records of an edge that an analysis with this support and floor may use."""
     floor = schema.EVIDENCE_LEVELS.get(min_level, 0) if min_level else 0
     out = []

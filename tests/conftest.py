@@ -65,7 +65,8 @@ def private_server(tmp_path, neo4j_conn):
     from mechgraph.store import Connection
 
     script = ROOT / "scripts" / "neo4j-local.sh"
-    env = {**os.environ, "NEO4J_BOLT_PORT": str(free_port()), "MECHGRAPH_NEO4J_HOME": str(tmp_path / "neo4j"), "NEO4J_HEAP": "1g"}
+    env = {**os.environ, "NEO4J_BOLT_PORT": str(free_port()), "MECHGRAPH_NEO4J_HOME": str(tmp_path / "neo4j"),
+           "NEO4J_HEAP": "1g"}
 
     def ctl(cmd: str) -> str:
         proc = subprocess.run(["bash", str(script), cmd], env=env, capture_output=True, text=True, timeout=400)

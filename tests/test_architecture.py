@@ -107,7 +107,8 @@ def python_files() -> list[Path]:
 
 
 def test_no_module_over_800_lines():
-    big = {str(p.relative_to(ROOT)): n for p in python_files() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    big = {str(p.relative_to(ROOT)): n for p in python_files()
+           if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert big == {}
 
 
@@ -120,10 +121,12 @@ def test_every_folder_says_what_lives_there():
     """Each folder's __init__ has a paragraph that names every module in it (as `name`)."""
     for folder in folders():
         doc = ast.get_docstring(ast.parse((folder / "__init__.py").read_text(encoding="utf-8"))) or ""
-        assert len(doc.split()) >= 25, f"{folder.relative_to(ROOT)}/__init__.py needs a paragraph saying what lives there"
+        where = folder.relative_to(ROOT)
+        assert len(doc.split()) >= 25, f"{where}/__init__.py needs a paragraph saying what lives there"
         if folder == PACKAGE:  # the top: its docstring lists the layers, README the modules
             continue
-        unnamed = [p.stem for p in sorted(folder.glob("*.py")) if p.stem not in ("__init__", "__main__") and f"`{p.stem}`" not in doc]
+        unnamed = [p.stem for p in sorted(folder.glob("*.py")) if p.stem not in ("__init__", "__main__")
+                   and f"`{p.stem}`" not in doc]
         assert unnamed == [], f"{folder.relative_to(ROOT)}/__init__.py does not name {unnamed}"
 
 
@@ -161,13 +164,15 @@ def test_the_cli_only_formats():
                 bad = ["(a module inside a folder)"]
             reaching_in += [(name, target, b) for b in bad]
     assert reaching_in == []
-    importers = sorted(a for a, b in import_graph().edges if b.startswith("mechgraph.cli") and not a.startswith("mechgraph.cli"))
+    importers = sorted(a for a, b in import_graph().edges if b.startswith("mechgraph.cli")
+                       and not a.startswith("mechgraph.cli"))
     assert importers == ["mechgraph.__main__"]
 
 
 def test_every_error_lives_in_errors_py():
     """One base and its subclasses, in one module: no error a user can get is defined elsewhere."""
-    ours = {n.name for n in ast.parse((PACKAGE / "errors.py").read_text(encoding="utf-8")).body if isinstance(n, ast.ClassDef)}
+    ours = {n.name for n in ast.parse((PACKAGE / "errors.py").read_text(encoding="utf-8")).body
+            if isinstance(n, ast.ClassDef)}
     elsewhere = []
     for name, path in modules().items():
         if name == "mechgraph.errors":
@@ -184,7 +189,8 @@ def test_no_import_path_hacks():
     hacks = []
     for path in python_files():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Attribute) and node.attr == "path" and isinstance(node.value, ast.Name) and node.value.id == "sys":
+            if (isinstance(node, ast.Attribute) and node.attr == "path" and isinstance(node.value, ast.Name)
+                    and node.value.id == "sys"):
                 hacks.append(f"{path.relative_to(ROOT)}:{node.lineno}: sys.path")
             elif isinstance(node, ast.Attribute) and node.attr == "spec_from_file_location":
                 hacks.append(f"{path.relative_to(ROOT)}:{node.lineno}: spec_from_file_location")
@@ -197,7 +203,8 @@ def test_no_probes_of_backends():
     probes = []
     for name, path in modules().items():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("hasattr", "getattr") and node.args:
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in ("hasattr", "getattr") and node.args):
                 subject = ast.unparse(node.args[0])
                 if "backend" in subject.lower():
                     probes.append(f"{name}:{node.lineno}: {ast.unparse(node)}")
@@ -220,8 +227,10 @@ def test_the_neo4j_backend_is_bounded_and_the_embedded_one_is_not():
 def test_no_backend_imports_another():
     g = import_graph()
     backends = {"mechgraph.store.embedded", "mechgraph.store.neo4j_backend", "mechgraph.store.neo4j_load"}
-    embedded_to_neo4j = [(a, b) for a, b in g.edges if a == "mechgraph.store.embedded" and b.startswith("mechgraph.store.neo4j")]
-    neo4j_to_embedded = [(a, b) for a, b in g.edges if a.startswith("mechgraph.store.neo4j") and b == "mechgraph.store.embedded"]
+    embedded_to_neo4j = [(a, b) for a,
+                         b in g.edges if a == "mechgraph.store.embedded" and b.startswith("mechgraph.store.neo4j")]
+    neo4j_to_embedded = [(a, b) for a,
+                         b in g.edges if a.startswith("mechgraph.store.neo4j") and b == "mechgraph.store.embedded"]
     assert backends <= set(g) and embedded_to_neo4j == [] and neo4j_to_embedded == []
 
 
@@ -241,7 +250,8 @@ def test_viz_draws_what_it_is_given():
     """The pictures import no store, analysis, export or curation: `mechgraph.views` (above them)
     chooses what to draw and hands `viz` a graph; viz reads only the vocabulary, what an edge
     means (graph/edges.py), the errors, and the atomic writer every output goes through (fsio)."""
-    allowed = {"mechgraph", "mechgraph.schema", "mechgraph.edges", "mechgraph.errors", "mechgraph.fsio"}  # (`from .. import x` names the package too)
+    # (`from .. import x` names the package too)
+    allowed = {"mechgraph", "mechgraph.schema", "mechgraph.edges", "mechgraph.errors", "mechgraph.fsio"}
     reaching_out = sorted(
         (a, b) for a, b in import_graph().edges
         if a.startswith("mechgraph.viz") and not b.startswith("mechgraph.viz") and b not in allowed

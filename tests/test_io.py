@@ -87,6 +87,7 @@ def test_json_is_read_by_networkx_node_link_graph_as_it_is(seed_graph, tmp_path)
         return {k: v for k, v in attrs.items() if v is not None}
 
     for n, a in seed_graph.nodes(data=True):
-        assert given(g.nodes[n]) == given({k: v for k, v in a.items() if k != "id"})  # networkx holds the id as the node
+        # networkx holds the id as the node
+        assert given(g.nodes[n]) == given({k: v for k, v in a.items() if k != "id"})
     for u, v, k, a in seed_graph.edges(keys=True, data=True):
         assert given(g.edges[u, v, k]) == given(a)

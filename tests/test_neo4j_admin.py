@@ -62,7 +62,8 @@ def test_files_carry_every_property_typed_and_quoted(tmp_path):
     out = write_neo4j_admin(g, tmp_path / "admin", source="a test")
     files = sorted(p.name for p in out.iterdir())
     assert {"import.sh", "after-import.cypher", "README.txt", "mechgraph-meta.csv", "mechgraph-names.csv"} <= set(files)
-    assert "entities-Gene.csv" in files and "relationships-PROMOTES.csv" in files and "relationships-INHIBITS.csv" in files
+    assert ("entities-Gene.csv" in files and "relationships-PROMOTES.csv" in files
+            and "relationships-INHIBITS.csv" in files)
 
     [a] = [r for r in read_csv(out / "entities-Gene.csv") if r["id:ID(Entity)"] == "a"]
     assert a[":LABEL"] == "Entity\u001fGene"  # ';' and '|' occur in the synonyms, so neither can delimit arrays
@@ -83,7 +84,8 @@ def test_files_carry_every_property_typed_and_quoted(tmp_path):
     assert promotes["n_evidence:long"] == "1" and promotes[f"{EMPTY_LISTS}:string[]"] == "axes"
 
     names = read_csv(out / "mechgraph-names.csv")
-    assert sorted((r["key:string"], r["entity:string"]) for r in names) == sorted((r["key"], r["entity"]) for r in name_rows(g))
+    assert sorted((r["key:string"], r["entity:string"])
+                  for r in names) == sorted((r["key"], r["entity"]) for r in name_rows(g))
     [meta] = read_csv(out / "mechgraph-meta.csv")
     assert meta["fingerprint:string"] == fingerprint(g) and meta["source:string"] == "a test"
     assert meta["nodes:long"] == "3" and meta["edges:long"] == "2"
@@ -131,7 +133,8 @@ def test_an_existing_folder_is_replaced_only_when_it_is_an_earlier_export(tmp_pa
 def test_the_cli_writes_the_folder(tmp_path, capsys):
     assert main(["--seeds", str(SEEDS), "export", "--format", "neo4j-admin", str(tmp_path / "bulk")]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"wrote {tmp_path / 'bulk'}\n(folder export of ") and (tmp_path / "bulk" / "import.sh").is_file()
+    assert (out.startswith(f"wrote {tmp_path / 'bulk'}\n(folder export of ")
+            and (tmp_path / "bulk" / "import.sh").is_file())
     meta = read_csv(tmp_path / "bulk" / "mechgraph-meta.csv")[0]
     assert meta["source:string"] == f"seeds {SEEDS.resolve()}"
     assert main(["export", "--format", "neo4j-admin"]) == 1
@@ -145,8 +148,12 @@ def imported_server(folder: Path, home: Path):
     script = ROOT / "scripts" / "neo4j-local.sh"
     env = {**os.environ, "NEO4J_BOLT_PORT": str(free_port()), "MECHGRAPH_NEO4J_HOME": str(home), "NEO4J_HEAP": "1g",
            "NEO4J_PAGECACHE": "128m"}
-    proc = subprocess.run(["bash", str(script), "import", str(folder)], env=env, capture_output=True, text=True, timeout=900)
-    stop = lambda: subprocess.run(["bash", str(script), "stop"], env=env, capture_output=True, timeout=120)  # noqa: E731
+    proc = subprocess.run(["bash", str(script), "import", str(folder)], env=env, capture_output=True, text=True,
+                          timeout=900)
+
+    def stop() -> None:
+        subprocess.run(["bash", str(script), "stop"], env=env, capture_output=True, timeout=120)
+
     if proc.returncode != 0:
         stop()
         msg = f"neo4j-local.sh import failed: {proc.stderr.strip()[-800:]}"

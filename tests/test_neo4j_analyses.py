@@ -80,7 +80,8 @@ def test_path_on_the_seed_graph_equals_the_embedded_answer(loaded_neo4j, seed_gr
     directed = [("thbs2_caf", "peritoneal_metastasis"), ("nivolumab", "peritoneal_metastasis")]
     directed += [tuple(rng.sample(walkable, 2)) for _ in range(25)]
     directed = [(s, t) for s, t in directed if kinds[t] not in schema.THERAPY_KINDS]
-    mechanism = [("thbs2_caf", "pd1_antibody")] + [(rng.choice([n for n in walkable if n not in therapies]), rng.choice(therapies))
+    mechanism = [("thbs2_caf", "pd1_antibody")] + [(rng.choice([n for n in walkable if n not in therapies]),
+                                                    rng.choice(therapies))
                                                     for _ in range(10)]
     assert _answers_equal(seed_graph, loaded_neo4j, directed, OPTION_VARIANTS) > 20
     assert _answers_equal(seed_graph, loaded_neo4j, mechanism, OPTION_VARIANTS[:3]) > 10
@@ -175,7 +176,8 @@ def test_effect_on_the_seed_graph_equals_the_embedded_answer(loaded_neo4j, seed_
     outcomes = sorted(n for n, k in kinds.items() if k in schema.OUTCOME_KINDS)
     rng = random.Random(3)
     cases = [("nivolumab", "peritoneal_metastasis"), ("pd1_antibody", "peritoneal_metastasis"),
-             ("catumaxomab", "peritoneal_metastasis")] + [(rng.choice(therapies), rng.choice(outcomes)) for _ in range(10)]
+             ("catumaxomab", "peritoneal_metastasis")] + [(rng.choice(therapies), rng.choice(outcomes))
+                                                          for _ in range(10)]
     assert _effects_equal(seed_graph, loaded_neo4j, cases) > 10
 
 
@@ -197,7 +199,8 @@ def _combinations_equal(g: nx.MultiDiGraph, backend, pairs) -> int:
         want = combine(g, a, b, opts).as_dict()
         backend.fetched = None
         assert combine(combine_graph(backend, a, b, opts), a, b, opts).as_dict() == want, (a, b)
-        compared += sum(len(v) for v in want.values() if isinstance(v, list) and v and isinstance(v[0], dict) and "steps" in v[0])
+        compared += sum(len(v) for v in want.values() if isinstance(v, list) and v and isinstance(v[0], dict)
+                        and "steps" in v[0])
     return compared
 
 
@@ -300,22 +303,31 @@ def _round_graph() -> nx.MultiDiGraph:
         ("pembro", "subtype_of", "pd1ab", "expert_statement"), ("catu", "subtype_of", "ip", "expert_statement"),
         ("nivo", "inhibits", "pd1", "expert_statement"), ("pembro", "inhibits", "pd1", "expert_statement"),
         ("pd1", "inhibits", "cd8", "expert_statement"), ("cd8", "kills", "tumour", "expert_statement"),
-        ("tumour", "promotes", "peritoneal_metastasis", "expert_statement"), ("catu", "kills", "tumour", "expert_statement"),
+        ("tumour", "promotes", "peritoneal_metastasis", "expert_statement"),
+        ("catu", "kills", "tumour", "expert_statement"),
         ("catu", "recruits", "accessory", "expert_statement"), ("m2", "subtype_of", "accessory", "expert_statement"),
         ("caf", "polarizes", "spp1_tam", "preclinical_in_vivo", {"chain": ["c3", "c3ar1"], "ref": "19"}),
-        ("caf", "secretes", "c3", "preclinical_in_vivo", {"ref": "19"}), ("c3", "activates", "c3ar1", "preclinical_in_vivo", {"ref": "19"}),
-        ("c3ar1", "polarizes", "spp1_tam", "preclinical_in_vivo", {"ref": "19"}), ("spp1_tam", "inhibits", "cd8", "expert_statement"),
+        ("caf", "secretes", "c3", "preclinical_in_vivo", {"ref": "19"}),
+        ("c3", "activates", "c3ar1", "preclinical_in_vivo", {"ref": "19"}),
+        ("c3ar1", "polarizes", "spp1_tam", "preclinical_in_vivo", {"ref": "19"}),
+        ("spp1_tam", "inhibits", "cd8", "expert_statement"),
         ("spp1_tam", "promotes", "peritoneal_metastasis", "expert_statement"),
         ("c3", "part_of", "c3_c3ar1", "preclinical_in_vivo"), ("c3ar1", "part_of", "c3_c3ar1", "preclinical_in_vivo"),
-        ("axl", "part_of", "c3_c3ar1", "in_vitro"), ("axl", "part_of", "k2", "in_vitro"), ("axl", "promotes", "peritoneal_metastasis", "in_vitro"),
+        ("axl", "part_of", "c3_c3ar1", "in_vitro"), ("axl", "part_of", "k2", "in_vitro"),
+        ("axl", "promotes", "peritoneal_metastasis", "in_vitro"),
         ("paclitaxel", "enhances", "catu", "preclinical_in_vivo"), ("stroma", "impairs", "pd1ab", "expert_statement"),
         ("caf", "promotes", "stroma", "observational_human"), ("rmhtnf", "form_of", "tnf", "expert_statement"),
         ("tnf", "inhibits", "tumour", "expert_statement"),
-        ("exhausted", "characterized_by", "tim3_gal9", "expert_statement"), ("exhausted", "subtype_of", "gc", "expert_statement"),
-        ("excluded", "characterized_by", "stroma", "expert_statement"), ("excluded", "subtype_of", "gc", "expert_statement"),
-        ("gc", "promotes", "peritoneal_metastasis", "observational_human"), ("tim3_gal9", "inhibits", "cd8", "preclinical_in_vivo"),
-        ("tim3", "part_of", "tim3_gal9", "preclinical_in_vivo"), ("gal9", "part_of", "tim3_gal9", "preclinical_in_vivo"),
-        ("vista", "inhibits", "cd8", "preclinical_in_vivo"), ("exhausted", "characterized_by", "vista", "expert_statement"),
+        ("exhausted", "characterized_by", "tim3_gal9", "expert_statement"),
+        ("exhausted", "subtype_of", "gc", "expert_statement"),
+        ("excluded", "characterized_by", "stroma", "expert_statement"),
+        ("excluded", "subtype_of", "gc", "expert_statement"),
+        ("gc", "promotes", "peritoneal_metastasis", "observational_human"),
+        ("tim3_gal9", "inhibits", "cd8", "preclinical_in_vivo"),
+        ("tim3", "part_of", "tim3_gal9", "preclinical_in_vivo"),
+        ("gal9", "part_of", "tim3_gal9", "preclinical_in_vivo"),
+        ("vista", "inhibits", "cd8", "preclinical_in_vivo"),
+        ("exhausted", "characterized_by", "vista", "expert_statement"),
         ("stroma", "inhibits", "cd8", "observational_human"),
         ("nivo", "associated_with", "peritoneal_metastasis", "randomised_trial", {"direction": "none", "ref": "38"}),
     ])
@@ -346,14 +358,16 @@ def test_this_rounds_answers_are_identical_on_neo4j(neo4j_round):
     server = backend.analysis_graph()
     assert server.nodes["c3"]["proposals"] == g.nodes["c3"]["proposals"]
     assert server.edges["caf", "spp1_tam", "polarizes"]["chain"] == ["c3", "c3ar1"]
-    cases = [("caf", "ici"), ("caf", "nivo"), ("m2", "catu"), ("exhausted", "pd1ab"), ("excluded", "pd1ab"), ("cd8", "ip"),
-             ("caf", pm), ("ici", "cd8"), ("rmhtnf", pm), ("exhausted", pm)]
+    cases = [("caf", "ici"), ("caf", "nivo"), ("m2", "catu"), ("exhausted", "pd1ab"), ("excluded", "pd1ab"),
+             ("cd8", "ip"), ("caf", pm), ("ici", "cd8"), ("rmhtnf", pm), ("exhausted", pm)]
     for s, t in cases:
         for opts in (PathOptions(), PathOptions(via=("c3",)), PathOptions(max_len=3)):
             want = find_paths(g, s, t, opts).as_dict()
             assert find_paths_in(backend, s, t, opts).as_dict() == want, (s, t, opts)
-    assert any("chain" in st for p in find_paths(g, "caf", "nivo", PathOptions(via=("c3",))).as_dict()["paths"] for st in p["steps"])
-    assert _effects_equal(g, backend, [("ici", pm), ("nivo", pm), ("pd1ab", pm), ("catu", pm), ("rmhtnf", "tumour")]) > 3
+    assert any("chain" in st for p in find_paths(g, "caf", "nivo", PathOptions(via=("c3",))).as_dict()["paths"]
+               for st in p["steps"])
+    assert _effects_equal(g, backend, [("ici", pm), ("nivo", pm), ("pd1ab", pm), ("catu", pm),
+                                       ("rmhtnf", "tumour")]) > 3
     for a, b in (("ici", "catu"), ("paclitaxel", "catu"), ("pd1ab", "ip")):
         for stratum in (None, "exhausted"):
             want = combine(g, a, b, PathOptions(), stratum=stratum).as_dict()
@@ -363,7 +377,8 @@ def test_this_rounds_answers_are_identical_on_neo4j(neo4j_round):
     for stratum in (None, "exhausted", "excluded"):
         assert rank_targets(server, top=0, permutations=10, stratum=stratum).as_dict() == \
             rank_targets(g, top=0, permutations=10, stratum=stratum).as_dict()
-        assert escape_routes(server, "pd1ab", pm, stratum=stratum).as_dict() == escape_routes(g, "pd1ab", pm, stratum=stratum).as_dict()
+        assert escape_routes(server, "pd1ab", pm,
+                             stratum=stratum).as_dict() == escape_routes(g, "pd1ab", pm, stratum=stratum).as_dict()
 
 
 @pytest.mark.neo4j

@@ -19,7 +19,8 @@ from tests.support.checkout import SEEDS
 
 pytestmark = pytest.mark.neo4j
 
-HOSTILE = ["x'}) DETACH DELETE n //", '"; MATCH (n) DETACH DELETE n', "<img src=x onerror=alert(1)>", "n) DETACH DELETE n RETURN (n"]
+HOSTILE = ["x'}) DETACH DELETE n //", '"; MATCH (n) DETACH DELETE n', "<img src=x onerror=alert(1)>",
+           "n) DETACH DELETE n RETURN (n"]
 
 
 def node_count(conn: Connection) -> int:
@@ -81,7 +82,8 @@ def test_server_killed_mid_load_keeps_previous_graph_and_recovers(private_server
 
     bigger = nx.MultiDiGraph(seed_graph)
     for i in range(3000):
-        bigger.add_node(f"extra_{i}", id=f"extra_{i}", name=f"extra {i}", kind="gene", synonyms=[], xrefs=[], axes=[], caveats=[])
+        bigger.add_node(f"extra_{i}", id=f"extra_{i}", name=f"extra {i}", kind="gene", synonyms=[], xrefs=[],
+                        axes=[], caveats=[])
     batches = {"n": 0}
     killed = threading.Event()
 

@@ -170,7 +170,8 @@ def test_a_different_graph_is_refused_and_nothing_changes(loaded_neo4j, neo4j_co
 @neo4j
 def test_nodes_that_are_not_mechgraphs_are_never_overwritten_silently(loaded_neo4j, neo4j_conn, seed_graph):
     wipe(loaded_neo4j)
-    run_query(loaded_neo4j, "CREATE (:Person {name: 'Ada'})-[:KNOWS]->(:Person {name: 'Bob'}), (:Entity {id: 'caf', note: 'mine'})",
+    run_query(loaded_neo4j,
+              "CREATE (:Person {name: 'Ada'})-[:KNOWS]->(:Person {name: 'Bob'}), (:Entity {id: 'caf', note: 'mine'})",
               write=True)
     with pytest.raises(OtherGraphPresent) as e:
         load_into_neo4j(seed_graph, neo4j_conn, progress=False)

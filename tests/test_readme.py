@@ -48,7 +48,8 @@ def test_readme_example(ex, scratch_project, request):
             pytest.skip(f"needs the {extra} extra (pip install -e '.[{extra}]'); CI installs it")
     code, actual = readme_examples.run(ex, scratch_project)
     diff = readme_examples.compare(ex, code, actual)
-    assert diff is None, f"README.md:{ex.line}: `{ex.command}`: {diff} (python -m tests.support.readme_examples --update rewrites it)"
+    fix = "python -m tests.support.readme_examples --update rewrites it"
+    assert diff is None, f"README.md:{ex.line}: `{ex.command}`: {diff} ({fix})"
 
 
 def test_the_checker_catches_a_difference(scratch_project):

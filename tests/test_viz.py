@@ -321,7 +321,8 @@ def test_write_html_and_show(small, tmp_path, monkeypatch):
     assert vis not in second and head not in second and first.count(head) == first.count(vis) == 1
     # ...and each picture is an escaped page in an iframe that takes vis from the notebook page
     assert second.startswith('<div><iframe srcdoc="&lt;!DOCTYPE html&gt;') and second.count("<") == 4
-    assert 'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox allow-downloads allow-same-origin"' in second  # (downloads: the SVG/PNG buttons)
+    sandbox = "allow-scripts allow-popups allow-popups-to-escape-sandbox allow-downloads allow-same-origin"
+    assert f'sandbox="{sandbox}"' in second  # (downloads: the SVG/PNG buttons)
     print(f"\nshow(): first cell {len(first) // 1024} KB, later cells {len(second) // 1024} KB")
     assert len(second) < len(first) - len(vis) + 2048
     alone = show(small, title="x", standalone=True)._repr_html_()

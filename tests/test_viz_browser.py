@@ -260,7 +260,8 @@ def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
     out = []
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
-            if a["x0"] < b["x1"] - 0.5 and b["x0"] < a["x1"] - 0.5 and a["y0"] < b["y1"] - 0.5 and b["y0"] < a["y1"] - 0.5:
+            if (a["x0"] < b["x1"] - 0.5 and b["x0"] < a["x1"] - 0.5 and a["y0"] < b["y1"] - 0.5
+                and b["y0"] < a["y1"] - 0.5):
                 out.append((a["text"], b["text"]))
     return out
 
@@ -290,7 +291,8 @@ def test_labels_do_not_overlap_at_the_default_zoom(browser, tmp_path, view):
 
             answer = find_paths(graph_from_seeds(SEEDS), "thbs2_caf", "pd1_antibody")
             steps = [b for b in boxes if b["kind"] == "relation"]
-            assert steps and {b["text"] for b in steps} == {s.relation.replace("_", " ") for p in answer.paths for s in p.steps}
+            assert steps and {b["text"] for b in steps} == {s.relation.replace("_", " ") for p in answer.paths
+                                                            for s in p.steps}
         # labels are whole names, wrapped: no ellipsis anywhere
         assert not any("\u2026" in b["text"] for b in boxes)
     finally:
@@ -312,9 +314,11 @@ def test_chinese_names_render(browser, tmp_path):
         width = run.eval("(() => { const c = document.createElement('canvas').getContext('2d');"
                          " c.font = '14px system-ui, sans-serif'; return c.measureText('腹膜转移').width; })()")
         tofu = run.eval("(() => { const c = document.createElement('canvas').getContext('2d');"
-                        " c.font = '14px system-ui, sans-serif'; return c.measureText('\\uFFFF\\uFFFE\\uFFFD\\uFFFF').width; })()")
+                        " c.font = '14px system-ui, sans-serif'; return "
+                        "c.measureText('\\uFFFF\\uFFFE\\uFFFD\\uFFFF').width; })()")
         if width == tofu:
-            reason = "chromium has no CJK font here (Chinese glyphs measure as the missing-glyph box); install fonts-noto-cjk"
+            reason = ("chromium has no CJK font here (Chinese glyphs measure as the missing-glyph box); install "
+                      "fonts-noto-cjk")
             if IN_CI:
                 pytest.fail(reason)
             pytest.skip(reason)
@@ -352,8 +356,10 @@ def test_notebook_pictures_share_one_vis_network(browser, seed_graph, tmp_path, 
         assert drawn == ["1", "1"]
         assert run.eval("typeof window.vis.Network") == "function"
         assert run.eval("document.querySelectorAll('script[data-mechgraph]').length") == 1
-        assert run.eval("[...document.querySelectorAll('iframe')].map(f => f.contentDocument.querySelectorAll('canvas').length)") == [1, 1]
-        assert run.eval("window.__pwned === undefined && [...document.querySelectorAll('iframe')].every(f => f.contentWindow.__pwned === undefined)")
+        assert run.eval("[...document.querySelectorAll('iframe')].map(f => "
+                        "f.contentDocument.querySelectorAll('canvas').length)") == [1, 1]
+        assert run.eval("window.__pwned === undefined && [...document.querySelectorAll('iframe')].every(f => "
+                        "f.contentWindow.__pwned === undefined)")
     finally:
         run.close()
 

@@ -35,7 +35,8 @@ def data_of(page: str) -> dict:
 
 
 def rects(d: dict) -> list[tuple[float, float, float, float]]:
-    return [(n["x"] - n["box"][0] / 2, n["y"] - n["size"], n["x"] + n["box"][0] / 2, n["y"] + n["box"][1]) for n in d["nodes"]]
+    return [(n["x"] - n["box"][0] / 2, n["y"] - n["size"], n["x"] + n["box"][0] / 2, n["y"] + n["box"][1])
+            for n in d["nodes"]]
 
 
 def graph_with_support() -> nx.MultiDiGraph:
@@ -45,7 +46,8 @@ def graph_with_support() -> nx.MultiDiGraph:
                           ("e", "phenotype", [])]:
         g.add_node(n, id=n, name=f"node {n}", kind=kind, synonyms=[], xrefs=[], axes=axes, caveats=[])
     for u, rel, v, supports in [("a", "promotes", "b", ["review_text"]), ("b", "inhibits", "c", ["curator"]),
-                                ("c", "promotes", "d", ["hypothesis"]), ("d", "promotes", "e", ["curator", "review_text"])]:
+                                ("c", "promotes", "d", ["hypothesis"]),
+                                ("d", "promotes", "e", ["curator", "review_text"])]:
         records = []
         for i, sup in enumerate(supports):
             rec = ev(str(i + 1), "in_vitro")[0]
@@ -65,7 +67,8 @@ def graph_with_support() -> nx.MultiDiGraph:
 def test_labels_wrap_and_are_never_cut():
     assert layout.wrap_label("THBS2+ cancer-associated fibroblast") == ["THBS2+ cancer-", "associated", "fibroblast"]
     assert layout.wrap_label("PD-1") == ["PD-1"]
-    assert layout.wrap_label("VEGFR1 and PD-L1 dual-target CAR-T cells", 16) == ["VEGFR1 and PD-L1", "dual-target", "CAR-T cells"]
+    assert layout.wrap_label("VEGFR1 and PD-L1 dual-target CAR-T cells",
+                             16) == ["VEGFR1 and PD-L1", "dual-target", "CAR-T cells"]
     assert layout.wrap_label("TIM-3/galectin-9/CEACAM1/HMGB1", 16) == ["TIM-3/galectin-", "9/CEACAM1/HMGB1"] or all(
         len(x) <= 16 for x in layout.wrap_label("TIM-3/galectin-9/CEACAM1/HMGB1", 16))
     word = "immunosuppressiveness"
@@ -95,7 +98,8 @@ def test_map_of_the_seed_graph_has_no_overlapping_boxes(seed_graph):
     assert boxes_ and len({f["title"] for f in boxes_}) == len(boxes_)
     for i, f in enumerate(boxes_):  # frames tile the canvas without overlapping
         for g2 in boxes_[i + 1:]:
-            assert not (f["x"] < g2["x"] + g2["w"] and g2["x"] < f["x"] + f["w"] and f["y"] < g2["y"] + g2["h"] and g2["y"] < f["y"] + f["h"])
+            assert not (f["x"] < g2["x"] + g2["w"] and g2["x"] < f["x"] + f["w"] and f["y"] < g2["y"] + g2["h"]
+                        and g2["y"] < f["y"] + f["h"])
     titles = {f["title"].replace("\n", " ") for f in boxes_}
     assert "CAF-TAM axis" in titles and "Disease and outcomes" in titles
     # every node sits inside its group's frame
@@ -193,7 +197,8 @@ def two_way_graph() -> nx.MultiDiGraph:
     """d inhibits and targets t (one red line), p promotes and inhibits t (two lines), t binds d
     back (a line of its own the other way), and three more inhibitors of t."""
     g = nx.MultiDiGraph(axes={})
-    for n, kind in [("d", "therapy"), ("p", "gene"), ("t", "gene"), ("x1", "therapy"), ("x2", "therapy"), ("x3", "therapy")]:
+    for n, kind in [("d", "therapy"), ("p", "gene"), ("t", "gene"), ("x1", "therapy"), ("x2", "therapy"),
+                    ("x3", "therapy")]:
         g.add_node(n, id=n, name=f"node {n}", kind=kind, synonyms=[], xrefs=[], axes=[])
     for u, rel, v in [("d", "inhibits", "t"), ("d", "targets", "t"), ("p", "promotes", "t"), ("p", "inhibits", "t"),
                       ("t", "binds", "d"), ("x1", "inhibits", "t"), ("x2", "inhibits", "t"), ("x3", "inhibits", "t")]:
@@ -221,7 +226,8 @@ def test_a_neighbourhood_is_layered_and_hubs_pale_only_on_the_map(seed_graph):
     # column is between them and the target, so their own lines pass it
     from tests.support.graphs import small_graph
 
-    g = small_graph([("d1", "inhibits", "t", "in_vitro"), ("d2", "inhibits", "t", "in_vitro"), ("cls", "inhibits", "t", "in_vitro"),
+    g = small_graph([("d1", "inhibits", "t", "in_vitro"), ("d2", "inhibits", "t", "in_vitro"),
+                     ("cls", "inhibits", "t", "in_vitro"),
                      ("d1", "subtype_of", "cls", "expert_statement"), ("d2", "subtype_of", "cls", "expert_statement")],
                     {"d1": "therapy", "d2": "therapy", "cls": "therapy_class", "t": "gene"})
     sub = select_subgraph(g, around="t", depth=1)
@@ -257,7 +263,8 @@ def test_views_are_named_and_titled_by_names(backend, tmp_path, monkeypatch):
     answer = find_paths(backend.to_networkx(), "thbs2_caf", "pd1_antibody")
     assert d.title == path_title(answer) and "best path" not in d.title  # titled by the verdict of `path`
     d = draw(backend)
-    on_map = sum(1 for _, a in backend.to_networkx().nodes(data=True) if a.get("kind") not in ("publication", "clinical_trial"))
+    on_map = sum(1 for _, a in backend.to_networkx().nodes(data=True)
+                 if a.get("kind") not in ("publication", "clinical_trial"))
     assert d.path.name == "mechgraph-map.html" and d.nodes == on_map > 140  # no publications, no trials on the map
     kinds = {n["kind"] for n in data_of(d.path.read_text(encoding="utf-8"))["nodes"]}
     assert "publication" not in kinds and "clinical_trial" not in kinds
@@ -276,10 +283,12 @@ def test_viz_path_searches_like_path(backend, tmp_path):
         page = data_of(d.path.read_text(encoding="utf-8"))
         drawn = {(e["from"], e["to"], e["relation"]) for e in page["edges"] if e.get("hl")}
         ids = [backend.lookup(x)[0] for x in ends]
-        expected = {(s.source, s.target, s.relation) for p in find_paths(backend.to_networkx(), *ids).paths for s in p.steps}
+        expected = {(s.source, s.target, s.relation) for p in find_paths(backend.to_networkx(), *ids).paths
+                    for s in p.steps}
         assert drawn == expected and expected
     # no directed path: an error that says so, never a silent undirected search
-    with pytest.raises(MechGraphError, match=r"no path from gastric cancer to THBS2\+ cancer-associated fibroblast within 6 steps"):
+    with pytest.raises(MechGraphError,
+                       match=r"no path from gastric cancer to THBS2\+ cancer-associated fibroblast within 6 steps"):
         draw(backend, tmp_path / "q.html", path=("gastric cancer", "thbs2_caf"))
 
 
@@ -295,7 +304,8 @@ def test_viz_command_default_output_and_support_option(capsys, tmp_path, monkeyp
     monkeypatch.chdir(tmp_path)
     code = main(["--seeds", str(SEEDS), "viz"])
     out, err = capsys.readouterr()
-    assert code == 0 and re.match(r"wrote mechgraph-map\.html \(GCPM immunology mechanism map: 1[0-9][0-9] nodes", out), out
+    assert code == 0 and re.match(r"wrote mechgraph-map\.html \(GCPM immunology mechanism map: 1[0-9][0-9] "
+                                  r"nodes", out), out
     assert (tmp_path / "mechgraph-map.html").is_file()
     code = main(["--seeds", str(SEEDS), "viz", "--support", "review_text,gossip"])
     _, err = capsys.readouterr()
@@ -342,9 +352,12 @@ def test_path_titles_state_the_verdict():
     t = path_title(_answer("mechanism", [_meeting("CD8+ T cell", "against"), _meeting("IFN", "with")]))
     assert t == "entity A works against drug T, meeting at CD8+ T cell (best of 2 meeting points)"
     assert path_title(_answer("mechanism", [_meeting("x", "with")])) == "entity A works with drug T, meeting at x"
-    assert path_title(_answer("mechanism", [_meeting("entity A", "effector")])) == "drug T acts through entity A: entity A is its effector"
-    assert path_title(_answer("mechanism", [_meeting("entity A", "target")])) == "drug T acts against entity A: entity A is its target"
-    shared = path_title(_answer("mechanism", shared=[_meeting("poor survival", "against"), _meeting("metastasis", "with"),
+    effector = path_title(_answer("mechanism", [_meeting("entity A", "effector")]))
+    assert effector == "drug T acts through entity A: entity A is its effector"
+    target = path_title(_answer("mechanism", [_meeting("entity A", "target")]))
+    assert target == "drug T acts against entity A: entity A is its target"
+    shared = path_title(_answer("mechanism",
+                                shared=[_meeting("poor survival", "against"), _meeting("metastasis", "with"),
                                                     _meeting("ascites", "with")]))
     assert shared == ("entity A and drug T: no mechanistic meeting point, only shared outcomes "
                       "(poor survival: against; metastasis: with; 1 more)")

@@ -20,5 +20,5 @@ from .gaps import evidence_gaps
 from .paths import PathOptions, find_paths, through_text
 from .targets import rank_targets
 
-__all__ = ["PathOptions", "combine_in", "escape_routes_in", "evidence_gaps", "find_paths", "find_paths_in", "rank_targets",
-           "therapy_effect_in", "through_text"]
+__all__ = ["PathOptions", "combine_in", "escape_routes_in", "evidence_gaps", "find_paths", "find_paths_in",
+           "rank_targets", "therapy_effect_in", "through_text"]

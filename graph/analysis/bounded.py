@@ -116,7 +116,8 @@ def with_chains(backend: BoundedBackend, g: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def _grow_between(
-    backend: BoundedBackend, source: str, target: str, opts: PathOptions, settled: Callable[[nx.MultiDiGraph, float], bool]
+    backend: BoundedBackend, source: str, target: str, opts: PathOptions,
+    settled: Callable[[nx.MultiDiGraph, float], bool]
 ) -> nx.MultiDiGraph | None:
     """The graph around `source` and `target`, grown by cost (a bidirectional Dijkstra that
     fetches a node's steps only when it expands it) until `settled(graph, bound)` says the
@@ -209,7 +210,8 @@ def effect_graph(backend: Backend, therapy: str, outcome: str, opts: PathOptions
     kinds = list(schema.THERAPY_KINDS)
     classes = backend.therapy_chain(therapy, "subtype_of", kinds)
     members = backend.therapy_chain(therapy, "subtype_of", kinds, reverse=True)
-    fetch = dict(along=sorted(schema.RELATIONS), against=[], degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
+    fetch = dict(along=sorted(schema.RELATIONS), against=[], degree_relations=degree_relations(),
+                 degree_skip_kinds=_DEGREE_SKIP)
     # real edges only: a path they add costs at least the bound, so the paths above stay the k best
     backend.grow_analysis_graph(g, sorted({therapy, *classes, *members}), **fetch)
     backend.grow_analysis_graph(g, sorted({therapy, *classes}), reverse=True, **fetch)
@@ -303,7 +305,8 @@ def combine_graph(backend: Backend, a: str, b: str, opts: PathOptions, stratum: 
     leg = min(opts.max_len, LEG_MAX_LEN)
     keep = {a, b, *opts.via, *opts.avoid, *([stratum] if stratum else [])}
     if a == b:
-        return backend.induced_analysis_graph(sorted(keep), degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
+        return backend.induced_analysis_graph(sorted(keep), degree_relations=degree_relations(),
+                                              degree_skip_kinds=_DEGREE_SKIP)
     g = legs_graph(backend, [a, b], leg, keep)
     if stratum:
         backend.grow_analysis_graph(g, [stratum], **_fetch())
@@ -311,8 +314,8 @@ def combine_graph(backend: Backend, a: str, b: str, opts: PathOptions, stratum: 
     kinds = list(schema.THERAPY_KINDS)
     family = sorted({x for t in (a, b) for x in (t, *backend.therapy_chain(t, "subtype_of", kinds),
                                                    *backend.therapy_chain(t, "subtype_of", kinds, reverse=True))})
-    backend.grow_analysis_graph(g, family, along=sorted(schema.RELATIONS), reverse=True, degree_relations=degree_relations(),
-                                degree_skip_kinds=_DEGREE_SKIP)
+    backend.grow_analysis_graph(g, family, along=sorted(schema.RELATIONS), reverse=True,
+                                degree_relations=degree_relations(), degree_skip_kinds=_DEGREE_SKIP)
     forget(g)
     return g
 
@@ -325,7 +328,8 @@ def combine_in(backend: Backend, a: str, b: str, opts: PathOptions, stratum: str
 
 
 def escape_routes_in(backend: Backend, therapy: str, outcome: str, opts: PathOptions, stratum: str | None = None):
-    """`combine.escape_routes` of one therapy toward an outcome (on the whole analysis graph: its routes may start anywhere)."""
+    """`combine.escape_routes` of one therapy toward an outcome (on the whole analysis graph: its routes may start
+    anywhere)."""
     from .combine import escape_routes
 
     return escape_routes(backend.analysis_graph(), therapy, outcome, opts, stratum=stratum)

@@ -14,6 +14,7 @@ macrophages, C3aR1 drives the SPP1+ state). The seeds record the chain on the su
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from .. import edges as _edges
@@ -50,7 +51,8 @@ def link(index: MechanismIndex, a: str, b: str) -> dict[str, Any]:
             return {"source": a, "target": b, "relation": relation, "sign": _edges.symbol(rule[0]),
                     "refs": _edges.sorted_refs(r.get("ref") for r in recs), "level": _edges.best_level(recs),
                     "support": sorted({_edges.record_support(r) for r in recs}), "usable": False}
-    return {"source": a, "target": b, "relation": None, "sign": None, "refs": [], "level": None, "support": [], "usable": False}
+    return {"source": a, "target": b, "relation": None, "sign": None, "refs": [], "level": None, "support": [],
+            "usable": False}
 
 
 def chain_detail(index: MechanismIndex, info: EdgeInfo) -> dict[str, Any] | None:
@@ -60,7 +62,7 @@ def chain_detail(index: MechanismIndex, info: EdgeInfo) -> dict[str, Any] | None
     ids = [info.source, *info.chain, info.target]
     return {
         "nodes": [{"id": x, "name": _name(index, x)} for x in ids],
-        "links": [link(index, a, b) for a, b in zip(ids, ids[1:])],
+        "links": [link(index, a, b) for a, b in pairwise(ids)],
     }
 
 

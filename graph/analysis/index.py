@@ -86,7 +86,8 @@ class MechanismIndex:
         hub_penalty: float = sem.DEFAULT_HUB_PENALTY,
     ):
         if min_level is not None and min_level not in schema.EVIDENCE_LEVELS:
-            raise MechGraphError(f"unknown evidence level {min_level!r}; choose from {', '.join(schema.EVIDENCE_LEVELS)}")
+            raise MechGraphError(f"unknown evidence level {min_level!r}; choose from "
+                                 f"{', '.join(schema.EVIDENCE_LEVELS)}")
         if hub_penalty < 0:
             raise MechGraphError("the hub penalty must be 0 or more")
         self.g = g
@@ -165,7 +166,8 @@ class MechanismIndex:
                             lst.append(iu)
                     if rule is None and not efficacy and not marker:
                         continue
-                    row = (u, v, relation, bool(rule and rule[1]), rule[0] if rule else _edges.relation_sign(relation), weight)
+                    row = (u, v, relation, bool(rule and rule[1]),
+                           rule[0] if rule else _edges.relation_sign(relation), weight)
                     if marker:
                         marker_rows.append((iv, iu, row))
                         continue
@@ -342,7 +344,8 @@ def mechanism_index(
     if index is None:
         if len(per_graph) > 8:
             per_graph.clear()
-        index = per_graph[key] = MechanismIndex(g, support=frozenset(support), min_level=min_level, hub_penalty=hub_penalty)
+        index = per_graph[key] = MechanismIndex(g, support=frozenset(support), min_level=min_level,
+                                                hub_penalty=hub_penalty)
     return index
 
 

@@ -16,8 +16,8 @@ Two kinds of question, chosen by what the target is (the rules of each step are 
   antibodies) in a section of their own: neither is ranked as a mechanism.
 
 Scores: each step weighs its best usable evidence level (randomised trial 1.0, non-randomised
-trial 0.95, observational human 0.9, case report 0.85, preclinical in vivo 0.8, in vitro 0.7, expert statement 0.6), +5% per
-further reference, x0.7 when only a reference's title supports it; a path multiplies its step
+trial 0.95, observational human 0.9, case report 0.85, preclinical in vivo 0.8, in vitro 0.7, expert
+statement 0.6), +5% per further reference, x0.7 when only a reference's title supports it; a path multiplies its step
 weights, 0.8 per step after the first, and degree**-0.5 for each node it passes through, so that
 generic hubs do not flood the answers (`hub_penalty`, `max_degree`). Options: `sign`, `via`,
 `avoid`, `kinds` (kinds of entity a path may pass through), `min_level`, `support`.
@@ -87,7 +87,8 @@ class SignedPath:
 
     def as_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
-            "nodes": self.nodes, "steps": [s.as_dict() for s in self.steps], "sign": self.sign, "score": round(self.score, 4),
+            "nodes": self.nodes, "steps": [s.as_dict() for s in self.steps], "sign": self.sign,
+            "score": round(self.score, 4),
         }
         if self.meeting is not None:
             d["meeting"] = self.meeting
@@ -122,8 +123,8 @@ class PathAnswer:
 
     def as_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
-            "from": self.source, "to": self.target, "mode": self.mode, "verdict": self.verdict(), "options": self.options,
-            "paths": [p.as_dict() for p in self.paths],
+            "from": self.source, "to": self.target, "mode": self.mode, "verdict": self.verdict(),
+            "options": self.options, "paths": [p.as_dict() for p in self.paths],
         }
         if self.mode == "mechanism":
             d["shared_outcomes"] = [p.as_dict() for p in self.shared_outcomes]
@@ -229,7 +230,8 @@ def directed(index: MechanismIndex, s: int, t: int, opts: PathOptions) -> tuple[
     return paths, truncated
 
 
-def signed_paths(g: nx.MultiDiGraph, source: str, target: str, opts: PathOptions | None = None, **kw: Any) -> list[SignedPath]:
+def signed_paths(g: nx.MultiDiGraph, source: str, target: str, opts: PathOptions | None = None,
+                 **kw: Any) -> list[SignedPath]:
     """The k best directed signed paths from `source` to `target` (entity ids)."""
     opts = opts or PathOptions(**kw)
     opts.check()
@@ -264,7 +266,8 @@ class Meeting:
 
 def therapy_reach(index: MechanismIndex, start: int, leg_len: int, cons: Constraints, via: Via | None = None) -> Reach:
     """The signed walks from `start`; a therapy's start at its members too (`therapies.descents`)."""
-    return Reach(index, start, leg_len, cons, descents=descents(index, start) if index.is_therapy(start) else None, via=via)
+    return Reach(index, start, leg_len, cons,
+                 descents=descents(index, start) if index.is_therapy(start) else None, via=via)
 
 
 def _membership_only(index: MechanismIndex, edges: list[int]) -> bool:
@@ -326,7 +329,8 @@ def meetings(
             nodes_b, edges_b = reach_b.chain(m, sb, through=through[1])
             if edges_b and index.edges[edges_b[-1]].sign == 0:
                 continue  # the therapy's leg ends in membership: it says what its last node belongs to
-            if edges_a and index.edges[edges_a[-1]].sign == 0 and (a_is_therapy or not _membership_only(index, edges_a)):
+            if (edges_a and index.edges[edges_a[-1]].sign == 0
+                    and (a_is_therapy or not _membership_only(index, edges_a))):
                 continue
             if set(nodes_a[:-1]) & set(nodes_b) or set(nodes_b[:-1]) & set(nodes_a):
                 continue  # the legs cross before m: an earlier node is the real meeting

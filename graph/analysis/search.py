@@ -86,7 +86,8 @@ class Reach:
     def chain(self, node: int, sign: int, *, through: bool = False) -> tuple[list[int], list[int]]:
         """Nodes and edges of the cheapest walk, listed from the start (a member's walk after its
         descent from the start)."""
-        if node == self.start and sign > 0 and (not through or (not self.backward and self.via is not None and node in self.via.nodes)):
+        via_start = not self.backward and self.via is not None and node in self.via.nodes
+        if node == self.start and sign > 0 and (not through or via_start):
             return [node], []
         nodes, edges = walk_chain(self.index, self.dists, self.start, node, sign, backward=self.backward,
                                   via=self.via, through=through, sources=self.descents or None)
@@ -148,7 +149,9 @@ def k_best_paths(
     def passes(node: int, edge: int | None) -> bool:
         return via is not None and (node in via.nodes or (edge is not None and edge in via.edges))
 
-    tie = lambda nodes, edges: (tuple(index.ids[n] for n in nodes), tuple(index.edges[e].relation for e in edges))  # noqa: E731
+    def tie(nodes: tuple[int, ...], edges: tuple[int, ...]) -> tuple:
+        return tuple(index.ids[n] for n in nodes), tuple(index.edges[e].relation for e in edges)
+
     heap = []
     for m, d in [(source, Descent((source,), (), 0.0)), *sorted(descents.items())]:
         flag = via is None or any(passes(n, None) for n in d.nodes) or any(passes(-1, e) for e in d.edges)

@@ -131,7 +131,8 @@ class Ranking:
 # --- influence ------------------------------------------------------------------------------
 
 
-def outcome_reach(index: MechanismIndex, outcome: int, cons, max_len: int = MAX_PATH_LEN, st: Stratum | None = None) -> Reach:
+def outcome_reach(index: MechanismIndex, outcome: int, cons, max_len: int = MAX_PATH_LEN,
+                  st: Stratum | None = None) -> Reach:
     """The best signed walk of every node to one outcome (one vectorised backward search); with a
     stratum, also the best walk that passes one of its features."""
     return Reach(index, outcome, max_len, cons, backward=True, via=st.via if st else None)
@@ -154,7 +155,8 @@ def _scores(final: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(final), np.exp(-final) / sem.STEP_PENALTY, 0.0)
 
 
-def influence_table(index: MechanismIndex, reaches: dict[int, Reach], st: Stratum | None = None) -> dict[int, np.ndarray]:
+def influence_table(index: MechanismIndex, reaches: dict[int, Reach],
+                    st: Stratum | None = None) -> dict[int, np.ndarray]:
     """Per outcome, a (3, nodes) array of scores: the best raising path, the best lowering path,
     the best marker route (0 where there is none); in a stratum, paths that pass a feature (a
     feature itself keeps all its paths)."""
@@ -171,7 +173,8 @@ def influence_table(index: MechanismIndex, reaches: dict[int, Reach], st: Stratu
     return table
 
 
-def mean_influence(table: dict[int, np.ndarray], n_nodes: int, groups: dict[int, list[int]] | None = None) -> np.ndarray:
+def mean_influence(table: dict[int, np.ndarray], n_nodes: int,
+                   groups: dict[int, list[int]] | None = None) -> np.ndarray:
     """Mean over outcomes of each node's best route score; a complex's candidate takes, for each
     outcome, the best of its own and its parts' (`groups`: complex -> its merged parts)."""
     if not table:
@@ -191,9 +194,10 @@ def complex_groups(index: MechanismIndex) -> tuple[dict[int, list[int]], dict[in
     for u, walks in enumerate(index.out):
         if index.kind[u] not in MOLECULE_KINDS:
             continue
-        for w, sign, _, e in walks:
+        for w, _sign, _, e in walks:
             row = index.edges.rows[e]
-            if row[2] == "part_of" and not row[3] and index.kind[w] == "complex" and w != u and w not in parents.get(u, ()):
+            if (row[2] == "part_of" and not row[3] and index.kind[w] == "complex" and w != u
+                and w not in parents.get(u, ())):
                 parents.setdefault(u, []).append(w)
     shared = {u: sorted(ps, key=lambda x: index.ids[x]) for u, ps in parents.items() if len(ps) > 1}
 
@@ -268,7 +272,8 @@ def _evidence(index: MechanismIndex, nodes: list[int]) -> tuple[float, int, str 
     return 0.5 * strength + 0.5 * min(1.0, len(refs) / 5), len(refs), best_name
 
 
-def _drugs(g: nx.MultiDiGraph, index: MechanismIndex, nodes: list[int], support: frozenset[str]) -> list[dict[str, Any]]:
+def _drugs(g: nx.MultiDiGraph, index: MechanismIndex, nodes: list[int],
+           support: frozenset[str]) -> list[dict[str, Any]]:
     """Therapies acting on the candidate or one of its parts, each once (naming the part it acts on)."""
     out: dict[str, dict[str, Any]] = {}
     for n in nodes:
@@ -420,7 +425,7 @@ def rank_targets(
                 perm = mean_influence(perm_table, len(index.ids), groups)
                 exceed += perm[candidates] >= observed
                 bar.update(1)
-        pvalues = {i: (1 + int(c)) / (1 + permutations) for i, c in zip(candidates, exceed)}
+        pvalues = {i: (1 + int(c)) / (1 + permutations) for i, c in zip(candidates, exceed, strict=True)}
     qvalues = _bh({index.ids[i]: p for i, p in pvalues.items()}) if pvalues else {}
 
     scored = []
@@ -442,12 +447,13 @@ def rank_targets(
         reasons, disagreements, directions = _reasons(index, reaches, table, members, st)
         direction = directions.pop() if len(directions) == 1 else "mixed"
         shared_parts = [{**node(p), "complexes": [node(c) for c in cs]} for p, cs in sorted(shared.items()) if i in cs]
-        results.append(Target(eid, index.name(i), index.kind[i], score, comps, direction, float(mean[i]), pvalues.get(i),
+        results.append(Target(eid, index.name(i), index.kind[i], score, comps, direction, float(mean[i]),
+                              pvalues.get(i),
                               qvalues.get(eid), reasons, therapies, {"distinct_refs": n_refs, "best_level": best_level},
                               disagreements, [node(p) for p in members[1:]], shared_parts,
                               proposals_of(g, [index.ids[m] for m in members])))
-    return Ranking(results, [index.ids[o] for o in outs], permutations if outs else 0, seed, len(scored), opts.as_dict(),
-                   st.as_dict(index) if st else None)
+    return Ranking(results, [index.ids[o] for o in outs], permutations if outs else 0, seed, len(scored),
+                   opts.as_dict(), st.as_dict(index) if st else None)
 
 
 def _reasons(index: MechanismIndex, reaches: dict[int, Reach], table: dict[int, np.ndarray], members: list[int],

@@ -2,10 +2,11 @@
 package and formats what it returns.
 
 `app` holds the click group and the entry point (`main`); `exits` how every command ends: each
-mechgraph error, signal, closed pipe or bug as one line and an exit status; `options` declares once each option several commands share (the
-graph's source and the Neo4j connection, --json, the path search, the expression data, the query
-limits) and the `State` they fill; `text` shapes all terminal output (one width, one wrap,
-tables, JSON, and `finish`, the JSON-or-text ending of every command that answers), and
+mechgraph error, signal, closed pipe or bug as one line and an exit status; `options` declares
+once each option several commands share (the graph's source and the Neo4j connection, --json,
+the path search, the expression data, the query limits) and the `State` they fill; `text` shapes
+all terminal output (one width, one wrap, tables, JSON, and `finish`, the JSON-or-text ending of
+every command that answers), and
 `records_text`, `answers_text` and `omics_text` write the seeds' records, the analyses' answers and
 the omics results with it. The commands, one module per idea: `seeds` (validate, build, stats,
 show, audit), `exchange` (export, load), `query`, `answers` (path, targets, effect, combine,

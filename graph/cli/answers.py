@@ -87,15 +87,19 @@ def path(state: State, source: str, target: str, as_json: bool, **search: Any) -
               help="Degree-preserving shuffles for each target's p-value (0: skip).")
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0), help="Seed of the shuffles.")
 @search_options("max_degree", "hub_penalty", "min_level", "support")
-@click.option("--data", default=None, type=click.Path(), help="Re-weight the ranking by this expression file (.h5ad, .csv, .tsv).")
+@click.option("--data", default=None, type=click.Path(),
+              help="Re-weight the ranking by this expression file (.h5ad, .csv, .tsv).")
 @data_options
-@click.option("--compare", nargs=2, default=None, metavar="A B", help="With --data: compare two conditions over replicate samples.")
-@click.option("--condition", default=None, metavar="COLUMN", help="With --compare: the obs column whose values A and B are.")
+@click.option("--compare", nargs=2, default=None, metavar="A B",
+              help="With --data: compare two conditions over replicate samples.")
+@click.option("--condition", default=None, metavar="COLUMN",
+              help="With --compare: the obs column whose values A and B are.")
 @stratum_option
 @json_option
 @click.pass_obj
 def targets(state: State, top: int, permutations: int, seed: int, as_json: bool, data: str | None,
-            compare: tuple[str, str] | None, condition: str | None, groupby: str | None, sample: str | None, layer: str | None,
+            compare: tuple[str, str] | None, condition: str | None, groupby: str | None, sample: str | None,
+            layer: str | None,
             gene_column: str | None, mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float,
             min_marker_genes: int, stratum: str | None, **search: Any) -> None:
     from ..errors import MechGraphError
@@ -112,7 +116,8 @@ def targets(state: State, top: int, permutations: int, seed: int, as_json: bool,
 
         result = targets_for_data(
             backend.to_networkx(), data, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column,
-            mapping_file=mapping_file, overlay_options=overlay_options(method, lr_permutations, expr_prop, seed, min_marker_genes),
+            mapping_file=mapping_file,
+            overlay_options=overlay_options(method, lr_permutations, expr_prop, seed, min_marker_genes),
             compare=compare, condition=condition, top=top, permutations=permutations, seed=seed,
             opts=path_options(backend, **search))
         finish(result, as_json, compare_text if compare else data_targets_text)
@@ -164,7 +169,8 @@ def effect(state: State, therapy: str, outcome: str, as_json: bool, **search: An
 @stratum_option
 @json_option
 @click.pass_obj
-def combine(state: State, therapies: tuple[str, ...], outcome: str, as_json: bool, stratum: str | None, **search: Any) -> None:
+def combine(state: State, therapies: tuple[str, ...], outcome: str, as_json: bool, stratum: str | None,
+            **search: Any) -> None:
     """Two therapies: where their mechanisms reinforce each other and where they cancel out, and
     what one does to the other's efficacy. One therapy: its escape routes, signed paths that raise
     the outcome around its targets. A therapy class answers through its members too.
@@ -188,7 +194,8 @@ def combine(state: State, therapies: tuple[str, ...], outcome: str, as_json: boo
 
 @cli.command()
 @backend_options()
-@click.option("--by", type=click.Choice(["axis", "cell"]), default="axis", show_default=True, help="Group by axis or by cell type.")
+@click.option("--by", type=click.Choice(["axis", "cell"]), default="axis", show_default=True,
+              help="Group by axis or by cell type.")
 @json_option
 @click.pass_obj
 def gaps(state: State, by: str, as_json: bool) -> None:

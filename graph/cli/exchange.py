@@ -10,8 +10,10 @@ from .options import State, backend_options
 
 @cli.command()
 @backend_options()
-@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "cx2", "sif", "kgx", "indra", "neo4j-admin"]), default=None,
-              help="Default: from the file extension (.json, .graphml, .cx2, .sif, .tsv for KGX, .indra.json for INDRA); "
+@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "cx2", "sif", "kgx", "indra", "neo4j-admin"]),
+              default=None,
+              help="Default: from the file extension (.json, .graphml, .cx2, .sif, .tsv for KGX, .indra.json for "
+                   "INDRA); "
                    "neo4j-admin writes a folder.")
 @click.option("-o", "--output", "output_opt", default=None, type=click.Path(),
               help="File to write (KGX: the prefix; neo4j-admin: the folder).")
@@ -47,8 +49,10 @@ def export(state: State, fmt: str | None, output_opt: str | None, output: str | 
 
 @cli.command()
 @backend_options()
-@click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1, 1_000_000), help="Rows per UNWIND statement.")
-@click.option("--replace", is_flag=True, help="Replace a graph from another source (or nodes that are not mechgraph's).")
+@click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1, 1_000_000),
+              help="Rows per UNWIND statement.")
+@click.option("--replace", is_flag=True,
+              help="Replace a graph from another source (or nodes that are not mechgraph's).")
 @click.pass_obj
 def load(state: State, batch_size: int, replace: bool) -> None:
     """Load the graph (seeds, or --from FILE) into Neo4j, atomically.

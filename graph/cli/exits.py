@@ -78,13 +78,16 @@ def _main(group: click.Group, argv: list[str] | None) -> int:
             return 0
         raise
     except Exception as e:
-        if fsio.interrupted():  # e.g. an import cut short by Ctrl-C fails again later ("cannot load module more than once")
+        # e.g. an import cut short by Ctrl-C fails again later ("cannot load module more than once")
+        if fsio.interrupted():
             return _interrupted(e)
         if isinstance(e, OSError):  # the environment, not a bug: a full disk, a closed terminal, a vanished file
-            where = e.filename or ("the output" if e.errno in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT) else None)
+            where = e.filename or ("the output"
+                                   if e.errno in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT) else None)
             if where == "the output":
                 _silence_stdout()
-            click.echo(f"error: {'cannot write ' if where == 'the output' else ''}{where + ': ' if where else ''}{fsio.reason(e)}", err=True)
+            action = "cannot write " if where == "the output" else ""
+            click.echo(f"error: {action}{where + ': ' if where else ''}{fsio.reason(e)}", err=True)
             return 2
         if isinstance(e, MemoryError):
             click.echo("error: out of memory; the input is larger than this machine can hold", err=True)

@@ -15,13 +15,16 @@ from .text import finish, names_of
 @click.argument("data", type=click.Path())
 @data_options
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0), help="Seed of the label shuffles.")
-@click.option("--top", default=15, show_default=True, type=click.IntRange(min=1), help="Activities to print (--json gives all).")
-@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="Also write the overlay as an HTML picture.")
+@click.option("--top", default=15, show_default=True, type=click.IntRange(min=1),
+              help="Activities to print (--json gives all).")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+              help="Also write the overlay as an HTML picture.")
 @json_option
 @click.pass_obj
-def overlay(state: State, data: str, groupby: str | None, sample: str | None, layer: str | None, gene_column: str | None,
-            mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float, min_marker_genes: int, seed: int, top: int,
-            output: str | None, as_json: bool) -> None:
+def overlay(state: State, data: str, groupby: str | None, sample: str | None, layer: str | None,
+            gene_column: str | None,
+            mapping_file: str | None, method: str, lr_permutations: int, expr_prop: float, min_marker_genes: int,
+            seed: int, top: int, output: str | None, as_json: bool) -> None:
     """Score the graph on expression DATA: genes and cells per group, ligand-receptor activity, mechanisms.
 
     DATA is an AnnData file (.h5ad; needs pip install 'mechgraph[omics]') with --groupby, or a
@@ -34,7 +37,8 @@ def overlay(state: State, data: str, groupby: str | None, sample: str | None, la
     from .omics_text import overlay_text
 
     g = state.backend().to_networkx()
-    ov = run_overlay(g, data, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column, mapping_file=mapping_file,
+    ov = run_overlay(g, data, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column,
+                     mapping_file=mapping_file,
                      options=overlay_options(method, lr_permutations, expr_prop, seed, min_marker_genes))
     if output:
         from ..views import draw_overlay
@@ -54,14 +58,16 @@ def import_group() -> None:
 @backend_options()
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The merged graph, as node-link JSON (use it with --from).")
-@click.option("--neighbours", is_flag=True, help="Also add pairs with one partner outside the graph, and that partner as a gene.")
+@click.option("--neighbours", is_flag=True,
+              help="Also add pairs with one partner outside the graph, and that partner as a gene.")
 @click.option("--resource-file", default=None, type=click.Path(dir_okay=False),
               help="An OmniPath resource CSV (default: the one the installed liana package ships).")
-@click.option("--report", "report_file", default=None, type=click.Path(dir_okay=False), help="Write the conflict report as TSV.")
+@click.option("--report", "report_file", default=None, type=click.Path(dir_okay=False),
+              help="Write the conflict report as TSV.")
 @json_option
 @click.pass_obj
-def import_omnipath_lr_cmd(state: State, output: str, neighbours: bool, resource_file: str | None, report_file: str | None,
-                           as_json: bool) -> None:
+def import_omnipath_lr_cmd(state: State, output: str, neighbours: bool, resource_file: str | None,
+                           report_file: str | None, as_json: bool) -> None:
     """Add the OmniPath ligand-receptor consensus that liana ships, with support: database.
 
     Pairs between the graph's genes (and with --neighbours their first neighbours) become binds

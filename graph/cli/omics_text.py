@@ -57,19 +57,22 @@ def overlay_text(d: dict[str, Any], names: dict[str, str], *, top: int = TOP_LR)
     if not d["lr"]:
         out.append("  (no activity above 0: no pair has both genes expressed in the data)")
     else:
-        head = f"  {'#':>3}  {'ligand -> receptor':<24} {'sender -> receiver':<44} {'score':>7} {'lig%':>5} {'rec%':>5} {'p':>6}"
+        head = (f"  {'#':>3}  {'ligand -> receptor':<24} {'sender -> receiver':<44} {'score':>7} {'lig%':>5} "
+                f"{'rec%':>5} {'p':>6}")
         out.append(head)
         for r in d["lr"][:top]:
             pair = f"{nm(r['ligand'])} -> {nm(r['receptor'])}"
             groups = f"{r['sender']} -> {r['receiver']}"
             flag = "" if r["expressed"] is not False else "  (below expr_prop)"
-            out.append(f"  {r['rank']:>3}  {pair[:24]:<24} {groups[:44]:<44} {_fmt(r['score']):>7} {_pct(r['ligand_fraction']):>5} "
+            out.append(f"  {r['rank']:>3}  {pair[:24]:<24} {groups[:44]:<44} {_fmt(r['score']):>7} "
+                       f"{_pct(r['ligand_fraction']):>5} "
                        f"{_pct(r['receptor_fraction']):>5} {_fmt(r['p_value']):>6}{flag}")
         if len(d["lr"]) > top:
             out.append(f"  ... {len(d['lr']) - top} more (--top, or --json for all)")
     out.append("")
     s = d["mechanisms_summary"]
-    out.append(f"mechanisms of the graph in the data: {s['supported']} supported, {s['silent']} silent, {s['not measured']} not measured")
+    out.append(f"mechanisms of the graph in the data: {s['supported']} supported, {s['silent']} silent, "
+               f"{s['not measured']} not measured")
     out += _statuses(d.get("statuses"))
     for status in ("supported", "silent"):
         rows = [x for x in d["mechanisms"] if x["status"] == status]
@@ -77,22 +80,25 @@ def overlay_text(d: dict[str, Any], names: dict[str, str], *, top: int = TOP_LR)
             out.append(wrap(f"{status}: {nm(x['source'])} -{x['relation']}-> {nm(x['target'])} ({x['why']})", "  "))
     nm_rows = [x for x in d["mechanisms"] if x["status"] == "not measured"]
     if nm_rows:
-        out.append(wrap("not measured: " + _some([f"{nm(x['source'])} -{x['relation']}-> {nm(x['target'])}" for x in nm_rows], 6), "  "))
+        out.append(wrap("not measured: " + _some([f"{nm(x['source'])} -{x['relation']}-> {nm(x['target'])}"
+                                                  for x in nm_rows], 6), "  "))
     cell_rows = [(e, v) for e, v in d["entities"].items() if v["kind"] in schema.CELL_KINDS]
     gene_rows = [(e, v) for e, v in d["entities"].items() if v["kind"] not in schema.CELL_KINDS and v["by_group"]]
     if gene_rows:
         out.append("")
-        out.append("genes: the group where each is highest" + (" (mean of the values, fraction of cells)" if cells else " (mean)"))
-        for e, v in gene_rows:
+        out.append("genes: the group where each is highest" + (" (mean of the values, fraction of cells)" if cells
+                                                               else " (mean)"))
+        for _e, v in gene_rows:
             by = v["by_group"]
             best = max(by, key=lambda gname: by[gname]["score"] or 0.0)
             frac = f", {_pct(by[best]['fraction'])}" if cells else ""
             label = v.get("symbol") or v["name"]
-            out.append(f"  {label}: {best} ({_fmt(by[best]['score'])}{frac})" if by[best]["score"] else f"  {label}: not expressed")
+            out.append(f"  {label}: {best} ({_fmt(by[best]['score'])}{frac})" if by[best]["score"]
+                       else f"  {label}: not expressed")
     if cell_rows:
         out.append("")
         out.append("cell entities: abundance (cells of their groups and subtypes' groups) and marker score")
-        for e, v in cell_rows:
+        for _e, v in cell_rows:
             parts = []
             if v.get("abundance") is not None:
                 parts.append(f"{_pct(v['abundance'])} of cells ({', '.join(v['groups'])})")
@@ -100,11 +106,14 @@ def overlay_text(d: dict[str, Any], names: dict[str, str], *, top: int = TOP_LR)
                 parts.append(f"groups {', '.join(v['groups'])}")
             if v["by_group"]:
                 best = max(v["by_group"], key=lambda gname: v["by_group"][gname]["score"] or 0.0)
-                parts.append(f"markers {', '.join(nm(x) for x in v['markers'])} highest in {best} ({_fmt(v['by_group'][best]['score'])})")
+                parts.append(f"markers {', '.join(nm(x) for x in v['markers'])} highest in {best} "
+                             f"({_fmt(v['by_group'][best]['score'])})")
             elif v.get("marker_score_withheld"):
                 w = v["marker_score_withheld"]
-                parts.append(f"marker score withheld: {w['marker_genes']} marker gene{'s' if w['marker_genes'] != 1 else ''} in the "
-                             f"data ({', '.join(nm(x) for x in v['markers'])}), fewer than {w['minimum']} (--min-marker-genes)")
+                parts.append(f"marker score withheld: {w['marker_genes']} marker "
+                             f"gene{'s' if w['marker_genes'] != 1 else ''} in the "
+                             f"data ({', '.join(nm(x) for x in v['markers'])}), fewer than {w['minimum']} "
+                             "(--min-marker-genes)")
             out.append(wrap(f"{v['name']}: " + "; ".join(parts), "  "))
     if d["notes"]:
         out.append("")
@@ -166,10 +175,12 @@ def compare_text(r: dict[str, Any]) -> str:
     out += [head, "-" * len(head)]
     for i, t in enumerate(r["targets"], 1):
         name = t["name"] if len(t["name"]) <= 34 else t["name"][:33] + "…"
-        out.append(f"{i:>2}  {name:<34} {t['mean_' + a]:>12.4f} {t['mean_' + b]:>12.4f} {t['difference']:>+7.4f} {_fmt(t['t'], '.2f'):>7} "
+        out.append(f"{i:>2}  {name:<34} {t['mean_' + a]:>12.4f} {t['mean_' + b]:>12.4f} {t['difference']:>+7.4f} "
+                   f"{_fmt(t['t'], '.2f'):>7} "
                    f"{t['p_value']:>8.3g} {t['q_value']:>8.3g}")
     out.append("")
-    out.append(wrap(f"per-sample data score = graph score x (0.5 + d) on each sample's own cells; {r['candidates']} candidates; "
+    out.append(wrap(f"per-sample data score = graph score x (0.5 + d) on each sample's own cells; {r['candidates']} "
+                    "candidates; "
                      "--json gives every sample's score."))
     return "\n".join(out)
 
@@ -193,9 +204,11 @@ def import_text(d: dict[str, Any], names: dict[str, str]) -> str:
                 res = f"; resources: {', '.join(x['resources'])}" if x["resources"] else ""
                 note = f"; {x['note']}" if x.get("note") else ""
                 cur = f"; curated: {', '.join(x['curated'])}" if x.get("curated") else ""
-                out.append(wrap(f"{x['ligand']} -> {x['receptor']} ({nm(x['ligand_entity'])} -> {nm(x['receptor_entity'])}){cur}{res}{note}", "  "))
+                out.append(wrap(f"{x['ligand']} -> {x['receptor']} ({nm(x['ligand_entity'])} -> "
+                                f"{nm(x['receptor_entity'])}){cur}{res}{note}", "  "))
     if d["review_pairs_without_symbols"]:
         out.append("")
         out.append(wrap("review pairs the consensus cannot be asked about (no HGNC symbol): "
-                         + ", ".join(f"{nm(x['ligand_entity'])} -> {nm(x['receptor_entity'])}" for x in d["review_pairs_without_symbols"])))
+                         + ", ".join(f"{nm(x['ligand_entity'])} -> {nm(x['receptor_entity'])}"
+                                     for x in d["review_pairs_without_symbols"])))
     return "\n".join(out)

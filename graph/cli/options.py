@@ -76,7 +76,8 @@ class State:
         if self._backend is None:
             from ..store import open_backend
 
-            self._backend = open_backend(self.kind, seeds=self.seeds, graph_file=self.graph_file, connection=self.connection())
+            self._backend = open_backend(self.kind, seeds=self.seeds, graph_file=self.graph_file,
+                                         connection=self.connection())
         return self._backend
 
     def close(self) -> None:
@@ -100,7 +101,8 @@ BACKEND_OPTIONS = {
         help="Graph store: the embedded NetworkX graph (no server), Neo4j, or auto (Neo4j when it answers)."),
     "seeds": click.option(
         "--seeds", type=click.Path(), default=None, expose_value=False, callback=_keep("seeds"),
-        help="Seed folder or file (default: $MECHGRAPH_SEEDS, else the curated seeds installed with mechgraph; never ./seeds)."),
+        help="Seed folder or file (default: $MECHGRAPH_SEEDS, else the curated seeds installed with mechgraph; never "
+             "./seeds)."),
     "from": click.option(
         "--from", "graph_file", type=click.Path(), default=None, expose_value=False, callback=_keep("graph_file"),
         help="Use an exported .json, .graphml or .cx2 graph instead of the seeds."),
@@ -112,8 +114,10 @@ BACKEND_OPTIONS = {
                              help="Neo4j password (default: $NEO4J_PASSWORD)."),
     "database": click.option("--database", default=None, expose_value=False, callback=_keep("database"),
                              help="Neo4j database (default: $NEO4J_DATABASE or the server's default, neo4j)."),
-    "timeout": click.option("--timeout", type=seconds_range(), default=None, expose_value=False, callback=_keep("timeout"),
-                            help="Seconds to wait for Neo4j to connect and answer the first query (default: $NEO4J_TIMEOUT or 5)."),
+    "timeout": click.option("--timeout", type=seconds_range(), default=None, expose_value=False,
+                            callback=_keep("timeout"),
+                            help="Seconds to wait for Neo4j to connect and answer the first query (default: "
+                                 "$NEO4J_TIMEOUT or 5)."),
 }
 
 
@@ -134,7 +138,8 @@ LEVELS = list(schema.EVIDENCE_LEVELS)
 # The path search's options (see mechgraph.analysis.PathOptions): name -> (declaration, settings).
 SEARCH_OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "k": (("--k", "k"), dict(default=5, show_default=True, type=click.IntRange(1, MAX_K), help="How many answers.")),
-    "max_len": (("--max-len",), dict(default=6, show_default=True, type=click.IntRange(1, 12), help="Longest path, in steps.")),
+    "max_len": (("--max-len",),
+                dict(default=6, show_default=True, type=click.IntRange(1, 12), help="Longest path, in steps.")),
     "sign": (("--sign",), dict(type=click.Choice(["+", "-"]), default=None,
                                help="Only answers of this net sign (searched, not filtered).")),
     "via": (("--via",), dict(default=None, help="Only paths through this entity (any of its names).")),
@@ -146,10 +151,12 @@ SEARCH_OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "hub_penalty": (("--hub-penalty",), dict(type=FiniteRange(0, 10), default=0.5, show_default=True,
                                              help="Each entity a path passes through multiplies its score by "
                                                   "degree**-PENALTY (0: off).")),
-    "min_level": (("--min-level",), dict(type=click.Choice(LEVELS), default=None, help="Use only evidence at least this strong.")),
+    "min_level": (("--min-level",),
+                  dict(type=click.Choice(LEVELS), default=None, help="Use only evidence at least this strong.")),
     "support": (("--support",), dict(default=None, metavar="SUPPORT,...",
                                      help="Evidence to use: review_text, curator, reference_title, hypothesis, or all "
-                                          "(default: review_text,curator,reference_title; title-only edges count 0.7).")),
+                                          "(default: review_text,curator,reference_title; title-only edges count "
+                                          "0.7).")),
 }
 
 
@@ -169,13 +176,17 @@ stratum_option = click.option(
 
 # Options of the expression data (overlay, targets --data, viz --data); see mechgraph.omics.
 DATA_OPTIONS = [
-    click.option("--groupby", default=None, metavar="COLUMN", help="AnnData obs column of cell groups (cell type or cluster)."),
-    click.option("--sample", default=None, metavar="COLUMN", help="AnnData obs column of samples (scores per sample too)."),
+    click.option("--groupby", default=None, metavar="COLUMN",
+                 help="AnnData obs column of cell groups (cell type or cluster)."),
+    click.option("--sample", default=None, metavar="COLUMN",
+                 help="AnnData obs column of samples (scores per sample too)."),
     click.option("--layer", default=None, metavar="NAME",
                  help="Matrix to use: a layer's name, X, or raw (default: .raw when the file has it, else .X)."),
-    click.option("--gene-column", default=None, metavar="COLUMN", help="AnnData var column of gene symbols (default: var_names)."),
+    click.option("--gene-column", default=None, metavar="COLUMN",
+                 help="AnnData var column of gene symbols (default: var_names)."),
     click.option("--mapping", "mapping_file", default=None, type=click.Path(dir_okay=False),
-                 help="YAML 'group label: entity' lines mapping groups to cell entities (before names and the default mapping)."),
+                 help="YAML 'group label: entity' lines mapping groups to cell entities (before names and the default "
+                      "mapping)."),
     click.option("--method", default="lr_mean", show_default=True, type=click.Choice(["lr_mean", "lr_prod"]),
                  help="Ligand-receptor score: CellPhoneDB's mean or the product of the means (as in LIANA+)."),
     click.option("--lr-permutations", default=1000, show_default=True, type=click.IntRange(0, MAX_LR_PERMUTATIONS),
@@ -183,10 +194,13 @@ DATA_OPTIONS = [
     click.option("--expr-prop", default=0.1, show_default=True, type=FiniteRange(0, 1),
                  help="Least fraction of a group's cells expressing the ligand (receptor) for an activity to count."),
     click.option("--min-marker-genes", default=3, show_default=True, type=click.IntRange(min=1),
-                 help="Least marker genes of a cell in the data for its marker score (with fewer it is withheld, and said)."),
-    click.option("--max-groups", type=click.IntRange(min=1), default=None, expose_value=False, callback=_remember("max_groups"),
+                 help="Least marker genes of a cell in the data for its marker score (with fewer it is withheld, and "
+                      "said)."),
+    click.option("--max-groups", type=click.IntRange(min=1), default=None, expose_value=False,
+                 callback=_remember("max_groups"),
                  help="Most cell groups (table columns) to score; the cost grows with their square (default 200)."),
-    click.option("--max-table-mb", type=click.IntRange(min=1), default=None, expose_value=False, callback=_remember("max_table_mb"),
+    click.option("--max-table-mb", type=click.IntRange(min=1), default=None, expose_value=False,
+                 callback=_remember("max_table_mb"),
                  help="Largest CSV/TSV table in MB, after unpacking a .gz (default 500)."),
 ]
 
@@ -196,11 +210,13 @@ def query_limit_options(f):
     range-checked here so that a typo (1e308, -1) is one clear error."""
     from ..cypher import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 
-    f = click.option("--query-memory", type=click.IntRange(0, 1_048_576), default=DEFAULT_MEMORY_MB, show_default=True, metavar="MB",
+    f = click.option("--query-memory", type=click.IntRange(0, 1_048_576), default=DEFAULT_MEMORY_MB, show_default=True,
+                     metavar="MB",
                      help="Embedded backend: stop a query that needs more memory than this (0: no limit); one list or "
                           "string may hold 10,000 items per MB.")(f)
     return click.option("--query-timeout", type=click.FloatRange(0, 86_400), default=DEFAULT_TIMEOUT, show_default=True,
-                        metavar="SECONDS", help="Embedded backend: stop a query after this many seconds (0: no limit), like "
+                        metavar="SECONDS",
+                        help="Embedded backend: stop a query after this many seconds (0: no limit), like "
                                                 "Neo4j's db.transaction.timeout, which applies on --backend neo4j.")(f)
 
 

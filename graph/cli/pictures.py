@@ -31,7 +31,8 @@ def _split_words(values: tuple[str, ...]) -> list[str] | None:
               help="With --path: also draw nodes this many hops from the paths.")
 @click.option("--kind", "kinds", multiple=True, help="Keep only entities of this kind (repeatable).")
 @click.option("--relation", "relations", multiple=True, help="Keep only edges of this relation (repeatable).")
-@click.option("--min-level", default=None, help="Keep only edges with evidence at least this strong (e.g. observational_human).")
+@click.option("--min-level", default=None,
+              help="Keep only edges with evidence at least this strong (e.g. observational_human).")
 @click.option("--axis", default=None, help="Keep only an axis the seeds tag (e.g. caf_tam).")
 @click.option("--support", "supports", multiple=True,
               help="Keep only edges with a record of this support: review_text, reference_title, curator, hypothesis "
@@ -41,11 +42,14 @@ def _split_words(values: tuple[str, ...]) -> list[str] | None:
               help="How the map groups nodes.")
 @click.option("--title", default=None, help="Page title (default: names what is drawn).")
 @click.option("--data", default=None, type=click.Path(),
-              help="Colour nodes by expression and widen ligand-receptor edges by activity in this file (.h5ad, .csv, .tsv).")
+              help="Colour nodes by expression and widen ligand-receptor edges by activity in this file (.h5ad, .csv, "
+                   ".tsv).")
 @data_options
-@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0), help="With --data: seed of the label shuffles.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
+              help="With --data: seed of the label shuffles.")
 @click.pass_obj
-def viz(state: State, output: str | None, fmt: str | None, around: str | None, depth: int, path_ends: tuple[str, str] | None,
+def viz(state: State, output: str | None, fmt: str | None, around: str | None, depth: int,
+        path_ends: tuple[str, str] | None,
         k: int, max_len: int, context: int, kinds: tuple[str, ...], relations: tuple[str, ...],
         min_level: str | None, axis: str | None, supports: tuple[str, ...], publications: bool, group_by: str,
         title: str | None, data: str | None, groupby: str | None, sample: str | None, layer: str | None,
@@ -67,8 +71,8 @@ def viz(state: State, output: str | None, fmt: str | None, around: str | None, d
     if data is not None:
         from ..omics import overlay_graph
 
-        graph = overlay_graph(backend.to_networkx(), data, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column,
-                              mapping_file=mapping_file,
+        graph = overlay_graph(backend.to_networkx(), data, groupby=groupby, sample=sample, layer=layer,
+                              gene_column=gene_column, mapping_file=mapping_file,
                               options=overlay_options(method, lr_permutations, expr_prop, seed, min_marker_genes))
     drawn = draw(
         backend, output, around=around, depth=depth, path=path_ends, k=k, max_len=max_len,

@@ -43,9 +43,12 @@ def entity_text(view: dict[str, Any]) -> str:
         for r in rows:
             ctx = f"  ({r['context']})" if r.get("context") else ""
             direction = f" [{r['direction']}]" if r.get("direction") else ""
-            supports = r.get("supports") or sorted({ev.get("support") for ev in r.get("evidence") or [] if ev.get("support")})
-            unstated = f"  (not stated by the review: {', '.join(supports)})" if supports and "review_text" not in supports else ""
-            lines.append(wrap(one_line(f"{arrow} {r['relation']} ({r.get('sign')}){direction} {r['other_name']} [{r['other']}]"
+            supports = r.get("supports") or sorted({ev.get("support") for ev in r.get("evidence") or []
+                                                    if ev.get("support")})
+            unstated = (f"  (not stated by the review: {', '.join(supports)})" if supports
+                        and "review_text" not in supports else "")
+            lines.append(wrap(one_line(f"{arrow} {r['relation']} ({r.get('sign')}){direction} {r['other_name']} "
+                                       f"[{r['other']}]"
                                        f"{ctx}{unstated}"), "  ", 4))
             for ev in r.get("evidence") or []:
                 lines.append(evidence_line(ev))
@@ -83,6 +86,7 @@ def paragraphs_text(review: dict[str, Any], width: int = 20) -> str:
          "cites": ",".join(str(n) for n in p["citations"]) or "-", "starts": p["text"][:width]}
         for p in review["paragraphs"]
     ]
-    rows += [{"locator": r["locator"], "lines": str(r["line"]), "cites": "-", "starts": f"{r['registry_id']} {r['title'][:width]}"}
+    rows += [{"locator": r["locator"], "lines": str(r["line"]), "cites": "-",
+              "starts": f"{r['registry_id']} {r['title'][:width]}"}
              for r in review["table_rows"]]
     return table(rows)

@@ -48,7 +48,8 @@ def one_line(value: Any) -> str:
 def wrap(text: str, indent: str = "", hanging: int = 2, width: int = WIDTH) -> str:
     """One paragraph wrapped at `width`: the first line indented by `indent`, the others `hanging`
     spaces further. Words break only when longer than a line, never at a hyphen."""
-    return "\n".join(textwrap.wrap(text, width=max(1, width), initial_indent=indent, subsequent_indent=indent + " " * hanging,
+    return "\n".join(textwrap.wrap(text, width=max(1, width), initial_indent=indent,
+                                   subsequent_indent=indent + " " * hanging,
                                    break_long_words=True, break_on_hyphens=False)) or indent
 
 
@@ -65,7 +66,8 @@ def table(rows: list[dict[str, Any]], columns: list[str] | None = None, width: i
     columns = columns or list(dict.fromkeys(k for r in rows for k in r))
     cells = [[one_line(r.get(c)) for c in columns] for r in rows]
     natural = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
-    floors = [min(natural[i], max(len(c), (min_widths or {}).get(c, min(12, natural[i])))) for i, c in enumerate(columns)]
+    floors = [min(natural[i], max(len(c), (min_widths or {}).get(c, min(12, natural[i])))) for i,
+              c in enumerate(columns)]
 
     def total(ws: list[int]) -> int:
         return sum(ws) + len(GAP) * (len(ws) - 1)

@@ -19,5 +19,5 @@ from .provenance import provenance_counts
 from .review_text import read_review
 from .seeds import SeedData, default_seed_path, packaged_seed_path, read_seeds, validate
 
-__all__ = ["SeedData", "audit_seeds", "build_graph", "check_seeds", "default_seed_path", "graph_from_seeds", "packaged_seed_path",
-           "provenance_counts", "read_review", "read_seeds", "validate"]
+__all__ = ["SeedData", "audit_seeds", "build_graph", "check_seeds", "default_seed_path", "graph_from_seeds",
+           "packaged_seed_path", "provenance_counts", "read_review", "read_seeds", "validate"]

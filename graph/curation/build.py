@@ -68,7 +68,7 @@ def build_graph(data: SeedData) -> nx.MultiDiGraph:
         attrs["seed_file"] = data.source_file(e["_file"])
         attrs["seed_line"] = e["_line"]
         g.add_edge(e["source"], e["target"], key=e["relation"], **attrs)
-    for n, attrs in g.nodes(data=True):
+    for _n, attrs in g.nodes(data=True):
         for k in ("synonyms", "xrefs", "axes", "caveats"):
             attrs.setdefault(k, [])
     return g

@@ -129,7 +129,8 @@ class ReviewText:
                                for r in self.table_rows]}
 
 
-WORDING_SAME = str.maketrans({"⁃": "-", "‐": "-", "－": "-", "—": "-", "（": "(", "）": ")", "ɣ": "γ", "，": ",", "、": ","})
+WORDING_SAME = str.maketrans({"⁃": "-", "‐": "-", "－": "-", "—": "-", "（": "(", "）": ")", "ɣ": "γ",
+                              "，": ",", "、": ","})
 
 
 def wording_key(s: str) -> str:
@@ -232,7 +233,8 @@ def parse_review(text: str, name: str = "review") -> ReviewText:
     start = 0
     abstract_at = next((k for k, (_, s) in enumerate(lines) if s.startswith("【摘要】")), None)
     if abstract_at is not None:
-        english = next((k for k in range(abstract_at, len(lines)) if lines[k][1].startswith("【Abstract】")), abstract_at)
+        english = next((k for k in range(abstract_at, len(lines)) if lines[k][1].startswith("【Abstract】")),
+                       abstract_at)
         end = next((k for k in range(english + 1, len(lines)) if CJK_RE.search(lines[k][1])), len(lines))
         block = lines[abstract_at:end]
         joined = _join([s for _, s in block])
@@ -266,7 +268,8 @@ def parse_review(text: str, name: str = "review") -> ReviewText:
             return
         counter += 1
         joined = _join([s for _, s in current])
-        review.paragraphs.append(Paragraph(f"{section} ¶{counter}", current[0][0], current[-1][0], joined, citations_in(joined)))
+        review.paragraphs.append(Paragraph(f"{section} ¶{counter}", current[0][0], current[-1][0], joined,
+                                           citations_in(joined)))
         current.clear()
 
     for k, (n, s) in enumerate(body):

@@ -431,7 +431,8 @@ class CypherEngine:
 
         if rbound:  # the list bound before: the trail must be exactly its relationships
             given = b[rvar]
-            if type(given) is not list or any(type(r) is not Rel for r in given) or not lo <= len(given) <= (hi if hi is not None else len(given)):
+            if (type(given) is not list or any(type(r) is not Rel for r in given)
+                    or not lo <= len(given) <= (hi if hi is not None else len(given))):
                 return
             x = u
             seq = given if fwd else given[::-1]

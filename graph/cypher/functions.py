@@ -635,7 +635,8 @@ def quantifier(kind: str, var: str, fl: Callable, fp: Callable, tick: Callable[[
     return quantifier
 
 
-def comprehension(var: str, fl: Callable, fp: Callable | None, fx: Callable | None, tick: Callable[[], None]) -> Callable[[dict], Any]:
+def comprehension(var: str, fl: Callable, fp: Callable | None, fx: Callable | None,
+                  tick: Callable[[], None]) -> Callable[[dict], Any]:
     """[var IN list WHERE pred | expr]: the items for which pred is true, mapped through expr."""
 
     def comprehension(r):
@@ -656,7 +657,8 @@ def comprehension(var: str, fl: Callable, fp: Callable | None, fx: Callable | No
     return comprehension
 
 
-def reduce_list(acc: str, finit: Callable, var: str, fl: Callable, fb: Callable, tick: Callable[[], None]) -> Callable[[dict], Any]:
+def reduce_list(acc: str, finit: Callable, var: str, fl: Callable, fb: Callable,
+                tick: Callable[[], None]) -> Callable[[dict], Any]:
     """reduce(acc = init, var IN list | expr): folds the list left to right."""
 
     def reduce_(r):

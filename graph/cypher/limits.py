@@ -84,7 +84,8 @@ def resident_bytes() -> int:
 class Guard:
     """Enforces one query's limits (see the module docstring); use as a context manager."""
 
-    __slots__ = ("limits", "deadline", "mem_base", "mem_cap", "max_items", "left", "_checks", "_old", "_armed", "_started")
+    __slots__ = ("limits", "deadline", "mem_base", "mem_cap", "max_items", "left", "_checks", "_old",
+                 "_armed", "_started")
 
     def __init__(self, limits: QueryLimits | None = None):
         self.limits = limits or DEFAULT_LIMITS
@@ -139,7 +140,8 @@ class Guard:
 
     # ----- the watchdog
     def __enter__(self) -> Guard:
-        if (self.deadline is not None or self.mem_cap is not None) and threading.current_thread() is threading.main_thread() \
+        if (self.deadline is not None
+            or self.mem_cap is not None) and threading.current_thread() is threading.main_thread() \
                 and hasattr(signal, "setitimer"):
             try:
                 if signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0):

@@ -66,7 +66,8 @@ KIND_LOOK: dict[str, tuple[str, str]] = {
     "publication": ("#b4b4b4", "parallelogram"),
 }
 SIGN_LOOK = {1: ("#2b9348", "triangle"), -1: ("#d62828", "tee"), 0: ("#9aa0a6", "triangle")}
-LEVEL_WIDTH = {"randomised_trial": 4.5, "nonrandomised_trial": 4.0, "observational_human": 3.0, "case_report": 2.75, "preclinical_in_vivo": 2.5, "in_vitro": 2.0, "expert_statement": 1.5}
+LEVEL_WIDTH = {"randomised_trial": 4.5, "nonrandomised_trial": 4.0, "observational_human": 3.0, "case_report": 2.75,
+               "preclinical_in_vivo": 2.5, "in_vitro": 2.0, "expert_statement": 1.5}
 
 NODE_COLUMNS = ("represents",)
 EDGE_COLUMNS = ("interaction", "sign", "sign_symbol", "score", "supports", "stated_by_review")
@@ -115,7 +116,8 @@ def _declare(rows: list[dict[str, Any]]) -> tuple[dict[str, dict[str, str]], set
             known = {"long"}
         if not known:  # only empty lists
             decl[k] = {"d": "list_of_string"}
-        elif len(known) == 1 and "mixed" not in known and (not has_empty_list or next(iter(known)).startswith("list_of_")):
+        elif (len(known) == 1 and "mixed" not in known
+              and (not has_empty_list or next(iter(known)).startswith("list_of_"))):
             decl[k] = {"d": next(iter(known))}
         else:  # one name, several types: JSON text keeps each value as it is
             as_json.add(k)
@@ -210,10 +212,10 @@ def to_cx2(g: nx.MultiDiGraph, positions: Positions | None = None, source: str |
     }})
     net.set_network_attributes(meta)
     positions = positions or {}
-    for i, (n, row) in enumerate(zip(node_ids, node_rows)):
+    for i, (n, row) in enumerate(zip(node_ids, node_rows, strict=True)):
         x, y = positions.get(n, (None, None))
         net.add_node(node_id=i, attributes=_encode(row, node_json, node_decl), x=x, y=y)
-    for i, (row, (s, t)) in enumerate(zip(edge_rows, ends)):
+    for i, (row, (s, t)) in enumerate(zip(edge_rows, ends, strict=True)):
         net.add_edge(edge_id=i, source=s, target=t, attributes=_encode(row, edge_json, edge_decl))
     net.set_visual_properties(visual_style())
     return net.to_cx2()
@@ -275,14 +277,16 @@ def read_cx2(path: Path) -> nx.MultiDiGraph:
         raw = json.loads(path.read_text(encoding="utf-8"))
         net = cx2.RawCX2NetworkFactory().get_cx2network(raw)
     except (UnicodeDecodeError, json.JSONDecodeError, NDExError, TypeError, KeyError, AttributeError, ValueError) as e:
-        raise GraphFileError([f"{path}:1: not a readable CX2 file: {str(e).splitlines()[0] if str(e) else type(e).__name__}"]) from None
+        raise GraphFileError([f"{path}:1: not a readable CX2 file: "
+                              f"{str(e).splitlines()[0] if str(e) else type(e).__name__}"]) from None
     except RecursionError:
         raise GraphFileError([f"{path}:1: not a readable CX2 file: nested too deeply"]) from None
     meta = net.get_network_attributes()
     if not isinstance(meta, dict):
         raise GraphFileError([f"{path}:1: network attributes are not mechgraph's"])
     added_columns = meta.get("mechgraph_added_columns") or []
-    added = set(added_columns) if isinstance(added_columns, list) and all(isinstance(c, str) for c in added_columns) else set()
+    added = set(added_columns) if isinstance(added_columns,
+                                             list) and all(isinstance(c, str) for c in added_columns) else set()
     try:
         axes = json.loads(meta.get("mechgraph_axes") or "{}")
     except (json.JSONDecodeError, TypeError, RecursionError):

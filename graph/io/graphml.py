@@ -91,7 +91,8 @@ def _graphml_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     flat.graph["schema_version"] = SCHEMA_VERSION
     flat.graph["axes"] = json.dumps(g.graph.get("axes", {}), ensure_ascii=False, sort_keys=True)
     flat.graph["mechgraph_json_keys"] = json.dumps(sorted(json_keys))
-    flat.graph["mechgraph_added_columns"] = json.dumps([f"node:{c}" for c in node_cols] + [f"edge:{c}" for c in edge_cols])
+    flat.graph["mechgraph_added_columns"] = json.dumps([f"node:{c}" for c in node_cols]
+                                                       + [f"edge:{c}" for c in edge_cols])
     return flat
 
 
@@ -110,7 +111,8 @@ def read_graphml(path: Path) -> nx.MultiDiGraph:
     try:
         flat = nx.read_graphml(path, force_multigraph=True)
     except Exception as e:  # the XML parser and networkx raise many types; all mean "unreadable"
-        raise GraphFileError([f"{path}:1: not a readable GraphML file: {str(e).splitlines()[0] if str(e) else type(e).__name__}"]) from None
+        raise GraphFileError([f"{path}:1: not a readable GraphML file: "
+                              f"{str(e).splitlines()[0] if str(e) else type(e).__name__}"]) from None
     try:
         json_keys = set(json.loads(flat.graph.get("mechgraph_json_keys", "[]")))
         added = set(json.loads(flat.graph.get("mechgraph_added_columns", "[]")))

@@ -68,7 +68,8 @@ KNOWLEDGE_SOURCE = "infores:mechgraph"
 # CURIE prefixes of the seeds that the Biolink model's prefix map knows, as Biolink spells them.
 # Not doi: kgx takes a CURIE's local part to have no "/", so a publication is MECHGRAPH:<id>
 # with its DOI in `xref`.
-BIOLINK_PREFIXES = {"CL": "CL", "GO": "GO", "MONDO": "MONDO", "DRUGBANK": "DRUGBANK", "HGNC": "HGNC", "mirbase": "mirbase"}
+BIOLINK_PREFIXES = {"CL": "CL", "GO": "GO", "MONDO": "MONDO", "DRUGBANK": "DRUGBANK", "HGNC": "HGNC",
+                    "mirbase": "mirbase"}
 
 
 @dataclass(frozen=True)
@@ -109,12 +110,15 @@ KGX_RULES: dict[str, KgxRule] = {
 MOLECULE_KINDS = ("gene", "cytokine", "complex", "mirna")
 EFFICACY_PREDICATES = {1: "biolink:increases_sensitivity_to", -1: "biolink:decreases_sensitivity_to",
                        0: "biolink:affects_sensitivity_to"}
-CORRELATION_PREDICATES = {"positive": "biolink:positively_correlated_with", "negative": "biolink:negatively_correlated_with"}
+CORRELATION_PREDICATES = {"positive": "biolink:positively_correlated_with",
+                          "negative": "biolink:negatively_correlated_with"}
 DIRECTIONS = {AFFECTS: {1: "increased", -1: "decreased"}, REGULATES: {1: "upregulated", -1: "downregulated"}}
 QUALIFIERS = ("qualified_predicate", "object_aspect_qualifier", "object_direction_qualifier", "negated")
-NODE_PROPERTIES = ("id", "category", "name", "description", "synonym", "xref", "provided_by", "mechgraph_id", "kind", "name_zh")
+NODE_PROPERTIES = ("id", "category", "name", "description", "synonym", "xref", "provided_by", "mechgraph_id",
+                   "kind", "name_zh")
 EDGE_PROPERTIES = (
-    "id", "subject", "predicate", "object", *QUALIFIERS, "category", "knowledge_level", "agent_type", "primary_knowledge_source",
+    "id", "subject", "predicate", "object", *QUALIFIERS, "category", "knowledge_level", "agent_type",
+    "primary_knowledge_source",
     "publications", "mechgraph_relation", "sign", "score", "evidence_level", "supports", "refs",
 )
 

@@ -72,7 +72,8 @@ def name_rows(g: nx.MultiDiGraph) -> Iterator[dict[str, str]]:
                 yield {"key": key, "entity": n}
 
 
-def meta_properties(g: nx.MultiDiGraph, *, source: str, fp: str, load: str, loaded_at: datetime | None = None) -> dict[str, Any]:
+def meta_properties(g: nx.MultiDiGraph, *, source: str, fp: str, load: str,
+                    loaded_at: datetime | None = None) -> dict[str, Any]:
     """Properties of the meta node: the graph's name and axes, and what the load came from."""
     when = (loaded_at or datetime.now(UTC)).astimezone(UTC)
     return {

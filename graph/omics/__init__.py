@@ -21,5 +21,5 @@ from .picture import annotate, overlay_graph
 from .rank import targets_for_data
 from .score import Overlay, OverlayOptions, run_overlay
 
-__all__ = ["Overlay", "OverlayOptions", "annotate", "import_omnipath_lr", "overlay_graph", "run_overlay", "targets_for_data",
-           "write_outputs"]
+__all__ = ["Overlay", "OverlayOptions", "annotate", "import_omnipath_lr", "overlay_graph", "run_overlay",
+           "targets_for_data", "write_outputs"]

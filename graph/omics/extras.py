@@ -20,4 +20,5 @@ def require(module: str, why: str) -> Any:
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise MissingExtra(f"{why} needs the '{module.split('.')[0]}' package; install the omics extra: {INSTALL_HINT}") from None
+        raise MissingExtra(f"{why} needs the '{module.split('.')[0]}' package; install the omics extra: "
+                           f"{INSTALL_HINT}") from None

@@ -45,7 +45,8 @@ DEFAULT_MAPPING = "default_mapping.yaml"
 
 def hgnc_symbols(attrs: dict[str, Any]) -> list[str]:
     """The HGNC symbols an entity's xrefs name (usually one)."""
-    return [x[len(SYMBOL_PREFIX):] for x in attrs.get("xrefs") or [] if isinstance(x, str) and x.startswith(SYMBOL_PREFIX)]
+    return [x[len(SYMBOL_PREFIX):] for x in attrs.get("xrefs") or [] if isinstance(x, str)
+            and x.startswith(SYMBOL_PREFIX)]
 
 
 @dataclass
@@ -131,7 +132,8 @@ def lr_pairs(g: nx.MultiDiGraph) -> list[LRPair]:
         if k in LR_RELATIONS and u != v and kind.get(u) in MOLECULE_KINDS and kind.get(v) in MOLECULE_KINDS:
             rec = found.setdefault((u, v), {"relations": set(), "supports": set()})
             rec["relations"].add(k)
-            rec["supports"].update(a.get("supports") or [e.get("support") for e in a.get("evidence") or [] if e.get("support")])
+            rec["supports"].update(a.get("supports")
+                                   or [e.get("support") for e in a.get("evidence") or [] if e.get("support")])
     complex_of: dict[frozenset[str], str] = {}
     secreted = {v for u, v, k in g.edges(keys=True) if k == "secretes" and kind.get(u) in schema.CELL_KINDS}
     for c in sorted(n for n, kd in kind.items() if kd == "complex"):
@@ -212,13 +214,15 @@ def read_mapping(path: str | Path, g: nx.MultiDiGraph) -> dict[str, str | None]:
         ids = index.get(_norm(str(node.value)), [])
         if len(ids) != 1:
             what = "names no cell entity" if not ids else f"is ambiguous ({', '.join(ids)})"
-            raise DataError(f"{p}:{node.line}: {str(node.value)!r} {what}; use a cell entity's id (mechgraph show NAME)")
+            raise DataError(f"{p}:{node.line}: {str(node.value)!r} {what}; use a cell entity's id (mechgraph show "
+                            "NAME)")
         out[_norm(label)] = ids[0]
     return out
 
 
 def default_mapping(g: nx.MultiDiGraph) -> dict[str, str | None]:
-    """The default mapping for common labels, read from the package; entries whose entity the graph lacks are skipped."""
+    """The default mapping for common labels, read from the package; entries whose entity the graph lacks are skipped.
+    """
     from ..curation.yaml_tree import parse_file
 
     problems: list[str] = []
@@ -282,6 +286,7 @@ def cell_markers(g: nx.MultiDiGraph, genes: GeneMap) -> dict[str, list[tuple[str
     """For every cell entity: the measured genes it `expresses` or `secretes` in the graph, as (gene, relation)."""
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for u, v, k in sorted(g.edges(keys=True)):
-        if k in ("expresses", "secretes") and g.nodes[u].get("kind") in schema.CELL_KINDS and (v in genes.columns or v in genes.complexes):
+        if (k in ("expresses", "secretes") and g.nodes[u].get("kind") in schema.CELL_KINDS
+                and (v in genes.columns or v in genes.complexes)):
             out[u].append((v, k))
     return dict(out)

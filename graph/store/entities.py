@@ -41,7 +41,8 @@ def resolve(backend: Backend, text: str) -> str:
     if not ids:
         raise UnknownEntity(text, suggest(backend, text))
     key = text.strip().casefold()
-    primary = [i for i in ids if i.casefold() == key or str((backend.entity(i) or {}).get("name", "")).casefold() == key]
+    primary = [i for i in ids if i.casefold() == key
+               or str((backend.entity(i) or {}).get("name", "")).casefold() == key]
     if len(primary) == 1:
         return primary[0]
     raise MechGraphError(f"{text!r} is ambiguous: it names {', '.join(ids)}; use one of these ids")
@@ -74,7 +75,8 @@ def describe(backend: Backend, name: str) -> EntityView:
     """Resolve `name` and gather the entity with all its edges and their evidence."""
     eid = resolve(backend, name)
     out, inc = [], []
-    found = backend.entity_with_edges(eid) if isinstance(backend, BoundedBackend) else None  # one query, not one per edge
+    # one query, not one per edge
+    found = backend.entity_with_edges(eid) if isinstance(backend, BoundedBackend) else None
     if found is not None:
         ent, edges = found
         for u, v, rel, attrs, other_name in edges:

@@ -88,7 +88,8 @@ class BoundedBackend(Backend, Protocol):
     def subgraph(self, ids: list[str]) -> nx.MultiDiGraph:
         """The entities `ids` with every attribute, and every edge among them."""
 
-    def entity_with_edges(self, eid: str) -> tuple[dict[str, Any], list[tuple[str, str, str, dict[str, Any], str]]] | None:
+    def entity_with_edges(self, eid: str) -> tuple[dict[str, Any],
+                                                   list[tuple[str, str, str, dict[str, Any], str]]] | None:
         """One entity and every edge into or out of it as (source, target, relation, attributes,
         name of the other end), in one round trip; None when there is no such entity."""
 
@@ -150,7 +151,8 @@ class Connection:
             except ValueError:
                 raise MechGraphError(f"NEO4J_TIMEOUT={raw!r} is not a number of seconds") from None
         if not 0 < timeout <= MAX_TIMEOUT:
-            raise InputError(f"the Neo4j timeout must be a positive number of seconds, at most {MAX_TIMEOUT:g}, not {timeout}")
+            raise InputError(f"the Neo4j timeout must be a positive number of seconds, at most {MAX_TIMEOUT:g}, not "
+                             f"{timeout}")
         return cls(
             uri=uri or os.environ.get("NEO4J_URI") or cls.uri,
             user=user or os.environ.get("NEO4J_USER") or os.environ.get("NEO4J_USERNAME") or cls.user,

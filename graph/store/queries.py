@@ -20,10 +20,12 @@ def run_query(backend: Backend, text: str, params: dict[str, Any] | None = None,
     return backend.cypher(text, params or {}, write=write, **_limits(backend, limits))
 
 
-def run_named(backend: Backend, name: str, params: dict[str, Any] | None = None, *, limits: Any = None) -> list[dict[str, Any]]:
+def run_named(backend: Backend, name: str, params: dict[str, Any] | None = None, *,
+              limits: Any = None) -> list[dict[str, Any]]:
     """Run a named query; list values that Cypher collects in no set order come back sorted."""
     q = named_query(name)
-    rows = backend.cypher(q.text, prepare_params(q, params or {}, lambda text: resolve(backend, text)), **_limits(backend, limits))
+    rows = backend.cypher(q.text, prepare_params(q, params or {}, lambda text: resolve(backend, text)),
+                          **_limits(backend, limits))
     return [{k: sorted(v, key=ref_sort_key) if isinstance(v, list) else v for k, v in row.items()} for row in rows]
 
 

@@ -57,7 +57,8 @@ def _operators(plan: Any) -> Iterator[tuple[str, str]]:
         if isinstance(p, dict):
             op, args, children = p.get("operatorType", ""), p.get("args") or {}, p.get("children") or []
         else:  # a driver object with attributes
-            op, args, children = getattr(p, "operator_type", ""), getattr(p, "arguments", {}) or {}, getattr(p, "children", []) or []
+            op, args, children = getattr(p, "operator_type",
+                                         ""), getattr(p, "arguments", {}) or {}, getattr(p, "children", []) or []
         yield str(op).split("@", 1)[0], str(args.get("Details") or "")
         stack.extend(children)
 

@@ -111,7 +111,8 @@ def page_data(
     any_hl = bool(hl_edges or hl_pairs or hl_nodes)
     around = centre is not None and centre in g and not any_hl
     boxes = layout.boxes_for(g)
-    edge_list = sorted(g.edges(keys=True, data=True), key=lambda e: (_node_sort_key(e[0]), _node_sort_key(e[1]), str(e[2])))
+    edge_list = sorted(g.edges(keys=True, data=True),
+                       key=lambda e: (_node_sort_key(e[0]), _node_sort_key(e[1]), str(e[2])))
     is_hl = {(u, v, k): (u, v, k) in hl_edges or (u, v) in hl_pairs for u, v, k, _ in edge_list}
     labelled = any_hl or around  # relation labels: on the steps of paths, on every line of a neighbourhood
     degree = dict(g.degree())

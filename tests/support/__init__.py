@@ -5,7 +5,8 @@ builds small graphs with known answers; `neo4j` finds the test server and free p
 ones; `cypher` generates Cypher queries (well-formed, garbled, temporal) for the parity and fuzz
 tests; `synthetic` and `synthetic_omics` generate seeded mechanism graphs and expression data
 with a planted answer (the benchmarks use them too); `cdp` measures pictures drawn in headless
-Chromium. Tools, run from the checkout's root as `python -m tests.support.NAME`:
+Chromium; `faults` is the fault suite's harness (runs, counts, a sandbox). Tools, run from the
+checkout's root as `python -m tests.support.NAME`:
 `readme_examples` runs every README example and compares its output (--update rewrites the
 outputs; tests/test_readme.py is the same check), `tck` runs the openCypher TCK
 (docs/tck-results.md; tests/test_cypher_tck.py checks the runner), `screenshots` redraws the

@@ -58,7 +58,8 @@ class Example:
     @property
     def runnable(self) -> bool:
         """Commands of this project only: mechgraph, and the shell steps that set an example up."""
-        return not self.command.startswith(("pip ", "python3 -m venv", ".venv/", "docker", "cd ", "python -m tests.", "python -m benchmarks"))
+        return not self.command.startswith(("pip ", "python3 -m venv", ".venv/", "docker", "cd ", "python -m tests.",
+                                            "python -m benchmarks"))
 
 
 def parse(text: str) -> list[Example]:
@@ -104,8 +105,8 @@ def run(ex: Example, cwd: Path) -> tuple[int, list[str]]:
     bindir = str(Path(sys.executable).parent)
     env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
     env["COLUMNS"] = "100"
-    proc = subprocess.run(["bash", "-c", ex.command], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, timeout=300)
+    proc = subprocess.run(["bash", "-c", ex.command], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=300)
     lines = proc.stdout.rstrip("\n").split("\n") if proc.stdout.strip() else []
     return proc.returncode, [ln.rstrip() for ln in lines]
 
@@ -115,7 +116,8 @@ def compare(ex: Example, code: int, actual: list[str]) -> str | None:
     shown = [ln.rstrip() for ln in ex.shown]
     while shown and not shown[-1]:
         shown.pop()
-    expect_failure = bool(shown) and (shown[-1].endswith("found") and "problem" in shown[-1] or shown[0].startswith("error:"))
+    expect_failure = bool(shown) and (shown[-1].endswith("found") and "problem" in shown[-1]
+                                      or shown[0].startswith("error:"))
     if expect_failure and code == 0:
         return "exit status 0, but the README shows a failure"
     if not expect_failure and code != 0:
@@ -131,7 +133,7 @@ def compare(ex: Example, code: int, actual: list[str]) -> str | None:
 
 
 def _first_difference(shown: list[str], actual: list[str]) -> str:
-    for i, (a, b) in enumerate(zip(shown, actual)):
+    for i, (a, b) in enumerate(zip(shown, actual, strict=False)):
         if a != b:
             return f"output line {i + 1}: README shows {a!r}, the program prints {b!r}"
     if len(shown) != len(actual):
@@ -197,7 +199,8 @@ def main() -> int:
     problems = check(examples, neo4j=neo4j)
     for ex, diff in problems:
         print(f"README.md:{ex.line}: `{ex.command}`: {diff}")
-    print(f"{len(examples) - len(problems)} of {len(examples)} README examples match" + ("" if neo4j else " (Neo4j examples skipped)"))
+    print(f"{len(examples) - len(problems)} of {len(examples)} README examples match"
+          + ("" if neo4j else " (Neo4j examples skipped)"))
     return 1 if problems else 0
 
 
