@@ -140,9 +140,8 @@ class Guard:
 
     # ----- the watchdog
     def __enter__(self) -> Guard:
-        if (self.deadline is not None
-            or self.mem_cap is not None) and threading.current_thread() is threading.main_thread() \
-                and hasattr(signal, "setitimer"):
+        limited = self.deadline is not None or self.mem_cap is not None
+        if limited and threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
             try:
                 if signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0):
                     self._old = signal.signal(signal.SIGALRM, self._on_alarm)
@@ -153,12 +152,17 @@ class Guard:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._armed:
+        if not self._armed:
+            return
+        try:
+            self._armed = False  # from here an alarm still in flight is ignored (see _on_alarm)
+        finally:  # put back even when that alarm stopped the query inside this method
             signal.setitimer(signal.ITIMER_REAL, 0, 0)
             signal.signal(signal.SIGALRM, self._old if self._old is not None else signal.SIG_DFL)
-            self._armed = False
 
     def _on_alarm(self, signum, frame) -> None:
+        if not self._armed:  # the query has ended: the watchdog is being put back
+            return
         self.check()
         if self.mem_cap is not None:
             self.check_memory()
