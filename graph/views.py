@@ -85,38 +85,17 @@ def default_name(view: str, *ids: str, fmt: str = "html") -> str:
 def path_title(answer: PathAnswer) -> str:
     """The title of a path picture: the verdict of `path` on the question, in one line.
 
-    The one place that reads a PathAnswer for a picture: a mechanism question (toward a
-    therapy) names the best meeting node and how the entity stands to the therapy there (works
-    with, works against, is its effector, is its target), or says there is no mechanistic
-    meeting point and what is drawn instead (only shared outcomes, or only clinical
-    associations with the therapy's efficacy); a directed question says whether its paths
-    raise or lower the target.
+    A mechanism question (toward a therapy) is titled by `PathAnswer.verdict()`, the line `path`
+    itself prints: where the two meet and how (works with, against, is its effector or target,
+    through which member of a class), what changes the therapy's efficacy, or that there is no
+    mechanistic meeting point and only shared outcomes; a directed question says whether its
+    paths raise or lower the target.
     """
     src, dst = answer.source["name"], answer.target["name"]
     if answer.mode != "mechanism":
         return _directed_title(src, dst, answer.paths)
-    if answer.paths:
-        best = answer.paths[0]
-        where = (best.meeting or {}).get("name", "?")
-        more = f" (best of {len(answer.paths)} meeting points)" if len(answer.paths) > 1 else ""
-        verdict = {
-            "effector": f"{dst} acts through {src}: {src} is its effector",
-            "target": f"{dst} acts against {src}: {src} is its target",
-            "with": f"{src} works with {dst}, meeting at {where}",
-            "against": f"{src} works against {dst}, meeting at {where}",
-        }.get(best.relation or "", f"{src} meets {dst} at {where}")
-        return verdict + more
-    head = f"{src} and {dst}: no mechanistic meeting point"
-    if answer.shared_outcomes:
-        outcomes = list(dict.fromkeys(f"{(p.meeting or {}).get('name', '?')}: {p.relation}"
-                                      for p in answer.shared_outcomes))
-        shown = "; ".join(outcomes[:2]) + (f"; {len(outcomes) - 2} more" if len(outcomes) > 2 else "")
-        return f"{head}, only shared outcomes ({shown})"
-    if answer.associations:
-        first = answer.associations[0]
-        effect = SIGN_VERB.get(first.sign, "changes")
-        return f"{head}, only clinical associations ({src} {effect} the efficacy of {first.nodes[-1]['name']})"
-    return head
+    verdict = answer.verdict()  # the answer's own one-line verdict, as `mechgraph path` prints it
+    return verdict if answer.paths or answer.associations else f"{src} and {dst}: {verdict}"
 
 
 def _directed_title(src: str, dst: str, paths: list[SignedPath]) -> str:
@@ -180,7 +159,7 @@ def draw(
     highlight = None
     if ends:
         answer = answer or find_paths(g, ends[0], ends[1], opts)
-        found = answer.paths or answer.shared_outcomes or answer.associations
+        found = (answer.paths + answer.associations[:1]) or answer.shared_outcomes  # the modifier the verdict names
         if not found:
             raise MechGraphError(f"no path from {answer.source['name']} to {answer.target['name']} within {max_len} "
                                  "steps "
@@ -239,7 +218,7 @@ def _graph_to_draw(backend: Backend, graph: Any, centre: str | None, depth: int,
     assert ends is not None and opts is not None
     s, t = ends
     answer = find_paths_in(backend, s, t, opts)
-    found = answer.paths or answer.shared_outcomes or answer.associations
+    found = (answer.paths + answer.associations[:1]) or answer.shared_outcomes  # the modifier the verdict names
     nodes = sorted({n["id"] for p in found for n in p.nodes} | {s, t})
     ids = list(backend.ball(nodes, context, along=every, against=every)) if context else nodes
     return backend.subgraph(ids), answer

@@ -291,8 +291,9 @@ def test_labels_do_not_overlap_at_the_default_zoom(browser, tmp_path, view):
 
             answer = find_paths(graph_from_seeds(SEEDS), "thbs2_caf", "pd1_antibody")
             steps = [b for b in boxes if b["kind"] == "relation"]
-            assert steps and {b["text"] for b in steps} == {s.relation.replace("_", " ") for p in answer.paths
-                                                            for s in p.steps}
+            drawn_paths = answer.paths + answer.associations[:1]  # and the modifier the verdict names
+            labels = {s.relation.replace("_", " ") for p in drawn_paths for s in p.steps}
+            assert steps and {b["text"] for b in steps} == labels
         # labels are whole names, wrapped: no ellipsis anywhere
         assert not any("\u2026" in b["text"] for b in boxes)
     finally:

@@ -283,7 +283,9 @@ def test_viz_path_searches_like_path(backend, tmp_path):
         page = data_of(d.path.read_text(encoding="utf-8"))
         drawn = {(e["from"], e["to"], e["relation"]) for e in page["edges"] if e.get("hl")}
         ids = [backend.lookup(x)[0] for x in ends]
-        expected = {(s.source, s.target, s.relation) for p in find_paths(backend.to_networkx(), *ids).paths
+        answer = find_paths(backend.to_networkx(), *ids)
+        # the meetings (or directed paths), and the efficacy modifier the verdict names
+        expected = {(s.source, s.target, s.relation) for p in answer.paths + answer.associations[:1]
                     for s in p.steps}
         assert drawn == expected and expected
     # no directed path: an error that says so, never a silent undirected search
@@ -349,21 +351,21 @@ def _path(sign: str) -> SignedPath:
 
 
 def test_path_titles_state_the_verdict():
+    # a mechanism question is titled by the answer's own verdict, the line `path` prints
+    for answer in (_answer("mechanism", [_meeting("CD8+ T cell", "against"), _meeting("IFN", "with")]),
+                   _answer("mechanism", [_meeting("entity A", "effector")]),
+                   _answer("mechanism", [_meeting("x", "with")], assoc=[_path("-")])):
+        assert path_title(answer) == answer.verdict()
     t = path_title(_answer("mechanism", [_meeting("CD8+ T cell", "against"), _meeting("IFN", "with")]))
-    assert t == "entity A works against drug T, meeting at CD8+ T cell (best of 2 meeting points)"
-    assert path_title(_answer("mechanism", [_meeting("x", "with")])) == "entity A works with drug T, meeting at x"
-    effector = path_title(_answer("mechanism", [_meeting("entity A", "effector")]))
-    assert effector == "drug T acts through entity A: entity A is its effector"
-    target = path_title(_answer("mechanism", [_meeting("entity A", "target")]))
-    assert target == "drug T acts against entity A: entity A is its target"
+    assert "against" in t and "CD8+ T cell" in t and "best path" not in t
+    assert "effector" in path_title(_answer("mechanism", [_meeting("entity A", "effector")]))
+    assert "target" in path_title(_answer("mechanism", [_meeting("entity A", "target")]))
     shared = path_title(_answer("mechanism",
-                                shared=[_meeting("poor survival", "against"), _meeting("metastasis", "with"),
-                                                    _meeting("ascites", "with")]))
-    assert shared == ("entity A and drug T: no mechanistic meeting point, only shared outcomes "
-                      "(poor survival: against; metastasis: with; 1 more)")
+                                shared=[_meeting("poor survival", "against"), _meeting("metastasis", "with")]))
+    assert shared.startswith("entity A and drug T: no mechanistic meeting point, only shared outcomes")
+    assert "poor survival" in shared and "metastasis" in shared
     assoc = path_title(_answer("mechanism", assoc=[_path("-")]))
-    assert assoc == ("entity A and drug T: no mechanistic meeting point, only clinical associations "
-                     "(entity A lowers the efficacy of drug T)")
+    assert "lowers the efficacy of drug T" in assoc
     assert path_title(_answer("mechanism")) == "entity A and drug T: no mechanistic meeting point"
     assert path_title(_answer("directed", [_path("+"), _path("+")])) == "entity A raises drug T (all 2 paths +)"
     assert path_title(_answer("directed", [_path("-")])) == "entity A lowers drug T (the only path -)"
