@@ -98,7 +98,7 @@ def short_title(name: str) -> str:
 
 
 def _cell_groups(g: nx.MultiDiGraph) -> dict[Any, str]:
-    cells = [n for n, d in g.nodes(data=True) if d.get("kind") in ("cell_type", "cell_state", "tumour_cell")]
+    cells = [n for n, d in g.nodes(data=True) if d.get("kind") in schema.CELL_KINDS]
     out = {n: str(g.nodes[n].get("name") or n) for n in cells}
     for n, d in g.nodes(data=True):
         if n in out:
