@@ -35,15 +35,11 @@ Records that share an `observation` key are one observation and count once where
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from . import schema
 from .errors import MechGraphError
-
-CELL_KINDS = schema.CELL_KINDS
-THERAPY_KINDS = schema.THERAPY_KINDS
-OUTCOME_KINDS = schema.OUTCOME_KINDS
-NEVER_WALKED_KINDS = schema.NEVER_WALKED_KINDS
 
 EFFICACY_RELATIONS = ("enhances", "impairs")  # modifiers of a therapy's efficacy
 ACTING_RELATIONS = ("targets", "inhibits", "activates", "binds", "kills")  # how a therapy acts on an entity
@@ -52,6 +48,7 @@ PASS_THROUGH_RELATIONS = ("subtype_of", "part_of", "form_of")
 # --- signs ----------------------------------------------------------------------------------
 
 SIGN_INT = {"+": 1, "-": -1, "0": 0, "=": 0}
+SIGN_VERB = {"+": "raises", "-": "lowers"}  # what a path or modifier of this sign does to what it reaches
 
 
 def symbol(sign: int) -> str:
@@ -85,14 +82,14 @@ def relation_sign(relation: str) -> int:
 def walk_rule(relation: str, source_kind: str | None, target_kind: str | None) -> tuple[int, bool] | None:
     """How a signed path walks an edge: (sign, reversed), sign +1/-1, or 0 for a step that passes
     the sign through; None when the edge is not a mechanism step (see the module docstring)."""
-    if source_kind in NEVER_WALKED_KINDS or target_kind in NEVER_WALKED_KINDS:
+    if source_kind in schema.NEVER_WALKED_KINDS or target_kind in schema.NEVER_WALKED_KINDS:
         return None
     if relation in EFFICACY_RELATIONS:
         return None
-    if target_kind in THERAPY_KINDS:
-        if source_kind in THERAPY_KINDS and relation == "subtype_of":
+    if target_kind in schema.THERAPY_KINDS:
+        if source_kind in schema.THERAPY_KINDS and relation == "subtype_of":
             return (0, False)  # a member acts through its class's stated mechanism
-        if source_kind in THERAPY_KINDS and relation == "part_of":
+        if source_kind in schema.THERAPY_KINDS and relation == "part_of":
             return (0, True)  # a regimen acts through its components
         return None  # anything else into a therapy changes its efficacy: a modifier, not a step
     if relation == "subtype_of" and source_kind == "disease_subtype":
@@ -100,7 +97,7 @@ def walk_rule(relation: str, source_kind: str | None, target_kind: str | None) -
     if relation in PASS_THROUGH_RELATIONS:
         return (0, False)
     if relation == "expresses":
-        return (1, False) if source_kind in THERAPY_KINDS else None
+        return (1, False) if source_kind in schema.THERAPY_KINDS else None
     rel = schema.RELATIONS.get(relation)
     if rel is None or rel.structural or rel.sign in (0, None):
         return None
@@ -110,19 +107,19 @@ def walk_rule(relation: str, source_kind: str | None, target_kind: str | None) -
 def is_efficacy_edge(relation: str, source_kind: str | None, target_kind: str | None) -> bool:
     """An edge that changes a therapy's efficacy: enhances/impairs, or any non-structural edge into
     a therapy from an entity (a clinical modifier, never a mechanism step)."""
-    if source_kind in NEVER_WALKED_KINDS or target_kind in NEVER_WALKED_KINDS:
+    if source_kind in schema.NEVER_WALKED_KINDS or target_kind in schema.NEVER_WALKED_KINDS:
         return False
     if relation in EFFICACY_RELATIONS:
         return True
     rel = schema.RELATIONS.get(relation)
-    if target_kind not in THERAPY_KINDS or rel is None or rel.structural:
+    if target_kind not in schema.THERAPY_KINDS or rel is None or rel.structural:
         return False
-    return source_kind not in THERAPY_KINDS or rel.sign in (1, -1)
+    return source_kind not in schema.THERAPY_KINDS or rel.sign in (1, -1)
 
 
 def is_marker(relation: str, source_kind: str | None, target_kind: str | None) -> bool:
     """A cell expressing a gene: a marker of the cell (a handle on it), not its output."""
-    return relation == "expresses" and source_kind in CELL_KINDS
+    return relation == "expresses" and source_kind in schema.CELL_KINDS
 
 
 def is_causal_step(relation: str, source_kind: str | None, target_kind: str | None) -> bool:
@@ -133,13 +130,14 @@ def is_causal_step(relation: str, source_kind: str | None, target_kind: str | No
 
 def is_acting(relation: str, source_kind: str | None, target_kind: str | None) -> bool:
     """A therapy acting on an entity (its target, in the druggability sense)."""
-    return relation in ACTING_RELATIONS and source_kind in THERAPY_KINDS and target_kind not in THERAPY_KINDS
+    return (relation in ACTING_RELATIONS and source_kind in schema.THERAPY_KINDS
+            and target_kind not in schema.THERAPY_KINDS)
 
 
 def counts_for_degree(relation: str, source_kind: str | None, target_kind: str | None) -> bool:
     """Whether an edge counts toward a node's degree for the hub penalty: the signed mechanism
     steps between entities that are not therapies (many drugs on one target do not make it a hub)."""
-    if any(k in THERAPY_KINDS or k in NEVER_WALKED_KINDS for k in (source_kind, target_kind)):
+    if any(k in schema.THERAPY_KINDS or k in schema.NEVER_WALKED_KINDS for k in (source_kind, target_kind)):
         return False
     rule = walk_rule(relation, source_kind, target_kind)
     return rule is not None and rule[0] != 0
@@ -184,7 +182,8 @@ def records(attrs: dict[str, Any]) -> list[dict[str, Any]]:
     return [ev for ev in attrs.get("evidence") or [] if isinstance(ev, dict)]
 
 
-def usable_records(attrs: dict[str, Any], support: frozenset[str], min_level: str | None = None) -> list[dict[str, Any]]:
+def usable_records(attrs: dict[str, Any], support: frozenset[str],
+                   min_level: str | None = None) -> list[dict[str, Any]]:
     """The evidence records of an edge that an analysis with this support and floor may use."""
     floor = schema.EVIDENCE_LEVELS.get(min_level, 0) if min_level else 0
     out = []

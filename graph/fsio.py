@@ -37,24 +37,17 @@ import signal
 import stat
 import threading
 import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Callable, Iterator
+from typing import Any
 
-from .errors import ExportError, InputError, MechGraphError
+from .errors import InputTooLarge, MechGraphError, OutputError
 
 TAG = "mechgraph"
 _TEMP_RE = re.compile(r"^\..*\." + TAG + r"-(\d+)-[0-9a-f]{12}\.tmp$")
 _MAX_NAME_IN_TEMP = 120  # a 255-byte name still leaves room for the temporary's prefix and suffix
 HELD_SIGNALS = tuple(s for s in (getattr(signal, n, None) for n in ("SIGINT", "SIGTERM", "SIGHUP")) if s is not None)
-
-
-class OutputError(ExportError):
-    """An output that cannot be written: a read-only folder, a full disk, a link at its name (exit 2)."""
-
-
-class InputTooLarge(InputError):
-    """An input over one of mechgraph's size limits (the message names the option that raises it)."""
 
 
 class Terminated(KeyboardInterrupt):
@@ -200,7 +193,8 @@ def check_destination(dest: Path, *, folder: bool = False) -> None:
     except OSError as e:
         raise cannot_write(dest, e) from None
     if stat.S_ISLNK(st.st_mode):
-        raise OutputError(f"cannot write {dest}: it is a symbolic link (to {os.readlink(dest)}); mechgraph never writes "
+        raise OutputError(f"cannot write {dest}: it is a symbolic link (to {os.readlink(dest)}); mechgraph never "
+                          "writes "
                           "through a link: remove it or choose another name")
     if folder:
         if not stat.S_ISDIR(st.st_mode):
@@ -440,7 +434,7 @@ class Publication:
                     if not os.path.lexists(staged):
                         raise OutputError(f"cannot write {dest}: the writer produced no file")
                     _fsync_path(staged)
-            for staged, dest, is_dir in self._moves:  # checked again just before the renames
+            for _staged, dest, is_dir in self._moves:  # checked again just before the renames
                 check_destination(dest, folder=is_dir)
             with _HeldSignals():
                 for staged, dest, is_dir in self._moves:
@@ -473,7 +467,7 @@ class Publication:
             _forget(tmp)
         self._temps = []
 
-    def __enter__(self) -> "Publication":
+    def __enter__(self) -> Publication:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -529,7 +523,8 @@ def read_limited(path: Path | str, limit: int, *, what: str = "file", raise_with
         if stat.S_ISDIR(st.st_mode):
             raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
         if stat.S_ISREG(st.st_mode) and st.st_size > limit:
-            raise InputTooLarge(f"{path}: {what} is {size_text(st.st_size)}, over the limit of {size_text(limit)}{hint}")
+            raise InputTooLarge(f"{path}: {what} is {size_text(st.st_size)}, over the limit of "
+                                f"{size_text(limit)}{hint}")
         if not stat.S_ISREG(st.st_mode):
             os.set_blocking(fd, True)
         data = bytearray()

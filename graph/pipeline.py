@@ -61,9 +61,9 @@ BELOW_GAP, CELL_W, CELL_H = 120.0, 220.0, 90.0
 def map_positions(g: nx.MultiDiGraph) -> dict[Any, tuple[float, float]]:
     """Each node's (x, y) on the map `mechgraph viz` draws (the same selection and layout); the
     nodes the map leaves out (publications, trials) in rows below it, by kind then name."""
+    from .views import MAP_LEAVES_OUT
     from .viz.scene import page_data
     from .viz.select import select_subgraph
-    from .views import MAP_LEAVES_OUT
 
     kinds = sorted({str(a.get("kind")) for _, a in g.nodes(data=True)} - set(MAP_LEAVES_OUT))
     sub = select_subgraph(g, kinds=kinds)
@@ -72,7 +72,8 @@ def map_positions(g: nx.MultiDiGraph) -> dict[Any, tuple[float, float]]:
     if sub.number_of_nodes():
         for rec in page_data(sub)["nodes"]:
             pos[by_id[rec["id"]]] = (float(rec["x"]), float(rec["y"]))
-    rest = sorted((n for n in g.nodes if n not in pos), key=lambda n: (str(g.nodes[n].get("kind")), str(g.nodes[n].get("name") or n)))
+    rest = sorted((n for n in g.nodes if n not in pos),
+                  key=lambda n: (str(g.nodes[n].get("kind")), str(g.nodes[n].get("name") or n)))
     if rest:
         xs = [x for x, _ in pos.values()] or [0.0]
         ys = [y for _, y in pos.values()] or [-BELOW_GAP]

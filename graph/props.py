@@ -22,7 +22,8 @@ JSON_SUFFIX = "_json"
 
 
 _SCALARS = (str, int, float, bool)
-_JSON = json.JSONEncoder(ensure_ascii=False)  # one encoder: json.dumps builds a new one per call for non-default options
+# one encoder: json.dumps builds a new one per call for non-default options
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def _is_flat_list(v: list) -> bool:

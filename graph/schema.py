@@ -50,7 +50,8 @@ ENTITY_KINDS: dict[str, EntityKind] = {
             "tumour_cell",
             "TumourCell",
             "biolink:Cell",
-            "the malignant cells themselves (gastric cancer cells): what cytotoxic therapies attack, never a candidate target",
+            "the malignant cells themselves (gastric cancer cells): what cytotoxic therapies attack, never a "
+            "candidate target",
         ),
         EntityKind(
             "cell_state",
@@ -172,7 +173,8 @@ RELATIONS: dict[str, Relation] = {
             "is a recombinant or engineered form of a molecule (a therapy that supplies it and acts as it does)",
             structural=True,
         ),
-        Relation("reported_in", None, "REPORTED_IN", "biolink:published_in", "study results reported in", structural=True),
+        Relation("reported_in", None, "REPORTED_IN", "biolink:published_in", "study results reported in",
+                 structural=True),
     ]
 }
 
@@ -246,11 +248,16 @@ STUDY_DESIGNS: dict[str, StudyDesign] = {
     d.name: d
     for d in [
         StudyDesign("randomised_trial", "randomised_trial", "randomised controlled trial"),
-        StudyDesign("single_arm_trial", "nonrandomised_trial", "interventional trial with one arm (incl. most phase I trials)"),
-        StudyDesign("interventional_trial", "nonrandomised_trial", "registered interventional trial whose allocation (single arm or randomised) the curators have not confirmed; counted as non-randomised until confirmed"),
+        StudyDesign("single_arm_trial", "nonrandomised_trial",
+                    "interventional trial with one arm (incl. most phase I trials)"),
+        StudyDesign("interventional_trial", "nonrandomised_trial",
+                    "registered interventional trial whose allocation (single arm or randomised) the curators have "
+                    "not confirmed; counted as non-randomised until confirmed"),
         StudyDesign("prospective_cohort", "observational_human", "prospective observational cohort of patients"),
-        StudyDesign("retrospective_cohort", "observational_human", "retrospective cohort or real-world study of patients"),
-        StudyDesign("cross_sectional", "observational_human", "human tissue, blood, ascites or lavage samples profiled at one time point"),
+        StudyDesign("retrospective_cohort", "observational_human",
+                    "retrospective cohort or real-world study of patients"),
+        StudyDesign("cross_sectional", "observational_human",
+                    "human tissue, blood, ascites or lavage samples profiled at one time point"),
         StudyDesign("population_registry", "observational_human", "population-based registry or cancer statistics"),
         StudyDesign("case_report", "case_report", "report of a single patient (or a few)"),
         StudyDesign("animal_model", "preclinical_in_vivo", "experiments in animal models"),
@@ -338,7 +345,8 @@ ENTITY_FIELDS = {
     "kind": "one of ENTITY_KINDS",
     "name": "English name",
     "name_zh": "Chinese name as the review gives it",
-    "name_zh_source": "where the name_zh comes from: 'review' (default; the audit finds it in the review's text) or 'curator' "
+    "name_zh_source": "where the name_zh comes from: 'review' (default; the audit finds it in the review's text) or "
+                      "'curator' "
                       "(the curators' translation, for an entity the review does not name in Chinese)",
     "synonyms": "other names and abbreviations",
     "xrefs": "CURIEs, only where certain",
@@ -362,7 +370,8 @@ TRIAL_FIELDS = {
     "design_note": "the design in words (line of therapy, blinding, termination)",
     "locator": "where the review describes a published study (see LOCATOR_RE); table 1 rows need none",
     "enrollment": "number of patients",
-    "results": "reported results, one row per measured outcome (RESULT_FIELDS); each row becomes evidence on the edge it names",
+    "results": "reported results, one row per measured outcome (RESULT_FIELDS); each row becomes evidence on the edge "
+               "it names",
     "reported_in": "reference numbers; each becomes a reported_in edge",
     "evidence_summary": "one sentence used as the evidence of generated tested_in edges",
     "refs": "reference numbers that describe the study",
@@ -415,7 +424,8 @@ EVIDENCE_FIELDS = {
 }
 REFERENCE_FIELDS = {
     "ref": "number in the review's reference list, 'review', or (origin: curator) a lower-case snake-case key",
-    "origin": "'curator' for a reference the curators add (a drug label, a DrugBank entry); absent for the review's own",
+    "origin": "'curator' for a reference the curators add (a drug label, a DrugBank entry); absent for the review's "
+              "own",
     "design": "one of STUDY_DESIGNS, or a list of them when the paper has several kinds of data",
     "url": "web address, for a curator reference without a DOI",
     "xrefs": "CURIEs of a curator reference (e.g. DRUGBANK:DB00112)",

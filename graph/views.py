@@ -1,11 +1,12 @@
 """The views `mechgraph viz` draws: the map, a neighbourhood, paths in context; named and titled.
 
 This is the application side of the pictures, above `viz`: `draw(backend, ...)` resolves the
-names a person typed (once), fetches the part of the graph the view needs (a region from a store
-that can send one, Neo4j), asks `path` its question (the same search as `mechgraph path`:
-directed, the 5 best, at most 6 steps, unless told otherwise), cuts the part to show, titles it,
-and hands `viz` a graph to draw. `viz` itself draws what it is given and knows nothing of
-stores, names or analyses.
+names a person typed (once), fetches the part of the graph the view needs (only a region from a
+BoundedBackend, Neo4j), asks `path` its question (the same search as `mechgraph path`: the 5
+best, at most 6 steps, unless told otherwise; toward a therapy, where the entity meets its
+mechanism of action), cuts the part to show, titles it, and hands `viz` a graph to draw;
+`draw_overlay` draws the graph coloured by expression data (`overlay -o`). `viz` itself draws
+what it is given and knows nothing of stores, names or analyses.
 
 A path picture is titled by what `path` concluded (`path_title`, the one place that turns a
 `PathAnswer` into words): where the entity meets the therapy and whether it works with or
@@ -17,7 +18,7 @@ names ("around THBS2+ cancer-associated fibroblast"). Without `output` the pictu
 What each view leaves out by default: publications (`publications=True` brings them back); on
 the whole map also clinical trials, as in the map `mechgraph build` writes (`kinds` chooses
 explicitly). `supports` keeps an edge when any of its evidence records has one of the chosen
-supports (review_text, reference_title, curator, hypothesis), the rule the analyses use.
+supports (review_text, reference_title, curator, hypothesis, database), the rule the analyses use.
 """
 
 from __future__ import annotations
@@ -30,13 +31,14 @@ from typing import Any
 import networkx as nx
 
 from . import schema
+from .analysis.bounded import find_paths_in
 from .analysis.paths import DEFAULT_K as PATH_K  # the same defaults as `mechgraph path`
 from .analysis.paths import DEFAULT_MAX_LEN as PATH_MAX_LEN
 from .analysis.paths import PathAnswer, PathOptions, SignedPath, find_paths, path_ids
-from .analysis.regions import find_paths_in
-from .edges import SUPPORTS, parse_support
+from .edges import SIGN_VERB, SUPPORTS, parse_support
 from .errors import MechGraphError
 from .store.entities import resolve
+from .store.protocol import Backend, BoundedBackend
 from .viz import FORMATS, density_warning, select_subgraph, write_picture
 
 MAP_LEAVES_OUT = ("publication", "clinical_trial")
@@ -54,9 +56,18 @@ class Drawn:
     warning: str | None = None
 
 
-def support_vocabulary() -> list[str]:
-    """The supports an evidence record may carry."""
-    return list(SUPPORTS)
+def picture_format(output: str | Path | None) -> str:
+    """The format a picture is written in when none is given: svg or png by the file's ending, else html."""
+    suffix = Path(output or "").suffix.lower().lstrip(".")
+    return suffix if suffix in ("svg", "png") else "html"
+
+
+def draw_overlay(g: nx.MultiDiGraph, overlay: Any, output: str | Path, data: str | Path) -> Path:
+    """`overlay -o`: the graph coloured by an overlay of expression data (mechgraph.omics) as an HTML page."""
+    from .omics import annotate
+
+    title = f"mechgraph overlay: {Path(data).name}"
+    return write_picture(annotate(g, overlay), Path(output), "html", title=title)
 
 
 def default_name(view: str, *ids: str, fmt: str = "html") -> str:
@@ -69,7 +80,6 @@ def default_name(view: str, *ids: str, fmt: str = "html") -> str:
 # What `path` concluded, in words
 # --------------------------------------------------------------------------------------------
 
-_EFFECT = {"+": "raises", "-": "lowers"}
 
 
 def path_title(answer: PathAnswer) -> str:
@@ -92,13 +102,13 @@ def _directed_title(src: str, dst: str, paths: list[SignedPath]) -> str:
     n = len(paths)
     count = f"{n} path{'s' if n != 1 else ''}"
     signs = {p.sign for p in paths}
-    if len(signs) == 1 and next(iter(signs)) in _EFFECT:
+    if len(signs) == 1 and next(iter(signs)) in SIGN_VERB:
         sign = next(iter(signs))
         every = "the only path" if n == 1 else f"all {n} paths"
-        return f"{src} {_EFFECT[sign]} {dst} ({every} {sign})"
+        return f"{src} {SIGN_VERB[sign]} {dst} ({every} {sign})"
     raising = sum(1 for p in paths if p.sign == "+")
     lowering = sum(1 for p in paths if p.sign == "-")
-    best = _EFFECT.get(paths[0].sign, "bears on")
+    best = SIGN_VERB.get(paths[0].sign, "bears on")
     return f"{src} {best} {dst} by the best path; {count}: {raising} raise, {lowering} lower"
 
 
@@ -108,7 +118,7 @@ def _directed_title(src: str, dst: str, paths: list[SignedPath]) -> str:
 
 
 def draw(
-    backend: Any,
+    backend: Backend,
     output: str | Path | None = None,
     *,
     around: str | None = None,
@@ -139,9 +149,9 @@ def draw(
     if fmt not in FORMATS:
         raise MechGraphError(f"unknown picture format {fmt!r}; choose from {', '.join(FORMATS)}")
     if supports is not None:
-        unknown = [s for s in supports if s not in support_vocabulary()]
+        unknown = [s for s in supports if s not in SUPPORTS]
         if unknown:
-            raise MechGraphError(f"unknown support {unknown[0]!r}; valid supports: {', '.join(support_vocabulary())}")
+            raise MechGraphError(f"unknown support {unknown[0]!r}; valid supports: {', '.join(SUPPORTS)}")
     centre = resolve(backend, around) if around else None
     ends = tuple(resolve(backend, x) for x in path) if path else None
     opts = PathOptions(k=k, max_len=max_len, support=parse_support(supports or None)) if ends else None
@@ -151,14 +161,15 @@ def draw(
         answer = answer or find_paths(g, ends[0], ends[1], opts)
         found = (answer.paths + answer.associations[:1]) or answer.shared_outcomes  # the modifier the verdict names
         if not found:
-            raise MechGraphError(f"no path from {answer.source['name']} to {answer.target['name']} within {max_len} steps "
+            raise MechGraphError(f"no path from {answer.source['name']} to {answer.target['name']} within {max_len} "
+                                 "steps "
                                  "(the search of `mechgraph path`)")
         highlight = path_ids(found)
     whole_map = not (centre or highlight or axis)
     if kinds is None:
         kinds = _kinds_shown(g, whole_map, publications)
-    sub = select_subgraph(g, around=centre, depth=depth, kinds=kinds, relations=relations, min_level=min_level, axis=axis,
-                          paths=highlight, path_context=context, supports=supports)
+    sub = select_subgraph(g, around=centre, depth=depth, kinds=kinds, relations=relations,
+                          min_level=min_level, axis=axis, paths=highlight, path_context=context, supports=supports)
     if sub.number_of_nodes() == 0:
         raise MechGraphError("nothing left to draw after the filters")
     if ends:
@@ -191,7 +202,7 @@ def _kinds_shown(g: nx.MultiDiGraph, whole_map: bool, publications: bool) -> lis
     return sorted(k for k in present if k in schema.ENTITY_KINDS and k not in left_out) if left_out & present else None
 
 
-def _graph_to_draw(backend: Any, graph: Any, centre: str | None, depth: int, ends: tuple[str, ...] | None,
+def _graph_to_draw(backend: Backend, graph: Any, centre: str | None, depth: int, ends: tuple[str, ...] | None,
                    opts: PathOptions | None, context: int) -> tuple[nx.MultiDiGraph, PathAnswer | None]:
     """The graph a view needs, and the --path answer when the store found it. A store that can
     fetch part of its graph (Neo4j) sends only the neighbourhood of --around, or the nodes of the
@@ -199,7 +210,7 @@ def _graph_to_draw(backend: Any, graph: Any, centre: str | None, depth: int, end
     fetched for the map (and from the embedded store, which holds it anyway)."""
     if graph is not None:
         return graph, None
-    if not hasattr(backend, "subgraph") or not (centre or ends):
+    if not isinstance(backend, BoundedBackend) or not (centre or ends):
         return backend.to_networkx(), None
     every = list(schema.RELATIONS)
     if centre:

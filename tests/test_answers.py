@@ -3,6 +3,7 @@ verdict, on hand-built graphs whose right answers are known."""
 
 from __future__ import annotations
 
+import networkx as nx
 import pytest
 
 from mechgraph import schema
@@ -10,10 +11,8 @@ from mechgraph.analysis.combine import combine, escape_routes
 from mechgraph.analysis.effects import therapy_effect
 from mechgraph.analysis.paths import PathOptions, find_paths, signed_paths
 from mechgraph.analysis.targets import rank_targets
+from mechgraph.cli.answers_text import combination_text, path_text
 from mechgraph.errors import MechGraphError
-from mechgraph.explain import combination_text, path_text
-
-import networkx as nx
 
 PM = "peritoneal_metastasis"
 KINDS = {
@@ -45,11 +44,13 @@ OBS, MOUSE, EXPERT = "observational_human", "preclinical_in_vivo", "expert_state
 
 def icb_graph():
     return graph([
-        ("pd1ab", "subtype_of", "ici", EXPERT), ("nivo", "subtype_of", "pd1ab", EXPERT), ("pembro", "subtype_of", "pd1ab", EXPERT),
+        ("pd1ab", "subtype_of", "ici", EXPERT), ("nivo", "subtype_of", "pd1ab", EXPERT),
+        ("pembro", "subtype_of", "pd1ab", EXPERT),
         ("catu", "subtype_of", "ip", EXPERT), ("nivo", "subtype_of", "ip", EXPERT),
         ("nivo", "inhibits", "pd1", EXPERT), ("pembro", "inhibits", "pd1", EXPERT), ("pd1", "inhibits", "cd8", EXPERT),
         ("cd8", "kills", "tumour", EXPERT), ("tumour", "promotes", PM, EXPERT),
-        ("caf", "inhibits", "cd8", MOUSE), ("catu", "kills", "tumour", EXPERT), ("catu", "recruits", "accessory", EXPERT),
+        ("caf", "inhibits", "cd8", MOUSE), ("catu", "kills", "tumour", EXPERT),
+        ("catu", "recruits", "accessory", EXPERT),
         ("m2", "subtype_of", "macrophage", EXPERT), ("macrophage", "subtype_of", "accessory", EXPERT),
     ])
 
@@ -67,8 +68,10 @@ def test_a_class_meets_an_entity_through_its_members_naming_them_once():
     [p] = [x for x in answer.paths if x.meeting["id"] == "cd8"]
     assert p.relation == "against"
     note = p.through["to"]
-    assert note["member"]["id"] == "nivo" and note["class"]["id"] == "pd1ab" and [x["id"] for x in note["also"]] == ["pembro"]
-    assert ids(p) == ["caf", "cd8", "pd1", "nivo", "pd1ab", "ici"]  # the descent ICB > PD-1 antibody > nivolumab is shown
+    assert (note["member"]["id"] == "nivo" and note["class"]["id"] == "pd1ab"
+            and [x["id"] for x in note["also"]] == ["pembro"])
+    # the descent ICB > PD-1 antibody > nivolumab is shown
+    assert ids(p) == ["caf", "cd8", "pd1", "nivo", "pd1ab", "ici"]
     assert [s.direction for s in p.steps] == ["forward", "backward", "backward", "forward", "forward"]
     assert len([x for x in answer.paths if x.meeting["id"] == "cd8"]) == 1  # one answer, not one per member
     assert "through NIVO, a PD1AB; the same through PEMBRO" in " ".join(path_text(answer.as_dict()).split())
@@ -126,21 +129,23 @@ def chain_graph():
         ("caf", "polarizes", "spp1_tam", MOUSE, {"chain": ["c3", "c3ar1"], "ref": "19"}),
         ("caf", "secretes", "c3", MOUSE, {"ref": "19"}), ("c3", "activates", "c3ar1", MOUSE, {"ref": "19"}),
         ("c3ar1", "polarizes", "spp1_tam", MOUSE, {"ref": "19"}), ("spp1_tam", "promotes", PM, EXPERT),
-        ("spp1_tam", "inhibits", "cd8", EXPERT), ("nivo", "inhibits", "pd1", EXPERT), ("pd1", "inhibits", "cd8", EXPERT),
-        ("caf", "promotes", "x", EXPERT), ("x", "promotes", PM, EXPERT),
+        ("spp1_tam", "inhibits", "cd8", EXPERT), ("nivo", "inhibits", "pd1", EXPERT),
+        ("pd1", "inhibits", "cd8", EXPERT), ("caf", "promotes", "x", EXPERT), ("x", "promotes", PM, EXPERT),
     ])
 
 
 def test_a_summary_step_shows_its_chain_and_the_link_by_link_path_is_not_listed_again():
     g = chain_graph()
     paths = signed_paths(g, "caf", PM, k=5)
-    assert sorted(ids(p) for p in paths) == [["caf", "spp1_tam", PM], ["caf", "x", PM]]  # not caf, c3, c3ar1, spp1_tam, pm
+    # not caf, c3, c3ar1, spp1_tam, pm
+    assert sorted(ids(p) for p in paths) == [["caf", "spp1_tam", PM], ["caf", "x", PM]]
     chain = next(p for p in paths if "spp1_tam" in ids(p)).steps[0].chain
     assert [n["id"] for n in chain["nodes"]] == ["caf", "c3", "c3ar1", "spp1_tam"]
     assert [(ln["relation"], ln["sign"], ln["refs"]) for ln in chain["links"]] == [
         ("secretes", "+", ["19"]), ("activates", "+", ["19"]), ("polarizes", "+", ["19"])]
     text = " ".join(path_text(find_paths(g, "caf", PM).as_dict()).split())
-    assert "through C3 → C3AR1: CAF -secretes(+)-> C3 [ref 19] -activates(+)-> C3AR1 [ref 19] -polarizes(+)-> SPP1_TAM" in text
+    assert ("through C3 → C3AR1: CAF -secretes(+)-> C3 [ref 19] -activates(+)-> C3AR1 [ref 19] -polarizes(+)-> "
+            "SPP1_TAM" in text)
     assert any("chain" in p["steps"][0] for p in find_paths(g, "caf", PM).as_dict()["paths"])
 
 
@@ -168,7 +173,8 @@ def test_an_enhancer_is_a_modifier_never_an_activating_step():
     g = graph([("paclitaxel", "enhances", "virus", MOUSE, {"ref": "40"}), ("virus", "kills", "tumour", MOUSE),
                ("tumour", "promotes", PM, EXPERT), ("paclitaxel", "kills", "tumour", OBS)])
     c = combine(g, "paclitaxel", "virus")
-    assert [(m["source"], m["relation"], m["target"], m["sign"]) for m in c.modifiers] == [("paclitaxel", "enhances", "virus", "+")]
+    assert [(m["source"], m["relation"], m["target"], m["sign"])
+            for m in c.modifiers] == [("paclitaxel", "enhances", "virus", "+")]
     steps = [s for p in c.reinforce + c.cancel + c.shared_outcomes for s in p.steps]
     assert all(s.relation != "enhances" for s in steps)
     assert "PACLITAXEL raises the efficacy of VIRUS (enhances" in " ".join(combination_text(c.as_dict()).split())
@@ -177,7 +183,8 @@ def test_an_enhancer_is_a_modifier_never_an_activating_step():
 
 
 def test_an_impairing_feature_is_reported_as_lowering_the_efficacy():
-    g = graph([("stroma", "impairs", "pd1ab", EXPERT), ("caf", "promotes", "stroma", OBS), ("nivo", "subtype_of", "pd1ab", EXPERT),
+    g = graph([("stroma", "impairs", "pd1ab", EXPERT), ("caf", "promotes", "stroma", OBS),
+               ("nivo", "subtype_of", "pd1ab", EXPERT),
                ("nivo", "inhibits", "pd1", EXPERT), ("pd1", "inhibits", "cd8", EXPERT)])
     answer = find_paths(g, "caf", "nivo")
     [assoc] = answer.associations
@@ -198,12 +205,14 @@ def test_a_recombinant_form_passes_its_molecules_sign_and_reads_as_a_form():
 
 def strata_graph():
     return graph([
-        ("exhausted", "subtype_of", "gc", EXPERT), ("excluded", "subtype_of", "gc", EXPERT), ("gc", "promotes", PM, OBS),
+        ("exhausted", "subtype_of", "gc", EXPERT), ("excluded", "subtype_of", "gc", EXPERT),
+        ("gc", "promotes", PM, OBS),
         ("exhausted", "characterized_by", "exhaustion", EXPERT), ("exhausted", "characterized_by", "tim3_gal9", EXPERT),
         ("excluded", "characterized_by", "stroma", EXPERT),
-        ("tim3_gal9", "promotes", "exhaustion", MOUSE), ("gal9", "part_of", "tim3_gal9", MOUSE), ("tim3", "part_of", "tim3_gal9", MOUSE),
-        ("exhaustion", "inhibits", "cd8", OBS), ("stroma", "impairs", "pd1ab", EXPERT), ("caf", "promotes", "stroma", OBS),
-        ("stroma", "inhibits", "cd8", OBS),
+        ("tim3_gal9", "promotes", "exhaustion", MOUSE), ("gal9", "part_of", "tim3_gal9", MOUSE),
+        ("tim3", "part_of", "tim3_gal9", MOUSE),
+        ("exhaustion", "inhibits", "cd8", OBS), ("stroma", "impairs", "pd1ab", EXPERT),
+        ("caf", "promotes", "stroma", OBS), ("stroma", "inhibits", "cd8", OBS),
         ("cd8", "inhibits", PM, OBS), ("pd1ab", "inhibits", "pd1", EXPERT), ("pd1", "inhibits", "cd8", EXPERT),
         ("vegf", "promotes", PM, OBS),
     ])
@@ -229,7 +238,8 @@ def test_targets_in_a_subtype_rank_only_what_acts_through_its_features():
     assert "tim3_gal9" in ex and "tim3_gal9" not in excl
     assert "caf" in excl and "caf" not in ex
     assert {p["id"] for p in ex["tim3_gal9"].parts} == {"gal9", "tim3"}
-    assert all(any(s["source"] in ("tim3_gal9", "exhaustion") or s["target"] in ("tim3_gal9", "exhaustion") for s in r["path"])
+    assert all(any(s["source"] in ("tim3_gal9", "exhaustion") or s["target"] in ("tim3_gal9", "exhaustion")
+                   for s in r["path"])
                for r in ex["tim3_gal9"].reasons)
     with pytest.raises(MechGraphError, match="disease subtype"):
         rank_targets(g, top=0, permutations=0, stratum="gc")

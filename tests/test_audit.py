@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IN_CI, ROOT, SEEDS
 from mechgraph.cli import main
 from mechgraph.curation.audit import audit_seeds
 from mechgraph.curation.review_text import citations_in, display_width, parse_review
+from tests.support.checkout import IN_CI, ROOT, SEEDS
 
-REVIEW = Path(os.environ.get("MECHGRAPH_REVIEW_TEXT", ROOT.parent / "shared" / "source" / "gcpm-immunotherapy-review.txt"))
+REVIEW = Path(os.environ.get("MECHGRAPH_REVIEW_TEXT",
+                             ROOT.parent / "shared" / "source" / "gcpm-immunotherapy-review.txt"))
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +157,8 @@ def test_a_wrong_locator_is_caught_with_file_and_line(review_path, tmp_path):
     folder = _copy_seeds(tmp_path)
     line = _replace_in_record(folder / "edges" / "caf.yaml", "- ref: 18", "locator: 1.3 ¶1", "locator: 1.3 ¶7")
     report = audit_seeds(folder, review_path)
-    assert report.problems == [f"{folder / 'edges' / 'caf.yaml'}:{line}: locator '1.3 ¶7' is not in the review: section 1.3 has 2 paragraphs"]
+    assert report.problems == [f"{folder / 'edges' / 'caf.yaml'}:{line}: locator '1.3 ¶7' is not in the review: "
+                               "section 1.3 has 2 paragraphs"]
 
 
 def test_a_wrong_reference_is_caught_with_file_and_line(review_path, tmp_path):
@@ -164,7 +166,8 @@ def test_a_wrong_reference_is_caught_with_file_and_line(review_path, tmp_path):
     line = _replace_in_record(folder / "edges" / "caf.yaml", "- ref: 18", "- ref: 18", "- ref: 13")
     report = audit_seeds(folder, review_path)
     assert report.problems == [
-        f"{folder / 'edges' / 'caf.yaml'}:{line}: 1.3 ¶1 cites [12, 17, 18, 19], not reference 13; fix the locator or the reference (ref: review for an uncited sentence)"
+        f"{folder / 'edges' / 'caf.yaml'}:{line}: 1.3 ¶1 cites [12, 17, 18, 19], not reference 13; fix the locator or "
+        "the reference (ref: review for an uncited sentence)"
     ]
 
 
@@ -172,9 +175,12 @@ def test_a_wrong_table_row_is_caught(review_path, tmp_path):
     folder = _copy_seeds(tmp_path)
     trials = folder / "trials.yaml"
     text = trials.read_text(encoding="utf-8")
-    trials.write_text(text.replace("    table1_row: 3\n", "    table1_row: 4\n", 1).replace("    table1_row: 4\n    title: \"Dual", "    table1_row: 3\n    title: \"Dual", 1), encoding="utf-8")
+    trials.write_text(text.replace("    table1_row: 3\n", "    table1_row: 4\n",
+                                   1).replace("    table1_row: 4\n    title: \"Dual",
+                                              "    table1_row: 3\n    title: \"Dual", 1), encoding="utf-8")
     problems = audit_seeds(folder, review_path).problems
-    assert any("trial 'nct05204173' has registry id 'NCT05204173' but table 1 row 4 gives 'NCT05477927'" in p for p in problems), problems
+    assert any("trial 'nct05204173' has registry id 'NCT05204173' but table 1 row 4 gives 'NCT05477927'" in p
+               for p in problems), problems
     assert all(p.startswith(str(trials) + ":") for p in problems), problems
 
 
@@ -186,7 +192,8 @@ def test_cli_audit_clean_and_broken(review_path, tmp_path, capsys):
     line = _replace_in_record(folder / "edges" / "caf.yaml", "- ref: 18", "locator: 1.3 ¶1", "locator: 9.9 ¶1")
     assert main(["audit", "--source", str(review_path), "--seeds", str(folder)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[0].startswith(f"{folder / 'edges' / 'caf.yaml'}:{line}: locator '9.9 ¶1' is not in the review: its sections are abstract, intro, 1, 1.1")
+    assert err[0].startswith(f"{folder / 'edges' / 'caf.yaml'}:{line}: locator '9.9 ¶1' is not in the review: its "
+                             "sections are abstract, intro, 1, 1.1")
     assert err[-1] == "1 problem found"
 
 
@@ -202,7 +209,8 @@ def test_cli_audit_paragraphs_lists_every_locator(review_path, capsys):
 def test_cli_audit_missing_source_is_one_line(tmp_path, capsys):
     assert main(["audit", "--source", str(tmp_path / "nope.txt")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"error: review text {tmp_path / 'nope.txt'} not found; pass the review's extracted text with --source"]
+    assert err == [f"error: review text {tmp_path / 'nope.txt'} not found; pass the review's extracted text with "
+                   "--source"]
     bad = tmp_path / "latin1.txt"
     bad.write_bytes("caf\xe9".encode("latin-1"))
     assert main(["audit", "--source", str(bad)]) == 1
@@ -269,22 +277,28 @@ def test_a_miscited_record_sits_where_the_review_cites_that_reference(review_pat
     assert local == []
     _write(tmp_path, {"edges.yaml": MISCITED["edges.yaml"].replace("2.3 ¶1", "2.2 ¶1")})
     local = [p for p in audit_seeds(folder, review_path).problems if "edges.yaml" in p]
-    assert local == [f"{folder / 'edges.yaml'}:6: the record says the review cites reference 39 here, but 2.2 ¶1 cites [33, 34, 35, 36]"]
+    assert local == [f"{folder / 'edges.yaml'}:6: the record says the review cites reference 39 here, but 2.2 ¶1 "
+                     "cites [33, 34, 35, 36]"]
 
 
 def test_every_row_of_a_trial_listed_twice_is_checked(review_path, tmp_path):
-    folder = _write(tmp_path, dict(MISCITED, **{"entities.yaml": MISCITED["entities.yaml"].replace("[6, 13]", "[6, 12]")}))
+    entities = MISCITED["entities.yaml"].replace("[6, 13]", "[6, 12]")
+    folder = _write(tmp_path, dict(MISCITED, **{"entities.yaml": entities}))
     local = [p for p in audit_seeds(folder, review_path).problems if "entities.yaml" in p]
-    assert local == [f"{folder / 'entities.yaml'}:9: trial 'aldesleukin_trial' has registry id 'NCT05802056' but table 1 row 12 gives 'NCT06675136'"]
+    assert local == [f"{folder / 'entities.yaml'}:9: trial 'aldesleukin_trial' has registry id 'NCT05802056' but "
+                     "table 1 row 12 gives 'NCT06675136'"]
 
 
 def test_a_chinese_name_is_the_reviews_wording_or_marked_as_the_curators(review_path, tmp_path):
-    named = MISCITED["entities.yaml"].replace("    name: catumaxomab\n", "    name: catumaxomab\n    name_zh: 卡 妥 索 单 抗\n")
+    named = MISCITED["entities.yaml"].replace("    name: catumaxomab\n",
+                                              "    name: catumaxomab\n    name_zh: 卡 妥 索 单 抗\n")
     folder = _write(tmp_path, dict(MISCITED, **{"entities.yaml": named}))
-    assert [p for p in audit_seeds(folder, review_path).problems if "entities.yaml" in p] == []  # spaces aside, the review's words
+    # spaces aside, the review's words
+    assert [p for p in audit_seeds(folder, review_path).problems if "entities.yaml" in p] == []
     _write(tmp_path, {"entities.yaml": named.replace("卡 妥 索 单 抗", "卡妥索单克隆抗体")})
     local = [p for p in audit_seeds(folder, review_path).problems if "entities.yaml" in p]
-    assert local == [f"{folder / 'entities.yaml'}:2: the Chinese name '卡妥索单克隆抗体' of catumaxomab is not the review's wording; "
-                     "use the review's words or mark it 'name_zh_source: curator'"]
-    _write(tmp_path, {"entities.yaml": named.replace("卡 妥 索 单 抗", "卡妥索单克隆抗体\n    name_zh_source: curator")})
+    assert local == [f"{folder / 'entities.yaml'}:2: the Chinese name '卡妥索单克隆抗体' of catumaxomab is "
+                     "not the review's wording; use the review's words or mark it 'name_zh_source: curator'"]
+    marked = named.replace("卡 妥 索 单 抗", "卡妥索单克隆抗体\n    name_zh_source: curator")
+    _write(tmp_path, {"entities.yaml": marked})
     assert [p for p in audit_seeds(folder, review_path).problems if "entities.yaml" in p] == []

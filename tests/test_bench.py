@@ -7,10 +7,9 @@ import statistics
 import subprocess
 import sys
 
-from conftest import ROOT
-
 from mechgraph import schema
-from synthetic import degree_summary, synthetic_graph, synthetic_seeds
+from tests.support.checkout import ROOT
+from tests.support.synthetic import degree_summary, synthetic_graph, synthetic_seeds
 
 PER_SIZE_KEYS = (
     "nodes",
@@ -29,7 +28,7 @@ PER_SIZE_KEYS = (
 def test_quick_benchmark_writes_the_required_keys(tmp_path):
     out = tmp_path / "bench.json"
     p = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--quick", "--skip-neo4j", "--out", str(out)],
+        [sys.executable, "-m", "benchmarks", "--quick", "--skip-neo4j", "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -50,9 +49,11 @@ def test_quick_benchmark_writes_the_required_keys(tmp_path):
     for key in ("cli_help_s", "cli_show_s"):
         assert once[key] > 0
     assert len(once["seed_answers_s"]) >= 8 and not once.get("seed_answers_failed")
-    assert any(k.startswith("effect") for k in once["seed_answers_s"]) and any(k.startswith("targets") for k in once["seed_answers_s"])
+    assert any(k.startswith("effect")
+               for k in once["seed_answers_s"]) and any(k.startswith("targets") for k in once["seed_answers_s"])
     assert once.get("viz_s") or once.get("viz_note")
-    assert {g["goal"] for g in data["goals"]} >= {"mechgraph --help", "path at 1e5 edges, embedded", "answers on the seed graph"}
+    assert {g["goal"] for g in data["goals"]} >= {"mechgraph --help", "path at 1e5 edges, embedded",
+                                                  "answers on the seed graph"}
     assert all(g["status"] in ("pass", "FAIL", "not measured") for g in data["goals"])
     assert data["machine"]["cores"] >= 1 and data["machine"]["networkx"]
     assert any("Neo4j" in note for note in data["notes"])
@@ -62,7 +63,8 @@ def test_quick_benchmark_writes_the_required_keys(tmp_path):
 def _fingerprint(data):
     return (
         sorted((e["id"], e["kind"], e.get("phase")) for e in data.entities.values()),
-        [(e["source"], e["relation"], e["target"], tuple((v["ref"], v["level"], v["species"]) for v in e["evidence"])) for e in data.edges],
+        [(e["source"], e["relation"], e["target"], tuple((v["ref"], v["level"], v["species"]) for v in e["evidence"]))
+         for e in data.edges],
     )
 
 

@@ -6,9 +6,8 @@ import json
 import subprocess
 import sys
 
-
-from conftest import ROOT, SEEDS
 from mechgraph.cli import cli, main
+from tests.support.checkout import ROOT, SEEDS
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -74,7 +73,8 @@ def test_path_none_is_exit_0_and_empty_list(capsys):
 
 
 def test_numeric_options_reject_values_out_of_range(capsys):
-    for args in (("targets", "--top", "-3"), ("path", "caf", "pd1", "--k", "0"), ("path", "caf", "pd1", "--max-len", "0"),
+    for args in (("targets", "--top", "-3"), ("path", "caf", "pd1", "--k", "0"),
+                 ("path", "caf", "pd1", "--max-len", "0"),
                  ("path", "caf", "pd1", "--hub-penalty", "-1"), ("targets", "--permutations", "-2")):
         code, _, err = run(capsys, *args)
         assert code == 2 and "Invalid value" in err, args
@@ -96,7 +96,8 @@ def test_effect_and_gaps(capsys):
     assert code == 0 and -1 <= data["net"] <= 1
     trial = [c for c in data["results"] if c["level"] == "randomised_trial"]
     assert [c["direction"] for c in trial] == ["null"]  # the phase II trial [38]
-    assert data["decided_by"]["level"] == "randomised_trial" and "decided by a randomised trial (ref 38)" in data["verdict"]
+    assert (data["decided_by"]["level"] == "randomised_trial"
+            and "decided by a randomised trial (ref 38)" in data["verdict"])
     code, out, _ = run(capsys, "gaps", "--json")
     assert code == 0 and "GAS6/AXL axis" in json.loads(out)
 
@@ -105,7 +106,8 @@ def test_query_named_and_raw_on_embedded(capsys):
     code, out, _ = run(capsys, "query", "--named", "therapies_for_target", "--param", "target=PD-1", "--json")
     rows = json.loads(out)
     assert code == 0 and {"nivolumab", "sintilimab"} <= {r["therapy"] for r in rows}
-    code, out, _ = run(capsys, "query", "MATCH (n:Entity {id: $id}) RETURN n.name AS name", "--param", "id=caf", "--json")
+    code, out, _ = run(capsys, "query", "MATCH (n:Entity {id: $id}) RETURN n.name AS name", "--param",
+                       "id=caf", "--json")
     assert json.loads(out) == [{"name": "cancer-associated fibroblast"}]
 
 
@@ -150,7 +152,8 @@ def test_every_command_has_help_and_a_readme_mention():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name, cmd in cli.commands.items():
         assert cmd.help and cmd.help.strip(), name
-        assert f"mechgraph {name}" in readme or f"mechgraph --backend neo4j {name}" in readme, f"README does not show `mechgraph {name}`"
+        shown = f"mechgraph {name}" in readme or f"mechgraph --backend neo4j {name}" in readme
+        assert shown, f"README does not show `mechgraph {name}`"
 
 
 # Every command a person reads, as the README shows it, on the seed graph.
@@ -219,7 +222,7 @@ def test_numeric_options_reject_out_of_range(capsys):
 
 
 def test_table_wraps_and_never_cuts():
-    from mechgraph.report import table
+    from mechgraph.cli.text import table
 
     rows = [{"name": "THBS2+ cancer-associated fibroblast " * 3, "n": 1}, {"name": "short", "n": 22}]
     text = table(rows, width=40)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from mechgraph import schema
@@ -24,34 +26,41 @@ TABLE1 = {
 }
 
 MECHANISMS = [
-    ("m1_tam", "secretes", "il12"), ("m1_tam", "secretes", "tnf"), ("m1_tam", "secretes", "il1b"), ("m1_tam", "secretes", "ros"),
-    ("m2_tam", "secretes", "il10"), ("m2_tam", "secretes", "tgfb"), ("m2_tam", "secretes", "vegf"), ("m2_tam", "secretes", "egf"),
+    ("m1_tam", "secretes", "il12"), ("m1_tam", "secretes", "tnf"), ("m1_tam", "secretes", "il1b"),
+    ("m1_tam", "secretes", "ros"),
+    ("m2_tam", "secretes", "il10"), ("m2_tam", "secretes", "tgfb"), ("m2_tam", "secretes", "vegf"),
+    ("m2_tam", "secretes", "egf"),
     ("m2_tam", "promotes", "angiogenesis"), ("m2_tam", "promotes", "emt"), ("emt", "recruits", "tam"),
     ("m2_tam", "associated_with", "poor_survival"), ("tam", "associated_with", "poor_survival"),
-    ("thbs2_caf", "recruits", "tam"), ("thbs2_caf", "polarizes", "spp1_tam"), ("c3", "activates", "c3ar1"), ("c3ar1", "polarizes", "spp1_tam"),
+    ("thbs2_caf", "recruits", "tam"), ("thbs2_caf", "polarizes", "spp1_tam"), ("c3", "activates", "c3ar1"),
+    ("c3ar1", "polarizes", "spp1_tam"),
     ("caf", "inhibits", "cd8_t_cell"), ("caf", "inhibits", "mir_200b"), ("caf", "promotes", "mir200b_methylation"),
-    ("caf", "secretes", "gas6"), ("gas6", "activates", "axl"), ("axl", "promotes", "emt"), ("axl", "promotes", "peritoneal_metastasis"),
-    ("t_cell_exhausted_subtype", "characterized_by", "tim3"), ("t_cell_exhausted_subtype", "characterized_by", "galectin9"),
+    ("caf", "secretes", "gas6"), ("gas6", "activates", "axl"), ("axl", "promotes", "emt"),
+    ("axl", "promotes", "peritoneal_metastasis"),
+    ("t_cell_exhausted_subtype", "characterized_by", "tim3"),
+    ("t_cell_exhausted_subtype", "characterized_by", "galectin9"),
     ("t_cell_exhausted_subtype", "characterized_by", "vista"), ("t_cell_exhausted_subtype", "characterized_by", "tgfb"),
     ("icam2", "activates", "nk_cell"), ("car_nk_mesothelin", "targets", "mesothelin"),
     ("treg", "inhibits", "cd8_t_cell"), ("treg", "inhibits", "antigen_presenting_cell"),
-    ("pd1_antibody", "inhibits", "pd1"), ("nivolumab", "subtype_of", "pd1_antibody"), ("pembrolizumab", "subtype_of", "pd1_antibody"),
-    ("tislelizumab", "subtype_of", "pd1_antibody"),
+    ("pd1_antibody", "inhibits", "pd1"), ("nivolumab", "subtype_of", "pd1_antibody"),
+    ("pembrolizumab", "subtype_of", "pd1_antibody"), ("tislelizumab", "subtype_of", "pd1_antibody"),
     ("car_t_cea", "targets", "cea"), ("car_t_her2", "targets", "her2"), ("car_t_icam1", "targets", "icam1"),
     ("car_t_cldn18_2", "targets", "cldn18_2"), ("car_t_epcam", "targets", "epcam"),
     ("catumaxomab", "targets", "epcam"), ("catumaxomab", "targets", "cd3"), ("catumaxomab", "binds", "fcgr"),
     ("catumaxomab", "inhibits", "malignant_ascites"), ("reovirus", "inhibits", "malignant_ascites"),
     ("oncolytic_adenovirus", "inhibits", "peritoneal_metastasis"), ("herpesvirus_g207_nv1020", "promotes", "apoptosis"),
-    ("il33", "recruits", "peritoneal_macrophage"), ("il33", "activates", "peritoneal_macrophage"), ("il33_therapy", "inhibits", "peritoneal_metastasis"),
+    ("il33", "recruits", "peritoneal_macrophage"), ("il33", "activates", "peritoneal_macrophage"),
+    ("il33_therapy", "inhibits", "peritoneal_metastasis"),
     ("nivolumab", "tested_in", "checkmate_649"), ("tislelizumab", "tested_in", "rationale_305"),
     ("peritoneal_metastasis", "impairs", "nivolumab"), ("paclitaxel", "enhances", "oncolytic_adenovirus"),
-    ("rmhtnf", "form_of", "tnf"), ("aldesleukin", "form_of", "il2"), ("intraperitoneal_therapy", "bypasses", "peritoneal_plasma_barrier"),
-    ("dense_stroma", "impairs", "car_t"),
+    ("rmhtnf", "form_of", "tnf"), ("aldesleukin", "form_of", "il2"),
+    ("intraperitoneal_therapy", "bypasses", "peritoneal_plasma_barrier"), ("dense_stroma", "impairs", "car_t"),
 ]
 
 
 def test_all_45_references_with_dois(seed_graph):
-    pubs = {a["ref"]: a for _, a in seed_graph.nodes(data=True) if a["kind"] == "publication" and a.get("origin") != "curator"}
+    pubs = {a["ref"]: a for _,
+            a in seed_graph.nodes(data=True) if a["kind"] == "publication" and a.get("origin") != "curator"}
     assert set(pubs) == {str(i) for i in range(1, 46)} | {"review"}
     for i in range(1, 46):
         p = pubs[str(i)]
@@ -142,7 +151,8 @@ def test_an_association_is_not_encoded_as_a_cause(seed_graph):
     for u, v, k, a in seed_graph.edges(keys=True, data=True):
         if schema.RELATIONS[k].sign not in (1, -1) or k in ("expresses", "characterized_by"):  # measured, not inferred
             continue
-        read = [e for e in a["evidence"] if e["support"] in ("review_text", "reference_title")]  # not background knowledge
+        # not background knowledge
+        read = [e for e in a["evidence"] if e["support"] in ("review_text", "reference_title")]
         designs = {e.get("design") for e in read}
         if read and designs <= OBSERVATIONAL and not a.get("caveats") and not all(e.get("caveats") for e in read):
             offenders.append((u, k, v))
@@ -164,7 +174,8 @@ def test_levels_follow_the_study_not_the_claim(seed_graph):
                 assert e["level"] == "expert_statement", (u, k, v, e["ref"])
             if e.get("ref") == "35":
                 assert e["level"] == "case_report", (u, k, v)
-            if e.get("cited_as") == "39":  # the catumaxomab phase I the review mis-cites: the level of the trial it describes
+            # the catumaxomab phase I the review mis-cites: the level of the trial it describes
+            if e.get("cited_as") == "39":
                 assert (e["ref"], e["level"]) == ("review", "nonrandomised_trial"), (u, k, v)
             if e.get("cited_as") == "34":  # the HER2 CAR-T mouse study the review mis-cites
                 assert (e["ref"], e["level"]) == ("review", "preclinical_in_vivo"), (u, k, v)
@@ -177,14 +188,17 @@ def test_the_pd1_mechanism_cites_the_review_not_the_consensus(seed_graph):
         assert seed_graph.edges[u, v, k]["refs"] == ["review"], (u, k, v)
     # the consensus's recommendation is a way to choose patients, not an association: a proposal citing ref 27
     assert not seed_graph.has_edge("nivolumab", "msi_h_dmmr")
-    assert {(p["therapy"], tuple(p["refs"])) for p in seed_graph.nodes["msi_h_dmmr"]["proposals"]} == {("nivolumab", ("27",)), ("pembrolizumab", ("27",))}
+    assert {(p["therapy"], tuple(p["refs"]))
+            for p in seed_graph.nodes["msi_h_dmmr"]["proposals"]} == {("nivolumab", ("27",)),
+                                                                      ("pembrolizumab", ("27",))}
 
 
 def test_supports_other_than_the_review_text_are_marked(seed_graph):
     def supports(u, v, k):
         return seed_graph.edges[u, v, k]["supports"]
 
-    assert not seed_graph.has_edge("m2_tam", "m1_tam")  # the review's M2 -> M1 repolarisation is a proposal (target), not an edge
+    # the review's M2 -> M1 repolarisation is a proposal (target), not an edge
+    assert not seed_graph.has_edge("m2_tam", "m1_tam")
     assert any(p["proposes"] == "target" for p in seed_graph.nodes["m2_tam"]["proposals"])
     assert supports("tam", "foxq1", "activates") == ["reference_title"]
     assert supports("arsenic_trioxide", "treg", "inhibits") == ["reference_title"]
@@ -200,7 +214,8 @@ def test_supports_other_than_the_review_text_are_marked(seed_graph):
 
 
 def test_curator_references_stay_out_of_the_review_numbering(seed_graph):
-    curator = {a["ref"] for _, a in seed_graph.nodes(data=True) if a["kind"] == "publication" and a.get("origin") == "curator"}
+    curator = {a["ref"] for _,
+               a in seed_graph.nodes(data=True) if a["kind"] == "publication" and a.get("origin") == "curator"}
     assert curator and not any(r.isdigit() for r in curator)
     cited = {e.get("ref") for _, _, a in seed_graph.edges(data=True) for e in a["evidence"]}
     assert curator <= cited, curator - cited  # every curator reference is used
@@ -223,7 +238,8 @@ def test_every_study_has_a_design_and_its_trial_edges_a_locator(seed_graph):
 def test_edges_into_a_therapy_are_efficacy_modifiers_or_membership(seed_graph):
     for u, v, k in seed_graph.edges(keys=True):
         if seed_graph.nodes[v]["kind"] in schema.THERAPY_KINDS:
-            ok = k in ("enhances", "impairs") or (k in ("subtype_of", "part_of") and seed_graph.nodes[u]["kind"] in schema.THERAPY_KINDS)
+            ok = k in ("enhances", "impairs") or (k in ("subtype_of", "part_of")
+                                                  and seed_graph.nodes[u]["kind"] in schema.THERAPY_KINDS)
             assert ok, (u, k, v)
 
 
@@ -232,7 +248,8 @@ def test_a_drug_acts_on_its_target_once_and_members_inherit_the_class(seed_graph
         if k == "targets":
             assert not any(schema.RELATIONS[r].sign in (1, -1) for r in seed_graph[u][v]), (u, v)
     for drug in ("nivolumab", "pembrolizumab", "tislelizumab", "toripalimab", "sintilimab", "camrelizumab"):
-        assert not seed_graph.has_edge(drug, "pd1"), drug  # stated of the PD-1 antibody class, which they are members of
+        # stated of the PD-1 antibody class, which they are members of
+        assert not seed_graph.has_edge(drug, "pd1"), drug
     assert not seed_graph.has_edge("nivolumab", "icb", "subtype_of")  # a member of ICB through the PD-1 antibodies
 
 
@@ -263,16 +280,19 @@ def test_labels_say_how_it_is_known(seed_graph):
     def supports(u, v, k):
         return seed_graph.edges[u, v, k]["supports"]
 
-    assert supports("inflammation", "tumour_growth", "promotes") == ["curator"]  # ref 6's title is only 'Cancer-related inflammation'
+    # ref 6's title is only 'Cancer-related inflammation'
+    assert supports("inflammation", "tumour_growth", "promotes") == ["curator"]
     assert supports("cd8_t_cell", "pd1", "expresses") == ["curator"]  # the review says 'immune cells'
-    for u, v, k in [("dendritic_cell", "antigen_presenting_cell", "subtype_of"), ("dendritic_cell", "antigen_presentation", "promotes"),
+    for u, v, k in [("dendritic_cell", "antigen_presenting_cell", "subtype_of"),
+                    ("dendritic_cell", "antigen_presentation", "promotes"),
                     ("antigen_presentation", "antitumour_immunity", "promotes")]:
         assert seed_graph.edges[u, v, k]["level"] == "expert_statement", (u, k, v)  # textbook, not ref 42's mouse data
     for u, v, k, a in seed_graph.edges(keys=True, data=True):
         for e in a["evidence"]:
             if e["support"] == "curator" and str(e.get("ref") or "").isdigit():
                 assert e["design"] in ("review", "guideline", "consensus", "database"), (u, k, v)
-    assert not seed_graph.has_edge("cxcl1", "poor_survival")  # ref 9's title gives no direction; the review says nothing
+    # ref 9's title gives no direction; the review says nothing
+    assert not seed_graph.has_edge("cxcl1", "poor_survival")
 
 
 # --- names (issue 22)
@@ -284,8 +304,10 @@ def test_names_are_the_reviews_and_belong_to_one_entity(seed_graph):
     assert not {"TME", "tumour microenvironment"} & set(n["immunosuppressive_tme"]["synonyms"])
     assert n["axl"]["name_zh_source"] == "curator" and n["car_t"]["name_zh_source"] == "curator"
     assert "name_zh_source" not in n["caf"]  # the review's own wording
-    assert n["car_t"]["name"] == "CAR-T cell therapy" and "chimeric antigen receptor T cell" not in n["car_t"]["synonyms"]
-    assert n["ref_27"]["name"].startswith("Gastric Cancer Professional Committee of the China Anti-Cancer Association 2023")
+    assert (n["car_t"]["name"] == "CAR-T cell therapy"
+            and "chimeric antigen receptor T cell" not in n["car_t"]["synonyms"])
+    assert n["ref_27"]["name"].startswith("Gastric Cancer Professional Committee of the China Anti-Cancer Association "
+                                          "2023")
     assert n["ref_1"]["name"] == "Bray 2024 [ref 1]" and n["ref_3"]["name"] == "Thomassen 2014 [ref 3]"
     owners: dict[str, str] = {}
     for node, a in seed_graph.nodes(data=True):
@@ -314,7 +336,8 @@ def test_a_trials_result_applies_to_every_outcome_it_measured(seed_graph):
         for row in a.get("results") or []:
             assert seed_graph.has_edge(row["source"], row["target"], row["relation"]), (n, row["endpoint"])
     for u, v, k, a in seed_graph.edges(keys=True, data=True):
-        if v in ("poor_survival", "peritoneal_metastasis", "malignant_ascites") and u in ("nivolumab", "tislelizumab", "pd1_antibody"):
+        if v in ("poor_survival", "peritoneal_metastasis",
+                 "malignant_ascites") and u in ("nivolumab", "tislelizumab", "pd1_antibody"):
             for e in a["evidence"]:
                 assert e.get("observation"), (u, k, v)  # each outcome of a trial its own observation
 
@@ -339,10 +362,12 @@ def test_summary_edges_record_the_chain_they_summarise(seed_graph):
     for u, v, k, a in seed_graph.edges(keys=True, data=True):
         if a.get("chain"):
             nodes = [u, *a["chain"], v]
-            assert all(seed_graph.has_edge(x, y) or seed_graph.has_edge(y, x) for x, y in zip(nodes, nodes[1:])), (u, k, v)
+            assert all(seed_graph.has_edge(x, y) or seed_graph.has_edge(y, x) for x,
+                       y in pairwise(nodes)), (u, k, v)
     # SPP1+ TAM -> suppressive niche -> ICB resistance, as the review states it
     assert seed_graph.has_edge("spp1_tam", "immunosuppressive_tme", "promotes")
-    assert seed_graph.has_edge("immunosuppressive_tme", "icb", "impairs") and seed_graph.has_edge("caf", "icb", "impairs")
+    assert seed_graph.has_edge("immunosuppressive_tme", "icb",
+                               "impairs") and seed_graph.has_edge("caf", "icb", "impairs")
 
 
 def test_catumaxomab_recruits_fc_receptor_bearing_accessory_cells_macrophages_among_them(seed_graph):
@@ -360,7 +385,8 @@ def test_the_reviews_proposals_are_on_the_entities_they_name(seed_graph):
         return {(p["proposes"], p.get("therapy"), p["locator"]) for p in seed_graph.nodes[node].get("proposals") or []}
 
     assert ("target", None, "1.3 ¶2") in kinds("c3_c3ar1")  # the C3 pathway as a target
-    assert ("target", None, "1.1 ¶3") in kinds("tam") and ("target", None, "1.1 ¶3") in kinds("snail")  # TAM signalling, EMT factors
+    # TAM signalling, EMT factors
+    assert ("target", None, "1.1 ¶3") in kinds("tam") and ("target", None, "1.1 ¶3") in kinds("snail")
     assert ("stratification", "catumaxomab", "2.3 ¶1") in kinds("epcam") == kinds("cd3")  # EpCAM/CD3 for catumaxomab
     assert ("stratification", "catumaxomab", "2.3 ¶1") in kinds("catumaxomab")
     assert ("stratification", "immunotherapy", "1.2 ¶1; 3 ¶1") in kinds("t_cell_exhausted_subtype")
@@ -376,13 +402,17 @@ def test_the_two_strata_are_characterized_by_what_the_review_says_is_high_in_the
         return {v for _, v, k in seed_graph.out_edges(node, keys=True) if k == "characterized_by"}
 
     for s in ("t_cell_exhausted_subtype", "t_cell_excluded_subtype"):
-        assert seed_graph.nodes[s]["kind"] == "disease_subtype" and seed_graph.has_edge(s, "peritoneal_metastasis", "subtype_of")
+        assert (seed_graph.nodes[s]["kind"] == "disease_subtype"
+                and seed_graph.has_edge(s, "peritoneal_metastasis", "subtype_of"))
     assert features("t_cell_exhausted_subtype") == {"exhausted_t_cell", "tim3", "galectin9", "vista", "tgfb"}
     assert features("t_cell_excluded_subtype") == {"t_cell_exclusion"}
-    # the features act: TIM-3/galectin-9 and VISTA hold T cells back, TGF-beta suppresses, exclusion keeps CD8+ T cells out
-    assert seed_graph.has_edge("tim3_galectin9", "t_cell_activation", "inhibits") and seed_graph.has_edge("vista", "t_cell_activation", "inhibits")
+    # the features act: TIM-3/galectin-9 and VISTA hold T cells back, TGF-beta suppresses, exclusion keeps CD8+ T cells
+    # out
+    assert seed_graph.has_edge("tim3_galectin9", "t_cell_activation",
+                               "inhibits") and seed_graph.has_edge("vista", "t_cell_activation", "inhibits")
     assert seed_graph.has_edge("tgfb", "immunosuppressive_tme", "promotes")
-    assert seed_graph.has_edge("t_cell_exclusion", "cd8_t_cell", "inhibits") and seed_graph.has_edge("caf", "t_cell_exclusion", "promotes")
+    assert seed_graph.has_edge("t_cell_exclusion", "cd8_t_cell",
+                               "inhibits") and seed_graph.has_edge("caf", "t_cell_exclusion", "promotes")
 
 
 # --- re-audit of issue 22 (a fresh sample; see the commit message)
@@ -391,11 +421,13 @@ def test_the_two_strata_are_characterized_by_what_the_review_says_is_high_in_the
 def test_cd68_macrophages_express_vegf_and_egf_on_the_tam_node(seed_graph):
     for f in ("vegf", "egf"):
         assert [e["ref"] for e in seed_graph.edges["tam", f, "secretes"]["evidence"]] == ["8"]
-        assert "8" not in seed_graph.edges["m2_tam", f, "secretes"]["refs"]  # the lavage study measured CD68+ macrophages, not M2
+        # the lavage study measured CD68+ macrophages, not M2
+        assert "8" not in seed_graph.edges["m2_tam", f, "secretes"]["refs"]
     keys = {e["observation"] for f in ("vegf", "egf") for e in seed_graph.edges["tam", f, "secretes"]["evidence"]}
     assert keys == {"ref8_cd68_vegf_egf"}  # one flow-cytometry observation
 
 
 def test_a_ratio_is_one_observation_on_both_of_its_cells(seed_graph):
-    keys = [e.get("observation") for u in ("cd8_t_cell", "treg") for e in seed_graph.edges[u, "poor_survival", "associated_with"]["evidence"]]
+    keys = [e.get("observation") for u in ("cd8_t_cell", "treg")
+            for e in seed_graph.edges[u, "poor_survival", "associated_with"]["evidence"]]
     assert keys == ["ref15_cd8_treg_ratio", "ref15_cd8_treg_ratio"]

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 import networkx as nx
 import pytest
-from cypher_helpers import build_graph
+
 from mechgraph.cypher import CypherEngine
 from mechgraph.cypher.temporal import Date, DateTime, Duration, LocalTime, java_string
 from mechgraph.errors import QueryError
+from tests.support.cypher import build_graph
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +45,12 @@ def one(eng, q, **params):
         ("localtime({hour: 12})", "12:00:00"),
         ("time('21:40-01:30')", "21:40:00-01:30"),
         ("datetime('2015-07-21T21:40:32.142[Europe/London]')", "2015-07-21T21:40:32.142+01:00[Europe/London]"),
-        ("datetime('1818-07-21T21:40[Europe/Stockholm]')", "1818-07-21T21:40:00+00:53:28[Europe/Stockholm]"),  # Java's tzdb
-        ("datetime('2017-03-26T02:30[Europe/Stockholm]')", "2017-03-26T03:30:00+02:00[Europe/Stockholm]"),  # in the gap: later
-        ("datetime('2017-10-29T02:30[Europe/Stockholm]')", "2017-10-29T02:30:00+02:00[Europe/Stockholm]"),  # overlap: earlier offset
+        # Java's tzdb
+        ("datetime('1818-07-21T21:40[Europe/Stockholm]')", "1818-07-21T21:40:00+00:53:28[Europe/Stockholm]"),
+        # in the gap: later
+        ("datetime('2017-03-26T02:30[Europe/Stockholm]')", "2017-03-26T03:30:00+02:00[Europe/Stockholm]"),
+        # overlap: earlier offset
+        ("datetime('2017-10-29T02:30[Europe/Stockholm]')", "2017-10-29T02:30:00+02:00[Europe/Stockholm]"),
         ("datetime({epochSeconds: 0, timezone: 'Asia/Kolkata'})", "1970-01-01T05:30:00+05:30[Asia/Kolkata]"),
         ("datetime.fromepochmillis(237821673987)", "1977-07-15T13:34:33.987Z"),
         ("duration({days: 14, hours: 16, minutes: 12})", "P14DT16H12M"),
@@ -56,14 +60,17 @@ def one(eng, q, **params):
         ("date('2020-01-31') + duration('P1M')", "2020-02-29"),  # the day clamped to the month's end
         ("date('2020-01-01') + duration('PT36H')", "2020-01-02"),  # a date takes whole days of the seconds
         ("localtime('23:00') + duration('PT2H')", "01:00:00"),
-        ("datetime('2017-10-28T12:00[Europe/Stockholm]') + duration('P1D')", "2017-10-29T12:00:00+01:00[Europe/Stockholm]"),
-        ("datetime('2017-10-28T12:00[Europe/Stockholm]') + duration('PT24H')", "2017-10-29T11:00:00+01:00[Europe/Stockholm]"),
+        ("datetime('2017-10-28T12:00[Europe/Stockholm]') + duration('P1D')",
+         "2017-10-29T12:00:00+01:00[Europe/Stockholm]"),
+        ("datetime('2017-10-28T12:00[Europe/Stockholm]') + duration('PT24H')",
+         "2017-10-29T11:00:00+01:00[Europe/Stockholm]"),
         ("duration('PT1H') * 1.5", "PT1H30M"),
         ("duration('P1D') / 2", "PT12H"),
         ("duration.between(date('1984-10-11'), date('2015-06-24'))", "P30Y8M13D"),
         ("duration.between(localtime('14:30'), datetime('2015-07-21T21:40:32.142+0100'))", "PT7H10M32.142S"),
         ("duration.inDays(date('2015-07-21'), date('2016-07-21'))", "P366D"),
-        ("duration.inSeconds(datetime('2017-10-28T23:00[Europe/Stockholm]'), datetime('2017-10-29T04:00[Europe/Stockholm]'))", "PT6H"),
+        ("duration.inSeconds(datetime('2017-10-28T23:00[Europe/Stockholm]'), "
+         "datetime('2017-10-29T04:00[Europe/Stockholm]'))", "PT6H"),
         ("date.truncate('weekYear', date('1984-01-01'))", "1983-01-03"),
         ("datetime.truncate('day', datetime('2017-10-11T12:31+01:00'), {timezone: 'Europe/Stockholm'})",
          "2017-10-11T00:00:00+02:00[Europe/Stockholm]"),
@@ -81,12 +88,16 @@ def test_java_string_is_the_tck_form():
 
 
 def test_components(eng):
-    row = one(eng, "WITH datetime({year: 1984, month: 11, day: 11, hour: 12, minute: 31, second: 14, nanosecond: 645876123, "
+    row = one(eng, "WITH datetime({year: 1984, month: 11, day: 11, hour: 12, minute: 31, second: 14, nanosecond: "
+                   "645876123, "
                    "timezone: 'Europe/Stockholm'}) AS d RETURN d.week AS week, d.weekYear AS wy, d.ordinalDay AS od, "
-                   "d.dayOfQuarter AS dq, d.millisecond AS ms, d.timezone AS tz, d.offsetMinutes AS om, d.epochMillis AS em")
-    assert row == {"week": 45, "wy": 1984, "od": 316, "dq": 42, "ms": 645, "tz": "Europe/Stockholm", "om": 60, "em": 469020674645}
+                   "d.dayOfQuarter AS dq, d.millisecond AS ms, d.timezone AS tz, d.offsetMinutes AS om, d.epochMillis "
+                   "AS em")
+    assert row == {"week": 45, "wy": 1984, "od": 316, "dq": 42, "ms": 645, "tz": "Europe/Stockholm", "om": 60,
+                   "em": 469020674645}
     assert one(eng, "RETURN date('1984-01-01').weekYear AS y, date('1984-01-01').week AS w") == {"y": 1983, "w": 52}
-    dur = one(eng, "WITH duration('PT-1.5S') AS d RETURN d.seconds AS s, d.nanosecondsOfSecond AS n, d.milliseconds AS ms")
+    dur = one(eng, "WITH duration('PT-1.5S') AS d RETURN d.seconds AS s, d.nanosecondsOfSecond AS n, d.milliseconds "
+                   "AS ms")
     assert dur == {"s": -2, "n": 500_000_000, "ms": -1500}
     with pytest.raises(QueryError, match="No such field: foo"):
         eng.run("RETURN date('2020-01-01').foo")
@@ -98,12 +109,15 @@ def test_equality_order_and_grouping(eng):
                    "duration('P1D') = duration('PT24H') AS d1, duration('P1D') < duration('P2D') AS d2, "
                    "date('2018-01-01') < localdatetime('2018-01-01T00:00') AS mixed")
     assert row == {"same": False, "before": True, "d1": False, "d2": None, "mixed": None}
-    rows = eng.run("UNWIND [duration('P1D'), 1, date('2020-01-01'), 'a', localtime('12:00'), datetime('2020-01-01T00:00Z'), "
+    rows = eng.run("UNWIND [duration('P1D'), 1, date('2020-01-01'), 'a', localtime('12:00'), "
+                   "datetime('2020-01-01T00:00Z'), "
                    "null, localdatetime('2020-01-01T00:00'), time('12:00Z'), [1]] AS x RETURN x ORDER BY x")
-    assert [str(r["x"]) for r in rows] == ["[1]", "2020-01-01T00:00:00Z", "2020-01-01T00:00:00", "2020-01-01", "12:00:00Z",
-                                           "12:00:00", "P1D", "a", "1", "None"]
-    assert one(eng, "UNWIND [date('2020-01-01'), date('2020-01-01'), date('2020-01-02')] AS d RETURN count(DISTINCT d) AS n") == {"n": 2}
-    assert one(eng, "UNWIND [duration('PT1H'), duration('P1D')] AS d RETURN toString(sum(d)) AS s, toString(avg(d)) AS a") == \
+    assert [str(r["x"]) for r in rows] == ["[1]", "2020-01-01T00:00:00Z", "2020-01-01T00:00:00", "2020-01-01",
+                                           "12:00:00Z", "12:00:00", "P1D", "a", "1", "None"]
+    assert one(eng, "UNWIND [date('2020-01-01'), date('2020-01-01'), date('2020-01-02')] AS d RETURN count(DISTINCT "
+                    "d) AS n") == {"n": 2}
+    assert one(eng, "UNWIND [duration('PT1H'), duration('P1D')] AS d RETURN toString(sum(d)) AS s, toString(avg(d)) "
+                    "AS a") == \
         {"s": "P1DT1H", "a": "PT12H30M"}
 
 
@@ -113,7 +127,8 @@ def test_the_clock_is_fixed_for_a_query(eng):
                    "date() = date(datetime()) AS d")
     assert row == {"moved": 0, "same": True, "d": True}
     assert one(eng, "RETURN datetime().timezone AS tz")["tz"] == "Z"  # Neo4j's default zone is UTC
-    assert one(eng, "RETURN date({timezone: 'Pacific/Kiritimati'}) >= date({timezone: 'Pacific/Pago_Pago'}) AS ahead")["ahead"]
+    assert one(eng, "RETURN date({timezone: 'Pacific/Kiritimati'}) >= date({timezone: 'Pacific/Pago_Pago'}) AS "
+                    "ahead")["ahead"]
 
 
 def test_temporal_parameters(eng):
@@ -155,8 +170,10 @@ def test_temporal_errors(eng, query, fragment):
 def test_union(eng):
     assert eng.run("RETURN 1 AS x UNION RETURN 1 AS x") == [{"x": 1}]
     assert eng.run("RETURN 1 AS x UNION ALL RETURN 1 AS x") == [{"x": 1}, {"x": 1}]
-    rows = eng.run("MATCH (t:Therapy) RETURN t.id AS id, 'therapy' AS k UNION MATCH (g:Gene) RETURN g.id AS id, 'gene' AS k")
-    assert sorted((r["k"], r["id"]) for r in rows) == [("gene", "pd1"), ("gene", "pdl1"), ("therapy", "nivolumab"), ("therapy", "pembrolizumab")]
+    rows = eng.run("MATCH (t:Therapy) RETURN t.id AS id, 'therapy' AS k UNION MATCH (g:Gene) RETURN g.id AS id, "
+                   "'gene' AS k")
+    assert sorted((r["k"], r["id"]) for r in rows) == [("gene", "pd1"), ("gene", "pdl1"), ("therapy", "nivolumab"),
+                                                       ("therapy", "pembrolizumab")]
     assert eng.run("RETURN 1 AS a, 2 AS b UNION RETURN 3 AS b, 4 AS a") == [{"a": 1, "b": 2}, {"a": 4, "b": 3}]
     # duplicates are compared as values: two nodes with equal properties stay two rows
     g = nx.MultiDiGraph()
@@ -164,7 +181,8 @@ def test_union(eng):
     g.add_node("y", id="y", kind="gene", name="same")
     two = CypherEngine(g).run("MATCH (n) RETURN n UNION MATCH (n) RETURN n")
     assert len(two) == 2 and two[0]["n"]["name"] == two[1]["n"]["name"] == "same"
-    assert CypherEngine(g).run("MATCH (n) RETURN n.name AS name UNION MATCH (n) RETURN n.name AS name") == [{"name": "same"}]
+    union = "MATCH (n) RETURN n.name AS name UNION MATCH (n) RETURN n.name AS name"
+    assert CypherEngine(g).run(union) == [{"name": "same"}]
     with pytest.raises(QueryError, match="same return column names"):
         eng.run("RETURN 1 AS a UNION RETURN 2 AS b")
     with pytest.raises(QueryError, match="Invalid combination of UNION and UNION ALL"):
@@ -176,7 +194,8 @@ def test_pattern_predicates(eng):
     assert [r["id"] for r in eng.run(q)] == ["pd1"]
     q = "MATCH (n:CellType) WHERE NOT (n)-[:INHIBITS]->() AND exists((n)<--()) RETURN n.id AS id ORDER BY id"
     assert [r["id"] for r in eng.run(q)] == ["cd8_t_cell"]
-    assert one(eng, "MATCH (n {id: 'tam'}) RETURN CASE WHEN (n)-[:SECRETES]->() THEN 'secretes' ELSE 'no' END AS c") == {"c": "secretes"}
+    assert one(eng, "MATCH (n {id: 'tam'}) RETURN CASE WHEN (n)-[:SECRETES]->() THEN 'secretes' ELSE 'no' END AS "
+                    "c") == {"c": "secretes"}
     for bad, msg in [
         ("MATCH (n) RETURN (n)-->() AS x", "should only be used in order to test the existence of a pattern"),
         ("MATCH (n) RETURN size((n)-->()) AS x", "replace size() with COUNT {}"),
@@ -189,7 +208,8 @@ def test_pattern_predicates(eng):
 
 
 def test_pattern_comprehensions(eng):
-    row = one(eng, "MATCH (g {id: 'pd1'}) RETURN [(t:Therapy)-[r:TARGETS]->(g) WHERE size(r.refs) > 1 | t.id] AS strong, "
+    row = one(eng, "MATCH (g {id: 'pd1'}) RETURN [(t:Therapy)-[r:TARGETS]->(g) WHERE size(r.refs) > 1 | t.id] AS "
+                   "strong, "
                    "size([(g)--() | 1]) AS degree, [p = (g)-[:INHIBITS]->() | length(p)] AS lengths")
     assert row == {"strong": ["pembrolizumab"], "degree": 4, "lengths": [1]}
 
@@ -202,7 +222,8 @@ def test_subqueries(eng):
         {"id": "cd8_t_cell", "targets": 0, "types": [], "loop": False},
         {"id": "tam", "targets": 2, "types": ["INHIBITS", "PROMOTES", "SECRETES"], "loop": True},
     ]
-    assert one(eng, "UNWIND [1, 2] AS x WITH x WHERE EXISTS { UNWIND range(1, x) AS y WITH y WHERE y > 1 RETURN y } RETURN x") == {"x": 2}
+    assert one(eng, "UNWIND [1, 2] AS x WITH x WHERE EXISTS { UNWIND range(1, x) AS y WITH y WHERE y > 1 RETURN y } "
+                    "RETURN x") == {"x": 2}
     with pytest.raises(QueryError, match="shadowing a variable"):
         eng.run("MATCH (n) WHERE EXISTS { WITH 1 AS n RETURN n } RETURN n")
     with pytest.raises(QueryError, match="single return column"):
@@ -266,7 +287,8 @@ def test_aggregation_may_reuse_a_grouping_variable_or_property(eng):
 
 
 def test_math_and_string_functions(eng):
-    row = one(eng, "RETURN log(0) AS a, log(-1) AS b, asin(2) AS c, cot(0) AS d, atan2(1, 0) AS e, isNaN(0.0 / 0.0) AS f, "
+    row = one(eng, "RETURN log(0) AS a, log(-1) AS b, asin(2) AS c, cot(0) AS d, atan2(1, 0) AS e, isNaN(0.0 / 0.0) "
+                   "AS f, "
                    "degrees(pi()) AS g, toIntegerList([1, '2', 'x', 2.5, true]) AS h, nullIf(1, 1) AS i, "
                    "btrim('xxaxx', 'x') AS j, char_length('é') AS k")
     assert row["a"] == float("-inf") and row["b"] != row["b"] and row["c"] != row["c"] and row["d"] == float("inf")

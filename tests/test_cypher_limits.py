@@ -16,17 +16,20 @@ import time
 
 import networkx as nx
 import pytest
-from conftest import ROOT
-from mechgraph.cypher import CypherEngine
-from mechgraph.cypher.limits import NO_LIMITS, QueryLimits, QueryStopped
-from mechgraph.errors import QueryError
 
-TIME_MSG = "query stopped after 1 s, the embedded engine's time limit (raise it with --query-timeout SECONDS, 0 for none)"
+from mechgraph.cypher import CypherEngine
+from mechgraph.cypher.limits import NO_LIMITS, QueryLimits
+from mechgraph.errors import QueryError, QueryStopped
+from tests.support.checkout import ROOT
+
+TIME_MSG = ("query stopped after 1 s, the embedded engine's time limit (raise it with --query-timeout SECONDS, 0 for "
+            "none)")
 
 
 def mechgraph(*args: str, timeout: float = 60) -> tuple[int, str, str, float]:
     t0 = time.monotonic()
-    p = subprocess.run([sys.executable, "-m", "mechgraph", *args], capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+    p = subprocess.run([sys.executable, "-m", "mechgraph", *args], capture_output=True, text=True, cwd=ROOT,
+                       timeout=timeout)
     return p.returncode, p.stdout, p.stderr, time.monotonic() - t0
 
 
@@ -36,7 +39,8 @@ def mechgraph(*args: str, timeout: float = 60) -> tuple[int, str, str, float]:
         "MATCH (a), (b), (c), (d) RETURN count(*) AS n",  # 219^4 rows
         "MATCH p = (a)-[*1..30]-(b) RETURN count(p) AS n",  # trails up to 30 steps
         "MATCH (a)-[*]-(b) RETURN count(*) AS n",  # unbounded
-        "RETURN 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' =~ '(a+)+b' AS m",  # catastrophic backtracking, in C
+        # catastrophic backtracking, in C
+        "RETURN 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' =~ '(a+)+b' AS m",
         "RETURN size([x IN range(1, 1000) | [y IN range(1, 1000) | [z IN range(1, 1000) | z]]]) AS n",
         "MATCH (n) WITH collect(n) AS ns UNWIND ns AS a UNWIND ns AS b UNWIND ns AS c RETURN count(*) AS n",
     ],
@@ -50,7 +54,8 @@ def test_runaway_queries_stop_at_the_timeout(query):
 
 
 def test_memory_limit_stops_a_query_that_grows(tmp_path):
-    code, out, err, took = mechgraph("query", "UNWIND range(1, 100000000) AS x WITH collect(x) AS l RETURN size(l) AS n",
+    code, out, err, took = mechgraph("query", "UNWIND range(1, 100000000) AS x WITH collect(x) AS l RETURN size(l) AS "
+                                              "n",
                                      "--query-memory", "64", "--query-timeout", "0")
     assert code == 2, (out, err)
     assert err.startswith("error: query stopped: ") and "--query-memory MB" in err and err.count("\n") == 1
@@ -100,7 +105,8 @@ def test_huge_skip_and_limit_are_honoured():
     assert code == 1 and err.startswith("error: ") and "too large" in err and err.count("\n") == 1
 
 
-@pytest.mark.parametrize("option, value", [("--query-timeout", "1e308"), ("--query-timeout", "-1"), ("--query-memory", "-5"),
+@pytest.mark.parametrize("option, value",
+                         [("--query-timeout", "1e308"), ("--query-timeout", "-1"), ("--query-memory", "-5"),
                                            ("--query-memory", "99999999"), ("--query-timeout", "soon")])
 def test_limit_options_are_range_checked(option, value):
     code, out, err, _ = mechgraph("query", "RETURN 1 AS x", option, value)
@@ -121,7 +127,8 @@ def test_the_watchdog_is_put_back_and_other_threads_stop_cooperatively():
 
     def worker():  # no signals outside the main thread: the executor's own checks stop it
         try:
-            eng.run("UNWIND range(1, 100000000) AS x WITH x WHERE x < 0 RETURN count(*)", limits=QueryLimits(timeout=0.5))
+            eng.run("UNWIND range(1, 100000000) AS x WITH x WHERE x < 0 RETURN count(*)",
+                    limits=QueryLimits(timeout=0.5))
         except QueryError as e:
             caught.append(str(e))
 

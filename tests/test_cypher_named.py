@@ -6,13 +6,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ev, small_graph
+
 from mechgraph import edges, schema
-from mechgraph.analysis.semantics import ACTING_RELATIONS, THERAPY_KINDS
 from mechgraph.analysis.targets import TARGET_KINDS
 from mechgraph.cypher.named import named_query
+from mechgraph.edges import ACTING_RELATIONS
+from mechgraph.schema import THERAPY_KINDS
 from mechgraph.store.embedded import NetworkXBackend
 from mechgraph.store.queries import run_named
+from tests.support.graphs import ev, small_graph
 
 KINDS = {"pm": "phenotype", "tme": "phenotype", "drug": "therapy", "drug2": "therapy", "cpx": "complex", "far": "gene"}
 
@@ -69,7 +71,8 @@ def test_therapies_upstream_of_a_driver(drivers_graph):
     g = drivers_graph.copy()
     g.add_node("drug2", id="drug2", kind="therapy", name="DRUG2", synonyms=[], xrefs=[], axes=[], caveats=[])
     for u, rel, v in [("drug2", "inhibits", "x2"), ("drug2", "inhibits", "y")]:
-        g.add_edge(u, v, key=rel, relation=rel, sign=schema.SIGN_SYMBOLS[schema.RELATIONS[rel].sign], evidence=ev(), refs=["1"], level="in_vitro")
+        g.add_edge(u, v, key=rel, relation=rel, sign=schema.SIGN_SYMBOLS[schema.RELATIONS[rel].sign], evidence=ev(),
+                   refs=["1"], level="in_vitro")
     rows = run_named(NetworkXBackend(g), "therapies_upstream_of", {"driver": "peritoneal_metastasis"})
     got = [(r["therapy"], r["acts_by"], r["target"], r["path"], r["sign"], r["hops"]) for r in rows]
     assert got == [

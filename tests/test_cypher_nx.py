@@ -10,15 +10,16 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from cypher_helpers import (
+
+from mechgraph.cypher import CypherEngine, run_cypher
+from mechgraph.errors import QueryError
+from tests.support.cypher import (
     PARAMS,
     build_graph,
     evidence,
     garbled_queries,
     well_formed_queries,
 )
-from mechgraph.cypher import CypherEngine, run_cypher
-from mechgraph.errors import QueryError
 
 ROOT = Path(__file__).parents[1]
 
@@ -67,7 +68,8 @@ def test_direction(eng):
 
 
 def test_multi_hop_chain(eng):
-    q = "MATCH (t:Therapy)-[:TARGETS]->(g:Gene)-[r:INHIBITS]->(c)<-[:INHIBITS]-(m) RETURN t.id, g.id, c.id, m.id ORDER BY t.id"
+    q = ("MATCH (t:Therapy)-[:TARGETS]->(g:Gene)-[r:INHIBITS]->(c)<-[:INHIBITS]-(m) RETURN t.id, g.id, c.id, m.id "
+         "ORDER BY t.id")
     assert eng.run(q) == [
         {"t.id": "nivolumab", "g.id": "pd1", "c.id": "cd8_t_cell", "m.id": "tam"},
         {"t.id": "pembrolizumab", "g.id": "pd1", "c.id": "cd8_t_cell", "m.id": "tam"},
@@ -97,18 +99,21 @@ def test_property_maps_with_params(eng):
 def test_where_operators(eng):
     q = "MATCH (n) WHERE n.id IN $ids AND NOT n.name CONTAINS 'macro' RETURN n.id ORDER BY n.id"
     assert col(eng.run(q, {"ids": ["pd1", "tam", "il6"]}), "n.id") == ["il6", "pd1"]
-    q = "MATCH (n) WHERE n.description IS NULL AND n.name STARTS WITH 'P' AND n.id ENDS WITH '1' RETURN n.id ORDER BY n.id"
+    q = ("MATCH (n) WHERE n.description IS NULL AND n.name STARTS WITH 'P' AND n.id ENDS WITH '1' RETURN n.id ORDER "
+         "BY n.id")
     assert col(eng.run(q), "n.id") == ["pd1", "pdl1"]
     assert eng.run("MATCH (n) WHERE n.name IS NOT NULL RETURN count(*) AS c") == [{"c": 7}]
     assert col(eng.run("MATCH (n) WHERE 'CD279' IN n.synonyms RETURN n.id"), "n.id") == ["pd1"]
     assert col(eng.run("MATCH (n) WHERE n.name =~ '(?i)pd-.*' RETURN n.id ORDER BY n.id"), "n.id") == ["pd1", "pdl1"]
     assert eng.run("MATCH (n) WHERE n.name =~ 'PD' RETURN n.id") == []  # =~ matches the whole string
-    assert col(eng.run("MATCH (n:Gene) WHERE n.id = 'pd1' XOR n.name = 'PD-L1' RETURN n.id ORDER BY n.id"), "n.id") == ["pd1", "pdl1"]
+    assert col(eng.run("MATCH (n:Gene) WHERE n.id = 'pd1' XOR n.name = 'PD-L1' RETURN n.id ORDER BY n.id"),
+               "n.id") == ["pd1", "pdl1"]
 
 
 def test_id_in_where_is_pushed_down_but_exact(eng):
     q = "MATCH (a)-[r]->(b) WHERE a.id = $x OR b.id = $x RETURN a.id, b.id ORDER BY a.id"
-    assert eng.run(q, {"x": "il6"}) == [{"a.id": "il6", "b.id": "tam"}, {"a.id": "tam", "b.id": "il6"}, {"a.id": "tam", "b.id": "il6"}]
+    assert eng.run(q, {"x": "il6"}) == [{"a.id": "il6", "b.id": "tam"}, {"a.id": "tam", "b.id": "il6"},
+                                        {"a.id": "tam", "b.id": "il6"}]
     q = "MATCH (a)-[r]->(b) WHERE a.id IN ['pdl1', 'nivolumab'] AND b.id = 'pd1' RETURN a.id ORDER BY a.id"
     assert col(eng.run(q), "a.id") == ["nivolumab", "pdl1"]
     assert eng.run("MATCH (a) WHERE a.id = null RETURN a") == []
@@ -120,19 +125,23 @@ def test_optional_match_gives_nulls(eng):
     assert rows[0] == {"c.id": "cd8_t_cell", "f.id": None, "f": None}
     assert rows[1]["c.id"] == "tam" and rows[1]["f.id"] == "il6" and rows[1]["f"]["name"] == "IL-6"
     # WHERE inside OPTIONAL MATCH filters the optional part only
-    q = "MATCH (c:CellType) OPTIONAL MATCH (c)-[r]->(x) WHERE x.kind = 'cytokine' RETURN c.id, count(x) AS n ORDER BY c.id"
+    q = ("MATCH (c:CellType) OPTIONAL MATCH (c)-[r]->(x) WHERE x.kind = 'cytokine' RETURN c.id, count(x) AS n ORDER "
+         "BY c.id")
     assert eng.run(q) == [{"c.id": "cd8_t_cell", "n": 0}, {"c.id": "tam", "n": 2}]
     assert eng.run("OPTIONAL MATCH (n {id: 'nope'}) RETURN n") == [{"n": None}]
 
 
 def test_aggregation_grouping(eng):
-    q = "MATCH (a)-[r]->() RETURN a.id AS id, count(*) AS n, collect(DISTINCT type(r)) AS types ORDER BY n DESC, id LIMIT 2"
+    q = ("MATCH (a)-[r]->() RETURN a.id AS id, count(*) AS n, collect(DISTINCT type(r)) AS types ORDER BY n DESC, id "
+         "LIMIT 2")
     rows = eng.run(q)
-    assert rows[0]["id"] == "tam" and rows[0]["n"] == 3 and sorted(rows[0]["types"]) == ["INHIBITS", "PROMOTES", "SECRETES"]
+    assert (rows[0]["id"] == "tam" and rows[0]["n"] == 3
+            and sorted(rows[0]["types"]) == ["INHIBITS", "PROMOTES", "SECRETES"])
     assert rows[1] == {"id": "il6", "n": 1, "types": ["PROMOTES"]}
     q = "MATCH ()-[r]->() RETURN r.sign AS sign, count(*) AS n ORDER BY sign"
     assert eng.run(q) == [{"sign": "+", "n": 3}, {"sign": "-", "n": 2}, {"sign": "0", "n": 3}]
-    q = "MATCH ()-[r]->() RETURN count(DISTINCT r.sign) AS s, sum(r.n_evidence) AS ev, avg(size(r.refs)) AS a, min(r.level) AS lo, max(r.level) AS hi"
+    q = ("MATCH ()-[r]->() RETURN count(DISTINCT r.sign) AS s, sum(r.n_evidence) AS ev, avg(size(r.refs)) AS a, "
+         "min(r.level) AS lo, max(r.level) AS hi")
     assert eng.run(q) == [{"s": 3, "ev": 10, "a": 1.25, "lo": "clinical_trial", "hi": "in_vitro"}]
     # no rows: one row of empty aggregates without grouping keys, none with them
     q = "MATCH (n {id: 'nope'}) RETURN count(*) AS c, collect(n.id) AS l, sum(1) AS s, avg(1) AS a, max(1) AS m"
@@ -158,7 +167,8 @@ def test_order_skip_limit(eng):
     assert col(eng.run(q), "x") == [1, 2, None]
     assert col(eng.run(q + " DESC"), "x") == [None, 2, 1]
     # ORDER BY may use a variable that is not returned
-    assert col(eng.run("MATCH (n:Therapy) RETURN n.name ORDER BY n.id DESC"), "n.name") == ["Pembrolizumab", "Nivolumab"]
+    assert col(eng.run("MATCH (n:Therapy) RETURN n.name ORDER BY n.id DESC"),
+               "n.name") == ["Pembrolizumab", "Nivolumab"]
 
 
 def test_with_where_and_chaining(eng):
@@ -174,7 +184,8 @@ def test_with_where_and_chaining(eng):
 
 def test_unwind(eng):
     assert eng.run("UNWIND [3, 1, 2] AS x RETURN x ORDER BY x") == [{"x": 1}, {"x": 2}, {"x": 3}]
-    assert eng.run("UNWIND $ids AS i MATCH (n {id: i}) RETURN n.name ORDER BY n.name", {"ids": ["il6", "pd1", "nope"]}) == [
+    assert eng.run("UNWIND $ids AS i MATCH (n {id: i}) RETURN n.name ORDER BY n.name",
+                   {"ids": ["il6", "pd1", "nope"]}) == [
         {"n.name": "IL-6"},
         {"n.name": "PD-1"},
     ]
@@ -185,7 +196,8 @@ def test_unwind(eng):
 
 
 def test_relationship_properties(eng):
-    q = "MATCH (t {id: 'pembrolizumab'})-[r]->(g) RETURN type(r), r.refs, r.sign, r.level, r.dois, r.n_evidence, r.relation"
+    q = ("MATCH (t {id: 'pembrolizumab'})-[r]->(g) RETURN type(r), r.refs, r.sign, r.level, r.dois, r.n_evidence, "
+         "r.relation")
     assert eng.run(q) == [
         {
             "type(r)": "TARGETS",
@@ -226,8 +238,10 @@ def test_relationship_uniqueness(eng):
         {"a.id": "tam", "b.id": "il6", "t1": "SECRETES", "t2": "PROMOTES"},
     ]
     # across comma-separated patterns of one MATCH too, but not across MATCH clauses
-    assert eng.run("MATCH (a {id: 'nivolumab'})-[r1]->(b), (c)-[r2]->(b) WHERE c.id = 'nivolumab' RETURN count(*) AS n") == [{"n": 0}]
-    assert eng.run("MATCH (a {id: 'nivolumab'})-[r1]->(b) MATCH (c {id: 'nivolumab'})-[r2]->(b) RETURN count(*) AS n") == [{"n": 1}]
+    assert eng.run("MATCH (a {id: 'nivolumab'})-[r1]->(b), (c)-[r2]->(b) WHERE c.id = 'nivolumab' RETURN count(*) AS "
+                   "n") == [{"n": 0}]
+    assert eng.run("MATCH (a {id: 'nivolumab'})-[r1]->(b) MATCH (c {id: 'nivolumab'})-[r2]->(b) RETURN count(*) AS "
+                   "n") == [{"n": 1}]
     # a round trip over an undirected relationship may not reuse it
     assert eng.run("MATCH (a {id: 'pdl1'})-[r1]-(b)-[r2]-(a) RETURN count(*) AS n") == [{"n": 0}]
 
@@ -289,7 +303,8 @@ def test_named_paths_and_path_functions(eng):
     assert p[1]["refs"] == ["3"] and p[0]["name"] == "PD-L1"
     assert eng.run("MATCH p = (a {id: 'pd1'}) RETURN length(p) AS n, size(nodes(p)) AS m") == [{"n": 0, "m": 1}]
     assert eng.run("OPTIONAL MATCH p = ({id: 'nope'})-->() RETURN p, length(p) AS n") == [{"p": None, "n": None}]
-    q = "MATCH p = (a {id: 'il6'})-[*1..2]->(c {id: 'cd8_t_cell'}) RETURN reduce(s = 1, r IN relationships(p) | s * CASE r.sign WHEN '-' THEN -1 WHEN '+' THEN 1 ELSE 0 END) AS sign"
+    q = ("MATCH p = (a {id: 'il6'})-[*1..2]->(c {id: 'cd8_t_cell'}) RETURN reduce(s = 1, r IN relationships(p) | s * "
+         "CASE r.sign WHEN '-' THEN -1 WHEN '+' THEN 1 ELSE 0 END) AS sign")
     assert eng.run(q) == [{"sign": -1}]
     with pytest.raises(QueryError, match="expected Path but was String"):
         eng.run("RETURN length('abc')")
@@ -636,7 +651,8 @@ def test_one_hop_on_100k_edges_uses_the_index():
     ev = evidence(["1"])
     for _ in range(100_000):
         rel = rels[rnd.randrange(5)]
-        g.add_edge(f"n{rnd.randrange(n_nodes)}", f"n{rnd.randrange(n_nodes)}", key=rel, relation=rel, sign="+", evidence=ev, refs=["1"])
+        g.add_edge(f"n{rnd.randrange(n_nodes)}", f"n{rnd.randrange(n_nodes)}", key=rel, relation=rel, sign="+",
+                   evidence=ev, refs=["1"])
     eng = CypherEngine(g)
     expected = sorted(v for _, v in g.out_edges("n42"))
     t = time.perf_counter()
@@ -650,20 +666,22 @@ def test_one_hop_on_100k_edges_uses_the_index():
 
 @pytest.fixture(scope="module")
 def seed_graph():
-    from mechgraph.curation import load_graph
+    from mechgraph.curation import graph_from_seeds
 
-    return load_graph(ROOT / "seeds")
+    return graph_from_seeds(ROOT / "seeds")
 
 
 def test_seed_graph_pd1_antibodies(seed_graph):
     # the PD-1 antibodies' action on PD-1 is stated once, of their class, which they are members of
-    rows = run_cypher(seed_graph, "MATCH (t:Therapy)-[:SUBTYPE_OF]->(c)-[:INHIBITS]->(x {id: 'pd1'}) RETURN t.id ORDER BY t.id")
+    rows = run_cypher(seed_graph, "MATCH (t:Therapy)-[:SUBTYPE_OF]->(c)-[:INHIBITS]->(x {id: 'pd1'}) RETURN t.id "
+                                  "ORDER BY t.id")
     ids = col(rows, "t.id")
     assert {"nivolumab", "pembrolizumab"} <= set(ids)
     assert ids == sorted(ids)
     expected = sorted(
         u for c, _, k in seed_graph.in_edges("pd1", keys=True) if k == "inhibits"
-        for u, _, k2 in seed_graph.in_edges(c, keys=True) if k2 == "subtype_of" and seed_graph.nodes[u]["kind"] == "therapy"
+        for u, _,
+        k2 in seed_graph.in_edges(c, keys=True) if k2 == "subtype_of" and seed_graph.nodes[u]["kind"] == "therapy"
     )
     assert ids == expected
 

@@ -23,10 +23,11 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from cypher_helpers import PARAMS, build_graph, garbled_queries, temporal_queries, well_formed_queries
+
 from mechgraph.cypher.temporal import from_driver, is_temporal, to_string
 from mechgraph.errors import QueryError
 from mechgraph.store.embedded import NetworkXBackend
+from tests.support.cypher import PARAMS, build_graph, garbled_queries, temporal_queries, well_formed_queries
 
 pytestmark = pytest.mark.neo4j
 SLOW = os.environ.get("CI", "").lower() == "true" or os.environ.get("MECHGRAPH_SLOW", "") not in ("", "0")
@@ -37,12 +38,12 @@ _SERVED: dict[str, Any] = {"graph": None, "backend": None}
 def _serve(conn, g: nx.MultiDiGraph, *, strip: bool = True):
     """The Neo4j backend holding `g` (loaded once, reloaded when another graph is asked for)."""
     from mechgraph.store.neo4j_backend import Neo4jBackend
-    from mechgraph.store.neo4j_load import load_graph
+    from mechgraph.store.neo4j_load import load_into_neo4j
 
     if _SERVED["graph"] is not g or not strip:
         if _SERVED["backend"] is not None:
             _SERVED["backend"].close()
-        load_graph(g, conn, progress=False, replace=True)
+        load_into_neo4j(g, conn, progress=False, replace=True)
         backend = Neo4jBackend(conn)
         if strip:  # the store's own nodes sit beside the graph; unlabelled random queries would see them
             backend.cypher("MATCH (m) WHERE m:MechGraphMeta OR m:MechGraphName DETACH DELETE m", write=True)
@@ -121,7 +122,8 @@ def compare(query: str, params: dict, emb, neo, *, ordered: bool = False) -> str
     if same_rows(query, ve, vn, ordered):
         return "same"
     upper = query.upper()
-    if ("LIMIT" in upper or "SKIP" in upper) and len(ve) == len(vn) and any(_holds_entities(x) for r in ve for x in r.values()):
+    if ("LIMIT" in upper
+        or "SKIP" in upper) and len(ve) == len(vn) and any(_holds_entities(x) for r in ve for x in r.values()):
         return "same size"
     raise AssertionError(f"{query!r}\n embedded: {str(ve)[:800]}\n neo4j:    {str(vn)[:800]}")
 
@@ -134,7 +136,8 @@ DIFFERENTIAL = [
     "MATCH (a:Entity)-[r:TARGETS]->(b:Entity) RETURN a.id AS a, r, b.id AS b",
     "MATCH ()-[r:PROMOTES]->() WITH r ORDER BY r.seed_file, r.seed_line RETURN collect(r)[0..3] AS rs, count(r) AS n",
     "MATCH p = (a:Entity {id: 'thbs2_caf'})-[:POLARIZES]->(b) RETURN p",
-    "MATCH (n:Entity {id: 'spp1_tam'}) RETURN n, labels(n) AS l, size(keys(n)) AS k, 'name_zh' IN keys(n) AS zh",  # keys() has no order
+    # keys() has no order
+    "MATCH (n:Entity {id: 'spp1_tam'}) RETURN n, labels(n) AS l, size(keys(n)) AS k, 'name_zh' IN keys(n) AS zh",
     # Java regular expressions
     "MATCH (n:Entity) WHERE n.name_zh =~ '\\\\w+' RETURN count(*) AS n",
     "MATCH (n:Entity) WHERE n.name_zh =~ '.*\\\\W.*' RETURN count(*) AS n",
@@ -165,7 +168,8 @@ REGEX_SUBJECTS = [
     "foo bar", "a.b", "[x]", "a\\b", "\x0b", "Ab", "aB",
 ]
 REGEX_PATTERNS = [
-    "\\w+", "\\W+", "\\d+", "\\D+", "\\s+", "\\S+", "(?i)abc", "(?i)é", "(?iu)é", "(?iu)k", "(?i)k", "(?iu)s", ".*", "a.b",
+    "\\w+", "\\W+", "\\d+", "\\D+", "\\s+", "\\S+", "(?i)abc", "(?i)é", "(?iu)é", "(?iu)k", "(?i)k", "(?iu)s",
+    ".*", "a.b",
     "(?s)a.b", "(?d)a.b", "ab$", "ab$\\n", "ab\\Z\\n", "(?m)ab$\\n", "(?m)^ab$", "\\bfoo\\b.*", ".*\\bbar", "\\B.*",
     "[a-z]+", "(?i)[a-z]+", "[^a-z]+", "[\\w]+", "[\\W]+", "[^\\W]+", "[\\w-]+", "[\\d\\s]+", "\\p{Alpha}+",
     "(?i)\\p{Lower}+", "\\P{Alpha}+", "[\\p{Digit}x]+", "\\h", "\\v", "a\\Rb", "\\x41\\u0062C", "(?i)\\x41\\u0062C",
@@ -181,23 +185,29 @@ def test_regular_expressions_match_java(seed_pair, pattern):
     assert compare(q, {"subjects": REGEX_SUBJECTS, "pattern": pattern}, emb, neo) in ("same", "both refused")
 
 
-# ------------------------------------------------------------------ issue 13: variable-length patterns and list predicates
+# ------------------------------------------------------------------ issue 13: variable-length patterns and list
+# predicates
 
 
 PATHS = [
-    "MATCH (d:Entity)-[rs:PROMOTES|INHIBITS*1..3]->(o:Entity {id: 'peritoneal_metastasis'}) RETURN d.id AS d, [r IN rs | type(r)] AS t",
+    "MATCH (d:Entity)-[rs:PROMOTES|INHIBITS*1..3]->(o:Entity {id: 'peritoneal_metastasis'}) RETURN d.id AS d, [r IN "
+    "rs | type(r)] AS t",
     "MATCH (a:Entity {id: 'thbs2_caf'})-[rs*1..3]-(b) RETURN size(rs) AS n, count(*) AS c",
     "MATCH (a:Entity {id: 'spp1_tam'})-[*0..2]->(b) RETURN DISTINCT b.id AS id",
     "MATCH (a:Entity {id: 'spp1_tam'})-[r*2]->(b) RETURN [x IN r | startNode(x).id] AS s, b.id AS b",
     ("MATCH p = (a:Therapy)-[:INHIBITS]->(x)-[:PROMOTES|INHIBITS*1..2]->(o:Entity {id: 'peritoneal_metastasis'}) "
      "RETURN a.id AS a, length(p) AS n, [n IN nodes(p) | n.id] AS ids, [r IN relationships(p) | r.sign] AS signs"),
-    ("MATCH p = (a:Entity)-[*1..3]->(o:Entity {id: 'peritoneal_metastasis'}) WHERE all(r IN relationships(p) WHERE r.sign IN ['+', '-']) "
+    ("MATCH p = (a:Entity)-[*1..3]->(o:Entity {id: 'peritoneal_metastasis'}) WHERE all(r IN relationships(p) WHERE "
+     "r.sign IN ['+', '-']) "
      "RETURN a.id AS a, reduce(s = 1, r IN relationships(p) | s * CASE r.sign WHEN '-' THEN -1 ELSE 1 END) AS sign"),
-    "MATCH (a:Entity)-[rs*1..2]->(b:Entity {id: 'peritoneal_metastasis'}) WHERE single(r IN rs WHERE r.sign = '-') RETURN a.id AS a",
-    "MATCH (a:Entity)-[rs*1..2]->(b:Entity {id: 'peritoneal_metastasis'}) WHERE none(r IN rs WHERE r.level = 'expert_statement') RETURN count(*) AS n",
+    "MATCH (a:Entity)-[rs*1..2]->(b:Entity {id: 'peritoneal_metastasis'}) WHERE single(r IN rs WHERE r.sign = '-') "
+    "RETURN a.id AS a",
+    "MATCH (a:Entity)-[rs*1..2]->(b:Entity {id: 'peritoneal_metastasis'}) WHERE none(r IN rs WHERE r.level = "
+    "'expert_statement') RETURN count(*) AS n",
     "MATCH (a:Entity {id: 'spp1_tam'})-[r1]->(b)-[rs*1..2]-(c) RETURN count(*) AS n",
     "MATCH (n:Entity) RETURN any(s IN n.synonyms WHERE s CONTAINS '+') AS a, count(*) AS c",
-    "MATCH (n:Entity) WITH n.id AS id, [s IN n.synonyms WHERE size(s) < 4 | toLower(s)] AS short WHERE size(short) > 0 RETURN id, short",
+    "MATCH (n:Entity) WITH n.id AS id, [s IN n.synonyms WHERE size(s) < 4 | toLower(s)] AS short WHERE size(short) > "
+    "0 RETURN id, short",
     "MATCH p = (n:Entity {id: 'pd1'}) RETURN length(p) AS n, nodes(p) AS ns",
     "MATCH p = (a:Entity {id: 'thbs2_caf'})-[:POLARIZES]->(b)-[*1..2]->(c) RETURN p",
 ]
@@ -238,40 +248,52 @@ def test_random_queries_agree(tiny_pair, capsys):
     with capsys.disabled():
         print(f"\nrandom Cypher parity over {sum(counts.values())} queries: {counts['same']} gave the same rows, "
               f"{counts['same size']} the same number of rows (LIMIT over nodes or relationships, which Neo4j orders "
-              f"by internal id), {counts['both refused']} failed on both, {counts['unsupported']} refused as unsupported")
+              f"by internal id), {counts['both refused']} failed on both, {counts['unsupported']} refused as "
+              "unsupported")
     assert counts["same"] >= 50
 
 
-# ------------------------------------------------------------------ issue 21: temporal values and the rest of the TCK's features
+# ------------------------------------------------------------------ issue 21: temporal values and the rest of the TCK's
+# features
 
 
 ISSUE21 = [
     # temporal values come back from the driver as neo4j.time values: compared as Neo4j writes them
     "RETURN date('2015-W30-2') AS d, localtime('214032.142') AS lt, time('21:40-01:30') AS t, "
-    "localdatetime('2015-202T21:40:32') AS ldt, datetime('2015-07-21T21:40:32.142[Europe/London]') AS dt, duration('P1Y1.5M') AS du",
+    "localdatetime('2015-202T21:40:32') AS ldt, datetime('2015-07-21T21:40:32.142[Europe/London]') AS dt, "
+    "duration('P1Y1.5M') AS du",
     # (the driver rounds offsets to minutes and holds years 1..9999 only: such values as strings)
-    "RETURN toString(datetime('1818-07-21T21:40[Europe/Stockholm]')) AS a, datetime('2017-03-26T02:30[Europe/Stockholm]') AS b, "
-    "datetime({epochSeconds: 0, timezone: 'Asia/Kolkata'}) AS c, toString(datetime('+12345-06-07T00:00[Europe/London]')) AS d",
+    "RETURN toString(datetime('1818-07-21T21:40[Europe/Stockholm]')) AS a, "
+    "datetime('2017-03-26T02:30[Europe/Stockholm]') AS b, "
+    "datetime({epochSeconds: 0, timezone: 'Asia/Kolkata'}) AS c, "
+    "toString(datetime('+12345-06-07T00:00[Europe/London]')) AS d",
     "UNWIND [duration('P1D'), 1, date('2020-01-01'), 'a', localtime('12:00'), datetime('2020-01-01T00:00Z'), "
     "localdatetime('2020-01-01T00:00'), time('12:00Z'), [1], null] AS x RETURN x ORDER BY x",
-    "UNWIND [datetime('2018-01-01T00:00+01:00'), datetime('2017-12-31T23:00Z'), datetime('2017-12-31T23:00Z')] AS x RETURN DISTINCT x",
-    "UNWIND [duration('PT1H'), duration('P1D'), duration('PT-0.5S')] AS d RETURN sum(d) AS s, avg(d) AS a, min(d) AS lo, max(d) AS hi",
-    "MATCH (n:Entity {id: 'pd1'}) RETURN date.truncate('month', date('2024-06-09')) AS m, duration.between(date('2020-02-29'), date('2021-02-28')) AS d",
+    "UNWIND [datetime('2018-01-01T00:00+01:00'), datetime('2017-12-31T23:00Z'), datetime('2017-12-31T23:00Z')] AS x "
+    "RETURN DISTINCT x",
+    "UNWIND [duration('PT1H'), duration('P1D'), duration('PT-0.5S')] AS d RETURN sum(d) AS s, avg(d) AS a, min(d) AS "
+    "lo, max(d) AS hi",
+    "MATCH (n:Entity {id: 'pd1'}) RETURN date.truncate('month', date('2024-06-09')) AS m, "
+    "duration.between(date('2020-02-29'), date('2021-02-28')) AS d",
     # UNION, pattern predicates and comprehensions, subqueries, percentiles, unbounded patterns
     "MATCH (n:Therapy) RETURN n.id AS id UNION MATCH (n:Gene) WHERE (n)<-[:TARGETS]-() RETURN n.id AS id",
     "MATCH (n:Entity) RETURN n.kind AS k UNION ALL MATCH (n:Entity) RETURN n.kind AS k",
     "MATCH (n:Entity) WHERE NOT (n)-->() AND (n)<-[:PROMOTES]-() RETURN n.id AS id",
-    "MATCH (g:Entity {id: 'pd1'}) WITH g, [(t)-[r:TARGETS]->(g) WHERE size(r.refs) > 0 | t.id] AS ts "  # (its order: Neo4j's ids)
+    # (its order: Neo4j's ids)
+    "MATCH (g:Entity {id: 'pd1'}) WITH g, [(t)-[r:TARGETS]->(g) WHERE size(r.refs) > 0 | t.id] AS ts "
     "RETURN size(ts) AS n, 'nivolumab' IN ts AS niv, size([(g)--() | 1]) AS degree",
     "MATCH (n:Entity) WHERE EXISTS { MATCH (n)-[:TARGETS]->(g) MATCH (g)-->(x) } RETURN n.id AS id",
     "MATCH (n:CellType) RETURN n.id AS id, COUNT { MATCH (n)-->(m) WITH DISTINCT m RETURN m } AS c, "
     "COLLECT { MATCH (n)-[r]->() RETURN type(r) ORDER BY type(r) } AS types",
-    "MATCH (n:Entity) WITH COUNT { (n)--() } AS d RETURN percentileDisc(d, 0.9) AS p90, percentileCont(d, 0.5) AS median, stDev(d) AS sd",
+    "MATCH (n:Entity) WITH COUNT { (n)--() } AS d RETURN percentileDisc(d, 0.9) AS p90, percentileCont(d, 0.5) AS "
+    "median, stDev(d) AS sd",
     "MATCH (a:Entity {id: 'spp1_tam'})-[:POLARIZES|RECRUITS*]->(b) RETURN b.id AS b, count(*) AS n",
     "MATCH p = (a:Entity {id: 'spp1_tam'})-[:PROMOTES*2..]->(b) RETURN length(p) AS n, b.id AS b",
     "MATCH ()-[r]->() RETURN type(r) AS t, r:TARGETS AS is_targets, count(*) AS n",
-    "RETURN log(0) AS a, asin(2) AS b, atan2(1, 0) AS c, toIntegerList([1, '2', 'x', 2.5]) AS d, btrim('xxaxx', 'x') AS e, nullIf(1, 1) AS f",
-    # refused on both (VariableTypeConflict, random in an aggregate, implicit grouping, overflowing literal, unknown function)
+    "RETURN log(0) AS a, asin(2) AS b, atan2(1, 0) AS c, toIntegerList([1, '2', 'x', 2.5]) AS d, btrim('xxaxx', 'x') "
+    "AS e, nullIf(1, 1) AS f",
+    # refused on both (VariableTypeConflict, random in an aggregate, implicit grouping, overflowing literal, unknown
+    # function)
     "WITH 123 AS n MATCH (n) RETURN n",
     "UNWIND [1] AS x RETURN count(rand()) AS n",
     "MATCH (a)--(b) RETURN a.id + b.id AS s, a.id + b.id + count(*) AS t",
@@ -312,7 +334,8 @@ def test_random_temporal_expressions_agree(tiny_pair, capsys):
     for q in temporal_queries(n, seed=21):
         try:
             counts[compare(q, {}, emb, neo)] += 1
-        except neo4j.exceptions.BrokenRecordError:  # a value the driver cannot build (a year beyond 1..9999): as strings
+        # a value the driver cannot build (a year beyond 1..9999): as strings
+        except neo4j.exceptions.BrokenRecordError:
             driver_limits += 1
             counts[compare(q.replace("RETURN ", "RETURN toString(", 1).replace(" AS v", ") AS v"), {}, emb, neo)] += 1
     counts["driver cannot hold the value, compared as strings"] = driver_limits

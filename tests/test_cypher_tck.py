@@ -1,4 +1,4 @@
-"""The openCypher TCK runner (scripts/tck.py): its Gherkin reading, CREATE setups and comparisons,
+"""The openCypher TCK runner (tests/support/tck.py): its Gherkin reading, CREATE setups and comparisons,
 on a small feature written here; and the real TCK when MECHGRAPH_TCK_FEATURES names its folder."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-import tck
+
+from tests.support import tck
 
 FEATURE = r'''
 Feature: Tiny - written for the runner's own test
@@ -138,8 +139,8 @@ def test_the_runner_reads_builds_and_compares(tmp_path):
     assert [tck.is_read(s) for s in scenarios].count(False) == 1 and not tck.is_read(scenarios[10])
     results = [tck.run_scenario(s)[0] for s in scenarios if tck.is_read(s)]
     # the outline's second row claims any(x IN [1] WHERE x > 1) is true: the runner must catch it
-    assert results == ["pass", "pass", "pass", "wrong", "pass", "refused", "pass", "invalid accepted", "false error", "pass",
-                       "setup not built"]
+    assert results == ["pass", "pass", "pass", "wrong", "pass", "refused", "pass", "invalid accepted",
+                       "false error", "pass", "setup not built"]
 
 
 def test_values_compare_by_structure():
@@ -154,7 +155,8 @@ def test_the_script_skips_without_the_tck(tmp_path, capsys):
     assert "not found" in capsys.readouterr().out
 
 
-@pytest.mark.skipif(not os.environ.get("MECHGRAPH_TCK_FEATURES"), reason="MECHGRAPH_TCK_FEATURES is not set (a checkout's tck/features folder)")
+@pytest.mark.skipif(not os.environ.get("MECHGRAPH_TCK_FEATURES"),
+                    reason="MECHGRAPH_TCK_FEATURES is not set (a checkout's tck/features folder)")
 def test_the_tck_scenarios_pass_or_are_refused(tmp_path, monkeypatch):
     monkeypatch.delenv("NEO4J_URI", raising=False)  # the runner's own setups (with Neo4j it empties the database)
     out = tmp_path / "tck.md"

@@ -7,7 +7,7 @@ import textwrap
 
 from mechgraph.curation import build_graph, read_seeds
 from mechgraph.curation.seeds import publication_label
-from test_seeds import MINIMAL, problems, write_seeds
+from tests.test_seeds import MINIMAL, problems, write_seeds
 
 REFS = MINIMAL["references.yaml"] + (
     "  - ref: 2\n"
@@ -126,7 +126,8 @@ def test_a_chain_link_must_be_a_walkable_edge(tmp_path):
 def test_a_chain_must_multiply_to_the_edges_sign(tmp_path):
     broken = CHAIN_EDGES.replace("relation: activates", "relation: inhibits")
     out = problems(tmp_path, **{"references.yaml": REFS, "entities.yaml": ENTITIES, "edges.yaml": broken})
-    assert any(":33: chain of caf -polarizes-> spp1_tam: the links multiply to -, but the edge's sign is +" in p for p in out), out
+    assert any(":33: chain of caf -polarizes-> spp1_tam: the links multiply to -, but the edge's sign is +" in p
+               for p in out), out
 
 
 def test_a_chain_names_known_intermediates_without_the_ends(tmp_path):
@@ -135,7 +136,8 @@ def test_a_chain_names_known_intermediates_without_the_ends(tmp_path):
     assert any(":33: chain entity 'c3r1' is not a known entity" in p for p in out), out
     out = problems(tmp_path, **{"references.yaml": REFS, "entities.yaml": ENTITIES,
                                 "edges.yaml": CHAIN_EDGES.replace("chain: [c3, c3ar1]", "chain: [caf, c3ar1]")})
-    assert any(":33: a chain lists the intermediate entities once each, without the edge's two ends" in p for p in out), out
+    assert any(":33: a chain lists the intermediate entities once each, without the edge's two ends" in p
+               for p in out), out
 
 
 def test_observation_keys_are_snake_case(tmp_path):
@@ -171,7 +173,8 @@ def test_a_result_adds_to_the_hand_written_edge_and_must_agree_with_its_directio
     assert [r["ref"] for r in e["evidence"]] == ["1", "1", "1"] and e["_file"].endswith("edges.yaml")
     hand = hand.replace("direction: none", "direction: negative")
     out = problems(tmp_path, **{"references.yaml": REFS, "entities.yaml": ENTITIES, "edges.yaml": hand})
-    assert any("entities.yaml:41: result says direction 'none' but the edge drug -associated_with-> survival" in p for p in out), out
+    assert any("entities.yaml:41: result says direction 'none' but the edge drug -associated_with-> survival" in p
+               for p in out), out
 
 
 def test_a_result_names_a_known_edge(tmp_path):
@@ -186,16 +189,19 @@ def test_a_miscited_study_rests_on_the_review_with_the_design_it_describes(tmp_p
     data = load(tmp_path, edges=cited)
     [e] = [e for e in data.edges if e["source"] == "drug" and e["relation"] == "inhibits"]
     rec = e["evidence"][0]
-    assert (rec["ref"], rec["cited_as"], rec["design"], rec["level"]) == ("review", "2", "single_arm_trial", "nonrandomised_trial")
+    assert (rec["ref"], rec["cited_as"], rec["design"],
+            rec["level"]) == ("review", "2", "single_arm_trial", "nonrandomised_trial")
     without_design = cited.replace("design: single_arm_trial\n", "")
     out = problems(tmp_path, **{"references.yaml": REFS, "entities.yaml": ENTITIES, "edges.yaml": without_design})
     assert any(":11: a record with 'cited_as' needs 'design'" in p for p in out), out
     not_review = cited.replace("ref: review", "ref: 1")
     out = problems(tmp_path, **{"references.yaml": REFS, "entities.yaml": ENTITIES, "edges.yaml": not_review})
-    assert any(":11: a record with 'cited_as: 2' rests on the review's own statement: write 'ref: review'" in p for p in out), out
+    assert any(":11: a record with 'cited_as: 2' rests on the review's own statement: write 'ref: review'" in p
+               for p in out), out
     no_caveat = REFS.replace('    caveats: ["The review cites this for a trial it does not report."]\n', "")
     out = problems(tmp_path, **{"references.yaml": no_caveat, "entities.yaml": ENTITIES, "edges.yaml": cited})
-    assert any(":6: the record says the review mis-cites reference 2, but reference 2" in p and "records no caveat saying so" in p
+    assert any(":6: the record says the review mis-cites reference 2, but reference 2" in p
+               and "records no caveat saying so" in p
                for p in out), out
 
 
@@ -228,7 +234,8 @@ def test_proposals_are_stored_on_every_entity_they_name_and_their_therapy(tmp_pa
                      "locator": "2.3 ¶1", "support": "review_text",
                      "summary": "The review proposes choosing patients for the drug by the marker."}
     assert g.nodes["drug"]["proposals"] == [strat]
-    assert [p["proposes"] for p in g.nodes["c3"]["proposals"]] == ["target"] == [p["proposes"] for p in g.nodes["c3ar1"]["proposals"]]
+    assert [p["proposes"]
+            for p in g.nodes["c3"]["proposals"]] == ["target"] == [p["proposes"] for p in g.nodes["c3ar1"]["proposals"]]
     assert "proposals" not in g.nodes["spp1_tam"]
     assert not any(g.has_edge("marker", x) or g.has_edge(x, "marker") for x in g)  # a proposal is never an edge
 
@@ -236,13 +243,16 @@ def test_proposals_are_stored_on_every_entity_they_name_and_their_therapy(tmp_pa
 def test_a_proposal_is_checked_like_a_record(tmp_path):
     bad = (PROPOSALS.replace("proposes: target", "proposes: targett").replace("therapy: drug", "therapy: marker")
            .replace("support: hypothesis", "support: curator"))
-    out = problems(tmp_path, **{"references.yaml": REFS, "entities.yaml": ENTITIES, "edges.yaml": CHAIN_EDGES, "proposals.yaml": bad})
+    out = problems(tmp_path, **{"references.yaml": REFS, "entities.yaml": ENTITIES, "edges.yaml": CHAIN_EDGES,
+                                "proposals.yaml": bad})
     assert any("proposals.yaml:4: proposal therapy 'marker' is a gene, not a therapy" in p for p in out), out
     assert any("proposals.yaml:11: unknown proposal kind 'targett' (did you mean target?)" in p for p in out), out
-    assert any("proposals.yaml:14: a proposal is the review's own: its evidence is review_text or hypothesis, not 'curator'" in p
+    assert any("proposals.yaml:14: a proposal is the review's own: its evidence is review_text or hypothesis, not "
+               "'curator'" in p
                for p in out), out
     unnamed = PROPOSALS.replace("    therapy: drug\n", "")
-    out = problems(tmp_path, **{"references.yaml": REFS, "entities.yaml": ENTITIES, "edges.yaml": CHAIN_EDGES, "proposals.yaml": unnamed})
+    out = problems(tmp_path, **{"references.yaml": REFS, "entities.yaml": ENTITIES, "edges.yaml": CHAIN_EDGES,
+                                "proposals.yaml": unnamed})
     assert any("proposals.yaml:2: a stratification proposal names the 'therapy'" in p for p in out), out
 
 
@@ -259,7 +269,8 @@ def test_publications_are_named_by_surname_or_group():
     assert publication_label("3", {"authors": ["Thomassen I", "van Gestel YR"], "year": 2014}) == "Thomassen 2014"
     assert publication_label("9", {"authors": ["van Gestel YR"], "year": 2014}) == "van Gestel 2014"
     group = {"authors": ["Gastric Cancer Professional Committee of the China Anti-Cancer Association"], "year": 2023}
-    assert publication_label("27", group) == "Gastric Cancer Professional Committee of the China Anti-Cancer Association 2023"
+    assert (publication_label("27", group) == "Gastric Cancer Professional Committee of the China Anti-Cancer "
+                                              "Association 2023")
     assert publication_label("28", {"authors": [], "authors_zh": "中国抗癌协会", "year": 2023}) == "中国抗癌协会 2023"
 
 
@@ -267,7 +278,8 @@ def test_a_result_is_checked_like_a_record(tmp_path):
     long = ENTITIES.replace("        value: 27% vs 19%\n", "        value: " + "x" * 6000 + "\n")
     out = problems(tmp_path, **{"references.yaml": REFS, "entities.yaml": long, "edges.yaml": CHAIN_EDGES})
     assert any(":57: result field 'value' is 6000 characters long (limit 5000)" in p for p in out), out
-    chinese = ENTITIES.replace("        value: 27% vs 19%\n", "        value: 27% vs 19%\n        summary: 腹膜转移减少\n")
+    chinese = ENTITIES.replace("        value: 27% vs 19%\n",
+                               "        value: 27% vs 19%\n        summary: 腹膜转移减少\n")
     out = problems(tmp_path, **{"references.yaml": REFS, "entities.yaml": chinese, "edges.yaml": CHAIN_EDGES})
     assert any(":58: a result's summary must be in English" in p for p in out), out
     nameless = ENTITIES.replace('    name: "NCT00000001: a trial"\n', '    name: "' + "y" * 6000 + '"\n')

@@ -7,11 +7,11 @@ import random
 
 import pytest
 
-from conftest import small_graph
 from mechgraph import schema
 from mechgraph.analysis import hierarchy as hi
 from mechgraph.analysis.effects import therapy_effect
-from mechgraph.explain import effect_text
+from mechgraph.cli.answers_text import effect_text
+from tests.support.graphs import small_graph
 
 PM, OS = "peritoneal_metastasis", "poor_survival"
 LEVELS = list(schema.EVIDENCE_LEVELS)  # strongest first
@@ -47,18 +47,22 @@ def test_a_randomised_null_decides_and_mouse_and_case_report_lines_never_outvote
     add(g, "drug", "inhibits", "x", "preclinical_in_vivo", ref="40")
     add(g, "x", "promotes", PM, "preclinical_in_vivo", ref="40")
     e = therapy_effect(g, "drug", PM)
-    assert e.verdict.startswith("no clear effect, decided by a randomised trial (ref 38): OS 13.2 vs 13.0 months (P=0.97)")
+    assert e.verdict.startswith("no clear effect, decided by a randomised trial (ref 38): OS 13.2 vs 13.0 months "
+                                "(P=0.97)")
     assert abs(e.net) < hi.NO_CLEAR_EFFECT
     assert e.decided_by["level"] == "randomised_trial" and e.decided_by["trial"]
     roles = {(c.level, c.role) for c in e.results} | {(p.level, p.role) for p in e.lowering}
-    assert roles == {("randomised_trial", "decides"), ("case_report", "contradicts"), ("preclinical_in_vivo", "contradicts")}
+    assert roles == {("randomised_trial", "decides"), ("case_report", "contradicts"),
+                     ("preclinical_in_vivo", "contradicts")}
     assert [t["role"] for t in e.tiers] == ["decides", "contradicts", "contradicts"]
     assert e.counts["contradicting"] == 2 and e.counts["supporting"] == 0
-    assert any("case report evidence (1 line) says it lowers; the randomised trial evidence decides: no clear effect" in d for d in e.disagreements)
+    assert any("case report evidence (1 line) says it lowers; the randomised trial evidence decides: no clear "
+               "effect" in d for d in e.disagreements)
     # without the trial, the case report decides, and the animal line supports it
     g.remove_edge("drug", PM, "associated_with")
     e2 = therapy_effect(g, "drug", PM)
-    assert e2.decided_by["level"] == "case_report" and e2.verdict.startswith("lowers, decided by a case report (ref 35)")
+    assert e2.decided_by["level"] == "case_report"
+    assert e2.verdict.startswith("lowers, decided by a case report (ref 35)")
     assert [p.role for p in e2.lowering] == ["supports"]
 
 
@@ -72,7 +76,8 @@ def test_a_mouse_study_can_never_outscore_a_randomised_trial():
             g = graph()
             for i in range(rng.randint(1, 4)):  # a few concordant lines, some weakened by title-only support
                 support = rng.choice(["review_text", "reference_title"])
-                add(g, "drug", "inhibits", f"m{i}" if rng.random() < 0.5 else PM, level, ref=str(10 + i), support=support)
+                add(g, "drug", "inhibits", f"m{i}" if rng.random() < 0.5 else PM, level, ref=str(10 + i),
+                    support=support)
                 if g.has_edge("drug", f"m{i}"):
                     add(g, f"m{i}", "promotes", PM, level, ref=str(20 + i), support=support)
             e = therapy_effect(g, "drug", PM)
@@ -86,9 +91,10 @@ def test_a_mouse_study_can_never_outscore_a_randomised_trial():
 def test_bands_are_disjoint_ordered_and_above_no_clear_effect():
     bands = [hi.band(level) for level in LEVELS]
     assert bands[0][1] == pytest.approx(1.0) and bands[-1][0] == pytest.approx(hi.NO_CLEAR_EFFECT)
-    for (lo_a, _), (_, hi_b) in zip(bands, bands[1:]):
+    for (lo_a, _), (_, hi_b) in itertools.pairwise(bands):
         assert lo_a == pytest.approx(hi_b)
-    assert hi.placed(0.05, "randomised_trial") == 0.05 and hi.placed(-1.0, "in_vitro") == pytest.approx(-hi.band("in_vitro")[1])
+    assert (hi.placed(0.05, "randomised_trial") == 0.05
+            and hi.placed(-1.0, "in_vitro") == pytest.approx(-hi.band("in_vitro")[1]))
 
 
 def test_only_trials_are_called_trials():
@@ -126,7 +132,8 @@ def test_a_class_answers_through_its_members_results_and_mechanisms_but_a_member
     assert [(c.therapy["id"], c.own) for c in cls.results] == [("sib", False)]
     assert cls.decided_by["level"] == "randomised_trial" and cls.net < 0
     [mech] = cls.lowering
-    assert mech.path.through["from"]["member"]["id"] == "sib" and [n["id"] for n in mech.path.nodes][:2] == ["cls", "sib"]
+    assert (mech.path.through["from"]["member"]["id"] == "sib"
+            and [n["id"] for n in mech.path.nodes][:2] == ["cls", "sib"])
     drug = therapy_effect(g, "drug", OS)
     assert drug.results == [] and drug.lowering == []  # nivolumab does not inherit catumaxomab's trial or mechanism
 
@@ -165,7 +172,8 @@ def test_modifiers_of_efficacy_are_listed_apart_and_never_steps():
     assert [r["source"] for r in e.enhancers] == ["enhancer"] and [r["source"] for r in e.limits] == ["stroma"]
     assert all(s.relation not in ("enhances", "impairs") for p in e.lowering + e.raising for s in p.path.steps)
     text = " ".join(effect_text(e.as_dict()).split())
-    assert "ENHANCER raises the efficacy of DRUG (enhances" in text and "STROMA lowers the efficacy of CLS (impairs" in text
+    assert ("ENHANCER raises the efficacy of DRUG (enhances" in text
+            and "STROMA lowers the efficacy of CLS (impairs" in text)
     assert therapy_effect(g, "enhancer", PM).lowering == []  # enhancing a therapy is not acting through it
 
 
@@ -173,7 +181,8 @@ def test_results_of_every_measured_outcome_count_for_that_outcome():
     g = graph()
     for outcome, fig in ((PM, "PM rate 10% vs 30%"), (OS, "OS 13.2 vs 13.0 months (P=0.97)")):
         rel = "inhibits" if outcome == PM else "associated_with"
-        add(g, "drug", rel, outcome, "randomised_trial", ref="38", figures=fig, **({"direction": "none"} if rel != "inhibits" else {}))
+        add(g, "drug", rel, outcome, "randomised_trial", ref="38", figures=fig,
+            **({"direction": "none"} if rel != "inhibits" else {}))
     pm, os_ = therapy_effect(g, "drug", PM), therapy_effect(g, "drug", OS)
     assert pm.verdict.startswith("lowers, decided by a randomised trial (ref 38): PM rate")
     assert os_.verdict.startswith("no clear effect, decided by a randomised trial (ref 38): OS 13.2")

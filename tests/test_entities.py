@@ -1,8 +1,8 @@
 import pytest
 
-from mechgraph.store.entities import describe, resolve
 from mechgraph.errors import MechGraphError, UnknownEntity
 from mechgraph.store.embedded import NetworkXBackend
+from mechgraph.store.entities import describe, resolve
 
 
 @pytest.fixture(scope="module")

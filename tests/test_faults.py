@@ -22,10 +22,7 @@ next write into the folder removes them). Neo4j cases need NEO4J_URI (the `neo4j
 
 from __future__ import annotations
 
-import contextlib
 import gzip
-import hashlib
-import io
 import json
 import os
 import random
@@ -34,139 +31,23 @@ import resource
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from conftest import IN_CI, ROOT, SEEDS
-from mechgraph.cli import main
-
-LIMIT_CPU_SECONDS = 5.0  # the issue's bound for hitting any limit
-LIMIT_WALL_SECONDS = 60.0  # generous: the test machine is shared with other jobs
-TEMP_RE = re.compile(r"^\..*\.mechgraph-\d+-[0-9a-f]{12}\.tmp$")
-MECHGRAPH = [sys.executable, "-m", "mechgraph"]
-TALLY: dict = {"cases": 0, "tracebacks": 0, "lost_or_partial": 0, "outside_touched": 0, "temporaries_left": 0,
-               "limits": {}, "signal_trials": 0, "signal_outcomes": {}, "load_trials": []}
-
-
-# --- running mechgraph ----------------------------------------------------------------------------
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-    wall: float
-    cpu: float
-
-
-def cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> Run:
-    """mechgraph in this process (fast): main() with stdout and stderr captured."""
-    out, err = io.StringIO(), io.StringIO()
-    old_cwd, old_env = os.getcwd(), dict(os.environ)
-    if cwd is not None:
-        os.chdir(cwd)
-    os.environ.update(env or {})
-    t0, c0 = time.monotonic(), time.process_time()
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(list(args))
-    finally:
-        os.chdir(old_cwd)
-        os.environ.clear()
-        os.environ.update(old_env)
-    return Run(code, out.getvalue(), err.getvalue(), time.monotonic() - t0, time.process_time() - c0)
-
-
-def sh(*args: str, cwd: Path | None = None, timeout: float = 300, **kw) -> Run:
-    """mechgraph as its own process (signals, other users, resource limits, real pipes)."""
-    t0 = time.monotonic()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    proc = subprocess.run([*MECHGRAPH, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, **kw)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Run(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - t0, cpu)
-
-
-def record(run: Run, *, code: int | tuple[int, ...], says: str | None = None, form: str = "error", limit: str | None = None) -> None:
-    """Count one case and check it: no traceback, the exit status, the message, its form
-    ("error": exactly one `error: ` line; "problems": FILE:LINE lines and a count; None: any)."""
-    TALLY["cases"] += 1
-    traceback = "Traceback" in run.err or "internal error" in run.err or run.code == 70
-    TALLY["tracebacks"] += traceback
-    assert not traceback, run.err[-2000:]
-    assert run.code in (code if isinstance(code, tuple) else (code,)), (run.code, run.err[-1000:])
-    lines = [x for x in run.err.splitlines() if x.strip()]
-    if form == "error":
-        assert len(lines) == 1 and lines[0].startswith("error: "), run.err[-1000:]
-    elif form == "option":  # click's own refusal of an option value: usage, a hint and one `Error:` line
-        assert [x for x in lines if x.startswith(("Error: ", "error: "))], run.err[-1000:]
-    elif form == "problems":
-        assert lines and re.match(r"^\d+ problems? found$", lines[-1]), run.err[-1000:]
-        assert all(re.match(r"^.+:\d+: \S", x) for x in lines[:-1]), run.err[-1000:]
-    if says is not None:
-        assert says in run.err, run.err[-1000:]
-    if limit is not None:
-        TALLY["limits"][limit] = (round(run.cpu, 2), round(run.wall, 2))
-        assert run.cpu < LIMIT_CPU_SECONDS, f"{limit}: {run.cpu:.1f} s of CPU"
-        assert run.wall < LIMIT_WALL_SECONDS, f"{limit}: {run.wall:.1f} s"
-
-
-# --- the sandbox ----------------------------------------------------------------------------------
-
-
-def snapshot(root: Path) -> dict[str, tuple]:
-    """Every path under root (links not followed): its kind and content hash or link target."""
-    out: dict[str, tuple] = {}
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        for name in dirs + files:
-            p = Path(folder) / name
-            rel = str(p.relative_to(root))
-            st = p.lstat()
-            if p.is_symlink():
-                out[rel] = ("link", os.readlink(p))
-            elif p.is_dir():
-                out[rel] = ("dir",)
-            elif p.is_file():
-                out[rel] = ("file", hashlib.sha256(p.read_bytes()).hexdigest(), st.st_mode & 0o777)
-            else:
-                out[rel] = ("other",)
-    return out
-
-
-def temporaries(root: Path) -> list[str]:
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if TEMP_RE.match(p.name))
-
-
-class Sandbox:
-    """A folder holding outputs and things outside them; `check` counts what a run did to the rest."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        (root / "outside").mkdir(parents=True)
-        (root / "outside" / "victim.txt").write_text("precious\n")
-        (root / "outside" / "target.html").write_text("<p>not mechgraph's</p>\n")
-        self.before = snapshot(root)
-
-    def check(self, *outputs: str, old: dict[str, bytes] | None = None, complete: dict[str, bytes] | None = None) -> None:
-        """Nothing but `outputs` changed; each output in `old` still holds its old bytes (a failed
-        run), each in `complete` holds the new bytes; no temporaries left."""
-        after = snapshot(self.root)
-        allowed = set(outputs)
-        touched = [p for p in set(self.before) | set(after)
-                   if self.before.get(p) != after.get(p) and not any(p == o or p.startswith(o + "/") for o in allowed)]
-        TALLY["outside_touched"] += len(touched)
-        left = [t for t in temporaries(self.root) if t not in self.before]  # not what a test planted
-        TALLY["temporaries_left"] += len(left)
-        bad = [o for o, b in (old or {}).items() if not (self.root / o).is_file() or (self.root / o).read_bytes() != b]
-        bad += [o for o, b in (complete or {}).items() if not (self.root / o).is_file() or (self.root / o).read_bytes() != b]
-        TALLY["lost_or_partial"] += len(bad)
-        assert touched == [] and left == [] and bad == [], (touched, left, bad)
+from tests.support.faults import (
+    LIMIT_CPU_SECONDS,
+    MECHGRAPH,
+    TALLY,
+    Run,
+    Sandbox,
+    cli,
+    record,
+    sh,
+    snapshot,
+)
 
 
 @pytest.fixture
@@ -224,7 +105,8 @@ def test_a_planted_temporary_link_cannot_redirect_the_import(box, reference):
     run = cli("import", "omnipath-lr", "-o", str(box.root / "merged.json"), "--report", str(box.root / "report.tsv"))
     record(run, code=0, form=None)
     json.loads((box.root / "merged.json").read_text())
-    box.check("merged.json", "report.tsv", ".merged.json.mechgraph-1-000000000000.tmp")  # pid 1 lives: its name is left alone
+    # pid 1 lives: its name is left alone
+    box.check("merged.json", "report.tsv", ".merged.json.mechgraph-1-000000000000.tmp")
 
 
 @pytest.mark.parametrize("args,says,form", [
@@ -238,7 +120,9 @@ def test_a_planted_temporary_link_cannot_redirect_the_import(box, reference):
     (["build", "-o", "{root}/" + "d" * 300], "too long", "error"),
     (["export", "-o", "{root}/" + "e" * 260 + ".json"], "too long", "error"),
     (["viz", "-o", "{root}/outside"], "directory", "option"),
-], ids=["dev-full", "file-as-out", "file-in-path-build", "file-in-path-viz", "file-in-path-export", "file-in-path-admin",
+],
+                         ids=["dev-full", "file-as-out", "file-in-path-build", "file-in-path-viz",
+                              "file-in-path-export", "file-in-path-admin",
         "300-chars-viz", "300-chars-build", "260-chars-export", "folder-as-file"])
 def test_impossible_outputs_are_one_line(box, args, says, form):
     run = cli(*[a.format(root=box.root) for a in args])
@@ -323,7 +207,8 @@ def test_stdout_on_a_full_disk_is_one_line():
 
 
 @pytest.mark.parametrize("args", [["stats"], ["query", "MATCH ()-[r]->() RETURN r.evidence AS e"],
-                                  ["query", "MATCH ()-[r]->() RETURN r.evidence AS e", "--json"]], ids=["stats", "table", "json"])
+                                  ["query", "MATCH ()-[r]->() RETURN r.evidence AS e", "--json"]],
+                         ids=["stats", "table", "json"])
 @pytest.mark.parametrize("when", ["at once", "after a line"])
 def test_a_closed_pipe_ends_quietly(args, when):
     """`mechgraph stats | head -1`: the reader goes away; mechgraph stops without a word, status 0."""
@@ -340,7 +225,7 @@ def test_a_closed_pipe_ends_quietly(args, when):
 # --- 3. bounded inputs ----------------------------------------------------------------------------
 
 BOMB = "".join(f"{c}: &{c} [{', '.join(['*' + p] * 9) if p else ', '.join(['lol'] * 9)}]\n"
-               for p, c in zip(["", *"abcdefgh"], "abcdefghi"))
+               for p, c in zip(["", *"abcdefgh"], "abcdefghi", strict=True))
 
 
 def test_the_342_byte_alias_bomb_fails_fast(box):
@@ -348,7 +233,8 @@ def test_the_342_byte_alias_bomb_fails_fast(box):
     (box.root / "seeds" / "bomb.yaml").write_text(BOMB)
     box.before = snapshot(box.root)
     assert len(BOMB.encode()) <= 400
-    record(cli("validate", str(box.root / "seeds")), code=2, form="problems", says="aliases expand", limit="yaml alias bomb")
+    record(cli("validate", str(box.root / "seeds")), code=2, form="problems", says="aliases expand",
+           limit="yaml alias bomb")
     box.check()
 
 
@@ -356,7 +242,8 @@ def test_a_huge_seed_file_is_refused_before_it_is_read(box):
     (box.root / "seeds").mkdir()
     with open(box.root / "seeds" / "big.yaml", "wb") as f:
         f.truncate(1_500_000_000)  # sparse: 1.5 GB that occupies no disk
-    record(cli("validate", str(box.root / "seeds")), code=2, form="problems", says="limited to", limit="1.5 GB seed file")
+    record(cli("validate", str(box.root / "seeds")), code=2, form="problems", says="limited to",
+           limit="1.5 GB seed file")
 
 
 @pytest.mark.parametrize("folder", ["/", "/usr", "/etc"])
@@ -416,7 +303,8 @@ def gz_bomb(path: Path, unpacked_gb: float) -> None:
 def test_a_gzip_bomb_stops_at_the_limit(box, extra):
     gz_bomb(box.root / "bomb.tsv.gz", 7)
     assert (box.root / "bomb.tsv.gz").stat().st_size < 10_000_000
-    record(cli("overlay", str(box.root / "bomb.tsv.gz"), *extra), code=2, says="max-table-mb", limit=f"7 GB gzip bomb {extra}")
+    record(cli("overlay", str(box.root / "bomb.tsv.gz"), *extra), code=2, says="max-table-mb",
+           limit=f"7 GB gzip bomb {extra}")
 
 
 def test_groups_are_capped_and_the_cap_can_be_raised(box):
@@ -433,13 +321,15 @@ def test_groups_are_capped_and_the_cap_can_be_raised(box):
 
 def test_a_device_as_a_table_is_read_only_up_to_the_limit(box):
     (box.root / "zero.tsv").symlink_to("/dev/zero")
-    record(cli("overlay", str(box.root / "zero.tsv"), "--max-table-mb", "50"), code=2, says="over the limit", limit="/dev/zero table")
+    record(cli("overlay", str(box.root / "zero.tsv"), "--max-table-mb", "50"), code=2, says="over the limit",
+           limit="/dev/zero table")
     record(cli("audit", "--source", "/dev/zero"), code=2, says="over the limit", limit="audit --source /dev/zero")
 
 
 @pytest.mark.parametrize("args", [
     ["targets", "--permutations", "100000000"], ["--timeout", "1e308", "stats"], ["stats", "--timeout", "nan"],
-    ["path", "a", "b", "--hub-penalty", "nan"], ["path", "a", "b", "--k", "1000000000"], ["viz", "--around", "x", "--depth", "1000000"],
+    ["path", "a", "b", "--hub-penalty", "nan"], ["path", "a", "b", "--k", "1000000000"],
+    ["viz", "--around", "x", "--depth", "1000000"],
     ["overlay", "x.tsv", "--lr-permutations", "1000000000"], ["targets", "--seed", "-1"], ["load", "--batch-size", "0"],
 ], ids=["permutations", "timeout", "timeout-nan", "hub-nan", "k", "depth", "lr-permutations", "seed", "batch"])
 def test_options_out_of_range_are_refused(args):
@@ -541,19 +431,23 @@ def h5ad_files(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("h5ad")
     var = pd.DataFrame(index=["CD274", "PDCD1", "CXCL12", "CXCR4"])
     files = {}
-    a = anndata.AnnData(X=np.zeros((0, 4), dtype=np.float32), obs=pd.DataFrame({"ct": pd.Categorical([])}, index=[]), var=var)
+    a = anndata.AnnData(X=np.zeros((0, 4), dtype=np.float32),
+                        obs=pd.DataFrame({"ct": pd.Categorical([])}, index=[]), var=var)
     a.write_h5ad(files.setdefault("zero-cells", d / "zero.h5ad"))
     obs = pd.DataFrame({"ct": pd.Categorical([None] * 6, categories=["T"])}, index=[f"c{i}" for i in range(6)])
-    anndata.AnnData(X=np.ones((6, 4), dtype=np.float32), obs=obs, var=var).write_h5ad(files.setdefault("all-na", d / "na.h5ad"))
+    anndata.AnnData(X=np.ones((6, 4), dtype=np.float32), obs=obs,
+                    var=var).write_h5ad(files.setdefault("all-na", d / "na.h5ad"))
     obs = pd.DataFrame({"ct": pd.Categorical(["T", "B"] * 3)}, index=[f"c{i}" for i in range(6)])
-    anndata.AnnData(X=np.full((6, 4), np.nan, dtype=np.float32), obs=obs, var=var).write_h5ad(files.setdefault("nan", d / "nan.h5ad"))
+    anndata.AnnData(X=np.full((6, 4), np.nan, dtype=np.float32), obs=obs,
+                    var=var).write_h5ad(files.setdefault("nan", d / "nan.h5ad"))
     (d / "junk.h5ad").write_bytes(b"\x89HDF\r\n\x1a\n" + os.urandom(2000))
     files["junk"] = d / "junk.h5ad"
     return files
 
 
 @pytest.mark.parametrize("which", ["zero-cells", "all-na", "nan", "junk"])
-@pytest.mark.parametrize("command", [["overlay"], ["targets", "--data"], ["viz", "-o", "v.html", "--data"]], ids=["overlay", "targets", "viz"])
+@pytest.mark.parametrize("command", [["overlay"], ["targets", "--data"], ["viz", "-o", "v.html", "--data"]],
+                         ids=["overlay", "targets", "viz"])
 def test_empty_or_broken_h5ad_is_one_line(box, h5ad_files, which, command):
     record(cli(*command, str(h5ad_files[which]), "--groupby", "ct", "--lr-permutations", "10", cwd=box.root), code=2)
     box.check()
@@ -562,7 +456,8 @@ def test_empty_or_broken_h5ad_is_one_line(box, h5ad_files, which, command):
 def test_a_second_entity_with_the_same_synonym_fails_validate(box):
     (box.root / "seeds").mkdir()
     (box.root / "seeds" / "e.yaml").write_text(
-        "entities:\n  - {id: aa, kind: gene, name: AA, synonyms: [shared]}\n  - {id: bb, kind: gene, name: BB, synonyms: [SHARED]}\n"
+        "entities:\n  - {id: aa, kind: gene, name: AA, synonyms: [shared]}\n  - {id: bb, kind: gene, name: BB, "
+        "synonyms: [SHARED]}\n"
         "  - {id: cc, kind: gene, name: CC, synonyms: [aa]}\n")
     run = cli("validate", str(box.root / "seeds"))
     record(run, code=2, form="problems", says="a name or synonym belongs to one entity")
@@ -615,7 +510,8 @@ def spawn_and_signal(args: list[str], cwd: Path, delay: float, sig: int) -> tupl
 
 
 SIGNAL_JOBS = {
-    "build": (["build", "-o", "out"], {"out/gcpm.json": "gcpm.json", "out/gcpm.graphml": "gcpm.graphml", "out/gcpm-map.html": "gcpm-map.html"}),
+    "build": (["build", "-o", "out"],
+              {"out/gcpm.json": "gcpm.json", "out/gcpm.graphml": "gcpm.graphml", "out/gcpm-map.html": "gcpm-map.html"}),
     "viz": (["viz", "-o", "map.html"], {"map.html": "map.html"}),
     "export": (["export", "-o", "g.json"], {"g.json": "g.json"}),
 }
@@ -640,10 +536,12 @@ def test_signals_mid_write_leave_old_or_new_outputs(tmp_path, reference, job):
         assert "Traceback" not in err and "internal error" not in err, err
         assert code in (0, -signal.SIGKILL, 128 + sig, -sig), (code, err)
         states = {rel: ("old" if (box.root / rel).read_bytes() == b"old\n" else
-                        "new" if (box.root / rel).read_bytes() == reference[ref] else "broken") for rel, ref in outputs.items()}
+                        "new" if (box.root / rel).read_bytes() == reference[ref] else "broken") for rel,
+                  ref in outputs.items()}
         outcome = f"{job} {signal.Signals(sig).name} -> {'+'.join(sorted(set(states.values())))}"
         TALLY["signal_outcomes"][outcome] = TALLY["signal_outcomes"].get(outcome, 0) + 1
-        broken = [r for r, s in states.items() if s == "broken"] + ([] if len(set(states.values())) == 1 else ["mixed generation"])
+        broken = [r for r, s in states.items() if s == "broken"] + ([] if len(set(states.values())) == 1
+                                                                    else ["mixed generation"])
         TALLY["lost_or_partial"] += len(broken)
         assert not broken, (sig, states)
         if sig == signal.SIGKILL:  # the next write into the folder removes what the killed process left
@@ -658,7 +556,8 @@ def test_signals_during_start_up_give_one_word(tmp_path):
     seen = set()
     for _ in range(12):
         sig = rng.choice([signal.SIGINT, signal.SIGTERM])
-        code, err = spawn_and_signal(["overlay", "t.tsv", "--lr-permutations", "10"], tmp_path, rng.uniform(0, 1.2), sig)
+        code, err = spawn_and_signal(["overlay", "t.tsv", "--lr-permutations", "10"], tmp_path,
+                                     rng.uniform(0, 1.2), sig)
         TALLY["cases"] += 1
         TALLY["signal_trials"] += 1
         TALLY["tracebacks"] += "Traceback" in err or "internal error" in err
@@ -705,12 +604,15 @@ def test_read_only_still_reads(neo4j_conn, query):
 
 
 @pytest.mark.neo4j
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "file:///../../../../../../etc/passwd", "http://127.0.0.1:9/x.csv"])
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "file:///../../../../../../etc/passwd",
+                                 "http://127.0.0.1:9/x.csv"])
 def test_with_write_the_project_server_stays_in_its_import_folder(neo4j_conn, url):
-    run = cli("--backend", "neo4j", "--uri", neo4j_conn.uri, "query", "--write", f"LOAD CSV FROM '{url}' AS row RETURN row")
+    run = cli("--backend", "neo4j", "--uri", neo4j_conn.uri, "query", "--write",
+              f"LOAD CSV FROM '{url}' AS row RETURN row")
     record(run, code=1)
     assert "root:" not in run.out
-    apoc = cli("--backend", "neo4j", "--uri", neo4j_conn.uri, "query", "--write", f"CALL apoc.load.json('{url}') YIELD value RETURN value")
+    apoc = cli("--backend", "neo4j", "--uri", neo4j_conn.uri, "query", "--write",
+               f"CALL apoc.load.json('{url}') YIELD value RETURN value")
     record(apoc, code=1)
     assert "root:" not in apoc.out
 
@@ -728,32 +630,36 @@ def test_a_load_cut_off_after_staging_reports_what_the_server_holds(private_serv
     from mechgraph.store.neo4j_backend import Neo4jBackend
 
     conn, ctl = private_server
-    old_fp = neo4j_load.load_graph(seed_graph, conn, progress=False)["fingerprint"]
+    old_fp = neo4j_load.load_into_neo4j(seed_graph, conn, progress=False)["fingerprint"]
     renew = neo4j_load._renew_lock
     for trial, delay in enumerate((0.0, 0.5, 1.0, 2.0, 4.0)):
         bigger = nx.MultiDiGraph(seed_graph)
         for i in range(3000):
-            bigger.add_node(f"t{trial}_{i}", id=f"t{trial}_{i}", name=f"t{trial} {i}", kind="gene", synonyms=[], xrefs=[], axes=[], caveats=[])
+            bigger.add_node(f"t{trial}_{i}", id=f"t{trial}_{i}", name=f"t{trial} {i}", kind="gene", synonyms=[],
+                            xrefs=[], axes=[], caveats=[])
         restarted = threading.Event()
         armed = {"on": True}
 
-        def kill_then_restart() -> None:
+        def kill_then_restart(restarted: threading.Event = restarted) -> None:
             ctl("kill")
             ctl("start")
             restarted.set()
 
-        def renew_then_arm(tx, owner, message=None):  # the swap's first statement: the kill is timed from here
+        # the swap's first statement: the kill is timed from here
+        def renew_then_arm(tx, owner, message=None, armed=armed, delay=delay, kill=kill_then_restart):
             if armed["on"] and message and "before publishing" in message:
                 armed["on"] = False
-                threading.Timer(delay, kill_then_restart).start()
+                threading.Timer(delay, kill).start()
             return renew(tx, owner, message)
 
         monkeypatch.setattr(neo4j_load, "_renew_lock", renew_then_arm)
         try:
-            done = neo4j_load.load_graph(bigger, conn, progress=False, replace=True, batch_size=1000, reconnect_timeout=300)
+            done = neo4j_load.load_into_neo4j(bigger, conn, progress=False, replace=True, batch_size=1000,
+                                              reconnect_timeout=300)
             said = "published" + (" (warning)" if done.get("warning") else "")
         except MechGraphError as e:
-            said = "unknown" if "unknown" in str(e) else "nothing" if "nothing was published" in str(e) else f"other: {e}"
+            said = ("unknown" if "unknown" in str(e) else "nothing" if "nothing was published" in str(e)
+                    else f"other: {e}")
             if "checked after reconnecting" in str(e):
                 said += " (checked after reconnecting)"
         assert not armed["on"], "the swap never started"
@@ -775,8 +681,6 @@ def test_a_load_cut_off_after_staging_reports_what_the_server_holds(private_serv
         old_fp = held
 
 
-from test_neo4j_hardening import private_server  # noqa: E402,F401 - the private, killable server fixture
-
 
 # --- the count ------------------------------------------------------------------------------------
 
@@ -785,12 +689,17 @@ def test_fault_tally():
     """Last: the counts over every case above that ran (run the module, not one test, to see them all)."""
     limits = TALLY["limits"]
     worst = max(limits.items(), key=lambda kv: kv[1][0]) if limits else ("none", (0, 0))
-    line = (f"fault suite: {TALLY['cases']} cases ({TALLY['signal_trials']} signal trials), {TALLY['tracebacks']} tracebacks, "
-            f"{TALLY['lost_or_partial']} files lost or partial, {TALLY['outside_touched']} files outside the output path touched, "
-            f"{TALLY['temporaries_left']} temporaries left; {len(limits)} limits hit, the slowest {worst[0]!r} in {worst[1][0]} s CPU "
-            f"({worst[1][1]} s wall)" + (f"; signal trials {TALLY['signal_outcomes']}" if TALLY["signal_outcomes"] else "")
+    line = (f"fault suite: {TALLY['cases']} cases ({TALLY['signal_trials']} signal trials), {TALLY['tracebacks']} "
+            "tracebacks, "
+            f"{TALLY['lost_or_partial']} files lost or partial, {TALLY['outside_touched']} files outside the output "
+            "path touched, "
+            f"{TALLY['temporaries_left']} temporaries left; {len(limits)} limits hit, the slowest {worst[0]!r} in "
+            f"{worst[1][0]} s CPU "
+            f"({worst[1][1]} s wall)" + (f"; signal trials {TALLY['signal_outcomes']}"
+                                         if TALLY["signal_outcomes"] else "")
             + (f"; load trials {TALLY['load_trials']}" if TALLY["load_trials"] else ""))
     print("\n" + line)
-    Path(os.environ.get("MECHGRAPH_FAULT_REPORT", "/dev/null")).write_text(json.dumps({**TALLY, "line": line}, indent=1) + "\n")
+    Path(os.environ.get("MECHGRAPH_FAULT_REPORT",
+                        "/dev/null")).write_text(json.dumps({**TALLY, "line": line}, indent=1) + "\n")
     assert TALLY["tracebacks"] == TALLY["lost_or_partial"] == TALLY["outside_touched"] == TALLY["temporaries_left"] == 0
     assert all(cpu < LIMIT_CPU_SECONDS for cpu, _ in limits.values())

@@ -7,8 +7,8 @@ import re
 
 import yaml
 
-from conftest import ROOT
 from mechgraph.cli import main
+from tests.support.checkout import ROOT
 
 
 def test_seeds_default_is_the_installed_seeds_never_the_working_folder(capsys, tmp_path, monkeypatch):
@@ -24,7 +24,8 @@ def test_seeds_default_is_the_installed_seeds_never_the_working_folder(capsys, t
     packaged = json.loads(capsys.readouterr().out)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "seeds").mkdir()
-    (tmp_path / "seeds" / "e.yaml").write_text("edges:\n  - source: a\n    relation: promotes\n    target: b\n", encoding="utf-8")
+    (tmp_path / "seeds" / "e.yaml").write_text("edges:\n  - source: a\n    relation: promotes\n    target: b\n",
+                                               encoding="utf-8")
     assert main(["--backend", "networkx", "stats", "--json"]) == 0  # the broken ./seeds is not read
     assert json.loads(capsys.readouterr().out) == packaged
     monkeypatch.setenv("MECHGRAPH_SEEDS", str(tmp_path / "seeds"))
@@ -55,7 +56,8 @@ def test_readme_says_where_the_mechgraph_command_comes_from():
     quick = readme[readme.index("## Quick start"): readme.index("## A tour of the command line")]
     assert "source .venv/bin/activate" in quick and ".venv/bin/mechgraph" in quick
     assert "pip install -e '.[test,omics,exchange]'" in readme
-    assert "pip install -e '.[exchange]'" not in readme and "pip install -e '.[omics]'" not in readme  # never one after the other
+    # never one after the other
+    assert "pip install -e '.[exchange]'" not in readme and "pip install -e '.[omics]'" not in readme
 
 
 class _Terminal:

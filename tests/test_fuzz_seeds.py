@@ -19,10 +19,10 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from conftest import SEEDS  # noqa: E402
-from mechgraph.errors import SeedError  # noqa: E402
 from mechgraph.curation import build_graph  # noqa: E402
 from mechgraph.curation.seeds import read_seeds  # noqa: E402
+from mechgraph.errors import SeedError  # noqa: E402
+from tests.support.checkout import SEEDS  # noqa: E402
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -31,7 +31,8 @@ PROBLEM = re.compile(r"^.+:\d+: \S.*$")
 
 pytestmark = pytest.mark.slow  # hundreds of generated seed folders; CI runs them (MECHGRAPH_SLOW=1)
 SEED_FILES = sorted(p.relative_to(SEEDS) for p in SEEDS.rglob("*.yaml"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 CASES = {"n": 0}
 
 
@@ -74,7 +75,8 @@ def test_truncated_file(workdir, file, cut):
 
 
 @FUZZ
-@given(file=st.sampled_from(SEED_FILES), flips=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), min_size=1, max_size=8))
+@given(file=st.sampled_from(SEED_FILES),
+       flips=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), min_size=1, max_size=8))
 def test_byte_flips(workdir, file, flips):
     folder = fresh_copy(workdir, "flip")
     raw = bytearray((folder / file).read_bytes())
@@ -94,10 +96,13 @@ def test_wrong_encodings(workdir, file, encoding):
 
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=30))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)), max_leaves=20)
-FIELDS = ["id", "kind", "name", "source", "target", "relation", "evidence", "ref", "species", "level", "summary", "xrefs",
-          "synonyms", "direction", "axes", "modality", "doi", "interventions", "results", "table1_row", "year", "unknown_key",
-          "support", "locator", "design", "origin", "url"]
+values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                       st.dictionaries(st.text(max_size=10), inner, max_size=4)),
+                      max_leaves=20)
+FIELDS = ["id", "kind", "name", "source", "target", "relation", "evidence", "ref", "species", "level",
+          "summary", "xrefs",
+          "synonyms", "direction", "axes", "modality", "doi", "interventions", "results", "table1_row", "year",
+          "unknown_key", "support", "locator", "design", "origin", "url"]
 
 
 @FUZZ
@@ -115,7 +120,8 @@ def test_wrong_types_and_unknown_keys(workdir, file, field, value, index):
 
 
 @FUZZ
-@given(doc=st.dictionaries(st.sampled_from(["entities", "edges", "references", "axes", "proposals", "other"]), values, max_size=4))
+@given(doc=st.dictionaries(st.sampled_from(["entities", "edges", "references", "axes", "proposals", "other"]), values,
+                           max_size=4))
 def test_random_documents(workdir, doc):
     folder = fresh_copy(workdir, "random")
     (folder / "zz_random.yaml").write_text(yaml.dump(Dumper=DUMPER, data=doc, allow_unicode=True), encoding="utf-8")
@@ -129,14 +135,16 @@ def test_huge_values(workdir, file, index, size):
     doc = yaml.load((folder / file).read_text(encoding="utf-8"), Loader=LOADER)
     key = next(k for k in ("entities", "edges", "references", "axes", "proposals") if doc.get(k))
     rec = doc[key][index % len(doc[key])]
-    field = next(f for f in ("name", "summary", "title", "relation", "proposes") if f in rec) if any(f in rec for f in ("name", "summary", "title", "relation", "proposes")) else "name"
+    field = next(f for f in ("name", "summary", "title", "relation", "proposes")
+                 if f in rec) if any(f in rec for f in ("name", "summary", "title", "relation", "proposes")) else "name"
     rec[field] = "x" * size
     (folder / file).write_text(yaml.dump(Dumper=DUMPER, data=doc, allow_unicode=True, width=10**9), encoding="utf-8")
     check(folder)
 
 
 @FUZZ
-@given(a=st.integers(0, 400), b=st.integers(0, 400), relation=st.sampled_from(["promotes", "inhibits", "subtype_of", "binds"]))
+@given(a=st.integers(0, 400), b=st.integers(0, 400),
+       relation=st.sampled_from(["promotes", "inhibits", "subtype_of", "binds"]))
 def test_duplicates_and_cycles(workdir, a, b, relation):
     folder = fresh_copy(workdir, "dup")
     ents = yaml.load((folder / "entities/cells.yaml").read_text(encoding="utf-8"), Loader=LOADER)["entities"]
@@ -144,8 +152,12 @@ def test_duplicates_and_cycles(workdir, a, b, relation):
     extra = {
         "entities": [dict(x)],  # a duplicate id
         "edges": [
-            {"source": x["id"], "relation": relation, "target": y["id"], "evidence": [{"ref": 1, "support": "review_text", "locator": "intro ¶1", "species": "patients", "summary": "Cycle test."}]},
-            {"source": y["id"], "relation": relation, "target": x["id"], "evidence": [{"ref": 1, "support": "review_text", "locator": "intro ¶1", "species": "patients", "summary": "Cycle test."}]},
+            {"source": x["id"], "relation": relation, "target": y["id"],
+             "evidence": [{"ref": 1, "support": "review_text", "locator": "intro ¶1", "species": "patients",
+                           "summary": "Cycle test."}]},
+            {"source": y["id"], "relation": relation, "target": x["id"],
+             "evidence": [{"ref": 1, "support": "review_text", "locator": "intro ¶1", "species": "patients",
+                           "summary": "Cycle test."}]},
         ],
     }
     (folder / "zz_extra.yaml").write_text(yaml.dump(Dumper=DUMPER, data=extra, allow_unicode=True), encoding="utf-8")

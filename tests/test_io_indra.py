@@ -7,11 +7,12 @@ import json
 import networkx as nx
 import pytest
 
-from conftest import IN_CI, ev
 from mechgraph import edges as meaning
 from mechgraph import schema
 from mechgraph.io import export_files, format_for
 from mechgraph.io.indra import INDRA_RULES, indra_statements
+from tests.support.checkout import IN_CI
+from tests.support.graphs import ev
 
 
 def indra():
@@ -93,14 +94,21 @@ def test_indra_reads_the_statements_and_its_validator_accepts_them(tmp_path):
     e = s.evidence[0]
     assert (e.source_api, e.source_id, e.text) == ("mechgraph", "nivo--inhibits--pd1", "nivo inhibits pd1 in our words")
     assert e.text_refs == {"DOI": "10.1000/12"} and e.annotations["level"] == "in_vitro"
-    assert e.annotations["support"] == "review_text" and e.annotations["locator"] == "1.3 ¶1" and e.annotations["ref"] == "12"
-    assert got[("Activation", ("cancer-associated fibroblast", "epithelial-mesenchymal transition"))].evidence[0].epistemics["hypothesis"]
+    assert (e.annotations["support"] == "review_text" and e.annotations["locator"] == "1.3 ¶1"
+            and e.annotations["ref"] == "12")
+    assert got[("Activation",
+                ("cancer-associated fibroblast",
+                 "epithelial-mesenchymal transition"))].evidence[0].epistemics["hypothesis"]
     assert got[("DecreaseAmount", ("CD8+ T cell", "cancer-associated fibroblast"))].subj.db_refs["CL"] == "CL:0000625"
-    assert got[("Activation", ("cancer-associated fibroblast", "epithelial-mesenchymal transition"))].obj.db_refs["GO"] == "GO:0001837"
+    assert got[("Activation",
+                ("cancer-associated fibroblast",
+                 "epithelial-mesenchymal transition"))].obj.db_refs["GO"] == "GO:0001837"
     assoc = got[("Association", ("CD8+ T cell", "peritoneal metastasis"))]
-    assert [(m.concept.db_refs["TEXT"], m.delta.polarity) for m in assoc.members] == [("CD8+ T cell", 1), ("peritoneal metastasis", -1)]
+    assert [(m.concept.db_refs["TEXT"], m.delta.polarity)
+            for m in assoc.members] == [("CD8+ T cell", 1), ("peritoneal metastasis", -1)]
     # INDRA's own JSON of what it read is what we wrote, statement for statement
-    assert [x["id"] for x in statements.stmts_to_json(stmts)] == [x["id"] for x in json.loads(path.read_text(encoding="utf-8"))]
+    written = json.loads(path.read_text(encoding="utf-8"))
+    assert [x["id"] for x in statements.stmts_to_json(stmts)] == [x["id"] for x in written]
 
 
 def test_the_seed_graph_in_indra(seed_graph, tmp_path):

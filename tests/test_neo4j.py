@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 import networkx as nx
 import pytest
 
-from mechgraph.store.entities import resolve
-from mechgraph.errors import QueryError, UnknownEntity
-from mechgraph.io import to_node_link
-from mechgraph.store.neo4j_backend import META_LABEL, Neo4jBackend
-from mechgraph.store.neo4j_load import STAGE_LABEL, STAGE_OWNER, LostLock, load_graph, release_lock, try_lock
-from mechgraph.store.embedded import NetworkXBackend
 from mechgraph.cypher.named import named_queries
+from mechgraph.errors import LostLock, QueryError, UnknownEntity
+from mechgraph.io import to_node_link
+from mechgraph.store.embedded import NetworkXBackend
+from mechgraph.store.entities import resolve
+from mechgraph.store.neo4j_backend import META_LABEL, Neo4jBackend
+from mechgraph.store.neo4j_load import STAGE_LABEL, STAGE_OWNER, load_into_neo4j, release_lock, try_lock
 from mechgraph.store.queries import run_named, run_query
 
 pytestmark = pytest.mark.neo4j
 
 
 def counts(backend: Neo4jBackend) -> tuple[int, int]:
-    rows = run_query(backend, "MATCH (n:Entity) OPTIONAL MATCH (n)-[r]->(:Entity) RETURN count(DISTINCT n) AS n, count(r) AS r")
+    rows = run_query(backend, "MATCH (n:Entity) OPTIONAL MATCH (n)-[r]->(:Entity) RETURN count(DISTINCT n) AS n, "
+                              "count(r) AS r")
     return rows[0]["n"], rows[0]["r"]
 
 
@@ -31,7 +32,9 @@ def test_load_gives_the_seed_graph_back_property_by_property(loaded_neo4j, seed_
 
 
 def test_labels_and_types_come_from_the_schema(loaded_neo4j):
-    rows = run_query(loaded_neo4j, "MATCH (n:Entity:CellState {id: 'thbs2_caf'})-[r:POLARIZES]->(m:CellState) RETURN m.id AS m, r.refs AS refs, r.dois AS dois")
+    rows = run_query(loaded_neo4j,
+                     "MATCH (n:Entity:CellState {id: 'thbs2_caf'})-[r:POLARIZES]->(m:CellState) RETURN m.id AS m, "
+                     "r.refs AS refs, r.dois AS dois")
     assert rows == [{"m": "spp1_tam", "refs": ["19"], "dois": ["10.1136/gutjnl-2024-333617"]}]
     constraints = run_query(loaded_neo4j, "SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names")
     assert "mechgraph_entity_id" in constraints[0]["names"]
@@ -39,7 +42,7 @@ def test_labels_and_types_come_from_the_schema(loaded_neo4j):
 
 def test_loading_twice_gives_identical_counts(neo4j_conn, seed_graph, loaded_neo4j):
     before = counts(loaded_neo4j)
-    load_graph(seed_graph, neo4j_conn, progress=False)
+    load_into_neo4j(seed_graph, neo4j_conn, progress=False)
     assert counts(loaded_neo4j) == before
 
 
@@ -86,7 +89,8 @@ def test_analysis_graph_is_the_projection_of_the_whole_graph(loaded_neo4j, seed_
         n: {k: a[k] for k in ANALYSIS_NODE_ATTRS if k in a} for n, a in seed_graph.nodes(data=True)
     }
     assert sorted(light.edges(keys=True, data=True)) == sorted(
-        (u, v, k, {x: a[x] for x in ANALYSIS_EDGE_ATTRS if x in a}) for u, v, k, a in seed_graph.edges(keys=True, data=True)
+        (u, v, k, {x: a[x] for x in ANALYSIS_EDGE_ATTRS if x in a}) for u, v, k,
+        a in seed_graph.edges(keys=True, data=True)
     )
 
 
@@ -97,7 +101,8 @@ def test_resolution_and_lookup_match(loaded_neo4j):
         resolve(loaded_neo4j, "x'}) DETACH DELETE n //")
 
 
-@pytest.mark.parametrize("query", ["MATCH (n) DETACH DELETE n", "CREATE (x:Scratch {id: 1})", "MATCH (n:Entity) SET n.name = 'x'"])
+@pytest.mark.parametrize("query", ["MATCH (n) DETACH DELETE n", "CREATE (x:Scratch {id: 1})",
+                                   "MATCH (n:Entity) SET n.name = 'x'"])
 def test_write_queries_are_refused_without_write(loaded_neo4j, seed_graph, query):
     with pytest.raises(QueryError, match="--write"):
         run_query(loaded_neo4j, query)
@@ -125,7 +130,8 @@ def test_syntax_error_is_one_line(loaded_neo4j):
     assert str(e.value).startswith("Cypher syntax error") and "\n" not in str(e.value)
 
 
-@pytest.mark.parametrize("hostile", ["x'}) DETACH DELETE n //", '"; MATCH (n) DETACH DELETE n', "') MATCH (n) DETACH DELETE n //"])
+@pytest.mark.parametrize("hostile", ["x'}) DETACH DELETE n //", '"; MATCH (n) DETACH DELETE n',
+                                     "') MATCH (n) DETACH DELETE n //"])
 def test_injection_through_parameters_changes_nothing(loaded_neo4j, seed_graph, hostile):
     assert run_query(loaded_neo4j, "MATCH (n:Entity {id: $id}) RETURN n.id AS id", {"id": hostile}) == []
     with pytest.raises((UnknownEntity, QueryError)):
@@ -143,7 +149,7 @@ def test_failed_load_leaves_the_previous_graph(neo4j_conn, seed_graph, loaded_ne
         raise RuntimeError("cut off")
 
     with pytest.raises(RuntimeError):
-        load_graph(other, neo4j_conn, progress=False, replace=True, batch_size=10, on_batch=die)
+        load_into_neo4j(other, neo4j_conn, progress=False, replace=True, batch_size=10, on_batch=die)
     assert to_node_link(loaded_neo4j.to_networkx()) == before
 
 
@@ -160,7 +166,7 @@ def test_concurrent_loads_do_not_interleave(neo4j_conn, seed_graph, loaded_neo4j
     def go(g):
         try:
             start.wait()
-            load_graph(g, neo4j_conn, progress=False, replace=True, batch_size=20)
+            load_into_neo4j(g, neo4j_conn, progress=False, replace=True, batch_size=20)
         except Exception as e:  # noqa: BLE001 - collected and checked below
             errors.append(e)
 
@@ -183,7 +189,7 @@ def test_only_one_of_many_racing_loaders_takes_the_lock(neo4j_conn, loaded_neo4j
         start = threading.Barrier(racers)
         won: list[str] = []
 
-        def race(owner: str) -> None:
+        def race(owner: str, start: threading.Barrier = start, won: list[str] = won) -> None:
             with loaded_neo4j.driver.session(database=neo4j_conn.database) as s:
                 start.wait()
                 if try_lock(s, owner):
@@ -233,7 +239,7 @@ def test_a_load_publishes_only_what_it_staged(neo4j_conn, seed_graph, loaded_neo
     """Staged nodes of another load (same ids, written mid-load) are neither linked nor published."""
     driver = loaded_neo4j.driver
     try:
-        load_graph(seed_graph, neo4j_conn, progress=False, batch_size=50,
+        load_into_neo4j(seed_graph, neo4j_conn, progress=False, batch_size=50,
                    on_batch=_stage_intruder(driver, neo4j_conn.database, take_lock=False))
         assert counts(loaded_neo4j) == (seed_graph.number_of_nodes(), seed_graph.number_of_edges())
         assert _staged(loaded_neo4j) == [{"id": "fibroblast", "owner": "intruder"}]
@@ -241,12 +247,13 @@ def test_a_load_publishes_only_what_it_staged(neo4j_conn, seed_graph, loaded_neo
         _clear_intruder(driver, neo4j_conn.database)
 
 
-def test_a_load_that_lost_its_lock_publishes_nothing_and_removes_only_its_own_work(neo4j_conn, seed_graph, loaded_neo4j):
+def test_a_load_that_lost_its_lock_publishes_nothing_and_removes_only_its_own_work(neo4j_conn, seed_graph,
+                                                                                   loaded_neo4j):
     before = to_node_link(loaded_neo4j.to_networkx())
     driver = loaded_neo4j.driver
     try:
         with pytest.raises(LostLock):
-            load_graph(seed_graph, neo4j_conn, progress=False, batch_size=50,
+            load_into_neo4j(seed_graph, neo4j_conn, progress=False, batch_size=50,
                        on_batch=_stage_intruder(driver, neo4j_conn.database, take_lock=True))
         assert _staged(loaded_neo4j) == [{"id": "fibroblast", "owner": "intruder"}]
         assert to_node_link(loaded_neo4j.to_networkx()) == before

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import csv
 import os
-import socket
 import subprocess
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
-from conftest import IN_CI, ROOT, SEEDS, small_graph
 from mechgraph.cli import main
 from mechgraph.errors import ExportError
 from mechgraph.io import export_graph
@@ -20,6 +18,9 @@ from mechgraph.io.neo4j_admin import EMPTY_LISTS, write_neo4j_admin
 from mechgraph.io.neo4j_layout import fingerprint, name_rows
 from mechgraph.store import Connection
 from mechgraph.store.embedded import NetworkXBackend
+from tests.support.checkout import IN_CI, ROOT, SEEDS
+from tests.support.graphs import small_graph
+from tests.support.neo4j import free_port
 
 HOSTILE_TEXT = [
     'quote " inside, and "" doubled',
@@ -61,7 +62,8 @@ def test_files_carry_every_property_typed_and_quoted(tmp_path):
     out = write_neo4j_admin(g, tmp_path / "admin", source="a test")
     files = sorted(p.name for p in out.iterdir())
     assert {"import.sh", "after-import.cypher", "README.txt", "mechgraph-meta.csv", "mechgraph-names.csv"} <= set(files)
-    assert "entities-Gene.csv" in files and "relationships-PROMOTES.csv" in files and "relationships-INHIBITS.csv" in files
+    assert ("entities-Gene.csv" in files and "relationships-PROMOTES.csv" in files
+            and "relationships-INHIBITS.csv" in files)
 
     [a] = [r for r in read_csv(out / "entities-Gene.csv") if r["id:ID(Entity)"] == "a"]
     assert a[":LABEL"] == "Entity\u001fGene"  # ';' and '|' occur in the synonyms, so neither can delimit arrays
@@ -82,7 +84,8 @@ def test_files_carry_every_property_typed_and_quoted(tmp_path):
     assert promotes["n_evidence:long"] == "1" and promotes[f"{EMPTY_LISTS}:string[]"] == "axes"
 
     names = read_csv(out / "mechgraph-names.csv")
-    assert sorted((r["key:string"], r["entity:string"]) for r in names) == sorted((r["key"], r["entity"]) for r in name_rows(g))
+    assert sorted((r["key:string"], r["entity:string"])
+                  for r in names) == sorted((r["key"], r["entity"]) for r in name_rows(g))
     [meta] = read_csv(out / "mechgraph-meta.csv")
     assert meta["fingerprint:string"] == fingerprint(g) and meta["source:string"] == "a test"
     assert meta["nodes:long"] == "3" and meta["edges:long"] == "2"
@@ -130,7 +133,8 @@ def test_an_existing_folder_is_replaced_only_when_it_is_an_earlier_export(tmp_pa
 def test_the_cli_writes_the_folder(tmp_path, capsys):
     assert main(["--seeds", str(SEEDS), "export", "--format", "neo4j-admin", str(tmp_path / "bulk")]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"wrote {tmp_path / 'bulk'}\n(folder export of ") and (tmp_path / "bulk" / "import.sh").is_file()
+    assert (out.startswith(f"wrote {tmp_path / 'bulk'}\n(folder export of ")
+            and (tmp_path / "bulk" / "import.sh").is_file())
     meta = read_csv(tmp_path / "bulk" / "mechgraph-meta.csv")[0]
     assert meta["source:string"] == f"seeds {SEEDS.resolve()}"
     assert main(["export", "--format", "neo4j-admin"]) == 1
@@ -139,19 +143,17 @@ def test_the_cli_writes_the_folder(tmp_path, capsys):
 # --- Neo4j's own import tool, against the real server ---------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def imported_server(folder: Path, home: Path):
     """`scripts/neo4j-local.sh import FOLDER` on a free port and a fresh data dir; returns (uri, stop)."""
     script = ROOT / "scripts" / "neo4j-local.sh"
     env = {**os.environ, "NEO4J_BOLT_PORT": str(free_port()), "MECHGRAPH_NEO4J_HOME": str(home), "NEO4J_HEAP": "1g",
            "NEO4J_PAGECACHE": "128m"}
-    proc = subprocess.run(["bash", str(script), "import", str(folder)], env=env, capture_output=True, text=True, timeout=900)
-    stop = lambda: subprocess.run(["bash", str(script), "stop"], env=env, capture_output=True, timeout=120)  # noqa: E731
+    proc = subprocess.run(["bash", str(script), "import", str(folder)], env=env, capture_output=True, text=True,
+                          timeout=900)
+
+    def stop() -> None:
+        subprocess.run(["bash", str(script), "stop"], env=env, capture_output=True, timeout=120)
+
     if proc.returncode != 0:
         stop()
         msg = f"neo4j-local.sh import failed: {proc.stderr.strip()[-800:]}"
@@ -168,10 +170,10 @@ def exported_json(uri: str, path: Path) -> bytes:
 
 def import_and_compare(g: nx.MultiDiGraph, neo4j_conn: Connection, tmp_path: Path, capsys) -> None:
     from mechgraph.store.neo4j_backend import Neo4jBackend
-    from mechgraph.store.neo4j_load import load_graph
+    from mechgraph.store.neo4j_load import load_into_neo4j
 
     export_graph(g, tmp_path / "bulk", "neo4j-admin", source="test")
-    load_graph(g, neo4j_conn, progress=False, replace=True)
+    load_into_neo4j(g, neo4j_conn, progress=False, replace=True)
     online = exported_json(neo4j_conn.uri, tmp_path / "online.json")
     uri, stop = imported_server(tmp_path / "bulk", tmp_path / "neo4j")
     try:
@@ -211,6 +213,6 @@ def test_hostile_text_survives_the_import_tool(neo4j_conn, tmp_path, capsys):
 @pytest.mark.neo4j
 @pytest.mark.slow
 def test_a_synthetic_graph_of_10k_edges_imports_the_same(neo4j_conn, tmp_path, capsys):
-    from synthetic import synthetic_graph
+    from tests.support.synthetic import synthetic_graph
 
     import_and_compare(synthetic_graph(10_000, seed=3), neo4j_conn, tmp_path, capsys)

@@ -8,16 +8,15 @@ import random
 import networkx as nx
 import pytest
 
-from mechgraph.analysis import semantics as sem
-from mechgraph.analysis.index import MechanismIndex
-from mechgraph.analysis.paths import PathOptions, find_paths
+from mechgraph import edges, schema
+from mechgraph.analysis.bounded import combine_graph, degree_relations, find_paths_in, therapy_effect_in, walk_relations
 from mechgraph.analysis.combine import combine
 from mechgraph.analysis.effects import therapy_effect
-from mechgraph.analysis.regions import combine_graph, degree_relations, find_paths_in, therapy_effect_in, walk_relations
+from mechgraph.analysis.index import MechanismIndex
+from mechgraph.analysis.paths import PathOptions, find_paths
 from mechgraph.store.embedded import NetworkXBackend
 from mechgraph.store.entities import describe
-
-from conftest import small_graph
+from tests.support.graphs import small_graph
 
 SYNTHETIC_EDGES = 10_000
 
@@ -55,7 +54,7 @@ OPTION_VARIANTS = [
     PathOptions(k=8, max_len=4),
     PathOptions(sign="-"),
     PathOptions(max_degree=6, hub_penalty=1.0),
-    PathOptions(support=frozenset(sem.SUPPORTS), min_level="preclinical_in_vivo"),
+    PathOptions(support=frozenset(edges.SUPPORTS), min_level="preclinical_in_vivo"),
     PathOptions(kinds=("cell_type", "cell_state", "cytokine", "gene", "process")),
 ]
 
@@ -75,13 +74,14 @@ def _answers_equal(g: nx.MultiDiGraph, backend, pairs, variants) -> int:
 @pytest.mark.neo4j
 def test_path_on_the_seed_graph_equals_the_embedded_answer(loaded_neo4j, seed_graph):
     kinds = nx.get_node_attributes(seed_graph, "kind")
-    walkable = sorted(n for n, k in kinds.items() if k not in sem.NEVER_WALKED_KINDS)
-    therapies = sorted(n for n in walkable if kinds[n] in sem.THERAPY_KINDS)
+    walkable = sorted(n for n, k in kinds.items() if k not in schema.NEVER_WALKED_KINDS)
+    therapies = sorted(n for n in walkable if kinds[n] in schema.THERAPY_KINDS)
     rng = random.Random(13)
     directed = [("thbs2_caf", "peritoneal_metastasis"), ("nivolumab", "peritoneal_metastasis")]
     directed += [tuple(rng.sample(walkable, 2)) for _ in range(25)]
-    directed = [(s, t) for s, t in directed if kinds[t] not in sem.THERAPY_KINDS]
-    mechanism = [("thbs2_caf", "pd1_antibody")] + [(rng.choice([n for n in walkable if n not in therapies]), rng.choice(therapies))
+    directed = [(s, t) for s, t in directed if kinds[t] not in schema.THERAPY_KINDS]
+    mechanism = [("thbs2_caf", "pd1_antibody")] + [(rng.choice([n for n in walkable if n not in therapies]),
+                                                    rng.choice(therapies))
                                                     for _ in range(10)]
     assert _answers_equal(seed_graph, loaded_neo4j, directed, OPTION_VARIANTS) > 20
     assert _answers_equal(seed_graph, loaded_neo4j, mechanism, OPTION_VARIANTS[:3]) > 10
@@ -114,7 +114,7 @@ def test_show_takes_one_query_and_matches_the_embedded_view(loaded_neo4j, seed_g
 
 @pytest.fixture(scope="module")
 def synthetic_10k():
-    from synthetic import synthetic_graph
+    from tests.support.synthetic import synthetic_graph
 
     return synthetic_graph(SYNTHETIC_EDGES, seed=0)
 
@@ -122,16 +122,16 @@ def synthetic_10k():
 @pytest.fixture
 def neo4j_10k(neo4j_conn, synthetic_10k):
     from mechgraph.store.neo4j_backend import Neo4jBackend
-    from mechgraph.store.neo4j_load import load_graph
+    from mechgraph.store.neo4j_load import load_into_neo4j
 
-    load_graph(synthetic_10k, neo4j_conn, progress=False, replace=True)
+    load_into_neo4j(synthetic_10k, neo4j_conn, progress=False, replace=True)
     backend = Neo4jBackend(neo4j_conn)
     yield backend
     backend.close()
 
 
 def _synthetic_pairs(g: nx.MultiDiGraph):
-    from bench import pick_pairs
+    from benchmarks.embedded import pick_pairs
 
     directed = pick_pairs(g, 0)
     kinds = nx.get_node_attributes(g, "kind")
@@ -172,11 +172,12 @@ def _effects_equal(g: nx.MultiDiGraph, backend, cases) -> int:
 @pytest.mark.neo4j
 def test_effect_on_the_seed_graph_equals_the_embedded_answer(loaded_neo4j, seed_graph):
     kinds = nx.get_node_attributes(seed_graph, "kind")
-    therapies = sorted(n for n, k in kinds.items() if k in sem.THERAPY_KINDS)
-    outcomes = sorted(n for n, k in kinds.items() if k in sem.OUTCOME_KINDS)
+    therapies = sorted(n for n, k in kinds.items() if k in schema.THERAPY_KINDS)
+    outcomes = sorted(n for n, k in kinds.items() if k in schema.OUTCOME_KINDS)
     rng = random.Random(3)
     cases = [("nivolumab", "peritoneal_metastasis"), ("pd1_antibody", "peritoneal_metastasis"),
-             ("catumaxomab", "peritoneal_metastasis")] + [(rng.choice(therapies), rng.choice(outcomes)) for _ in range(10)]
+             ("catumaxomab", "peritoneal_metastasis")] + [(rng.choice(therapies), rng.choice(outcomes))
+                                                          for _ in range(10)]
     assert _effects_equal(seed_graph, loaded_neo4j, cases) > 10
 
 
@@ -184,8 +185,8 @@ def test_effect_on_the_seed_graph_equals_the_embedded_answer(loaded_neo4j, seed_
 def test_effect_on_a_synthetic_graph_equals_the_embedded_answer(neo4j_10k, synthetic_10k):
     g = synthetic_10k
     kinds = nx.get_node_attributes(g, "kind")
-    therapies = sorted(n for n, k in kinds.items() if k in sem.THERAPY_KINDS)
-    outcomes = sorted(n for n, k in kinds.items() if k in sem.OUTCOME_KINDS)
+    therapies = sorted(n for n, k in kinds.items() if k in schema.THERAPY_KINDS)
+    outcomes = sorted(n for n, k in kinds.items() if k in schema.OUTCOME_KINDS)
     rng = random.Random(3)
     cases = [(rng.choice(therapies), rng.choice(outcomes)) for _ in range(8)]
     assert _effects_equal(g, neo4j_10k, cases) >= 10
@@ -198,19 +199,20 @@ def _combinations_equal(g: nx.MultiDiGraph, backend, pairs) -> int:
         want = combine(g, a, b, opts).as_dict()
         backend.fetched = None
         assert combine(combine_graph(backend, a, b, opts), a, b, opts).as_dict() == want, (a, b)
-        compared += sum(len(v) for v in want.values() if isinstance(v, list) and v and isinstance(v[0], dict) and "steps" in v[0])
+        compared += sum(len(v) for v in want.values() if isinstance(v, list) and v and isinstance(v[0], dict)
+                        and "steps" in v[0])
     return compared
 
 
 @pytest.mark.neo4j
 def test_combine_on_both_graphs_equals_the_embedded_answer(loaded_neo4j, seed_graph, neo4j_conn, synthetic_10k):
-    from mechgraph.store.neo4j_load import load_graph
+    from mechgraph.store.neo4j_load import load_into_neo4j
 
     rng = random.Random(8)
     for g in (seed_graph, synthetic_10k):
         if g is synthetic_10k:
-            load_graph(g, neo4j_conn, progress=False, replace=True)
-        therapies = sorted(n for n, k in nx.get_node_attributes(g, "kind").items() if k in sem.THERAPY_KINDS)
+            load_into_neo4j(g, neo4j_conn, progress=False, replace=True)
+        therapies = sorted(n for n, k in nx.get_node_attributes(g, "kind").items() if k in schema.THERAPY_KINDS)
         pairs = [tuple(rng.sample(therapies, 2)) for _ in range(6)]
         if g is seed_graph:
             pairs.append(("nivolumab", "catumaxomab"))
@@ -244,7 +246,7 @@ def test_the_hub_penalty_uses_degrees_in_the_whole_graph_not_in_the_fetched_part
     h's whole-graph degree the longer s -> a -> b -> t ranks first, with the fetched part's it
     would not."""
     from mechgraph.store.neo4j_backend import Neo4jBackend
-    from mechgraph.store.neo4j_load import load_graph
+    from mechgraph.store.neo4j_load import load_into_neo4j
 
     edges = [("s", "promotes", "h", "observational_human"), ("h", "promotes", "t", "observational_human"),
              ("s", "promotes", "a", "observational_human"), ("a", "promotes", "b", "observational_human"),
@@ -253,7 +255,7 @@ def test_the_hub_penalty_uses_degrees_in_the_whole_graph_not_in_the_fetched_part
     g = small_graph(edges)
     want = find_paths(g, "s", "t", PathOptions(k=2)).as_dict()
     assert [[n["id"] for n in p["nodes"]] for p in want["paths"]] == [["s", "a", "b", "t"], ["s", "h", "t"]]
-    load_graph(g, neo4j_conn, progress=False, replace=True)
+    load_into_neo4j(g, neo4j_conn, progress=False, replace=True)
     backend = Neo4jBackend(neo4j_conn)
     try:
         backend.fetched = None
@@ -272,10 +274,10 @@ def test_the_hub_penalty_uses_degrees_in_the_whole_graph_not_in_the_fetched_part
 def test_viz_views_fetch_a_bounded_part_and_draw_the_same_page(neo4j_conn, seed_graph, tmp_path, view):
     from mechgraph.store.embedded import NetworkXBackend
     from mechgraph.store.neo4j_backend import Neo4jBackend
-    from mechgraph.store.neo4j_load import load_graph
+    from mechgraph.store.neo4j_load import load_into_neo4j
     from mechgraph.views import draw
 
-    load_graph(seed_graph, neo4j_conn, progress=False, replace=True)
+    load_into_neo4j(seed_graph, neo4j_conn, progress=False, replace=True)
     neo = Neo4jBackend(neo4j_conn)
     try:
         neo.fetched = None
@@ -293,7 +295,7 @@ def _round_graph() -> nx.MultiDiGraph:
     """A hand-built graph with every new rule: a class with members two levels down, a summary
     edge recording its chain, modifiers, a form, two strata, complexes with a shared part and a
     proposal (all as the seeds will hold them)."""
-    from test_answers import KINDS, graph
+    from tests.test_answers import KINDS, graph
 
     KINDS.update({"tim3": "gene", "gal9": "gene", "vista": "gene", "axl": "gene"})
     g = graph([
@@ -301,22 +303,31 @@ def _round_graph() -> nx.MultiDiGraph:
         ("pembro", "subtype_of", "pd1ab", "expert_statement"), ("catu", "subtype_of", "ip", "expert_statement"),
         ("nivo", "inhibits", "pd1", "expert_statement"), ("pembro", "inhibits", "pd1", "expert_statement"),
         ("pd1", "inhibits", "cd8", "expert_statement"), ("cd8", "kills", "tumour", "expert_statement"),
-        ("tumour", "promotes", "peritoneal_metastasis", "expert_statement"), ("catu", "kills", "tumour", "expert_statement"),
+        ("tumour", "promotes", "peritoneal_metastasis", "expert_statement"),
+        ("catu", "kills", "tumour", "expert_statement"),
         ("catu", "recruits", "accessory", "expert_statement"), ("m2", "subtype_of", "accessory", "expert_statement"),
         ("caf", "polarizes", "spp1_tam", "preclinical_in_vivo", {"chain": ["c3", "c3ar1"], "ref": "19"}),
-        ("caf", "secretes", "c3", "preclinical_in_vivo", {"ref": "19"}), ("c3", "activates", "c3ar1", "preclinical_in_vivo", {"ref": "19"}),
-        ("c3ar1", "polarizes", "spp1_tam", "preclinical_in_vivo", {"ref": "19"}), ("spp1_tam", "inhibits", "cd8", "expert_statement"),
+        ("caf", "secretes", "c3", "preclinical_in_vivo", {"ref": "19"}),
+        ("c3", "activates", "c3ar1", "preclinical_in_vivo", {"ref": "19"}),
+        ("c3ar1", "polarizes", "spp1_tam", "preclinical_in_vivo", {"ref": "19"}),
+        ("spp1_tam", "inhibits", "cd8", "expert_statement"),
         ("spp1_tam", "promotes", "peritoneal_metastasis", "expert_statement"),
         ("c3", "part_of", "c3_c3ar1", "preclinical_in_vivo"), ("c3ar1", "part_of", "c3_c3ar1", "preclinical_in_vivo"),
-        ("axl", "part_of", "c3_c3ar1", "in_vitro"), ("axl", "part_of", "k2", "in_vitro"), ("axl", "promotes", "peritoneal_metastasis", "in_vitro"),
+        ("axl", "part_of", "c3_c3ar1", "in_vitro"), ("axl", "part_of", "k2", "in_vitro"),
+        ("axl", "promotes", "peritoneal_metastasis", "in_vitro"),
         ("paclitaxel", "enhances", "catu", "preclinical_in_vivo"), ("stroma", "impairs", "pd1ab", "expert_statement"),
         ("caf", "promotes", "stroma", "observational_human"), ("rmhtnf", "form_of", "tnf", "expert_statement"),
         ("tnf", "inhibits", "tumour", "expert_statement"),
-        ("exhausted", "characterized_by", "tim3_gal9", "expert_statement"), ("exhausted", "subtype_of", "gc", "expert_statement"),
-        ("excluded", "characterized_by", "stroma", "expert_statement"), ("excluded", "subtype_of", "gc", "expert_statement"),
-        ("gc", "promotes", "peritoneal_metastasis", "observational_human"), ("tim3_gal9", "inhibits", "cd8", "preclinical_in_vivo"),
-        ("tim3", "part_of", "tim3_gal9", "preclinical_in_vivo"), ("gal9", "part_of", "tim3_gal9", "preclinical_in_vivo"),
-        ("vista", "inhibits", "cd8", "preclinical_in_vivo"), ("exhausted", "characterized_by", "vista", "expert_statement"),
+        ("exhausted", "characterized_by", "tim3_gal9", "expert_statement"),
+        ("exhausted", "subtype_of", "gc", "expert_statement"),
+        ("excluded", "characterized_by", "stroma", "expert_statement"),
+        ("excluded", "subtype_of", "gc", "expert_statement"),
+        ("gc", "promotes", "peritoneal_metastasis", "observational_human"),
+        ("tim3_gal9", "inhibits", "cd8", "preclinical_in_vivo"),
+        ("tim3", "part_of", "tim3_gal9", "preclinical_in_vivo"),
+        ("gal9", "part_of", "tim3_gal9", "preclinical_in_vivo"),
+        ("vista", "inhibits", "cd8", "preclinical_in_vivo"),
+        ("exhausted", "characterized_by", "vista", "expert_statement"),
         ("stroma", "inhibits", "cd8", "observational_human"),
         ("nivo", "associated_with", "peritoneal_metastasis", "randomised_trial", {"direction": "none", "ref": "38"}),
     ])
@@ -328,10 +339,10 @@ def _round_graph() -> nx.MultiDiGraph:
 @pytest.fixture
 def neo4j_round(neo4j_conn):
     from mechgraph.store.neo4j_backend import Neo4jBackend
-    from mechgraph.store.neo4j_load import load_graph
+    from mechgraph.store.neo4j_load import load_into_neo4j
 
     g = _round_graph()
-    load_graph(g, neo4j_conn, progress=False, replace=True)
+    load_into_neo4j(g, neo4j_conn, progress=False, replace=True)
     backend = Neo4jBackend(neo4j_conn)
     yield g, backend
     backend.close()
@@ -347,14 +358,16 @@ def test_this_rounds_answers_are_identical_on_neo4j(neo4j_round):
     server = backend.analysis_graph()
     assert server.nodes["c3"]["proposals"] == g.nodes["c3"]["proposals"]
     assert server.edges["caf", "spp1_tam", "polarizes"]["chain"] == ["c3", "c3ar1"]
-    cases = [("caf", "ici"), ("caf", "nivo"), ("m2", "catu"), ("exhausted", "pd1ab"), ("excluded", "pd1ab"), ("cd8", "ip"),
-             ("caf", pm), ("ici", "cd8"), ("rmhtnf", pm), ("exhausted", pm)]
+    cases = [("caf", "ici"), ("caf", "nivo"), ("m2", "catu"), ("exhausted", "pd1ab"), ("excluded", "pd1ab"),
+             ("cd8", "ip"), ("caf", pm), ("ici", "cd8"), ("rmhtnf", pm), ("exhausted", pm)]
     for s, t in cases:
         for opts in (PathOptions(), PathOptions(via=("c3",)), PathOptions(max_len=3)):
             want = find_paths(g, s, t, opts).as_dict()
             assert find_paths_in(backend, s, t, opts).as_dict() == want, (s, t, opts)
-    assert any("chain" in st for p in find_paths(g, "caf", "nivo", PathOptions(via=("c3",))).as_dict()["paths"] for st in p["steps"])
-    assert _effects_equal(g, backend, [("ici", pm), ("nivo", pm), ("pd1ab", pm), ("catu", pm), ("rmhtnf", "tumour")]) > 3
+    assert any("chain" in st for p in find_paths(g, "caf", "nivo", PathOptions(via=("c3",))).as_dict()["paths"]
+               for st in p["steps"])
+    assert _effects_equal(g, backend, [("ici", pm), ("nivo", pm), ("pd1ab", pm), ("catu", pm),
+                                       ("rmhtnf", "tumour")]) > 3
     for a, b in (("ici", "catu"), ("paclitaxel", "catu"), ("pd1ab", "ip")):
         for stratum in (None, "exhausted"):
             want = combine(g, a, b, PathOptions(), stratum=stratum).as_dict()
@@ -364,7 +377,8 @@ def test_this_rounds_answers_are_identical_on_neo4j(neo4j_round):
     for stratum in (None, "exhausted", "excluded"):
         assert rank_targets(server, top=0, permutations=10, stratum=stratum).as_dict() == \
             rank_targets(g, top=0, permutations=10, stratum=stratum).as_dict()
-        assert escape_routes(server, "pd1ab", pm, stratum=stratum).as_dict() == escape_routes(g, "pd1ab", pm, stratum=stratum).as_dict()
+        assert escape_routes(server, "pd1ab", pm,
+                             stratum=stratum).as_dict() == escape_routes(g, "pd1ab", pm, stratum=stratum).as_dict()
 
 
 @pytest.mark.neo4j

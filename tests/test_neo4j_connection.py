@@ -9,8 +9,8 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 import pytest
 
@@ -102,7 +102,8 @@ def test_a_server_that_never_answers_gives_one_line_within_the_timeout(server):
 def test_the_default_timeout_is_a_few_seconds_and_neo4j_timeout_sets_it():
     with socket_server(stay_silent) as port:
         default = mechgraph("--backend", "neo4j", "stats", env={"NEO4J_URI": f"bolt://127.0.0.1:{port}"})
-        from_env = mechgraph("--backend", "neo4j", "stats", env={"NEO4J_URI": f"bolt://127.0.0.1:{port}", "NEO4J_TIMEOUT": "1"})
+        from_env = mechgraph("--backend", "neo4j", "stats",
+                             env={"NEO4J_URI": f"bolt://127.0.0.1:{port}", "NEO4J_TIMEOUT": "1"})
     assert default.returncode == 1 and "within 5 s" in one_error_line(default)
     assert from_env.returncode == 1 and "within 1 s" in one_error_line(from_env)
 

@@ -4,25 +4,23 @@ and a server killed in the middle of a load."""
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
 import threading
 
 import networkx as nx
 import pytest
 
-from conftest import IN_CI, ROOT, SEEDS
-from mechgraph.store import Connection
 from mechgraph.cli import main
 from mechgraph.errors import BackendUnavailable
 from mechgraph.io import to_node_link
+from mechgraph.store import Connection
 from mechgraph.store.neo4j_backend import Neo4jBackend
-from mechgraph.store.neo4j_load import load_graph, wait_until_ready
+from mechgraph.store.neo4j_load import load_into_neo4j, wait_until_ready
+from tests.support.checkout import SEEDS
 
 pytestmark = pytest.mark.neo4j
 
-HOSTILE = ["x'}) DETACH DELETE n //", '"; MATCH (n) DETACH DELETE n', "<img src=x onerror=alert(1)>", "n) DETACH DELETE n RETURN (n"]
+HOSTILE = ["x'}) DETACH DELETE n //", '"; MATCH (n) DETACH DELETE n', "<img src=x onerror=alert(1)>",
+           "n) DETACH DELETE n RETURN (n"]
 
 
 def node_count(conn: Connection) -> int:
@@ -74,46 +72,18 @@ def test_load_from_an_export(neo4j_conn, seed_graph, capsys, tmp_path):
     assert to_node_link(read_graph(again)) == to_node_link(seed_graph)
 
 
-# --- a private server that the test may kill -----------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def private_server(tmp_path, neo4j_conn):
-    """A Neo4j of our own (scripts/neo4j-local.sh) on a free port, so killing it harms no one.
-
-    Asks for `neo4j_conn` so that it runs only where Neo4j tests are enabled (NEO4J_URI set).
-    """
-    script = ROOT / "scripts" / "neo4j-local.sh"
-    env = {**os.environ, "NEO4J_BOLT_PORT": str(free_port()), "MECHGRAPH_NEO4J_HOME": str(tmp_path / "neo4j"), "NEO4J_HEAP": "1g"}
-
-    def ctl(cmd: str) -> str:
-        proc = subprocess.run(["bash", str(script), cmd], env=env, capture_output=True, text=True, timeout=400)
-        if proc.returncode != 0 and cmd == "start":
-            msg = f"cannot start a private Neo4j: {proc.stderr.strip()[-500:]}"
-            if IN_CI:
-                pytest.fail(msg)
-            pytest.skip(msg)
-        return proc.stdout.strip()
-
-    uri = ctl("start")
-    yield Connection(uri=uri), ctl
-    ctl("stop")
+# --- a private server that the test may kill (the `private_server` fixture) --------------------
 
 
 def test_server_killed_mid_load_keeps_previous_graph_and_recovers(private_server, seed_graph):
     conn, ctl = private_server
-    load_graph(seed_graph, conn, progress=False)
+    load_into_neo4j(seed_graph, conn, progress=False)
     before = node_count(conn)
 
     bigger = nx.MultiDiGraph(seed_graph)
     for i in range(3000):
-        bigger.add_node(f"extra_{i}", id=f"extra_{i}", name=f"extra {i}", kind="gene", synonyms=[], xrefs=[], axes=[], caveats=[])
+        bigger.add_node(f"extra_{i}", id=f"extra_{i}", name=f"extra {i}", kind="gene", synonyms=[], xrefs=[],
+                        axes=[], caveats=[])
     batches = {"n": 0}
     killed = threading.Event()
 
@@ -124,24 +94,21 @@ def test_server_killed_mid_load_keeps_previous_graph_and_recovers(private_server
             ctl("kill")
 
     with pytest.raises(BackendUnavailable, match="previous graph is unchanged"):
-        load_graph(bigger, conn, progress=False, replace=True, batch_size=100, on_batch=kill_after_a_few)
+        load_into_neo4j(bigger, conn, progress=False, replace=True, batch_size=100, on_batch=kill_after_a_few)
     assert killed.is_set()
 
     ctl("start")
     wait_until_ready(conn, timeout=120)
     assert node_count(conn) == before  # nothing of the cut-off load was committed
-    load_graph(bigger, conn, progress=False, replace=True)  # after the restart the same load succeeds
+    load_into_neo4j(bigger, conn, progress=False, replace=True)  # after the restart the same load succeeds
     assert node_count(conn) == bigger.number_of_nodes()
 
 
 def test_concurrent_clients_short_run(loaded_neo4j, neo4j_conn):
-    """A short version of scripts/loadtest.py: 16 clients, 3 s, bounded; no error, nothing lost."""
-    import importlib.util
+    """A short version of the load test (benchmarks/loadtest.py): 16 clients, 3 s, bounded; no error, nothing lost."""
+    from benchmarks import loadtest
 
-    spec = importlib.util.spec_from_file_location("loadtest", ROOT / "scripts" / "loadtest.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    r = mod.run(neo4j_conn, clients=16, seconds=3, max_requests=20_000)
+    r = loadtest.run(neo4j_conn, clients=16, seconds=3, max_requests=20_000)
     assert r["errors"] == 0, r["error_samples"]
     assert r["requests"] > 16 and r["nothing_lost"]
     assert all(q["requests"] > 0 for q in r["per_query"].values())

@@ -9,14 +9,16 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from conftest import SEEDS, small_graph
 from mechgraph import __version__
 from mechgraph.cli import main
+from mechgraph.errors import OtherGraphPresent
 from mechgraph.io import read_graph, to_node_link
 from mechgraph.io.neo4j_layout import NAME_LABEL, describe_meta, fingerprint, name_rows
 from mechgraph.store.embedded import NetworkXBackend
-from mechgraph.store.neo4j_load import Contents, OtherGraphPresent, load_graph, refusal
+from mechgraph.store.neo4j_load import Contents, load_into_neo4j, refusal
 from mechgraph.store.queries import run_query
+from tests.support.checkout import SEEDS
+from tests.support.graphs import small_graph
 
 neo4j = pytest.mark.neo4j
 
@@ -108,7 +110,7 @@ def test_every_name_of_every_entity_resolves_as_on_the_embedded_backend(loaded_n
 def test_lookup_finds_ids_by_index_and_every_other_name_by_name_node(loaded_neo4j, neo4j_conn):
     g = small_graph([("abc", "promotes", "MixedCase", "in_vitro"), ("MixedCase", "inhibits", "other", "in_vitro")])
     g.nodes["other"]["synonyms"] = ["ABC", "Mixedcase"]
-    load_graph(g, neo4j_conn, progress=False, replace=True)
+    load_into_neo4j(g, neo4j_conn, progress=False, replace=True)
     embedded = NetworkXBackend(g)
     for text in ("abc", "ABC", "mixedcase", "MIXEDCASE", "MixedCase", "other", "OTHER", "nothing"):
         assert loaded_neo4j.lookup(text) == embedded.lookup(text), text
@@ -168,21 +170,22 @@ def test_a_different_graph_is_refused_and_nothing_changes(loaded_neo4j, neo4j_co
 @neo4j
 def test_nodes_that_are_not_mechgraphs_are_never_overwritten_silently(loaded_neo4j, neo4j_conn, seed_graph):
     wipe(loaded_neo4j)
-    run_query(loaded_neo4j, "CREATE (:Person {name: 'Ada'})-[:KNOWS]->(:Person {name: 'Bob'}), (:Entity {id: 'caf', note: 'mine'})",
+    run_query(loaded_neo4j,
+              "CREATE (:Person {name: 'Ada'})-[:KNOWS]->(:Person {name: 'Bob'}), (:Entity {id: 'caf', note: 'mine'})",
               write=True)
     with pytest.raises(OtherGraphPresent) as e:
-        load_graph(seed_graph, neo4j_conn, progress=False)
+        load_into_neo4j(seed_graph, neo4j_conn, progress=False)
     assert "1 :Entity node with no record of their source" in str(e.value)
     assert "2 nodes that mechgraph did not write (labels Person)" in str(e.value)
     # only the load lock (a :MechGraphMeta node) was added
     assert run_query(loaded_neo4j, "MATCH (n) WHERE NOT n:MechGraphMeta RETURN count(n) AS c") == [{"c": 3}]
     assert run_query(loaded_neo4j, "MATCH (n:Entity) RETURN n.note AS note") == [{"note": "mine"}]
 
-    load_graph(seed_graph, neo4j_conn, progress=False, replace=True)
+    load_into_neo4j(seed_graph, neo4j_conn, progress=False, replace=True)
     assert graph_of(loaded_neo4j) == to_node_link(seed_graph)  # the foreign :Entity node was replaced
     people = run_query(loaded_neo4j, "MATCH (a:Person)-[:KNOWS]->(b:Person) RETURN a.name AS a, b.name AS b")
     assert people == [{"a": "Ada", "b": "Bob"}]  # other nodes are left as they were
-    load_graph(seed_graph, neo4j_conn, progress=False)  # the same graph again: reloads beside them
+    load_into_neo4j(seed_graph, neo4j_conn, progress=False)  # the same graph again: reloads beside them
     assert graph_of(loaded_neo4j) == to_node_link(seed_graph)
     run_query(loaded_neo4j, "MATCH (p:Person) DETACH DELETE p", write=True)
 
@@ -191,7 +194,7 @@ def test_nodes_that_are_not_mechgraphs_are_never_overwritten_silently(loaded_neo
 def test_an_empty_database_loads_without_replace(loaded_neo4j, neo4j_conn):
     wipe(loaded_neo4j)
     g = small_graph([("a", "promotes", "b", "in_vitro"), ("b", "inhibits", "c", "observational_human")])
-    done = load_graph(g, neo4j_conn, progress=False, source="a test graph")
+    done = load_into_neo4j(g, neo4j_conn, progress=False, source="a test graph")
     assert done["replaced"] is None and done["fingerprint"] == fingerprint(g)
     assert loaded_neo4j.graph_info()["source"] == "a test graph"
     assert graph_of(loaded_neo4j) == to_node_link(g)
@@ -206,7 +209,7 @@ def test_a_failed_load_leaves_no_names_of_its_own(loaded_neo4j, neo4j_conn, seed
         raise RuntimeError("cut off")
 
     with pytest.raises(RuntimeError):
-        load_graph(other, neo4j_conn, progress=False, replace=True, batch_size=50, on_batch=die)
+        load_into_neo4j(other, neo4j_conn, progress=False, replace=True, batch_size=50, on_batch=die)
     rows = run_query(loaded_neo4j, f"MATCH (k:{NAME_LABEL}) RETURN count(k) AS c, count(DISTINCT k.load) AS loads")
     assert rows == [{"c": len(list(name_rows(seed_graph))), "loads": 1}]
     assert loaded_neo4j.lookup("extra thing") == []

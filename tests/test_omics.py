@@ -17,11 +17,11 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from conftest import IN_CI, ROOT, small_graph
-
 from mechgraph.cli import main
+from mechgraph.errors import DataError
 from mechgraph.omics import genes as gm
-from mechgraph.omics.errors import DataError
+from tests.support.checkout import IN_CI, ROOT
+from tests.support.graphs import small_graph
 
 
 def need(module: str):
@@ -48,10 +48,11 @@ def seed_genes(seed_graph) -> list[str]:
 def planted(tmp_path_factory, seed_genes) -> Path:
     """2,000 cells in 5 groups; C3 planted in THBS2+ CAF, C3AR1 in SPP1+ TAM (the review's CAF-TAM axis)."""
     need("anndata")
-    from synthetic_omics import write_h5ad
+    from tests.support.synthetic_omics import write_h5ad
 
     p = tmp_path_factory.mktemp("omics") / "planted.h5ad"
-    return write_h5ad(p, 2000, seed_genes, GROUPS, ligand="C3", receptor="C3AR1", sender="THBS2+ CAF", receiver="SPP1+ TAM", seed=3)
+    return write_h5ad(p, 2000, seed_genes, GROUPS, ligand="C3", receptor="C3AR1", sender="THBS2+ CAF",
+                      receiver="SPP1+ TAM", seed=3)
 
 
 def run(argv: list[str], capsys) -> tuple[int, str, str]:
@@ -79,7 +80,8 @@ def test_genes_match_by_hgnc_symbol_then_case_then_synonym():
 def test_lr_pairs_come_from_the_graph_edges(seed_graph):
     pairs = {(p.ligand, p.receptor): p for p in gm.lr_pairs(seed_graph)}
     assert ("c3", "c3ar1") in pairs and pairs[("c3", "c3ar1")].complex == "c3_c3ar1"
-    assert set(pairs[("c3", "c3ar1")].relations) == {"activates"}  # one observation, one edge: C3 activating C3aR1 implies the binding
+    # one observation, one edge: C3 activating C3aR1 implies the binding
+    assert set(pairs[("c3", "c3ar1")].relations) == {"activates"}
     assert ("pdl1", "pd1") in pairs and ("pd1", "pdl1") not in pairs  # oriented by the binds edge
     # every pair is an edge of the graph between molecules
     for (u, v), p in pairs.items():
@@ -126,16 +128,19 @@ def test_mapping_file_problems_name_file_and_line(seed_graph, tmp_path):
 def test_planted_axis_comes_out_on_top(seed_graph, planted):
     from mechgraph.omics.score import OverlayOptions, run_overlay
 
-    ov = run_overlay(seed_graph, planted, groupby="cell_type", options=OverlayOptions(permutations=200, seed=1, progress=False))
+    ov = run_overlay(seed_graph, planted, groupby="cell_type",
+                     options=OverlayOptions(permutations=200, seed=1, progress=False))
     d = ov.as_dict()
     top = d["lr"][0]
-    assert (top["ligand"], top["receptor"], top["sender"], top["receiver"]) == ("c3", "c3ar1", "THBS2+ CAF", "SPP1+ TAM")
+    assert (top["ligand"], top["receptor"], top["sender"],
+            top["receiver"]) == ("c3", "c3ar1", "THBS2+ CAF", "SPP1+ TAM")
     assert top["p_value"] == pytest.approx(1 / 201, abs=1e-6)  # no shuffle reaches it
     assert top["ligand_fraction"] > 0.7 and top["receptor_fraction"] > 0.7 and top["expressed"] is True
     # the same pair between other groups is not specific, and background pairs are not expressed
     others = [r for r in d["lr"] if (r["ligand"], r["receptor"]) == ("c3", "c3ar1") and r is not top]
     assert all(r["receiver"] != "SPP1+ TAM" or r["sender"] != "THBS2+ CAF" for r in others)
-    assert all(r["p_value"] > 0.05 or r["expressed"] is False for r in d["lr"] if (r["ligand"], r["receptor"]) != ("c3", "c3ar1"))
+    assert all(r["p_value"] > 0.05 or r["expressed"] is False for r in d["lr"]
+               if (r["ligand"], r["receptor"]) != ("c3", "c3ar1"))
     pairs = {(p["ligand"], p["receptor"]): p for p in d["pairs"]}
     assert pairs[("c3", "c3ar1")]["rank"] == 1 and pairs[("c3", "c3ar1")]["status"] == "supported"
     assert pairs[("pdl1", "pd1")]["status"] == "silent"
@@ -209,13 +214,15 @@ def test_targets_with_data_raise_the_active_axis_and_say_why(seed_graph, planted
 def test_compare_two_conditions_over_replicate_samples(seed_graph, seed_genes, tmp_path, capsys):
     need("anndata")
     need("scipy")
-    from synthetic_omics import write_h5ad
+    from tests.support.synthetic_omics import write_h5ad
 
     samples = [f"s{i}" for i in range(6)]
     cond = {s: ("responder" if i < 3 else "non_responder") for i, s in enumerate(samples)}
-    p = write_h5ad(tmp_path / "cohort.h5ad", 3000, seed_genes, GROUPS, ligand="C3", receptor="C3AR1", sender="THBS2+ CAF",
+    p = write_h5ad(tmp_path / "cohort.h5ad", 3000, seed_genes, GROUPS, ligand="C3", receptor="C3AR1",
+                   sender="THBS2+ CAF",
                    receiver="SPP1+ TAM", seed=5, samples=samples, planted_in={"s0", "s1", "s2"}, conditions=cond)
-    code, out, err = run(["--seeds", str(ROOT / "seeds"), "targets", "--data", str(p), "--groupby", "cell_type", "--sample", "sample",
+    code, out, err = run(["--seeds", str(ROOT / "seeds"), "targets", "--data", str(p), "--groupby", "cell_type",
+                          "--sample", "sample",
                           "--condition", "condition", "--compare", "responder", "non_responder", "--permutations", "0",
                           "--top", "0", "--json"], capsys)
     assert code == 0, err
@@ -229,7 +236,8 @@ def test_compare_two_conditions_over_replicate_samples(seed_graph, seed_genes, t
     assert by_id["pd1_pdl1"]["p_value"] > 0.01
     assert r["targets"][0]["id"] in {"c3ar1", "c3", "c3_c3ar1", "spp1_tam", "thbs2_caf", "tam", "caf", "macrophage"}
     # one sample per condition is refused: the test needs replicates
-    code, _, err = run(["--seeds", str(ROOT / "seeds"), "targets", "--data", str(p), "--groupby", "cell_type", "--sample", "cell_type",
+    code, _, err = run(["--seeds", str(ROOT / "seeds"), "targets", "--data", str(p), "--groupby", "cell_type",
+                        "--sample", "cell_type",
                         "--condition", "cell_type", "--compare", "SPP1+ TAM", "B cells"], capsys)
     assert code != 0 and "needs at least 2 per condition" in err and len(err.strip().splitlines()) == 1
 
@@ -239,8 +247,8 @@ def test_compare_two_conditions_over_replicate_samples(seed_graph, seed_genes, t
 
 def test_viz_data_colours_nodes_and_edges(planted, tmp_path, capsys):
     out_html = tmp_path / "ov.html"
-    code, out, err = run(["--seeds", str(ROOT / "seeds"), "viz", "-o", str(out_html), "--around", "C3AR1", "--data", str(planted),
-                          "--groupby", "cell_type", "--lr-permutations", "50"], capsys)
+    code, out, err = run(["--seeds", str(ROOT / "seeds"), "viz", "-o", str(out_html), "--around", "C3AR1", "--data",
+                          str(planted), "--groupby", "cell_type", "--lr-permutations", "50"], capsys)
     assert code == 0, err
     page = out_html.read_text(encoding="utf-8")
     data = json.loads(page.split('<script type="application/json" id="mg-data">')[1].split("</script>")[0])
@@ -346,14 +354,14 @@ def test_without_the_extra_the_command_says_how_to_install(planted, tmp_path):
 
 def test_overlay_per_sample(seed_graph, seed_genes, tmp_path):
     need("anndata")
-    from synthetic_omics import write_h5ad
-
     from mechgraph.omics.score import OverlayOptions, run_overlay
+    from tests.support.synthetic_omics import write_h5ad
 
     samples = ["p1", "p2", "p3"]
-    p = write_h5ad(tmp_path / "three.h5ad", 1500, seed_genes, GROUPS, ligand="C3", receptor="C3AR1", sender="THBS2+ CAF",
-                   receiver="SPP1+ TAM", seed=7, samples=samples, planted_in={"p1"})
-    d = run_overlay(seed_graph, p, groupby="cell_type", sample="sample", options=OverlayOptions(permutations=0)).as_dict()
+    p = write_h5ad(tmp_path / "three.h5ad", 1500, seed_genes, GROUPS, ligand="C3", receptor="C3AR1",
+                   sender="THBS2+ CAF", receiver="SPP1+ TAM", seed=7, samples=samples, planted_in={"p1"})
+    d = run_overlay(seed_graph, p, groupby="cell_type", sample="sample",
+                    options=OverlayOptions(permutations=0)).as_dict()
     c3ar1 = d["entities"]["c3ar1"]["by_sample"]
     assert set(c3ar1) == set(samples)
     # planted only in p1: C3AR1 is high in p1's SPP1+ TAM group and background elsewhere

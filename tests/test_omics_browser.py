@@ -12,9 +12,8 @@ import subprocess
 
 import pytest
 
-from conftest import IN_CI, ROOT
-
 from mechgraph.cli import main
+from tests.support.checkout import IN_CI, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +37,8 @@ def test_overlay_page_runs_and_shows_the_data_legend(tmp_path, capsys):
     capsys.readouterr()
     assert code == 0 and page.is_file()
     proc = subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND",
-                           "--virtual-time-budget=15000", "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+                           "--virtual-time-budget=15000", "--dump-dom", page.as_uri()], capture_output=True, text=True,
+                          timeout=120)
     dom = proc.stdout
     assert 'data-ready="1"' in dom  # the page drew
     assert "node fill: expression (0 to 1)" in dom and "thick edges: ligand-receptor activity (lr_mean)" in dom

@@ -17,12 +17,12 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from conftest import IN_CI, ROOT, small_graph
-
 from mechgraph.cli import main
+from mechgraph.errors import DataError
 from mechgraph.omics import genes as gm
-from mechgraph.omics.errors import DataError
 from mechgraph.omics.lr_import import import_omnipath_lr, read_resource
+from tests.support.checkout import IN_CI, ROOT
+from tests.support.graphs import small_graph
 
 SEEDS = ["--seeds", str(ROOT / "seeds")]
 # the graph's checkpoint genes, by HGNC symbol (PD-1, PD-L1, TIM-3, galectin-9, CTLA-4, VISTA)
@@ -65,7 +65,8 @@ def run(argv, capsys):
 
 
 def test_pbmc68k_on_the_gcpm_graph_finds_the_cell_types(pbmc, capsys):
-    code, out, err = run([*SEEDS, "overlay", str(pbmc), "--groupby", "bulk_labels", "--lr-permutations", "100", "--json"], capsys)
+    code, out, err = run([*SEEDS, "overlay", str(pbmc), "--groupby", "bulk_labels", "--lr-permutations", "100",
+                          "--json"], capsys)
     assert code == 0, err
     d = json.loads(out)
     assert d["matrix"] == ".raw.X"  # .X of this file is scaled; LIANA's default, .raw, holds log-normalised counts
@@ -96,18 +97,19 @@ _GRAPH: list[nx.MultiDiGraph] = []
 
 def main_graph() -> nx.MultiDiGraph:
     if not _GRAPH:
-        from mechgraph.curation import load_graph
+        from mechgraph.curation import graph_from_seeds
 
-        _GRAPH.append(load_graph(ROOT / "seeds"))
+        _GRAPH.append(graph_from_seeds(ROOT / "seeds"))
     return _GRAPH[0]
 
 
 def checkpoint_graph() -> nx.MultiDiGraph:
-    """A hand-built graph of checkpoint receptors that pbmc68k measures: LAG3 and its MHC-II and galectin-3 ligands, TIGIT."""
+    """A hand-built graph of checkpoint receptors that pbmc68k measures: LAG3 and its MHC-II and galectin-3 ligands,
+    TIGIT."""
     g = small_graph([("hla_dra", "binds", "lag3", "in_vitro"), ("lgals3", "binds", "lag3", "in_vitro"),
                      ("cd274", "binds", "pdcd1", "in_vitro")])
-    for n, sym in (("hla_dra", "HLA-DRA"), ("lag3", "LAG3"), ("lgals3", "LGALS3"), ("cd274", "CD274"), ("pdcd1", "PDCD1"),
-                   ("tigit", "TIGIT")):
+    for n, sym in (("hla_dra", "HLA-DRA"), ("lag3", "LAG3"), ("lgals3", "LGALS3"), ("cd274", "CD274"),
+                   ("pdcd1", "PDCD1"), ("tigit", "TIGIT")):
         if n not in g:
             g.add_node(n, id=n, name=sym, kind="gene", synonyms=[], xrefs=[])
         g.nodes[n]["xrefs"] = [f"hgnc.symbol:{sym}"]
@@ -145,21 +147,23 @@ def test_activities_agree_with_liana_cellphonedb(pbmc):
 
     from mechgraph.omics.score import OverlayOptions, run_overlay
 
-    pairs = [("HLA-DRA", "LAG3"), ("LGALS3", "LAG3"), ("CD40LG", "CD40"), ("S100A8", "ITGB2"), ("TNFSF13B", "TNFRSF13B"),
-             ("ANXA1", "FPR1")]
+    pairs = [("HLA-DRA", "LAG3"), ("LGALS3", "LAG3"), ("CD40LG", "CD40"), ("S100A8", "ITGB2"),
+             ("TNFSF13B", "TNFRSF13B"), ("ANXA1", "FPR1")]
     g = nx.MultiDiGraph()
     for lig, rec in pairs:
         for s in (lig, rec):
             g.add_node(s, id=s, name=s, kind="gene", xrefs=[f"hgnc.symbol:{s}"], synonyms=[])
         g.add_edge(lig, rec, key="binds", relation="binds", supports=["curator"])
-    ours = pd.DataFrame(run_overlay(g, pbmc, groupby="bulk_labels", options=OverlayOptions(seed=1, progress=False)).as_dict()["lr"])
+    ours = pd.DataFrame(run_overlay(g, pbmc, groupby="bulk_labels",
+                                    options=OverlayOptions(seed=1, progress=False)).as_dict()["lr"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         adata = anndata.read_h5ad(pbmc)
-        li.mt.cellphonedb(adata, groupby="bulk_labels", resource=pd.DataFrame(pairs, columns=["ligand", "receptor"]), use_raw=True,
-                          expr_prop=0.1, n_perms=1000, seed=0, verbose=False)
+        li.mt.cellphonedb(adata, groupby="bulk_labels", resource=pd.DataFrame(pairs, columns=["ligand", "receptor"]),
+                          use_raw=True, expr_prop=0.1, n_perms=1000, seed=0, verbose=False)
     theirs = adata.uns["liana_res"]
-    m = ours.merge(theirs, left_on=["ligand", "receptor", "sender", "receiver"], right_on=["ligand_complex", "receptor_complex", "source", "target"])
+    m = ours.merge(theirs, left_on=["ligand", "receptor", "sender", "receiver"],
+                   right_on=["ligand_complex", "receptor_complex", "source", "target"])
     assert len(m) == len(theirs) > 50  # every interaction LIANA keeps (both sides >= 10%) we score, as expressed
     assert m["expressed"].all()
     assert (m["score"] - m["lr_means"]).abs().max() < 1e-3
@@ -189,7 +193,8 @@ def _lr_graph() -> nx.MultiDiGraph:
     g.add_node("rec3", id="rec3", name="Receptor 3", kind="gene", synonyms=[], xrefs=[])
     for n, sym in (("lig1", "L1"), ("rec1", "R1"), ("lig2", "L2"), ("rec3", "R3")):
         g.nodes[n]["xrefs"] = [f"hgnc.symbol:{sym}"]
-    g.add_edge("lig2", "rec3", key="activates", relation="activates", sign="+", evidence=[], refs=[], supports=["review_text"])
+    g.add_edge("lig2", "rec3", key="activates", relation="activates", sign="+", evidence=[], refs=[],
+               supports=["review_text"])
     return g
 
 
@@ -214,7 +219,8 @@ def test_import_on_a_small_resource_with_known_answers(tmp_path):
     assert d["review_only"][0]["note"] == "listed by cellchatdb, not by the consensus"
     assert d["counts"]["complex_sides_skipped"] == 1 and d["added_edges"] == 1 and d["added_genes"] == 0
     e = r.graph.edges["lig2", "rec1", "binds"]
-    assert e["supports"] == ["database"] and e["refs"] == ["omnipath_consensus", "omnipath_cellchatdb", "omnipath_italk"]
+    assert e["supports"] == ["database"] and e["refs"] == ["omnipath_consensus", "omnipath_cellchatdb",
+                                                           "omnipath_italk"]
     assert [ev["resource"] for ev in e["evidence"]] == ["consensus", "cellchatdb", "italk"]
     assert all(ev["support"] == "database" and ev["level"] == "expert_statement" for ev in e["evidence"])
     # the curated binds edge keeps its own evidence only
@@ -247,7 +253,8 @@ def _file_pairs(path: Path) -> tuple[dict[tuple[str, str], set[str]], set[tuple[
 def test_import_of_the_real_consensus_keeps_curated_edges_and_traces_provenance(resource_file, tmp_path, capsys):
     out = tmp_path / "merged.json"
     report = tmp_path / "conflicts.tsv"
-    code, text, err = run([*SEEDS, "import", "omnipath-lr", "-o", str(out), "--report", str(report), "--neighbours", "--json"], capsys)
+    code, text, err = run([*SEEDS, "import", "omnipath-lr", "-o", str(out), "--report", str(report), "--neighbours",
+                           "--json"], capsys)
     assert code == 0, err
     d = json.loads(text)
     listed, consensus = _file_pairs(resource_file)
@@ -264,7 +271,8 @@ def test_import_of_the_real_consensus_keeps_curated_edges_and_traces_provenance(
     for n in to_node_link(curated)["nodes"]:
         assert nodes[n["id"]] == n
     # every added edge is a consensus pair of the file, with exactly the resources that list it
-    symbol = {n["id"]: x.split(":", 1)[1] for n in merged["nodes"] for x in n.get("xrefs") or [] if x.startswith("hgnc.symbol:")}
+    symbol = {n["id"]: x.split(":", 1)[1] for n in merged["nodes"] for x in n.get("xrefs") or []
+              if x.startswith("hgnc.symbol:")}
     added = [e for e in merged["edges"] if "database" in (e.get("supports") or [])]
     assert len(added) == d["added_edges"] > 0
     for e in added:

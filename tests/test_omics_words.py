@@ -9,8 +9,8 @@ import json
 import numpy as np
 import pytest
 
-from conftest import IN_CI, ROOT
 from mechgraph.cli import main
+from tests.support.checkout import IN_CI, ROOT
 
 SEEDS = str(ROOT / "seeds")
 
@@ -24,7 +24,8 @@ def _h5ad(path, genes, groups, values):
             raise
         pytest.skip("anndata is not installed (pip install -e '.[test,omics,exchange]')")
     n = values.shape[0]
-    obs = pd.DataFrame({"cell_type": pd.Categorical([groups[i % len(groups)] for i in range(n)])}, index=[f"c{i}" for i in range(n)])
+    obs = pd.DataFrame({"cell_type": pd.Categorical([groups[i % len(groups)] for i in range(n)])},
+                       index=[f"c{i}" for i in range(n)])
     anndata.AnnData(X=values.astype(np.float32), obs=obs, var=pd.DataFrame(index=genes)).write_h5ad(path)
     return path
 
@@ -48,7 +49,8 @@ def no_pairs(tmp_path):
 def test_targets_and_overlay_use_one_vocabulary(no_pairs, capsys):
     from mechgraph.omics.score import STATUSES
 
-    ov = json.loads(_run(capsys, "overlay", str(no_pairs), "--groupby", "cell_type", "--lr-permutations", "0", "--json"))
+    ov = json.loads(_run(capsys, "overlay", str(no_pairs), "--groupby", "cell_type", "--lr-permutations",
+                         "0", "--json"))
     assert ov["statuses"] == STATUSES and {m["status"] for m in ov["mechanisms"]} <= set(STATUSES)
     assert {p["status"] for p in ov["pairs"]} == {"not measured"}
     r = json.loads(_run(capsys, "targets", "--data", str(no_pairs), "--groupby", "cell_type", "--lr-permutations", "0",
@@ -74,7 +76,8 @@ def test_no_measurable_pair_gives_a_hint_and_units_are_stated(no_pairs, capsys):
 
 
 def test_a_one_gene_marker_score_is_withheld_unless_asked(no_pairs, capsys):
-    ov = json.loads(_run(capsys, "overlay", str(no_pairs), "--groupby", "cell_type", "--lr-permutations", "0", "--json"))
+    ov = json.loads(_run(capsys, "overlay", str(no_pairs), "--groupby", "cell_type", "--lr-permutations",
+                         "0", "--json"))
     m1 = next(e for e in ov["entities"].values() if e["name"] == "M1 macrophage")
     assert m1["by_group"] == {} and m1["marker_score_withheld"] == {"marker_genes": 1, "minimum": 3}
     assert "M1 macrophage: marker score withheld: 1 marker gene in the data (IL-1beta), fewer than 3" in " ".join(

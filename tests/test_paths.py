@@ -7,10 +7,12 @@ import math
 
 import pytest
 
-from conftest import small_graph
 from mechgraph.analysis.paths import PathOptions, find_paths, signed_paths
-from mechgraph.analysis.semantics import LEVEL_WEIGHT, REFERENCE_TITLE_DISCOUNT, STEP_PENALTY, parse_support
+from mechgraph.analysis.semantics import STEP_PENALTY
+from mechgraph.edges import parse_support
 from mechgraph.errors import MechGraphError
+from mechgraph.schema import LEVEL_WEIGHT, REFERENCE_TITLE_DISCOUNT
+from tests.support.graphs import small_graph
 
 OBS = "observational_human"
 
@@ -66,7 +68,8 @@ def test_hub_penalty_demotes_paths_through_hubs():
 def test_sign_is_searched_not_filtered_after_the_fact():
     edges = [("a", "promotes", f"p{i}", "randomised_trial") for i in range(4)]
     edges += [(f"p{i}", "promotes", "t", "randomised_trial") for i in range(4)]
-    edges += [("a", "inhibits", "q", "in_vitro"), ("q", "promotes", "r", "in_vitro"), ("r", "promotes", "t", "in_vitro")]
+    edges += [("a", "inhibits", "q", "in_vitro"), ("q", "promotes", "r", "in_vitro"),
+              ("r", "promotes", "t", "in_vitro")]
     g = small_graph(edges)
     top = signed_paths(g, "a", "t", k=3)
     assert {p.sign for p in top} == {"+"}  # filtering these would find no '-' path
@@ -79,7 +82,8 @@ def test_via_avoid_kinds_and_max_len():
     kinds = {"proc": "process"}
     g = small_graph([("a", "promotes", "proc", "randomised_trial"), ("proc", "promotes", "t", "randomised_trial"),
                      ("a", "promotes", "g", "in_vitro"), ("g", "promotes", "t", "in_vitro"),
-                     ("a", "promotes", "h", "in_vitro"), ("h", "promotes", "g2", "in_vitro"), ("g2", "promotes", "t", "in_vitro")], kinds)
+                     ("a", "promotes", "h", "in_vitro"), ("h", "promotes", "g2", "in_vitro"),
+                     ("g2", "promotes", "t", "in_vitro")], kinds)
     assert chain_ids(signed_paths(g, "a", "t", k=1)[0]) == ["a", "proc", "t"]
     assert chain_ids(signed_paths(g, "a", "t", k=1, kinds=("gene",))[0]) == ["a", "g", "t"]
     assert chain_ids(signed_paths(g, "a", "t", k=1, avoid=("proc", "g"))[0]) == ["a", "h", "g2", "t"]
@@ -92,7 +96,8 @@ def test_via_avoid_kinds_and_max_len():
 def test_answers_do_not_depend_on_the_order_edges_were_stored():
     edges = [("s", "promotes", "zeta", OBS), ("zeta", "promotes", "t", OBS), ("s", "promotes", "alpha", OBS),
              ("alpha", "promotes", "t", OBS), ("s", "activates", "alpha", OBS)]
-    answers = {tuple(tuple(chain_ids(p)) + tuple(s.relation for s in p.steps) for p in signed_paths(small_graph(list(order)), "s", "t", k=3))
+    answers = {tuple(tuple(chain_ids(p)) + tuple(s.relation for s in p.steps)
+                     for p in signed_paths(small_graph(list(order)), "s", "t", k=3))
                for order in itertools.permutations(edges)}
     assert len(answers) == 1
 
@@ -150,7 +155,8 @@ def test_outcomes_and_clinical_associations_are_kept_apart_from_mechanisms():
     assert chain_ids(assoc) == ["caf2", "tme", "cls"] and assoc.sign == "-"  # lowers the efficacy of the drug's class
     d = answer.as_dict()
     assert set(d) >= {"paths", "shared_outcomes", "associations"}
-    assert all({"source", "target", "relation", "sign", "refs", "level", "support", "direction"} <= set(s) for s in d["shared_outcomes"][0]["steps"])
+    assert all({"source", "target", "relation", "sign", "refs", "level", "support", "direction"} <= set(s)
+               for s in d["shared_outcomes"][0]["steps"])
 
 
 def test_edges_into_a_therapy_are_never_mechanism_steps():
@@ -174,7 +180,7 @@ def test_options_are_checked():
 def test_a_meeting_is_never_reached_by_membership_alone():
     # treg and cd8 are both T cells; raising CD8+ T cells does not make the treg "work with" the drug at "T cell"
     kinds = {"drug": "therapy", "cd8": "cell_type", "treg": "cell_type", "t_cell": "cell_type"}
-    g = small_graph([("drug", "activates", "cd8", OBS), ("cd8", "subtype_of", "t_cell", OBS), ("treg", "subtype_of", "t_cell", OBS),
-                     ("treg", "inhibits", "cd8", OBS)], kinds)
+    g = small_graph([("drug", "activates", "cd8", OBS), ("cd8", "subtype_of", "t_cell", OBS),
+                     ("treg", "subtype_of", "t_cell", OBS), ("treg", "inhibits", "cd8", OBS)], kinds)
     answer = find_paths(g, "treg", "drug")
     assert [(p.meeting["id"], p.relation) for p in answer.paths] == [("cd8", "against")]

@@ -5,16 +5,11 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import sys
 
 import pytest
 
-from conftest import IN_CI, ROOT
-
-spec = importlib.util.spec_from_file_location("readme_examples", ROOT / "scripts" / "readme_examples.py")
-readme_examples = importlib.util.module_from_spec(spec)
-sys.modules["readme_examples"] = readme_examples  # dataclasses look their module up
-spec.loader.exec_module(readme_examples)
+from tests.support import readme_examples
+from tests.support.checkout import IN_CI, ROOT
 
 # examples that need an optional extra: (pattern in the command, extra, a module it installs)
 EXTRAS = [
@@ -53,7 +48,8 @@ def test_readme_example(ex, scratch_project, request):
             pytest.skip(f"needs the {extra} extra (pip install -e '.[{extra}]'); CI installs it")
     code, actual = readme_examples.run(ex, scratch_project)
     diff = readme_examples.compare(ex, code, actual)
-    assert diff is None, f"README.md:{ex.line}: `{ex.command}`: {diff} (scripts/readme_examples.py --update rewrites it)"
+    fix = "python -m tests.support.readme_examples --update rewrites it"
+    assert diff is None, f"README.md:{ex.line}: `{ex.command}`: {diff} ({fix})"
 
 
 def test_the_checker_catches_a_difference(scratch_project):

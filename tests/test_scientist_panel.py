@@ -15,7 +15,7 @@ from mechgraph.analysis.combine import combine, escape_routes
 from mechgraph.analysis.effects import therapy_effect
 from mechgraph.analysis.paths import PathOptions, find_paths
 from mechgraph.analysis.targets import rank_targets
-from mechgraph.explain import combination_text, effect_text, path_text, targets_text
+from mechgraph.cli.answers_text import combination_text, effect_text, path_text, targets_text
 from mechgraph.store.embedded import NetworkXBackend
 from mechgraph.store.entities import resolve
 
@@ -189,7 +189,8 @@ def test_the_two_strata_answer_differently_where_the_review_says_they_differ(see
     for x, a in answers.items():
         shown = a["paths"] + a["associations"] + a["shared_outcomes"]
         assert shown, x
-        assert all(path_ids(p)[1] in features(seed_graph, x) for p in shown if path_ids(p)[0] == x and len(p["nodes"]) > 1)
+        assert all(path_ids(p)[1] in features(seed_graph, x) for p in shown if path_ids(p)[0] == x
+                   and len(p["nodes"]) > 1)
     named_ex = {n for p in answers[exhausted]["paths"] + answers[exhausted]["associations"] for n in chain_ids(p)}
     assert named_ex & {"tim3", "galectin9", "tim3_galectin9", "vista", "tgfb", "t_cell_exhaustion"}
 
@@ -301,7 +302,8 @@ def test_immune_checkpoint_blockade_answers_through_its_members(seed_graph, ask)
     assert a["paths"][0]["meeting"]["id"] == ask("CD8+ T cell")
     e = effect(seed_graph, icb)
     assert e["decided_by"] and (e["lowering"] or e["results"])
-    assert any(p.get("through", {}).get("from") for p in e["lowering"] + e["raising"]) or any(not r["own"] for r in e["results"])
+    assert any(p.get("through", {}).get("from")
+               for p in e["lowering"] + e["raising"]) or any(not r["own"] for r in e["results"])
 
 
 # 16 ---------------------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mechgraph.errors import SeedError
 from mechgraph.curation.seeds import read_seeds, validate
+from mechgraph.errors import SeedError
 
 MINIMAL = {
     "references.yaml": """\
@@ -109,7 +109,8 @@ def test_duplicate_entity_id(tmp_path):
 
 
 def test_unknown_kind_and_unknown_field(tmp_path):
-    text = MINIMAL["entities.yaml"].replace("kind: cell_state\n    name: tumour", "kind: cel_state\n    nmae: x\n    name: tumour")
+    text = MINIMAL["entities.yaml"].replace("kind: cell_state\n    name: tumour",
+                                            "kind: cel_state\n    nmae: x\n    name: tumour")
     out = problems(tmp_path, **{"entities.yaml": text})
     assert any("unknown entity kind 'cel_state' (did you mean cell_state" in p for p in out), out
     assert any("unknown field 'nmae' in an entity" in p for p in out), out
@@ -124,7 +125,8 @@ def test_bad_curie_and_doi(tmp_path):
 
 
 def test_summary_must_be_english(tmp_path):
-    out = problems(tmp_path, **{"edges.yaml": MINIMAL["edges.yaml"].replace("CAFs recruit macrophages.", "CAF募集巨噬细胞")})
+    chinese = MINIMAL["edges.yaml"].replace("CAFs recruit macrophages.", "CAF募集巨噬细胞")
+    out = problems(tmp_path, **{"edges.yaml": chinese})
     assert any("must be in English" in p for p in out), out
 
 

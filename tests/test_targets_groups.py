@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import math
 
-from conftest import small_graph
-from mechgraph.analysis.targets import complex_groups, influence_table, outcome_reach, rank_targets
 from mechgraph.analysis.index import mechanism_index
-from mechgraph.explain import targets_text
+from mechgraph.analysis.targets import complex_groups, influence_table, outcome_reach, rank_targets
+from mechgraph.cli.answers_text import targets_text
+from tests.support.graphs import small_graph
 
 PM = "peritoneal_metastasis"
 OBS, MOUSE = "observational_human", "preclinical_in_vivo"
@@ -25,7 +25,8 @@ def graph():
         ("drug", "inhibits", "c3ar1", OBS), ("lone", "promotes", PM, OBS),
     ], KINDS)
     g.add_node("trial", id="trial", name="T", kind="clinical_trial", phase="II")
-    g.add_edge("drug", "trial", key="tested_in", relation="tested_in", sign="=", evidence=[{"ref": "1", "level": OBS}], refs=["1"])
+    g.add_edge("drug", "trial", key="tested_in", relation="tested_in", sign="=",
+               evidence=[{"ref": "1", "level": OBS}], refs=["1"])
     return g
 
 
@@ -41,7 +42,8 @@ def test_a_complex_and_its_parts_are_one_candidate_named_by_the_complex():
     assert [p["id"] for p in c.parts] == ["c3", "c3ar1"]
     # its influence is the best of its own and its parts' (C3AR1 -> TAM -> PM beats C3 -> C3AR1 -> ...)
     index = mechanism_index(g, hub_penalty=0.5)
-    [table] = influence_table(index, {index.node(PM): outcome_reach(index, index.node(PM), index.constraints())}).values()
+    reach = outcome_reach(index, index.node(PM), index.constraints())
+    [table] = influence_table(index, {index.node(PM): reach}).values()
     alone = {n: float(table[:, index.node(n)].max()) for n in ("c3", "c3ar1", "c3_c3ar1")}
     assert alone["c3ar1"] > alone["c3"] > 0 and alone["c3_c3ar1"] == 0  # C3 acts through C3AR1
     assert math.isclose(c.influence, alone["c3ar1"])
@@ -64,7 +66,8 @@ def test_a_part_of_two_complexes_ranks_on_its_own_and_both_complexes_say_so():
     assert {index.ids[p]: [index.ids[c] for c in cs] for p, cs in shared.items()} == {"axl": ["gas6_axl", "k2"]}
     r = ranked(g)
     assert "axl" in r and "gas6" not in r
-    assert [sp["id"] for sp in r["gas6_axl"].shared_parts] == ["axl"] and [sp["id"] for sp in r["k2"].shared_parts] == ["axl"]
+    assert ([sp["id"] for sp in r["gas6_axl"].shared_parts] == ["axl"]
+            and [sp["id"] for sp in r["k2"].shared_parts] == ["axl"])
     assert "AXL is also part of K2 and ranks on its own" in " ".join(targets_text(
         rank_targets(g, top=0, permutations=0, outcomes=(PM,)).as_dict()).split())
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from cdp import Browser, PageRun, non_white_fraction  # scripts/, on sys.path through conftest
-from conftest import IN_CI
-from mechgraph.curation import load_graph
+from mechgraph.curation import graph_from_seeds
 from mechgraph.viz import select_subgraph, write_html
+from tests.support.cdp import Browser, PageRun, non_white_fraction
+from tests.support.checkout import IN_CI
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +34,8 @@ HOSTILE_IMG = "<img src=x onerror=alert(1)>"
 HOSTILE_SCRIPT = "</script><script>window.__pwned=1</script>"
 
 # --------------------------------------------------------------------------------------------
-# The browser: Debian's chromium over the DevTools pipe (scripts/cdp.py, shared with
-# scripts/screenshots.py)
+# The browser: Debian's chromium over the DevTools pipe (tests/support/cdp.py, shared with
+# tests/support/screenshots.py)
 # --------------------------------------------------------------------------------------------
 
 
@@ -72,7 +72,7 @@ def browser(chromium: str):
 
 @pytest.fixture(scope="module")
 def seed_graph() -> nx.MultiDiGraph:
-    return load_graph(SEEDS)
+    return graph_from_seeds(SEEDS)
 
 
 PATH = [
@@ -260,7 +260,8 @@ def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
     out = []
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
-            if a["x0"] < b["x1"] - 0.5 and b["x0"] < a["x1"] - 0.5 and a["y0"] < b["y1"] - 0.5 and b["y0"] < a["y1"] - 0.5:
+            if (a["x0"] < b["x1"] - 0.5 and b["x0"] < a["x1"] - 0.5 and a["y0"] < b["y1"] - 0.5
+                and b["y0"] < a["y1"] - 0.5):
                 out.append((a["text"], b["text"]))
     return out
 
@@ -286,12 +287,13 @@ def test_labels_do_not_overlap_at_the_default_zoom(browser, tmp_path, view):
         assert line >= 12  # readable at the default zoom (tests/test_viz_routes.py measures every label's size)
         if view == "path":
             from mechgraph.analysis.paths import find_paths
-            from mechgraph.curation import load_graph
+            from mechgraph.curation import graph_from_seeds
 
-            answer = find_paths(load_graph(SEEDS), "thbs2_caf", "pd1_antibody")
+            answer = find_paths(graph_from_seeds(SEEDS), "thbs2_caf", "pd1_antibody")
             steps = [b for b in boxes if b["kind"] == "relation"]
             drawn_paths = answer.paths + answer.associations[:1]  # and the modifier the verdict names
-            assert steps and {b["text"] for b in steps} == {s.relation.replace("_", " ") for p in drawn_paths for s in p.steps}
+            labels = {s.relation.replace("_", " ") for p in drawn_paths for s in p.steps}
+            assert steps and {b["text"] for b in steps} == labels
         # labels are whole names, wrapped: no ellipsis anywhere
         assert not any("\u2026" in b["text"] for b in boxes)
     finally:
@@ -313,9 +315,11 @@ def test_chinese_names_render(browser, tmp_path):
         width = run.eval("(() => { const c = document.createElement('canvas').getContext('2d');"
                          " c.font = '14px system-ui, sans-serif'; return c.measureText('腹膜转移').width; })()")
         tofu = run.eval("(() => { const c = document.createElement('canvas').getContext('2d');"
-                        " c.font = '14px system-ui, sans-serif'; return c.measureText('\\uFFFF\\uFFFE\\uFFFD\\uFFFF').width; })()")
+                        " c.font = '14px system-ui, sans-serif'; return "
+                        "c.measureText('\\uFFFF\\uFFFE\\uFFFD\\uFFFF').width; })()")
         if width == tofu:
-            reason = "chromium has no CJK font here (Chinese glyphs measure as the missing-glyph box); install fonts-noto-cjk"
+            reason = ("chromium has no CJK font here (Chinese glyphs measure as the missing-glyph box); install "
+                      "fonts-noto-cjk")
             if IN_CI:
                 pytest.fail(reason)
             pytest.skip(reason)
@@ -353,8 +357,10 @@ def test_notebook_pictures_share_one_vis_network(browser, seed_graph, tmp_path, 
         assert drawn == ["1", "1"]
         assert run.eval("typeof window.vis.Network") == "function"
         assert run.eval("document.querySelectorAll('script[data-mechgraph]').length") == 1
-        assert run.eval("[...document.querySelectorAll('iframe')].map(f => f.contentDocument.querySelectorAll('canvas').length)") == [1, 1]
-        assert run.eval("window.__pwned === undefined && [...document.querySelectorAll('iframe')].every(f => f.contentWindow.__pwned === undefined)")
+        assert run.eval("[...document.querySelectorAll('iframe')].map(f => "
+                        "f.contentDocument.querySelectorAll('canvas').length)") == [1, 1]
+        assert run.eval("window.__pwned === undefined && [...document.querySelectorAll('iframe')].every(f => "
+                        "f.contentWindow.__pwned === undefined)")
     finally:
         run.close()
 

@@ -15,14 +15,15 @@ import re
 import networkx as nx
 import pytest
 
-from conftest import SEEDS, ev
+from mechgraph.analysis.paths import PathAnswer, SignedPath, find_paths
 from mechgraph.cli import cli, main
 from mechgraph.errors import MechGraphError
 from mechgraph.store.embedded import NetworkXBackend
+from mechgraph.views import default_name, draw, path_title
 from mechgraph.viz import frames, layout, render_html, select_subgraph
 from mechgraph.viz.scene import page_data
-from mechgraph.analysis.paths import PathAnswer, SignedPath, find_paths
-from mechgraph.views import default_name, draw, path_title
+from tests.support.checkout import SEEDS
+from tests.support.graphs import ev
 
 MAP_KINDS = ["cell_type", "cell_state", "gene", "complex", "mirna", "cytokine", "chemical", "process", "disease",
              "phenotype", "therapy", "therapy_class"]
@@ -34,7 +35,8 @@ def data_of(page: str) -> dict:
 
 
 def rects(d: dict) -> list[tuple[float, float, float, float]]:
-    return [(n["x"] - n["box"][0] / 2, n["y"] - n["size"], n["x"] + n["box"][0] / 2, n["y"] + n["box"][1]) for n in d["nodes"]]
+    return [(n["x"] - n["box"][0] / 2, n["y"] - n["size"], n["x"] + n["box"][0] / 2, n["y"] + n["box"][1])
+            for n in d["nodes"]]
 
 
 def graph_with_support() -> nx.MultiDiGraph:
@@ -44,7 +46,8 @@ def graph_with_support() -> nx.MultiDiGraph:
                           ("e", "phenotype", [])]:
         g.add_node(n, id=n, name=f"node {n}", kind=kind, synonyms=[], xrefs=[], axes=axes, caveats=[])
     for u, rel, v, supports in [("a", "promotes", "b", ["review_text"]), ("b", "inhibits", "c", ["curator"]),
-                                ("c", "promotes", "d", ["hypothesis"]), ("d", "promotes", "e", ["curator", "review_text"])]:
+                                ("c", "promotes", "d", ["hypothesis"]),
+                                ("d", "promotes", "e", ["curator", "review_text"])]:
         records = []
         for i, sup in enumerate(supports):
             rec = ev(str(i + 1), "in_vitro")[0]
@@ -64,7 +67,8 @@ def graph_with_support() -> nx.MultiDiGraph:
 def test_labels_wrap_and_are_never_cut():
     assert layout.wrap_label("THBS2+ cancer-associated fibroblast") == ["THBS2+ cancer-", "associated", "fibroblast"]
     assert layout.wrap_label("PD-1") == ["PD-1"]
-    assert layout.wrap_label("VEGFR1 and PD-L1 dual-target CAR-T cells", 16) == ["VEGFR1 and PD-L1", "dual-target", "CAR-T cells"]
+    assert layout.wrap_label("VEGFR1 and PD-L1 dual-target CAR-T cells",
+                             16) == ["VEGFR1 and PD-L1", "dual-target", "CAR-T cells"]
     assert layout.wrap_label("TIM-3/galectin-9/CEACAM1/HMGB1", 16) == ["TIM-3/galectin-", "9/CEACAM1/HMGB1"] or all(
         len(x) <= 16 for x in layout.wrap_label("TIM-3/galectin-9/CEACAM1/HMGB1", 16))
     word = "immunosuppressiveness"
@@ -94,7 +98,8 @@ def test_map_of_the_seed_graph_has_no_overlapping_boxes(seed_graph):
     assert boxes_ and len({f["title"] for f in boxes_}) == len(boxes_)
     for i, f in enumerate(boxes_):  # frames tile the canvas without overlapping
         for g2 in boxes_[i + 1:]:
-            assert not (f["x"] < g2["x"] + g2["w"] and g2["x"] < f["x"] + f["w"] and f["y"] < g2["y"] + g2["h"] and g2["y"] < f["y"] + f["h"])
+            assert not (f["x"] < g2["x"] + g2["w"] and g2["x"] < f["x"] + f["w"] and f["y"] < g2["y"] + g2["h"]
+                        and g2["y"] < f["y"] + f["h"])
     titles = {f["title"].replace("\n", " ") for f in boxes_}
     assert "CAF-TAM axis" in titles and "Disease and outcomes" in titles
     # every node sits inside its group's frame
@@ -192,7 +197,8 @@ def two_way_graph() -> nx.MultiDiGraph:
     """d inhibits and targets t (one red line), p promotes and inhibits t (two lines), t binds d
     back (a line of its own the other way), and three more inhibitors of t."""
     g = nx.MultiDiGraph(axes={})
-    for n, kind in [("d", "therapy"), ("p", "gene"), ("t", "gene"), ("x1", "therapy"), ("x2", "therapy"), ("x3", "therapy")]:
+    for n, kind in [("d", "therapy"), ("p", "gene"), ("t", "gene"), ("x1", "therapy"), ("x2", "therapy"),
+                    ("x3", "therapy")]:
         g.add_node(n, id=n, name=f"node {n}", kind=kind, synonyms=[], xrefs=[], axes=[])
     for u, rel, v in [("d", "inhibits", "t"), ("d", "targets", "t"), ("p", "promotes", "t"), ("p", "inhibits", "t"),
                       ("t", "binds", "d"), ("x1", "inhibits", "t"), ("x2", "inhibits", "t"), ("x3", "inhibits", "t")]:
@@ -218,9 +224,10 @@ def test_edges_between_two_nodes_share_a_line_unless_their_signs_disagree():
 def test_a_neighbourhood_is_layered_and_hubs_pale_only_on_the_map(seed_graph):
     # drugs that act on a target and are members of a class that acts on it too: the class's
     # column is between them and the target, so their own lines pass it
-    from conftest import small_graph
+    from tests.support.graphs import small_graph
 
-    g = small_graph([("d1", "inhibits", "t", "in_vitro"), ("d2", "inhibits", "t", "in_vitro"), ("cls", "inhibits", "t", "in_vitro"),
+    g = small_graph([("d1", "inhibits", "t", "in_vitro"), ("d2", "inhibits", "t", "in_vitro"),
+                     ("cls", "inhibits", "t", "in_vitro"),
                      ("d1", "subtype_of", "cls", "expert_statement"), ("d2", "subtype_of", "cls", "expert_statement")],
                     {"d1": "therapy", "d2": "therapy", "cls": "therapy_class", "t": "gene"})
     sub = select_subgraph(g, around="t", depth=1)
@@ -242,9 +249,9 @@ def test_a_neighbourhood_is_layered_and_hubs_pale_only_on_the_map(seed_graph):
 
 @pytest.fixture(scope="module")
 def backend():
-    from mechgraph.curation import load_graph
+    from mechgraph.curation import graph_from_seeds
 
-    return NetworkXBackend(load_graph(SEEDS))
+    return NetworkXBackend(graph_from_seeds(SEEDS))
 
 
 def test_views_are_named_and_titled_by_names(backend, tmp_path, monkeypatch):
@@ -256,7 +263,8 @@ def test_views_are_named_and_titled_by_names(backend, tmp_path, monkeypatch):
     answer = find_paths(backend.to_networkx(), "thbs2_caf", "pd1_antibody")
     assert d.title == path_title(answer) and "best path" not in d.title  # titled by the verdict of `path`
     d = draw(backend)
-    on_map = sum(1 for _, a in backend.to_networkx().nodes(data=True) if a.get("kind") not in ("publication", "clinical_trial"))
+    on_map = sum(1 for _, a in backend.to_networkx().nodes(data=True)
+                 if a.get("kind") not in ("publication", "clinical_trial"))
     assert d.path.name == "mechgraph-map.html" and d.nodes == on_map > 140  # no publications, no trials on the map
     kinds = {n["kind"] for n in data_of(d.path.read_text(encoding="utf-8"))["nodes"]}
     assert "publication" not in kinds and "clinical_trial" not in kinds
@@ -277,10 +285,12 @@ def test_viz_path_searches_like_path(backend, tmp_path):
         ids = [backend.lookup(x)[0] for x in ends]
         answer = find_paths(backend.to_networkx(), *ids)
         # the meetings (or directed paths), and the efficacy modifier the verdict names
-        expected = {(s.source, s.target, s.relation) for p in answer.paths + answer.associations[:1] for s in p.steps}
+        expected = {(s.source, s.target, s.relation) for p in answer.paths + answer.associations[:1]
+                    for s in p.steps}
         assert drawn == expected and expected
     # no directed path: an error that says so, never a silent undirected search
-    with pytest.raises(MechGraphError, match=r"no path from gastric cancer to THBS2\+ cancer-associated fibroblast within 6 steps"):
+    with pytest.raises(MechGraphError,
+                       match=r"no path from gastric cancer to THBS2\+ cancer-associated fibroblast within 6 steps"):
         draw(backend, tmp_path / "q.html", path=("gastric cancer", "thbs2_caf"))
 
 
@@ -296,7 +306,8 @@ def test_viz_command_default_output_and_support_option(capsys, tmp_path, monkeyp
     monkeypatch.chdir(tmp_path)
     code = main(["--seeds", str(SEEDS), "viz"])
     out, err = capsys.readouterr()
-    assert code == 0 and re.match(r"wrote mechgraph-map\.html \(GCPM immunology mechanism map: 1[0-9][0-9] nodes", out), out
+    assert code == 0 and re.match(r"wrote mechgraph-map\.html \(GCPM immunology mechanism map: 1[0-9][0-9] "
+                                  r"nodes", out), out
     assert (tmp_path / "mechgraph-map.html").is_file()
     code = main(["--seeds", str(SEEDS), "viz", "--support", "review_text,gossip"])
     _, err = capsys.readouterr()
@@ -349,7 +360,8 @@ def test_path_titles_state_the_verdict():
     assert "against" in t and "CD8+ T cell" in t and "best path" not in t
     assert "effector" in path_title(_answer("mechanism", [_meeting("entity A", "effector")]))
     assert "target" in path_title(_answer("mechanism", [_meeting("entity A", "target")]))
-    shared = path_title(_answer("mechanism", shared=[_meeting("poor survival", "against"), _meeting("metastasis", "with")]))
+    shared = path_title(_answer("mechanism",
+                                shared=[_meeting("poor survival", "against"), _meeting("metastasis", "with")]))
     assert shared.startswith("entity A and drug T: no mechanistic meeting point, only shared outcomes")
     assert "poor survival" in shared and "metastasis" in shared
     assoc = path_title(_answer("mechanism", assoc=[_path("-")]))
@@ -364,7 +376,7 @@ def test_path_titles_state_the_verdict():
 def test_a_path_picture_never_claims_paths_that_path_does_not_find(backend, tmp_path):
     """`path "M2 macrophage" nivolumab` finds no mechanistic meeting point: the picture says so
     (and draws the shared outcomes it found), as the text answer does."""
-    from mechgraph.explain import path_text
+    from mechgraph.cli.answers_text import path_text
 
     g = backend.to_networkx()
     answer = find_paths(g, "m2_tam", "nivolumab")

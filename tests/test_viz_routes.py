@@ -21,8 +21,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from cdp import Browser, PageRun, crossings, decode_png, label_boxes, non_white_fraction, overlapping
 from mechgraph.cli import main
+from tests.support.cdp import Browser, PageRun, crossings, decode_png, label_boxes, non_white_fraction, overlapping
 
 pytestmark = pytest.mark.browser
 
@@ -106,10 +106,11 @@ def heads_into(run: PageRun, node: str) -> int:
 def _busiest_target(min_edges: int = 10) -> tuple[str, str]:
     """The (id, name) of the seed entity with the most edges into it, when it has at least
     `min_edges`: the neighbourhood where heads would pile up."""
-    from mechgraph.curation import load_graph
+    from mechgraph.curation import graph_from_seeds
 
-    g = load_graph(SEEDS)
-    node, n = max(((v, g.in_degree(v)) for v in g.nodes if g.nodes[v].get("kind") not in ("publication", "clinical_trial")),
+    g = graph_from_seeds(SEEDS)
+    node, n = max(((v, g.in_degree(v)) for v in g.nodes
+                   if g.nodes[v].get("kind") not in ("publication", "clinical_trial")),
                   key=lambda x: (x[1], x[0]))
     if n < min_edges:
         pytest.skip(f"no seed entity has {min_edges} edges into it")
@@ -125,11 +126,13 @@ def test_neighbourhood_lines_carry_their_relation_and_heads_do_not_pile_up(brows
         labelled = {s["id"] for s in json.loads(run.eval("JSON.stringify(mechgraphRelationLabels())"))}
         trunk_of = {m: t for t, ln in lines.items() for m in ln.get("trunk") or []}
         touching = [ln for ln in data["links"] if hub in (ln["from"], ln["to"])]
-        unlabelled = [ln["id"] for ln in touching if ln["id"] not in labelled and trunk_of.get(ln["id"]) not in labelled]
+        unlabelled = [ln["id"] for ln in touching if ln["id"] not in labelled
+                      and trunk_of.get(ln["id"]) not in labelled]
         assert unlabelled == []  # every line at the centre says its relation (on it, or on its bundle's trunk)
         into = [ln for ln in data["links"] if ln["to"] == hub]
         heads = heads_into(run, hub)
-        print(f"\naround {name}: {len(into)} lines into it ({sum(len(ln['edges']) for ln in into)} edges), {heads} heads")
+        print(f"\naround {name}: {len(into)} lines into it ({sum(len(ln['edges']) for ln in into)} edges), {heads} "
+              "heads")
         n_edges = sum(len(ln["edges"]) for ln in into)
         assert n_edges >= 10 and heads <= max(6, -(-n_edges // 3))  # bundles: at most one head per three edges
     finally:
@@ -139,7 +142,8 @@ def test_neighbourhood_lines_carry_their_relation_and_heads_do_not_pile_up(brows
 def test_a_dragged_node_moves_and_its_lines_follow(browser, tmp_path):
     run = load(browser, viz(tmp_path, "drag.html", "--around", "PD-1"))
     try:
-        start = run.eval("JSON.stringify(mechgraphNetwork.canvasToDOM(mechgraphNetwork.getPositions(['pd1_antibody']).pd1_antibody))")
+        start = run.eval("JSON.stringify(mechgraphNetwork.canvasToDOM("
+                         "mechgraphNetwork.getPositions(['pd1_antibody']).pd1_antibody))")
         x, y = json.loads(start)["x"], json.loads(start)["y"]
         before = run.eval("mechgraphNetwork.getPositions(['pd1_antibody']).pd1_antibody")
         mouse(run, "mousePressed", x, y, buttons=1)
@@ -171,7 +175,8 @@ def test_a_resize_refits_the_whole_drawing(browser, tmp_path):
     run = load(browser, viz(tmp_path, "map.html"))
     try:
         for w, h in ((1000, 700), (1900, 1100), (1600, 1000)):
-            run.cmd("Emulation.setDeviceMetricsOverride", {"width": w, "height": h, "deviceScaleFactor": 1, "mobile": False})
+            run.cmd("Emulation.setDeviceMetricsOverride",
+                    {"width": w, "height": h, "deviceScaleFactor": 1, "mobile": False})
             deadline = time.monotonic() + 5
             while time.monotonic() < deadline:
                 time.sleep(0.2)
@@ -211,7 +216,8 @@ def test_the_export_buttons_save_svg_and_png(browser, tmp_path):
 
 
 def node_label_lines(run: PageRun) -> set[str]:
-    return {line for lb in run.eval("mechgraphNetwork.body.data.nodes.get().map(n => n.label)") for line in lb.split("\n")}
+    return {line for lb in run.eval("mechgraphNetwork.body.data.nodes.get().map(n => n.label)")
+            for line in lb.split("\n")}
 
 
 def check_svg(data: bytes, run: PageRun | None = None, lines: set[str] | None = None) -> ET.Element:
@@ -249,7 +255,8 @@ def test_viz_writes_the_same_drawing_as_svg_and_png(browser, tmp_path, capsys):
     assert relations and relations <= texts and "around PD-1" in texts  # relation labels and the title
     w, h = check_png(png.read_bytes())
     # the PNG is the SVG's drawing at twice its size
-    assert w == pytest.approx(2 * float(root.get("width")), abs=2) and h == pytest.approx(2 * float(root.get("height")), abs=2)
+    assert w == pytest.approx(2 * float(root.get("width")),
+                              abs=2) and h == pytest.approx(2 * float(root.get("height")), abs=2)
 
 
 def test_hostile_names_stay_text_in_the_svg(browser, tmp_path):
@@ -285,7 +292,8 @@ def test_a_large_picture_exports_its_edges_too(browser, tmp_path):
     for i in range(320):
         g.add_node(f"n{i}", id=f"n{i}", name=f"n{i}", kind="gene", synonyms=[], xrefs=[], axes=[])
     for i in range(1, 320):
-        g.add_edge(f"n{i // 2}", f"n{i}", key="promotes", relation="promotes", sign="+", evidence=[], refs=[], level="in_vitro")
+        g.add_edge(f"n{i // 2}", f"n{i}", key="promotes", relation="promotes", sign="+", evidence=[], refs=[],
+                   level="in_vitro")
     root = ET.fromstring(write_picture(g, tmp_path / "large.svg", "svg", title="large").read_bytes())
     green = [p for p in root.iter(SVG + "path") if {p.get("stroke"), p.get("fill")} & {"#2b9348", "rgb(43,147,72)"}]
     assert len(green) >= 319  # every edge's line (and its head)

@@ -14,10 +14,10 @@ macrophages, C3aR1 drives the SPP1+ state). The seeds record the chain on the su
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from .. import edges as _edges
-from . import semantics as sem
 from .index import EdgeInfo, MechanismIndex
 
 
@@ -38,7 +38,7 @@ def link(index: MechanismIndex, a: str, b: str) -> dict[str, Any]:
                 best = cand if best is None or cand < best else best
         if best is not None:
             info = index.edges[best[2]]
-            return {"source": a, "target": b, "relation": info.relation, "sign": sem.sign_symbol(info.sign),
+            return {"source": a, "target": b, "relation": info.relation, "sign": _edges.symbol(info.sign),
                     "refs": list(info.refs), "level": info.level, "support": list(info.supports), "usable": True}
     g = index.g
     if g.has_edge(a, b):
@@ -48,10 +48,11 @@ def link(index: MechanismIndex, a: str, b: str) -> dict[str, Any]:
             if rule is None or rule[0] == 0:
                 continue
             recs = _edges.records(attrs)
-            return {"source": a, "target": b, "relation": relation, "sign": sem.sign_symbol(rule[0]),
+            return {"source": a, "target": b, "relation": relation, "sign": _edges.symbol(rule[0]),
                     "refs": _edges.sorted_refs(r.get("ref") for r in recs), "level": _edges.best_level(recs),
                     "support": sorted({_edges.record_support(r) for r in recs}), "usable": False}
-    return {"source": a, "target": b, "relation": None, "sign": None, "refs": [], "level": None, "support": [], "usable": False}
+    return {"source": a, "target": b, "relation": None, "sign": None, "refs": [], "level": None, "support": [],
+            "usable": False}
 
 
 def chain_detail(index: MechanismIndex, info: EdgeInfo) -> dict[str, Any] | None:
@@ -61,7 +62,7 @@ def chain_detail(index: MechanismIndex, info: EdgeInfo) -> dict[str, Any] | None
     ids = [info.source, *info.chain, info.target]
     return {
         "nodes": [{"id": x, "name": _name(index, x)} for x in ids],
-        "links": [link(index, a, b) for a, b in zip(ids, ids[1:])],
+        "links": [link(index, a, b) for a, b in pairwise(ids)],
     }
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 import networkx as nx
 
+from .. import edges as _edges
 from ..errors import MechGraphError
 from . import semantics as sem
 from .index import MechanismIndex
@@ -70,7 +71,8 @@ class EscapeRoutes:
     stratum: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        d = {"therapy": self.therapy, "outcome": self.outcome, "targets": self.targets, "routes": self.routes, "options": self.options}
+        d = {"therapy": self.therapy, "outcome": self.outcome, "targets": self.targets, "routes": self.routes,
+             "options": self.options}
         if self.stratum:
             d["stratum"] = self.stratum
         return d
@@ -96,7 +98,7 @@ def modifiers_between(g: nx.MultiDiGraph, index: MechanismIndex, a: int, b: int)
                     continue
                 out.append({
                     "source": info.source, "source_name": str(g.nodes[info.source].get("name", info.source)),
-                    "relation": info.relation, "sign": sem.sign_symbol(info.sign) if info.sign else "0",
+                    "relation": info.relation, "sign": _edges.symbol(info.sign) if info.sign else "0",
                     "target": info.target, "target_name": index.name(th), "refs": list(info.refs), "level": info.level,
                     "support": list(info.supports),
                 })
@@ -104,7 +106,8 @@ def modifiers_between(g: nx.MultiDiGraph, index: MechanismIndex, a: int, b: int)
     return out
 
 
-def combine(g: nx.MultiDiGraph, a: str, b: str, opts: PathOptions | None = None, *, stratum: str | None = None) -> Combination:
+def combine(g: nx.MultiDiGraph, a: str, b: str, opts: PathOptions | None = None, *,
+            stratum: str | None = None) -> Combination:
     """Where the mechanisms of therapies `a` and `b` reinforce each other and where they cancel out."""
     opts = opts or PathOptions()
     index = opts.index(g)
@@ -160,7 +163,8 @@ def escape_routes(g: nx.MultiDiGraph, therapy: str, outcome: str = DEFAULT_OUTCO
     t, o = _therapy(index, therapy), index.node(outcome)
     st = get_stratum(index, stratum)
     targets = [x for x in direct_targets(index, t) if x != o]
-    cons = index.constraints(avoid=list(opts.avoid) + [index.ids[x] for x in targets], kinds=opts.kinds, max_degree=opts.max_degree)
+    cons = index.constraints(avoid=list(opts.avoid) + [index.ids[x] for x in targets], kinds=opts.kinds,
+                             max_degree=opts.max_degree)
     best = Reach(index, o, opts.max_len, cons, backward=True, via=st.via if st else None)
     treach = therapy_reach(index, t, LEG_MAX_LEN, opts.constraints(index))
     lowered = {n for n, s, _ in treach.states() if s == -1 and treach.cost(n, 1) is None}
@@ -187,10 +191,11 @@ def escape_routes(g: nx.MultiDiGraph, therapy: str, outcome: str = DEFAULT_OUTCO
         routes.append({
             "start": _node(index, x), "score": round(sem.score_of(cost), 4), "cost": cost,
             "path": SignedPath([_node(index, n) for n in nodes], steps, "+", sem.score_of(cost), cost).as_dict(),
-            "countered_at": countered, "partners": [{"id": p["id"], "name": p["name"], "relation": p["relation"]} for p in partners],
+            "countered_at": countered,
+            "partners": [{"id": p["id"], "name": p["name"], "relation": p["relation"]} for p in partners],
         })
     routes.sort(key=lambda r: (round(r["cost"], 9), r["start"]["id"]))
     for r in routes:
         r.pop("cost")
-    return EscapeRoutes(_node(index, t), _node(index, o), [_node(index, x) for x in targets], routes[: opts.k], opts.as_dict(),
-                        st.as_dict(index) if st else None)
+    return EscapeRoutes(_node(index, t), _node(index, o), [_node(index, x) for x in targets], routes[: opts.k],
+                        opts.as_dict(), st.as_dict(index) if st else None)

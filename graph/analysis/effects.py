@@ -159,7 +159,7 @@ def reported_results(g: nx.MultiDiGraph, index: MechanismIndex, therapy: int, ou
             if relation != "associated_with" and _edges.relation_sign(relation) not in (1, -1):
                 continue  # a reported result says the outcome went down, up, or did not change
             groups: dict[str, list[dict[str, Any]]] = {}
-            for i, r in enumerate(sem.usable_records(a, support, min_level)):
+            for i, r in enumerate(_edges.usable_records(a, support, min_level)):
                 key = _edges.observation_key(r)
                 groups.setdefault(f"key:{key}" if key else f"record:{i}", []).append(r)
             # records without a key on one edge: one observation per reference (a second study is a second line)
@@ -176,11 +176,12 @@ def reported_results(g: nx.MultiDiGraph, index: MechanismIndex, therapy: int, ou
                 refs = _edges.sorted_refs(r.get("ref") for r in recs)
                 own = th == therapy
                 strength = sem.step_weight_of(recs, refs) * (1.0 if own else RELATED_THERAPY_DISCOUNT)
-                figures = [f"{named[r['observation']]}, {r['figures']}" if r.get("observation") in named else str(r["figures"])
+                figures = [f"{named[r['observation']]}, {r['figures']}" if r.get("observation") in named
+                           else str(r["figures"])
                            for r in recs if r.get("figures")]
                 out.append(Result(
-                    _node(index, th), relation, _direction(relation, a), min(MAX_STRENGTH, strength), _edges.best_level(recs),
-                    refs, sorted({sem.record_support(r) for r in recs}), figures,
+                    _node(index, th), relation, _direction(relation, a), min(MAX_STRENGTH, strength),
+                    _edges.best_level(recs), refs, sorted({_edges.record_support(r) for r in recs}), figures,
                     a.get("context"), k[4:] if k.startswith("key:") else None, own=own,
                 ))
     out.sort(key=lambda c: (-hi.rank(c.level), not c.own, -c.strength, c.therapy["id"], c.relation, c.refs))
@@ -196,7 +197,8 @@ def mechanism_paths(index: MechanismIndex, t: int, o: int, opts: PathOptions, k:
     """The k best signed paths of each sign from the therapy (or its members) to the outcome."""
     cons = opts.constraints(index)
     down, key = descents(index, t), merge_key(index)
-    return {sign: k_best_paths(index, t, o, k=k, max_len=opts.max_len, cons=cons, sign=sign, descents=down, merge_key=key)[0]
+    return {sign: k_best_paths(index, t, o, k=k, max_len=opts.max_len, cons=cons, sign=sign, descents=down,
+                               merge_key=key)[0]
             for sign in (-1, 1)}
 
 
@@ -315,12 +317,14 @@ def _decided_by(level: str, deciding: list, direction: str, head: str) -> dict[s
             parts.append(f"{len(res)} reported result{'s' if len(res) != 1 else ''}")
         if mech:
             parts.append(f"{len(mech)} mechanism path{'s' if len(mech) != 1 else ''}")
-        text = f"decided by evidence at the level of {hi.with_article(level)} ({', '.join(parts)}; ref {', '.join(refs) or '-'})"
+        text = (f"decided by evidence at the level of {hi.with_article(level)} ({', '.join(parts)}; ref "
+                f"{', '.join(refs) or '-'})")
     return {"level": level, "label": hi.label(level), "trial": hi.is_trial(level), "direction": direction,
             "refs": refs, "figures": figures, "text": text, "band": [round(x, 4) for x in hi.band(level)]}
 
 
-def efficacy_modifiers(g: nx.MultiDiGraph, index: MechanismIndex, therapy: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def efficacy_modifiers(g: nx.MultiDiGraph, index: MechanismIndex,
+                       therapy: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """What the graph says lowers (impairs) and raises (enhances) this therapy's efficacy: edges
     into it or into a class it belongs to. Modifiers, never mechanism steps."""
     lower, raise_ = [], []
@@ -333,7 +337,8 @@ def efficacy_modifiers(g: nx.MultiDiGraph, index: MechanismIndex, therapy: int) 
             row = {
                 "source": info.source, "source_name": str(g.nodes[info.source].get("name", info.source)),
                 "relation": info.relation, "target": info.target, "target_name": index.name(th),
-                "context": a.get("context"), "refs": list(info.refs), "level": info.level, "support": list(info.supports),
+                "context": a.get("context"), "refs": list(info.refs), "level": info.level,
+                "support": list(info.supports),
                 "figures": [e["figures"] for e in a.get("evidence") or [] if e.get("figures")],
             }
             (lower if info.sign == -1 else raise_).append(row)

@@ -64,10 +64,10 @@ class Constraints:
     kinds: frozenset[str] | None = None  # interior nodes must be of these kinds (None: any walkable kind)
     max_degree: int | None = None
 
-    def interior_ok(self, index: "MechanismIndex", n: int) -> bool:
+    def interior_ok(self, index: MechanismIndex, n: int) -> bool:
         if n in self.avoid:
             return False
-        if self.kinds is not None and index.kind[n] not in self.kinds and index.kind[n] not in sem.THERAPY_KINDS:
+        if self.kinds is not None and index.kind[n] not in self.kinds and index.kind[n] not in schema.THERAPY_KINDS:
             return False  # a therapy's own class chain is part of its mechanism, whatever the kinds
         if self.max_degree is not None and index.degree[n] > self.max_degree:
             return False
@@ -81,12 +81,13 @@ class MechanismIndex:
         self,
         g: nx.MultiDiGraph,
         *,
-        support: frozenset[str] = sem.DEFAULT_SUPPORT,
+        support: frozenset[str] = _edges.DEFAULT_SUPPORT,
         min_level: str | None = None,
         hub_penalty: float = sem.DEFAULT_HUB_PENALTY,
     ):
         if min_level is not None and min_level not in schema.EVIDENCE_LEVELS:
-            raise MechGraphError(f"unknown evidence level {min_level!r}; choose from {', '.join(schema.EVIDENCE_LEVELS)}")
+            raise MechGraphError(f"unknown evidence level {min_level!r}; choose from "
+                                 f"{', '.join(schema.EVIDENCE_LEVELS)}")
         if hub_penalty < 0:
             raise MechGraphError("the hub penalty must be 0 or more")
         self.g = g
@@ -144,7 +145,7 @@ class MechanismIndex:
                         recs = [x for x in evidence if (x.get("support") or "review_text") in support
                                 and (not floor or levels.get(x.get("level") or "", 0) >= floor)]
                     else:
-                        recs = sem.usable_records(attrs, support, min_level)
+                        recs = _edges.usable_records(attrs, support, min_level)
                     if not recs:
                         continue
                     best_s, weight, edge_refs, _ = weigh(recs, None if evidence else len(attrs.get("refs") or ()))
@@ -165,7 +166,8 @@ class MechanismIndex:
                             lst.append(iu)
                     if rule is None and not efficacy and not marker:
                         continue
-                    row = (u, v, relation, bool(rule and rule[1]), rule[0] if rule else _edges.relation_sign(relation), weight)
+                    row = (u, v, relation, bool(rule and rule[1]),
+                           rule[0] if rule else _edges.relation_sign(relation), weight)
                     if marker:
                         marker_rows.append((iv, iu, row))
                         continue
@@ -239,10 +241,10 @@ class MechanismIndex:
         return str(self.g.nodes[self.ids[i]].get("name", self.ids[i]))
 
     def is_therapy(self, i: int) -> bool:
-        return self.kind[i] in sem.THERAPY_KINDS
+        return self.kind[i] in schema.THERAPY_KINDS
 
     def is_outcome(self, i: int) -> bool:
-        return self.kind[i] in sem.OUTCOME_KINDS
+        return self.kind[i] in schema.OUTCOME_KINDS
 
     def via(self, nodes) -> Via:
         """The Via of these node numbers: the nodes, and the steps explained through one of them."""
@@ -290,7 +292,7 @@ class _Edges:
     """The walkable edges of an index: compact rows, turned into EdgeInfo (with references, level
     and support from their usable records) only when a path shows them."""
 
-    def __init__(self, index: "MechanismIndex"):
+    def __init__(self, index: MechanismIndex):
         self.index = index
         self.rows: list[tuple] = []
         self._made: dict[int, EdgeInfo] = {}
@@ -309,23 +311,23 @@ class _Edges:
         ix = self.index
         attrs = ix.g.edges[u, v, relation] if ix.g.has_edge(u, v, relation) else next(
             a for k, a in ix.g[u][v].items() if a.get("relation", k) == relation)
-        records = sem.usable_records(attrs, ix.support, ix.min_level)
+        records = _edges.usable_records(attrs, ix.support, ix.min_level)
         refs = _edges.sorted_refs(r.get("ref") for r in records)
         if not refs and not attrs.get("evidence"):
             refs = [str(r) for r in attrs.get("refs") or ()]
         level = _edges.best_level(records) or attrs.get("level")
-        supports = tuple(sorted({sem.record_support(r) for r in records}))
+        supports = tuple(sorted({_edges.record_support(r) for r in records}))
         chain = tuple(str(c) for c in attrs.get("chain") or ())
         return EdgeInfo(u, v, relation, rev, sign, weight, tuple(refs), level, supports, chain)
 
 
-_CACHE: "weakref.WeakKeyDictionary[nx.MultiDiGraph, dict]" = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict] = weakref.WeakKeyDictionary()
 
 
 def mechanism_index(
     g: nx.MultiDiGraph,
     *,
-    support: frozenset[str] = sem.DEFAULT_SUPPORT,
+    support: frozenset[str] = _edges.DEFAULT_SUPPORT,
     min_level: str | None = None,
     hub_penalty: float = sem.DEFAULT_HUB_PENALTY,
 ) -> MechanismIndex:
@@ -342,7 +344,8 @@ def mechanism_index(
     if index is None:
         if len(per_graph) > 8:
             per_graph.clear()
-        index = per_graph[key] = MechanismIndex(g, support=frozenset(support), min_level=min_level, hub_penalty=hub_penalty)
+        index = per_graph[key] = MechanismIndex(g, support=frozenset(support), min_level=min_level,
+                                                hub_penalty=hub_penalty)
     return index
 
 

@@ -16,8 +16,8 @@ Two kinds of question, chosen by what the target is (the rules of each step are 
   antibodies) in a section of their own: neither is ranked as a mechanism.
 
 Scores: each step weighs its best usable evidence level (randomised trial 1.0, non-randomised
-trial 0.95, observational human 0.9, case report 0.85, preclinical in vivo 0.8, in vitro 0.7, expert statement 0.6), +5% per
-further reference, x0.7 when only a reference's title supports it; a path multiplies its step
+trial 0.95, observational human 0.9, case report 0.85, preclinical in vivo 0.8, in vitro 0.7, expert
+statement 0.6), +5% per further reference, x0.7 when only a reference's title supports it; a path multiplies its step
 weights, 0.8 per step after the first, and degree**-0.5 for each node it passes through, so that
 generic hubs do not flood the answers (`hub_penalty`, `max_degree`). Options: `sign`, `via`,
 `avoid`, `kinds` (kinds of entity a path may pass through), `min_level`, `support`.
@@ -25,12 +25,14 @@ generic hubs do not flood the answers (`hub_penalty`, `max_degree`). Options: `s
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import networkx as nx
 import numpy as np
 
+from .. import edges as _edges
 from ..errors import MechGraphError
 from . import semantics as sem
 from .chains import chain_detail
@@ -85,7 +87,8 @@ class SignedPath:
 
     def as_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
-            "nodes": self.nodes, "steps": [s.as_dict() for s in self.steps], "sign": self.sign, "score": round(self.score, 4),
+            "nodes": self.nodes, "steps": [s.as_dict() for s in self.steps], "sign": self.sign,
+            "score": round(self.score, 4),
         }
         if self.meeting is not None:
             d["meeting"] = self.meeting
@@ -120,8 +123,8 @@ class PathAnswer:
 
     def as_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
-            "from": self.source, "to": self.target, "mode": self.mode, "verdict": self.verdict(), "options": self.options,
-            "paths": [p.as_dict() for p in self.paths],
+            "from": self.source, "to": self.target, "mode": self.mode, "verdict": self.verdict(),
+            "options": self.options, "paths": [p.as_dict() for p in self.paths],
         }
         if self.mode == "mechanism":
             d["shared_outcomes"] = [p.as_dict() for p in self.shared_outcomes]
@@ -143,7 +146,7 @@ def _steps(index: MechanismIndex, nodes: list[int], edges: list[int], infos=None
     infos = infos or [index.edges[e] for e in edges]
     for i, info in enumerate(infos):
         forward = (info.source, info.target) == (index.ids[nodes[i]], index.ids[nodes[i + 1]])
-        sign = "=" if info.sign == 0 else sem.sign_symbol(info.sign)
+        sign = "=" if info.sign == 0 else _edges.symbol(info.sign)
         out.append(Step(info.source, info.target, info.relation, sign, list(info.refs), info.level, list(info.supports),
                         "forward" if forward else "backward", chain_detail(index, info)))
     return out
@@ -152,7 +155,7 @@ def _steps(index: MechanismIndex, nodes: list[int], edges: list[int], infos=None
 def to_signed_path(index: MechanismIndex, found: Found) -> SignedPath:
     return SignedPath(
         [_node(index, n) for n in found.nodes], _steps(index, found.nodes, found.edges),
-        sem.sign_symbol(found.sign), sem.score_of(found.cost), found.cost,
+        _edges.symbol(found.sign), sem.score_of(found.cost), found.cost,
     )
 
 
@@ -172,7 +175,7 @@ class PathOptions:
     max_degree: int | None = None
     hub_penalty: float = sem.DEFAULT_HUB_PENALTY
     min_level: str | None = None
-    support: frozenset[str] = sem.DEFAULT_SUPPORT
+    support: frozenset[str] = _edges.DEFAULT_SUPPORT
 
     def check(self) -> None:
         if self.k < 1:
@@ -199,7 +202,8 @@ class PathOptions:
 
 
 def _sign_int(sign: str | None) -> int | None:
-    return None if sign is None else (1 if sign == "+" else -1)
+    """The `sign` option as a walk sign: +1 or -1, or None for either."""
+    return None if sign is None else _edges.sign_int(sign)
 
 
 # --- the questions --------------------------------------------------------------------------
@@ -226,7 +230,8 @@ def directed(index: MechanismIndex, s: int, t: int, opts: PathOptions) -> tuple[
     return paths, truncated
 
 
-def signed_paths(g: nx.MultiDiGraph, source: str, target: str, opts: PathOptions | None = None, **kw: Any) -> list[SignedPath]:
+def signed_paths(g: nx.MultiDiGraph, source: str, target: str, opts: PathOptions | None = None,
+                 **kw: Any) -> list[SignedPath]:
     """The k best directed signed paths from `source` to `target` (entity ids)."""
     opts = opts or PathOptions(**kw)
     opts.check()
@@ -261,7 +266,8 @@ class Meeting:
 
 def therapy_reach(index: MechanismIndex, start: int, leg_len: int, cons: Constraints, via: Via | None = None) -> Reach:
     """The signed walks from `start`; a therapy's start at its members too (`therapies.descents`)."""
-    return Reach(index, start, leg_len, cons, descents=descents(index, start) if index.is_therapy(start) else None, via=via)
+    return Reach(index, start, leg_len, cons,
+                 descents=descents(index, start) if index.is_therapy(start) else None, via=via)
 
 
 def _membership_only(index: MechanismIndex, edges: list[int]) -> bool:
@@ -323,7 +329,8 @@ def meetings(
             nodes_b, edges_b = reach_b.chain(m, sb, through=through[1])
             if edges_b and index.edges[edges_b[-1]].sign == 0:
                 continue  # the therapy's leg ends in membership: it says what its last node belongs to
-            if edges_a and index.edges[edges_a[-1]].sign == 0 and (a_is_therapy or not _membership_only(index, edges_a)):
+            if (edges_a and index.edges[edges_a[-1]].sign == 0
+                    and (a_is_therapy or not _membership_only(index, edges_a))):
                 continue
             if set(nodes_a[:-1]) & set(nodes_b) or set(nodes_b[:-1]) & set(nodes_a):
                 continue  # the legs cross before m: an earlier node is the real meeting
@@ -354,7 +361,7 @@ def meeting_path(index: MechanismIndex, mt: Meeting, reach_a: Reach, reach_b: Re
             if note:
                 through[side] = note
     return SignedPath(
-        [_node(index, n) for n in nodes], _steps(index, nodes, edges), sem.sign_symbol(mt.from_sign * mt.to_sign),
+        [_node(index, n) for n in nodes], _steps(index, nodes, edges), _edges.symbol(mt.from_sign * mt.to_sign),
         sem.score_of(mt.cost), mt.cost, _node(index, mt.node), relation, {"from": len(edges_a), "to": len(edges_b)},
         through, as_member,
     )
@@ -408,7 +415,7 @@ def efficacy_associations(index: MechanismIndex, s: int, therapy: int, *, cons: 
                 steps = _steps(index, f.nodes + [th], f.edges, [index.edges[e] for e in f.edges] + [info])
                 sign = f.sign * (info.sign or 0)
                 out.append(SignedPath([_node(index, n) for n in f.nodes + [th]], steps,
-                                      "0" if sign == 0 else sem.sign_symbol(sign), sem.score_of(total), total))
+                                      "0" if sign == 0 else _edges.symbol(sign), sem.score_of(total), total))
     out.sort(key=lambda p: (round(p.cost, 9), [n["id"] for n in p.nodes], [st.relation for st in p.steps]))
     return out
 
@@ -449,7 +456,7 @@ def meeting_sentence(source: str, therapy: str, p: dict[str, Any]) -> str:
 
 def association_sentence(source: str, p: dict[str, Any]) -> str:
     """One efficacy association in words: 'X lowers the efficacy of T (through Y)'."""
-    effect = {"+": "raises", "-": "lowers"}.get(p["sign"], "changes")
+    effect = _edges.SIGN_VERB.get(p["sign"], "changes")
     names = [n["name"] for n in p["nodes"]]
     mid = f" (through {', '.join(names[1:-1])})" if len(names) > 2 else ""
     return f"{source} {effect} the efficacy of {names[-1]}{mid}"

@@ -6,7 +6,7 @@ of its step weights, 0.8 per step after the first, and degree**-hub_penalty per 
 (the degree damping of Hetionet's degree-weighted path count, applied to one path).
 
 `Reach` holds, for one start node, the cheapest signed walk of at most `max_len` steps to (or,
-backward, from) every (node, sign), computed with the vectorised Bellman-Ford of `arrays`.
+backward, from) every (node, sign), computed with the vectorised Bellman-Ford of `sweeps`.
 `k_best_paths` enumerates simple paths best-first, guided by an exact lower bound on what is
 left (a backward Reach over (node, sign, via passed) states with the steps still allowed), so
 the first complete paths it finds are the k cheapest with the asked-for sign; the sign is part
@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Hashable, Iterator
 
 import numpy as np
 
 from ..errors import MechGraphError
-from .arrays import bellman_ford, reach, walk_chain
 from .index import Constraints, MechanismIndex, Via
+from .sweeps import bellman_ford, reach, walk_chain
 
 EPS = 1e-9
 MAX_POPS = 400_000  # bound on the partial paths one query examines (huge, dense graphs)
@@ -86,7 +86,8 @@ class Reach:
     def chain(self, node: int, sign: int, *, through: bool = False) -> tuple[list[int], list[int]]:
         """Nodes and edges of the cheapest walk, listed from the start (a member's walk after its
         descent from the start)."""
-        if node == self.start and sign > 0 and (not through or (not self.backward and self.via is not None and node in self.via.nodes)):
+        via_start = not self.backward and self.via is not None and node in self.via.nodes
+        if node == self.start and sign > 0 and (not through or via_start):
             return [node], []
         nodes, edges = walk_chain(self.index, self.dists, self.start, node, sign, backward=self.backward,
                                   via=self.via, through=through, sources=self.descents or None)
@@ -148,7 +149,9 @@ def k_best_paths(
     def passes(node: int, edge: int | None) -> bool:
         return via is not None and (node in via.nodes or (edge is not None and edge in via.edges))
 
-    tie = lambda nodes, edges: (tuple(index.ids[n] for n in nodes), tuple(index.edges[e].relation for e in edges))  # noqa: E731
+    def tie(nodes: tuple[int, ...], edges: tuple[int, ...]) -> tuple:
+        return tuple(index.ids[n] for n in nodes), tuple(index.edges[e].relation for e in edges)
+
     heap = []
     for m, d in [(source, Descent((source,), (), 0.0)), *sorted(descents.items())]:
         flag = via is None or any(passes(n, None) for n in d.nodes) or any(passes(-1, e) for e in d.edges)

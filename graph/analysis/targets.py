@@ -52,6 +52,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from .. import edges as _edges
 from .. import schema
 from ..edges import ref_sort_key
 from ..errors import MechGraphError
@@ -64,7 +65,7 @@ from .strata import stratum as get_stratum
 
 TARGET_KINDS = ("gene", "complex", "cytokine", "mirna", "chemical", "cell_type", "cell_state")
 MOLECULE_KINDS = ("gene", "complex", "cytokine", "mirna", "chemical")
-ACTING_RELATIONS = sem.ACTING_RELATIONS
+ACTING_RELATIONS = _edges.ACTING_RELATIONS
 PHASE_BONUS = {"III": 0.5, "IV": 0.5, "II": 0.35, "I": 0.25}
 WEIGHTS = {"influence": 0.50, "evidence": 0.30, "druggability": 0.20}
 MAX_PATH_LEN = 5
@@ -130,7 +131,8 @@ class Ranking:
 # --- influence ------------------------------------------------------------------------------
 
 
-def outcome_reach(index: MechanismIndex, outcome: int, cons, max_len: int = MAX_PATH_LEN, st: Stratum | None = None) -> Reach:
+def outcome_reach(index: MechanismIndex, outcome: int, cons, max_len: int = MAX_PATH_LEN,
+                  st: Stratum | None = None) -> Reach:
     """The best signed walk of every node to one outcome (one vectorised backward search); with a
     stratum, also the best walk that passes one of its features."""
     return Reach(index, outcome, max_len, cons, backward=True, via=st.via if st else None)
@@ -153,7 +155,8 @@ def _scores(final: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(final), np.exp(-final) / sem.STEP_PENALTY, 0.0)
 
 
-def influence_table(index: MechanismIndex, reaches: dict[int, Reach], st: Stratum | None = None) -> dict[int, np.ndarray]:
+def influence_table(index: MechanismIndex, reaches: dict[int, Reach],
+                    st: Stratum | None = None) -> dict[int, np.ndarray]:
     """Per outcome, a (3, nodes) array of scores: the best raising path, the best lowering path,
     the best marker route (0 where there is none); in a stratum, paths that pass a feature (a
     feature itself keeps all its paths)."""
@@ -170,7 +173,8 @@ def influence_table(index: MechanismIndex, reaches: dict[int, Reach], st: Stratu
     return table
 
 
-def mean_influence(table: dict[int, np.ndarray], n_nodes: int, groups: dict[int, list[int]] | None = None) -> np.ndarray:
+def mean_influence(table: dict[int, np.ndarray], n_nodes: int,
+                   groups: dict[int, list[int]] | None = None) -> np.ndarray:
     """Mean over outcomes of each node's best route score; a complex's candidate takes, for each
     outcome, the best of its own and its parts' (`groups`: complex -> its merged parts)."""
     if not table:
@@ -190,9 +194,10 @@ def complex_groups(index: MechanismIndex) -> tuple[dict[int, list[int]], dict[in
     for u, walks in enumerate(index.out):
         if index.kind[u] not in MOLECULE_KINDS:
             continue
-        for w, sign, _, e in walks:
+        for w, _sign, _, e in walks:
             row = index.edges.rows[e]
-            if row[2] == "part_of" and not row[3] and index.kind[w] == "complex" and w != u and w not in parents.get(u, ()):
+            if (row[2] == "part_of" and not row[3] and index.kind[w] == "complex" and w != u
+                and w not in parents.get(u, ())):
                 parents.setdefault(u, []).append(w)
     shared = {u: sorted(ps, key=lambda x: index.ids[x]) for u, ps in parents.items() if len(ps) > 1}
 
@@ -237,9 +242,9 @@ def therapies_of(g: nx.MultiDiGraph, node: str, support: frozenset[str]) -> list
     """Therapies acting on `node` (by usable evidence), with the trials testing them or their members."""
     merged: dict[str, dict[str, Any]] = {}
     for u, _, k, a in sorted(g.in_edges(node, keys=True, data=True), key=lambda e: (e[0], e[2])):
-        if k not in ACTING_RELATIONS or g.nodes[u].get("kind") not in sem.THERAPY_KINDS:
+        if k not in ACTING_RELATIONS or g.nodes[u].get("kind") not in schema.THERAPY_KINDS:
             continue
-        if not sem.usable_records(a, support):
+        if not _edges.usable_records(a, support):
             continue
         members = {u} | {m for m, _, kk in g.in_edges(u, keys=True) if kk == "subtype_of"}
         trials = sorted({t for m in members for _, t, kk in g.out_edges(m, keys=True) if kk == "tested_in"})
@@ -267,7 +272,8 @@ def _evidence(index: MechanismIndex, nodes: list[int]) -> tuple[float, int, str 
     return 0.5 * strength + 0.5 * min(1.0, len(refs) / 5), len(refs), best_name
 
 
-def _drugs(g: nx.MultiDiGraph, index: MechanismIndex, nodes: list[int], support: frozenset[str]) -> list[dict[str, Any]]:
+def _drugs(g: nx.MultiDiGraph, index: MechanismIndex, nodes: list[int],
+           support: frozenset[str]) -> list[dict[str, Any]]:
     """Therapies acting on the candidate or one of its parts, each once (naming the part it acts on)."""
     out: dict[str, dict[str, Any]] = {}
     for n in nodes:
@@ -419,7 +425,7 @@ def rank_targets(
                 perm = mean_influence(perm_table, len(index.ids), groups)
                 exceed += perm[candidates] >= observed
                 bar.update(1)
-        pvalues = {i: (1 + int(c)) / (1 + permutations) for i, c in zip(candidates, exceed)}
+        pvalues = {i: (1 + int(c)) / (1 + permutations) for i, c in zip(candidates, exceed, strict=True)}
     qvalues = _bh({index.ids[i]: p for i, p in pvalues.items()}) if pvalues else {}
 
     scored = []
@@ -441,12 +447,13 @@ def rank_targets(
         reasons, disagreements, directions = _reasons(index, reaches, table, members, st)
         direction = directions.pop() if len(directions) == 1 else "mixed"
         shared_parts = [{**node(p), "complexes": [node(c) for c in cs]} for p, cs in sorted(shared.items()) if i in cs]
-        results.append(Target(eid, index.name(i), index.kind[i], score, comps, direction, float(mean[i]), pvalues.get(i),
+        results.append(Target(eid, index.name(i), index.kind[i], score, comps, direction, float(mean[i]),
+                              pvalues.get(i),
                               qvalues.get(eid), reasons, therapies, {"distinct_refs": n_refs, "best_level": best_level},
                               disagreements, [node(p) for p in members[1:]], shared_parts,
                               proposals_of(g, [index.ids[m] for m in members])))
-    return Ranking(results, [index.ids[o] for o in outs], permutations if outs else 0, seed, len(scored), opts.as_dict(),
-                   st.as_dict(index) if st else None)
+    return Ranking(results, [index.ids[o] for o in outs], permutations if outs else 0, seed, len(scored),
+                   opts.as_dict(), st.as_dict(index) if st else None)
 
 
 def _reasons(index: MechanismIndex, reaches: dict[int, Reach], table: dict[int, np.ndarray], members: list[int],
@@ -477,7 +484,7 @@ def _reasons(index: MechanismIndex, reaches: dict[int, Reach], table: dict[int, 
         if plus > 0 and minus > 0 and min(plus, minus) >= DISAGREEMENT * max(plus, minus):
             disagreements.append(f"{index.name(o)}: paths of both signs (raises {plus:.3f}, lowers {minus:.3f})")
         reason = {
-            "outcome": index.ids[o], "outcome_name": index.name(o), "sign": sem.sign_symbol(sign), "route": kind,
+            "outcome": index.ids[o], "outcome_name": index.name(o), "sign": _edges.symbol(sign), "route": kind,
             "do": do, "score": round(score, 4), "path": [s.as_dict() for s in steps],
             "refs": sorted({r for s in steps for r in s.refs}, key=ref_sort_key),
             "support": sorted({x for s in steps for x in s.support}),

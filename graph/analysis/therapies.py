@@ -22,7 +22,8 @@ cheapest is shown, and `alike_members` lists every member whose own stated actio
 from __future__ import annotations
 
 import heapq
-from typing import Any, Callable, Hashable
+from collections.abc import Callable, Hashable
+from typing import Any
 
 from .index import MechanismIndex
 from .search import Descent
@@ -121,7 +122,8 @@ def alike_members(index: MechanismIndex, down: dict[int, Descent], nodes: list[i
     return sorted(out, key=lambda m: (m != first, index.ids[m]))
 
 
-def member_note(index: MechanismIndex, down: dict[int, Descent], nodes: list[int], edges: list[int]) -> dict[str, Any] | None:
+def member_note(index: MechanismIndex, down: dict[int, Descent], nodes: list[int],
+                edges: list[int]) -> dict[str, Any] | None:
     """Which member an answer about a therapy goes through ({member, class, also}), or None."""
     if nodes[0] not in down:
         return None

@@ -13,7 +13,11 @@ located paragraphs and table rows; `audit` checks the seeds' locators and citati
 This layer imports only `schema`, `edges` and `errors`.
 """
 
-from .build import build_graph, load_graph
+from .audit import audit_seeds
+from .build import build_graph, check_seeds, graph_from_seeds
+from .provenance import provenance_counts
+from .review_text import read_review
 from .seeds import SeedData, default_seed_path, packaged_seed_path, read_seeds, validate
 
-__all__ = ["SeedData", "build_graph", "default_seed_path", "load_graph", "packaged_seed_path", "read_seeds", "validate"]
+__all__ = ["SeedData", "audit_seeds", "build_graph", "check_seeds", "default_seed_path", "graph_from_seeds",
+           "packaged_seed_path", "provenance_counts", "read_review", "read_seeds", "validate"]

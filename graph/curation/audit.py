@@ -38,7 +38,8 @@ class AuditReport:
         """One line for a clean audit."""
         return (
             f"audit ok: {self.records} evidence records, {self.located} located in {self.source} "
-            f"({self.paragraphs} paragraphs, {self.table_rows} table rows); every locator exists and cites its reference"
+            f"({self.paragraphs} paragraphs, {self.table_rows} table rows); every locator exists and cites its "
+            "reference"
         )
 
     def as_dict(self) -> dict:
@@ -63,7 +64,8 @@ def _missing_locator(locator: str, review: ReviewText) -> str:
         return f"locator {locator!r} is not in the review: table 1 has {len(review.table_rows)} rows"
     sec = locator.split(" ¶")[0]
     if sec in sections:
-        return f"locator {locator!r} is not in the review: section {sec} has {sections[sec]} paragraph{'s' if sections[sec] != 1 else ''}"
+        return (f"locator {locator!r} is not in the review: section {sec} has {sections[sec]} "
+                f"paragraph{'s' if sections[sec] != 1 else ''}")
     return f"locator {locator!r} is not in the review: its sections are {', '.join(sections)}"
 
 
@@ -99,7 +101,8 @@ def check_located(data: SeedData, review: ReviewText, report: AuditReport) -> No
         cited = ev.get("cited_as")
         if cited and int(cited) not in unit.citations:
             report.problems.append(
-                f"{where[0]}:{where[1]}: the record says the review cites reference {cited} here, but {locator} cites {_cites(unit)}"
+                f"{where[0]}:{where[1]}: the record says the review cites reference {cited} here, but {locator} cites "
+                f"{_cites(unit)}"
             )
         ref = ev.get("ref")
         if ref is None or ref == "review" or not ref.isdigit():
@@ -120,10 +123,12 @@ def check_table(data: SeedData, review: ReviewText, report: AuditReport) -> None
         for row in ent.get("table1_rows") or []:
             found = rows.get(row)
             if found is None:
-                report.problems.append(f"{ent['_file']}:{ent['_line']}: trial {ent['id']!r} says table 1 row {row}, which the review's table does not have")
+                report.problems.append(f"{ent['_file']}:{ent['_line']}: trial {ent['id']!r} says table 1 row {row}, "
+                                       "which the review's table does not have")
             elif ent.get("registry_id") != found.registry_id:
                 report.problems.append(
-                    f"{ent['_file']}:{ent['_line']}: trial {ent['id']!r} has registry id {ent.get('registry_id')!r} but table 1 row {row} gives {found.registry_id!r}"
+                    f"{ent['_file']}:{ent['_line']}: trial {ent['id']!r} has registry id {ent.get('registry_id')!r} "
+                    f"but table 1 row {row} gives {found.registry_id!r}"
                 )
 
 
@@ -152,7 +157,8 @@ def check_reference_list(data: SeedData, review: ReviewText, report: AuditReport
         for n in p.citations:
             first_line.setdefault(n, p.first_line)
     for n in sorted(cited - set(numbered)):
-        report.problems.append(f"{review.name}:{first_line[n]}: the review cites [{n}], which is not in the seeds' reference list")
+        report.problems.append(f"{review.name}:{first_line[n]}: the review cites [{n}], which is not in the seeds' "
+                               "reference list")
 
 
 def audit_seeds(seeds: Path | str | None, source: Path | str) -> AuditReport:

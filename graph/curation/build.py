@@ -19,7 +19,6 @@ import networkx as nx
 from .. import edges as _edges
 from .. import schema
 from .proposals import proposals_by_entity
-from .provenance import edge_supports
 from .seeds import SeedData, read_seeds
 
 EDGE_CORE = ("relation", "sign", "evidence", "refs", "level", "supports")
@@ -32,16 +31,6 @@ def _clean(d: dict[str, Any]) -> dict[str, Any]:
             continue
         out[k] = v
     return out
-
-
-def best_level(evidence: list[dict]) -> str | None:
-    """The strongest evidence level among an edge's evidence records."""
-    levels = [e["level"] for e in evidence if e.get("level") in schema.EVIDENCE_LEVELS]
-    return max(levels, key=schema.EVIDENCE_LEVELS.__getitem__) if levels else None
-
-
-def ref_sort_key(ref: str) -> tuple[int, int, str]:
-    return _edges.ref_sort_key(ref)
 
 
 def build_graph(data: SeedData) -> nx.MultiDiGraph:
@@ -66,11 +55,11 @@ def build_graph(data: SeedData) -> nx.MultiDiGraph:
         attrs = _clean({k: v for k, v in e.items() if k not in ("source", "target")})
         attrs["sign"] = rel.sign_symbol
         attrs["evidence"] = [_clean(ev) for ev in e["evidence"]]
-        attrs["refs"] = sorted({ev["ref"] for ev in e["evidence"] if ev.get("ref")}, key=ref_sort_key)
-        level = best_level(e["evidence"])
+        attrs["refs"] = sorted({ev["ref"] for ev in e["evidence"] if ev.get("ref")}, key=_edges.ref_sort_key)
+        level = _edges.best_level(e["evidence"])
         if level:
             attrs["level"] = level
-        supports = edge_supports(e["evidence"])
+        supports = _edges.edge_supports({"evidence": e["evidence"]})
         if supports:
             attrs["supports"] = supports
         for k in ("axes", "caveats", "chain"):
@@ -79,12 +68,20 @@ def build_graph(data: SeedData) -> nx.MultiDiGraph:
         attrs["seed_file"] = data.source_file(e["_file"])
         attrs["seed_line"] = e["_line"]
         g.add_edge(e["source"], e["target"], key=e["relation"], **attrs)
-    for n, attrs in g.nodes(data=True):
+    for _n, attrs in g.nodes(data=True):
         for k in ("synonyms", "xrefs", "axes", "caveats"):
             attrs.setdefault(k, [])
     return g
 
 
-def load_graph(path: Path | str | None = None) -> nx.MultiDiGraph:
+def graph_from_seeds(path: Path | str | None = None) -> nx.MultiDiGraph:
     """Validate the seed files under `path` (default: the project's seeds) and build the graph."""
     return build_graph(read_seeds(path))
+
+
+def check_seeds(path: Path | str | None = None) -> dict[str, int]:
+    """`mechgraph validate`: read, check and build the seeds under `path`; how many entities, edges
+    and references they hold. Raises SeedError listing every problem."""
+    data = read_seeds(path)
+    g = build_graph(data)
+    return {"entities": g.number_of_nodes(), "edges": g.number_of_edges(), "references": len(data.references)}

@@ -162,14 +162,19 @@ def read_evidence(chk: Checker, rel: str, node: Node, data: SeedData) -> list[di
         support = chk.text(rel, rec, "support")
         if rnode is None:
             if support != "curator":
-                chk.err(rel, item.line, "evidence without 'ref': cite a reference number of the review, 'review', or a curator reference")
+                chk.err(rel, item.line,
+                        "evidence without 'ref': cite a reference number of the review, 'review', or a curator "
+                        "reference")
         elif ref is None:
-            chk.err(rel, rnode.line, f"evidence 'ref' must be a reference number, 'review' or a curator reference key, not {rnode.value!r}")
+            chk.err(rel, rnode.line,
+                    "evidence 'ref' must be a reference number, 'review' or a curator reference key, not "
+                    f"{rnode.value!r}")
         elif ref not in data.references:
             chk.err(rel, rnode.line, f"evidence cites reference {ref}, which is not in the reference list")
         ev["ref"] = ref
         ev["doi"] = data.references[ref]["doi"] if ref in data.references else None
-        fields = {key: (chk.text(rel, rec, key), rec[key].line if key in rec else item.line) for key in ("locator", "design", "level")}
+        fields = {key: (chk.text(rel, rec, key), rec[key].line if key in rec else item.line)
+                  for key in ("locator", "design", "level")}
         fields["support"] = (support, rec["support"].line if "support" in rec else item.line)
         entry = data.references.get(ref) if ref else None
         cited_as = _cited_as(chk, rel, rec, ref, data, fields["design"])
@@ -183,10 +188,12 @@ def read_evidence(chk: Checker, rel: str, node: Node, data: SeedData) -> list[di
             if schema.ID_RE.match(observation):
                 ev["observation"] = observation
             else:
-                chk.err(rel, rec["observation"].line, f"observation key {observation!r} must be snake case (lower-case letters, digits, underscores)")
+                chk.err(rel, rec["observation"].line,
+                        f"observation key {observation!r} must be snake case (lower-case letters, digits, underscores)")
         species = chk.text(rel, rec, "species", required=True)
         if species is not None and species not in schema.SPECIES:
-            chk.err(rel, rec["species"].line, f"unknown species/model {species!r}; expected one of {', '.join(schema.SPECIES)}")
+            chk.err(rel, rec["species"].line,
+                    f"unknown species/model {species!r}; expected one of {', '.join(schema.SPECIES)}")
         ev["species"] = species
         summary = chk.text(rel, rec, "summary", required=True)
         if summary is not None and CJK_RE.search(summary):
@@ -223,7 +230,8 @@ def _cited_as(chk: Checker, rel: str, rec: dict[str, Node], ref: str | None, dat
         chk.err(rel, node.line, f"'cited_as' is the number the review cites for this statement, not {node.value!r}")
         return None
     if ref != "review":
-        chk.err(rel, node.line, f"a record with 'cited_as: {cited}' rests on the review's own statement: write 'ref: review'")
+        chk.err(rel, node.line,
+                f"a record with 'cited_as: {cited}' rests on the review's own statement: write 'ref: review'")
         return None
     if cited not in data.references:
         chk.err(rel, node.line, f"'cited_as' names reference {cited}, which is not in the reference list")

@@ -24,7 +24,8 @@ def read_proposal(chk: Checker, rel: str, line: int, rec: dict[str, Node], data:
     chk.unknown_keys(rel, rec, schema.PROPOSAL_FIELDS, "a proposal")
     kind = chk.text(rel, rec, "proposes", required=True)
     if kind is not None and kind not in schema.PROPOSAL_KINDS:
-        chk.err(rel, rec["proposes"].line, f"unknown proposal kind {kind!r}{schema.did_you_mean(kind, schema.PROPOSAL_KINDS)}; "
+        chk.err(rel, rec["proposes"].line,
+                f"unknown proposal kind {kind!r}{schema.did_you_mean(kind, schema.PROPOSAL_KINDS)}; "
                                            f"expected one of {', '.join(schema.PROPOSAL_KINDS)}")
         kind = None
     entities = chk.text_list(rel, rec, "entities")
@@ -33,12 +34,14 @@ def read_proposal(chk: Checker, rel: str, line: int, rec: dict[str, Node], data:
         chk.err(rel, where, "a proposal names at least one entity in 'entities'")
     for eid in entities:
         if eid not in data.entities:
-            chk.err(rel, where, f"proposal entity {eid!r} is not a known entity{schema.did_you_mean(eid, data.entities)}")
+            chk.err(rel, where, f"proposal entity {eid!r} is not a known "
+                                f"entity{schema.did_you_mean(eid, data.entities)}")
     therapy = chk.text(rel, rec, "therapy")
     if therapy is not None:
         tline = rec["therapy"].line
         if therapy not in data.entities:
-            chk.err(rel, tline, f"proposal therapy {therapy!r} is not a known entity{schema.did_you_mean(therapy, data.entities)}")
+            chk.err(rel, tline, f"proposal therapy {therapy!r} is not a known "
+                                f"entity{schema.did_you_mean(therapy, data.entities)}")
         elif data.entities[therapy]["kind"] not in schema.THERAPY_KINDS:
             chk.err(rel, tline, f"proposal therapy {therapy!r} is a {data.entities[therapy]['kind']}, not a therapy")
     if kind == "stratification" and therapy is None:
@@ -48,7 +51,8 @@ def read_proposal(chk: Checker, rel: str, line: int, rec: dict[str, Node], data:
     if kind == "combination":
         for eid in entities:
             if eid in data.entities and data.entities[eid]["kind"] not in schema.THERAPY_KINDS:
-                chk.err(rel, where, f"a combination proposal combines therapies; {eid!r} is a {data.entities[eid]['kind']}")
+                chk.err(rel, where, f"a combination proposal combines therapies; {eid!r} is a "
+                                    f"{data.entities[eid]['kind']}")
     ev_node = rec.get("evidence")
     evidence: list[dict] = []
     if ev_node is None:
@@ -57,7 +61,9 @@ def read_proposal(chk: Checker, rel: str, line: int, rec: dict[str, Node], data:
         evidence = read_evidence(chk, rel, ev_node, data)
         for ev in evidence:
             if ev.get("support") not in PROPOSAL_SUPPORTS:
-                chk.err(rel, ev["_line"], f"a proposal is the review's own: its evidence is review_text or hypothesis, not {ev.get('support')!r}")
+                chk.err(rel, ev["_line"],
+                        "a proposal is the review's own: its evidence is review_text or hypothesis, not "
+                        f"{ev.get('support')!r}")
     data.proposals.append({
         "proposes": kind, "entities": entities, "therapy": therapy, "evidence": evidence,
         "caveats": chk.text_list(rel, rec, "caveats"), "_file": rel, "_line": line,

@@ -15,11 +15,13 @@ by support and level (`mechgraph stats`).
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import networkx as nx
 
 from .. import schema
+from ..edges import edge_supports
 
 # Supports whose records must say where in the review the statement is.
 LOCATED_SUPPORTS = ("review_text", "hypothesis")
@@ -45,14 +47,16 @@ def read_designs(value: Any, line: int, err: Report) -> list[str]:
             err(where, f"'design' must be a study design name or a list of them ({', '.join(schema.STUDY_DESIGNS)})")
             continue
         if v.strip() not in schema.STUDY_DESIGNS:
-            err(where, f"unknown study design {_short(v)}{schema.did_you_mean(v, schema.STUDY_DESIGNS)}; expected one of {', '.join(schema.STUDY_DESIGNS)}")
+            err(where, f"unknown study design {_short(v)}{schema.did_you_mean(v, schema.STUDY_DESIGNS)}; expected one "
+                       f"of {', '.join(schema.STUDY_DESIGNS)}")
             continue
         if v.strip() not in out:
             out.append(v.strip())
     return out
 
 
-def check_record(ev: dict[str, Any], ref: dict[str, Any] | None, fields: dict[str, Any], line: int, err: Report) -> None:
+def check_record(ev: dict[str, Any], ref: dict[str, Any] | None, fields: dict[str, Any], line: int,
+                 err: Report) -> None:
     """Fill `support`, `locator`, `design` and `level` of one evidence record, reporting every problem.
 
     `ev` holds the record read so far (`ref` among it), `ref` the reference entry it cites (None
@@ -63,16 +67,20 @@ def check_record(ev: dict[str, Any], ref: dict[str, Any] | None, fields: dict[st
     if support is None:
         err(line, f"evidence without 'support': say how it is known ({', '.join(schema.SUPPORTS)})")
     elif support not in schema.SUPPORTS:
-        err(support_line, f"unknown support {_short(support)}{schema.did_you_mean(support, schema.SUPPORTS)}; expected one of {', '.join(schema.SUPPORTS)}")
+        err(support_line,
+            f"unknown support {_short(support)}{schema.did_you_mean(support, schema.SUPPORTS)}; expected one of "
+            f"{', '.join(schema.SUPPORTS)}")
         support = None
     ev["support"] = support
 
     locator, locator_line = fields["locator"]
     if locator is not None and not schema.LOCATOR_RE.match(locator):
-        err(locator_line, f"malformed locator {_short(locator)}; write 'intro ¶N', '1.1 ¶N', '2 ¶N', 'abstract' or 'table 1 row N'")
+        err(locator_line,
+            f"malformed locator {_short(locator)}; write 'intro ¶N', '1.1 ¶N', '2 ¶N', 'abstract' or 'table 1 row N'")
         locator = None
     elif locator is None and support in LOCATED_SUPPORTS:
-        err(support_line, f"a {support} record needs a 'locator': where the review says it (e.g. '1.3 ¶2' or 'table 1 row 4')")
+        err(support_line,
+            f"a {support} record needs a 'locator': where the review says it (e.g. '1.3 ¶2' or 'table 1 row 4')")
     if locator is not None:
         ev["locator"] = locator
 
@@ -88,23 +96,23 @@ def check_record(ev: dict[str, Any], ref: dict[str, Any] | None, fields: dict[st
         if len(designs) == 1:
             design = designs[0]
         elif len(designs) > 1:
-            err(line, f"reference {ref['ref']} has several designs ({', '.join(designs)}); say which one this record rests on with 'design:'")
+            err(line, f"reference {ref['ref']} has several designs ({', '.join(designs)}); say which one this record "
+                      "rests on with 'design:'")
     if design is not None:
         ev["design"] = design
-    derived = schema.design_level(design) if design is not None else ("expert_statement" if ev.get("ref") is None else None)
+    if design is not None:
+        derived = schema.design_level(design)
+    else:
+        derived = "expert_statement" if ev.get("ref") is None else None
 
     level, level_line = fields["level"]
     if level is not None and level not in schema.EVIDENCE_LEVELS:
         err(level_line, f"unknown evidence level {_short(level)}; expected one of {', '.join(schema.EVIDENCE_LEVELS)}")
     elif level is not None and derived is not None and level != derived:
         basis = f"design {design!r}" if design else "a record without a reference"
-        err(level_line, f"level {level!r} contradicts {basis}, which gives {derived!r}; drop 'level' (it is derived) or fix the design")
+        err(level_line, f"level {level!r} contradicts {basis}, which gives {derived!r}; drop 'level' (it is derived) "
+                        "or fix the design")
     ev["level"] = derived if derived is not None else level
-
-
-def edge_supports(evidence: list[dict[str, Any]]) -> list[str]:
-    """The distinct supports of an edge's evidence records, sorted (like the `levels` Cypher property)."""
-    return sorted({e["support"] for e in evidence if e.get("support")})
 
 
 def provenance_counts(g: nx.MultiDiGraph) -> dict[str, Any]:
@@ -120,7 +128,7 @@ def provenance_counts(g: nx.MultiDiGraph) -> dict[str, Any]:
     only: Counter[str] = Counter()
     for _, _, a in g.edges(data=True):
         evidence = a.get("evidence") or []
-        supports = a.get("supports") or edge_supports(evidence)
+        supports = edge_supports(a)
         for s in supports:
             by_support[s] += 1
         for e in evidence:

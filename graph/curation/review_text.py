@@ -40,11 +40,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cached_property
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Iterable
+from typing import Any
 
 from ..errors import MechGraphError
 from ..fsio import read_limited
@@ -119,8 +120,17 @@ class ReviewText:
         """Every reference number the review's text cites."""
         return {n for p in self.paragraphs for n in p.citations}
 
+    def as_dict(self) -> dict[str, Any]:
+        """Every locator the review has (`mechgraph audit --paragraphs`): each paragraph's lines,
+        citations and text, each table row's line, registry id and title."""
+        return {"paragraphs": [{"locator": p.locator, "first_line": p.first_line, "last_line": p.last_line,
+                                "citations": sorted(p.citations), "text": p.text} for p in self.paragraphs],
+                "table_rows": [{"locator": r.locator, "line": r.line, "registry_id": r.registry_id, "title": r.title}
+                               for r in self.table_rows]}
 
-WORDING_SAME = str.maketrans({"⁃": "-", "‐": "-", "－": "-", "—": "-", "（": "(", "）": ")", "ɣ": "γ", "，": ",", "、": ","})
+
+WORDING_SAME = str.maketrans({"⁃": "-", "‐": "-", "－": "-", "—": "-", "（": "(", "）": ")", "ɣ": "γ",
+                              "，": ",", "、": ","})
 
 
 def wording_key(s: str) -> str:
@@ -223,7 +233,8 @@ def parse_review(text: str, name: str = "review") -> ReviewText:
     start = 0
     abstract_at = next((k for k, (_, s) in enumerate(lines) if s.startswith("【摘要】")), None)
     if abstract_at is not None:
-        english = next((k for k in range(abstract_at, len(lines)) if lines[k][1].startswith("【Abstract】")), abstract_at)
+        english = next((k for k in range(abstract_at, len(lines)) if lines[k][1].startswith("【Abstract】")),
+                       abstract_at)
         end = next((k for k in range(english + 1, len(lines)) if CJK_RE.search(lines[k][1])), len(lines))
         block = lines[abstract_at:end]
         joined = _join([s for _, s in block])
@@ -257,7 +268,8 @@ def parse_review(text: str, name: str = "review") -> ReviewText:
             return
         counter += 1
         joined = _join([s for _, s in current])
-        review.paragraphs.append(Paragraph(f"{section} ¶{counter}", current[0][0], current[-1][0], joined, citations_in(joined)))
+        review.paragraphs.append(Paragraph(f"{section} ¶{counter}", current[0][0], current[-1][0], joined,
+                                           citations_in(joined)))
         current.clear()
 
     for k, (n, s) in enumerate(body):

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Any, Iterable
+from collections.abc import Iterable
+from itertools import pairwise
+from typing import Any
 
 from .. import edges as edge_rules
 from .. import schema
@@ -54,11 +56,14 @@ def check_relation_kinds(chk: Checker, edges: list[dict], kinds: dict[str, str])
         if into_therapy and rel not in edge_rules.EFFICACY_RELATIONS:
             membership = rel in MEMBERSHIP and src in schema.THERAPY_KINDS
             if not membership:
-                chk.err(e["_file"], e["_line"], f"{what}: an edge into a therapy says how its source changes the therapy's "
-                                                f"efficacy; write 'enhances' or 'impairs' (only a therapy's subtype_of or part_of "
+                chk.err(e["_file"], e["_line"],
+                        f"{what}: an edge into a therapy says how its source changes the therapy's "
+                                                "efficacy; write 'enhances' or 'impairs' (only a therapy's "
+                                                "subtype_of or part_of "
                                                 f"may be anything else)")
         elif rel in edge_rules.EFFICACY_RELATIONS and not into_therapy:
-            chk.err(e["_file"], e["_line"], f"{what}: '{rel}' modifies a therapy's efficacy, but {e['target']} is a {tgt}")
+            chk.err(e["_file"], e["_line"],
+                    f"{what}: '{rel}' modifies a therapy's efficacy, but {e['target']} is a {tgt}")
         if rel == "form_of" and (src not in schema.THERAPY_KINDS or tgt not in MOLECULE_KINDS):
             chk.err(e["_file"], e["_line"], f"{what}: 'form_of' runs from a therapy to the molecule it is a form of "
                                             f"({', '.join(MOLECULE_KINDS)}), not from a {src} to a {tgt}")
@@ -74,8 +79,10 @@ def check_targets(chk: Checker, edges: list[dict]) -> None:
             continue
         other = signed.get((e["source"], e["target"]))
         if other is not None:
-            chk.err(e["_file"], e["_line"], f"{e['source']} -targets-> {e['target']} beside {e['source']} -{other['relation']}-> "
-                                            f"{e['target']} ({other['_file']}:{other['_line']}): a drug's action on its target is one "
+            chk.err(e["_file"], e["_line"],
+                    f"{e['source']} -targets-> {e['target']} beside {e['source']} -{other['relation']}-> "
+                                            f"{e['target']} ({other['_file']}:{other['_line']}): a drug's action on "
+                                            "its target is one "
                                             f"signed edge; drop the 'targets' edge")
 
 
@@ -118,7 +125,7 @@ def check_chains(chk: Checker, edges: list[dict], kinds: dict[str, str]) -> None
             continue
         nodes = [e["source"], *chain, e["target"]]
         product, ok = 1, True
-        for a, b in zip(nodes, nodes[1:]):
+        for a, b in pairwise(nodes):
             signs, unwalked = _link_signs(a, b, out_edges, kinds)
             if not signs:
                 found = f" ({', '.join(f'{a} -{r}-> {b}' for r in unwalked)} is not a signed step)" if unwalked else ""
@@ -217,9 +224,12 @@ def check_observations(chk: Checker, edges: list[dict]) -> None:
                     label = f"observation {hit['observation']!r}" if hit.get("observation") else \
                         f"reference {hit.get('ref')} at {hit.get('locator') or '(no locator)'}"
                     chk.err(e2["_file"], e2["_line"],
-                            f"one observation on two edges: the {label} on {e2['source']} -{e2['relation']}-> {e2['target']} is "
-                            f"already on {e1['source']} -{e1['relation']}-> {e1['target']} ({e1['_file']}:{e1['_line']}), "
-                            f"and the two imply each other ({_why(e1, e2, above)}); encode it once, on the most specific edge the "
+                            f"one observation on two edges: the {label} on {e2['source']} -{e2['relation']}-> "
+                            f"{e2['target']} is "
+                            f"already on {e1['source']} -{e1['relation']}-> {e1['target']} "
+                            f"({e1['_file']}:{e1['_line']}), "
+                            f"and the two imply each other ({_why(e1, e2, above)}); encode it once, on the most "
+                            "specific edge the "
                             f"study supports (distinct observations take distinct 'observation' keys)")
                     break
 
@@ -304,7 +314,8 @@ def check_shared_names(chk: Checker, data: SeedData) -> None:
                 owner[n] = eid
                 continue
             other = data.entities[prev]
-            chk.err(ent["_file"], ent["_line"], f"the name {n!r} of {eid} is also a name of {prev} ({other['_file']}:{other['_line']}); "
+            chk.err(ent["_file"], ent["_line"],
+                    f"the name {n!r} of {eid} is also a name of {prev} ({other['_file']}:{other['_line']}); "
                                                 f"a name or synonym belongs to one entity")
 
 
@@ -330,6 +341,8 @@ def check_citations(chk: Checker, data: SeedData) -> None:
                             f"({ref['_file']}:{ref['_line']}) records no caveat saying so")
         ref = ev.get("ref")
         if ev.get("support") == "curator" and ref and ref.isdigit() and ev.get("design") not in SECONDARY_DESIGNS:
-            chk.err(*where, f"a curator record cites reference {ref} and so borrows the level of its {ev.get('design')} design "
-                            f"({ev.get('level')}); background knowledge is not that study's finding: cite a textbook or review "
+            chk.err(*where, f"a curator record cites reference {ref} and so borrows the level of its "
+                            f"{ev.get('design')} design "
+                            f"({ev.get('level')}); background knowledge is not that study's finding: cite a textbook "
+                            "or review "
                             f"(a curator reference) or none")

@@ -1,10 +1,11 @@
-"""Load and validate the curated seed files into a NetworkX MultiDiGraph.
+"""Read and validate the curated seed files into records (`SeedData`), which build.py turns into the graph.
 
 Seed files are YAML mappings with any of the top-level keys `entities`, `edges`, `references`,
 `axes` and `proposals`. Every problem is reported as `FILE:LINE: message`, all of them at once,
-so a curator can fix a file in one pass. Nothing is built unless every file is valid. Records are
-read here (references, axes, entities, edges), study records and their derived edges in
-studies.py, proposals in proposals.py, and the rules that look across records in rules.py.
+so a curator can fix a file in one pass; `read_seeds` returns records only when every file is
+valid (else SeedError). Records are read here (references, axes, entities, edges), study records
+and their derived edges in studies.py, proposals in proposals.py, and the rules that look across
+records in rules.py; `checker` holds the record checks and the problem collector.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from .rules import check_rules
 from .studies import derive_study_edges, read_trial_fields
 from .yaml_tree import Node, parse_file, yaml_files
 
-__all__ = ["SeedData", "default_seed_path", "is_review_reference", "packaged_seed_path", "publication_id", "read_seeds", "validate"]
+__all__ = ["SeedData", "default_seed_path", "is_review_reference", "packaged_seed_path", "publication_id",
+           "read_seeds", "validate"]
 
 
 def seed_files(path: Path) -> list[Path]:
@@ -49,7 +51,8 @@ def packaged_seed_path() -> Path:
     for candidate in (package_dir / "seeds", package_dir.parent / "seeds"):
         if candidate.is_dir():
             return candidate
-    raise SeedError([f"{package_dir}:1: the curated seeds are missing from this installation; reinstall mechgraph or pass --seeds DIR"])
+    raise SeedError([f"{package_dir}:1: the curated seeds are missing from this installation; reinstall mechgraph or "
+                     "pass --seeds DIR"])
 
 
 def default_seed_path() -> Path:
@@ -85,11 +88,14 @@ def read_seeds(path: Path | str | None = None) -> SeedData:
         if tree is None:
             continue
         if not isinstance(tree.value, dict):
-            chk.err(rel, tree.line, f"a seed file must be a mapping with keys {sorted(top_keys)}, not {type_name(tree.value)}")
+            chk.err(rel, tree.line,
+                    f"a seed file must be a mapping with keys {sorted(top_keys)}, not {type_name(tree.value)}")
             continue
         for k, node in tree.value.items():
             if k not in top_keys:
-                chk.err(rel, node.line, f"unknown top-level key {k!r}; expected one of {sorted(top_keys)}{schema.did_you_mean(k, top_keys)}")
+                chk.err(rel, node.line,
+                        f"unknown top-level key {k!r}; expected one of "
+                        f"{sorted(top_keys)}{schema.did_you_mean(k, top_keys)}")
         for line, rec in chk.records(rel, tree.value, "references"):
             _read_reference(chk, rel, line, rec, data)
         for line, rec in chk.records(rel, tree.value, "axes"):
@@ -130,7 +136,8 @@ def _read_reference(chk: Checker, rel: str, line: int, rec: dict[str, Node], dat
     node = rec.get("ref")
     ref = ref_key(node.value) if node is not None else None
     if ref is None:
-        chk.err(rel, node.line if node else line, "reference needs 'ref': a positive number, 'review', or (origin: curator) a snake-case key")
+        chk.err(rel, node.line if node else line,
+                "reference needs 'ref': a positive number, 'review', or (origin: curator) a snake-case key")
         return
     if ref in data.references:
         prev = data.references[ref]
@@ -141,9 +148,12 @@ def _read_reference(chk: Checker, rel: str, line: int, rec: dict[str, Node], dat
     if origin is not None and origin != "curator":
         chk.err(rel, rec["origin"].line, f"'origin' is 'curator' or absent, not {origin!r}")
     elif origin == "curator" and is_review_reference(ref):
-        chk.err(rel, node.line, f"a curator reference needs a snake-case key such as 'drugbank_nivolumab', not {ref!r}: numbers are the review's")
+        chk.err(rel, node.line,
+                f"a curator reference needs a snake-case key such as 'drugbank_nivolumab', not {ref!r}: numbers are "
+                "the review's")
     elif origin is None and not is_review_reference(ref):
-        chk.err(rel, node.line, f"reference {ref!r} is not in the review's numbering; add 'origin: curator' if the curators add it")
+        chk.err(rel, node.line,
+                f"reference {ref!r} is not in the review's numbering; add 'origin: curator' if the curators add it")
     out["origin"] = origin
     dnode = rec.get("design")
     if dnode is None or dnode.value is None:
@@ -227,9 +237,11 @@ def _read_entity(chk: Checker, rel: str, line: int, rec: dict[str, Node], data: 
     source = chk.text(rel, rec, "name_zh_source")
     if source is not None:
         if source not in schema.NAME_ZH_SOURCES:
-            chk.err(rel, rec["name_zh_source"].line, f"'name_zh_source' is one of {', '.join(schema.NAME_ZH_SOURCES)}, not {source!r}")
+            chk.err(rel, rec["name_zh_source"].line,
+                    f"'name_zh_source' is one of {', '.join(schema.NAME_ZH_SOURCES)}, not {source!r}")
         elif ent["name_zh"] is None:
-            chk.err(rel, rec["name_zh_source"].line, "'name_zh_source' says where the name_zh comes from, but there is no name_zh")
+            chk.err(rel, rec["name_zh_source"].line,
+                    "'name_zh_source' says where the name_zh comes from, but there is no name_zh")
         elif source != "review":
             ent["name_zh_source"] = source
     ent["description"] = chk.text(rel, rec, "description")
@@ -249,7 +261,8 @@ def _read_entity(chk: Checker, rel: str, line: int, rec: dict[str, Node], data: 
         if modality is None:
             chk.err(rel, line, f"therapy {eid!r} needs a 'modality' (one of {', '.join(schema.THERAPY_MODALITIES)})")
         elif modality not in schema.THERAPY_MODALITIES:
-            chk.err(rel, rec["modality"].line, f"unknown modality {modality!r}{schema.did_you_mean(modality, schema.THERAPY_MODALITIES)}")
+            chk.err(rel, rec["modality"].line,
+                    f"unknown modality {modality!r}{schema.did_you_mean(modality, schema.THERAPY_MODALITIES)}")
     elif modality is not None:
         chk.err(rel, rec["modality"].line, "'modality' is only for entities of kind therapy")
     ent["modality"] = modality
@@ -280,7 +293,8 @@ def _publication_entity(ref: str, r: dict) -> dict:
     return {
         "id": publication_id(ref),
         "kind": "publication",
-        "name": label if ref == "review" else (f"{r['title']} [ref {ref}]" if r.get("origin") == "curator" else f"{label} [ref {ref}]"),
+        "name": label if ref == "review"
+        else (f"{r['title']} [ref {ref}]" if r.get("origin") == "curator" else f"{label} [ref {ref}]"),
         "name_zh": r.get("title_zh"),
         "description": r["title"],
         "synonyms": [f"ref {ref}"] if ref != "review" else ["review"],
@@ -311,16 +325,19 @@ def _read_edge(chk: Checker, rel: str, line: int, rec: dict[str, Node], data: Se
     ok = True
     for key, eid in (("source", src), ("target", tgt)):
         if eid is not None and eid not in data.entities:
-            chk.err(rel, rec[key].line, f"edge {key} {eid!r} is not a known entity{schema.did_you_mean(eid, data.entities)}")
+            chk.err(rel, rec[key].line,
+                    f"edge {key} {eid!r} is not a known entity{schema.did_you_mean(eid, data.entities)}")
             ok = False
     if relation is not None and relation not in schema.RELATIONS:
-        chk.err(rel, rec["relation"].line, f"unknown relation {relation!r}{schema.did_you_mean(relation, schema.RELATIONS)}")
+        chk.err(rel, rec["relation"].line,
+                f"unknown relation {relation!r}{schema.did_you_mean(relation, schema.RELATIONS)}")
         ok = False
     if src is not None and src == tgt:
         chk.err(rel, line, f"edge from {src!r} to itself")
     ev_node = rec.get("evidence")
     if ev_node is None:
-        chk.err(rel, line, f"edge {src} -{relation}-> {tgt} has no 'evidence'; every edge needs at least one cited reference")
+        chk.err(rel, line, f"edge {src} -{relation}-> {tgt} has no 'evidence'; every edge needs at least one cited "
+                           "reference")
         evidence = []
     else:
         evidence = read_evidence(chk, rel, ev_node, data)
@@ -329,7 +346,8 @@ def _read_edge(chk: Checker, rel: str, line: int, rec: dict[str, Node], data: Se
         if direction is None:
             chk.err(rel, line, "an associated_with edge needs 'direction': positive, negative or none")
         elif direction not in schema.ASSOCIATION_DIRECTIONS:
-            chk.err(rel, rec["direction"].line, f"'direction' must be one of {', '.join(schema.ASSOCIATION_DIRECTIONS)}")
+            chk.err(rel, rec["direction"].line,
+                    f"'direction' must be one of {', '.join(schema.ASSOCIATION_DIRECTIONS)}")
     elif direction is not None:
         chk.err(rel, rec["direction"].line, "'direction' is only for associated_with edges")
     axes = chk.text_list(rel, rec, "axes")
@@ -339,10 +357,12 @@ def _read_edge(chk: Checker, rel: str, line: int, rec: dict[str, Node], data: Se
     chain = chk.text_list(rel, rec, "chain")
     for c in chain:
         if c not in data.entities:
-            chk.err(rel, rec["chain"].line, f"chain entity {c!r} is not a known entity{schema.did_you_mean(c, data.entities)}")
+            chk.err(rel, rec["chain"].line,
+                    f"chain entity {c!r} is not a known entity{schema.did_you_mean(c, data.entities)}")
             ok = False
     if chain and (src in chain or tgt in chain or len(set(chain)) < len(chain)):
-        chk.err(rel, rec["chain"].line, "a chain lists the intermediate entities once each, without the edge's two ends")
+        chk.err(rel, rec["chain"].line,
+                "a chain lists the intermediate entities once each, without the edge's two ends")
         ok = False
     if not ok or src is None or tgt is None or relation is None:
         return
@@ -373,7 +393,8 @@ def _check_edge_uniqueness(chk: Checker, data: SeedData) -> None:
             chk.err(
                 e["_file"],
                 e["_line"],
-                f"duplicate edge {key[0]} -{key[1]}-> {key[2]} (first at {prev['_file']}:{prev['_line']}); merge their evidence lists",
+                f"duplicate edge {key[0]} -{key[1]}-> {key[2]} (first at {prev['_file']}:{prev['_line']}); merge "
+                "their evidence lists",
             )
         else:
             seen[key] = e

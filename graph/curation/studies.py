@@ -28,7 +28,8 @@ from .yaml_tree import Node
 
 # Every result row names the edge it bears on (switched on with the curation of issue 18).
 REQUIRE_RESULT_EDGES = True
-TEXT_FIELDS = ("registry_id", "title", "phase", "expected_completion", "completion_note", "country", "design_note", "evidence_summary")
+TEXT_FIELDS = ("registry_id", "title", "phase", "expected_completion", "completion_note", "country", "design_note",
+               "evidence_summary")
 
 
 def read_trial_fields(chk: Checker, rel: str, rec: dict[str, Node], ent: dict) -> None:
@@ -39,7 +40,9 @@ def read_trial_fields(chk: Checker, rel: str, rec: dict[str, Node], ent: dict) -
             ent[key] = v
     design = chk.text(rel, rec, "design", required=True)
     if design is not None and design not in schema.STUDY_DESIGNS:
-        chk.err(rel, rec["design"].line, f"unknown study design {design!r}{schema.did_you_mean(design, schema.STUDY_DESIGNS)}; expected one of {', '.join(schema.STUDY_DESIGNS)}")
+        chk.err(rel, rec["design"].line,
+                f"unknown study design {design!r}{schema.did_you_mean(design, schema.STUDY_DESIGNS)}; expected one of "
+                f"{', '.join(schema.STUDY_DESIGNS)}")
         design = None
     ent["design"] = design
     locator = chk.text(rel, rec, "locator")
@@ -61,7 +64,8 @@ def read_trial_fields(chk: Checker, rel: str, rec: dict[str, Node], ent: dict) -
         ent[key] = _ref_list(chk, rel, rec, key)
     for cited in ent["cited_as"]:
         if not cited.isdigit():
-            chk.err(rel, rec["cited_as"].line, f"'cited_as' holds the numbers the review cites for this study, not {cited!r}")
+            chk.err(rel, rec["cited_as"].line,
+                    f"'cited_as' holds the numbers the review cites for this study, not {cited!r}")
     ent["_interventions_line"] = rec["interventions"].line if "interventions" in rec else None
     if ent.get("table1_rows"):
         if "locator" in ent:
@@ -70,7 +74,8 @@ def read_trial_fields(chk: Checker, rel: str, rec: dict[str, Node], ent: dict) -
         ent["locator"] = ent["locators"][0]
     elif "locator" not in ent:
         line = min(n.line for n in rec.values())
-        chk.err(rel, line, f"study {ent['id']!r} needs a 'locator' (the paragraph of the review that describes it) or a 'table1_row'")
+        chk.err(rel, line, f"study {ent['id']!r} needs a 'locator' (the paragraph of the review that describes it) or "
+                           "a 'table1_row'")
     ent["results"] = _read_results(chk, rel, rec)
 
 
@@ -118,7 +123,8 @@ def _read_results(chk: Checker, rel: str, rec: dict[str, Node]) -> list[dict]:
         return results
     for item in node.value:
         if not isinstance(item.value, dict):
-            chk.err(rel, item.line, "each result must be a mapping (endpoint, comparison, value, p, hr, source, relation, target)")
+            chk.err(rel, item.line,
+                    "each result must be a mapping (endpoint, comparison, value, p, hr, source, relation, target)")
             continue
         chk.unknown_keys(rel, item.value, schema.RESULT_FIELDS, "a study result")
         row: dict[str, Any] = {}
@@ -137,7 +143,8 @@ def _read_results(chk: Checker, rel: str, rec: dict[str, Node]) -> list[dict]:
                 row[k] = v.value if not isinstance(v.value, str) else v.value.strip()
         missing = [k for k in ("endpoint", "source", "relation", "target") if row.get(k) in (None, "")]
         if missing and REQUIRE_RESULT_EDGES:
-            chk.err(rel, item.line, f"a study result needs {', '.join(repr(k) for k in missing)}: the endpoint and the edge it "
+            chk.err(rel, item.line,
+                    f"a study result needs {', '.join(repr(k) for k in missing)}: the endpoint and the edge it "
                                     "bears on (a trial's result applies to every outcome it measured)")
         row["_line"] = item.line
         results.append(row)
@@ -150,7 +157,8 @@ def _read_results(chk: Checker, rel: str, rec: dict[str, Node]) -> list[dict]:
 def _record(data: SeedData, trial: dict, ref: str, summary: str, line: int, locator: str | None = None) -> dict:
     """One evidence record of a derived edge: the review's text at the study's locator, the study's design."""
     ev = {
-        "ref": ref, "doi": data.references[ref]["doi"], "support": "review_text", "locator": locator or trial.get("locator"),
+        "ref": ref, "doi": data.references[ref]["doi"], "support": "review_text",
+        "locator": locator or trial.get("locator"),
         "design": trial["design"], "level": schema.design_level(trial["design"]), "species": "patients",
         "summary": summary, "_line": line,
     }
@@ -199,7 +207,8 @@ def derive_study_edges(chk: Checker, data: SeedData) -> None:
         _tested_in(chk, data, ent, source_ref, (rel, line))
         for ref in ent.get("reported_in", []):
             if ref not in data.references:
-                chk.err(rel, ent["_line"], f"trial reported_in cites reference {ref}, which is not in the reference list")
+                chk.err(rel, ent["_line"],
+                        f"trial reported_in cites reference {ref}, which is not in the reference list")
                 continue
             summary_ref = f"Results of {ent['name']} are reported in reference {ref}."
             data.edges.append(_edge(ent["id"], "reported_in", publication_id(ref),
@@ -213,7 +222,8 @@ def _tested_in(chk: Checker, data: SeedData, ent: dict, ref: str, where: tuple[s
     locators = ent.get("locators") or [ent.get("locator")]
     for tid in ent.get("interventions", []):
         if tid not in data.entities:
-            chk.err(where[0], where[1], f"trial intervention {tid!r} is not a known entity{schema.did_you_mean(tid, data.entities)}")
+            chk.err(where[0], where[1],
+                    f"trial intervention {tid!r} is not a known entity{schema.did_you_mean(tid, data.entities)}")
         elif data.entities[tid]["kind"] not in schema.THERAPY_KINDS:
             chk.err(where[0], where[1], f"trial intervention {tid!r} is a {data.entities[tid]['kind']}, not a therapy")
         else:
@@ -236,7 +246,8 @@ def _result_edge(chk: Checker, data: SeedData, ent: dict, row: dict, ref: str, b
             chk.err(rel, line, f"result {what} {eid!r} is not a known entity{schema.did_you_mean(eid, data.entities)}")
             ok = False
     if relation not in schema.RELATIONS:
-        chk.err(rel, line, f"unknown relation {relation!r} in a study result{schema.did_you_mean(relation, schema.RELATIONS)}")
+        chk.err(rel, line, f"unknown relation {relation!r} in a study "
+                           f"result{schema.did_you_mean(relation, schema.RELATIONS)}")
         ok = False
     direction = row.get("direction")
     if relation == "associated_with" and direction not in schema.ASSOCIATION_DIRECTIONS:

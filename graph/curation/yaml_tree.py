@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from ..fsio import InputTooLarge, read_limited
+from ..errors import InputTooLarge
+from ..fsio import read_limited
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 5-10x faster
 MAX_FILE_BYTES = 5_000_000
@@ -97,7 +98,8 @@ class _Reader:
                 try:
                     key = str(self.constructor.construct_object(k))
                 except (yaml.YAMLError, ValueError, TypeError, OverflowError) as e:
-                    self.problems.append(f"{self.rel}:{k.start_mark.line + 1}: cannot read key: {str(e).splitlines()[0]}")
+                    self.problems.append(f"{self.rel}:{k.start_mark.line + 1}: cannot read key: "
+                                         f"{str(e).splitlines()[0]}")
                     continue
                 if key in out:
                     self.problems.append(f"{self.rel}:{k.start_mark.line + 1}: duplicate key {key!r}")
@@ -152,7 +154,8 @@ def parse_file(path: Path, rel: str, problems: list[str], *, inside: Path | None
     if inside is not None and inside.is_dir():
         real = outside(path, inside)
         if real is not None:
-            problems.append(f"{rel}:1: is a link to {real}, outside the seed folder {inside}; seed files must lie in the seed folder")
+            problems.append(f"{rel}:1: is a link to {real}, outside the seed folder {inside}; seed files must lie in "
+                            "the seed folder")
             return None
     try:
         raw = read_limited(path, MAX_FILE_BYTES, what="seed file")
@@ -192,7 +195,8 @@ def parse_file(path: Path, rel: str, problems: list[str], *, inside: Path | None
         problems.append(f"{rel}:1: a YAML alias refers to a value that contains it (a loop)")
         return None
     if values > MAX_VALUES:
-        problems.append(f"{rel}:1: YAML aliases expand to more than {MAX_VALUES} values (nested aliases, a \"billion laughs\"?); "
+        problems.append(f"{rel}:1: YAML aliases expand to more than {MAX_VALUES} values (nested aliases, a \"billion "
+                        "laughs\"?); "
                         "seed files may share values with aliases, not multiply them")
         return None
     try:

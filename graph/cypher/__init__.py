@@ -87,7 +87,7 @@ Unsupported (QueryError "unsupported Cypher: ...")
   (or a plugin's, such as apoc.*). A function Neo4j does not know is an error, as there.
 
 Checked against Neo4j 5.26 by tests/test_cypher_parity.py (the same queries on both backends,
-random ones included) and against the openCypher TCK by scripts/tck.py (docs/tck-results.md).
+random ones included) and against the openCypher TCK by tests/support/tck.py (docs/tck-results.md).
 
 Parameters are values only: `$name` must be in `params`, else "missing parameter $name".
 
@@ -96,5 +96,8 @@ API: `CypherEngine(g).run(text, params, limits=...)` (indexes built once per eng
 """
 
 from .executor import CypherEngine, run_cypher
+from .limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, QueryLimits
+from .named import named_queries, named_query, named_query_list, parse_params
 
-__all__ = ["CypherEngine", "run_cypher"]
+__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "CypherEngine", "QueryLimits", "named_queries", "named_query",
+           "named_query_list", "parse_params", "run_cypher"]

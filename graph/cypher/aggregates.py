@@ -27,13 +27,14 @@ class Aggregator:
         self.kind, self.distinct = kind, distinct
         self.seen: set | None = set() if distinct else None
         self.n = 0
-        self.acc: Any = [] if kind in ("collect", "percentiledisc", "percentilecont") else None if kind in ("min", "max") else 0
+        self.acc: Any = [] if kind in ("collect", "percentiledisc",
+                                       "percentilecont") else None if kind in ("min", "max") else 0
         self.max_items = max_items
         self.pct: Any = None
         self.m2 = 0.0
 
     def _too_many(self) -> None:
-        from .limits import QueryStopped
+        from ..errors import QueryStopped
 
         raise QueryStopped(
             f"query stopped: {self.kind}() holds more than the embedded engine's limit of {self.max_items:,} values "
@@ -55,7 +56,8 @@ class Aggregator:
                 return
             self.seen.add(c)
         self.n += 1
-        if self.max_items is not None and self.n > self.max_items and k in ("collect", "percentiledisc", "percentilecont"):
+        if (self.max_items is not None and self.n > self.max_items
+            and k in ("collect", "percentiledisc", "percentilecont")):
             self._too_many()
         if k == "count":
             return
@@ -66,7 +68,8 @@ class Aggregator:
                 self.acc = v if self.n == 1 else temporal.duration_plus(self.acc, v)
                 return
             if type(v) not in NUM or type(self.acc) is temporal.Duration:
-                raise mismatch("a Number or Duration" if self.n == 1 else "a Number" if type(self.acc) is not temporal.Duration else "a Duration", v, f"{k}()")
+                raise mismatch("a Number or Duration" if self.n == 1 else "a Number"
+                               if type(self.acc) is not temporal.Duration else "a Duration", v, f"{k}()")
             self.acc = self.acc + v
             if k == "sum":
                 check_int(self.acc)
@@ -89,8 +92,10 @@ class Aggregator:
 
     def _percentile_arg(self, p: Any) -> None:
         if type(p) not in NUM or not 0.0 <= p <= 1.0:
-            shown = java_float_str(p) if type(p) is float else str(p) if type(p) is int else "null" if p is None else str(p)
-            raise QueryError(f"Invalid input '{shown}' is not a valid argument, must be a number in the range 0.0 to 1.0")
+            shown = (java_float_str(p) if type(p) is float else str(p) if type(p) is int else "null" if p is None
+                     else str(p))
+            raise QueryError(f"Invalid input '{shown}' is not a valid argument, must be a number in the range 0.0 to "
+                             "1.0")
         self.pct = float(p)
 
     def result(self) -> Any:

@@ -9,17 +9,30 @@ the id index rather than a label scan.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from ..errors import QueryError
-from .expressions import AGG_SLOT, COLS_SLOT, KEYS_SLOT, ExpressionCompiler
 from .aggregates import Aggregator
+from .expressions import AGG_SLOT, COLS_SLOT, KEYS_SLOT, ExpressionCompiler
 from .functions import range_values
 from .statictypes import T_NODE, T_PATH, T_REL, TypeChecker, elem_type, list_of, show
 from .tree import (
-    SUBQUERIES, MatchClause, Projection, ProjItem, UnionQuery, UnwindClause, agg_text, bound_here, children, contains_agg, free_vars,
-    map_children, map_expr, walk,
+    SUBQUERIES,
+    MatchClause,
+    Projection,
+    ProjItem,
+    UnionQuery,
+    UnwindClause,
+    agg_text,
+    bound_here,
+    children,
+    contains_agg,
+    free_vars,
+    map_children,
+    map_expr,
+    walk,
 )
 from .values import canon, equals, order_key, out_value, to_string, truth, type_name
 
@@ -99,7 +112,8 @@ class Compiler(ExpressionCompiler):
         return f"{HIDDEN}{self.n_hidden}"
 
     # ----- query
-    def query(self, clauses: list, scope: dict[str, str] | None = None, *, open_end: bool = False) -> Callable[..., Iterator[dict]]:
+    def query(self, clauses: list, scope: dict[str, str] | None = None, *,
+              open_end: bool = False) -> Callable[..., Iterator[dict]]:
         """The query as a function of its input rows (default: one empty row). `scope` names the
         variables the input rows bind (a subquery's outer variables); with `open_end` the query
         may end with another clause than RETURN (the body of EXISTS { }, a test's setup). The
@@ -128,7 +142,8 @@ class Compiler(ExpressionCompiler):
             else:
                 if c.kind == "RETURN" and not last:
                     nxt = clauses[i + 1]
-                    raise QueryError(f"RETURN can only be used at the end of the query (found {_clause_name(nxt)} after it)")
+                    raise QueryError(f"RETURN can only be used at the end of the query (found {_clause_name(nxt)} "
+                                     "after it)")
                 stage, scope = self.projection(c, scope)
                 stages.append(stage)
         last = clauses[-1]
@@ -158,7 +173,8 @@ class Compiler(ExpressionCompiler):
                 if not (isinstance(last, Projection) and last.kind == "RETURN"):
                     raise QueryError(f"Query cannot conclude with {_clause_name(last)} (must be a RETURN clause)")
                 runs.append(self.query(part, scope, open_end=open_end))
-                names = [it.name for it in last.items] if not last.star else sorted(v for v in self.out_scope if not v.startswith(HIDDEN))
+                names = ([it.name for it in last.items] if not last.star
+                         else sorted(v for v in self.out_scope if not v.startswith(HIDDEN)))
                 if columns is None:
                     columns = names
                 elif sorted(names) != sorted(columns):
@@ -213,7 +229,8 @@ class Compiler(ExpressionCompiler):
                         rv = self.hidden()
                     else:
                         if rv in rel_vars:
-                            raise QueryError(f"Cannot use the same relationship variable `{rv}` for multiple relationships")
+                            raise QueryError(f"Cannot use the same relationship variable `{rv}` for multiple "
+                                             "relationships")
                         kind = scope.get(rv, new.get(rv))
                         if rp.hops is not None and kind == "rel":
                             raise QueryError(f"Type mismatch: `{rv}` is a relationship, not a list of relationships")
@@ -231,7 +248,8 @@ class Compiler(ExpressionCompiler):
         post: list[Callable[[dict], bool]] = []
         celems = []
         for el, v, is_rel in named:
-            ce = CRel(v, frozenset(el.types) if el.types else None, el.direction, el.hops) if is_rel else CNode(v, frozenset(el.labels))
+            ce = CRel(v, frozenset(el.types) if el.types else None, el.direction,
+                      el.hops) if is_rel else CNode(v, frozenset(el.labels))
             for key, ex in el.props or ():
                 self.typeof(ex)
                 f = self.expr(ex, full)
@@ -274,7 +292,8 @@ class Compiler(ExpressionCompiler):
         if not ty:
             return
         (atom,) = want
-        fits = any(a == atom or (isinstance(a, tuple) and isinstance(atom, tuple) and a[1] in (None, atom[1])) for a in ty)
+        fits = any(a == atom or (isinstance(a, tuple) and isinstance(atom, tuple) and a[1] in (None, atom[1]))
+                   for a in ty)
         if not fits:
             raise QueryError(f"Type mismatch: {v} defined with conflicting type {show(ty)} (expected {show(want)})")
 
@@ -382,7 +401,8 @@ class Compiler(ExpressionCompiler):
         new_scope: dict[str, str] = {}
         for it in items:
             if it.aliased and it.name in self.outer_vars and it.expr != ("var", it.name):
-                raise QueryError(f"The variable `{it.name}` is shadowing a variable with the same name from the outer scope and needs to be renamed")
+                raise QueryError(f"The variable `{it.name}` is shadowing a variable with the same name from the outer "
+                                 "scope and needs to be renamed")
             if it.aliased or it.expr[0] == "var":
                 var_names.append(it.name)
                 new_scope[it.name] = scope.get(it.expr[1], "any") if it.expr[0] == "var" else "any"
@@ -397,7 +417,8 @@ class Compiler(ExpressionCompiler):
                     for i in bound_here(node):
                         agg = next((x for x in walk(kids[i]) if x[0] == "agg"), None)
                         if agg is not None:
-                            raise QueryError(f"Invalid use of aggregating function {agg_text(agg)} inside a list predicate, comprehension or reduce()")
+                            raise QueryError(f"Invalid use of aggregating function {agg_text(agg)} inside a list "
+                                             "predicate, comprehension or reduce()")
         agg_flags = [contains_agg(it.expr) for it in items]
         aggregating = any(agg_flags)
         item_types = [self.typeof(it.expr) for it in items]
@@ -422,7 +443,8 @@ class Compiler(ExpressionCompiler):
                         if arg is not None:
                             self.no_agg(arg, f"the argument of {node[1]}()")
                             if any(x[0] == "fn" and x[1] == "rand" for x in walk(arg)):
-                                raise QueryError("Can't use non-deterministic (random) functions inside of aggregate functions.")
+                                raise QueryError("Can't use non-deterministic (random) functions inside of aggregate "
+                                                 "functions.")
                     argf = None if node[3] is None else self.expr(node[3], scope)
                     pf = self.expr(node[4], scope) if len(node) > 4 else None
                     aggs.append(("count*" if node[3] is None else node[1], node[2], argf, pf))
@@ -447,7 +469,7 @@ class Compiler(ExpressionCompiler):
         # ORDER BY and WITH ... WHERE
         hide_old = aggregating or p.distinct
         oscope = dict(new_scope) if hide_old else {**scope, **new_scope}
-        new_types = {vn: ty for vn, ty in zip(var_names, item_types) if vn is not None}
+        new_types = {vn: ty for vn, ty in zip(var_names, item_types, strict=True) if vn is not None}
         self.vtypes = new_types if hide_old else {**old_types, **new_types}
         for e, _ in p.order:
             self.typeof(e)
@@ -504,7 +526,7 @@ class Compiler(ExpressionCompiler):
                 g = groups.get(key)
                 if g is None:
                     g = groups[key] = (kv, [Aggregator(kind, d, max_items) for kind, d, _, _ in aggs])
-                for st, (_, _, af, pf) in zip(g[1], aggs):
+                for st, (_, _, af, pf) in zip(g[1], aggs, strict=True):
                     if pf is None:
                         st.add(None if af is None else af(row))
                     else:
@@ -542,10 +564,10 @@ class Compiler(ExpressionCompiler):
                 it = ((v, s) for v, s in it if truth(where(s)))
             if is_return:
                 for vals, _ in it:
-                    yield {n: out(eng, x) for n, x in zip(names, vals)}
+                    yield {n: out(eng, x) for n, x in zip(names, vals, strict=True)}
             else:
                 for vals, _ in it:
-                    yield {vn: x for vn, x in zip(var_names, vals)}
+                    yield {vn: x for vn, x in zip(var_names, vals, strict=True)}
 
         return stage, new_scope
 
@@ -558,7 +580,8 @@ class Compiler(ExpressionCompiler):
         self.no_agg(e, what)
         v = self.expr(e, {})({})
         if type(v) is not int or v < 0:
-            raise QueryError(f"{what} must be a non-negative integer, got {to_string(v) if type(v) in (str, int, float, bool) else type_name(v)}")
+            raise QueryError(f"{what} must be a non-negative integer, got "
+                             f"{to_string(v) if type(v) in (str, int, float, bool) else type_name(v)}")
         return v
 
 _KIND_NAMES = {"node": "node", "rel": "relationship", "rels": "list of relationships", "path": "path"}

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from ..errors import QueryError
-from .limits import NO_LIMITS, Guard, QueryLimits
 from .compiler import CMatch, CNode, Compiler, CPath, CRel
+from .limits import NO_LIMITS, Guard, QueryLimits
 from .parser import parse
 from .temporal import TEMPORAL_TYPES, component, from_python
 from .values import INT_MAX, INT_MIN, Node, Path, Rel, equals, mismatch, truth
-
 
 _UNGUARDED = Guard(NO_LIMITS)  # outside run(): the compiler used directly (tests, the TCK runner's setups)
 
@@ -431,7 +431,8 @@ class CypherEngine:
 
         if rbound:  # the list bound before: the trail must be exactly its relationships
             given = b[rvar]
-            if type(given) is not list or any(type(r) is not Rel for r in given) or not lo <= len(given) <= (hi if hi is not None else len(given)):
+            if (type(given) is not list or any(type(r) is not Rel for r in given)
+                    or not lo <= len(given) <= (hi if hi is not None else len(given))):
                 return
             x = u
             seq = given if fwd else given[::-1]

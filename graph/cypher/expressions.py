@@ -9,7 +9,9 @@ which call back into the query compiler (`compiler.Compiler`, which extends this
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from itertools import pairwise
+from typing import Any
 
 from ..errors import QueryError
 from .functions import FUNCTIONS, comprehension, quantifier, reduce_list
@@ -160,7 +162,7 @@ class ExpressionCompiler:
             def chain(r):
                 vals = [f(r) for f in fs]
                 res: bool | None = True
-                for op, a, b in zip(ops, vals, vals[1:]):
+                for op, (a, b) in zip(ops, pairwise(vals), strict=True):
                     x = one(op, a, b)
                     if x is False:
                         return False
@@ -253,7 +255,8 @@ class ExpressionCompiler:
         return self.expr(e, scope)
 
     def pattern_predicate(self, pat: PathPat, scope: dict[str, str]) -> Callable[[dict], Any]:
-        named = [pat.name] + [x for i, np in enumerate(pat.nodes) for x in (np.var, pat.rels[i].var if i < len(pat.rels) else None)]
+        named = [pat.name] + [x for i, np in enumerate(pat.nodes)
+                              for x in (np.var, pat.rels[i].var if i < len(pat.rels) else None)]
         new = [v for v in named if v is not None and v not in scope]
         if new:
             raise QueryError(f"PatternExpressions are not allowed to introduce new variables: '{new[0]}'.")
@@ -326,11 +329,13 @@ class ExpressionCompiler:
         if t == "listcomp":
             _, var, lst, pred, proj = e
             inner = {**scope, var: "any"}
-            return comprehension(var, self.expr(lst, scope), pred and self.cond(pred, inner), proj and self.expr(proj, inner), tick)
+            return comprehension(var, self.expr(lst, scope), pred and self.cond(pred, inner),
+                                 proj and self.expr(proj, inner), tick)
         _, acc, init, var, lst, body = e
         if acc == var:
             raise QueryError(f"Variable `{var}` already declared")
-        return reduce_list(acc, self.expr(init, scope), var, self.expr(lst, scope), self.expr(body, {**scope, acc: "any", var: "any"}), tick)
+        return reduce_list(acc, self.expr(init, scope), var, self.expr(lst, scope),
+                           self.expr(body, {**scope, acc: "any", var: "any"}), tick)
 
 
 def _slice(c, lo, hi, has_lo, has_hi):

@@ -11,13 +11,24 @@ from __future__ import annotations
 import math
 import random
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from ..errors import QueryError
 from . import temporal
 from .temporal_functions import FUNCTIONS as TEMPORAL_FUNCTIONS
 from .values import (
-    INT_MAX, INT_MIN, NUM, Node, Path, Rel, as_bool, check_int, java_float_str, mismatch, to_string,
+    INT_MAX,
+    INT_MIN,
+    NUM,
+    Node,
+    Path,
+    Rel,
+    as_bool,
+    check_int,
+    java_float_str,
+    mismatch,
+    to_string,
 )
 
 FLOAT_RE = re.compile(r"[ \t\n\r]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\r]*")
@@ -306,7 +317,17 @@ def _f_num(fn, fname):
 
 
 def _round_half_up(x: float, prec: int, mode: str | None) -> float:
-    from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
+    from decimal import (
+        ROUND_CEILING,
+        ROUND_DOWN,
+        ROUND_FLOOR,
+        ROUND_HALF_DOWN,
+        ROUND_HALF_EVEN,
+        ROUND_HALF_UP,
+        ROUND_UP,
+        Decimal,
+        InvalidOperation,
+    )
 
     modes = {
         "UP": ROUND_UP, "DOWN": ROUND_DOWN, "CEILING": ROUND_CEILING, "FLOOR": ROUND_FLOOR,
@@ -614,7 +635,8 @@ def quantifier(kind: str, var: str, fl: Callable, fp: Callable, tick: Callable[[
     return quantifier
 
 
-def comprehension(var: str, fl: Callable, fp: Callable | None, fx: Callable | None, tick: Callable[[], None]) -> Callable[[dict], Any]:
+def comprehension(var: str, fl: Callable, fp: Callable | None, fx: Callable | None,
+                  tick: Callable[[], None]) -> Callable[[dict], Any]:
     """[var IN list WHERE pred | expr]: the items for which pred is true, mapped through expr."""
 
     def comprehension(r):
@@ -635,7 +657,8 @@ def comprehension(var: str, fl: Callable, fp: Callable | None, fx: Callable | No
     return comprehension
 
 
-def reduce_list(acc: str, finit: Callable, var: str, fl: Callable, fb: Callable, tick: Callable[[], None]) -> Callable[[dict], Any]:
+def reduce_list(acc: str, finit: Callable, var: str, fl: Callable, fb: Callable,
+                tick: Callable[[], None]) -> Callable[[dict], Any]:
     """reduce(acc = init, var IN list | expr): folds the list left to right."""
 
     def reduce_(r):

@@ -77,7 +77,8 @@ def _number(text: str, s: int, m: re.Match) -> Token:
     digits = m["int"]
     if len(digits) > 1 and digits[0] == "0":
         if digits.isdigit():
-            raise syntax_error(text, s, f"the octal integer literal syntax {digits} is no longer supported, use 0o{digits.lstrip('0') or '0'}")
+            raise syntax_error(text, s, f"the octal integer literal syntax {digits} is no longer supported, use "
+                                        f"0o{digits.lstrip('0') or '0'}")
         raise syntax_error(text, s, "invalid number literal")
     return Token("int", int(digits.replace("_", "")), s, m.end())
 

@@ -30,7 +30,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from ..errors import QueryError
+from ..errors import QueryStopped
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MEMORY_MB = 1024
@@ -81,16 +81,11 @@ def resident_bytes() -> int:
             return 0
 
 
-class QueryStopped(QueryError):
-    """A query stopped by its time or memory limit (exit status 2 on the command line: input that asks too much)."""
-
-    exit_code = 2
-
-
 class Guard:
     """Enforces one query's limits (see the module docstring); use as a context manager."""
 
-    __slots__ = ("limits", "deadline", "mem_base", "mem_cap", "max_items", "left", "_checks", "_old", "_armed", "_started")
+    __slots__ = ("limits", "deadline", "mem_base", "mem_cap", "max_items", "left", "_checks", "_old",
+                 "_armed", "_started")
 
     def __init__(self, limits: QueryLimits | None = None):
         self.limits = limits or DEFAULT_LIMITS
@@ -145,8 +140,8 @@ class Guard:
 
     # ----- the watchdog
     def __enter__(self) -> Guard:
-        if (self.deadline is not None or self.mem_cap is not None) and threading.current_thread() is threading.main_thread() \
-                and hasattr(signal, "setitimer"):
+        limited = self.deadline is not None or self.mem_cap is not None
+        if limited and threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
             try:
                 if signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0):
                     self._old = signal.signal(signal.SIGALRM, self._on_alarm)
@@ -157,12 +152,17 @@ class Guard:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._armed:
+        if not self._armed:
+            return
+        try:
+            self._armed = False  # from here an alarm still in flight is ignored (see _on_alarm)
+        finally:  # put back even when that alarm stopped the query inside this method
             signal.setitimer(signal.ITIMER_REAL, 0, 0)
             signal.signal(signal.SIGALRM, self._old if self._old is not None else signal.SIG_DFL)
-            self._armed = False
 
     def _on_alarm(self, signum, frame) -> None:
+        if not self._armed:  # the query has ended: the watchdog is being put back
+            return
         self.check()
         if self.mem_cap is not None:
             self.check_memory()

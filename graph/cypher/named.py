@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Callable
+from typing import Any
 
 from ..errors import QueryError
 from ..schema import did_you_mean
@@ -47,6 +48,15 @@ def named_queries() -> dict[str, NamedQuery]:
         name = f.name[: -len(".cypher")]
         out[name] = NamedQuery(name, text, " ".join(desc_lines), params)
     return out
+
+
+def named_query_list() -> list[dict[str, str]]:
+    """`mechgraph query --list`: each named query's name, parameters (type and default) and description."""
+    return [
+        {"name": q.name, "parameters": ", ".join(f"{k} ({t}{'=' + d if d else ''})" for k, (t, d) in q.params.items()),
+         "description": q.description}
+        for q in named_queries().values()
+    ]
 
 
 def named_query(name: str) -> NamedQuery:

@@ -71,11 +71,13 @@ AFTER_VARIABLE_WORDS = {
     "AS", "AND", "OR", "XOR", "IS", "IN", "STARTS", "ENDS", "CONTAINS", "ASC", "DESC", "ASCENDING",
     "DESCENDING", *CLAUSE_WORDS,
 }
-AFTER_VARIABLE_PUNCT = {")", "[", "]", "}", ",", ".", "=", "<>", "<", ">", "<=", ">=", "=~", "+", "-", "*", "/", "%", "^", ";", ":", "|", ".."}
+AFTER_VARIABLE_PUNCT = {")", "[", "]", "}", ",", ".", "=", "<>", "<", ">", "<=", ">=", "=~", "+", "-", "*", "/", "%",
+                        "^", ";", ":", "|", ".."}
 # After DISTINCT or NOT, only these make the word a variable (`RETURN DISTINCT [1]` is DISTINCT).
 NARROW_AFTER_PUNCT = {")", "]", "}", ",", ";", "=", "<>", "<", ">", "<=", ">=", "=~", "."}
 NARROW_AFTER_WORDS = {"AS", "AND", "OR", "XOR", "IS", *CLAUSE_WORDS}
-LITERAL_WORDS = {"TRUE": True, "FALSE": False, "NULL": None, "NAN": float("nan"), "INF": float("inf"), "INFINITY": float("inf")}
+LITERAL_WORDS = {"TRUE": True, "FALSE": False, "NULL": None, "NAN": float("nan"), "INF": float("inf"),
+                 "INFINITY": float("inf")}
 
 
 class Parser:
@@ -294,7 +296,8 @@ class Parser:
         if self.is_p("{"):
             return self.map_literal()[1]
         if self.peek().kind == "param":
-            raise self.error("Parameter maps cannot be used in MATCH patterns (use a literal map instead, e.g. {id: $param.id})", found=False)
+            raise self.error("Parameter maps cannot be used in MATCH patterns (use a literal map instead, e.g. {id: "
+                             "$param.id})", found=False)
         return None
 
     def node_pat(self) -> NodePat:
@@ -570,7 +573,8 @@ class Parser:
             proj = self.expr() if self.accept_p("|") else None
             self.expect_p("]")
             return ("listcomp", var, lst, pred, proj)
-        if (self.peek().kind in ("id", "qid") and self.is_p("=", 1) and self.is_p("(", 2)) or (self.is_p("(") and self.looks_like_pattern()):
+        if (self.peek().kind in ("id", "qid") and self.is_p("=", 1)
+            and self.is_p("(", 2)) or (self.is_p("(") and self.looks_like_pattern()):
             pat = self.pattern()
             where = self.expr() if self.accept_kw("WHERE") else None
             self.expect_p("|")
@@ -659,7 +663,8 @@ class Parser:
             arg = self.expr()
             self.expect_p(")")
             if arg[0] != "patexp":
-                raise syntax_error(self.text, t0.s, "The property existence syntax `exists(variable.property)` is no longer "
+                raise syntax_error(self.text, t0.s,
+                                   "The property existence syntax `exists(variable.property)` is no longer "
                                    "supported. Please use `variable.property IS NOT NULL` instead.")
             return ("patexp", arg[1], "exists")
         if lname in QUANTIFIERS and self.peek().kind in ("id", "qid") and self.word(1) == "IN":
@@ -692,7 +697,8 @@ class Parser:
         if lname in AGGREGATES:
             want = 2 if lname in TWO_ARGUMENT_AGGREGATES else 1
             if len(args) != want:
-                raise QueryError(f"{name}() takes exactly {'two arguments' if want == 2 else 'one argument'}, got {len(args)}")
+                raise QueryError(f"{name}() takes exactly {'two arguments' if want == 2 else 'one argument'}, got "
+                                 f"{len(args)}")
             if want == 2:
                 return ("agg", lname, distinct, args[0], args[1])
             return ("agg", lname, distinct, args[0])
@@ -701,7 +707,8 @@ class Parser:
             if lname in NEO4J_FUNCTIONS or ("." in lname and lname.split(".")[0] not in BUILTIN_NAMESPACES):
                 raise unsupported(f"the function {name}()")  # Neo4j (or a plugin such as APOC) has it; this engine not
             raise syntax_error(self.text, t0.s, f"Unknown function '{name}'")
-        if lname == "normalize" and len(args) == 2 and args[1][0] == "var" and args[1][1].upper() in ("NFC", "NFD", "NFKC", "NFKD"):
+        if (lname == "normalize" and len(args) == 2 and args[1][0] == "var"
+            and args[1][1].upper() in ("NFC", "NFD", "NFKC", "NFKD")):
             args[1] = ("lit", args[1][1].upper())  # normalize(s, NFD): the form is a keyword
         if distinct:
             raise syntax_error(self.text, t0.s, f"DISTINCT is only allowed in aggregating functions, not {name}()")

@@ -212,7 +212,8 @@ class _Translator:
             if f == "x":
                 raise unsupported("the regular-expression flag (?x) (comments mode) on the embedded backend")
             if f == "U" and f in on:
-                raise unsupported("the regular-expression flag (?U) (Unicode character classes) on the embedded backend")
+                raise unsupported("the regular-expression flag (?U) (Unicode character classes) on the embedded "
+                                  "backend")
         self.i = m.end()
         if end == ")":  # (?i): holds to the end of the enclosing group
             self.flags = (self.flags | set(on)) - set(off)
@@ -322,7 +323,8 @@ class _Translator:
         name = m.group(1) or m.group(2)
         if name not in _POSIX:
             written = p[m.start() - 2 : m.end()]
-            raise unsupported(f"the regular-expression class {written} on the embedded backend (POSIX classes such as \\p{{Alpha}} are supported)")
+            raise unsupported(f"the regular-expression class {written} on the embedded backend (POSIX classes such as "
+                              f"\\p{{Alpha}} are supported)")
         return _POSIX[name]
 
     # ----- character classes
@@ -347,7 +349,8 @@ class _Translator:
             if c == "[":
                 raise unsupported("nested character classes [a[b]] in a regular expression on the embedded backend")
             if c == "&" and p.startswith("&", self.i):
-                raise unsupported("character class intersections [a-z&&[^b]] in a regular expression on the embedded backend")
+                raise unsupported("character class intersections [a-z&&[^b]] in a regular expression on the embedded "
+                                  "backend")
             if c == "\\":
                 if self.i >= len(p):
                     raise _Invalid("unclosed character class")

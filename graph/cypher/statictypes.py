@@ -19,12 +19,14 @@ as an Integer and the step always yields a Float (or the reverse), refused by ar
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from ..errors import QueryError
 from .tree import children
 
-INT, FLOAT, STR, BOOL, MAP, NODE, REL, PATH = "Integer", "Float", "String", "Boolean", "Map", "Node", "Relationship", "Path"
+INT, FLOAT, STR, BOOL = "Integer", "Float", "String", "Boolean"
+MAP, NODE, REL, PATH = "Map", "Node", "Relationship", "Path"
 NUMBER = frozenset((INT, FLOAT))
 LIST = "List"  # in an `expected` set: any list
 STRICT_ANY, STRICT_NUMBER = "Any", "Number"  # see the module docstring
@@ -93,7 +95,8 @@ for _name in ("tolower", "toupper", "lower", "upper", "trim"):
     _FN[_name] = ((t(STR),), T_STR)
 for _name in ("ltrim", "rtrim", "btrim"):
     _FN[_name] = ((t(STR), t(STR)), T_STR)
-for _name in ("sin", "cos", "tan", "cot", "asin", "acos", "atan", "degrees", "radians", "exp", "log", "log10", "haversin"):
+for _name in ("sin", "cos", "tan", "cot", "asin", "acos", "atan", "degrees", "radians", "exp", "log", "log10",
+              "haversin"):
     _FN[_name] = ((NUMBER,), T_FLOAT)
 _FN.update({
     "atan2": ((NUMBER, NUMBER), T_FLOAT), "isnan": ((NUMBER,), T_BOOL), "e": ((), T_FLOAT), "pi": ((), T_FLOAT),
@@ -215,7 +218,7 @@ class TypeChecker:
             return T_BOOL
         if k == "cmp":
             types = [self.infer(x) for x in e[2]]
-            for op, a, b in zip(e[1], types, types[1:]):
+            for op, (a, b) in zip(e[1], pairwise(types), strict=True):
                 if op == "=~":
                     check(a, T_STR, "=~")
                     check(b, T_STR, "=~")
@@ -289,7 +292,7 @@ class TypeChecker:
         if spec is None:
             return _lub(args) if name == "coalesce" else None
         expected, result = spec
-        for ty, exp in zip(args, expected):
+        for ty, exp in zip(args, expected, strict=False):
             check(ty, exp, f"{name}()")
         if result == "elem":
             return elem_type(args[0]) if args else None

@@ -26,7 +26,9 @@ its expected tables (seconds left out when zero, the fraction in groups of three
 
 from __future__ import annotations
 
-from datetime import datetime as _pydt, timedelta as _pytd, timezone as _pytz
+from datetime import UTC
+from datetime import datetime as _pydt
+from datetime import timedelta as _pytd
 from typing import Any
 
 from ..errors import QueryError
@@ -166,7 +168,7 @@ def offset_at_instant(zone_name: str, epoch_s: int) -> int:
     z = zone(zone_name)
     days, secs = divmod(epoch_s, DAY_S)
     days = _in_python_range(days)
-    dt = _pydt(1970, 1, 1, tzinfo=_pytz.utc) + _pytd(days=days, seconds=secs)
+    dt = _pydt(1970, 1, 1, tzinfo=UTC) + _pytd(days=days, seconds=secs)
     return int(dt.astimezone(z).utcoffset().total_seconds())
 
 
@@ -448,7 +450,8 @@ def zone_name(v: Temporal) -> str:
 # ---------------------------------------------------------------- components
 
 
-_DATE_FIELDS = {"year", "quarter", "month", "week", "weekyear", "dayofquarter", "quarterday", "day", "ordinalday", "dayofweek", "weekday"}
+_DATE_FIELDS = {"year", "quarter", "month", "week", "weekyear", "dayofquarter", "quarterday", "day", "ordinalday",
+                "dayofweek", "weekday"}
 _TIME_FIELDS = {"hour", "minute", "second", "millisecond", "microsecond", "nanosecond"}
 _ZONE_FIELDS = {"timezone", "offset", "offsetminutes", "offsetseconds"}
 _DURATION_FIELDS = {
@@ -605,7 +608,8 @@ def add_duration(v: Temporal, dur: Duration, sign: int = 1) -> Temporal:
 
 
 def duration_plus(a: Duration, b: Duration, sign: int = 1) -> Duration:
-    return duration(a.months + sign * b.months, a.days + sign * b.days, a.seconds + sign * b.seconds, a.nanos + sign * b.nanos)
+    return duration(a.months + sign * b.months, a.days + sign * b.days, a.seconds + sign * b.seconds,
+                    a.nanos + sign * b.nanos)
 
 
 def duration_times(d: Duration, f: Any) -> Duration:
@@ -700,7 +704,8 @@ def _from_driver(v: Any) -> Any:
             return LocalDateTime(d, n)
         key = getattr(v.tzinfo, "key", None) or getattr(v.tzinfo, "zone", None)
         # the driver gives an offset of 0 the zone "UTC" too: read it as the offset Z, the usual case
-        return DateTime(d, n, int(v.utcoffset().total_seconds()), key if isinstance(key, str) and key != "UTC" else None)
+        return DateTime(d, n, int(v.utcoffset().total_seconds()),
+                        key if isinstance(key, str) and key != "UTC" else None)
     if isinstance(v, nt.Date):
         return Date(days_from_civil(v.year, v.month, v.day))
     if isinstance(v, nt.Time):

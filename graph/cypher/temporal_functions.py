@@ -18,23 +18,55 @@ taken from the other value, a missing time is midnight, a missing zone the other
 from __future__ import annotations
 
 import time as _time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..errors import QueryError
 from .temporal import (
-    DAY_NS, DAY_S, HAS_DATE, HAS_TIME, HAS_ZONE, NS, Date, DateTime, Duration, LocalDateTime, LocalTime, Time,
-    _java_rem, _trunc_div, add_duration, approximate, check_year, civil_from_days, days_from_civil, duration,
-    offset_at_instant, plus_months, resolve_local, week_fields, week_one_monday,
+    DAY_NS,
+    DAY_S,
+    HAS_DATE,
+    HAS_TIME,
+    HAS_ZONE,
+    NS,
+    Date,
+    DateTime,
+    Duration,
+    LocalDateTime,
+    LocalTime,
+    Time,
+    _java_rem,
+    _trunc_div,
+    add_duration,
+    approximate,
+    check_year,
+    civil_from_days,
+    days_from_civil,
+    duration,
+    offset_at_instant,
+    plus_months,
+    resolve_local,
+    week_fields,
+    week_one_monday,
 )
 from .temporal_parse import (
-    date_from_fields, default_zone, parse_date, parse_datetime, parse_duration, parse_local_datetime,
-    parse_local_time, parse_time, parse_zone, time_from_fields,
+    date_from_fields,
+    default_zone,
+    parse_date,
+    parse_datetime,
+    parse_duration,
+    parse_local_datetime,
+    parse_local_time,
+    parse_time,
+    parse_zone,
+    time_from_fields,
 )
 
 _DATE_KEYS = ("year", "month", "day", "week", "dayofweek", "quarter", "dayofquarter", "ordinalday")
 _TIME_KEYS = ("hour", "minute", "second", "millisecond", "microsecond", "nanosecond")
 _SUB = ("millisecond", "microsecond", "nanosecond")
-_DURATION_KEYS = ("years", "quarters", "months", "weeks", "days", "hours", "minutes", "seconds", "milliseconds", "microseconds", "nanoseconds")
+_DURATION_KEYS = ("years", "quarters", "months", "weeks", "days", "hours", "minutes", "seconds", "milliseconds",
+                  "microseconds", "nanoseconds")
 
 
 def _type_name(v: Any) -> str:
@@ -152,7 +184,8 @@ def _date_days(f: dict, base: int | None) -> int | None:
     if quarter_style:
         q = (mo - 1) // 3 + 1
         doq = base - days_from_civil(y, (q - 1) * 3 + 1, 1) + 1
-        return date_from_fields(given.get("year", y), quarter=given.get("quarter", q), doq=given.get("dayofquarter", doq))
+        return date_from_fields(given.get("year", y), quarter=given.get("quarter", q),
+                                doq=given.get("dayofquarter", doq))
     if "ordinalday" in given:
         return date_from_fields(given.get("year", y), ordinal=given["ordinalday"])
     return date_from_fields(given.get("year", y), given.get("month", mo), given.get("day", d))
@@ -235,7 +268,8 @@ def from_map(kind: str, m: dict, eng: Any) -> Any:
         if v is not None and type(v) not in ok:
             raise QueryError(f"Cannot select {name} from: {v}")
     date_src = src_dt if src_dt is not None else src_date
-    time_src = src_time if src_time is not None else (src_dt if src_dt is not None and kind in ("localdatetime", "datetime") else None)
+    time_src = src_time if src_time is not None else (src_dt if src_dt is not None
+                                                      and kind in ("localdatetime", "datetime") else None)
     if kind == "date":
         return Date(_date_days(f, date_src.days if date_src is not None else None))
     if kind in ("localtime", "time"):
@@ -248,7 +282,8 @@ def from_map(kind: str, m: dict, eng: Any) -> Any:
         if zone_given is None:
             off = src_zone[0] if src_zone else default_zone()[0]
             return Time(nanos, off)
-        new_off = zone_given[0] if zone_given[0] is not None else offset_at_instant(zone_given[1], statement_now(eng) // NS)
+        new_off = (zone_given[0] if zone_given[0] is not None
+                   else offset_at_instant(zone_given[1], statement_now(eng) // NS))
         if src_zone is None:
             return Time(nanos, new_off)
         return Time((nanos - src_zone[0] * NS + new_off * NS) % DAY_NS, new_off)
@@ -366,7 +401,8 @@ def _constructor(kind: str) -> Callable:
             return from_map(kind, v, eng)
         if t in _KINDS.values() and t is not Duration:
             return _select(kind, v)
-        raise QueryError(f"Type mismatch: {kind}() expects a String, a Map or a temporal value, but was {_type_name(v)}")
+        raise QueryError(f"Type mismatch: {kind}() expects a String, a Map or a temporal value, but was "
+                         f"{_type_name(v)}")
 
     return build
 
@@ -416,7 +452,8 @@ def _from_epoch_millis(eng, a):
 
 _DATE_UNITS = ("millennium", "century", "decade", "year", "weekyear", "quarter", "month", "week", "day")
 _TIME_UNITS = ("day", "hour", "minute", "second", "millisecond", "microsecond")
-_UNIT_NS = {"day": DAY_NS, "hour": 3600 * NS, "minute": 60 * NS, "second": NS, "millisecond": 1_000_000, "microsecond": 1000}
+_UNIT_NS = {"day": DAY_NS, "hour": 3600 * NS, "minute": 60 * NS, "second": NS, "millisecond": 1_000_000,
+            "microsecond": 1000}
 
 
 def _truncate_days(days: int, unit: str) -> int:
@@ -444,12 +481,14 @@ def _truncate(kind: str) -> Callable:
         if unit is None or v is None:
             return None
         if type(unit) is not str:
-            raise QueryError(f"Type mismatch: the unit of {kind}.truncate() must be a String, but was {_type_name(unit)}")
+            raise QueryError(f"Type mismatch: the unit of {kind}.truncate() must be a String, but was "
+                             f"{_type_name(unit)}")
         u = unit.lower()
         if u not in _DATE_UNITS + _TIME_UNITS:
             raise QueryError(f"Unsupported unit: {unit}")
         if extra is not None and type(extra) is not dict:
-            raise QueryError(f"Type mismatch: the fields of {kind}.truncate() must be a Map, but was {_type_name(extra)}")
+            raise QueryError(f"Type mismatch: the fields of {kind}.truncate() must be a Map, but was "
+                             f"{_type_name(extra)}")
         t = type(v)
         if kind in ("date", "localdatetime", "datetime") and t not in HAS_DATE:
             raise QueryError(f"Cannot truncate {_type_name(v)} to {kind}")
@@ -463,7 +502,8 @@ def _truncate(kind: str) -> Callable:
         if "timezone" in fields and kind in ("date", "localtime", "localdatetime"):
             raise QueryError("Cannot assign time zone if also assigning other fields.")
         if kind in ("datetime", "localdatetime") and t not in HAS_TIME and u in _TIME_UNITS and u != "day":
-            raise QueryError(f"Cannot truncate {v} to {'local ' if kind == 'localdatetime' else ''}date time with a time based unit.")
+            raise QueryError(f"Cannot truncate {v} to {'local ' if kind == 'localdatetime' else ''}date time with a "
+                             "time based unit.")
         days = _truncate_days(v.days, u) if kind not in ("localtime", "time") else None
         nanos = 0
         if t in HAS_TIME and u in _UNIT_NS:

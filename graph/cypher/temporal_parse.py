@@ -15,8 +15,20 @@ import re
 
 from ..errors import QueryError
 from .temporal import (
-    NS, Date, DateTime, LocalDateTime, LocalTime, Time, approximate, check_year, days_from_civil, duration,
-    month_length, resolve_local, week_one_monday, weeks_in_year,
+    NS,
+    Date,
+    DateTime,
+    LocalDateTime,
+    LocalTime,
+    Time,
+    approximate,
+    check_year,
+    days_from_civil,
+    duration,
+    month_length,
+    resolve_local,
+    week_one_monday,
+    weeks_in_year,
 )
 
 _YEAR = r"(?:[0-9]{4}|[+-][0-9]{1,9})"
@@ -98,7 +110,8 @@ def date_from_fields(year: int, month: int | None = None, day: int | None = None
     m = 1 if month is None else _range("MonthOfYear", month, 1, 12)
     d = 1 if day is None else _range("DayOfMonth", day, 1, 31)
     if d > month_length(year, m):
-        names = ("JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST", "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER")
+        names = ("JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST", "SEPTEMBER", "OCTOBER",
+                 "NOVEMBER", "DECEMBER")
         raise QueryError(f"Invalid date '{names[m - 1]} {d}'")
     return days_from_civil(year, m, d)
 
@@ -121,7 +134,8 @@ def _date_days(m: re.Match) -> int:
         return None if v is None else int(v)
 
     return date_from_fields(
-        year, num("smo", "lmo"), num("sd", "ld"), num("sw", "lw"), num("swd", "lwd"), num("sq", "lq"), num("sqd", "lqd"), num("sod", "lod"),
+        year, num("smo", "lmo"), num("sd", "ld"), num("sw", "lw"), num("swd", "lwd"), num("sq", "lq"),
+        num("sqd", "lqd"), num("sod", "lod"),
     )
 
 
@@ -220,7 +234,8 @@ def parse_datetime(text: str) -> DateTime:
 
 def parse_duration(text: str):
     m = _DURATION.fullmatch(text)
-    if m is not None and (m.group("T") != "T") and any(m.group(k) for k in ("years", "months", "weeks", "days", "hours", "minutes", "seconds")):
+    if (m is not None and (m.group("T") != "T")
+        and any(m.group(k) for k in ("years", "months", "weeks", "days", "hours", "minutes", "seconds"))):
         return _duration_units(m, text)
     m = _DURATION_DATE_FORM.fullmatch(text)
     if m is not None:
@@ -256,8 +271,10 @@ def _duration_date_form(m: re.Match):
     mo = int(_g(m, "lmo", "smo"))
     d = int(_g(m, "ld", "sd"))
     h, mi, s, f = _g(m, "sh", "lh"), _g(m, "smi", "lmi"), _g(m, "ss", "ls"), _g(m, "sf", "lf")
-    for name, v, hi in (("months", mo, 12), ("days", d, 31), ("hours", int(h or 0), 23), ("minutes", int(mi or 0), 59), ("seconds", int(s or 0), 59)):
+    for name, v, hi in (("months", mo, 12), ("days", d, 31), ("hours", int(h or 0), 23), ("minutes", int(mi or 0), 59),
+                        ("seconds", int(s or 0), 59)):
         if v > hi:
             raise QueryError(f"{name} is out of range: {v}")
     nanos = int(f.ljust(9, "0")) if f else 0
-    return duration(sign * (y * 12 + mo), sign * d, sign * (int(h or 0) * 3600 + int(mi or 0) * 60 + int(s or 0)), sign * nanos)
+    return duration(sign * (y * 12 + mo), sign * d, sign * (int(h or 0) * 3600 + int(mi or 0) * 60 + int(s or 0)),
+                    sign * nanos)

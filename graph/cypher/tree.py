@@ -7,7 +7,7 @@ references) before turning them into closures.
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from ..errors import QueryError
 

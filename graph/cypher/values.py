@@ -191,7 +191,7 @@ def equals(a: Any, b: Any) -> bool | None:
         if len(a) != len(b):
             return False
         res: bool | None = True
-        for x, y in zip(a, b):
+        for x, y in zip(a, b, strict=True):
             e = equals(x, y)
             if e is False:
                 return False
@@ -213,7 +213,7 @@ def equals(a: Any, b: Any) -> bool | None:
 
 
 def _list_cmp(a: list, b: list) -> int | None:
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         e = equals(x, y)
         if e is True:
             continue
@@ -372,7 +372,7 @@ def out_value(eng: Any, v: Any) -> Any:
         return {k: list(x) if type(x) is list else x for k, x in eng.rel_props(v.rid()).items()}
     if t is Path:
         out = [out_value(eng, Node(v.nodes[0]))]
-        for r, n in zip(v.rels, v.nodes[1:]):
+        for r, n in zip(v.rels, v.nodes[1:], strict=True):
             out += [out_value(eng, r), out_value(eng, Node(n))]
         return out
     if t is list:

@@ -26,8 +26,8 @@ positions from the caller (mechgraph.pipeline), since the pictures sit above.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import networkx as nx
 
@@ -56,9 +56,11 @@ TAKES_SOURCE = ("cx2",)
 TAKES_POSITIONS = ("cx2",)
 READERS: dict[str, Callable[[Path], nx.MultiDiGraph]] = {"json": read_json, "graphml": read_graphml, "cx2": read_cx2}
 FORMATS = (*WRITERS, *FOLDER_WRITERS)
-EXTENSIONS = {".json": "json", ".graphml": "graphml", ".xml": "graphml", ".cx2": "cx2", ".cx": "cx2", ".sif": "sif", ".tsv": "kgx"}
+EXTENSIONS = {".json": "json", ".graphml": "graphml", ".xml": "graphml", ".cx2": "cx2", ".cx": "cx2", ".sif": "sif",
+              ".tsv": "kgx"}
 
-__all__ = ["FORMATS", "READERS", "TAKES_POSITIONS", "TAKES_SOURCE", "export_files", "export_graph", "format_for", "output_files", "read_graph", "to_node_link"]
+__all__ = ["FORMATS", "READERS", "TAKES_POSITIONS", "TAKES_SOURCE", "export_files", "export_graph", "format_for",
+           "output_files", "read_graph", "to_node_link"]
 
 
 def output_files(path: Path | str, fmt: str) -> list[Path]:
@@ -123,7 +125,8 @@ def read_graph(path: Path | str) -> nx.MultiDiGraph:
     path = Path(path)
     fmt = format_for(path)
     if fmt not in READERS:
-        raise ExportError(f"{path}: {fmt} holds only part of the graph and cannot be read back; use .json, .graphml or .cx2")
+        raise ExportError(f"{path}: {fmt} holds only part of the graph and cannot be read back; use .json, .graphml "
+                          "or .cx2")
     if not path.is_file():
         raise ExportError(f"{path}: no such file")
     g = READERS[fmt](path)

@@ -1,19 +1,16 @@
-"""Columns other tools expect, derived from the mechanism graph in one place for every format.
+"""Columns other tools expect of nodes and edges, derived in one place for every format.
 
-Cytoscape reads a node's `name`, an edge's `interaction`, and numbers it can map to a style;
-NDEx reads the CURIE a node `represents`; Biolink wants categories and predicates. The exports
-(GraphML, CX2, SIF, KGX) and the pictures take these values from here, so a column means the same
-in every file:
+Cytoscape reads a node's `name` and an edge's name and `interaction`; NDEx reads the CURIE a
+node `represents`; Biolink wants categories and predicates. The exports (GraphML, CX2, SIF, KGX)
+take these values from here, so a column means the same in every file. What an edge means, the
+values its columns carry, comes from `mechgraph.edges`, which the analyses read too:
 
 - `sign`: +1 (activates, promotes, ...), -1 (inhibits, kills), 0 (unsigned or structural); the
-  graph's own symbol ("+", "-", "0", "=") travels as `sign_symbol` where a format keeps it;
-- `score`: the weight of the edge's evidence, the number the path search gives one step with
-  all of its records: the strongest level (randomised trial 1.0, non-randomised trial 0.95, observational human
-  0.9, case report 0.85, preclinical in vivo 0.8, in vitro 0.7, expert statement 0.6, none 0.5), raised 5%
-  per further reference, at most 1.0, and x0.7 when only a reference's title supports it; a test
-  holds it equal to the path search's step weight on every seed edge;
-- `supports`: how the edge is known (review_text, reference_title, curator, hypothesis), read from
-  the edge's `supports` or its evidence records' `support`, whichever the graph carries.
+  graph's own symbol ("+", "-", "0", "=") travels as `sign_symbol` where a format keeps it
+  (`edges.sign_symbol`, `edges.sign_int`);
+- `score`: the weight of the edge's evidence (`edges.evidence_weight`), the number the path
+  search gives one step with all of its records; a test holds the two equal on every seed edge;
+- `supports`: how the edge is known (`edges.edge_supports`).
 """
 
 from __future__ import annotations
@@ -22,30 +19,11 @@ from typing import Any
 
 from .. import schema
 
-# edge meaning (signs, weights, supports) is defined once, in mechgraph.edges
-from ..edges import (  # noqa: E402,F401  (re-exported for the formats)
-    REVIEW_SUPPORT,
-    SIGN_INT,
-    SUPPORT_LABELS,
-    edge_dois,
-    edge_refs,
-    edge_supports,
-    evidence_weight,
-    sign_int,
-    sign_symbol,
-)
-
 # Which of a node's CURIEs it `represents`, best first (a gene's HGNC symbol before a DOI).
 CURIE_PREFERENCE = (
     "HGNC", "hgnc.symbol", "CL", "GO", "MONDO", "DRUGBANK", "mirbase", "mirbase.mature",
     "clinicaltrials", "chictr", "doi",
 )
-
-
-
-
-
-
 
 
 def represents(attrs: dict[str, Any]) -> str | None:

@@ -36,8 +36,9 @@ from typing import Any
 
 import networkx as nx
 
+from .. import edges as meaning
 from .. import props, schema
-from ..errors import ExportError, SeedError
+from ..errors import ExportError, GraphFileError
 from . import columns
 from .nodelink import SCHEMA_VERSION
 
@@ -65,7 +66,8 @@ KIND_LOOK: dict[str, tuple[str, str]] = {
     "publication": ("#b4b4b4", "parallelogram"),
 }
 SIGN_LOOK = {1: ("#2b9348", "triangle"), -1: ("#d62828", "tee"), 0: ("#9aa0a6", "triangle")}
-LEVEL_WIDTH = {"randomised_trial": 4.5, "nonrandomised_trial": 4.0, "observational_human": 3.0, "case_report": 2.75, "preclinical_in_vivo": 2.5, "in_vitro": 2.0, "expert_statement": 1.5}
+LEVEL_WIDTH = {"randomised_trial": 4.5, "nonrandomised_trial": 4.0, "observational_human": 3.0, "case_report": 2.75,
+               "preclinical_in_vivo": 2.5, "in_vitro": 2.0, "expert_statement": 1.5}
 
 NODE_COLUMNS = ("represents",)
 EDGE_COLUMNS = ("interaction", "sign", "sign_symbol", "score", "supports", "stated_by_review")
@@ -114,7 +116,8 @@ def _declare(rows: list[dict[str, Any]]) -> tuple[dict[str, dict[str, str]], set
             known = {"long"}
         if not known:  # only empty lists
             decl[k] = {"d": "list_of_string"}
-        elif len(known) == 1 and "mixed" not in known and (not has_empty_list or next(iter(known)).startswith("list_of_")):
+        elif (len(known) == 1 and "mixed" not in known
+              and (not has_empty_list or next(iter(known)).startswith("list_of_"))):
             decl[k] = {"d": next(iter(known))}
         else:  # one name, several types: JSON text keeps each value as it is
             as_json.add(k)
@@ -170,18 +173,18 @@ def to_cx2(g: nx.MultiDiGraph, positions: Positions | None = None, source: str |
         a = g.edges[u, v, k]
         row = props.edge_properties(dict(a))
         row.setdefault("relation", k)
-        symbol = columns.sign_symbol(a, k)
-        supports = columns.edge_supports(a)
+        symbol = meaning.sign_symbol(a, k)
+        supports = meaning.edge_supports(a)
         derived: dict[str, Any] = {
             "interaction": k,
-            "sign": columns.sign_int(symbol),
-            "score": round(columns.evidence_weight(a), 6),
+            "sign": meaning.sign_int(symbol),
+            "score": round(meaning.evidence_weight(a), 6),
             "supports": supports,
         }
         if "sign" in a:
             derived["sign_symbol"] = a["sign"]
         if supports:
-            derived["stated_by_review"] = columns.REVIEW_SUPPORT in supports
+            derived["stated_by_review"] = meaning.REVIEW_SUPPORT in supports
         row.update({c: derived[c] for c in edge_cols if c in derived})
         edge_rows.append(row)
         ends.append((node_ids[u], node_ids[v]))
@@ -209,10 +212,10 @@ def to_cx2(g: nx.MultiDiGraph, positions: Positions | None = None, source: str |
     }})
     net.set_network_attributes(meta)
     positions = positions or {}
-    for i, (n, row) in enumerate(zip(node_ids, node_rows)):
+    for i, (n, row) in enumerate(zip(node_ids, node_rows, strict=True)):
         x, y = positions.get(n, (None, None))
         net.add_node(node_id=i, attributes=_encode(row, node_json, node_decl), x=x, y=y)
-    for i, (row, (s, t)) in enumerate(zip(edge_rows, ends)):
+    for i, (row, (s, t)) in enumerate(zip(edge_rows, ends, strict=True)):
         net.add_edge(edge_id=i, source=s, target=t, attributes=_encode(row, edge_json, edge_decl))
     net.set_visual_properties(visual_style())
     return net.to_cx2()
@@ -274,18 +277,20 @@ def read_cx2(path: Path) -> nx.MultiDiGraph:
         raw = json.loads(path.read_text(encoding="utf-8"))
         net = cx2.RawCX2NetworkFactory().get_cx2network(raw)
     except (UnicodeDecodeError, json.JSONDecodeError, NDExError, TypeError, KeyError, AttributeError, ValueError) as e:
-        raise SeedError([f"{path}:1: not a readable CX2 file: {str(e).splitlines()[0] if str(e) else type(e).__name__}"]) from None
+        raise GraphFileError([f"{path}:1: not a readable CX2 file: "
+                              f"{str(e).splitlines()[0] if str(e) else type(e).__name__}"]) from None
     except RecursionError:
-        raise SeedError([f"{path}:1: not a readable CX2 file: nested too deeply"]) from None
+        raise GraphFileError([f"{path}:1: not a readable CX2 file: nested too deeply"]) from None
     meta = net.get_network_attributes()
     if not isinstance(meta, dict):
-        raise SeedError([f"{path}:1: network attributes are not mechgraph's"])
+        raise GraphFileError([f"{path}:1: network attributes are not mechgraph's"])
     added_columns = meta.get("mechgraph_added_columns") or []
-    added = set(added_columns) if isinstance(added_columns, list) and all(isinstance(c, str) for c in added_columns) else set()
+    added = set(added_columns) if isinstance(added_columns,
+                                             list) and all(isinstance(c, str) for c in added_columns) else set()
     try:
         axes = json.loads(meta.get("mechgraph_axes") or "{}")
     except (json.JSONDecodeError, TypeError, RecursionError):
-        raise SeedError([f"{path}:1: network attributes are not mechgraph's"]) from None
+        raise GraphFileError([f"{path}:1: network attributes are not mechgraph's"]) from None
     g = nx.MultiDiGraph(name=meta.get("mechgraph_graph_name") or meta.get("name", DEFAULT_GRAPH_NAME), axes=axes)
     keys: dict[int, str] = {}
     problems: list[str] = []
@@ -293,7 +298,7 @@ def read_cx2(path: Path) -> nx.MultiDiGraph:
         v = dict(node.get("v") or {}) if isinstance(node, dict) else {}
         key = v.pop("mechgraph_id", None)
         if key is None:
-            raise SeedError([f"{path}:1: node {nid} has no mechgraph_id; not a CX2 file mechgraph wrote"])
+            raise GraphFileError([f"{path}:1: node {nid} has no mechgraph_id; not a CX2 file mechgraph wrote"])
         if not isinstance(key, str) or not key:
             problems.append(f"{path}:1: node {nid}: mechgraph_id must be text, not {key!r}")
             continue
@@ -318,7 +323,7 @@ def read_cx2(path: Path) -> nx.MultiDiGraph:
             attrs["sign"] = symbol
         relation = attrs.get("relation")
         if not isinstance(relation, str) or relation not in schema.RELATIONS:
-            raise SeedError([f"{path}:1: edge {eid} has unknown relation {relation!r}"])
+            raise GraphFileError([f"{path}:1: edge {eid} has unknown relation {relation!r}"])
         ends = [edge.get(end) for end in ("s", "t")]
         missing = [str(x) for x in ends if x not in keys]
         if missing:
@@ -331,7 +336,7 @@ def read_cx2(path: Path) -> nx.MultiDiGraph:
         g.add_edge(u, t, key=relation)
         g.edges[u, t, relation].update(attrs)
     if problems:
-        raise SeedError(problems[:50])
+        raise GraphFileError(problems[:50])
     return g
 
 
@@ -340,4 +345,4 @@ def _from_properties(v: dict, path: Path, what: str, *, edge: bool = False) -> d
     try:
         return props.from_properties(v, edge=edge)
     except (json.JSONDecodeError, RecursionError, TypeError):
-        raise SeedError([f"{path}:1: {what} has an attribute that is not the JSON mechgraph writes"]) from None
+        raise GraphFileError([f"{path}:1: {what} has an attribute that is not the JSON mechgraph writes"]) from None

@@ -25,7 +25,8 @@ from typing import Any
 
 import networkx as nx
 
-from ..errors import SeedError
+from .. import edges as meaning
+from ..errors import GraphFileError
 from . import columns
 from .nodelink import SCHEMA_VERSION
 
@@ -72,13 +73,13 @@ def _graphml_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
         a = g.edges[u, v, k]
         attrs = flatten("edge", dict(a))
         attrs.setdefault("relation", k)
-        symbol = columns.sign_symbol(a, k)
+        symbol = meaning.sign_symbol(a, k)
         derived = {
             "name": columns.edge_name(names[u], k, names[v]),
             "interaction": k,
-            "sign": columns.sign_int(symbol),
-            "score": round(columns.evidence_weight(a), 6),
-            "support": "; ".join(columns.edge_supports(a)),
+            "sign": meaning.sign_int(symbol),
+            "score": round(meaning.evidence_weight(a), 6),
+            "support": "; ".join(meaning.edge_supports(a)),
         }
         if "sign" in a:
             derived["sign_symbol"] = a["sign"]
@@ -90,7 +91,8 @@ def _graphml_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     flat.graph["schema_version"] = SCHEMA_VERSION
     flat.graph["axes"] = json.dumps(g.graph.get("axes", {}), ensure_ascii=False, sort_keys=True)
     flat.graph["mechgraph_json_keys"] = json.dumps(sorted(json_keys))
-    flat.graph["mechgraph_added_columns"] = json.dumps([f"node:{c}" for c in node_cols] + [f"edge:{c}" for c in edge_cols])
+    flat.graph["mechgraph_added_columns"] = json.dumps([f"node:{c}" for c in node_cols]
+                                                       + [f"edge:{c}" for c in edge_cols])
     return flat
 
 
@@ -109,13 +111,14 @@ def read_graphml(path: Path) -> nx.MultiDiGraph:
     try:
         flat = nx.read_graphml(path, force_multigraph=True)
     except Exception as e:  # the XML parser and networkx raise many types; all mean "unreadable"
-        raise SeedError([f"{path}:1: not a readable GraphML file: {str(e).splitlines()[0] if str(e) else type(e).__name__}"]) from None
+        raise GraphFileError([f"{path}:1: not a readable GraphML file: "
+                              f"{str(e).splitlines()[0] if str(e) else type(e).__name__}"]) from None
     try:
         json_keys = set(json.loads(flat.graph.get("mechgraph_json_keys", "[]")))
         added = set(json.loads(flat.graph.get("mechgraph_added_columns", "[]")))
         axes = json.loads(flat.graph.get("axes", "{}"))
     except (TypeError, json.JSONDecodeError, RecursionError):
-        raise SeedError([f"{path}:1: graph attributes are not mechgraph's"]) from None
+        raise GraphFileError([f"{path}:1: graph attributes are not mechgraph's"]) from None
     g = nx.MultiDiGraph(name=flat.graph.get("name", "mechgraph"), axes=axes)
 
     def unflatten(prefix: str, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -128,7 +131,7 @@ def read_graphml(path: Path) -> nx.MultiDiGraph:
                 try:
                     out[k] = json.loads(v)
                 except (json.JSONDecodeError, RecursionError):
-                    raise SeedError([f"{path}:1: attribute {k!r} is not valid JSON"]) from None
+                    raise GraphFileError([f"{path}:1: attribute {k!r} is not valid JSON"]) from None
             else:
                 out[k] = v
         if symbol is not None:

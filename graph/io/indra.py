@@ -42,7 +42,7 @@ import networkx as nx
 
 from .. import edges as meaning
 from .. import schema
-from . import columns, hgnc
+from . import hgnc
 
 SOURCE_API = "mechgraph"
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://w3id.org/mechgraph/")
@@ -76,7 +76,8 @@ NAMESPACES = {"CL": ("CL", True), "GO": ("GO", True), "MONDO": ("MONDO", False),
 ANNOTATED = ("ref", "level", "support", "locator", "design", "species", "model", "figures", "observation")
 
 
-def statement_type(relation: str, source_kind: str | None, target_kind: str | None, attrs: dict[str, Any]) -> str | None:
+def statement_type(relation: str, source_kind: str | None, target_kind: str | None,
+                   attrs: dict[str, Any]) -> str | None:
     """The INDRA statement type of one edge, or None when INDRA has none that says it."""
     kind = INDRA_RULES.get(relation, (None, ""))[0]
     if kind in SIGNED:
@@ -108,7 +109,7 @@ def agent(attrs: dict[str, Any], node: Any) -> dict[str, Any]:
 def evidence(u: Any, k: str, v: Any, attrs: dict[str, Any]) -> list[dict[str, Any]]:
     """One INDRA Evidence per evidence record of the edge."""
     out = []
-    score = round(columns.evidence_weight(attrs), 4)
+    score = round(meaning.evidence_weight(attrs), 4)
     for rec in meaning.records(attrs) or [{"level": attrs.get("level"), "support": meaning.REVIEW_SUPPORT}]:
         notes: dict[str, Any] = {key: rec[key] for key in ANNOTATED if rec.get(key) not in (None, "", [])}
         notes.update(mechgraph_relation=k, mechgraph_score=score)
@@ -140,8 +141,10 @@ def indra_statements(g: nx.MultiDiGraph) -> list[dict[str, Any]]:
             stmt["members"] = [agent(su, u), agent(sv, v)]
         elif kind == "Association":
             down = -1 if a.get("direction") == "negative" else 1
-            stmt["members"] = [{"type": "Event", "concept": agent(su, u), "delta": {"type": "qualitative", "polarity": 1}},
-                               {"type": "Event", "concept": agent(sv, v), "delta": {"type": "qualitative", "polarity": down}}]
+            stmt["members"] = [{"type": "Event", "concept": agent(su, u),
+                                "delta": {"type": "qualitative", "polarity": 1}},
+                               {"type": "Event", "concept": agent(sv, v),
+                                "delta": {"type": "qualitative", "polarity": down}}]
         else:
             stmt["subj"], stmt["obj"] = agent(su, u), agent(sv, v)
             if kind in ("Activation", "Inhibition"):

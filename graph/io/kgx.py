@@ -68,7 +68,8 @@ KNOWLEDGE_SOURCE = "infores:mechgraph"
 # CURIE prefixes of the seeds that the Biolink model's prefix map knows, as Biolink spells them.
 # Not doi: kgx takes a CURIE's local part to have no "/", so a publication is MECHGRAPH:<id>
 # with its DOI in `xref`.
-BIOLINK_PREFIXES = {"CL": "CL", "GO": "GO", "MONDO": "MONDO", "DRUGBANK": "DRUGBANK", "HGNC": "HGNC", "mirbase": "mirbase"}
+BIOLINK_PREFIXES = {"CL": "CL", "GO": "GO", "MONDO": "MONDO", "DRUGBANK": "DRUGBANK", "HGNC": "HGNC",
+                    "mirbase": "mirbase"}
 
 
 @dataclass(frozen=True)
@@ -109,12 +110,15 @@ KGX_RULES: dict[str, KgxRule] = {
 MOLECULE_KINDS = ("gene", "cytokine", "complex", "mirna")
 EFFICACY_PREDICATES = {1: "biolink:increases_sensitivity_to", -1: "biolink:decreases_sensitivity_to",
                        0: "biolink:affects_sensitivity_to"}
-CORRELATION_PREDICATES = {"positive": "biolink:positively_correlated_with", "negative": "biolink:negatively_correlated_with"}
+CORRELATION_PREDICATES = {"positive": "biolink:positively_correlated_with",
+                          "negative": "biolink:negatively_correlated_with"}
 DIRECTIONS = {AFFECTS: {1: "increased", -1: "decreased"}, REGULATES: {1: "upregulated", -1: "downregulated"}}
 QUALIFIERS = ("qualified_predicate", "object_aspect_qualifier", "object_direction_qualifier", "negated")
-NODE_PROPERTIES = ("id", "category", "name", "description", "synonym", "xref", "provided_by", "mechgraph_id", "kind", "name_zh")
+NODE_PROPERTIES = ("id", "category", "name", "description", "synonym", "xref", "provided_by", "mechgraph_id",
+                   "kind", "name_zh")
 EDGE_PROPERTIES = (
-    "id", "subject", "predicate", "object", *QUALIFIERS, "category", "knowledge_level", "agent_type", "primary_knowledge_source",
+    "id", "subject", "predicate", "object", *QUALIFIERS, "category", "knowledge_level", "agent_type",
+    "primary_knowledge_source",
     "publications", "mechgraph_relation", "sign", "score", "evidence_level", "supports", "refs",
 )
 
@@ -188,7 +192,7 @@ def statement(relation: str, source_kind: str | None = None, target_kind: str | 
     """The Biolink predicate and qualifiers of one edge (see the module docstring)."""
     attrs = attrs or {}
     rule = KGX_RULES.get(relation, KgxRule("biolink:related_to"))
-    sign = columns.sign_int(columns.sign_symbol(attrs, relation))
+    sign = meaning.sign_int(meaning.sign_symbol(attrs, relation))
     if meaning.is_efficacy_edge(relation, source_kind, target_kind):
         return {"predicate": EFFICACY_PREDICATES[sign]}
     if relation == "associated_with":
@@ -244,13 +248,13 @@ def kgx_records(g: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str
         rec = merged.setdefault(key, {"statement": said, "relation": [], "sign": set(), "score": 0.0, "levels": set(),
                                       "supports": set(), "refs": [], "publications": set(), "u": u, "v": v})
         rec["relation"].append(k)
-        rec["sign"].add(columns.sign_int(columns.sign_symbol(a, k)))
-        rec["score"] = max(rec["score"], columns.evidence_weight(a))
+        rec["sign"].add(meaning.sign_int(meaning.sign_symbol(a, k)))
+        rec["score"] = max(rec["score"], meaning.evidence_weight(a))
         if a.get("level"):
             rec["levels"].add(str(a["level"]))
-        rec["supports"].update(columns.edge_supports(a))
-        rec["refs"].extend(r for r in columns.edge_refs(a) if r not in rec["refs"])
-        rec["publications"].update(f"doi:{d}" for d in columns.edge_dois(a))
+        rec["supports"].update(meaning.edge_supports(a))
+        rec["refs"].extend(r for r in meaning.edge_refs(a) if r not in rec["refs"])
+        rec["publications"].update(f"doi:{d}" for d in meaning.edge_dois(a))
     edges = []
     for (s, o, *_), m in merged.items():
         supports = sorted(m["supports"])

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import networkx as nx
 
@@ -98,12 +99,14 @@ class _Tables:
             properties: dict[str, Any], where: str) -> None:
         for k in properties:
             if not _KEY.match(k) or k == EMPTY_LISTS:
-                raise ExportError(f"{where}: property name {k!r} cannot be a neo4j-admin CSV header; use letters, digits and _")
+                raise ExportError(f"{where}: property name {k!r} cannot be a neo4j-admin CSV header; use letters, "
+                                  "digits and _")
         empties = sorted(k for k, v in properties.items() if isinstance(v, list) and not v)
         values = {k: v for k, v in properties.items() if not (isinstance(v, list) and not v)}
         for k, v in values.items():
             if isinstance(v, list) and any(x == "" for x in v):
-                raise ExportError(f"{where}: property {k!r} is a list holding an empty string, which neo4j-admin cannot import")
+                raise ExportError(f"{where}: property {k!r} is a list holding an empty string, which neo4j-admin "
+                                  "cannot import")
         if empties:
             values[EMPTY_LISTS] = empties
         typed = {k: _csv_type(v) for k, v in values.items()}
@@ -135,7 +138,8 @@ class _Tables:
                 with path.open("w", encoding="utf-8", newline="") as f:
                     f.write(",".join(header) + "\n")
                     for fixed, values in t.rows:
-                        f.write(",".join([_quote(x) for x in fixed] + [self.field(values.get(k)) for k in columns]) + "\n")
+                        cells = [_quote(x) for x in fixed] + [self.field(values.get(k)) for k in columns]
+                        f.write(",".join(cells) + "\n")
                 names.append(path.name)
         return names
 
@@ -152,7 +156,8 @@ def _array_delimiter(rows: Iterable[dict[str, Any]], where: str) -> str:
     for c in ARRAY_DELIMITERS:
         if c not in used:
             return c
-    raise ExportError(f"{where}: every array delimiter neo4j-admin could use ({', '.join(map(repr, ARRAY_DELIMITERS))}) occurs in the data")
+    raise ExportError(f"{where}: every array delimiter neo4j-admin could use "
+                      f"({', '.join(map(repr, ARRAY_DELIMITERS))}) occurs in the data")
 
 
 def write_neo4j_admin(g: nx.MultiDiGraph, folder: Path | str, *, source: str | None = None,
@@ -189,7 +194,8 @@ def write_neo4j_admin(g: nx.MultiDiGraph, folder: Path | str, *, source: str | N
                    [entity_id, delimiter.join(labels)], p, f"entity {n!r}")
     for u, v, k, p in sorted(edge_props, key=lambda e: e[:3]):
         rtype = props.rel_type(k)
-        tables.add(rtype, "relationships", f"()-[x:{rtype}]->()", [f":START_ID({ENTITY_SPACE})", f":END_ID({ENTITY_SPACE})", ":TYPE"],
+        tables.add(rtype, "relationships", f"()-[x:{rtype}]->()",
+                   [f":START_ID({ENTITY_SPACE})", f":END_ID({ENTITY_SPACE})", ":TYPE"],
                    [u, v, rtype], p, f"edge {u} -{k}-> {v}")
     fp = fingerprint(g)
     load = "import-" + fp[:16]
@@ -199,7 +205,8 @@ def write_neo4j_admin(g: nx.MultiDiGraph, folder: Path | str, *, source: str | N
     meta = meta_properties(g, source=source or f"the graph {g.graph.get('name', 'mechgraph')!r}", fp=fp, load=load)
     meta["via"] = "neo4j-admin database import"
     meta_id = meta.pop("id")
-    tables.add("meta", "mechgraph", f"(x:{META_LABEL})", [f"id:ID({META_LABEL})", ":LABEL"], [meta_id, META_LABEL], meta, "meta")
+    tables.add("meta", "mechgraph", f"(x:{META_LABEL})", [f"id:ID({META_LABEL})", ":LABEL"], [meta_id, META_LABEL],
+               meta, "meta")
 
     tmp = publication.folder(folder)
     files = tables.write(tmp)
@@ -232,7 +239,8 @@ def after_import_cypher(tables: _Tables) -> str:
             empties = sorted({k for _, values in t.rows for k in values.get(EMPTY_LISTS) or []})
             sets = ", ".join(f"x.{k} = CASE WHEN '{k}' IN x.{EMPTY_LISTS} THEN [] ELSE x.{k} END" for k in empties)
             out.append(f"MATCH {t.pattern} WHERE x.{EMPTY_LISTS} IS NOT NULL SET {sets} REMOVE x.{EMPTY_LISTS};")
-    out.append(f"MATCH (m:{META_LABEL} {{id: 'graph'}}) SET m.loaded_at = toString(datetime.truncate('second', datetime()));")
+    out.append(f"MATCH (m:{META_LABEL} {{id: 'graph'}}) SET m.loaded_at = toString(datetime.truncate('second', "
+               "datetime()));")
     out += [s + ";" for s in SCHEMA_STATEMENTS]
     out.append("CALL db.awaitIndexes(300);")
     return "\n".join(out) + "\n"

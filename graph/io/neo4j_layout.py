@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import networkx as nx
 
@@ -49,7 +50,7 @@ def fingerprint(g: nx.MultiDiGraph) -> str:
 
     def items(rows: list[Any]) -> None:
         for i in range(0, len(rows), 1000):
-            h.update(((b"," if i else b"") + encode(rows[i : i + 1000])[1:-1].encode("utf-8")))
+            h.update((b"," if i else b"") + encode(rows[i : i + 1000])[1:-1].encode("utf-8"))
 
     # the keys of the top-level object, sorted: directed, edges, graph, multigraph, nodes
     h.update(b'{"directed":' + encode(data["directed"]).encode("utf-8") + b',"edges":[')
@@ -71,9 +72,10 @@ def name_rows(g: nx.MultiDiGraph) -> Iterator[dict[str, str]]:
                 yield {"key": key, "entity": n}
 
 
-def meta_properties(g: nx.MultiDiGraph, *, source: str, fp: str, load: str, loaded_at: datetime | None = None) -> dict[str, Any]:
+def meta_properties(g: nx.MultiDiGraph, *, source: str, fp: str, load: str,
+                    loaded_at: datetime | None = None) -> dict[str, Any]:
     """Properties of the meta node: the graph's name and axes, and what the load came from."""
-    when = (loaded_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    when = (loaded_at or datetime.now(UTC)).astimezone(UTC)
     return {
         "id": META_GRAPH_ID,
         "name": g.graph.get("name", "mechgraph"),

@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from ..errors import SeedError
+from ..errors import GraphFileError
 
 NODE_CORE = ("id", "name", "kind", "name_zh", "synonyms", "xrefs", "category", "description")
 EDGE_CORE = ("source", "target", "key", "relation", "sign", "evidence", "refs", "level")
@@ -54,13 +54,13 @@ def read_json(path: Path) -> nx.MultiDiGraph:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        raise SeedError([f"{path}:1: not valid UTF-8"]) from None
+        raise GraphFileError([f"{path}:1: not valid UTF-8"]) from None
     except json.JSONDecodeError as e:
-        raise SeedError([f"{path}:{e.lineno}: invalid JSON: {e.msg}"]) from None
+        raise GraphFileError([f"{path}:{e.lineno}: invalid JSON: {e.msg}"]) from None
     except RecursionError:
-        raise SeedError([f"{path}:1: JSON nested too deeply to be a mechgraph export"]) from None
+        raise GraphFileError([f"{path}:1: JSON nested too deeply to be a mechgraph export"]) from None
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list) or not isinstance(data.get("edges"), list):
-        raise SeedError([f"{path}:1: not a mechgraph export: expected an object with 'nodes' and 'edges' lists"])
+        raise GraphFileError([f"{path}:1: not a mechgraph export: expected an object with 'nodes' and 'edges' lists"])
     meta = data.get("graph") if isinstance(data.get("graph"), dict) else {}
     g = nx.MultiDiGraph(name=meta.get("name", "mechgraph"), axes=meta.get("axes") or {})
     problems = []
@@ -93,5 +93,5 @@ def read_json(path: Path) -> nx.MultiDiGraph:
         g.add_edge(row["source"], row["target"], key=row["relation"])
         g.edges[row["source"], row["target"], row["relation"]].update(attrs)
     if problems:
-        raise SeedError(problems[:50])
+        raise GraphFileError(problems[:50])
     return g

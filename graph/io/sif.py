@@ -80,7 +80,8 @@ def sif_names(g: nx.MultiDiGraph) -> dict[Any, str]:
     taken: set[str] = set()
     for n in sorted(g.nodes, key=str):
         a = g.nodes[n]
-        symbol = next((str(x).split(":", 1)[1] for x in a.get("xrefs") or [] if str(x).startswith("hgnc.symbol:")), None)
+        symbol = next((str(x).split(":", 1)[1] for x in a.get("xrefs") or []
+                       if str(x).startswith("hgnc.symbol:")), None)
         name = _clean(symbol or str(a.get("name") or n))
         if name in taken:
             name = f"{name} [{n}]"
@@ -119,15 +120,16 @@ def side_edges(g: nx.MultiDiGraph, names: dict[Any, str], which: str) -> list[Si
     return [merged[k] for k in sorted(merged, key=lambda t: (t[0], -t[1], t[2]))]
 
 
-def _merge(merged: dict[tuple[str, int, str], SifEdge], key: tuple[str, int, str], a: dict[str, Any], relation: str) -> None:
+def _merge(merged: dict[tuple[str, int, str], SifEdge], key: tuple[str, int, str], a: dict[str, Any],
+           relation: str) -> None:
     e = merged.setdefault(key, SifEdge(key[0], key[2], key[1]))
     e.relations.append(relation)
-    e.score = max(e.score, columns.evidence_weight(a))
+    e.score = max(e.score, meaning.evidence_weight(a))
     if a.get("level"):
         e.levels.add(str(a["level"]))
-    e.supports.update(columns.edge_supports(a))
-    e.refs.extend(r for r in columns.edge_refs(a) if r not in e.refs)
-    e.dois.update(columns.edge_dois(a))
+    e.supports.update(meaning.edge_supports(a))
+    e.refs.extend(r for r in meaning.edge_refs(a) if r not in e.refs)
+    e.dois.update(meaning.edge_dois(a))
 
 
 def sif_texts(g: nx.MultiDiGraph) -> dict[str, str]:
@@ -165,7 +167,8 @@ def companion_tables(g: nx.MultiDiGraph, names: dict[Any, str], edges: list[SifE
             continue
         a = g.nodes[n]
         node_rows.append([names[n], _clean(str(a.get("name") or n)), str(n), a.get("kind") or "",
-                          columns.biolink_category(a), columns.represents(a) or "", _clean(str(a.get("name_zh") or ""))])
+                          columns.biolink_category(a), columns.represents(a) or "",
+                          _clean(str(a.get("name_zh") or ""))])
     ids = {name: n for n, name in names.items()}
     edge_rows = [[columns.edge_name(e.source, e.interaction, e.target), e.source, e.interaction, e.target, e.sign,
                   *_evidence_cells(e), str(ids[e.source]), str(ids[e.target])] for e in edges]

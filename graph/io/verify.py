@@ -16,13 +16,13 @@ from typing import Any
 import networkx as nx
 
 from .. import schema
-from ..errors import SeedError
+from ..errors import GraphFileError
 
 MAX_PROBLEMS = 50
-NODE_TEXT = ("name_zh", "description", "category", "modality", "seed_file", "registry_id", "title", "phase", "doi", "url",
-             "journal", "citation", "origin", "locator", "design")
-NODE_TEXT_LISTS = ("synonyms", "xrefs", "axes", "caveats", "authors", "cited_for", "designs", "conditions", "interventions",
-                   "interventions_text", "refs", "reported_in")
+NODE_TEXT = ("name_zh", "description", "category", "modality", "seed_file", "registry_id", "title", "phase",
+             "doi", "url", "journal", "citation", "origin", "locator", "design")
+NODE_TEXT_LISTS = ("synonyms", "xrefs", "axes", "caveats", "authors", "cited_for", "designs", "conditions",
+                   "interventions", "interventions_text", "refs", "reported_in")
 NODE_NUMBERS = ("seed_line", "year", "table1_row", "enrollment")
 EDGE_TEXT = ("context", "seed_file", "direction", "added_by")
 EDGE_TEXT_LISTS = ("refs", "supports", "axes", "caveats")
@@ -52,11 +52,12 @@ def _is_whole(v: Any) -> bool:
 
 
 def _kind_of(v: Any) -> str:
-    return {dict: "a mapping", list: "a list", bool: "true/false", type(None): "empty", str: "text"}.get(type(v), type(v).__name__)
+    return {dict: "a mapping", list: "a list", bool: "true/false", type(None): "empty",
+            str: "text"}.get(type(v), type(v).__name__)
 
 
 def check_graph(g: nx.MultiDiGraph, where: str) -> None:
-    """Raise SeedError listing (at most MAX_PROBLEMS of) the problems of a graph read from `where`."""
+    """Raise GraphFileError listing (at most MAX_PROBLEMS of) the problems of a graph read from `where`."""
     problems: list[str] = []
 
     def bad(msg: str) -> None:
@@ -77,7 +78,8 @@ def check_graph(g: nx.MultiDiGraph, where: str) -> None:
         if not _in(kind, schema.ENTITY_KINDS):
             bad(f"node {n!r} has unknown kind {kind!r}")
         if not isinstance(a.get("name"), str) or not a.get("name").strip():
-            bad(f"node {n!r} has no name" if not a.get("name") else f"node {n!r}: 'name' must be text, not {_kind_of(a['name'])}")
+            bad(f"node {n!r} has no name" if not a.get("name")
+                else f"node {n!r}: 'name' must be text, not {_kind_of(a['name'])}")
         _check_fields(a, f"node {n!r}", NODE_TEXT, NODE_TEXT_LISTS, NODE_NUMBERS, bad)
         for key in RESERVED_NODE:
             if key in a:
@@ -120,16 +122,19 @@ def check_graph(g: nx.MultiDiGraph, where: str) -> None:
                 if rec.get(key) is not None and not _is_text(rec[key]):
                     bad(f"{what}: evidence record #{i}: {key!r} must be text, not {_kind_of(rec[key])}")
             if rec.get("level") is not None and not _in(rec["level"], schema.EVIDENCE_LEVELS):
-                bad(f"{what}: evidence record #{i} has unknown level {rec['level']!r}; levels: {', '.join(schema.EVIDENCE_LEVELS)}")
+                bad(f"{what}: evidence record #{i} has unknown level {rec['level']!r}; levels: "
+                    f"{', '.join(schema.EVIDENCE_LEVELS)}")
             if rec.get("support") is not None and not _in(rec["support"], schema.SUPPORTS):
-                bad(f"{what}: evidence record #{i} has unknown support {rec['support']!r}; supports: {', '.join(schema.SUPPORTS)}")
+                bad(f"{what}: evidence record #{i} has unknown support {rec['support']!r}; supports: "
+                    f"{', '.join(schema.SUPPORTS)}")
             if rec.get("caveats") is not None and not _is_text_list(rec["caveats"]):
                 bad(f"{what}: evidence record #{i}: 'caveats' must be a list of text")
     if problems:
-        raise SeedError(problems[:MAX_PROBLEMS])
+        raise GraphFileError(problems[:MAX_PROBLEMS])
 
 
-def _check_fields(a: dict[str, Any], what: str, text: tuple[str, ...], lists: tuple[str, ...], numbers: tuple[str, ...], bad) -> None:
+def _check_fields(a: dict[str, Any], what: str, text: tuple[str, ...], lists: tuple[str, ...], numbers: tuple[str, ...],
+                  bad) -> None:
     for key in text:
         if a.get(key) is not None and not _is_text(a[key]):
             bad(f"{what}: {key!r} must be text, not {_kind_of(a[key])}")

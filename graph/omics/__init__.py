@@ -1,4 +1,4 @@
-"""Omics: a researcher's own expression data laid over the mechanism graph (layer 5b).
+"""Omics: a researcher's own expression data laid over the mechanism graph.
 
 `read` loads an AnnData file (.h5ad) or a CSV/TSV table of genes x samples or cell groups and
 keeps only the graph's genes; `genes` finds the graph's genes by their HGNC symbols and synonyms,
@@ -8,8 +8,18 @@ expresses and the activity of every ligand -> receptor edge per sender -> receiv
 CellPhoneDB statistic as LIANA+ computes it, with a label-permutation p-value) and says which
 mechanisms the data supports and which are silent; `rank` re-ranks candidate targets by that,
 per cohort or per sample, and compares two conditions over replicate samples; `lr_import` merges
-the OmniPath ligand-receptor consensus that the `liana` package ships as a second source; `text`
-formats all of it for the terminal, `picture` for the HTML page. The heavy packages (anndata,
-pandas, scanpy, liana) are optional (`pip install 'mechgraph[omics]'`) and imported only where
-used. This layer may import analysis, store, curation, schema, props and errors.
+the OmniPath ligand-receptor consensus that the `liana` package ships as a second source;
+`picture` turns an overlay into the attributes the pictures colour by. `extras` imports the
+heavy packages (anndata, pandas, scanpy, liana) of the optional extra (`pip install
+'mechgraph[omics]'`) only where used. The command line writes all of it as text
+(mechgraph.cli.omics_text). This layer may import analysis, store, curation, schema, props, fsio
+and errors.
 """
+
+from .lr_import import import_omnipath_lr, write_outputs
+from .picture import annotate, overlay_graph
+from .rank import targets_for_data
+from .score import Overlay, OverlayOptions, run_overlay
+
+__all__ = ["Overlay", "OverlayOptions", "annotate", "import_omnipath_lr", "overlay_graph", "run_overlay",
+           "targets_for_data", "write_outputs"]

@@ -24,20 +24,20 @@ SPP1+ TAM group.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import networkx as nx
 
 from .. import schema
+from ..errors import DataError
 from ..props import entity_names
-from .errors import DataError
 
 GENE_KINDS = ("gene", "cytokine", "mirna")
 MOLECULE_KINDS = ("gene", "cytokine", "complex")  # what can be a ligand or a receptor
-CELL_KINDS = schema.CELL_KINDS
 LR_RELATIONS = ("binds", "activates")
 SYMBOL_PREFIX = "hgnc.symbol:"
 DEFAULT_MAPPING = "default_mapping.yaml"
@@ -45,7 +45,8 @@ DEFAULT_MAPPING = "default_mapping.yaml"
 
 def hgnc_symbols(attrs: dict[str, Any]) -> list[str]:
     """The HGNC symbols an entity's xrefs name (usually one)."""
-    return [x[len(SYMBOL_PREFIX):] for x in attrs.get("xrefs") or [] if isinstance(x, str) and x.startswith(SYMBOL_PREFIX)]
+    return [x[len(SYMBOL_PREFIX):] for x in attrs.get("xrefs") or [] if isinstance(x, str)
+            and x.startswith(SYMBOL_PREFIX)]
 
 
 @dataclass
@@ -131,9 +132,10 @@ def lr_pairs(g: nx.MultiDiGraph) -> list[LRPair]:
         if k in LR_RELATIONS and u != v and kind.get(u) in MOLECULE_KINDS and kind.get(v) in MOLECULE_KINDS:
             rec = found.setdefault((u, v), {"relations": set(), "supports": set()})
             rec["relations"].add(k)
-            rec["supports"].update(a.get("supports") or [e.get("support") for e in a.get("evidence") or [] if e.get("support")])
+            rec["supports"].update(a.get("supports")
+                                   or [e.get("support") for e in a.get("evidence") or [] if e.get("support")])
     complex_of: dict[frozenset[str], str] = {}
-    secreted = {v for u, v, k in g.edges(keys=True) if k == "secretes" and kind.get(u) in CELL_KINDS}
+    secreted = {v for u, v, k in g.edges(keys=True) if k == "secretes" and kind.get(u) in schema.CELL_KINDS}
     for c in sorted(n for n, kd in kind.items() if kd == "complex"):
         parts = sorted(u for u, _, k in g.in_edges(c, keys=True) if k == "part_of")
         if len(parts) != 2:
@@ -201,7 +203,7 @@ def read_mapping(path: str | Path, g: nx.MultiDiGraph) -> dict[str, str | None]:
         return {}
     if not isinstance(root.value, dict):
         raise DataError(f"{p}:{root.line}: a mapping file is YAML lines 'group label: entity'")
-    index = _name_index(g, CELL_KINDS)
+    index = _name_index(g, schema.CELL_KINDS)
     out: dict[str, str | None] = {}
     for label, node in root.value.items():
         if node.value is None:
@@ -212,13 +214,15 @@ def read_mapping(path: str | Path, g: nx.MultiDiGraph) -> dict[str, str | None]:
         ids = index.get(_norm(str(node.value)), [])
         if len(ids) != 1:
             what = "names no cell entity" if not ids else f"is ambiguous ({', '.join(ids)})"
-            raise DataError(f"{p}:{node.line}: {str(node.value)!r} {what}; use a cell entity's id (mechgraph show NAME)")
+            raise DataError(f"{p}:{node.line}: {str(node.value)!r} {what}; use a cell entity's id (mechgraph show "
+                            "NAME)")
         out[_norm(label)] = ids[0]
     return out
 
 
 def default_mapping(g: nx.MultiDiGraph) -> dict[str, str | None]:
-    """The default mapping for common labels, read from the package; entries whose entity the graph lacks are skipped."""
+    """The default mapping for common labels, read from the package; entries whose entity the graph lacks are skipped.
+    """
     from ..curation.yaml_tree import parse_file
 
     problems: list[str] = []
@@ -236,7 +240,7 @@ def default_mapping(g: nx.MultiDiGraph) -> dict[str, str | None]:
 
 def map_groups(g: nx.MultiDiGraph, labels: Iterable[str], mapping: dict[str, str | None] | None = None) -> CellMap:
     """Map each group label to a cell entity: the mapping file, then names and synonyms, then the default mapping."""
-    names = _name_index(g, CELL_KINDS)
+    names = _name_index(g, schema.CELL_KINDS)
     defaults = default_mapping(g)
     mapping = mapping or {}
     entity_of: dict[str, str] = {}
@@ -269,7 +273,7 @@ def cell_groups(g: nx.MultiDiGraph, entity_of: dict[str, str]) -> dict[str, list
             sub.add_edge(v, u)  # class -> member
     out: dict[str, list[str]] = {}
     for eid, a in g.nodes(data=True):
-        if a.get("kind") not in CELL_KINDS:
+        if a.get("kind") not in schema.CELL_KINDS:
             continue
         members = {eid} | (nx.descendants(sub, eid) if eid in sub else set())
         groups = [label for label, e in entity_of.items() if e in members]
@@ -282,6 +286,7 @@ def cell_markers(g: nx.MultiDiGraph, genes: GeneMap) -> dict[str, list[tuple[str
     """For every cell entity: the measured genes it `expresses` or `secretes` in the graph, as (gene, relation)."""
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for u, v, k in sorted(g.edges(keys=True)):
-        if k in ("expresses", "secretes") and g.nodes[u].get("kind") in CELL_KINDS and (v in genes.columns or v in genes.complexes):
+        if (k in ("expresses", "secretes") and g.nodes[u].get("kind") in schema.CELL_KINDS
+                and (v in genes.columns or v in genes.complexes)):
             out[u].append((v, k))
     return dict(out)

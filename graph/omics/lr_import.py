@@ -37,8 +37,9 @@ from typing import Any
 import networkx as nx
 
 from .. import schema
-from .errors import DataError, MissingExtra, INSTALL_HINT
-from .genes import CELL_KINDS, GENE_KINDS, LR_RELATIONS, MOLECULE_KINDS, hgnc_symbols
+from ..errors import DataError, MissingExtra
+from .extras import INSTALL_HINT
+from .genes import GENE_KINDS, LR_RELATIONS, MOLECULE_KINDS, hgnc_symbols
 
 RESOURCE_FILE = ("resource", "omni_resource.csv")
 CONSENSUS = "consensus"
@@ -50,7 +51,8 @@ def liana_resource_path() -> Path:
     """Where the installed liana package keeps the OmniPath resource file (liana is not imported)."""
     spec = importlib.util.find_spec("liana")
     if spec is None or not spec.origin:
-        raise MissingExtra(f"import omnipath-lr reads the consensus that the 'liana' package ships; install the omics extra: "
+        raise MissingExtra("import omnipath-lr reads the consensus that the 'liana' package ships; install the omics "
+                           "extra: "
                            f"{INSTALL_HINT} (or pass --resource-file with a copy of {'/'.join(RESOURCE_FILE)})")
     path = Path(spec.origin).parent.joinpath(*RESOURCE_FILE)
     if not path.is_file():
@@ -98,7 +100,8 @@ def read_resource(path: str | Path) -> tuple[list[ResourcePair], dict[tuple[str,
                 rows += 1
                 if len(row) != len(header):
                     raise DataError(f"{p}:{reader.line_num}: {len(row)} fields, but the header has {len(header)}")
-                lig, rec, res = row[col["source_genesymbol"]].strip(), row[col["target_genesymbol"]].strip(), row[col["resource"]].strip()
+                lig, rec = row[col["source_genesymbol"]].strip(), row[col["target_genesymbol"]].strip()
+                res = row[col["resource"]].strip()
                 if not lig or not rec or not res:
                     raise DataError(f"{p}:{reader.line_num}: a row without ligand, receptor or resource")
                 by_pair[(lig, rec)].add(res)
@@ -116,9 +119,11 @@ def read_resource(path: str | Path) -> tuple[list[ResourcePair], dict[tuple[str,
 def _evidence(pair: ResourcePair) -> list[dict[str, Any]]:
     out = []
     for res in pair.resources:
-        what = "OmniPath intercellular consensus (LIANA+ resource 'consensus')" if res == CONSENSUS else f"OmniPath resource {res!r}"
+        what = ("OmniPath intercellular consensus (LIANA+ resource 'consensus')" if res == CONSENSUS
+                else f"OmniPath resource {res!r}")
         out.append({
-            "ref": f"omnipath_{res}", "support": "database", "design": "database", "level": schema.design_level("database"),
+            "ref": f"omnipath_{res}", "support": "database", "design": "database",
+            "level": schema.design_level("database"),
             "resource": res, "summary": f"{what} lists ligand {pair.ligand} -> receptor {pair.receptor} "
                                         f"(UniProt {pair.ligand_uniprot} -> {pair.receptor_uniprot})",
         })
@@ -145,24 +150,30 @@ class ImportResult:
         return {
             "resource": self.resource, "resource_rows": self.resource_rows, "consensus_pairs": self.consensus_pairs,
             "added_edges": len(self.added), "added_genes": len(self.new_genes),
-            "counts": {"both": len(self.both), "review_only": len(self.review_only), "consensus_only": len(self.consensus_only),
-                       "neighbours": sum(1 for a in self.added if a["neighbour"]), "complex_sides_skipped": self.skipped_complex,
+            "counts": {"both": len(self.both), "review_only": len(self.review_only),
+                       "consensus_only": len(self.consensus_only),
+                       "neighbours": sum(1 for a in self.added if a["neighbour"]),
+                       "complex_sides_skipped": self.skipped_complex,
                        "review_pairs_without_symbols": len(self.unmappable_review_pairs)},
             "both": self.both, "review_only": self.review_only, "consensus_only": self.consensus_only,
-            "added": self.added, "new_genes": self.new_genes, "review_pairs_without_symbols": self.unmappable_review_pairs,
+            "added": self.added, "new_genes": self.new_genes,
+            "review_pairs_without_symbols": self.unmappable_review_pairs,
         }
 
     def report_rows(self) -> list[dict[str, Any]]:
         """The conflict report as rows (one per pair), for a TSV file."""
         rows = []
-        for status, items in (("both", self.both), ("review_only", self.review_only), ("consensus_only", self.consensus_only)):
+        for status, items in (("both", self.both), ("review_only", self.review_only),
+                              ("consensus_only", self.consensus_only)):
             for it in items:
                 rows.append({"status": status, **{k: it.get(k) for k in
-                             ("ligand", "receptor", "ligand_entity", "receptor_entity", "curated", "resources", "note")}})
+                             ("ligand", "receptor", "ligand_entity", "receptor_entity", "curated",
+                              "resources", "note")}})
         for it in self.added:
             if it["neighbour"]:
                 rows.append({"status": "neighbour_added", **{k: it.get(k) for k in
-                             ("ligand", "receptor", "ligand_entity", "receptor_entity")}, "curated": "", "resources": it["resources"], "note": ""})
+                             ("ligand", "receptor", "ligand_entity", "receptor_entity")}, "curated": "",
+                             "resources": it["resources"], "note": ""})
         return rows
 
 
@@ -190,7 +201,8 @@ def _complex_index(g: nx.MultiDiGraph, symbol_of: dict[str, str]) -> dict[frozen
 
 
 def curated_pairs(g: nx.MultiDiGraph) -> dict[frozenset[str], dict[str, Any]]:
-    """The ligand-receptor contacts the curated graph states: binds/activates between molecules, or a two-component complex."""
+    """The ligand-receptor contacts the curated graph states: binds/activates between molecules, or a two-component
+    complex."""
     kind = {n: a.get("kind") for n, a in g.nodes(data=True)}
     out: dict[frozenset[str], dict[str, Any]] = {}
     for u, v, k, a in g.edges(keys=True, data=True):
@@ -218,7 +230,8 @@ def _new_gene_id(g: nx.MultiDiGraph, symbol: str) -> str:
     return eid
 
 
-def import_omnipath_lr(g: nx.MultiDiGraph, *, neighbours: bool = False, resource_file: str | Path | None = None) -> ImportResult:
+def import_omnipath_lr(g: nx.MultiDiGraph, *, neighbours: bool = False,
+                       resource_file: str | Path | None = None) -> ImportResult:
     """Merge the OmniPath consensus into a copy of `g` (see the module docstring); `g` itself is not changed."""
     path = Path(resource_file) if resource_file else liana_resource_path()
     pairs, listed, rows = read_resource(path)
@@ -261,7 +274,8 @@ def import_omnipath_lr(g: nx.MultiDiGraph, *, neighbours: bool = False, resource
             key = frozenset((lig, rec))
             if key in curated:
                 seen_curated.add(key)
-                note = "" if not curated[key]["directions"] or (lig, rec) in curated[key]["directions"] else "the review states it the other way round"
+                note = ("" if not curated[key]["directions"] or (lig, rec) in curated[key]["directions"]
+                        else "the review states it the other way round")
                 both.append({**row, "curated": sorted(curated[key]["relations"]), "note": note})
                 continue
             consensus_only.append({**row, "curated": [], "note": ""})
@@ -270,14 +284,15 @@ def import_omnipath_lr(g: nx.MultiDiGraph, *, neighbours: bool = False, resource
         if not neighbours:
             continue
         known = lig if lig is not None else rec
-        if kind.get(known) in CELL_KINDS:
+        if kind.get(known) in schema.CELL_KINDS:
             continue
         symbol = pair.receptor if lig is not None else pair.ligand
         gid = new_genes[symbol]["id"] if symbol in new_genes else _new_gene_id(out, symbol)
         if symbol not in new_genes:
             out.add_node(gid, id=gid, name=symbol, kind="gene", category=schema.biolink_category("gene"), synonyms=[],
                          xrefs=[f"hgnc.symbol:{symbol}"], axes=[], caveats=[], added_by=ADDED_BY,
-                         description=f"Added from the OmniPath ligand-receptor consensus as a partner of {g.nodes[known].get('name', known)}.")
+                         description="Added from the OmniPath ligand-receptor consensus as a partner of "
+                                     f"{g.nodes[known].get('name', known)}.")
             new_genes[symbol] = {"id": gid, "symbol": symbol, "partners": []}
         new_genes[symbol]["partners"].append(known)
         row["ligand_entity" if lig is None else "receptor_entity"] = gid
@@ -298,8 +313,8 @@ def import_omnipath_lr(g: nx.MultiDiGraph, *, neighbours: bool = False, resource
             item["note"] = _elsewhere(syms[0], syms[1], listed)
             review_only.append(item)
     shown = str(path) if resource_file else f"liana {_version('liana')}: {'/'.join(RESOURCE_FILE)}"
-    return ImportResult(out, shown, rows, len(pairs), added, list(new_genes.values()), both, review_only, consensus_only,
-                        skipped_complex, unmappable)
+    return ImportResult(out, shown, rows, len(pairs), added, list(new_genes.values()), both, review_only,
+                        consensus_only, skipped_complex, unmappable)
 
 
 def _version(dist: str) -> str:
@@ -312,7 +327,8 @@ def _version(dist: str) -> str:
 
 
 def _elsewhere(lig: str, rec: str, listed: dict[tuple[str, str], set[str]]) -> str:
-    """Where else the resource file has a pair the consensus lacks: other resources, the other way round, inside a complex."""
+    """Where else the resource file has a pair the consensus lacks: other resources, the other way round, inside a
+    complex."""
     notes = []
     others = sorted(listed.get((lig, rec), set()) - {CONSENSUS})
     if others:
@@ -326,7 +342,8 @@ def _elsewhere(lig: str, rec: str, listed: dict[tuple[str, str], set[str]]) -> s
     return "; ".join(notes)
 
 
-def _add_edge(g: nx.MultiDiGraph, lig: str, rec: str, pair: ResourcePair, added: list[dict[str, Any]], *, neighbour: bool) -> None:
+def _add_edge(g: nx.MultiDiGraph, lig: str, rec: str, pair: ResourcePair, added: list[dict[str, Any]], *,
+              neighbour: bool) -> None:
     if g.has_edge(lig, rec, key="binds"):  # never overwrite an existing edge (curated, or added by an earlier row)
         return
     evidence = _evidence(pair)
@@ -360,6 +377,7 @@ def write_outputs(result: ImportResult, graph_file: str | Path, report_file: str
                 w = csv.writer(fh, delimiter="\t", lineterminator="\n")
                 w.writerow(cols)
                 for row in result.report_rows():
-                    w.writerow([",".join(v) if isinstance(v, list) else ("" if v is None else v) for v in (row.get(c) for c in cols)])
+                    w.writerow([",".join(v) if isinstance(v, list) else ("" if v is None else v)
+                                for v in (row.get(c) for c in cols)])
             written.append(str(rep))
     return written

@@ -5,7 +5,8 @@
 over the highest of any graph gene; a cell entity's abundance over the most abundant one's) and
 `overlay_label` (the sentence behind the value), and whose ligand -> receptor edges carry their
 best activity over the best of all (`overlay_value`) and its sender -> receiver pair, score and
-p-value (`overlay_label`), as does the pair's complex node (C3/C3aR1). The page (graph/viz/page.py) colours nodes and widens edges by them.
+p-value (`overlay_label`), as does the pair's complex node (C3/C3aR1). The page (graph/viz/page.py)
+colours nodes and widens edges by them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 
 import networkx as nx
 
-from .genes import CELL_KINDS, LR_RELATIONS
+from .. import schema
+from .genes import LR_RELATIONS
 from .score import Overlay
 
 
@@ -23,13 +25,16 @@ def node_values(ov: Overlay) -> dict[str, tuple[float, str]]:
     """Entity -> (value 0..1, label) for every entity the data measures."""
     out: dict[str, tuple[float, str]] = {}
     cells = ov.kind == "cells"
-    gene_top = max((v["score"] or 0.0 for e in ov.entities.values() if e["kind"] not in CELL_KINDS for v in e["by_group"].values()),
+    gene_top = max((v["score"] or 0.0 for e in ov.entities.values() if e["kind"] not in schema.CELL_KINDS
+                    for v in e["by_group"].values()),
                    default=0.0)
-    cell_top = max((e.get("abundance") or 0.0 for e in ov.entities.values() if e["kind"] in CELL_KINDS), default=0.0)
+    cell_top = max((e.get("abundance") or 0.0 for e in ov.entities.values() if e["kind"] in schema.CELL_KINDS),
+                   default=0.0)
     for eid, e in ov.entities.items():
-        if e["kind"] in CELL_KINDS:
+        if e["kind"] in schema.CELL_KINDS:
             if e.get("abundance") is not None and cell_top > 0:
-                out[eid] = (e["abundance"] / cell_top, f"{100 * e['abundance']:.0f}% of cells ({', '.join(e['groups'])})")
+                out[eid] = (e["abundance"] / cell_top,
+                            f"{100 * e['abundance']:.0f}% of cells ({', '.join(e['groups'])})")
             continue
         by = e["by_group"]
         if not by:  # a ligand-receptor complex: drawn through its pair's edge
@@ -71,3 +76,11 @@ def annotate(g: nx.MultiDiGraph, ov: Overlay) -> nx.MultiDiGraph:
                 attrs["overlay_label"] = label
     out.graph["overlay"] = {"data": ov.path, "method": ov.method}
     return out
+
+
+def overlay_graph(g: nx.MultiDiGraph, data: Any, **read: Any) -> nx.MultiDiGraph:
+    """`viz --data`: score the graph on the expression file `data` (`score.run_overlay`, with its
+    reading options) and return the annotated copy the page colours by."""
+    from .score import run_overlay
+
+    return annotate(g, run_overlay(g, data, **read))

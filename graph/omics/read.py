@@ -36,9 +36,10 @@ from typing import Any
 
 import numpy as np
 
-from ..fsio import InputTooLarge, gunzip_limited, read_limited
+from ..errors import DataError, InputTooLarge
+from ..fsio import gunzip_limited, read_limited
 from ..schema import did_you_mean
-from .errors import DataError, require
+from .extras import require
 
 TABLE_SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": "\t", ".tab": "\t"}
 H5AD_SUFFIXES = (".h5ad",)
@@ -54,7 +55,8 @@ def _one_line(e: BaseException) -> str:
 
 def _listing(items: list[str]) -> str:
     shown = ", ".join(repr(x) for x in items[:MAX_LABELS_SHOWN])
-    return shown + (f" and {len(items) - MAX_LABELS_SHOWN} more" if len(items) > MAX_LABELS_SHOWN else "") if items else "(none)"
+    return shown + (f" and {len(items) - MAX_LABELS_SHOWN} more" if len(items) > MAX_LABELS_SHOWN
+                    else "") if items else "(none)"
 
 
 @dataclass
@@ -92,9 +94,11 @@ class Expression:
             m = m.toarray()
         m = np.asarray(m, dtype=np.float32)
         if m.size and not np.isfinite(m).all():
-            raise DataError(f"{self.path}: the expression matrix ({self.matrix_name}) has NaN or infinite values in the graph's genes")
+            raise DataError(f"{self.path}: the expression matrix ({self.matrix_name}) has NaN or infinite values in "
+                            "the graph's genes")
         if m.size and float(m.min()) < 0:
-            raise DataError(f"{self.path}: the expression matrix ({self.matrix_name}) has negative values (scaled data?); "
+            raise DataError(f"{self.path}: the expression matrix ({self.matrix_name}) has negative values (scaled "
+                            "data?); "
                             "give log-normalised expression (choose it with --layer NAME)")
         self.kept, self.values = list(symbols), m
         self._matrix = None  # free the full matrix
@@ -108,8 +112,10 @@ def open_expression(path: str | Path, *, groupby: str | None = None, sample: str
                  max_table_mb=max_table_mb)
     if len(expr.group_labels) > max_groups:
         what = "columns (groups)" if expr.kind == "table" else f"{groupby!r} groups"
-        raise DataError(f"{expr.path}: {len(expr.group_labels)} {what}, over the limit of {max_groups}: the ligand-receptor "
-                        "scores cost grows with the square of the groups; group the cells more coarsely, or raise --max-groups")
+        raise DataError(f"{expr.path}: {len(expr.group_labels)} {what}, over the limit of {max_groups}: the "
+                        "ligand-receptor "
+                        "scores cost grows with the square of the groups; group the cells more coarsely, or raise "
+                        "--max-groups")
     return expr
 
 
@@ -119,16 +125,19 @@ def _open(p: Path, *, groupby, sample, layer, gene_column, condition, max_table_
     if p.is_dir():
         raise DataError(f"{p}: is a folder; give an .h5ad, .csv or .tsv file")
     suffixes = [s.lower() for s in p.suffixes]
-    base = suffixes[-2] if suffixes and suffixes[-1] == ".gz" and len(suffixes) > 1 else (suffixes[-1] if suffixes else "")
+    base = (suffixes[-2] if suffixes and suffixes[-1] == ".gz" and len(suffixes) > 1
+            else (suffixes[-1] if suffixes else ""))
     if base in H5AD_SUFFIXES:
         return _open_h5ad(p, groupby=groupby, sample=sample, layer=layer, gene_column=gene_column, condition=condition)
     if base in TABLE_SUFFIXES:
-        for opt, value in (("--groupby", groupby), ("--sample", sample), ("--layer", layer), ("--gene-column", gene_column),
-                           ("--condition", condition)):
+        for opt, value in (("--groupby", groupby), ("--sample", sample), ("--layer", layer),
+                           ("--gene-column", gene_column), ("--condition", condition)):
             if value is not None:
-                raise DataError(f"{p}: {opt} is for AnnData files; in a table every column is one group and the first column holds the genes")
+                raise DataError(f"{p}: {opt} is for AnnData files; in a table every column is one group and the first "
+                                "column holds the genes")
         return _open_table(p, TABLE_SUFFIXES[base], max_table_mb)
-    raise DataError(f"{p}: unknown file type {''.join(p.suffixes) or '(no suffix)'}; expected .h5ad, .csv or .tsv (optionally .gz)")
+    raise DataError(f"{p}: unknown file type {''.join(p.suffixes) or '(no suffix)'}; expected .h5ad, .csv or .tsv "
+                    "(optionally .gz)")
 
 
 # --- AnnData ------------------------------------------------------------------------------------
@@ -137,7 +146,8 @@ def _open(p: Path, *, groupby, sample, layer, gene_column, condition, max_table_
 def _obs_column(adata: Any, path: Path, name: str, option: str) -> Any:
     cols = [str(c) for c in adata.obs.columns]
     if name not in adata.obs.columns:
-        raise DataError(f"{path}: no obs column {name!r} for {option}{did_you_mean(name, cols)}; columns: {_listing(cols)}")
+        raise DataError(f"{path}: no obs column {name!r} for {option}{did_you_mean(name, cols)}; columns: "
+                        f"{_listing(cols)}")
     return adata.obs[name]
 
 
@@ -164,12 +174,14 @@ def _open_h5ad(path: Path, *, groupby, sample, layer, gene_column, condition) ->
         raise DataError(f"{path}: cannot read as AnnData (.h5ad): {_one_line(e)}") from None
     if groupby is None:
         cats = [str(c) for c in adata.obs.columns if str(adata.obs[c].dtype) in ("category", "object")]
-        raise DataError(f"{path}: say which obs column holds the cell groups with --groupby; categorical columns: {_listing(cats)}")
+        raise DataError(f"{path}: say which obs column holds the cell groups with --groupby; categorical columns: "
+                        f"{_listing(cats)}")
     if layer is None:
         layer = "raw" if adata.raw is not None else "X"
     if layer == "raw":
         if adata.raw is None:
-            raise DataError(f"{path}: the file has no .raw; choose a layer with --layer ({_listing(['X', *map(str, adata.layers)])})")
+            raise DataError(f"{path}: the file has no .raw; choose a layer with --layer "
+                            f"({_listing(['X', *map(str, adata.layers)])})")
         matrix, var, name = adata.raw.X, adata.raw.var, ".raw.X"
     elif layer == "X":
         matrix, var, name = adata.X, adata.var, ".X"
@@ -181,11 +193,13 @@ def _open_h5ad(path: Path, *, groupby, sample, layer, gene_column, condition) ->
     if matrix is None:
         raise DataError(f"{path}: {name} holds no matrix")
     if matrix.shape != (adata.n_obs, var.shape[0]):
-        raise DataError(f"{path}: {name} has shape {matrix.shape}, but the file has {adata.n_obs} cells and {var.shape[0]} genes")
+        raise DataError(f"{path}: {name} has shape {matrix.shape}, but the file has {adata.n_obs} cells and "
+                        f"{var.shape[0]} genes")
     if gene_column is not None:
         if gene_column not in var.columns:
             cols = [str(c) for c in var.columns]
-            raise DataError(f"{path}: no var column {gene_column!r} for --gene-column{did_you_mean(gene_column, cols)}; columns: {_listing(cols)}")
+            raise DataError(f"{path}: no var column {gene_column!r} for "
+                            f"--gene-column{did_you_mean(gene_column, cols)}; columns: {_listing(cols)}")
         symbols = [str(s) for s in var[gene_column]]
     else:
         symbols = [str(s) for s in var.index]
@@ -216,7 +230,8 @@ def _conditions(adata: Any, path: Path, condition: str, expr: Expression) -> dic
         seen = set(codes[sample_codes == s].tolist()) - {-1}
         if len(seen) > 1:
             raise DataError(f"{path}: sample {label!r} has cells of several {condition!r} values "
-                            f"({', '.join(labels[c] for c in sorted(seen))}); a condition must be constant within a sample")
+                            f"({', '.join(labels[c] for c in sorted(seen))}); a condition must be constant within a "
+                            "sample")
         if seen:
             out[label] = labels[seen.pop()]
     return out
@@ -251,7 +266,8 @@ def _open_table(path: Path, delimiter: str, max_table_mb: int = MAX_TABLE_MB) ->
         raise DataError(f"{path}: cannot read the file: {_one_line(e)}") from None
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise DataError(f"{path}:{line}: not UTF-8 text; is this really a {'CSV' if delimiter == ',' else 'TSV'} table?") from None
+        raise DataError(f"{path}:{line}: not UTF-8 text; is this really a {'CSV' if delimiter == ',' else 'TSV'} "
+                        "table?") from None
     if "\x00" in text:
         raise DataError(f"{path}:{text[: text.index(chr(0))].count(chr(10)) + 1}: binary data, not a text table")
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -299,7 +315,8 @@ def _open_table(path: Path, delimiter: str, max_table_mb: int = MAX_TABLE_MB) ->
     if not rows:
         raise DataError(f"{path}:2: the table has a header but no gene rows")
     matrix = np.asarray(rows, dtype=np.float64).T  # groups x genes
-    expr = Expression(str(path), "table", symbols, groups, np.arange(len(groups), dtype=np.int32), "table", _matrix=matrix)
+    expr = Expression(str(path), "table", symbols, groups, np.arange(len(groups), dtype=np.int32), "table",
+                      _matrix=matrix)
     expr._column = {s: i for i, s in enumerate(symbols)}
     if duplicates:
         expr.notes.append(f"{duplicates} gene rows repeat an earlier symbol; the first row of each is used")

@@ -40,9 +40,10 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from .. import schema
+from ..errors import DataError
 from ..fsio import unfiltered
 from . import genes as gm
-from .errors import DataError
 from .read import MAX_GROUPS, MAX_TABLE_MB, Expression, open_expression
 
 METHODS = {
@@ -184,11 +185,15 @@ def _progress(total: int, enabled: bool | None, desc: str):
     return tqdm(total=total, desc=desc, unit="perm", disable=not show, file=unfiltered(sys.stderr), leave=False)
 
 
-def lr_activity(expr: Expression, stats: GroupStats, codes: np.ndarray, pairs: list[gm.LRPair], sides: list[tuple[list[int], list[int]]],
+def lr_activity(expr: Expression, stats: GroupStats, codes: np.ndarray, pairs: list[gm.LRPair],
+                sides: list[tuple[list[int], list[int]]],
                 opts: OverlayOptions, *, permutations: int | None = None) -> LRActivity:
-    """Score every pair on every sender -> receiver pair of groups with at least min_cells cells (tables: all columns)."""
+    """Score every pair on every sender -> receiver pair of groups with at least min_cells cells (tables: all columns).
+    """
     n_groups = stats.means.shape[0]
-    groups = list(range(n_groups)) if not expr.has_cells else [i for i in range(n_groups) if stats.counts[i] >= opts.min_cells]
+    groups = list(range(n_groups))
+    if expr.has_cells:
+        groups = [i for i in groups if stats.counts[i] >= opts.min_cells]
     lig_cols = [s[0] for s in sides]
     rec_cols = [s[1] for s in sides]
     lig = _side(stats.means[groups], lig_cols)
@@ -258,7 +263,7 @@ class Overlay:
                       "missing": gmap.missing, "no_symbol": gmap.no_symbol},
             "groups": [{"label": g, "cells": c if self.kind == "cells" else None,
                         "entity": self.cell_map.entity_of.get(g), "route": self.cell_map.route.get(g)}
-                       for g, c in zip(self.group_labels, self.group_cells)],
+                       for g, c in zip(self.group_labels, self.group_cells, strict=True)],
             "lr": self.lr, "pairs": self.pairs, "entities": self.entities, "mechanisms": self.mechanisms,
             "mechanisms_summary": mechanism_summary(self.mechanisms), "notes": self.notes,
         }
@@ -271,7 +276,8 @@ def mechanism_summary(mechanisms: list[dict[str, Any]]) -> dict[str, int]:
     return out
 
 
-def _sides(pairs: list[gm.LRPair], gmap: gm.GeneMap, col: dict[str, int]) -> tuple[list[gm.LRPair], list[tuple[list[int], list[int]]]]:
+def _sides(pairs: list[gm.LRPair], gmap: gm.GeneMap,
+           col: dict[str, int]) -> tuple[list[gm.LRPair], list[tuple[list[int], list[int]]]]:
     """The pairs whose two sides are measured, with each side's data columns (a complex: its components')."""
     def cols(e: str) -> list[int] | None:
         if e in gmap.columns:
@@ -297,11 +303,13 @@ def lr_records(act: LRActivity, labels: list[str], opts: OverlayOptions, has_cel
     """Every activity with a score above 0, best first: expressed ones first, then by p-value, then by score."""
     recs = []
     s_idx, t_idx, p_idx = np.nonzero(act.score > 0)
-    for s, t, k in zip(s_idx.tolist(), t_idx.tolist(), p_idx.tolist()):
+    for s, t, k in zip(s_idx.tolist(), t_idx.tolist(), p_idx.tolist(), strict=True):
         pair = act.pairs[k]
         rec = {
-            "ligand": pair.ligand, "receptor": pair.receptor, "sender": labels[act.groups[s]], "receiver": labels[act.groups[t]],
-            "score": _r(act.score[s, t, k]), "ligand_mean": _r(act.lig_mean[s, k]), "receptor_mean": _r(act.rec_mean[t, k]),
+            "ligand": pair.ligand, "receptor": pair.receptor, "sender": labels[act.groups[s]],
+            "receiver": labels[act.groups[t]],
+            "score": _r(act.score[s, t, k]), "ligand_mean": _r(act.lig_mean[s, k]),
+            "receptor_mean": _r(act.rec_mean[t, k]),
             "ligand_fraction": None, "receptor_fraction": None, "expressed": None, "p_value": None,
             "complex": pair.complex, "relations": list(pair.relations), "supports": list(pair.supports),
         }
@@ -319,7 +327,8 @@ def lr_records(act: LRActivity, labels: list[str], opts: OverlayOptions, has_cel
     return recs
 
 
-def pair_summary(pairs: list[gm.LRPair], records: list[dict[str, Any]], measured: set[str], alpha: float) -> list[dict[str, Any]]:
+def pair_summary(pairs: list[gm.LRPair], records: list[dict[str, Any]], measured: set[str],
+                 alpha: float) -> list[dict[str, Any]]:
     """One line per graph pair: its best activity and its rank among the measured pairs, or why it has none."""
     best: dict[str, dict[str, Any]] = {}
     for r in records:
@@ -328,7 +337,8 @@ def pair_summary(pairs: list[gm.LRPair], records: list[dict[str, Any]], measured
     out = []
     n_measured = len(measured)
     for p in pairs:
-        row: dict[str, Any] = {"ligand": p.ligand, "receptor": p.receptor, "complex": p.complex, "relations": list(p.relations),
+        row: dict[str, Any] = {"ligand": p.ligand, "receptor": p.receptor, "complex": p.complex,
+                               "relations": list(p.relations),
                                "supports": list(p.supports), "measured": p.key in measured}
         b = best.get(p.key)
         row["rank"] = order.index(p.key) + 1 if b else None
@@ -354,7 +364,8 @@ def _lr_status(measured: bool, best: dict[str, Any] | None, alpha: float) -> str
 
 def entity_scores(g: nx.MultiDiGraph, gmap: gm.GeneMap, cmap: gm.CellMap, stats: GroupStats, labels: list[str],
                   col: dict[str, int], markers: dict[str, list[tuple[str, str]]], has_cells: bool,
-                  pairs_out: list[dict[str, Any]], min_marker_genes: int = MIN_MARKER_GENES) -> dict[str, dict[str, Any]]:
+                  pairs_out: list[dict[str, Any]],
+                  min_marker_genes: int = MIN_MARKER_GENES) -> dict[str, dict[str, Any]]:
     """Each measured entity's score per group: genes and complexes their mean (and fraction), cells their marker
     score and abundance; a ligand-receptor complex its pair's best activity."""
     out: dict[str, dict[str, Any]] = {}
@@ -376,12 +387,13 @@ def entity_scores(g: nx.MultiDiGraph, gmap: gm.GeneMap, cmap: gm.CellMap, stats:
         c = row["complex"]
         if c and row["best"] is not None and c in g:
             b = row["best"]
-            out[c] = {"name": g.nodes[c].get("name", c), "kind": "complex", "symbol": None, "components": [row["ligand"], row["receptor"]],
+            out[c] = {"name": g.nodes[c].get("name", c), "kind": "complex", "symbol": None,
+                      "components": [row["ligand"], row["receptor"]],
                       "measure": "ligand-receptor activity", "by_group": {},
                       "activity": {k: b[k] for k in ("sender", "receiver", "score", "p_value", "expressed", "rank")},
                       "pair_rank": row["rank"], "pairs": row["of"]}
     for c, a in sorted(g.nodes(data=True)):
-        if a.get("kind") not in gm.CELL_KINDS:
+        if a.get("kind") not in schema.CELL_KINDS:
             continue
         mk = markers.get(c, [])
         groups = cmap.groups_of.get(c, [])
@@ -408,19 +420,22 @@ def entity_scores(g: nx.MultiDiGraph, gmap: gm.GeneMap, cmap: gm.CellMap, stats:
     return out
 
 
-def mechanisms(g: nx.MultiDiGraph, cmap: gm.CellMap, pairs_out: list[dict[str, Any]], entities: dict[str, dict[str, Any]],
+def mechanisms(g: nx.MultiDiGraph, cmap: gm.CellMap, pairs_out: list[dict[str, Any]],
+               entities: dict[str, dict[str, Any]],
                labels: list[str], opts: OverlayOptions, has_cells: bool) -> list[dict[str, Any]]:
-    """Which of the graph's ligand-receptor and marker edges the data supports, which are silent, which it cannot see."""
+    """Which of the graph's ligand-receptor and marker edges the data supports, which are silent, which it cannot see.
+    """
     out = []
     for row in pairs_out:
         b = row["best"]
         why = "a gene is not in the data" if not row["measured"] else (
             "no sender -> receiver pair expresses both" if b is None or b["expressed"] is False else
-            f"best {b['sender']} -> {b['receiver']}, {opts.method} {b['score']:.3g}" + (f", p {b['p_value']:.3g}" if b["p_value"] is not None else ""))
+            f"best {b['sender']} -> {b['receiver']}, {opts.method} {b['score']:.3g}"
+            + (f", p {b['p_value']:.3g}" if b["p_value"] is not None else ""))
         out.append({"source": row["ligand"], "relation": "/".join(row["relations"]), "target": row["receptor"],
                     "type": "ligand-receptor", "status": row["status"], "why": why})
     for u, v, k in sorted(g.edges(keys=True)):
-        if k not in ("expresses", "secretes") or g.nodes[u].get("kind") not in gm.CELL_KINDS:
+        if k not in ("expresses", "secretes") or g.nodes[u].get("kind") not in schema.CELL_KINDS:
             continue
         if g.nodes[v].get("kind") not in (*gm.GENE_KINDS, "complex"):
             continue
@@ -453,7 +468,8 @@ def compute_overlay(g: nx.MultiDiGraph, expr: Expression, *, mapping: dict[str, 
     gmap = gm.match_genes(g, expr.symbols)
     if not gmap.found:
         sample = ", ".join(expr.symbols[:5])
-        raise DataError(f"{expr.path}: none of the graph's {gmap.total} genes is among the data's {len(expr.symbols)} gene names "
+        raise DataError(f"{expr.path}: none of the graph's {gmap.total} genes is among the data's {len(expr.symbols)} "
+                        "gene names "
                         f"(first: {sample}); are they HGNC symbols? (--gene-column picks another var column)")
     expr.load(gmap.symbols())
     col = {s: i for i, s in enumerate(expr.kept)}
@@ -462,16 +478,19 @@ def compute_overlay(g: nx.MultiDiGraph, expr: Expression, *, mapping: dict[str, 
     stats = group_stats(expr, expr.group_codes, len(labels))
     notes = list(expr.notes)
     if not expr.has_cells:
-        notes.append("a table of group means: no expression fractions and no cells to permute, so activities have no p-value "
+        notes.append("a table of group means: no expression fractions and no cells to permute, so activities have no "
+                     "p-value "
                      "and a mechanism counts as supported where its genes are expressed at all")
-    small = [lab for lab, c in zip(labels, stats.counts) if expr.has_cells and c < opts.min_cells]
+    small = [lab for lab, c in zip(labels, stats.counts, strict=True) if expr.has_cells and c < opts.min_cells]
     if small:
-        notes.append(f"groups with fewer than {opts.min_cells} cells are left out of the activities: {', '.join(small)}")
+        notes.append(f"groups with fewer than {opts.min_cells} cells are left out of the activities: "
+                     f"{', '.join(small)}")
     all_pairs = gm.lr_pairs(g)
     pairs, sides = _sides(all_pairs, gmap, col)
     if all_pairs and not pairs:
         notes.append(f"none of the graph's {len(all_pairs)} ligand -> receptor pairs has both genes in the data, so no "
-                     "activity can be scored; a matrix cut down to selected (e.g. highly variable) genes often lacks the "
+                     "activity can be scored; a matrix cut down to selected (e.g. highly variable) genes often lacks "
+                     "the "
                      "receptors: give the full matrix (--layer, or the file before gene selection)")
     act = lr_activity(expr, stats, expr.group_codes, pairs, sides, opts)
     records = lr_records(act, labels, opts, expr.has_cells)
@@ -483,14 +502,15 @@ def compute_overlay(g: nx.MultiDiGraph, expr: Expression, *, mapping: dict[str, 
     mechs = mechanisms(g, cmap, summary, ents, labels, opts, expr.has_cells)
     names = {n: str(a.get("name", n)) for n, a in g.nodes(data=True)}
     counts = [int(c) for c in stats.counts] if expr.has_cells else [0] * len(labels)
-    return Overlay(expr.path, expr.kind, expr.matrix_name, opts.method, opts, gmap, cmap, labels, counts, records, summary,
-                   ents, mechs, notes, names, value_units(expr))
+    return Overlay(expr.path, expr.kind, expr.matrix_name, opts.method, opts, gmap, cmap, labels, counts,
+                   records, summary, ents, mechs, notes, names, value_units(expr))
 
 
 def value_units(expr: Expression) -> str:
     """What the expression numbers are, as far as the file shows: the matrix, as stored (mechgraph does
     not transform it), integer counts or not, and the range over the graph's genes."""
-    where = f"{expr.matrix_name} as stored (not transformed by mechgraph)" if expr.has_cells else "the table's numbers as given"
+    where = (f"{expr.matrix_name} as stored (not transformed by mechgraph)" if expr.has_cells
+             else "the table's numbers as given")
     v = expr.values
     if v is None or not v.size:
         return where
@@ -500,7 +520,8 @@ def value_units(expr: Expression) -> str:
     return f"{where}: non-integer values, 0 to {top:.3g}"
 
 
-def _by_sample(expr: Expression, ents: dict[str, dict[str, Any]], gmap: gm.GeneMap, col: dict[str, int], cmap: gm.CellMap) -> None:
+def _by_sample(expr: Expression, ents: dict[str, dict[str, Any]], gmap: gm.GeneMap, col: dict[str, int],
+               cmap: gm.CellMap) -> None:
     """With --sample: each gene's mean per sample and group, and each cell entity's abundance per sample."""
     samples = expr.sample_labels or []
     n_g = len(expr.group_labels)
@@ -511,7 +532,8 @@ def _by_sample(expr: Expression, ents: dict[str, dict[str, Any]], gmap: gm.GeneM
         if (e in gmap.columns or e in gmap.complexes) and rec["by_group"]:
             cols = [col[gmap.columns[e]]] if e in gmap.columns else [col[gmap.columns[p]] for p in gmap.complexes[e]]
             m = st.means[:, cols].min(axis=1).reshape(len(samples), n_g)
-            rec["by_sample"] = {s: {lab: _r(m[i, j]) for j, lab in enumerate(expr.group_labels) if per_sample_cells[i, j]}
+            rec["by_sample"] = {s: {lab: _r(m[i, j]) for j,
+                                    lab in enumerate(expr.group_labels) if per_sample_cells[i, j]}
                                 for i, s in enumerate(samples)}
         elif rec.get("groups"):
             idx = [expr.group_labels.index(x) for x in rec["groups"]]

@@ -70,7 +70,8 @@ class NetworkXBackend:
         out += [(u, v, k, dict(a)) for u, v, k, a in self.g.in_edges(eid, keys=True, data=True)]
         return out
 
-    def cypher(self, text: str, params: dict[str, Any] | None = None, *, write: bool = False, limits: Any = None) -> list[dict[str, Any]]:
+    def cypher(self, text: str, params: dict[str, Any] | None = None, *, write: bool = False,
+               limits: Any = None) -> list[dict[str, Any]]:
         """Run read-only Cypher on the embedded engine, within `limits` (cypher.limits.QueryLimits;
         default: 10 s and 1024 MB)."""
         if write:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import MechGraphError, UnknownEntity
-from .protocol import Backend
+from .protocol import Backend, BoundedBackend
 
 
 def suggest(backend: Backend, text: str, n: int = 5) -> list[str]:
@@ -41,7 +41,8 @@ def resolve(backend: Backend, text: str) -> str:
     if not ids:
         raise UnknownEntity(text, suggest(backend, text))
     key = text.strip().casefold()
-    primary = [i for i in ids if i.casefold() == key or str((backend.entity(i) or {}).get("name", "")).casefold() == key]
+    primary = [i for i in ids if i.casefold() == key
+               or str((backend.entity(i) or {}).get("name", "")).casefold() == key]
     if len(primary) == 1:
         return primary[0]
     raise MechGraphError(f"{text!r} is ambiguous: it names {', '.join(ids)}; use one of these ids")
@@ -74,8 +75,8 @@ def describe(backend: Backend, name: str) -> EntityView:
     """Resolve `name` and gather the entity with all its edges and their evidence."""
     eid = resolve(backend, name)
     out, inc = [], []
-    together = getattr(backend, "entity_with_edges", None)  # a server backend: one query, not one per edge
-    found = together(eid) if together else None
+    # one query, not one per edge
+    found = backend.entity_with_edges(eid) if isinstance(backend, BoundedBackend) else None
     if found is not None:
         ent, edges = found
         for u, v, rel, attrs, other_name in edges:

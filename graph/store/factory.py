@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -48,9 +49,9 @@ def source_graph(*, seeds: Path | str | None = None, graph_file: Path | str | No
         from ..io import read_graph
 
         return read_graph(graph_file)
-    from ..curation import load_graph
+    from ..curation import graph_from_seeds
 
-    return load_graph(seeds)
+    return graph_from_seeds(seeds)
 
 
 def source_description(*, seeds: Path | str | None = None, graph_file: Path | str | None = None) -> str:
@@ -66,3 +67,20 @@ def embedded_backend(*, seeds: Path | str | None = None, graph_file: Path | str 
     from .embedded import NetworkXBackend
 
     return NetworkXBackend(source_graph(seeds=seeds, graph_file=graph_file))
+
+
+def source_in_use(backend: Backend, *, seeds: Path | str | None = None, graph_file: Path | str | None = None) -> str:
+    """What the graph in use came from, as an export records it: the seeds or the file it was read
+    from, or the Neo4j database and the source its load recorded."""
+    if backend.name == "neo4j":
+        info = backend.graph_info() or {}
+        return f"Neo4j at {backend.conn.uri}" + (f", loaded from {info['source']}" if info.get("source") else "")
+    return source_description(seeds=seeds, graph_file=graph_file)
+
+
+def graph_counts(backend: Backend) -> dict[str, Any]:
+    """`mechgraph stats`: entities by kind and edges by relation (counted by the store), and edges by
+    support and by best level (mechgraph.curation.provenance_counts)."""
+    from ..curation import provenance_counts
+
+    return {**backend.stats().as_dict(), **provenance_counts(backend.to_networkx())}

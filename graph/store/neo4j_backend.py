@@ -41,14 +41,17 @@ def _unreachable(uri: str, limit: float, e: BaseException, answered: bool) -> st
     """One line for a server that is not there, or there and silent, with what to do."""
     detail = _one_line(e) if isinstance(e, Exception) else type(e).__name__
     if "refused" in detail.lower():
-        return f"cannot reach Neo4j at {uri}: connection refused, nothing listens there; {START_HINT}, or point NEO4J_URI / --uri at a running server"
+        return (f"cannot reach Neo4j at {uri}: connection refused, nothing listens there; {START_HINT}, or point "
+                "NEO4J_URI / --uri at a running server")
     if answered or any(w in detail.lower() for w in ("handshake", "timed out", "deadline", "defunct")):
         return _silent(uri, limit)
-    return f"cannot reach Neo4j at {uri} within {limit:g} s ({detail}); {START_HINT}, or point NEO4J_URI / --uri at a running server"
+    return (f"cannot reach Neo4j at {uri} within {limit:g} s ({detail}); {START_HINT}, or point NEO4J_URI / --uri at "
+            "a running server")
 
 
 def _silent(uri: str, limit: float) -> str:
-    return (f"cannot reach Neo4j at {uri}: it accepted the connection but gave no Neo4j answer within {limit:g} s (a server still starting, "
+    return (f"cannot reach Neo4j at {uri}: it accepted the connection but gave no Neo4j answer within {limit:g} s (a "
+            "server still starting, "
             f"or not Neo4j's Bolt port); {START_HINT}, or raise --timeout / NEO4J_TIMEOUT")
 
 
@@ -87,7 +90,8 @@ class Neo4jBackend:
         except BaseException as e:
             self.driver.close()
             if isinstance(e, neo4j_errors.AuthError):
-                raise BackendUnavailable(f"{where} refused the credentials for user {conn.user!r}: {_one_line(e)}") from None
+                raise BackendUnavailable(f"{where} refused the credentials for user {conn.user!r}: "
+                                         f"{_one_line(e)}") from None
             if isinstance(e, (neo4j_errors.ServiceUnavailable, neo4j_errors.DriverError, OSError)):
                 raise BackendUnavailable(_unreachable(conn.uri, limit, e, answered)) from None
             if isinstance(e, neo4j_errors.Neo4jError):
@@ -103,7 +107,8 @@ class Neo4jBackend:
 
         name = self.conn.database
         if name is not None and name.lower() == "system":
-            raise BackendUnavailable("'system' is Neo4j's own administration database; choose a graph database such as 'neo4j'")
+            raise BackendUnavailable("'system' is Neo4j's own administration database; choose a graph database such "
+                                     "as 'neo4j'")
         outcome: list[BaseException | None] = []
 
         def ask() -> None:
@@ -124,7 +129,8 @@ class Neo4jBackend:
             return
         if isinstance(error, neo4j_errors.ClientError) and "DatabaseNotFound" in (error.code or ""):
             raise BackendUnavailable(
-                f"Neo4j at {self.conn.uri} has no database {name!r} (it has: {', '.join(self._databases()) or 'unknown'}); "
+                f"Neo4j at {self.conn.uri} has no database {name!r} (it has: "
+                f"{', '.join(self._databases()) or 'unknown'}); "
                 "Neo4j Community has only 'neo4j' and 'system', Enterprise creates more with CREATE DATABASE"
             )
         raise error
@@ -133,7 +139,8 @@ class Neo4jBackend:
         """The names of the server's graph databases, for messages; empty when it will not say."""
         try:
             with self.driver.session(database="system") as s:
-                rows = s.run("SHOW DATABASES YIELD name, type WHERE type <> 'system' RETURN DISTINCT name ORDER BY name").data()
+                rows = s.run("SHOW DATABASES YIELD name, type WHERE type <> 'system' RETURN DISTINCT name ORDER BY "
+                             "name").data()
             return [r["name"] for r in rows]
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError):
             return []
@@ -157,7 +164,8 @@ class Neo4jBackend:
 
     # --- the Backend protocol -------------------------------------------------------------
     def to_networkx(self) -> nx.MultiDiGraph:
-        meta = self._read(f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN m.name AS name, m.axes_json AS axes", id=META_GRAPH_ID)
+        meta = self._read(f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN m.name AS name, m.axes_json AS axes",
+                          id=META_GRAPH_ID)
         g = nx.MultiDiGraph()
         if meta:
             import json
@@ -177,7 +185,8 @@ class Neo4jBackend:
     def subgraph(self, ids: list[str]) -> nx.MultiDiGraph:
         """The entities `ids` with every attribute, and every edge among them: what a picture of a
         neighbourhood or of paths needs, fetched without the rest of the graph."""
-        meta = self._read(f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN m.name AS name, m.axes_json AS axes", id=META_GRAPH_ID)
+        meta = self._read(f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN m.name AS name, m.axes_json AS axes",
+                          id=META_GRAPH_ID)
         g = nx.MultiDiGraph()
         if meta:
             import json
@@ -205,20 +214,24 @@ class Neo4jBackend:
 
         g = nx.MultiDiGraph()
         node_keys = props.stored_names(ANALYSIS_NODE_ATTRS)
-        for row in self._read("MATCH (n:Entity) RETURN n.id AS id, [k IN $keys | n[k]] AS v ORDER BY id", keys=node_keys):
-            g.add_node(row["id"], **props.from_properties({k: v for k, v in zip(node_keys, row["v"]) if v is not None}))
+        for row in self._read("MATCH (n:Entity) RETURN n.id AS id, [k IN $keys | n[k]] AS v ORDER BY id",
+                              keys=node_keys):
+            given = {k: v for k, v in zip(node_keys, row["v"], strict=True) if v is not None}
+            g.add_node(row["id"], **props.from_properties(given))
         stored = [props.stored_name(k) for k in ANALYSIS_EDGE_ATTRS]
         for row in self._read(
-            "MATCH (a:Entity)-[r]->(b:Entity) RETURN a.id AS s, b.id AS t, [k IN $keys | r[k]] AS v ORDER BY s, t, r.relation",
+            "MATCH (a:Entity)-[r]->(b:Entity) RETURN a.id AS s, b.id AS t, [k IN $keys | r[k]] AS v ORDER BY s, t, "
+            "r.relation",
             keys=stored,
         ):
-            a = props.from_properties({k: v for k, v in zip(stored, row["v"]) if v is not None}, edge=True)
+            a = props.from_properties({k: v for k, v in zip(stored, row["v"], strict=True) if v is not None}, edge=True)
             g.add_edge(row["s"], row["t"], key=a["relation"], **a)
         return g
 
     def stats(self) -> Stats:
         kinds = {r["k"]: r["c"] for r in self._read("MATCH (n:Entity) RETURN n.kind AS k, count(*) AS c")}
-        rels = {r["k"]: r["c"] for r in self._read("MATCH (:Entity)-[r]->(:Entity) RETURN r.relation AS k, count(*) AS c")}
+        rels = {r["k"]: r["c"]
+                for r in self._read("MATCH (:Entity)-[r]->(:Entity) RETURN r.relation AS k, count(*) AS c")}
         ev = self._read(
             "MATCH (:Entity)-[r]->(:Entity) UNWIND r.refs AS ref "
             "RETURN count(DISTINCT ref) AS refs"
@@ -265,7 +278,8 @@ class Neo4jBackend:
             out.append((r["s"], r["t"], p["relation"], p))
         return out
 
-    def entity_with_edges(self, eid: str) -> tuple[dict[str, Any], list[tuple[str, str, str, dict[str, Any], str]]] | None:
+    def entity_with_edges(self, eid: str) -> tuple[dict[str, Any],
+                                                   list[tuple[str, str, str, dict[str, Any], str]]] | None:
         """One entity, every edge into or out of it as (source, target, relation, attributes,
         name of the other end), in one query (`show`); None when there is no such entity."""
         rows = self._read(
@@ -360,7 +374,8 @@ class Neo4jBackend:
         self._count_fetch(1)
         return rows[0]["median"]
 
-    def _analysis_nodes(self, ids: list[str], degree_relations: list[str], degree_skip_kinds: list[str]) -> list[dict[str, Any]]:
+    def _analysis_nodes(self, ids: list[str], degree_relations: list[str],
+                        degree_skip_kinds: list[str]) -> list[dict[str, Any]]:
         """(id, ANALYSIS_NODE_ATTRS, whole-graph degree) of each entity of `ids`."""
         from .protocol import ANALYSIS_NODE_ATTRS
 
@@ -372,14 +387,15 @@ class Neo4jBackend:
         ) if types else "0"
         node_keys = props.stored_names(ANALYSIS_NODE_ATTRS)
         rows = self._read(
-            f"UNWIND $ids AS id MATCH (n:Entity {{id: id}}) RETURN n.id AS id, [k IN $keys | n[k]] AS v, {degree} AS degree "
+            f"UNWIND $ids AS id MATCH (n:Entity {{id: id}}) RETURN n.id AS id, [k IN $keys | n[k]] AS v, {degree} AS "
+            "degree "
             "ORDER BY id",
             ids=sorted(set(ids)), keys=node_keys, skip=list(degree_skip_kinds),
         )
         self._count_fetch(len(rows), len(rows))
         out = []
         for row in rows:
-            attrs = props.from_properties({k: v for k, v in zip(node_keys, row["v"]) if v is not None})
+            attrs = props.from_properties({k: v for k, v in zip(node_keys, row["v"], strict=True) if v is not None})
             out.append({"id": row["id"], "mechgraph_degree": row["degree"], **attrs})
         return out
 
@@ -389,7 +405,7 @@ class Neo4jBackend:
         stored = [props.stored_name(k) for k in ANALYSIS_EDGE_ATTRS]
         rows = self._read(text, keys=stored, **params)
         for row in rows:
-            a = props.from_properties({k: v for k, v in zip(stored, row["v"]) if v is not None}, edge=True)
+            a = props.from_properties({k: v for k, v in zip(stored, row["v"], strict=True) if v is not None}, edge=True)
             g.add_edge(row["s"], row["t"], key=a["relation"], **a)
         self._count_fetch(len(rows), 0, len(rows))
         return len(rows)
@@ -445,7 +461,8 @@ class Neo4jBackend:
                     g,
                     f"UNWIND $ids AS id MATCH (n:Entity {{id: id}}){arrow.format(types)}(m:Entity) "
                     "WHERE NOT coalesce(m.kind, '') IN $skip "
-                    "RETURN startNode(r).id AS s, endNode(r).id AS t, [k IN $keys | r[k]] AS v ORDER BY s, t, r.relation",
+                    "RETURN startNode(r).id AS s, endNode(r).id AS t, [k IN $keys | r[k]] AS v ORDER BY s, t, "
+                    "r.relation",
                     ids=ids, skip=list(skip_kinds),
                 )
         new = sorted((set(g) - before) | {n for n in ids if "mechgraph_degree" not in g.nodes.get(n, {})})
@@ -471,14 +488,16 @@ class Neo4jBackend:
         except neo4j_errors.Neo4jError as e:
             code = getattr(e, "code", "") or ""
             if "AccessMode" in code or "ForbiddenOnReadOnly" in code:
-                raise QueryError("this query writes to the database; mechgraph runs queries read-only unless you pass --write") from None
+                raise QueryError("this query writes to the database; mechgraph runs queries read-only unless you pass "
+                                 "--write") from None
             raise QueryError(_one_line(e)) from None
 
 
     def _procedure_modes(self, session) -> dict[str, str]:
         """Each procedure's mode (READ, WRITE, SCHEMA, DBMS) as the server declares it, asked once."""
         if getattr(self, "_modes", None) is None:
-            self._modes = {r["name"]: r["mode"] for r in session.run("SHOW PROCEDURES YIELD name, mode RETURN name, mode")}
+            self._modes = {r["name"]: r["mode"]
+                           for r in session.run("SHOW PROCEDURES YIELD name, mode RETURN name, mode")}
         return self._modes
 
 
@@ -499,7 +518,7 @@ def _plain(v: Any) -> Any:
         return {k: _plain(x) for k, x in v.items()}
     if isinstance(v, neo4j.graph.Path):
         out = [_plain(v.start_node)]
-        for rel, node in zip(v.relationships, v.nodes[1:]):
+        for rel, node in zip(v.relationships, v.nodes[1:], strict=True):
             out += [_plain(rel), _plain(node)]
         return out
     if isinstance(v, dict):

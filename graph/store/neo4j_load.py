@@ -5,17 +5,25 @@ from __future__ import annotations
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import networkx as nx
 from neo4j import exceptions as neo4j_errors
 
 from .. import props, schema
-from ..errors import BackendUnavailable, MechGraphError, QueryError
+from ..errors import BackendUnavailable, LostLock, MechGraphError, OtherGraphPresent, QueryError
 from ..fsio import unfiltered
 from ..io.neo4j_layout import (
-    META_GRAPH_ID, META_LABEL, NAME_LABEL, SCHEMA_STATEMENTS, describe_meta, fingerprint, meta_properties, name_rows,
+    META_GRAPH_ID,
+    META_LABEL,
+    NAME_LABEL,
+    SCHEMA_STATEMENTS,
+    describe_meta,
+    fingerprint,
+    meta_properties,
+    name_rows,
 )
 from .neo4j_backend import Neo4jBackend, _one_line
 from .protocol import Connection
@@ -25,7 +33,7 @@ STAGE_LABEL = "MechGraphStage"  # nodes of a load in progress: invisible to quer
 STAGE_OWNER = "stage_owner"  # which load staged a node; only that load can link or publish it
 RETIRED_LABEL = "MechGraphRetired"  # the previous graph after a swap, deleted in the background
 LOCK_LEASE_MS = 20_000  # a crashed loader's lock expires this long after its last heartbeat
-WORKERS = 3  # parallel write sessions of a load; 3 was fastest on a 2-core machine (scripts/bench.py)
+WORKERS = 3  # parallel write sessions of a load; 3 was fastest on a 2-core machine (benchmarks, --load-only)
 
 
 def cypher_stage_nodes() -> str:
@@ -107,7 +115,8 @@ def _edges_by_relation(g: nx.MultiDiGraph) -> dict[str, list[tuple[str, str, dic
     return by_rel
 
 
-def _rel_rows(edges: list[tuple[str, str, dict[str, Any]]], relation: str, eids: dict[str, str]) -> list[dict[str, Any]]:
+def _rel_rows(edges: list[tuple[str, str, dict[str, Any]]], relation: str,
+              eids: dict[str, str]) -> list[dict[str, Any]]:
     """Statement rows of one batch; built by the worker that sends them, so preparation overlaps the server's work."""
     return [
         {"s": eids[u], "t": eids[v], "props": props.edge_properties({**a, "relation": relation})} for u, v, a in edges
@@ -130,10 +139,6 @@ class Rows(list):
 def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
-
-
-class LostLock(QueryError):
-    """This load's lease on the lock ran out and another load may own it now."""
 
 
 def try_lock(session, owner: str, lease_ms: int = LOCK_LEASE_MS) -> bool:
@@ -249,7 +254,8 @@ def refusal(contents: Contents, fp: str, source: str, where: str) -> str | None:
         what.append(f"{_count(contents.entities, ':Entity node')} with no record of their source "
                     "(loaded by an earlier mechgraph, or not by mechgraph)")
     if contents.foreign:
-        what.append(f"{_count(contents.foreign, 'node')} that mechgraph did not write (labels {', '.join(contents.foreign_labels)}), "
+        what.append(f"{_count(contents.foreign, 'node')} that mechgraph did not write (labels "
+                    f"{', '.join(contents.foreign_labels)}), "
                     "which a load leaves as they are")
     return (f"{where} holds {' and '.join(what)}; this load is {source} (fingerprint {fp[:12]}). "
             "The database is unchanged. Pass --replace to load it anyway, or --database NAME for another database "
@@ -265,12 +271,8 @@ def source_description(g: nx.MultiDiGraph) -> str:
     return f"the graph {g.graph.get('name', 'mechgraph')!r} passed from Python"
 
 
-class OtherGraphPresent(MechGraphError):
-    """The database holds a different graph, or nodes that are not mechgraph's; --replace overrides."""
-
-
 @_without_gc
-def load_graph(
+def load_into_neo4j(
     g: nx.MultiDiGraph,
     conn: Connection,
     *,
@@ -330,8 +332,8 @@ def load_graph(
     if show:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(node_rows) + len(names) + n_rels, unit="row", desc="loading into Neo4j", file=unfiltered(sys.stderr),
-                   leave=False)
+        bar = tqdm(total=len(node_rows) + len(names) + n_rels, unit="row", desc="loading into Neo4j",
+                   file=unfiltered(sys.stderr), leave=False)
 
     def write(session, text: str, **params: Any) -> Any:
         return session.execute_write(lambda tx: tx.run(text, params).data())
@@ -340,7 +342,8 @@ def load_graph(
         session.execute_write(lambda tx: _renew_lock(tx, owner))
 
     def clear(session, where: str, **params: Any) -> None:
-        while write(session, f"MATCH (n) WHERE {where} WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS c", n=batch_size, **params)[0]["c"]:
+        while write(session, f"MATCH (n) WHERE {where} WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS c",
+                    n=batch_size, **params)[0]["c"]:
             heartbeat(session)
 
     def run_parallel(session, jobs: list[tuple[int, Callable[[], Any]]]) -> list[Any]:
@@ -403,7 +406,8 @@ def load_graph(
             for statement in SCHEMA_STATEMENTS:
                 s.run(statement).consume()
             s.run("DROP INDEX mechgraph_stage_id IF EXISTS").consume()  # staging matched on id before 2026-11
-            s.run(f"CREATE INDEX mechgraph_stage_owner IF NOT EXISTS FOR (n:{STAGE_LABEL}) ON (n.{STAGE_OWNER})").consume()
+            s.run(f"CREATE INDEX mechgraph_stage_owner IF NOT EXISTS FOR (n:{STAGE_LABEL}) ON "
+                  f"(n.{STAGE_OWNER})").consume()
             s.run("CALL db.awaitIndexes(300)").consume()
             s.run(f"MERGE (m:{META_LABEL} {{id: 'lock'}})").consume()
             try:  # dynamic labels came with Neo4j 5.26; older servers publish one kind at a time
@@ -419,7 +423,8 @@ def load_graph(
             swapped = False
             try:
                 before = survey(s)
-                if before.ours[STAGE_LABEL] or before.ours[RETIRED_LABEL]:  # leftovers of loads that crashed or lost the lock
+                # leftovers of loads that crashed or lost the lock
+                if before.ours[STAGE_LABEL] or before.ours[RETIRED_LABEL]:
                     clear(s, f"n:{STAGE_LABEL} OR n:{RETIRED_LABEL}")
                 if before.ours[NAME_LABEL]:  # names of the published graph stay until the swap
                     current = (before.meta or {}).get("load")
@@ -436,12 +441,14 @@ def load_graph(
                     eids.update((r["id"], r["eid"]) for r in rows or ())
                 if fingerprinting is None:  # now, when it slows the waiting for rels least
                     fingerprinting = hasher.submit(fingerprint, g)
-                run_parallel(s, [(len(c), stage_rels(rel, c)) for rel in sorted(edges) for c in _batches(edges[rel], batch_size)])
+                run_parallel(s, [(len(c), stage_rels(rel, c)) for rel in sorted(edges)
+                                 for c in _batches(edges[rel], batch_size)])
                 fp = fingerprinting.result()
                 meta = meta_properties(g, source=source, fp=fp, load=owner)
 
                 def swap(tx) -> None:
-                    current = tx.run(f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN m.load AS load", id=META_GRAPH_ID).single()
+                    current = tx.run(f"MATCH (m:{META_LABEL} {{id: $id}}) RETURN m.load AS load",
+                                     id=META_GRAPH_ID).single()
                     if current is not None and current["load"] == owner:
                         return  # an earlier attempt committed and its answer was lost with the connection
                     _renew_lock(tx, owner, "lost the load lock before publishing; the previous graph is unchanged")
@@ -453,7 +460,8 @@ def load_graph(
                     if (staged["nodes"], staged["rels"] or 0) != (len(node_rows), n_rels):
                         raise QueryError(
                             f"the staged graph has {staged['nodes']} nodes and {staged['rels'] or 0} relationships, "
-                            f"expected {len(node_rows)} and {n_rels}; nothing was published, the previous graph is unchanged"
+                            f"expected {len(node_rows)} and {n_rels}; nothing was published, the previous graph is "
+                            "unchanged"
                         )
                     retired[0] = tx.run(cypher_retire()).single()["c"]
                     if one_pass:
@@ -475,7 +483,8 @@ def load_graph(
             finally:
                 try:
                     if not swapped:  # do not leave half a graph lying around; only ever our own nodes
-                        for mine in (f"n:{STAGE_LABEL} AND n.{STAGE_OWNER} = $owner", f"n:{NAME_LABEL} AND n.load = $owner"):
+                        for mine in (f"n:{STAGE_LABEL} AND n.{STAGE_OWNER} = $owner",
+                                     f"n:{NAME_LABEL} AND n.load = $owner"):
                             while write(
                                 s, f"MATCH (n) WHERE {mine} WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS c",
                                 owner=owner, n=batch_size,
@@ -494,8 +503,10 @@ def load_graph(
                        "queries, are deleted by the next load")
         elif published is None:
             raise BackendUnavailable(
-                f"{what} while publishing the new graph ({detail}), and Neo4j did not answer again within {reconnect_timeout:g} s: "
-                f"whether the new graph was published is unknown. When the server is back, `mechgraph --backend neo4j stats` "
+                f"{what} while publishing the new graph ({detail}), and Neo4j did not answer again within "
+                f"{reconnect_timeout:g} s: "
+                "whether the new graph was published is unknown. When the server is back, `mechgraph --backend neo4j "
+                "stats` "
                 f"shows which graph it holds (this load's source: {source})") from None
         elif isinstance(e, QueryError):
             raise

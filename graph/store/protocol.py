@@ -10,7 +10,6 @@ import networkx as nx
 
 from ..errors import BackendUnavailable, InputError, MechGraphError
 
-
 # An edge as the analyses see it: (source id, target id, relation name).
 EdgeKey = tuple[str, str, str]
 
@@ -77,6 +76,43 @@ class Backend(Protocol):
         """Release connections."""
 
 
+@runtime_checkable
+class BoundedBackend(Backend, Protocol):
+    """A backend that can fetch part of its graph, chosen on its own server (Neo4j), so that a
+    question about a few entities never ships the whole graph. The analyses (mechgraph.analysis
+    .bounded), `show` and the pictures' views ask `isinstance(backend, BoundedBackend)` and fetch
+    only what they need from one; from any other backend they take the whole graph, which it holds
+    anyway. Relations are schema names; `degree_relations` / `degree_skip_kinds` say which edges
+    count toward the whole-graph degree each fetched node carries (`mechgraph_degree`)."""
+
+    def subgraph(self, ids: list[str]) -> nx.MultiDiGraph:
+        """The entities `ids` with every attribute, and every edge among them."""
+
+    def entity_with_edges(self, eid: str) -> tuple[dict[str, Any],
+                                                   list[tuple[str, str, str, dict[str, Any], str]]] | None:
+        """One entity and every edge into or out of it as (source, target, relation, attributes,
+        name of the other end), in one round trip; None when there is no such entity."""
+
+    def ball(self, starts: list[str], hops: int, *, along: list[str], against: list[str] = (),
+             skip_kinds: list[str] = (), reverse: bool = False) -> dict[str, int]:
+        """Every entity within `hops` steps of any of `starts`, with its distance in steps."""
+
+    def therapy_chain(self, start: str, relation: str, kinds: list[str], *, reverse: bool = False) -> list[str]:
+        """Ids reached from `start` by one or more `relation` steps through entities of `kinds` only."""
+
+    def typical_degree(self, *, degree_relations: list[str], degree_skip_kinds: list[str]) -> float | None:
+        """The median positive degree over the whole graph; None when no edge counts."""
+
+    def induced_analysis_graph(self, ids: list[str], *, degree_relations: list[str],
+                               degree_skip_kinds: list[str]) -> nx.MultiDiGraph:
+        """The entities `ids` and every edge among them, with the attributes `analysis_graph` gives."""
+
+    def grow_analysis_graph(self, g: nx.MultiDiGraph, ids: list[str], *, along: list[str], against: list[str] = (),
+                            skip_kinds: list[str] = (), reverse: bool = False, degree_relations: list[str],
+                            degree_skip_kinds: list[str]) -> None:
+        """Add to `g` the steps out of the entities `ids`, with both ends."""
+
+
 # URI schemes the Neo4j driver speaks Bolt over; +s / +ssc add TLS (verified / self-signed).
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 DEFAULT_TIMEOUT = 5.0
@@ -106,7 +142,7 @@ class Connection:
         password: str | None = None,
         database: str | None = None,
         timeout: float | None = None,
-    ) -> "Connection":
+    ) -> Connection:
         """Settings from the arguments, else NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, NEO4J_TIMEOUT."""
         if timeout is None:
             raw = os.environ.get("NEO4J_TIMEOUT")
@@ -115,7 +151,8 @@ class Connection:
             except ValueError:
                 raise MechGraphError(f"NEO4J_TIMEOUT={raw!r} is not a number of seconds") from None
         if not 0 < timeout <= MAX_TIMEOUT:
-            raise InputError(f"the Neo4j timeout must be a positive number of seconds, at most {MAX_TIMEOUT:g}, not {timeout}")
+            raise InputError(f"the Neo4j timeout must be a positive number of seconds, at most {MAX_TIMEOUT:g}, not "
+                             f"{timeout}")
         return cls(
             uri=uri or os.environ.get("NEO4J_URI") or cls.uri,
             user=user or os.environ.get("NEO4J_USER") or os.environ.get("NEO4J_USERNAME") or cls.user,

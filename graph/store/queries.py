@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..cypher.named import named_query, prepare_params
+from ..edges import ref_sort_key
 from ..errors import QueryError
 from .entities import resolve
 from .protocol import Backend
@@ -19,17 +20,14 @@ def run_query(backend: Backend, text: str, params: dict[str, Any] | None = None,
     return backend.cypher(text, params or {}, write=write, **_limits(backend, limits))
 
 
-def run_named(backend: Backend, name: str, params: dict[str, Any] | None = None, *, limits: Any = None) -> list[dict[str, Any]]:
+def run_named(backend: Backend, name: str, params: dict[str, Any] | None = None, *,
+              limits: Any = None) -> list[dict[str, Any]]:
     """Run a named query; list values that Cypher collects in no set order come back sorted."""
     q = named_query(name)
-    rows = backend.cypher(q.text, prepare_params(q, params or {}, lambda text: resolve(backend, text)), **_limits(backend, limits))
-    return [{k: sorted(v, key=_natural) if isinstance(v, list) else v for k, v in row.items()} for row in rows]
+    rows = backend.cypher(q.text, prepare_params(q, params or {}, lambda text: resolve(backend, text)),
+                          **_limits(backend, limits))
+    return [{k: sorted(v, key=ref_sort_key) if isinstance(v, list) else v for k, v in row.items()} for row in rows]
 
 
 def _limits(backend: Backend, limits: Any) -> dict[str, Any]:
     return {"limits": limits} if limits is not None and backend.name == "networkx" else {}
-
-
-def _natural(v: Any) -> tuple[int, int, str]:
-    s = str(v)
-    return (0, int(s), "") if s.isdigit() else (1, 0, s)

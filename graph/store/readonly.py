@@ -24,7 +24,8 @@ its import folder and keeps APOC's file and URL access off: scripts/neo4j-local.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 # Procedure and function families that reach files or the network, or run Cypher given as text.
 OUTSIDE = (
@@ -56,7 +57,8 @@ def _operators(plan: Any) -> Iterator[tuple[str, str]]:
         if isinstance(p, dict):
             op, args, children = p.get("operatorType", ""), p.get("args") or {}, p.get("children") or []
         else:  # a driver object with attributes
-            op, args, children = getattr(p, "operator_type", ""), getattr(p, "arguments", {}) or {}, getattr(p, "children", []) or []
+            op, args, children = getattr(p, "operator_type",
+                                         ""), getattr(p, "arguments", {}) or {}, getattr(p, "children", []) or []
         yield str(op).split("@", 1)[0], str(args.get("Details") or "")
         stack.extend(children)
 

@@ -4,8 +4,8 @@ Chromium is started with `--remote-debugging-pipe` (fd 3 carries commands in, fd
 so no Python package and no network port is needed, and with the flags that keep it from
 reaching the network (no component updates, no sync, every host name resolved to nothing).
 `viz --format png|svg` opens the page here and asks the page for its own export, so the file
-shows the drawing the page shows; the browser tests and scripts/screenshots.py use the same
-client (through scripts/cdp.py).
+shows the drawing the page shows; the browser tests and the screenshots (tests/support) use the same
+client (through tests/support/cdp.py).
 """
 
 from __future__ import annotations

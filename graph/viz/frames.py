@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict, deque
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import networkx as nx
 
@@ -34,7 +35,6 @@ from .layout import (
 # Groups
 # --------------------------------------------------------------------------------------------
 
-OUTCOME_KINDS = schema.OUTCOME_KINDS
 FALLBACK_GROUPS = (
     (("phenotype", "disease"), "Disease and outcomes"),
     (("therapy", "therapy_class", "clinical_trial"), "Therapies"),
@@ -76,11 +76,11 @@ def node_groups(g: nx.MultiDiGraph, by: str = "axis") -> dict[Any, str]:
         if n in out:
             continue
         kind = str(d.get("kind") or "")
-        if kind in OUTCOME_KINDS:
+        if kind in schema.OUTCOME_KINDS:
             out[n] = _fallback_group(kind)
             continue
         votes: Counter[str] = Counter()
-        for u, v, _, ed in _incident(g, n):
+        for _u, _v, _, ed in _incident(g, n):
             for a in ed.get("axes") or []:
                 votes[a] += 1
         if votes:
@@ -98,7 +98,7 @@ def short_title(name: str) -> str:
 
 
 def _cell_groups(g: nx.MultiDiGraph) -> dict[Any, str]:
-    cells = [n for n, d in g.nodes(data=True) if d.get("kind") in ("cell_type", "cell_state", "tumour_cell")]
+    cells = [n for n, d in g.nodes(data=True) if d.get("kind") in schema.CELL_KINDS]
     out = {n: str(g.nodes[n].get("name") or n) for n in cells}
     for n, d in g.nodes(data=True):
         if n in out:
@@ -108,7 +108,7 @@ def _cell_groups(g: nx.MultiDiGraph) -> dict[Any, str]:
             other = v if u == n else u
             if other in out and other in cells:
                 votes[other] += 1
-        if votes and d.get("kind") not in OUTCOME_KINDS:
+        if votes and d.get("kind") not in schema.OUTCOME_KINDS:
             best = max(votes.items(), key=lambda kv: (kv[1], str(kv[0])))[0]
             out[n] = out[best]
         else:
@@ -149,7 +149,8 @@ def grouped_layout(g: nx.MultiDiGraph, boxes: dict[Any, NodeBox], *, by: str = "
 
 
 def _rows(seqs: dict[str, list[Any]], boxes: dict[Any, NodeBox], aspect: float, titles: bool,
-          weight: Counter[tuple[str, str]] | None = None) -> tuple[dict[Any, tuple[float, float]], list[dict[str, Any]]]:
+          weight: Counter[tuple[str, str]] | None = None
+          ) -> tuple[dict[Any, tuple[float, float]], list[dict[str, Any]]]:
     """Groups in rows of frames, each row as tall as its groups need at the width they share
     (like a justified gallery of pictures): for a number of rows and a canvas width, groups go to
     rows with the least work so far (largest first), each row takes the smallest height at which
@@ -166,7 +167,8 @@ def _rows(seqs: dict[str, list[Any]], boxes: dict[Any, NodeBox], aspect: float, 
                 return w
         return None
 
-    tallest = max(boxes[n].h for ns in seqs.values() for n in ns) + PAD_Y + 2 * GROUP_PAD + GROUP_GAP + (GROUP_TITLE_PX * 3 if titles else 0)
+    tallest = max(boxes[n].h for ns in seqs.values()
+                  for n in ns) + PAD_Y + 2 * GROUP_PAD + GROUP_GAP + (GROUP_TITLE_PX * 3 if titles else 0)
     most = sum(boxes[n].h + PAD_Y for ns in seqs.values() for n in ns) + len(seqs) * (tallest + 10)
 
     def row_height(row: list[str], width: float) -> float | None:
@@ -224,11 +226,11 @@ def _rows(seqs: dict[str, list[Any]], boxes: dict[Any, NodeBox], aspect: float, 
     def tiles() -> dict[str, tuple[float, float, float, float]]:
         out = {}
         y = 0.0
-        for row, h in zip(rows, heights):
+        for row, h in zip(rows, heights, strict=True):
             widths = [width_for(t, h) or 0.0 for t in row]
             spare = (width - sum(widths)) / len(row)
             x = 0.0
-            for t, w in zip(row, widths):
+            for t, w in zip(row, widths, strict=True):
                 out[t] = (x, y, w + spare, h)
                 x += w + spare
             y += h
@@ -263,13 +265,14 @@ def _rows(seqs: dict[str, list[Any]], boxes: dict[Any, NodeBox], aspect: float, 
     pos: dict[Any, tuple[float, float]] = {}
     frames: list[dict[str, Any]] = []
     y = 0.0
-    for row, h in zip(rows, heights):
+    for row, h in zip(rows, heights, strict=True):
         widths = [width_for(t, h) or 0.0 for t in row]
         spare = (width - sum(widths)) / len(row)
         x = 0.0
-        for t, w in zip(row, widths):
+        for t, w in zip(row, widths, strict=True):
             # (a wider frame may break its rows less well: then the group keeps the width it was measured at)
-            placed = _place(t, seqs[t], boxes, (x, y, w + spare, h), titles) or _place(t, seqs[t], boxes, (x, y, w, h), titles)
+            placed = _place(t, seqs[t], boxes, (x, y, w + spare, h),
+                            titles) or _place(t, seqs[t], boxes, (x, y, w, h), titles)
             assert placed is not None
             pos.update(placed[0])
             frames.append(placed[1])
@@ -301,7 +304,7 @@ def _profile(t: str, nodes: list[Any], boxes: dict[Any, NodeBox], titles: bool) 
     for inner in sorted(cands):
         rows_h = 0.0
         row_top = row_below = used = 0.0
-        for n, bw in zip(nodes, widths):
+        for n, bw in zip(nodes, widths, strict=True):
             if used and used + bw > inner + 1e-6:
                 rows_h += row_top + row_below + PAD_Y
                 row_top = row_below = used = 0.0
@@ -361,7 +364,8 @@ def _title_lines(title: str, width: float) -> list[str]:
     return lines
 
 
-def _flow(nodes: list[Any], boxes: dict[Any, NodeBox], inner: tuple[float, float, float, float]) -> dict[Any, tuple[float, float]] | None:
+def _flow(nodes: list[Any], boxes: dict[Any, NodeBox],
+          inner: tuple[float, float, float, float]) -> dict[Any, tuple[float, float]] | None:
     """Nodes left to right in rows inside `inner` (x, y, w, h); rows spread to fill it, each row's
     nodes spread across its width. None if they do not fit."""
     x0, y0, w, h = inner
@@ -384,12 +388,12 @@ def _flow(nodes: list[Any], boxes: dict[Any, NodeBox], inner: tuple[float, float
     spare_y = (h - sum(heights)) / len(rows)
     pos = {}
     y = y0 + spare_y / 2
-    for r, rh in zip(rows, heights):
+    for r, rh in zip(rows, heights, strict=True):
         top = max(boxes[n].size for n in r)
         widths = [boxes[n].w + PAD_X for n in r]
         spare_x = (w - sum(widths)) / len(r)
         x = x0 + spare_x / 2
-        for n, bw in zip(r, widths):
+        for n, bw in zip(r, widths, strict=True):
             pos[n] = (round(x + bw / 2, 1), round(y + PAD_Y / 2 + top, 1))
             x += bw + spare_x
         y += rh + spare_y
@@ -402,7 +406,8 @@ def _improve(g: nx.MultiDiGraph, seq: list[Any], boxes: dict[Any, NodeBox], pos:
     if len(seq) < 3:
         return
     head = TITLE_LINE_PX * len(frame["title"].split("\n")) + 10 if frame["title"] else 0
-    inner = (frame["x"] + GROUP_PAD, frame["y"] + GROUP_PAD + head, frame["w"] - 2 * GROUP_PAD, frame["h"] - 2 * GROUP_PAD - head)
+    inner = (frame["x"] + GROUP_PAD, frame["y"] + GROUP_PAD + head, frame["w"] - 2 * GROUP_PAD,
+             frame["h"] - 2 * GROUP_PAD - head)
     nbrs = {n: [m for m in set(g.successors(n)) | set(g.predecessors(n)) if m != n] for n in seq}
 
     def cost(p: dict[Any, tuple[float, float]]) -> float:

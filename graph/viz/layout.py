@@ -22,6 +22,7 @@ import math
 import textwrap
 from collections import defaultdict, deque
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import networkx as nx
@@ -125,7 +126,8 @@ def node_box(name: str, degree: int = 0, kind: str = "") -> NodeBox:
 
 def boxes_for(g: nx.MultiDiGraph) -> dict[Any, NodeBox]:
     deg = dict(g.degree())
-    return {n: node_box(str(g.nodes[n].get("name") or n), deg.get(n, 0), str(g.nodes[n].get("kind") or "")) for n in g.nodes}
+    return {n: node_box(str(g.nodes[n].get("name") or n), deg.get(n, 0), str(g.nodes[n].get("kind") or ""))
+            for n in g.nodes}
 
 
 # --------------------------------------------------------------------------------------------
@@ -137,7 +139,8 @@ ROWS_MAX = 9  # a column of a neighbourhood holds at most this many nodes, then 
 ROW_AIR = 16  # extra room between the nodes of a column, for lines to pass
 
 
-def _column(nodes: list[Any], boxes: dict[Any, NodeBox], x_edge: float, side: int) -> tuple[dict[Any, tuple[float, float]], float]:
+def _column(nodes: list[Any], boxes: dict[Any, NodeBox], x_edge: float,
+            side: int) -> tuple[dict[Any, tuple[float, float]], float]:
     """Nodes in sub-columns of at most ROWS_MAX, growing away from `x_edge` (side -1: left, +1:
     right), centred on y = 0, every other sub-column shifted half a row; returns positions and
     the outer x edge."""
@@ -185,7 +188,8 @@ def _layers(g: nx.MultiDiGraph, centre: Any, members: set[Any], ring: dict[Any, 
     return {n: max(ring.get(n, 1), min(layer.get(n, 0), ring.get(n, 1) + 1)) for n in members}
 
 
-def focus_layout(g: nx.MultiDiGraph, centre: Any, boxes: dict[Any, NodeBox], gap: float = 90) -> dict[Any, tuple[float, float]]:
+def focus_layout(g: nx.MultiDiGraph, centre: Any, boxes: dict[Any, NodeBox],
+                 gap: float = 90) -> dict[Any, tuple[float, float]]:
     """The centre in the middle; what acts on it to the left, what it acts on to the right, both-way
     neighbours on the side with fewer nodes. Each side is layered: a node's column is the longest chain of
     edges that leads from it to the centre (or from the centre to it), so a drug that also belongs
@@ -248,7 +252,7 @@ def focus_layout(g: nx.MultiDiGraph, centre: Any, boxes: dict[Any, NodeBox], gap
         count = 0
         for cols in sides.values():
             seq = [[centre]] + cols
-            for a, b in zip(seq, seq[1:]):
+            for a, b in pairwise(seq):
                 ins = set(b)
                 pairs = sorted((pos[u][1], pos[v][1]) for u in a for v in nbrs[u] if v in ins)
                 count += sum(1 for i, p in enumerate(pairs) for q in pairs[i + 1:] if q[0] > p[0] and q[1] < p[1])
@@ -273,7 +277,7 @@ def focus_layout(g: nx.MultiDiGraph, centre: Any, boxes: dict[Any, NodeBox], gap
         now = crossings()
         if now < best[0]:
             best = (now, [list(grp) for _, grp in columns])
-    for (_, grp), kept in zip(columns, best[1]):
+    for (_, grp), kept in zip(columns, best[1], strict=True):
         grp[:] = kept
     place()
     return pos
@@ -289,7 +293,7 @@ def path_layers(paths: list[list[tuple[Any, Any, Any]]]) -> dict[Any, int]:
     (a step walked against its edge counts the same); a cycle falls back to the first path's order."""
     dag = nx.DiGraph()
     for path in paths:
-        for i, (u, v, _) in enumerate(path):
+        for i, (_u, _v, _) in enumerate(path):
             a, b = _walk(path, i)
             dag.add_edge(a, b)
     if not nx.is_directed_acyclic_graph(dag):
@@ -346,7 +350,7 @@ def path_layout(g: nx.MultiDiGraph, paths: list[list[tuple[Any, Any, Any]]], box
             rows.append(0 if i == 0 else ((i + 1) // 2) * (-1 if i % 2 else 1))
         if not main and ordered:
             rows = [r + (1 if rows else 0) for r in rows]  # keep the main row free for the best path
-        for n, r in zip(ordered, rows):
+        for n, r in zip(ordered, rows, strict=True):
             pos[n] = (round(x + w / 2, 1), round(r * row_h, 1))
         x += w + max(70.0, edge_label_w + 40)
     return pos

@@ -66,7 +66,8 @@ def init_notebook() -> Any:
 def frame_html(g: nx.MultiDiGraph, *, height: int = 720, standalone: bool = False, **kw: Any) -> str:
     """The picture as an iframe: a complete page (`standalone`), or one that uses the notebook's vis."""
     page = render_html(g, **kw) if standalone else render_html(g, vis_source="", **kw)
-    sandbox = "allow-scripts allow-popups allow-popups-to-escape-sandbox allow-downloads" + ("" if standalone else " allow-same-origin")
+    sandbox = ("allow-scripts allow-popups allow-popups-to-escape-sandbox allow-downloads"
+               + ("" if standalone else " allow-same-origin"))
     return (
         f'<iframe srcdoc="{html.escape(page, quote=True)}" '
         f'style="width:100%;height:{int(height)}px;border:1px solid #ddd" sandbox="{sandbox}"></iframe>'

@@ -71,7 +71,7 @@ def _vis_js() -> str:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _asset(name: str) -> str:
     """One of the page's own assets (`page.js`, `page.css`), shipped as package data."""
     return resources.files(__package__).joinpath("assets", name).read_text(encoding="utf-8")
@@ -153,7 +153,8 @@ def _legend_html(data: dict[str, Any]) -> str:
         )
     signs.append(f"<li>{_legend_edge('#666666', '', width=4)}<span>thicker: stronger evidence</span></li>")
     if data.get("routed"):
-        signs.append(f"<li>{_legend_bundle()}<span>lines of one kind into one node from one side share one head</span></li>")
+        signs.append(f"<li>{_legend_bundle()}<span>lines of one kind into one node from one side share one "
+                     "head</span></li>")
     if data.get("hubs"):
         signs.append(f"<li>{_legend_edge(SIGN_COLOURS['+'], 'arrow', opacity=0.4)}"
                      "<span>pale: a line of a hub (hover or click the hub to bring them forward)</span></li>")

@@ -24,23 +24,23 @@ from typing import Any
 
 import networkx as nx
 
+from .. import edges as edge_meaning
 from .. import schema
 from ..errors import MechGraphError
-from .. import edges as edge_meaning
 from . import layout
 from .frames import grouped_layout
 from .style import (
     _DEFAULT_STYLE,
+    BUNDLE_MIN,
     HIGHLIGHT_COLOUR,
+    HUB_DEGREE,
     KIND_STYLE,
     LARGE_GRAPH,
+    MAX_ZOOM,
     PHYSICS,
     PHYSICS_SMALL,
     SIGN_COLOURS,
     SMALL_GRAPH,
-    BUNDLE_MIN,
-    HUB_DEGREE,
-    MAX_ZOOM,
 )
 
 
@@ -111,7 +111,8 @@ def page_data(
     any_hl = bool(hl_edges or hl_pairs or hl_nodes)
     around = centre is not None and centre in g and not any_hl
     boxes = layout.boxes_for(g)
-    edge_list = sorted(g.edges(keys=True, data=True), key=lambda e: (_node_sort_key(e[0]), _node_sort_key(e[1]), str(e[2])))
+    edge_list = sorted(g.edges(keys=True, data=True),
+                       key=lambda e: (_node_sort_key(e[0]), _node_sort_key(e[1]), str(e[2])))
     is_hl = {(u, v, k): (u, v, k) in hl_edges or (u, v) in hl_pairs for u, v, k, _ in edge_list}
     labelled = any_hl or around  # relation labels: on the steps of paths, on every line of a neighbourhood
     degree = dict(g.degree())

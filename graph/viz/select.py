@@ -8,9 +8,9 @@ from typing import Any
 
 import networkx as nx
 
+from .. import edges as edge_meaning
 from .. import schema
 from ..errors import MechGraphError
-from .. import edges as edge_meaning
 from .style import DENSE_EDGES, DENSE_NODES, DENSE_RATIO
 
 # --------------------------------------------------------------------------------------------

@@ -1,23 +1,18 @@
-"""Answers written for a person: paths, targets, effects and combinations as text of at most 100 columns.
+"""The analyses' answers as text for a person: paths, targets, effects, combinations, escape routes, gaps.
 
-Every line names entities by name, never by id; `--json` gives the full data instead.
+Each function takes the command's JSON-ready dict (what --json prints) and returns text shaped by
+`mechgraph.cli.text` (one width, one wrap). Every line names entities by name, never by id.
 """
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
-from .analysis.paths import through_text
+from ..analysis import through_text
+from ..edges import SIGN_VERB
+from .text import one_line, wrap
 
-WIDTH = 100
 SIGN_WORD = {"+": "+", "-": "−", "=": "=", "0": "0"}
-
-
-def wrap(text: str, indent: str = "", width: int = WIDTH) -> str:
-    """Wrap one paragraph at `width`, continuation lines indented two more spaces."""
-    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent + "  ",
-                         break_long_words=True, break_on_hyphens=False)
 
 
 def _names(nodes: list[dict[str, str]]) -> dict[str, str]:
@@ -44,7 +39,8 @@ def chain_line(chain: dict[str, Any], indent: str) -> str:
     parts = [chain["nodes"][0]["name"]]
     for ln in chain["links"]:
         refs = ",".join(ln.get("refs") or []) or "-"
-        parts.append(f"{_arrow(ln.get('relation') or '?', ln.get('sign') or '?')} {names.get(ln['target'], ln['target'])} [ref {refs}]")
+        parts.append(f"{_arrow(ln.get('relation') or '?', ln.get('sign') or '?')} "
+                     f"{names.get(ln['target'], ln['target'])} [ref {refs}]")
     return wrap(f"through {inner}: " + " ".join(parts), indent)
 
 
@@ -86,7 +82,8 @@ def path_text(answer: dict[str, Any]) -> str:
         if not answer["paths"]:
             return f"no path from {src} to {dst} within {answer['options']['max_len']} steps with these options"
         for i, p in enumerate(answer["paths"], 1):
-            lines.append(f"{i}. sign {p['sign']}  score {p['score']:.3f}  ({len(p['steps'])} step{'s' if len(p['steps']) != 1 else ''})")
+            lines.append(f"{i}. sign {p['sign']}  score {p['score']:.3f}  ({len(p['steps'])} "
+                         f"step{'s' if len(p['steps']) != 1 else ''})")
             lines.append(wrap(_chain(p["nodes"]), "   "))
             member = through_text((p.get("through") or {}).get("from"))
             if member:
@@ -114,9 +111,10 @@ def path_text(answer: dict[str, Any]) -> str:
                 lines.append(wrap(f"- {p['meeting']['name']}: {p['relation']}  (score {p['score']:.3f})", "  "))
                 lines += _legs(p, indent="    ")
             else:
-                effect = {"+": "raises", "-": "lowers"}.get(p["sign"], "changes")
+                effect = SIGN_VERB.get(p["sign"], "changes")
                 last = p["steps"][-1]
-                lines.append(wrap(f"- {src} {effect} the efficacy of {_names(p['nodes']).get(last['target'], last['target'])}"
+                lines.append(wrap(f"- {src} {effect} the efficacy of "
+                                  f"{_names(p['nodes']).get(last['target'], last['target'])}"
                                   f"  (score {p['score']:.3f})", "  "))
                 lines += step_lines(p["steps"], _names(p["nodes"]), "      ")
     return "\n".join(lines)
@@ -147,7 +145,8 @@ TARGET_COLUMNS = (
     "do: block a driver, boost a brake, deplete the cell a marker marks, mixed when outcomes or evidence disagree. "
     "score = 0.50 infl + 0.30 evid + 0.20 drug. infl: the best signed path to each disease outcome (step weights, "
     "hub damping), averaged and divided by the best candidate's. evid: half the best evidence level on its edges, half "
-    "its distinct references (5 give 1). drug: 0.5 when a therapy in the graph acts on it, + up to 0.5 for the furthest "
+    "its distinct references (5 give 1). drug: 0.5 when a therapy in the graph acts on it, + up to 0.5 for the "
+    "furthest "
     "trial phase. p: the share of degree-preserving shuffles of the signed edges in which it has at least this "
     "influence (1 + count) / (1 + shuffles). q: Benjamini-Hochberg q-value over the candidates (false discovery rate)."
 )
@@ -157,7 +156,8 @@ def targets_text(ranking: dict[str, Any]) -> str:
     rows = ranking["targets"]
     stratum = ranking.get("stratum")
     if not rows:
-        return "no candidate target reaches an outcome" + (f" through the features of {stratum['name']}" if stratum else "")
+        return "no candidate target reaches an outcome" + (f" through the features of {stratum['name']}"
+                                                           if stratum else "")
     lines = []
     if stratum:
         feats = ", ".join(f["name"] for f in stratum["features"])
@@ -170,25 +170,30 @@ def targets_text(ranking: dict[str, Any]) -> str:
         p = "-" if t["p_value"] is None else f"{t['p_value']:.3f}"
         q = "-" if t.get("q_value") is None else f"{t['q_value']:.3f}"
         name = t["name"] if len(t["name"]) <= 34 else t["name"][:33] + "…"
-        lines.append(f"{i:>2}  {name:<34} {t['direction']:<8} {t['score']:>5.3f} {c['influence']:>4.2f} {c['evidence']:>4.2f} "
+        lines.append(f"{i:>2}  {name:<34} {t['direction']:<8} {t['score']:>5.3f} {c['influence']:>4.2f} "
+                     f"{c['evidence']:>4.2f} "
                      f"{c['druggability']:>4.2f} {p:>6} {q:>6}")
         lines.append(wrap(_target_reason(t), "    "))
     lines.append("")
     lines.append(wrap(
-        f"score = 0.50 influence + 0.30 evidence + 0.20 druggability; p from {ranking['permutations']} degree-preserving "
+        f"score = 0.50 influence + 0.30 evidence + 0.20 druggability; p from {ranking['permutations']} "
+        "degree-preserving "
         f"shuffles (seed {ranking['seed']}), q its Benjamini-Hochberg q-value; {ranking['candidates']} candidates; "
         f"`mechgraph targets --help` explains every column, --json gives every path and reference.", ""))
     return "\n".join(lines)
 
 
 def _proposal_text(prop: dict[str, Any]) -> str:
-    where = ", ".join(x for x in (str(prop.get("locator") or ""), "ref " + ", ".join(map(str, prop.get("refs") or [])) if prop.get("refs") else "") if x)
+    where = ", ".join(x for x in (str(prop.get("locator") or ""),
+                                  "ref " + ", ".join(map(str, prop.get("refs") or [])) if prop.get("refs")
+                                  else "") if x)
     where = f" ({where})" if where else ""
     kind = prop.get("proposes")
     if kind == "target":
         return f"the review proposes it as a target{where}"
     if kind == "stratification":
-        therapy = f" for {prop['therapy_name']}" if prop.get("therapy_name") else (f" for {prop['therapy']}" if prop.get("therapy") else "")
+        therapy = (f" for {prop['therapy_name']}" if prop.get("therapy_name")
+                   else (f" for {prop['therapy']}" if prop.get("therapy") else ""))
         return f"the review proposes choosing patients by it{therapy}{where}"
     return f"the review proposes it in a {kind or 'proposal'}{where}"
 
@@ -198,7 +203,8 @@ def _target_reason(t: dict[str, Any]) -> str:
     if t.get("parts"):
         parts.append("with its parts " + ", ".join(x["name"] for x in t["parts"]))
     for sp in t.get("shared_parts") or []:
-        parts.append(f"{sp['name']} is also part of {', '.join(c['name'] for c in sp['complexes'] if c['id'] != t['id'])} "
+        parts.append(f"{sp['name']} is also part of "
+                     f"{', '.join(c['name'] for c in sp['complexes'] if c['id'] != t['id'])} "
                      "and ranks on its own")
     reasons = sorted(t["reasons"], key=lambda r: -r["score"])
     if reasons:
@@ -223,6 +229,8 @@ def _target_reason(t: dict[str, Any]) -> str:
     else:
         parts.append("no therapy in the graph acts on it yet")
     return "; ".join(parts)
+
+
 # --- effect ---------------------------------------------------------------------------------
 
 SAID = {"lowers": "lowered it", "raises": "raised it", "null": "showed no effect on it"}
@@ -233,7 +241,8 @@ ROLE_TEXT = {"decides": "decides", "supports": "supports the verdict", "contradi
 def _result_line(c: dict[str, Any]) -> str:
     figs = f"; {'; '.join(c['figures'])}" if c["figures"] else ""
     whose = "" if c.get("own", True) else " (a related therapy's result)"
-    return f"- {c['therapy']['name']}{whose} {SAID[c['direction']]} ({c['relation']}; ref {', '.join(c['refs']) or '-'}{figs})"
+    return (f"- {c['therapy']['name']}{whose} {SAID[c['direction']]} ({c['relation']}; ref "
+            f"{', '.join(c['refs']) or '-'}{figs})")
 
 
 def effect_text(e: dict[str, Any]) -> str:
@@ -241,8 +250,10 @@ def effect_text(e: dict[str, Any]) -> str:
     decided = e.get("decided_by")
     if decided:
         lo, hi = decided["band"]
-        lines.append(wrap(f"net {e['net']:+.3f} in [-1, 1] (a clear effect decided by the {decided['label']} level lies in "
-                          f"{lo:.2f}-{hi:.2f}; no clear effect below 0.10; a lower level never outvotes a higher one)", ""))
+        lines.append(wrap(f"net {e['net']:+.3f} in [-1, 1] (a clear effect decided by the {decided['label']} level "
+                          "lies in "
+                          f"{lo:.2f}-{hi:.2f}; no clear effect below 0.10; a lower level never outvotes a higher "
+                          "one)", ""))
     else:
         lines.append(f"net {e['net']:+.3f} in [-1, 1]")
     by_level: dict[str, dict[str, list]] = {}
@@ -290,10 +301,11 @@ def combination_text(c: dict[str, Any]) -> str:
     if c.get("modifiers"):
         lines += ["", f"what one does to the other's efficacy ({len(c['modifiers'])}; modifiers, not mechanisms):"]
         for m in c["modifiers"]:
-            verb = {"+": "raises", "-": "lowers"}.get(m["sign"], "changes")
+            verb = SIGN_VERB.get(m["sign"], "changes")
             lines.append(wrap(f"- {m['source_name']} {verb} the efficacy of {m['target_name']} ({m['relation']}; "
                               f"{m['level']}, ref {', '.join(m['refs']) or '-'})", "  "))
-    for title, key in (("reinforce each other", "reinforce"), ("cancel out", "cancel"), ("shared outcomes", "shared_outcomes")):
+    for title, key in (("reinforce each other", "reinforce"), ("cancel out", "cancel"),
+                       ("shared outcomes", "shared_outcomes")):
         lines += ["", f"{title} ({len(c[key])}):"]
         if not c[key]:
             lines.append("  (none within the limits)")
@@ -321,5 +333,21 @@ def escape_text(e: dict[str, Any]) -> str:
         if r["countered_at"]:
             lines.append(wrap(f"partly countered: the therapy itself lowers {', '.join(r['countered_at'])}", "   "))
         if r["partners"]:
-            lines.append(wrap("acted on by: " + ", ".join(f"{x['name']} ({x['relation']})" for x in r["partners"]), "   "))
+            lines.append(wrap("acted on by: " + ", ".join(f"{x['name']} ({x['relation']})"
+                                                          for x in r["partners"]), "   "))
     return "\n".join(lines)
+
+
+# --- gaps -----------------------------------------------------------------------------------
+
+
+def gaps_text(groups: dict[str, list[dict[str, Any]]], names: dict[str, str]) -> str:
+    """Mechanisms with only preclinical or in vitro support, by group, entities by name."""
+    out = []
+    for group, rows in groups.items():
+        out.append(f"{group} ({len(rows)})")
+        for r in rows:
+            src, dst = names.get(r["source"], r["source"]), names.get(r["target"], r["target"])
+            out.append(wrap(one_line(f"{src} -{r['relation']} ({r['sign']})-> {dst}; "
+                                     f"{'/'.join(r['levels'])}; ref {', '.join(str(x) for x in r['refs'])}"), "  ", 4))
+    return "\n".join(out)

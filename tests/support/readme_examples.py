@@ -12,9 +12,11 @@ link) and whose parent holds `shared` (a link to the checkout's ../shared), so R
 as `seeds/` and `../shared/source/...` work and nothing is written into the checkout. Commands
 that need Neo4j (`--backend neo4j`, `load`) run only when NEO4J_URI is set.
 
-    scripts/readme_examples.py            # check; exit 1 on any difference
-    scripts/readme_examples.py --update   # rewrite the shown outputs from the real ones
-    scripts/readme_examples.py --list     # the examples, one per line
+    python -m tests.support.readme_examples            # check; exit 1 on any difference
+    python -m tests.support.readme_examples --update   # rewrite the shown outputs from the real ones
+    python -m tests.support.readme_examples --list     # the examples, one per line
+
+(from the checkout's root; tests/test_readme.py runs the same check)
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
+from .checkout import README, ROOT
+
 ELLIPSIS = "..."
 MAX_SHOWN = 30  # --update shows at most this many lines of a new example's output
 NEO4J_RE = re.compile(r"--backend\s+neo4j|\bmechgraph\s+load\b|neo4j-local\.sh|docker\b|NEO4J_URI=\$")
@@ -56,7 +58,8 @@ class Example:
     @property
     def runnable(self) -> bool:
         """Commands of this project only: mechgraph, and the shell steps that set an example up."""
-        return not self.command.startswith(("pip ", "python3 -m venv", ".venv/", "docker", "cd ", "python scripts/"))
+        return not self.command.startswith(("pip ", "python3 -m venv", ".venv/", "docker", "cd ", "python -m tests.",
+                                            "python -m benchmarks"))
 
 
 def parse(text: str) -> list[Example]:
@@ -102,8 +105,8 @@ def run(ex: Example, cwd: Path) -> tuple[int, list[str]]:
     bindir = str(Path(sys.executable).parent)
     env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
     env["COLUMNS"] = "100"
-    proc = subprocess.run(["bash", "-c", ex.command], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, timeout=300)
+    proc = subprocess.run(["bash", "-c", ex.command], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=300)
     lines = proc.stdout.rstrip("\n").split("\n") if proc.stdout.strip() else []
     return proc.returncode, [ln.rstrip() for ln in lines]
 
@@ -113,7 +116,8 @@ def compare(ex: Example, code: int, actual: list[str]) -> str | None:
     shown = [ln.rstrip() for ln in ex.shown]
     while shown and not shown[-1]:
         shown.pop()
-    expect_failure = bool(shown) and (shown[-1].endswith("found") and "problem" in shown[-1] or shown[0].startswith("error:"))
+    expect_failure = bool(shown) and (shown[-1].endswith("found") and "problem" in shown[-1]
+                                      or shown[0].startswith("error:"))
     if expect_failure and code == 0:
         return "exit status 0, but the README shows a failure"
     if not expect_failure and code != 0:
@@ -129,7 +133,7 @@ def compare(ex: Example, code: int, actual: list[str]) -> str | None:
 
 
 def _first_difference(shown: list[str], actual: list[str]) -> str:
-    for i, (a, b) in enumerate(zip(shown, actual)):
+    for i, (a, b) in enumerate(zip(shown, actual, strict=False)):
         if a != b:
             return f"output line {i + 1}: README shows {a!r}, the program prints {b!r}"
     if len(shown) != len(actual):
@@ -195,7 +199,8 @@ def main() -> int:
     problems = check(examples, neo4j=neo4j)
     for ex, diff in problems:
         print(f"README.md:{ex.line}: `{ex.command}`: {diff}")
-    print(f"{len(examples) - len(problems)} of {len(examples)} README examples match" + ("" if neo4j else " (Neo4j examples skipped)"))
+    print(f"{len(examples) - len(problems)} of {len(examples)} README examples match"
+          + ("" if neo4j else " (Neo4j examples skipped)"))
     return 1 if problems else 0
 
 

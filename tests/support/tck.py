@@ -24,7 +24,7 @@ Each read scenario (each Examples row of an outline) ends as
 The TCK is not vendored (it is fetched data, and CI has no network to GitHub): point the runner
 at a checkout's features folder, e.g.
     git clone --depth 1 https://github.com/opencypher/openCypher /tmp/openCypher
-    python scripts/tck.py /tmp/openCypher/tck/features --out docs/tck-results.md
+    python -m tests.support.tck /tmp/openCypher/tck/features --out docs/tck-results.md
 Without the folder it says so and exits 0.
 """
 
@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+
 from mechgraph.cypher import CypherEngine
 from mechgraph.cypher.compiler import Compiler
 from mechgraph.cypher.lexer import lex
@@ -100,13 +101,15 @@ def parse_feature(path: Path) -> list[Scenario]:
         for table in examples:
             head = table[0]
             for row in table[1:]:
-                sub = dict(zip(head, row))
+                sub = dict(zip(head, row, strict=False))
 
                 def fill(s, sub=sub):
                     return None if s is None else re.sub(r"<(\w+)>", lambda m: sub.get(m.group(1), m.group(0)), s)
 
-                steps = [Step(fill(st.text), fill(st.doc), [[fill(c) for c in r] for r in st.table] if st.table else None) for st in current]
-                out.append(Scenario(feature, f"{name} ({', '.join(f'{k}={v}' for k, v in sub.items())})", background + steps))
+                steps = [Step(fill(st.text), fill(st.doc),
+                              [[fill(c) for c in r] for r in st.table] if st.table else None) for st in current]
+                out.append(Scenario(feature, f"{name} ({', '.join(f'{k}={v}' for k, v in sub.items())})",
+                                    background + steps))
 
     i = 0
     while i < len(lines):
@@ -119,7 +122,8 @@ def parse_feature(path: Path) -> list[Scenario]:
             current = background
         elif line.startswith(("Scenario:", "Scenario Outline:")):
             finish()
-            name, outline, examples, current = line.split(":", 1)[1].strip(), line.startswith("Scenario Outline"), [], []
+            name, outline = line.split(":", 1)[1].strip(), line.startswith("Scenario Outline")
+            examples, current = [], []
         elif line.startswith("Examples:"):
             table = []
             while i < len(lines) and lines[i].strip().startswith(("|", "#")):
@@ -216,14 +220,19 @@ def _segments(text: str) -> list[tuple[str, int, int]]:
         elif t.kind == "p" and t.val in ")]}":
             depth -= 1
         word = t.val.upper() if t.kind == "id" else None
-        at_clause = depth == 0 and word is not None and (i == 0 or not (toks[i - 1].kind == "p" and toks[i - 1].val in ".:"))
-        if t.kind == "eof" or (at_clause and word in ("CREATE", "DELETE", "DETACH", "MATCH", "OPTIONAL", "WITH", "UNWIND")):
+        after_dot = i > 0 and toks[i - 1].kind == "p" and toks[i - 1].val in ".:"
+        at_clause = depth == 0 and word is not None and not after_dot
+        if t.kind == "eof" or (at_clause and word in ("CREATE", "DELETE", "DETACH", "MATCH", "OPTIONAL",
+                                                      "WITH", "UNWIND")):
             boundary = t.kind == "eof" or word in ("CREATE", "DELETE", "DETACH") or kind != "read"
             if boundary:
                 if t.s > start and text[start : t.s].strip():
                     out.append((kind, start, t.s))
                 start = t.s
-                kind = "read" if t.kind == "eof" or word not in ("CREATE", "DELETE", "DETACH") else ("CREATE" if word == "CREATE" else "DELETE")
+                if t.kind == "eof" or word not in ("CREATE", "DELETE", "DETACH"):
+                    kind = "read"
+                else:
+                    kind = "CREATE" if word == "CREATE" else "DELETE"
     return out
 
 
@@ -332,7 +341,8 @@ def _create(g: nx.MultiDiGraph, text: str, params: dict, row: dict, scope: dict)
 class _ValueParser:
     """TCK result cells: null, booleans, numbers, 'strings', [lists], {maps}, (:nodes), [:rels], <paths>."""
 
-    _NUMBER = re.compile(r"-?(?:NaN|Inf(?:inity)?|\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|0x[0-9a-fA-F]+|\d+)|true|false|null")
+    _NUMBER = re.compile(r"-?(?:NaN|Inf(?:inity)?|\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+"
+                         r"|0x[0-9a-fA-F]+|\d+)|true|false|null")
 
     def __init__(self, text: str):
         self.s, self.i = text, 0
@@ -600,7 +610,8 @@ def run_scenario(sc: Scenario, driver: Any = None, graphs: Path | None = None) -
                     return "refused", result[1]
                 expected_error = True
                 continue
-            return "invalid accepted", f"expected {text.split(' should')[0]}, got {len(result[1])} rows: {_short(result[1][:3])}"
+            got = f"got {len(result[1])} rows: {_short(result[1][:3])}"
+            return "invalid accepted", f"expected {text.split(' should')[0]}, {got}"
         elif text in ("no side effects", "the side effects should be"):
             continue
         else:
@@ -629,10 +640,12 @@ def _copy(driver) -> nx.MultiDiGraph:
             g.graph["next"] += 1
             ids[rec["id"]] = n
             g.add_node(n, labels=list(rec["labels"]), props={k: from_driver(v) for k, v in rec["props"].items()})
-        for rec in s.run("MATCH (a)-[r]->(b) RETURN elementId(a) AS a, elementId(b) AS b, type(r) AS t, properties(r) AS props"):
+        for rec in s.run("MATCH (a)-[r]->(b) RETURN elementId(a) AS a, elementId(b) AS b, type(r) AS t, properties(r) "
+                         "AS props"):
             key = (rec["t"], g.graph["next"])
             g.graph["next"] += 1
-            g.add_edge(ids[rec["a"]], ids[rec["b"]], key=key, props={k: from_driver(v) for k, v in rec["props"].items()})
+            g.add_edge(ids[rec["a"]], ids[rec["b"]], key=key,
+                       props={k: from_driver(v) for k, v in rec["props"].items()})
     return g
 
 
@@ -670,14 +683,18 @@ def summary_line(total: Counter) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("features", type=Path, help="the TCK's tck/features folder (from a checkout of opencypher/openCypher)")
+    ap.add_argument("features", type=Path,
+                    help="the TCK's tck/features folder (from a checkout of opencypher/openCypher)")
     ap.add_argument("--out", type=Path, help="write the results as Markdown here (e.g. docs/tck-results.md)")
     ap.add_argument("--source", default="", help="where the features came from (repository and commit), for the report")
     ap.add_argument("--only", default=None, help="a regular expression: run only the feature files whose path matches")
-    ap.add_argument("--neo4j", action="store_true", help="build the setups in Neo4j (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD); "
+    ap.add_argument("--neo4j", action="store_true",
+                    help="build the setups in Neo4j (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD); "
                     "the default when NEO4J_URI is set")
-    ap.add_argument("--no-neo4j", action="store_true", help="build the setups with this runner's CREATE translation even when NEO4J_URI is set")
-    ap.add_argument("--wipe", action="store_true", help="with Neo4j: run even though the database holds nodes (it is emptied)")
+    ap.add_argument("--no-neo4j", action="store_true",
+                    help="build the setups with this runner's CREATE translation even when NEO4J_URI is set")
+    ap.add_argument("--wipe", action="store_true",
+                    help="with Neo4j: run even though the database holds nodes (it is emptied)")
     ap.add_argument("--progress", action="store_true", help="print each feature's counts as it finishes")
     args = ap.parse_args(argv)
     if not args.features.is_dir():
@@ -689,14 +706,16 @@ def main(argv: list[str] | None = None) -> int:
         import neo4j
 
         uri = os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687")
-        driver = neo4j.GraphDatabase.driver(uri, auth=(os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")),
+        driver = neo4j.GraphDatabase.driver(uri, auth=(os.environ.get("NEO4J_USER", "neo4j"),
+                                                       os.environ.get("NEO4J_PASSWORD", "")),
                                             notifications_min_severity="OFF")
         with driver.session() as s:  # each scenario empties the database: never one that holds a graph
             n = s.run("MATCH (n) RETURN count(n) AS n").single()["n"]
         if n and not args.wipe:
             driver.close()
             print(f"error: the database at {uri} holds {n} nodes; the TCK runner empties it for every scenario. "
-                  "Point NEO4J_URI at a scratch server, pass --wipe to empty it anyway, or --no-neo4j.", file=sys.stderr)
+                  "Point NEO4J_URI at a scratch server, pass --wipe to empty it anyway, or --no-neo4j.",
+                  file=sys.stderr)
             return 2
     t0 = time.monotonic()
     try:
@@ -707,8 +726,10 @@ def main(argv: list[str] | None = None) -> int:
                 s.run("MATCH (n) DETACH DELETE n").consume()
             driver.close()
     total = sum(per_feature.values(), Counter())
-    how = "built in Neo4j and copied into the engine" if driver is not None else "built by the runner's CREATE translation"
-    summary = f"{sum(total[s] for s in STATUSES)} read scenarios: {summary_line(total)} ({skipped} write scenarios not run; setups {how})"
+    how = ("built in Neo4j and copied into the engine" if driver is not None
+           else "built by the runner's CREATE translation")
+    summary = (f"{sum(total[s] for s in STATUSES)} read scenarios: {summary_line(total)} ({skipped} write scenarios "
+               f"not run; setups {how})")
     print(summary)
     for rel, name, status, detail in details:
         print(f"  {status:16} {rel} {name}: {detail[:240]}")
@@ -723,7 +744,8 @@ def _markdown(per_feature: dict, details: list, summary: str, source: str) -> st
     lines = [
         "# openCypher TCK: the embedded Cypher engine",
         "",
-        "Written by `scripts/tck.py` (do not edit by hand). Every read scenario of every feature file of the",
+        "Written by `python -m tests.support.tck` (do not edit by hand). Every read scenario of every feature file of "
+        "the",
         "TCK (one per Examples row of an outline) is run on the embedded Cypher engine over the scenario's graph.",
         f"Features from {source or 'the openCypher repository'}.",
         "",
@@ -736,21 +758,23 @@ def _markdown(per_feature: dict, details: list, summary: str, source: str) -> st
         "query) are not run: the embedded engine is read-only. Refused: the TCK's procedures (CALL); the",
         "embedded engine has none.",
         "",
-        "Reproduce: `NEO4J_URI=bolt://... python scripts/tck.py tck/features --wipe --out docs/tck-results.md`",
+        "Reproduce: `NEO4J_URI=bolt://... python -m tests.support.tck tck/features --wipe --out docs/tck-results.md`",
         "(or `--no-neo4j` to build the setups with the runner's own CREATE translation; same figures).",
         "",
         "| feature | pass | of which an error | " + " | ".join(STATUSES[1:]) + " | write (not run) |",
         "|---|" + "---:|" * (len(STATUSES) + 2),
     ]
     for rel, c in per_feature.items():
-        lines.append(f"| {rel} | {c['pass']} | {c['pass (error)']} | " + " | ".join(str(c[s]) for s in STATUSES[1:]) + f" | {c['write']} |")
+        lines.append(f"| {rel} | {c['pass']} | {c['pass (error)']} | " + " | ".join(str(c[s]) for s in STATUSES[1:])
+                     + f" | {c['write']} |")
     total = sum(per_feature.values(), Counter())
     lines.append(f"| **total** | **{total['pass']}** | **{total['pass (error)']}** | "
                  + " | ".join(f"**{total[s]}**" for s in STATUSES[1:]) + f" | **{total['write']}** |")
     lines += ["", "## Scenarios that did not pass", "", "| feature | scenario | result | why |", "|---|---|---|---|"]
     for rel, name, status, detail in details:
         why = detail.replace("|", "\\|").replace("\n", " ")
-        lines.append(f"| {Path(rel).stem} | {name.replace('|', chr(92) + '|').replace(chr(10), ' ')} | {status} | {why[:220]} |")
+        lines.append(f"| {Path(rel).stem} | {name.replace('|', chr(92) + '|').replace(chr(10), ' ')} | {status} | "
+                     f"{why[:220]} |")
     return "\n".join(lines) + "\n"
 
 

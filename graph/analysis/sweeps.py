@@ -1,4 +1,4 @@
-"""Vectorised signed search: hop-limited Bellman-Ford over (node, sign) states with numpy.
+"""Signed sweeps: hop-limited Bellman-Ford over (node, sign) states, vectorised with numpy.
 
 A graph with 10^6 edges is too large to search state by state in Python a few times per query,
 so the searches that sweep the whole graph (the best path of every node to an outcome, every
@@ -167,9 +167,11 @@ def bellman_ford(
     given) stays on the allowed nodes."""
     a = index_arrays(index)
     if backward:  # a state at `new` (where the walk starts) comes from a state at `head` (its next node)
-        new, head, sign, cost, edge, starts, nodes = a.out_src, a.out_dst, a.out_sign, a.out_cost, a.out_edge, a.out_starts, a.out_nodes
+        new, head, sign, cost = a.out_src, a.out_dst, a.out_sign, a.out_cost
+        edge, starts, nodes = a.out_edge, a.out_starts, a.out_nodes
     else:
-        new, head, sign, cost, edge, starts, nodes = a.inc_dst, a.inc_src, a.inc_sign, a.inc_cost, a.inc_edge, a.inc_starts, a.inc_nodes
+        new, head, sign, cost = a.inc_dst, a.inc_src, a.inc_sign, a.inc_cost
+        edge, starts, nodes = a.inc_edge, a.inc_starts, a.inc_nodes
     origin = _origin(a.n, start, None if backward else sources)
     through = node_mask(index, cons) | origin
     usable = through[head] & ~avoid_mask(index, cons)[new] & (new != start)
@@ -204,7 +206,8 @@ def bellman_ford(
             minus = src_minus + step
             if len(nodes):
                 nxt[f, nodes] = np.minimum(nxt[f, nodes], np.minimum.reduceat(np.where(flip, minus, plus), starts))
-                nxt[f + 1, nodes] = np.minimum(nxt[f + 1, nodes], np.minimum.reduceat(np.where(flip, plus, minus), starts))
+                nxt[f + 1, nodes] = np.minimum(nxt[f + 1, nodes],
+                                               np.minimum.reduceat(np.where(flip, plus, minus), starts))
         out.append(nxt)
         if np.array_equal(nxt, d):
             out.extend([nxt] * (max_len + 1 - len(out)))

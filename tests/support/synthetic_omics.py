@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 
-def planted_counts(n_cells: int, genes: list[str], groups: list[str], *, ligand: str, receptor: str, sender: str, receiver: str,
+def planted_counts(n_cells: int, genes: list[str], groups: list[str], *, ligand: str, receptor: str, sender: str,
+                   receiver: str,
                    background: float = 0.05, planted: float = 0.8, seed: int = 0, samples: list[str] | None = None,
                    planted_in: set[str] | None = None):
     """(values as scipy CSR float32, group label per cell, sample label per cell or None).
@@ -35,21 +36,24 @@ def planted_counts(n_cells: int, genes: list[str], groups: list[str], *, ligand:
     rows = [rng.integers(0, n_cells, size=nnz)]
     cols = [rng.integers(0, n_genes, size=nnz)]
     vals = [rng.uniform(0.2, 1.0, size=nnz).astype(np.float32)]
-    active = np.ones(n_cells, dtype=bool) if sample_of is None or planted_in is None else np.isin(sample_of, list(planted_in))
+    active = (np.ones(n_cells, dtype=bool) if sample_of is None or planted_in is None
+              else np.isin(sample_of, list(planted_in)))
     for gene, group in ((ligand, sender), (receptor, receiver)):
         cells = np.flatnonzero((group_of == group) & active)
         on = cells[rng.random(cells.size) < planted]
         rows.append(on)
         cols.append(np.full(on.size, genes.index(gene)))
         vals.append(rng.uniform(2.0, 3.0, size=on.size).astype(np.float32))
-    m = sparse.coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n_cells, n_genes))
+    m = sparse.coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                          shape=(n_cells, n_genes))
     m = m.tocsr()  # duplicates (a background entry where a planted one is) are summed
     m.sum_duplicates()
     return m.astype(np.float32), group_of, sample_of
 
 
 def write_h5ad(path: str | Path, n_cells: int, genes: list[str], groups: list[str], **kw: Any) -> Path:
-    """An AnnData file of planted_counts: obs `cell_type` (and `sample`, `condition` with samples), var_names the genes."""
+    """An AnnData file of planted_counts: obs `cell_type` (and `sample`, `condition` with samples), var_names the genes.
+    """
     import anndata
     import pandas as pd
 

@@ -1,20 +1,18 @@
-"""Terminal text for the omics commands: `overlay`, `targets --data` (and `--compare`), `import omnipath-lr`.
+"""The omics commands' answers as text: `overlay`, `targets --data` (and `--compare`), `import omnipath-lr`.
 
-Each function takes the command's JSON-ready dict (what --json prints) and returns text.
+Each function takes the command's JSON-ready dict (what --json prints) and returns text shaped by
+`mechgraph.cli.text` (one width, one wrap).
 """
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
-WIDTH = 100
+from .. import schema
+from .text import wrap
+
 TOP_LR = 15
 LIST_AT_MOST = 12
-
-
-def _wrap(text: str, indent: str = "") -> str:
-    return textwrap.fill(text, width=WIDTH, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False)
 
 
 def _some(items: list[str], n: int = LIST_AT_MOST) -> str:
@@ -37,15 +35,15 @@ def overlay_text(d: dict[str, Any], names: dict[str, str], *, top: int = TOP_LR)
     out = [f"data: {d['data']} ({'single cells, ' + d['matrix'] if cells else 'table of group means'}): "
            + (f"{n_cells} cells in " if cells else "") + f"{len(d['groups'])} groups"]
     if d.get("units"):
-        out.append(_wrap(f"values: {d['units']}"))
+        out.append(wrap(f"values: {d['units']}"))
     found = d["genes"]["found"]
     symbols = sorted(v["symbol"] for v in found.values())
-    out.append(_wrap(f"graph genes found: {d['genes_found']} of {d['genes_total']} ({_some(symbols)})"))
+    out.append(wrap(f"graph genes found: {d['genes_found']} of {d['genes_total']} ({_some(symbols)})"))
     missing = [nm(e) for e in d["genes"]["missing"]]
     if missing:
-        out.append(_wrap(f"not in the data: {len(missing)} ({_some(missing)})", "  "))
+        out.append(wrap(f"not in the data: {len(missing)} ({_some(missing)})", "  "))
     if d["genes"]["no_symbol"]:
-        out.append(_wrap(f"no HGNC symbol to look for: {_some([nm(e) for e in d['genes']['no_symbol']])}", "  "))
+        out.append(wrap(f"no HGNC symbol to look for: {_some([nm(e) for e in d['genes']['no_symbol']])}", "  "))
     out.append("")
     out.append("groups -> cell entities:")
     for g in d["groups"]:
@@ -59,42 +57,48 @@ def overlay_text(d: dict[str, Any], names: dict[str, str], *, top: int = TOP_LR)
     if not d["lr"]:
         out.append("  (no activity above 0: no pair has both genes expressed in the data)")
     else:
-        head = f"  {'#':>3}  {'ligand -> receptor':<24} {'sender -> receiver':<44} {'score':>7} {'lig%':>5} {'rec%':>5} {'p':>6}"
+        head = (f"  {'#':>3}  {'ligand -> receptor':<24} {'sender -> receiver':<44} {'score':>7} {'lig%':>5} "
+                f"{'rec%':>5} {'p':>6}")
         out.append(head)
         for r in d["lr"][:top]:
             pair = f"{nm(r['ligand'])} -> {nm(r['receptor'])}"
             groups = f"{r['sender']} -> {r['receiver']}"
             flag = "" if r["expressed"] is not False else "  (below expr_prop)"
-            out.append(f"  {r['rank']:>3}  {pair[:24]:<24} {groups[:44]:<44} {_fmt(r['score']):>7} {_pct(r['ligand_fraction']):>5} "
+            out.append(f"  {r['rank']:>3}  {pair[:24]:<24} {groups[:44]:<44} {_fmt(r['score']):>7} "
+                       f"{_pct(r['ligand_fraction']):>5} "
                        f"{_pct(r['receptor_fraction']):>5} {_fmt(r['p_value']):>6}{flag}")
         if len(d["lr"]) > top:
             out.append(f"  ... {len(d['lr']) - top} more (--top, or --json for all)")
     out.append("")
     s = d["mechanisms_summary"]
-    out.append(f"mechanisms of the graph in the data: {s['supported']} supported, {s['silent']} silent, {s['not measured']} not measured")
+    out.append(f"mechanisms of the graph in the data: {s['supported']} supported, {s['silent']} silent, "
+               f"{s['not measured']} not measured")
     out += _statuses(d.get("statuses"))
     for status in ("supported", "silent"):
         rows = [x for x in d["mechanisms"] if x["status"] == status]
         for x in rows:
-            out.append(_wrap(f"{status}: {nm(x['source'])} -{x['relation']}-> {nm(x['target'])} ({x['why']})", "  "))
+            out.append(wrap(f"{status}: {nm(x['source'])} -{x['relation']}-> {nm(x['target'])} ({x['why']})", "  "))
     nm_rows = [x for x in d["mechanisms"] if x["status"] == "not measured"]
     if nm_rows:
-        out.append(_wrap("not measured: " + _some([f"{nm(x['source'])} -{x['relation']}-> {nm(x['target'])}" for x in nm_rows], 6), "  "))
-    cell_rows = [(e, v) for e, v in d["entities"].items() if v["kind"] in ("cell_type", "cell_state", "tumour_cell")]
-    gene_rows = [(e, v) for e, v in d["entities"].items() if v["kind"] not in ("cell_type", "cell_state", "tumour_cell") and v["by_group"]]
+        out.append(wrap("not measured: " + _some([f"{nm(x['source'])} -{x['relation']}-> {nm(x['target'])}"
+                                                  for x in nm_rows], 6), "  "))
+    cell_rows = [(e, v) for e, v in d["entities"].items() if v["kind"] in schema.CELL_KINDS]
+    gene_rows = [(e, v) for e, v in d["entities"].items() if v["kind"] not in schema.CELL_KINDS and v["by_group"]]
     if gene_rows:
         out.append("")
-        out.append("genes: the group where each is highest" + (" (mean of the values, fraction of cells)" if cells else " (mean)"))
-        for e, v in gene_rows:
+        out.append("genes: the group where each is highest" + (" (mean of the values, fraction of cells)" if cells
+                                                               else " (mean)"))
+        for _e, v in gene_rows:
             by = v["by_group"]
             best = max(by, key=lambda gname: by[gname]["score"] or 0.0)
             frac = f", {_pct(by[best]['fraction'])}" if cells else ""
             label = v.get("symbol") or v["name"]
-            out.append(f"  {label}: {best} ({_fmt(by[best]['score'])}{frac})" if by[best]["score"] else f"  {label}: not expressed")
+            out.append(f"  {label}: {best} ({_fmt(by[best]['score'])}{frac})" if by[best]["score"]
+                       else f"  {label}: not expressed")
     if cell_rows:
         out.append("")
         out.append("cell entities: abundance (cells of their groups and subtypes' groups) and marker score")
-        for e, v in cell_rows:
+        for _e, v in cell_rows:
             parts = []
             if v.get("abundance") is not None:
                 parts.append(f"{_pct(v['abundance'])} of cells ({', '.join(v['groups'])})")
@@ -102,22 +106,25 @@ def overlay_text(d: dict[str, Any], names: dict[str, str], *, top: int = TOP_LR)
                 parts.append(f"groups {', '.join(v['groups'])}")
             if v["by_group"]:
                 best = max(v["by_group"], key=lambda gname: v["by_group"][gname]["score"] or 0.0)
-                parts.append(f"markers {', '.join(nm(x) for x in v['markers'])} highest in {best} ({_fmt(v['by_group'][best]['score'])})")
+                parts.append(f"markers {', '.join(nm(x) for x in v['markers'])} highest in {best} "
+                             f"({_fmt(v['by_group'][best]['score'])})")
             elif v.get("marker_score_withheld"):
                 w = v["marker_score_withheld"]
-                parts.append(f"marker score withheld: {w['marker_genes']} marker gene{'s' if w['marker_genes'] != 1 else ''} in the "
-                             f"data ({', '.join(nm(x) for x in v['markers'])}), fewer than {w['minimum']} (--min-marker-genes)")
-            out.append(_wrap(f"{v['name']}: " + "; ".join(parts), "  "))
+                parts.append(f"marker score withheld: {w['marker_genes']} marker "
+                             f"gene{'s' if w['marker_genes'] != 1 else ''} in the "
+                             f"data ({', '.join(nm(x) for x in v['markers'])}), fewer than {w['minimum']} "
+                             "(--min-marker-genes)")
+            out.append(wrap(f"{v['name']}: " + "; ".join(parts), "  "))
     if d["notes"]:
         out.append("")
         for n in d["notes"]:
-            out.append(_wrap(f"note: {n}"))
+            out.append(wrap(f"note: {n}"))
     return "\n".join(out)
 
 
 def _statuses(statuses: dict[str, str] | None) -> list[str]:
     """The status words, as defined once in mechgraph.omics.score.STATUSES."""
-    return [_wrap(f'"{word}" means {meaning}', "  ") for word, meaning in (statuses or {}).items()]
+    return [wrap(f'"{word}" means {meaning}', "  ") for word, meaning in (statuses or {}).items()]
 
 
 def data_targets_text(r: dict[str, Any]) -> str:
@@ -126,7 +133,7 @@ def data_targets_text(r: dict[str, Any]) -> str:
     dd = r["data"]
     out = [f"targets re-weighted by {dd['path']} ({dd['genes_found']} of {dd['genes_total']} graph genes found)"]
     if dd.get("units"):
-        out.append(_wrap(f"values: {dd['units']}"))
+        out.append(wrap(f"values: {dd['units']}"))
     if not rows:
         out.append("no candidate target reaches an outcome")
         return "\n".join(out)
@@ -137,14 +144,14 @@ def data_targets_text(r: dict[str, Any]) -> str:
         dpart = t["data"]
         dtxt = "-" if dpart["d"] is None else f"{dpart['d']:.2f}"
         out.append(f"{i:>2}  {name:<34} {t['direction']:<8} {t['score']:>5.3f} {t['graph_score']:>5.3f} {dtxt:>5}")
-        out.append(_wrap(f"data: {dpart['reason']}", "    "))
-        out.append(_wrap(f"graph: {_graph_reason(t)}", "    "))
+        out.append(wrap(f"data: {dpart['reason']}", "    "))
+        out.append(wrap(f"graph: {_graph_reason(t)}", "    "))
     out.append("")
-    out.append(_wrap(f"{dd['formula']}; graph score = 0.50 influence + 0.30 evidence + 0.20 druggability "
+    out.append(wrap(f"{dd['formula']}; graph score = 0.50 influence + 0.30 evidence + 0.20 druggability "
                      f"(mechgraph targets); {r['candidates']} candidates; --json gives every path and reference."))
     out += _statuses({k: v for k, v in (dd.get("statuses") or {}).items() if k != "supported"})
     for n in dd["notes"]:
-        out.append(_wrap(f"note: {n}"))
+        out.append(wrap(f"note: {n}"))
     return "\n".join(out)
 
 
@@ -168,10 +175,12 @@ def compare_text(r: dict[str, Any]) -> str:
     out += [head, "-" * len(head)]
     for i, t in enumerate(r["targets"], 1):
         name = t["name"] if len(t["name"]) <= 34 else t["name"][:33] + "…"
-        out.append(f"{i:>2}  {name:<34} {t['mean_' + a]:>12.4f} {t['mean_' + b]:>12.4f} {t['difference']:>+7.4f} {_fmt(t['t'], '.2f'):>7} "
+        out.append(f"{i:>2}  {name:<34} {t['mean_' + a]:>12.4f} {t['mean_' + b]:>12.4f} {t['difference']:>+7.4f} "
+                   f"{_fmt(t['t'], '.2f'):>7} "
                    f"{t['p_value']:>8.3g} {t['q_value']:>8.3g}")
     out.append("")
-    out.append(_wrap(f"per-sample data score = graph score x (0.5 + d) on each sample's own cells; {r['candidates']} candidates; "
+    out.append(wrap(f"per-sample data score = graph score x (0.5 + d) on each sample's own cells; {r['candidates']} "
+                    "candidates; "
                      "--json gives every sample's score."))
     return "\n".join(out)
 
@@ -195,9 +204,11 @@ def import_text(d: dict[str, Any], names: dict[str, str]) -> str:
                 res = f"; resources: {', '.join(x['resources'])}" if x["resources"] else ""
                 note = f"; {x['note']}" if x.get("note") else ""
                 cur = f"; curated: {', '.join(x['curated'])}" if x.get("curated") else ""
-                out.append(_wrap(f"{x['ligand']} -> {x['receptor']} ({nm(x['ligand_entity'])} -> {nm(x['receptor_entity'])}){cur}{res}{note}", "  "))
+                out.append(wrap(f"{x['ligand']} -> {x['receptor']} ({nm(x['ligand_entity'])} -> "
+                                f"{nm(x['receptor_entity'])}){cur}{res}{note}", "  "))
     if d["review_pairs_without_symbols"]:
         out.append("")
-        out.append(_wrap("review pairs the consensus cannot be asked about (no HGNC symbol): "
-                         + ", ".join(f"{nm(x['ligand_entity'])} -> {nm(x['receptor_entity'])}" for x in d["review_pairs_without_symbols"])))
+        out.append(wrap("review pairs the consensus cannot be asked about (no HGNC symbol): "
+                         + ", ".join(f"{nm(x['ligand_entity'])} -> {nm(x['receptor_entity'])}"
+                                     for x in d["review_pairs_without_symbols"])))
     return "\n".join(out)

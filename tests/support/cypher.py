@@ -61,7 +61,8 @@ VALID = [
     "MATCH (g:Gene) WHERE EXISTS { MATCH (g)<-[:TARGETS]-() } RETURN g.id, COUNT { (g)--() } AS d",
     "MATCH p = (a {id: $x})-[r:INHIBITS|PROMOTES*1..2]->(b) RETURN b.id, length(p), [n IN nodes(p) | n.id] AS ids",
     "MATCH (a)-[rs*..2]-(b {id: $x}) WHERE all(r IN rs WHERE r.sign <> '0') RETURN a.id, size(rs) AS n",
-    "RETURN any(x IN $p WHERE x = 1), none(y IN [] WHERE y), single(z IN [1, 2] WHERE z > 1), reduce(s = 0, v IN [1, 2] | s + v)",
+    "RETURN any(x IN $p WHERE x = 1), none(y IN [] WHERE y), single(z IN [1, 2] WHERE z > 1), reduce(s = 0, v IN [1, "
+    "2] | s + v)",
     "WITH 1 AS start, .5 AS end RETURN start + end AS filter, [x IN [1, 2] WHERE x > 1 | x * 2] AS l",
     "MATCH (n) WHERE n.name =~ '(?i)pd.*' OR n.name =~ '\\\\w+' RETURN n.id ORDER BY n.id",
 ]
@@ -104,9 +105,12 @@ def garbled_queries(n: int, seed: int) -> list[str]:
 
 LEAVES = ["1", "-2", "2.5", ".5", "'a'", "''", "true", "null", "[1, 'a', null]", "{k: 1}", "$x", "$p", "n", "r", "x",
           "n.id", "n.synonyms", "r.refs", "x.k"]
-FUNCTIONS = ["toLower", "size", "coalesce", "type", "labels", "keys", "toString", "toInteger", "toFloat", "head", "tail",
-             "abs", "round", "split", "replace", "substring", "reverse", "range", "startNode", "left", "sqrt", "properties"]
-OPERATORS = ["+", "-", "*", "/", "%", "^", "=", "<>", "<", ">=", "AND", "OR", "XOR", "IN", "STARTS WITH", "CONTAINS", "=~"]
+FUNCTIONS = ["toLower", "size", "coalesce", "type", "labels", "keys", "toString", "toInteger", "toFloat",
+             "head", "tail",
+             "abs", "round", "split", "replace", "substring", "reverse", "range", "startNode", "left", "sqrt",
+             "properties"]
+OPERATORS = ["+", "-", "*", "/", "%", "^", "=", "<>", "<", ">=", "AND", "OR", "XOR", "IN", "STARTS WITH",
+             "CONTAINS", "=~"]
 
 
 def random_expression(rnd: random.Random, depth: int = 0, agg: bool = False) -> str:
@@ -130,7 +134,8 @@ def random_expression(rnd: random.Random, depth: int = 0, agg: bool = False) -> 
     if c < 0.8:
         return f"CASE WHEN {sub()} THEN {sub()} ELSE {sub()} END"
     if c < 0.85:
-        return f"{rnd.choice(['any', 'all', 'none', 'single'])}(y IN {sub()} WHERE {rnd.choice(['y', 'y = 1', 'y IS NULL', sub()])})"
+        return (f"{rnd.choice(['any', 'all', 'none', 'single'])}(y IN {sub()} WHERE "
+                f"{rnd.choice(['y', 'y = 1', 'y IS NULL', sub()])})")
     if c < 0.89:
         return f"[y IN {sub()} {rnd.choice(['WHERE y IS NOT NULL ', ''])}| {rnd.choice(['y', sub()])}]"
     if c < 0.92:
@@ -161,7 +166,8 @@ _REL_LEAVES = {  # r as one relationship
 _RELS_LEAVES = {  # r as the list of a variable-length pattern, p its path
     "num": ["size(r)", "length(p)", "reduce(s = 0, q IN r | s + q.n_evidence)"],
     "str": ["last(nodes(p)).id", "head(r).sign"],
-    "bool": ["all(q IN r WHERE q.sign <> '0')", "any(q IN relationships(p) WHERE q.sign = '-')", "single(q IN r WHERE q.sign = '+')"],
+    "bool": ["all(q IN r WHERE q.sign <> '0')", "any(q IN relationships(p) WHERE q.sign = '-')",
+             "single(q IN r WHERE q.sign = '+')"],
     "list": ["[q IN r | type(q)]", "[v IN nodes(p) | v.id]"],
 }
 
@@ -177,7 +183,8 @@ def typed_expression(rnd: random.Random, want: str, env: dict, depth: int = 0) -
     c = rnd.random()
     if want == "num":
         if c < 0.45:
-            return f"({sub('num')} {rnd.choice(['+', '-', '*', '%', '/'])} {rnd.choice(['1', '2', '3', '2.0', sub('num')])})"
+            return (f"({sub('num')} {rnd.choice(['+', '-', '*', '%', '/'])} "
+                    f"{rnd.choice(['1', '2', '3', '2.0', sub('num')])})")
         if c < 0.6:
             return f"{rnd.choice(['abs', 'sign', 'toFloat', 'ceil', 'round'])}({sub('num')})"
         if c < 0.75:
@@ -215,7 +222,8 @@ def typed_expression(rnd: random.Random, want: str, env: dict, depth: int = 0) -
     if c < 0.35:
         return f"({sub('list')} + {sub(rnd.choice(['list', 'num', 'str']))})"
     if c < 0.6:
-        return f"[y IN {sub('list')} {rnd.choice(['WHERE y IS NOT NULL ', ''])}| {rnd.choice(['y', 'toString(y)', '[y]'])}]"
+        return (f"[y IN {sub('list')} {rnd.choice(['WHERE y IS NOT NULL ', ''])}| "
+                f"{rnd.choice(['y', 'toString(y)', '[y]'])}]")
     if c < 0.75:
         return f"{sub('list')}[{rnd.choice(['0..2', '1..', '..-1'])}]"
     if c < 0.85:
@@ -237,7 +245,8 @@ def well_formed_queries(n: int, seed: int) -> list[str]:
                 q += f"WITH * WHERE {random_expression(rnd)} "
             if rnd.random() < 0.3:
                 q += "OPTIONAL MATCH (m)-[q]->(z:Gene) "
-            q += f"RETURN {rnd.choice(['DISTINCT ', ''])}{random_expression(rnd, agg=True)} AS a, {random_expression(rnd, agg=True)} AS b "
+            q += (f"RETURN {rnd.choice(['DISTINCT ', ''])}{random_expression(rnd, agg=True)} AS a, "
+                  f"{random_expression(rnd, agg=True)} AS b ")
             q += f"ORDER BY a {rnd.choice(['ASC', 'DESC'])}, b LIMIT 5"
             out.append(q)
             continue
@@ -247,7 +256,8 @@ def well_formed_queries(n: int, seed: int) -> list[str]:
         if rnd.random() < 0.5:
             q += f"WHERE {typed_expression(rnd, 'bool', env)} "
         if rnd.random() < 0.5:
-            xtype, xlist = rnd.choice([("num", "[1, 2.5, 3]"), ("str", "n.synonyms"), ("num", "range(1, 2)"), ("str", "['x', 'PD-1']")])
+            xtype, xlist = rnd.choice([("num", "[1, 2.5, 3]"), ("str", "n.synonyms"), ("num", "range(1, 2)"),
+                                       ("str", "['x', 'PD-1']")])
             q += f"UNWIND {xlist} AS x "
             env["x"] = xtype
         wa, wb = rnd.choice(["num", "str", "bool", "list"]), rnd.choice(["num", "str", "bool"])
@@ -257,10 +267,12 @@ def well_formed_queries(n: int, seed: int) -> list[str]:
             b = rnd.choice([f"count(DISTINCT {b})", "count(*)", f"collect({b})", f"min({b})", f"max({b})"] +
                            ([f"sum({b})", f"avg({b})"] if wb == "num" else []))
         if rnd.random() < 0.2:
-            q += f"WITH {a} AS a, {b} AS b WHERE a IS NOT NULL OR b IS NOT NULL RETURN {rnd.choice(['DISTINCT ', ''])}a, b "
+            q += (f"WITH {a} AS a, {b} AS b WHERE a IS NOT NULL OR b IS NOT NULL RETURN "
+                  f"{rnd.choice(['DISTINCT ', ''])}a, b ")
         else:
             q += f"RETURN {rnd.choice(['DISTINCT ', ''])}{a} AS a, {b} AS b "
-        q += f"ORDER BY a {rnd.choice(['ASC', 'DESC'])}, b {rnd.choice(['ASC', 'DESC'])}{rnd.choice(['', ' LIMIT 5', ' SKIP 1 LIMIT 3'])}"
+        q += (f"ORDER BY a {rnd.choice(['ASC', 'DESC'])}, b "
+              f"{rnd.choice(['ASC', 'DESC'])}{rnd.choice(['', ' LIMIT 5', ' SKIP 1 LIMIT 3'])}")
         out.append(q)
     return out
 
@@ -272,8 +284,8 @@ class _Temporal:
     """Random temporal expressions: every constructor form, arithmetic, components, truncation,
     durations between values, comparisons; each returns one value (`RETURN ... AS v`)."""
 
-    ZONES = ["'+01:00'", "'-05:30'", "'Z'", "'Europe/Stockholm'", "'America/New_York'", "'Asia/Kolkata'", "'Australia/Eucla'",
-             "'Pacific/Honolulu'", "'Europe/London'", "'UTC'"]
+    ZONES = ["'+01:00'", "'-05:30'", "'Z'", "'Europe/Stockholm'", "'America/New_York'", "'Asia/Kolkata'",
+             "'Australia/Eucla'", "'Pacific/Honolulu'", "'Europe/London'", "'UTC'"]
 
     def __init__(self, seed: int):
         self.rnd = random.Random(seed)
@@ -291,55 +303,66 @@ class _Temporal:
             return f"date({{year: {self.yr()}, quarter: {r.randint(1, 4)}, dayOfQuarter: {r.randint(1, 90)}}})"
         if c < 0.65:
             return f"date({{year: {self.yr()}, ordinalDay: {r.randint(1, 365)}}})"
-        return "date('" + r.choice(["2015-07-21", "20150721", "2015-07", "2015-W30-2", "2015W302", "2015-W30", "2015-202", "2015",
-                                    "2016-02-29", "1984-01-01", "2000-12-31", "2015-Q2-60", "-0044-03-15", "+12345-06-07"]) + "')"
+        return "date('" + r.choice(["2015-07-21", "20150721", "2015-07", "2015-W30-2", "2015W302", "2015-W30",
+                                    "2015-202", "2015",
+                                    "2016-02-29", "1984-01-01", "2000-12-31", "2015-Q2-60", "-0044-03-15",
+                                    "+12345-06-07"]) + "')"
 
     def ltime(self):
         r = self.rnd
         if r.random() < 0.5:
             return (f"localtime({{hour: {r.randint(0, 23)}, minute: {r.randint(0, 59)}, second: {r.randint(0, 59)}, "
                     f"nanosecond: {r.choice([0, 1, 645876123, 500000000, 999999999])}}})")
-        return "localtime('" + r.choice(["21:40:32.142", "214032.142", "21:40", "21", "00:00", "23:59:59.999999999", "12:00:00,5"]) + "')"
+        return "localtime('" + r.choice(["21:40:32.142", "214032.142", "21:40", "21", "00:00", "23:59:59.999999999",
+                                         "12:00:00,5"]) + "')"
 
     def time(self):
         r = self.rnd
         if r.random() < 0.5:
-            return f"time({{hour: {r.randint(0, 23)}, minute: {r.randint(0, 59)}, timezone: {r.choice(self.ZONES[:3])}}})"
+            return (f"time({{hour: {r.randint(0, 23)}, minute: {r.randint(0, 59)}, timezone: "
+                    f"{r.choice(self.ZONES[:3])}}})")
         return "time('" + r.choice(["21:40:32.142+0100", "214032.142Z", "21:40-01:30", "2140-02", "12:00"]) + "')"
 
     def ldt(self):
         r = self.rnd
         if r.random() < 0.5:
-            return (f"localdatetime({{year: {self.yr()}, month: {r.randint(1, 12)}, day: {r.randint(1, 28)}, hour: {r.randint(0, 23)}, "
+            return (f"localdatetime({{year: {self.yr()}, month: {r.randint(1, 12)}, day: {r.randint(1, 28)}, hour: "
+                    f"{r.randint(0, 23)}, "
                     f"minute: {r.randint(0, 59)}, second: {r.randint(0, 59)}, millisecond: {r.randint(0, 999)}}})")
-        return "localdatetime('" + r.choice(["2015-07-21T21:40:32.142", "2015-W30-2T214032.142", "2015-202T21:40:32", "2015T214032",
-                                             "20150721T21:40", "2015-W30T2140", "2015202T21"]) + "')"
+        return "localdatetime('" + r.choice(["2015-07-21T21:40:32.142", "2015-W30-2T214032.142", "2015-202T21:40:32",
+                                             "2015T214032", "20150721T21:40", "2015-W30T2140", "2015202T21"]) + "')"
 
     def dt(self):
         r, c = self.rnd, self.rnd.random()
         if c < 0.5:
-            return (f"datetime({{year: {self.yr()}, month: {r.randint(1, 12)}, day: {r.randint(1, 28)}, hour: {r.randint(0, 23)}, "
+            return (f"datetime({{year: {self.yr()}, month: {r.randint(1, 12)}, day: {r.randint(1, 28)}, hour: "
+                    f"{r.randint(0, 23)}, "
                     f"minute: {r.randint(0, 59)}, timezone: {r.choice(self.ZONES)}}})")
         if c < 0.6:
             return f"datetime.fromepoch({r.randint(-10**10, 10**10)}, {r.randint(0, 999999999)})"
         return "datetime('" + r.choice([
             "2015-07-21T21:40:32.142+0100", "2015-W30-2T214032.142Z", "2015-07-21T21:40:32.142[Europe/London]",
-            "2017-10-29T02:30[Europe/Stockholm]", "2017-03-26T02:30[Europe/Stockholm]", "1818-07-21T21:40:32.142[Europe/Stockholm]",
-            "2015-07-21T21:40:32.142-04[America/New_York]", "2000-01-01T00:00Z", "1969-12-31T23:59:59.999999999Z"]) + "')"
+            "2017-10-29T02:30[Europe/Stockholm]", "2017-03-26T02:30[Europe/Stockholm]",
+            "1818-07-21T21:40:32.142[Europe/Stockholm]",
+            "2015-07-21T21:40:32.142-04[America/New_York]", "2000-01-01T00:00Z",
+            "1969-12-31T23:59:59.999999999Z"]) + "')"
 
     def dur(self):
         r, c = self.rnd, self.rnd.random()
         if c < 0.4:
-            keys = r.sample(["years", "months", "weeks", "days", "hours", "minutes", "seconds", "milliseconds", "microseconds",
-                             "nanoseconds"], r.randint(1, 4))
-            return "duration({" + ", ".join(f"{k}: {r.choice([0, 1, -1, 2, 7, 25, 61, 1.5, -0.75, 0.1, 14])}" for k in keys) + "})"
+            keys = r.sample(["years", "months", "weeks", "days", "hours", "minutes", "seconds", "milliseconds",
+                             "microseconds", "nanoseconds"], r.randint(1, 4))
+            return "duration({" + ", ".join(f"{k}: {r.choice([0, 1, -1, 2, 7, 25, 61, 1.5, -0.75, 0.1, 14])}"
+                                            for k in keys) + "})"
         if c < 0.5:
             return f"duration.between({self.any_value()}, {self.any_value()})"
         if c < 0.6:
-            return f"duration.{r.choice(['inMonths', 'inDays', 'inSeconds'])}({r.choice([self.date, self.ldt, self.dt])()}, " \
-                   f"{r.choice([self.date, self.ldt, self.dt])()})"
+            unit = r.choice(['inMonths', 'inDays', 'inSeconds'])
+            return (f"duration.{unit}({r.choice([self.date, self.ldt, self.dt])()}, "
+                    f"{r.choice([self.date, self.ldt, self.dt])()})")
         return "duration('" + r.choice(["P14DT16H12M", "P5M1.5D", "P0.75M", "PT0.75M", "P2.5W", "P12Y5M14DT16H12M70S",
-                                        "P2012-02-02T14:37:21.545", "PT-0.5S", "-P1D", "P1Y1.5M", "PT1.5S", "PT-1.5S", "P0.3Y", "P1,5D"]) + "')"
+                                        "P2012-02-02T14:37:21.545", "PT-0.5S", "-P1D", "P1Y1.5M", "PT1.5S", "PT-1.5S",
+                                        "P0.3Y", "P1,5D"]) + "')"
 
     def any_value(self):
         return self.rnd.choice([self.date, self.ldt, self.dt, self.ltime, self.time])()
@@ -349,8 +372,10 @@ class _Temporal:
         "ltime": ["hour", "minute", "second", "millisecond", "microsecond", "nanosecond"],
         "time": ["hour", "second", "nanosecond", "timezone", "offset", "offsetMinutes", "offsetSeconds"],
         "ldt": ["year", "week", "weekYear", "ordinalDay", "hour", "nanosecond"],
-        "dt": ["year", "weekYear", "day", "hour", "minute", "timezone", "offset", "offsetSeconds", "epochSeconds", "epochMillis"],
-        "dur": ["years", "quarters", "months", "weeks", "days", "hours", "minutes", "seconds", "milliseconds", "nanoseconds",
+        "dt": ["year", "weekYear", "day", "hour", "minute", "timezone", "offset", "offsetSeconds", "epochSeconds",
+               "epochMillis"],
+        "dur": ["years", "quarters", "months", "weeks", "days", "hours", "minutes", "seconds", "milliseconds",
+                "nanoseconds",
                 "quartersOfYear", "monthsOfQuarter", "monthsOfYear", "daysOfWeek", "minutesOfHour", "secondsOfMinute",
                 "millisecondsOfSecond", "microsecondsOfSecond", "nanosecondsOfSecond"],
     }
@@ -363,7 +388,8 @@ class _Temporal:
         cannot hold it: years outside 1..9999, named zones (it reads them with pytz, which rounds old
         offsets such as 0:53:28 to minutes; test_issue21_features checks recent ones), and the zone UTC
         (which it cannot tell from the offset Z)."""
-        risky = ("12345", "-44", "9999", "year: 1,", "'UTC'", "[", "Europe/", "America/", "Asia/", "Australia/", "Pacific/")
+        risky = ("12345", "-44", "9999", "year: 1,", "'UTC'", "[", "Europe/", "America/", "Asia/",
+                 "Australia/", "Pacific/")
         return f"toString({e})" if any(x in e for x in risky) else e
 
     def expression(self) -> str:
@@ -389,8 +415,11 @@ class _Temporal:
                 src = r.choice([self.date, self.ldt, self.dt])()
             else:
                 src = r.choice([self.ltime, self.time, self.ldt, self.dt])()
-            units = self.DATE_UNITS if k == "date" else self.TIME_UNITS if k in ("localtime", "time") else self.DATE_UNITS + self.TIME_UNITS
-            fields = ["{}", "{day: 2}", "{dayOfWeek: 2}"] + ([] if k == "date" else ["{nanosecond: 2}", "{timezone: 'Europe/Stockholm'}", "{hour: 3}"])
+            units = (self.DATE_UNITS if k == "date" else self.TIME_UNITS if k in ("localtime", "time")
+                     else self.DATE_UNITS + self.TIME_UNITS)
+            fields = ["{}", "{day: 2}",
+                      "{dayOfWeek: 2}"] + ([] if k == "date"
+                                           else ["{nanosecond: 2}", "{timezone: 'Europe/Stockholm'}", "{hour: 3}"])
             return self._value(f"{k}.truncate('{r.choice(units)}', {src}, {r.choice(fields)})")
         return f"[{self.any_value()} {r.choice(['=', '<>', '<', '<=', '>', '>='])} {self.any_value()}]"
 

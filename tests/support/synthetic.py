@@ -1,8 +1,8 @@
-"""Synthetic mechanism graphs in the project's own schema, for benchmarks.
+"""Synthetic mechanism graphs in the project's own schema, for the benchmarks and the large-graph tests.
 
 `synthetic_seeds(n_edges, seed=...)` returns a `SeedData` shaped like validated seed records
 (entities with `_file`/`_line`, edges with evidence), so `mechgraph.curation.build_graph` turns it into
-exactly the kind of MultiDiGraph `mechgraph.curation.load_graph` produces. `synthetic_graph` does both.
+exactly the kind of MultiDiGraph `mechgraph.curation.graph_from_seeds` produces. `synthetic_graph` does both.
 
 The topology grows like a real signalling network: nodes arrive one after the other, each
 arriving node brings one edge to or from an existing node, and every other edge joins two
@@ -61,7 +61,8 @@ CAUSAL_SHARES: list[tuple[str, float]] = [
     ("binds", 0.06),
     ("associated_with", 0.06),
 ]
-ACTING_SHARES: list[tuple[str, float]] = [("targets", 0.5), ("inhibits", 0.3), ("activates", 0.1), ("kills", 0.05), ("binds", 0.05)]
+ACTING_SHARES: list[tuple[str, float]] = [("targets", 0.5), ("inhibits", 0.3), ("activates", 0.1), ("kills", 0.05),
+                                          ("binds", 0.05)]
 LEVEL_SHARES: list[tuple[str, float]] = [
     ("randomised_trial", 0.04),
     ("nonrandomised_trial", 0.04),
@@ -241,8 +242,8 @@ def _generate(n_edges: int, seed: int, edges_per_node: float, n_refs: int | None
         for j, (verb, ctx) in enumerate(
             (v, c)
             for v in ("raises", "lowers", "changes", "drives", "restrains", "correlates with", "binds", "recruits")
-            for c in ("patient ascites", "peritoneal lavage", "a mouse model", "co-culture", "a cohort", "tumour tissue",
-                      "single-cell data", "a phase II trial")
+            for c in ("patient ascites", "peritoneal lavage", "a mouse model", "co-culture", "a cohort",
+                      "tumour tissue", "single-cell data", "a phase II trial")
         )
     ]
     ref_ids = [str(r) for r in range(1, n_refs + 1)]

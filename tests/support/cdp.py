@@ -1,4 +1,4 @@
-"""The browser tests' and scripts/screenshots.py's view of Debian's headless Chromium.
+"""The browser tests' and the screenshots' (`tests.support.screenshots`) view of Debian's headless Chromium.
 
 The Chrome DevTools Protocol client itself lives in the package (`mechgraph.viz.browser`: `viz
 --format png|svg` drives the same browser); this module re-exports it and adds what only the
@@ -14,8 +14,8 @@ import zlib
 
 from mechgraph.viz.browser import CHROMIUM_FLAGS, HEIGHT, WIDTH, Browser, CDPError, PageRun, find_chromium
 
-__all__ = ["CHROMIUM_FLAGS", "CROSSINGS_JS", "HEIGHT", "WIDTH", "Browser", "CDPError", "PageRun", "crossings", "decode_png",
-           "find_chromium", "label_boxes", "non_white_fraction", "overlapping"]
+__all__ = ["CHROMIUM_FLAGS", "CROSSINGS_JS", "HEIGHT", "WIDTH", "Browser", "CDPError", "PageRun", "crossings",
+           "decode_png", "find_chromium", "label_boxes", "non_white_fraction", "overlapping"]
 
 # --------------------------------------------------------------------------------------------
 # PNG decoding (stdlib only) for the "is anything drawn" check
@@ -83,7 +83,7 @@ def non_white_fraction(png: bytes) -> float:
 
 
 # --------------------------------------------------------------------------------------------
-# Measuring a drawn picture (tests/test_viz_browser.py, tests/test_viz_routes.py, scripts/screenshots.py)
+# Measuring a drawn picture (tests/test_viz_browser.py, tests/test_viz_routes.py, tests/support/screenshots.py)
 # --------------------------------------------------------------------------------------------
 
 # Every drawn line (the points the page draws it through) against every node's symbol (the
@@ -138,6 +138,7 @@ def overlapping(boxes: list[dict]) -> list[tuple[dict, dict]]:
     out = []
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
-            if a["x0"] < b["x1"] - 0.5 and b["x0"] < a["x1"] - 0.5 and a["y0"] < b["y1"] - 0.5 and b["y0"] < a["y1"] - 0.5:
+            if (a["x0"] < b["x1"] - 0.5 and b["x0"] < a["x1"] - 0.5 and a["y0"] < b["y1"] - 0.5
+                and b["y0"] < a["y1"] - 0.5):
                 out.append((a, b))
     return out

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Concurrent clients running the named queries against Neo4j on loopback; latency percentiles.
 
-    NEO4J_URI=bolt://127.0.0.1:7687 python scripts/loadtest.py --clients 16 --seconds 30
+    NEO4J_URI=bolt://127.0.0.1:7687 python -m benchmarks.loadtest --clients 16 --seconds 30
 
 Each client is a thread with its own driver session, looping over the named queries with
 example parameters until the time is up or --max-requests is reached (the loop is bounded in
@@ -19,10 +19,10 @@ import threading
 import time
 from pathlib import Path
 
-from mechgraph.store import Connection  # noqa: E402
-from mechgraph.store.neo4j_backend import Neo4jBackend  # noqa: E402
 from mechgraph.cypher.named import named_queries, prepare_params  # noqa: E402
+from mechgraph.store import Connection  # noqa: E402
 from mechgraph.store.entities import resolve  # noqa: E402
+from mechgraph.store.neo4j_backend import Neo4jBackend  # noqa: E402
 
 EXAMPLES = {
     "therapies_for_target": {"target": "PD-1"},
@@ -44,7 +44,8 @@ def percentile(sorted_values: list[float], p: float) -> float:
 def run(conn: Connection, clients: int, seconds: float, max_requests: int) -> dict:
     setup = Neo4jBackend(conn)
     queries = named_queries()
-    prepared = [(q.name, q.text, prepare_params(q, EXAMPLES.get(q.name, {}), lambda text: resolve(setup, text))) for q in queries.values()]
+    prepared = [(q.name, q.text, prepare_params(q, EXAMPLES.get(q.name, {}), lambda text: resolve(setup, text)))
+                for q in queries.values()]
     before = setup.cypher(COUNTS)[0]
     latencies: dict[str, list[float]] = {name: [] for name, _, _ in prepared}
     errors: list[str] = []
@@ -88,7 +89,8 @@ def run(conn: Connection, clients: int, seconds: float, max_requests: int) -> di
     setup.close()
     every = sorted(x for v in latencies.values() for x in v)
     per_query = {
-        name: {"requests": len(v), "p50_ms": percentile(sorted(v), 50), "p95_ms": percentile(sorted(v), 95), "p99_ms": percentile(sorted(v), 99)}
+        name: {"requests": len(v), "p50_ms": percentile(sorted(v), 50), "p95_ms": percentile(sorted(v), 95),
+               "p99_ms": percentile(sorted(v), 99)}
         for name, v in latencies.items()
     }
     return {
@@ -123,11 +125,14 @@ def main() -> int:
         print(f"refusing to load-test {conn.uri}: only loopback servers", file=sys.stderr)
         return 2
     r = run(conn, args.clients, args.seconds, args.max_requests)
-    print(f"{r['clients']} clients, {r['seconds']} s: {r['requests']} requests ({r['throughput_rps']}/s), {r['errors']} errors")
+    print(f"{r['clients']} clients, {r['seconds']} s: {r['requests']} requests ({r['throughput_rps']}/s), "
+          f"{r['errors']} errors")
     print(f"latency ms: p50 {r['p50_ms']:.2f}  p95 {r['p95_ms']:.2f}  p99 {r['p99_ms']:.2f}  max {r['max_ms']:.2f}")
     for name, q in r["per_query"].items():
-        print(f"  {name:24s} {q['requests']:7d} req  p50 {q['p50_ms']:.2f}  p95 {q['p95_ms']:.2f}  p99 {q['p99_ms']:.2f}")
-    print(f"graph before {r['counts_before']} after {r['counts_after']}: {'nothing lost' if r['nothing_lost'] else 'CHANGED'}")
+        print(f"  {name:24s} {q['requests']:7d} req  p50 {q['p50_ms']:.2f}  p95 {q['p95_ms']:.2f}  p99 "
+              f"{q['p99_ms']:.2f}")
+    print(f"graph before {r['counts_before']} after {r['counts_after']}: "
+          f"{'nothing lost' if r['nothing_lost'] else 'CHANGED'}")
     if args.out:
         Path(args.out).write_text(json.dumps(r, indent=2))
     return 0 if r["errors"] == 0 and r["nothing_lost"] else 1

@@ -1,6 +1,6 @@
 """Regenerate the README's pictures (docs/img/*.png) from the program, and measure their labels.
 
-    python scripts/screenshots.py [--out docs/img] [--seeds seeds]
+    python -m tests.support.screenshots [--out docs/img] [--seeds seeds]     (from the checkout's root)
 
 Each view is written by the `mechgraph viz` command exactly as a user runs it, opened in Debian's
 headless Chromium at 1600x1000, and saved as a PNG (a screenshot of the page, as a person sees it):
@@ -26,10 +26,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from cdp import HEIGHT, WIDTH, Browser, PageRun, crossings, label_boxes, overlapping  # noqa: E402
+from .cdp import HEIGHT, WIDTH, Browser, PageRun, crossings, label_boxes, overlapping
+from .checkout import ROOT
 
 VIEWS = [
     ("gcpm-map.png", []),
@@ -57,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     from mechgraph.cli import main as mechgraph
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=str(HERE.parent / "docs" / "img"), help="folder for the PNGs")
+    ap.add_argument("--out", default=str(ROOT / "docs" / "img"), help="folder for the PNGs")
     ap.add_argument("--seeds", default=None, help="seed folder (default: the installed seeds)")
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     args = ap.parse_args(argv)

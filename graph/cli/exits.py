@@ -3,10 +3,11 @@
 `run_cli` wraps the click group: SIGINT, SIGTERM and SIGHUP unwind like Ctrl-C so outputs being
 written are discarded (mechgraph.fsio) and end with one word and the signal's status (130, 143,
 129); everything printed passes through `fsio.SanitizedStream`, so control characters in the data
-cannot reach the terminal as escape sequences; a mechgraph error is one `error:` line (seed
-problems one FILE:LINE line each); a closed pipe (`| head`) ends quietly with status 0; a full
-disk, a vanished file or exhausted memory is one line with status 2; anything else is a bug,
-shown as one `internal error` line (status 70) with the traceback under MECHGRAPH_DEBUG=1.
+cannot reach the terminal as escape sequences; a mechgraph error is one `error:` line (the
+problems of seed and graph files one FILE:LINE line each, then their count); a closed pipe
+(`| head`) ends quietly with status 0; a full disk, a vanished file or exhausted memory is one
+line with status 2; anything else is a bug, shown as one `internal error` line (status 70) with
+the traceback under MECHGRAPH_DEBUG=1.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import sys
 
 import click
 
-from . import fsio
-from .errors import MechGraphError, SeedError, UnknownEntity
+from .. import fsio
+from ..errors import MechGraphError, Problems, UnknownEntity
 
 
 def run_cli(group: click.Group, argv: list[str] | None = None) -> int:
@@ -46,7 +47,7 @@ def _main(group: click.Group, argv: list[str] | None) -> int:
     try:
         group.main(args=argv, prog_name="mechgraph", standalone_mode=False)
         sys.stdout.flush()  # a full disk or closed pipe shows here, not at interpreter exit
-    except SeedError as e:
+    except Problems as e:
         for p in e.problems:
             click.echo(p, err=True)
         click.echo(f"{len(e.problems)} problem{'s' if len(e.problems) != 1 else ''} found", err=True)
@@ -77,13 +78,16 @@ def _main(group: click.Group, argv: list[str] | None) -> int:
             return 0
         raise
     except Exception as e:
-        if fsio.interrupted():  # e.g. an import cut short by Ctrl-C fails again later ("cannot load module more than once")
+        # e.g. an import cut short by Ctrl-C fails again later ("cannot load module more than once")
+        if fsio.interrupted():
             return _interrupted(e)
         if isinstance(e, OSError):  # the environment, not a bug: a full disk, a closed terminal, a vanished file
-            where = e.filename or ("the output" if e.errno in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT) else None)
+            where = e.filename or ("the output"
+                                   if e.errno in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT) else None)
             if where == "the output":
                 _silence_stdout()
-            click.echo(f"error: {'cannot write ' if where == 'the output' else ''}{where + ': ' if where else ''}{fsio.reason(e)}", err=True)
+            action = "cannot write " if where == "the output" else ""
+            click.echo(f"error: {action}{where + ': ' if where else ''}{fsio.reason(e)}", err=True)
             return 2
         if isinstance(e, MemoryError):
             click.echo("error: out of memory; the input is larger than this machine can hold", err=True)

@@ -1,0 +1,1 @@
+"""mechgraph's tests (pytest), and in `tests.support` what they share with the checkout's tools."""
