@@ -16,14 +16,23 @@ from tests.support.checkout import IN_CI, ROOT, RUN_SLOW, SEEDS
 from tests.support.neo4j import free_port, neo4j_connection
 
 
+# modules whose tests build on each other: the README's examples (an example uses the files an
+# earlier one wrote) and the fault suite (its last test reports the tally over the module)
+IN_ORDER = ("tests/test_readme.py", "tests/test_faults.py")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
-    """`slow` tests (fuzzing, 10^5-edge graphs) run in CI or with MECHGRAPH_SLOW=1."""
-    if RUN_SLOW:
-        return
+    """`slow` tests (fuzzing, 10^5-edge graphs) run in CI or with MECHGRAPH_SLOW=1. Tests that share
+    state beyond one test run on one pytest-xdist worker, in order (`--dist loadgroup`): those using
+    the one Neo4j database, and the modules in IN_ORDER."""
     skip = pytest.mark.skip(reason="slow: set MECHGRAPH_SLOW=1 to run (CI always does)")
     for item in items:
-        if "slow" in item.keywords:
+        if "slow" in item.keywords and not RUN_SLOW:
             item.add_marker(skip)
+        if ("neo4j" in item.keywords or "neo4j_conn" in getattr(item, "fixturenames", ())
+                or item.nodeid.split("::")[0] in IN_ORDER):
+            item.add_marker(pytest.mark.xdist_group("shared-state"))
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,8 @@ import statistics
 import subprocess
 import sys
 
+import pytest
+
 from mechgraph import schema
 from tests.support.checkout import ROOT
 from tests.support.synthetic import degree_summary, synthetic_graph, synthetic_seeds
@@ -25,6 +27,7 @@ PER_SIZE_KEYS = (
 )
 
 
+@pytest.mark.slow  # runs the quick benchmark end to end (~35 s): CI runs it, the quick test command does not
 def test_quick_benchmark_writes_the_required_keys(tmp_path):
     out = tmp_path / "bench.json"
     p = subprocess.run(

@@ -59,3 +59,11 @@ def test_the_checker_catches_a_difference(scratch_project):
     ex.shown = actual
     assert readme_examples.compare(ex, code, actual) is None
     assert os.path.isdir(scratch_project / "seeds")
+
+
+def test_the_examples_run_in_order_on_one_worker(request):
+    """Under pytest-xdist the examples must stay together (tests/conftest.py groups them): an
+    example uses files an earlier one wrote. Fails if a pytest/xdist pairing ignores the groups."""
+    if not getattr(request.config.option, "loadgroup", False):
+        pytest.skip("not distributed by group (-n 0)")
+    assert request.node.nodeid.endswith("@shared-state"), request.node.nodeid
