@@ -15,7 +15,6 @@ import pytest
 from tests.support.checkout import IN_CI, ROOT, RUN_SLOW, SEEDS
 from tests.support.neo4j import free_port, neo4j_connection
 
-
 # modules whose tests build on each other: the README's examples (an example uses the files an
 # earlier one wrote) and the fault suite (its last test reports the tally over the module)
 IN_ORDER = ("tests/test_readme.py", "tests/test_faults.py")
