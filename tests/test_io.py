@@ -91,3 +91,38 @@ def test_json_is_read_by_networkx_node_link_graph_as_it_is(seed_graph, tmp_path)
         assert given(g.nodes[n]) == given({k: v for k, v in a.items() if k != "id"})
     for u, v, k, a in seed_graph.edges(keys=True, data=True):
         assert given(g.edges[u, v, k]) == given(a)
+
+
+def _graphml_lines(seed_graph, tmp_path) -> list[str]:
+    return export_graph(seed_graph, tmp_path / "g.graphml", "graphml").read_text(encoding="utf-8").splitlines()
+
+
+def _element(lines: list[str], tag: str) -> list[str]:
+    """The first <node> or <edge> element of a pretty-printed GraphML file, whole."""
+    start = next(i for i, x in enumerate(lines) if x.strip().startswith(f"<{tag} "))
+    end = next(i for i in range(start, len(lines)) if lines[i].strip() == f"</{tag}>")
+    return lines[start:end + 1]
+
+
+@pytest.mark.parametrize("tag", ["node", "edge"])
+def test_graphml_with_an_id_given_twice_is_refused_at_its_line(seed_graph, tmp_path, tag):
+    lines = _graphml_lines(seed_graph, tmp_path)
+    element = _element(lines, tag)
+    end = max(i for i, x in enumerate(lines) if x.strip() == "</graph>")
+    path = tmp_path / "twice.graphml"
+    path.write_text("\n".join(lines[:end] + element + lines[end:]), encoding="utf-8")
+    with pytest.raises(GraphFileError) as e:
+        read_graph(path)
+    first = lines.index(element[0]) + 1
+    assert str(e.value).startswith(f"{path}:{end + 1}: {tag} id ") and f"(first on line {first})" in str(e.value)
+
+
+def test_graphml_with_the_same_edge_twice_under_two_ids_is_refused(seed_graph, tmp_path):
+    lines = _graphml_lines(seed_graph, tmp_path)
+    element = _element(lines, "edge")
+    copy = [element[0].replace('id="', 'id="copy-of-', 1)] + element[1:]
+    end = max(i for i, x in enumerate(lines) if x.strip() == "</graph>")
+    path = tmp_path / "twice.graphml"
+    path.write_text("\n".join(lines[:end] + copy + lines[end:]), encoding="utf-8")
+    with pytest.raises(GraphFileError, match=r"is given twice"):
+        read_graph(path)

@@ -106,8 +106,38 @@ def write_graphml(g: nx.MultiDiGraph, path: Path) -> None:
     nx.write_graphml(_graphml_graph(g), path, encoding="utf-8", prettyprint=True)
 
 
+def repeated_ids(path: Path) -> list[str]:
+    """Problems (FILE:LINE) for node or edge ids a GraphML file gives twice: networkx would merge
+    the two silently, keeping whichever came last."""
+    import xml.parsers.expat
+
+    seen: dict[tuple[str, str], int] = {}
+    problems: list[str] = []
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        what = tag.rsplit(" ", 1)[-1]
+        if what in ("node", "edge") and "id" in attrs:
+            line = parser.CurrentLineNumber
+            first = seen.setdefault((what, attrs["id"]), line)
+            if first != line and len(problems) < 50:
+                problems.append(f"{path}:{line}: {what} id {attrs['id']!r} is given twice (first on line {first})")
+
+    parser.StartElementHandler = start
+    try:
+        with open(path, "rb") as f:
+            parser.ParseFile(f)
+    except xml.parsers.expat.ExpatError:
+        return []  # networkx's reader names what is wrong with the XML
+    return problems
+
+
 def read_graphml(path: Path) -> nx.MultiDiGraph:
-    """Read a GraphML file mechgraph wrote back into the graph, dropping the added columns."""
+    """Read a GraphML file mechgraph wrote back into the graph, dropping the added columns; ids
+    given twice, and the same edge (source, relation, target) twice, are refused."""
+    repeated = repeated_ids(path)
+    if repeated:
+        raise GraphFileError(repeated)
     try:
         flat = nx.read_graphml(path, force_multigraph=True)
     except Exception as e:  # the XML parser and networkx raise many types; all mean "unreadable"
@@ -140,8 +170,15 @@ def read_graphml(path: Path) -> nx.MultiDiGraph:
 
     for n, a in flat.nodes(data=True):
         g.add_node(n, **{"id": n, **unflatten("node", a)})
+    twice = []
     for u, v, k, a in flat.edges(keys=True, data=True):
         attrs = unflatten("edge", a)
         attrs.pop("id", None)
-        g.add_edge(u, v, key=attrs.get("relation", k), **attrs)
+        relation = attrs.get("relation", k)
+        if g.has_edge(u, v, key=relation):
+            twice.append(f"{path}:1: edge {u} -{relation}-> {v} is given twice")
+            continue
+        g.add_edge(u, v, key=relation, **attrs)
+    if twice:
+        raise GraphFileError(twice[:50])
     return g
