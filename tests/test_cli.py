@@ -231,3 +231,26 @@ def test_table_wraps_and_never_cuts():
     assert " ".join(text.split()).count("THBS2+ cancer-associated fibroblast") == 3
     wide = table([{f"c{i}": "x" * 30 for i in range(8)}], width=60)
     assert max(len(line) for line in wide.splitlines()) <= 60 and "not shown, see --json" in wide
+
+
+def test_exit_statuses_are_the_readme_s(capsys, tmp_path):
+    """README (A tour): 0 answered, 1 cannot be answered as asked, 2 bad option or input."""
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "e.yaml").write_text("edges: [\n", encoding="utf-8")
+    cases = [
+        (0, ["path", "regulatory T cell", "T-cell activation", "--sign", "+", "--max-len", "1"]),  # maybe empty
+        (1, ["show", "no such entity at all"]),
+        (1, ["query", "MATCH (n RETURN n"]),
+        (1, ["query", "CREATE (n)"]),
+        (2, ["validate", str(broken)]),
+        (2, ["targets", "--permutations", "-1"]),
+        (2, ["query", "MATCH (a), (b), (c), (d) RETURN count(*)", "--query-timeout", "0.2"]),
+        (2, ["export", "-o", str(tmp_path / "no-such-folder" / "deeper" / "g.unknown")]),
+    ]
+    for expected, args in cases:
+        code, _, err = run(capsys, *args)
+        assert code == expected, (args, code, err)
+        if code and args[0] != "validate":  # validate lists every problem, then a count
+            lines = err.strip().splitlines()  # click's usage errors add the usage and a --help hint
+            assert "Traceback" not in err and (len(lines) == 1 or lines[-1].startswith("Error: ")), (args, err)
