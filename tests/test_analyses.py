@@ -149,7 +149,8 @@ def test_null_trial_results_decide_and_mechanisms_below_them_do_not_outvote_them
     g = small_graph([("drug", "kills", "tumour", "expert_statement"), ("tumour", "promotes", PM, "expert_statement")],
                     {"drug": "therapy", "tumour": "tumour_cell", PM: "phenotype"})
     alone = therapy_effect(g, "drug", PM)
-    assert alone.verdict.startswith("lowers, decided by evidence at the level of an expert statement")
+    assert alone.verdict.startswith("lowers, by mechanism only, no reported result on it (decided at the level of "
+                                    "an expert statement")
     g.add_edge("drug", PM, key="associated_with", relation="associated_with", sign="0", direction="none",
                evidence=[{"ref": "9", "level": TRIAL, "support": "review_text",
                           "figures": "OS 13.2 vs 13.0 months"}], refs=["9"])

@@ -196,3 +196,54 @@ def test_a_higher_level_decides_against_any_lower_one(a, b):
     e = therapy_effect(g, "drug", PM)
     assert e.decided_by["level"] == a and e.net < 0
     assert [(c.level, c.role) for c in e.results] == [(a, "decides"), (b, "contradicts")]
+
+
+def test_a_verdict_from_mechanisms_alone_says_no_study_measured_the_outcome():
+    g = graph()
+    add(g, "drug", "inhibits", "x", "in_vitro", ref="33")
+    add(g, "x", "promotes", PM, "observational_human", ref="2")
+    e = therapy_effect(g, "drug", PM)
+    assert e.verdict.startswith("lowers, by mechanism only, no reported result on it (decided at the level of an "
+                                "in vitro study, the weakest step")
+    assert e.decided_by["mechanism_only"] and e.decided_by["level"] == "in_vitro"
+    add(g, "drug", "inhibits", PM, "in_vitro", ref="34")  # now a study measured it, at the same level
+    e = therapy_effect(g, "drug", PM)
+    assert e.verdict.startswith("lowers, decided by evidence at the level of an in vitro study (1 reported result, "
+                                "1 mechanism path") and not e.decided_by["mechanism_only"]
+
+
+def test_results_on_other_outcomes_are_named_strongest_first_with_their_direction():
+    g = graph()
+    add(g, "drug", "inhibits", "x", "in_vitro", ref="33")
+    add(g, "x", "promotes", PM, "expert_statement", ref="review")
+    add(g, "drug", "inhibits", OS, "randomised_trial", ref="31", figures="HR 0.7")
+    add(g, "cls", "associated_with", "malignant_ascites", "case_report", ref="9", direction="none")
+    g.nodes["malignant_ascites"]["kind"] = "phenotype"
+    add(g, "drug", "subtype_of", "cls", "expert_statement", ref="review")
+    add(g, "drug", "promotes", "x", "preclinical_in_vivo", ref="40")  # a gene: a mechanism, never an outcome
+    e = therapy_effect(g, "drug", PM)
+    assert [(r["outcome"]["id"], r["level"], r["directions"], r["refs"]) for r in e.other_outcomes] == [
+        (OS, "randomised_trial", ["lowers"], ["31"]), ("malignant_ascites", "case_report", ["null"], ["9"])]
+    assert "reported results on other outcomes (ask with --on OUTCOME): POOR_SURVIVAL (randomised trial: lowers, " \
+           "ref 31); MALIGNANT_ASCITES (case report: no effect, ref 9)" in " ".join(effect_text(e.as_dict()).split())
+    assert therapy_effect(g, "drug", OS).other_outcomes[0]["outcome"]["id"] == "malignant_ascites"
+
+
+def test_the_studies_testing_a_therapy_say_their_design_and_a_cohort_is_not_a_trial():
+    g = graph()
+    add(g, "drug", "inhibits", PM, "expert_statement", ref="review")
+    add(g, "drug", "subtype_of", "cls", "expert_statement", ref="review")
+    for study, level, attrs in [("cohort", "observational_human", {"results": [{"endpoint": "OS"}]}),
+                                ("rct", "randomised_trial", {"phase": "III", "results": [{"endpoint": "OS"}]}),
+                                ("phase1", "nonrandomised_trial", {"phase": "I"})]:
+        add(g, "cls" if study == "phase1" else "drug", "tested_in", study, level, ref="t")
+        g.nodes[study].update(kind="clinical_trial", name=study.upper(), **attrs)
+    rows = therapy_effect(g, "drug", PM).trials
+    assert [(r["id"], r["level_label"], r["trial"], r["results"], r["therapies"]) for r in rows] == [
+        ("rct", "randomised trial", True, True, ["DRUG"]),
+        ("cohort", "observational study in patients", False, True, ["DRUG"]),
+        ("phase1", "non-randomised trial", True, False, ["CLS"]),
+    ]
+    text = " ".join(effect_text(therapy_effect(g, "drug", PM).as_dict()).split())
+    assert ("- COHORT (observational study in patients; results in the review)" in text
+            and "- PHASE1 (non-randomised trial, phase I; no results in the review; tests CLS)" in text)

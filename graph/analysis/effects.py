@@ -47,6 +47,7 @@ MAX_STRENGTH = hi.MAX_STRENGTH
 RELATED_THERAPY_DISCOUNT = 0.8
 PATHS_PER_SIGN = 10
 NO_CLEAR_EFFECT = hi.NO_CLEAR_EFFECT
+OUTCOME_KINDS = ("phenotype", "disease")  # what a reported result elsewhere may be on
 
 
 @dataclass
@@ -108,6 +109,8 @@ class Effect:
     limits: list[dict[str, Any]]
     enhancers: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    other_outcomes: list[dict[str, Any]] = field(default_factory=list)
+    trials: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -115,7 +118,8 @@ class Effect:
             "decided_by": self.decided_by, "tiers": self.tiers, "counts": self.counts,
             "results": [c.as_dict() for c in self.results], "lowering": [p.as_dict() for p in self.lowering],
             "raising": [p.as_dict() for p in self.raising], "disagreements": self.disagreements,
-            "limits": self.limits, "enhancers": self.enhancers,
+            "limits": self.limits, "enhancers": self.enhancers, "other_outcomes": self.other_outcomes,
+            "trials": self.trials,
         }
 
 
@@ -188,6 +192,51 @@ def reported_results(g: nx.MultiDiGraph, index: MechanismIndex, therapy: int, ou
     return out
 
 
+def other_outcomes(g: nx.MultiDiGraph, index: MechanismIndex, therapy: int, outcome: int, support: frozenset[str],
+                   min_level: str | None = None) -> list[dict[str, Any]]:
+    """The other outcomes (phenotypes, diseases) on which the therapy, a class or a member of it
+    has reported results, strongest level first: where its clinical evidence lies when the
+    outcome asked about has none, or only weaker."""
+    found: set[str] = set()
+    for th in related_therapies(index, therapy):
+        for _, x in g.out_edges(index.ids[th]):
+            if x != index.ids[outcome] and g.nodes[x].get("kind") in OUTCOME_KINDS and x in index.pos:
+                found.add(x)
+    rows = []
+    for x in sorted(found):
+        res = reported_results(g, index, therapy, index.pos[x], support, min_level)
+        if not res:
+            continue
+        top = max(hi.rank(r.level) for r in res)
+        best = [r for r in res if hi.rank(r.level) == top]
+        level = hi.level_of(top)
+        rows.append({"outcome": _node(index, index.pos[x]), "level": level, "label": hi.label(level),
+                     "directions": sorted({r.direction for r in best}),
+                     "refs": _edges.sorted_refs(ref for r in best for ref in r.refs)})
+    rows.sort(key=lambda r: (-hi.rank(r["level"]), r["outcome"]["name"]))
+    return rows
+
+
+def trials_of(g: nx.MultiDiGraph, index: MechanismIndex, therapy: int) -> list[dict[str, Any]]:
+    """The clinical studies in the graph that test the therapy, a class or a member of it (its
+    `tested_in` edges), strongest design first: level (from the study's design: a cohort is not
+    a trial), phase, and whether the review reports their results."""
+    rows: dict[str, dict[str, Any]] = {}
+    for th in related_therapies(index, therapy):
+        for _, study, key, e in g.out_edges(index.ids[th], keys=True, data=True):
+            if key != "tested_in":
+                continue
+            a = g.nodes[study]
+            level = _edges.best_level(e.get("evidence") or [])
+            row = rows.setdefault(study, {"id": study, "name": str(a.get("name", study)), "level": level,
+                                          "level_label": hi.label(level), "trial": hi.is_trial(level),
+                                          "phase": a.get("phase"), "results": bool(a.get("results")),
+                                          "therapies": []})
+            if index.name(th) not in row["therapies"]:
+                row["therapies"].append(index.name(th))
+    return sorted(rows.values(), key=lambda r: (not r["results"], -hi.rank(r["level"]), r["name"]))
+
+
 def path_level(path: SignedPath) -> str | None:
     """A mechanism path's level: its weakest signed step's (membership steps only classify)."""
     return hi.weakest(st.level for st in path.steps if st.sign in ("+", "-")) or hi.LOWEST
@@ -242,7 +291,8 @@ def therapy_effect(g: nx.MultiDiGraph, therapy: str, outcome: str = DEFAULT_OUTC
     }
     limits, enhancers = efficacy_modifiers(g, index, t)
     return Effect(_node(index, t), _node(index, o), net, verdict, decided, tiers, results, lowering, raising,
-                  disagreements, limits, enhancers, counts)
+                  disagreements, limits, enhancers, counts,
+                  other_outcomes(g, index, t, o, opts.support, opts.min_level), trials_of(g, index, t))
 
 
 def _decide(results: list[Result], lowering: list[Mechanism], raising: list[Mechanism]):
@@ -317,10 +367,16 @@ def _decided_by(level: str, deciding: list, direction: str, head: str) -> dict[s
             parts.append(f"{len(res)} reported result{'s' if len(res) != 1 else ''}")
         if mech:
             parts.append(f"{len(mech)} mechanism path{'s' if len(mech) != 1 else ''}")
-        text = (f"decided by evidence at the level of {hi.with_article(level)} ({', '.join(parts)}; ref "
-                f"{', '.join(refs) or '-'})")
+        if res:
+            text = (f"decided by evidence at the level of {hi.with_article(level)} ({', '.join(parts)}; ref "
+                    f"{', '.join(refs) or '-'})")
+        else:  # no study measured this outcome: say so before the level, which is a path's weakest step
+            text = (f"by mechanism only, no reported result on it (decided at the level of "
+                    f"{hi.with_article(level)}, the weakest step of the deciding path; {', '.join(parts)}; ref "
+                    f"{', '.join(refs) or '-'})")
     return {"level": level, "label": hi.label(level), "trial": hi.is_trial(level), "direction": direction,
-            "refs": refs, "figures": figures, "text": text, "band": [round(x, 4) for x in hi.band(level)]}
+            "mechanism_only": not res, "refs": refs, "figures": figures, "text": text,
+            "band": [round(x, 4) for x in hi.band(level)]}
 
 
 def efficacy_modifiers(g: nx.MultiDiGraph, index: MechanismIndex,

@@ -245,6 +245,31 @@ def _result_line(c: dict[str, Any]) -> str:
             f"{', '.join(c['refs']) or '-'}{figs})")
 
 
+MAX_TRIALS_SHOWN = 6
+WORDS = {"null": "no effect"}
+
+
+def _elsewhere_lines(e: dict[str, Any]) -> list[str]:
+    """Where else the therapy's clinical evidence lies: reported results on other outcomes, and
+    the trials in the graph that test it."""
+    lines = []
+    if e.get("other_outcomes"):
+        said = "; ".join(f"{r['outcome']['name']} ({r['label']}: {'/'.join(WORDS.get(d, d) for d in r['directions'])}"
+                         f", ref {', '.join(r['refs']) or '-'})" for r in e["other_outcomes"])
+        lines += ["", wrap(f"reported results on other outcomes (ask with --on OUTCOME): {said}", "")]
+    trials = e.get("trials") or []
+    if trials:
+        lines += ["", f"clinical studies in the graph testing it ({len(trials)}):"]
+        for t in trials[:MAX_TRIALS_SHOWN]:
+            phase = f", phase {t['phase']}" if t.get("phase") and t["phase"] != "N/A" else ""
+            state = "results in the review" if t["results"] else "no results in the review"
+            whom = "" if t["therapies"] == [e["therapy"]["name"]] else f"; tests {', '.join(t['therapies'])}"
+            lines.append(wrap(f"- {t['name']} ({t['level_label']}{phase}; {state}{whom})", "  "))
+        if len(trials) > MAX_TRIALS_SHOWN:
+            lines.append(f"  and {len(trials) - MAX_TRIALS_SHOWN} more (--json lists them all)")
+    return lines
+
+
 def effect_text(e: dict[str, Any]) -> str:
     lines = [wrap(f"{e['therapy']['name']} on {e['outcome']['name']}: {e['verdict']}", "")]
     decided = e.get("decided_by")
@@ -256,6 +281,7 @@ def effect_text(e: dict[str, Any]) -> str:
                           "one)", ""))
     else:
         lines.append(f"net {e['net']:+.3f} in [-1, 1]")
+    lines += _elsewhere_lines(e)
     by_level: dict[str, dict[str, list]] = {}
     for c in e["results"]:
         by_level.setdefault(c["level"] or "", {"results": [], "paths": []})["results"].append(c)
