@@ -194,6 +194,24 @@ def test_escape_routes_bypass_the_therapys_targets():
     assert esc.routes[0]["partners"] == [{"id": "other", "name": "OTHER", "relation": "inhibits"}]
 
 
+def test_a_chain_summary_step_targets_the_chain_s_first_entity_so_parallel_brakes_are_escape_routes():
+    """drug -promotes-> activation, recorded as a summary of drug -| checkpoint -| activation: the
+    drug acts on the checkpoint; another brake on activation is an escape route, not a target."""
+    def graph(chain: bool):
+        g = small_graph([("drug", "inhibits", "checkpoint", OBS), ("checkpoint", "inhibits", "activation", OBS),
+                         ("drug", "promotes", "activation", OBS), ("activation", "inhibits", PM, OBS),
+                         ("brake", "inhibits", "activation", OBS)], {"drug": "therapy", PM: "phenotype"})
+        if chain:
+            g.edges["drug", "activation", "promotes"]["chain"] = ["checkpoint"]
+        return g
+
+    esc = escape_routes(graph(chain=True), "drug", PM)
+    assert [t["id"] for t in esc.targets] == ["checkpoint"]
+    assert [r["start"]["id"] for r in esc.routes] == ["brake"]
+    esc = escape_routes(graph(chain=False), "drug", PM)  # without the chain, activation is acted on directly
+    assert {t["id"] for t in esc.targets} == {"checkpoint", "activation"} and esc.routes == []
+
+
 def test_gaps_keep_only_preclinical_edges():
     rows = evidence_gaps(toy(), by="axis")["(no axis)"]
     assert {(r["source"], r["target"]) for r in rows} == {("brake", PM), ("weak", "driver"), ("orphan", "weak")}

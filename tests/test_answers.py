@@ -11,7 +11,7 @@ from mechgraph.analysis.combine import combine, escape_routes
 from mechgraph.analysis.effects import therapy_effect
 from mechgraph.analysis.paths import PathOptions, find_paths, signed_paths
 from mechgraph.analysis.targets import rank_targets
-from mechgraph.cli.answers_text import combination_text, path_text
+from mechgraph.cli.answers_text import combination_text, path_text, targets_text
 from mechgraph.errors import MechGraphError
 
 PM = "peritoneal_metastasis"
@@ -243,6 +243,13 @@ def test_targets_in_a_subtype_rank_only_what_acts_through_its_features():
                for r in ex["tim3_gal9"].reasons)
     with pytest.raises(MechGraphError, match="disease subtype"):
         rank_targets(g, top=0, permutations=0, stratum="gc")
+    # the reasons say which candidates characterize the subtype; none do without --in
+    assert ex["tim3_gal9"].feature_of == {"stratum": {"id": "exhausted", "name": "EXHAUSTED"},
+                                          "features": [{"id": "tim3_gal9", "name": "TIM3_GAL9"}], "refs": ["1"]}
+    assert excl["caf"].feature_of is None  # it acts through the feature; it is not one
+    assert all(t.feature_of is None for t in rank_targets(g, top=0, permutations=0).targets)
+    text = " ".join(targets_text(rank_targets(g, top=0, permutations=0, stratum="exhausted").as_dict()).split())
+    assert "characterizes EXHAUSTED (ref 1)" in text
 
 
 def test_escape_routes_and_combinations_in_a_subtype_pass_its_features():

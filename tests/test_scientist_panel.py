@@ -14,7 +14,7 @@ from mechgraph.analysis import hierarchy
 from mechgraph.analysis.combine import combine, escape_routes
 from mechgraph.analysis.effects import therapy_effect
 from mechgraph.analysis.paths import PathOptions, find_paths
-from mechgraph.analysis.targets import rank_targets
+from mechgraph.analysis.targets import TARGET_KINDS, rank_targets
 from mechgraph.cli.answers_text import combination_text, effect_text, path_text, targets_text
 from mechgraph.store.embedded import NetworkXBackend
 from mechgraph.store.entities import resolve
@@ -224,6 +224,14 @@ def test_escape_routes_around_pd1_antibodies_differ_by_stratum(seed_graph, ask):
         for r in e["routes"]:
             assert chain_ids(r["path"]) & feats  # a node of the route, or in a chain under one of its steps
         routes[x] = [r["start"]["id"] for r in e["routes"]]
+        # a feature that can be targeted and raises PM without passing what the antibody acts on is
+        # itself an escape route (a parallel checkpoint is not bypassed by blocking PD-1)
+        avoid = tuple(t["id"] for t in e["targets"])
+        for f in sorted(feats):
+            if seed_graph.nodes[f].get("kind") in TARGET_KINDS and find_paths(
+                    seed_graph, f, PM, sign="+", avoid=avoid, k=1).paths:
+                assert f in routes[x] or any(f in chain_ids(r["path"]) and r["start"]["id"] != f
+                                             for r in e["routes"]), (x, f, routes[x])
     assert len({tuple(v) for v in routes.values()}) == len(routes)
 
 

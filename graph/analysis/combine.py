@@ -146,12 +146,17 @@ def combine(g: nx.MultiDiGraph, a: str, b: str, opts: PathOptions | None = None,
 
 def direct_targets(index: MechanismIndex, therapy: int) -> list[int]:
     """The first entities the therapy's mechanism acts on, through its classes and its members
-    (not outcomes it is reported to change directly)."""
+    (not outcomes it is reported to change directly). A step that summarises a chain acts on the
+    chain's first entity (a PD-1 antibody acts on PD-1, and so raises T-cell activation): what it
+    raises at the end is an effect, and other routes into that effect (other checkpoints) are
+    escape routes, not targets."""
     out = []
     for th in therapy_classes(index, therapy) + [m for m in descents(index, therapy) if m != therapy]:
-        for w, _, _, _ in index.out[th]:
-            if not index.is_therapy(w) and not index.is_outcome(w) and w not in out:
-                out.append(w)
+        for w, _, _, e in index.out[th]:
+            chain = index.edges[e].chain
+            x = index.pos.get(chain[0], w) if chain else w
+            if not index.is_therapy(x) and not index.is_outcome(x) and x not in out:
+                out.append(x)
     return out
 
 

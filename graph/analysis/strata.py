@@ -54,3 +54,15 @@ def stratum(index: MechanismIndex, eid: str | None) -> Stratum | None:
     if not feats:
         raise MechGraphError(f"{index.name(s)} has no characterized_by feature with usable evidence")
     return Stratum(s, tuple(feats), index.via(feats))
+
+
+def feature_refs(index: MechanismIndex, st: Stratum) -> dict[int, list[str]]:
+    """Each feature of the stratum with the references of its characterized_by edge."""
+    out: dict[int, list[str]] = {}
+    for w, _, _, e in index.out[st.node]:
+        info = index.edges[e]
+        if w in st.features and info.relation == "characterized_by":
+            out.setdefault(w, [])
+            out[w] = sorted(set(out[w]) | set(info.refs))
+    return out
+

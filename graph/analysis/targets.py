@@ -60,7 +60,7 @@ from . import semantics as sem
 from .index import MechanismIndex
 from .paths import PathOptions, _steps
 from .search import Reach
-from .strata import Stratum
+from .strata import Stratum, feature_refs
 from .strata import stratum as get_stratum
 
 TARGET_KINDS = ("gene", "complex", "cytokine", "mirna", "chemical", "cell_type", "cell_state")
@@ -93,6 +93,7 @@ class Target:
     parts: list[dict[str, str]] = field(default_factory=list)  # merged parts of a complex
     shared_parts: list[dict[str, Any]] = field(default_factory=list)  # parts ranked on their own (in 2+ complexes)
     proposals: list[dict[str, Any]] = field(default_factory=list)  # the review's proposals naming it or a part
+    feature_of: dict[str, Any] | None = None  # with --in: the stratum it (or a part) characterizes
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -104,6 +105,7 @@ class Target:
             "reasons": self.reasons, "disagreements": self.disagreements,
             "therapies": self.therapies, "evidence": self.evidence,
             "parts": self.parts, "shared_parts": self.shared_parts, "proposals": self.proposals,
+            "feature_of": self.feature_of,
         }
 
 
@@ -442,6 +444,7 @@ def rank_targets(
     scored.sort(key=lambda x: (-round(x[0], 9), x[1]))
     kept = scored[:top] if top else scored
     node = lambda n: {"id": index.ids[n], "name": index.name(n)}  # noqa: E731
+    defining = feature_refs(index, st) if st else {}
     results = []
     for score, eid, i, members, comps, therapies, n_refs, best_level in kept:
         reasons, disagreements, directions = _reasons(index, reaches, table, members, st)
@@ -451,9 +454,21 @@ def rank_targets(
                               pvalues.get(i),
                               qvalues.get(eid), reasons, therapies, {"distinct_refs": n_refs, "best_level": best_level},
                               disagreements, [node(p) for p in members[1:]], shared_parts,
-                              proposals_of(g, [index.ids[m] for m in members])))
+                              proposals_of(g, [index.ids[m] for m in members]),
+                              _feature_of(index, st, defining, members)))
     return Ranking(results, [index.ids[o] for o in outs], permutations if outs else 0, seed, len(scored),
                    opts.as_dict(), st.as_dict(index) if st else None)
+
+
+def _feature_of(index: MechanismIndex, st: Stratum | None, defining: dict[int, list[str]],
+                members: list[int]) -> dict[str, Any] | None:
+    """With a stratum: the features among the candidate and its parts, and their references."""
+    feats = [m for m in members if m in defining]
+    if st is None or not feats:
+        return None
+    return {"stratum": {"id": index.ids[st.node], "name": index.name(st.node)},
+            "features": [{"id": index.ids[m], "name": index.name(m)} for m in feats],
+            "refs": _edges.sorted_refs(r for m in feats for r in defining[m])}
 
 
 def _reasons(index: MechanismIndex, reaches: dict[int, Reach], table: dict[int, np.ndarray], members: list[int],

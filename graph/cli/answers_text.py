@@ -200,6 +200,12 @@ def _proposal_text(prop: dict[str, Any]) -> str:
 
 def _target_reason(t: dict[str, Any]) -> str:
     parts = []
+    if t.get("feature_of"):
+        f = t["feature_of"]
+        names = ", ".join(x["name"] for x in f["features"])
+        plural = "s" if len(f["features"]) > 1 else ""
+        which = "" if [x["id"] for x in f["features"]] == [t["id"]] else f" through its part{plural} {names}"
+        parts.append(f"characterizes {f['stratum']['name']}{which} (ref {', '.join(f['refs']) or '-'})")
     if t.get("parts"):
         parts.append("with its parts " + ", ".join(x["name"] for x in t["parts"]))
     for sp in t.get("shared_parts") or []:
