@@ -42,7 +42,9 @@ from . import schema
 from .errors import MechGraphError
 
 EFFICACY_RELATIONS = ("enhances", "impairs")  # modifiers of a therapy's efficacy
-ACTING_RELATIONS = ("targets", "inhibits", "activates", "binds", "kills")  # how a therapy acts on an entity
+# how a therapy acts on an entity, in the druggability sense: form_of too (a recombinant cytokine
+# supplies the cytokine, so it is a drug that hits it), though form_of is never a signed step
+ACTING_RELATIONS = ("targets", "inhibits", "activates", "binds", "kills", "form_of")
 PASS_THROUGH_RELATIONS = ("subtype_of", "part_of", "form_of")
 
 # --- signs ----------------------------------------------------------------------------------

@@ -101,6 +101,6 @@ def test_named_queries_use_the_schemas_vocabulary():
                 if (r.sign in (1, -1) and r.name != "expresses" and r.name not in edges.EFFICACY_RELATIONS)
                 or r.name in edges.PASS_THROUGH_RELATIONS]
         assert sorted(signed) == sorted(want), name
-    acting = re.search(r"\(t:Entity\)-\[:([A-Z|]+)\]->\(x\)", text).group(1).split("|")
+    acting = re.search(r"\(t:Entity\)-\[:([A-Z_|]+)\]->\(x\)", text).group(1).split("|")
     assert sorted(acting) == sorted(schema.RELATIONS[r].neo4j_type for r in ACTING_RELATIONS)
     assert "t.kind IN ['therapy', 'therapy_class']" in text and THERAPY_KINDS == ("therapy", "therapy_class")

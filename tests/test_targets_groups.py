@@ -91,3 +91,17 @@ def test_merged_candidates_keep_p_values_reproducible_and_bounded():
     b = rank_targets(g, top=0, permutations=30, seed=3, outcomes=(PM,))
     assert [(t.id, t.p_value, t.q_value) for t in a.targets] == [(t.id, t.p_value, t.q_value) for t in b.targets]
     assert all(1 / 31 <= t.p_value <= t.q_value <= 1 for t in a.targets)
+
+
+def test_a_therapy_that_is_a_form_of_a_candidate_hits_it():
+    """A recombinant cytokine (form_of) supplies the cytokine: it is a drug that hits it, and the
+    candidate's druggability and reasons say so; before it is added, none does."""
+    g = small_graph([("cytokine", "inhibits", PM, OBS)], {PM: "phenotype", "cytokine": "cytokine"})
+    before = ranked(g)["cytokine"]
+    assert before.components["druggability"] == 0 and before.therapies == []
+    g = small_graph([("cytokine", "inhibits", PM, OBS), ("recombinant", "form_of", "cytokine", OBS)],
+                    {PM: "phenotype", "cytokine": "cytokine", "recombinant": "therapy"})
+    after = ranked(g)["cytokine"]
+    assert after.components["druggability"] == 0.5 and [t["id"] for t in after.therapies] == ["recombinant"]
+    assert "already hit by: RECOMBINANT" in " ".join(targets_text(
+        rank_targets(g, top=0, permutations=0, outcomes=(PM,)).as_dict()).split())

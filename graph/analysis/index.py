@@ -112,7 +112,7 @@ class MechanismIndex:
         # per node, from the usable evidence of all its edges: the strongest level, the distinct references
         self.best_level: list[int] = [0] * n
         self.refs: list[set[str] | None] = [None] * n
-        # therapies acting on a node (targets, inhibits, activates, binds, kills) by usable evidence
+        # therapies acting on a node (edges.ACTING_RELATIONS) by usable evidence
         self.acted_on: dict[int, list[int]] = {}
         # walk edges that summarise a recorded molecular chain: edge number -> chain ids
         self.chains: dict[int, tuple[str, ...]] = {}

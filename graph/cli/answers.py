@@ -38,7 +38,8 @@ Columns:
           weights and hub damping of `path`, averaged, divided by the best candidate's
   evid    evidence: half the best evidence level on its edges, half its distinct references
           (5 or more give 1)
-  drug    druggability: 0.5 when a therapy in the graph acts on it, plus up to 0.5 for the
+  drug    druggability: 0.5 when a therapy in the graph acts on it (targets, inhibits,
+          activates, binds or kills it, or is a recombinant form of it), plus up to 0.5 for the
           furthest trial phase of those therapies (III/IV 0.5, II 0.35, I 0.25, other 0.15)
   p       permutation p-value: (1 + shuffles in which its influence is at least as high) /
           (1 + shuffles), over degree-preserving shuffles of the signed mechanism edges (every

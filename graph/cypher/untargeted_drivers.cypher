@@ -15,7 +15,7 @@ WHERE o.id IN ['peritoneal_metastasis', 'immunosuppressive_tme', 'malignant_asci
   AND all(r IN relationships(p) WHERE r.supports IS NULL OR any(s IN r.supports WHERE s <> 'hypothesis'))
   AND reduce(s = 1, r IN relationships(p) | s * CASE r.sign WHEN '-' THEN -1 ELSE 1 END) = 1
   AND NOT EXISTS {
-    MATCH (t:Entity)-[:TARGETS|INHIBITS|ACTIVATES|BINDS|KILLS]->(x)
+    MATCH (t:Entity)-[:TARGETS|INHIBITS|ACTIVATES|BINDS|KILLS|FORM_OF]->(x)
     WHERE t.kind IN ['therapy', 'therapy_class']
   }
 WITH o, x, p,
