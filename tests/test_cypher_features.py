@@ -294,3 +294,25 @@ def test_math_and_string_functions(eng):
     assert row["a"] == float("-inf") and row["b"] != row["b"] and row["c"] != row["c"] and row["d"] == float("inf")
     assert row["e"] == pytest.approx(1.5707963267948966) and row["f"] is True and row["g"] == 180.0
     assert row["h"] == [1, 2, None, 2, 1] and row["i"] is None and row["j"] == "a" and row["k"] == 1
+
+
+def test_datetimes_in_a_named_zone_go_to_the_driver_in_a_zone_it_can_read():
+    """The Neo4j driver asks a datetime's zone for the offset of its own DateTime type; CPython
+    3.11's C zoneinfo answers with garbage or crashes. to_driver sends the same instant in the
+    same pytz zone, whose offsets the driver reads right every time."""
+    import datetime as pydt
+    from zoneinfo import ZoneInfo
+
+    import neo4j.time
+
+    from mechgraph.cypher.temporal import to_driver
+
+    summer = pydt.datetime(2020, 7, 1, 12, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+    winter = pydt.datetime(2020, 3, 29, 1, 30, tzinfo=ZoneInfo("Europe/Stockholm"))
+    fixed = pydt.datetime(2020, 1, 1, tzinfo=pydt.timezone(pydt.timedelta(hours=3)))
+    sent = to_driver({"a": [summer, winter], "b": fixed, "c": "text", "d": pydt.date(2020, 1, 1)})
+    assert sent["b"] is fixed and sent["c"] == "text" and sent["d"] == pydt.date(2020, 1, 1)
+    for before, after, hours in ((summer, sent["a"][0], 2), (winter, sent["a"][1], 1)):
+        assert after.tzinfo.zone == "Europe/Stockholm" and after.timestamp() == before.timestamp()
+        for _ in range(200):
+            assert neo4j.time.DateTime.from_native(after).utc_offset() == pydt.timedelta(hours=hours)

@@ -723,3 +723,22 @@ def from_driver(v: Any) -> Any:
     if isinstance(v, dict):
         return {k: from_driver(x) for k, x in v.items()}
     return from_python(v)
+
+
+def to_driver(v: Any) -> Any:
+    """A parameter for the Neo4j driver: a datetime in a named zoneinfo zone is sent in the same
+    pytz zone. The driver asks the zone for the offset of its own DateTime type and relies on a
+    TypeError for zones that cannot read it, but CPython 3.11's C zoneinfo reads it without a
+    check (garbage offsets, or a segmentation fault); pytz, pure Python, refuses it as expected."""
+    import datetime as pydt
+
+    if isinstance(v, list):
+        return [to_driver(x) for x in v]
+    if isinstance(v, dict):
+        return {k: to_driver(x) for k, x in v.items()}
+    if isinstance(v, pydt.datetime) and v.tzinfo is not None and type(v.tzinfo).__module__ == "zoneinfo":
+        import pytz
+
+        zone = pytz.timezone(v.tzinfo.key)
+        return zone.normalize(v.astimezone(zone))
+    return v

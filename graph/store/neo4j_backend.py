@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from .. import props
-from ..cypher.temporal import from_driver
+from ..cypher.temporal import from_driver, to_driver
 from ..errors import BackendUnavailable, QueryError
 from ..io.neo4j_layout import META_GRAPH_ID, META_LABEL, NAME_LABEL
 from . import readonly
@@ -470,7 +470,7 @@ class Neo4jBackend:
             g.add_node(n.pop("id"), **n)
 
     def cypher(self, text: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
-        params = params or {}
+        params = to_driver(params or {})
         try:
             with self._session(write=write) as s:
                 if not write:  # three layers, see mechgraph.store.readonly
