@@ -20,7 +20,7 @@ import pytest
 
 from mechgraph.curation import graph_from_seeds
 from mechgraph.viz import select_subgraph, write_html
-from tests.support.cdp import Browser, PageRun, non_white_fraction
+from tests.support.cdp import Browser, PageRun, label_boxes, non_white_fraction, overlapping
 from tests.support.checkout import IN_CI
 
 pytestmark = pytest.mark.browser
@@ -256,16 +256,6 @@ VIEWS = {
 }
 
 
-def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
-    out = []
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            if (a["x0"] < b["x1"] - 0.5 and b["x0"] < a["x1"] - 0.5 and a["y0"] < b["y1"] - 0.5
-                and b["y0"] < a["y1"] - 0.5):
-                out.append((a["text"], b["text"]))
-    return out
-
-
 @pytest.mark.parametrize("view", list(VIEWS))
 def test_labels_do_not_overlap_at_the_default_zoom(browser, tmp_path, view):
     from mechgraph.cli import main
@@ -275,12 +265,12 @@ def test_labels_do_not_overlap_at_the_default_zoom(browser, tmp_path, view):
     run = load(browser, page)
     try:
         check_page(run)
-        boxes = json.loads(run.eval("JSON.stringify(mechgraphLabelBoxes())"))
+        boxes = label_boxes(run)
         names = run.eval("mechgraphNetwork.body.data.nodes.get().length")
         assert len([b for b in boxes if b["kind"] == "node"]) == names  # every node is labelled
         on_screen = [b for b in boxes if b["x1"] > 0 and b["y1"] > 0 and b["x0"] < WIDTH and b["y0"] < HEIGHT]
         assert len(on_screen) == len(boxes)  # the default zoom shows every label
-        pairs = overlapping(boxes)
+        pairs = [(a["text"], b["text"]) for a, b in overlapping(boxes)]
         line = min((b["y1"] - b["y0"]) / (b["text"].count("\n") + 1) for b in boxes)
         print(f"\n{view}: {len(boxes)} labels, {len(pairs)} overlapping pairs, smallest line {line:.1f} px")
         assert pairs == []
